@@ -1,0 +1,32 @@
+/**
+ * @module What is cached, under which key, and for how long.
+ *
+ * Douyin revises a day's count for about a day after it ends, so a range whose every day is at
+ * least two Shanghai days old is "settled" and kept long; anything newer is "live" and kept
+ * briefly. The key names only the route version, the KOL and the dates: never a credential.
+ */
+import { addDays, shanghaiToday } from "../clock";
+import type { Config } from "../config";
+
+export const CACHE_KEY_VERSION = "v1";
+
+export interface RangeKey {
+  kolId: string;
+  startDate: string;
+  endDate: string;
+}
+
+export function cacheKey(range: RangeKey): string {
+  return `${CACHE_KEY_VERSION}:daily-fans:${range.kolId}:${range.startDate}:${range.endDate}`;
+}
+
+export interface TtlDecision {
+  settled: boolean;
+  ttlSeconds: number;
+}
+
+export function ttlPolicy(endDate: string, nowMs: number, config: Pick<Config, "SETTLED_TTL_SECONDS" | "LIVE_TTL_SECONDS">): TtlDecision {
+  const lastSettledDay = addDays(shanghaiToday(nowMs), -2);
+  const settled = endDate <= lastSettledDay;
+  return { settled, ttlSeconds: settled ? config.SETTLED_TTL_SECONDS : config.LIVE_TTL_SECONDS };
+}

@@ -1,0 +1,64 @@
+/**
+ * @module The gateway's configuration, validated once per environment object with zod.
+ *
+ * Workers hand the same `env` object to every request of an isolate, so the parsed result is
+ * memoised per object. Problems are reported by variable name and rule only: a value may be a
+ * secret, so it never appears in a message.
+ */
+import { z } from "zod";
+
+const integer = (fallback: number, min: number) =>
+  z.union([z.number(), z.string().trim().regex(/^\d+$/, { error: "must be a whole number" })])
+    .default(fallback)
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: `must be at least ${min}` }));
+
+const flag = z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
+  .default(false)
+  .transform((value) => value === true || value === "true");
+
+const KV_MINIMUM_TTL_SECONDS = 60;
+
+export const configSchema = z
+  .object({
+    JUSTONEAPI_TOKEN: z.string().trim().min(1, { error: "is empty" }).optional(),
+    UPSTREAM_BASE_URL: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .default("https://api.justoneapi.com")
+      .transform((url) => url.replace(/\/+$/, "")),
+    ALLOW_INSECURE_UPSTREAM: flag,
+    UPSTREAM_TIMEOUT_MS: integer(60_000, 1),
+    UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
+    UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
+    MAX_RANGE_DAYS: integer(365, 1),
+    SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
+    LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
+  })
+  .superRefine((config, ctx) => {
+    if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTREAM_BASE_URL"],
+        message: "is plain http, which would send the token in clear; use https or set ALLOW_INSECURE_UPSTREAM=true",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export type ConfigResult =
+  | { ok: true; config: Config; problems: [] }
+  | { ok: false; problems: string[] };
+
+const parsed = new WeakMap<object, ConfigResult>();
+
+export function loadConfig(env: object): ConfigResult {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  const outcome: ConfigResult = result.success
+    ? { ok: true, config: result.data, problems: [] }
+    : { ok: false, problems: result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`) };
+  parsed.set(env, outcome);
+  return outcome;
+}

@@ -1,0 +1,190 @@
+/**
+ * @module The upstream emulator: a faithful, deterministic stand-in for Just One API's
+ * "KOL Follower Trend (V1)", used by the tests, the local run and the benchmark. It is never
+ * imported by the gateway's entry, so it is not in the deployed bundle.
+ *
+ * Switches (documented in README.md, "The upstream emulator"):
+ * - kolId `999` + a business code (e.g. `999301`) always answers that code;
+ * - `POST /__emulator/faults` queues faults (JSON array) consumed one per matching request;
+ * - `GET /__emulator/requests` lists the requests received, tokens masked;
+ * - `POST /__emulator/reset` clears faults and the request log.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { isCalendarDate } from "../clock";
+import { successBody } from "./series";
+
+const UPSTREAM_PATH = "/api/douyin-xingtu/get-kol-daily-fans/v1";
+
+const BUSINESS_MESSAGES: Record<number, string> = {
+  100: "Invalid or Inactive Token",
+  301: "Collection Failed. Please Retry.",
+  302: "Rate Limit Exceeded",
+  303: "Daily Quota Exceeded",
+  400: "Invalid Parameters",
+  500: "Internal Server Error",
+  600: "Permission Denied",
+  601: "Insufficient Balance",
+  602: "Spending Cap Reached",
+};
+
+const faultSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("code"), code: z.number().int(), httpStatus: z.number().int().default(200), codeAsString: z.boolean().default(false) }),
+  z.object({ kind: z.literal("ok"), codeAsString: z.boolean().default(false) }),
+  z.object({ kind: z.literal("slow"), delayMs: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("http"), status: z.number().int().min(200).max(599), body: z.string().default("<html><body>502 Bad Gateway</body></html>"), contentType: z.string().default("text/html") }),
+  z.object({ kind: z.literal("malformed") }),
+  z.object({ kind: z.literal("truncated") }),
+  z.object({ kind: z.literal("reset") }),
+  z.object({ kind: z.literal("network") }),
+  z.object({ kind: z.literal("wrong-shape") }),
+  z.object({ kind: z.literal("mismatch") }),
+  z.object({ kind: z.literal("huge"), bytes: z.number().int().positive().default(5 * 1024 * 1024) }),
+]);
+
+const queuedFaultSchema = z.intersection(faultSchema, z.object({ kolId: z.string().optional(), times: z.number().int().positive().default(1) }));
+
+export type Fault = z.input<typeof queuedFaultSchema>;
+type QueuedFault = z.output<typeof queuedFaultSchema>;
+
+export interface RecordedRequest {
+  at: number;
+  kolId: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  acceptCache: string | null;
+  /** Whether a token was sent, and its length: never its value. */
+  token: string;
+  /** Every query parameter name received, in order, to prove nothing unexpected was forwarded. */
+  params: string[];
+}
+
+export interface EmulatorOptions {
+  /** Added to every normal answer, like the real upstream's seconds-long collection. */
+  latencyMs?: number;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("The operation was aborted", "AbortError"));
+    }, { once: true });
+  });
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+function businessError(code: number, codeAsString = false, httpStatus = 200): Response {
+  return json({ code: codeAsString ? String(code) : code, message: BUSINESS_MESSAGES[code] ?? "Unknown error", data: null }, httpStatus);
+}
+
+/** A body whose stream breaks after its first half, as a reset connection does. */
+function resetBody(text: string): Response {
+  const bytes = new TextEncoder().encode(text);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes.slice(0, bytes.length >> 1));
+      controller.error(new TypeError("Network connection lost."));
+    },
+  });
+  return new Response(stream, { headers: { "Content-Type": "application/json" } });
+}
+
+export function createEmulator(options: EmulatorOptions = {}) {
+  const requests: RecordedRequest[] = [];
+  let faults: QueuedFault[] = [];
+
+  const takeFault = (kolId: string | null): QueuedFault | null => {
+    const index = faults.findIndex((fault) => fault.kolId === undefined || fault.kolId === kolId);
+    if (index < 0) return null;
+    const fault = faults[index]!;
+    if (fault.times <= 1) faults.splice(index, 1);
+    else faults[index] = { ...fault, times: fault.times - 1 };
+    return fault;
+  };
+
+  const answer = async (request: Request): Promise<Response> => {
+    const query = new URL(request.url).searchParams;
+    const token = query.get("token");
+    const [kolId, startDate, endDate] = [query.get("kolId"), query.get("startDate"), query.get("endDate")];
+    requests.push({
+      at: Date.now(),
+      kolId,
+      startDate,
+      endDate,
+      acceptCache: query.get("acceptCache"),
+      token: token ? `***(${token.length})` : "(none)",
+      params: [...query.keys()],
+    });
+
+    const fault = takeFault(kolId);
+    if (fault?.kind === "network") throw new TypeError("Network connection lost.");
+    if (fault?.kind === "slow") await abortableSleep(fault.delayMs, request.signal);
+    await abortableSleep(options.latencyMs ?? 0, request.signal);
+
+    if (!token) return businessError(100);
+    const acceptCache = query.get("acceptCache");
+    if (!kolId || !startDate || !endDate || !isCalendarDate(startDate) || !isCalendarDate(endDate) || startDate > endDate || (acceptCache !== null && acceptCache !== "true" && acceptCache !== "false")) {
+      return businessError(400);
+    }
+    const forced = /^999(\d{3})$/.exec(kolId);
+    if (forced) return businessError(Number(forced[1]));
+
+    const body = successBody(kolId, startDate, endDate);
+    switch (fault?.kind) {
+      case "code":
+        return businessError(fault.code, fault.codeAsString, fault.httpStatus);
+      case "ok":
+        return json({ ...body, code: fault.codeAsString ? "0" : 0 });
+      case "http":
+        return new Response(fault.body, { status: fault.status, headers: { "Content-Type": fault.contentType } });
+      case "malformed":
+        return new Response('{"code":0,"data":{"daily":[{"date":', { headers: { "Content-Type": "application/json" } });
+      case "truncated": {
+        const text = JSON.stringify(body);
+        return new Response(text.slice(0, text.length >> 1), { headers: { "Content-Type": "application/json" } });
+      }
+      case "reset":
+        return resetBody(JSON.stringify(body));
+      case "wrong-shape":
+        return json({ code: 0, data: { daily: "not a list", delta: null } });
+      case "mismatch":
+        // The two sides disagree: daily lacks the first day, delta lacks the last.
+        return json({ ...body, data: { ...body.data, daily: body.data.daily.slice(1), delta: body.data.delta.slice(0, -1) } });
+      case "huge":
+        return json({ ...body, data: { ...body.data, description: "x".repeat(fault.bytes) } });
+      default:
+        return json(body);
+    }
+  };
+
+  const control = new Hono()
+    .get("/__emulator/requests", (c) => c.json(requests))
+    .post("/__emulator/faults", async (c) => {
+      const parsed = z.array(queuedFaultSchema).safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success) return c.json({ error: "expected a JSON array of faults", issues: parsed.error.issues }, 400);
+      faults.push(...parsed.data);
+      return c.json({ queued: faults.length });
+    })
+    .post("/__emulator/reset", (c) => {
+      requests.length = 0;
+      faults = [];
+      return c.json({ reset: true });
+    })
+    .get(UPSTREAM_PATH, (c) => answer(c.req.raw));
+
+  return {
+    fetch: (request: Request): Promise<Response> => Promise.resolve(control.fetch(request)),
+    requests: requests as readonly RecordedRequest[],
+    queueFaults: (...queued: Fault[]) => {
+      faults.push(...z.array(queuedFaultSchema).parse(queued));
+    },
+  };
+}
+
+export type Emulator = ReturnType<typeof createEmulator>;

@@ -1,0 +1,75 @@
+/**
+ * @module The emulator's data: a deterministic, plausible follower count for any KOL and day,
+ * and the upstream's own arithmetic over it.
+ *
+ * A day's count depends only on (kolId, date), never on the range asked for, so overlapping
+ * ranges agree exactly, as they do upstream. The arithmetic is the one read off the upstream's
+ * sample: delta[i] = daily[i] - daily[i-1] (the first against the day before the range),
+ * fans_growth_v2 = last - first, fans_growth_rate_v2 = that change in basis points of the
+ * first day, truncated toward zero.
+ */
+import { addDays, dayNumber } from "../clock";
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+const EPOCH_DAY = 19_723; // 2024-01-01
+
+export function fansOn(kolId: string, date: string): number {
+  const seed = fnv1a(kolId);
+  const day = dayNumber(date);
+  if (day === null) throw new RangeError(`not a calendar date: ${date}`);
+  const base = 200_000 + (seed % 5_000_000);
+  const trend = ((seed >>> 8) % 121) - 60;
+  const wave = 1_500 * Math.sin((2 * Math.PI * day) / (20 + (seed % 40)) + (seed % 7));
+  const noise = (fnv1a(`${kolId}:${date}`) % 401) - 200;
+  return Math.max(0, Math.round(base + trend * (day - EPOCH_DAY) + wave + noise));
+}
+
+export interface RangeArithmetic {
+  delta: number[];
+  growth: number;
+  growthRateBp: number;
+}
+
+/** The upstream's range-level arithmetic over a run of daily counts. */
+export function rangeArithmetic(counts: number[], dayBefore: number): RangeArithmetic {
+  const delta = counts.map((count, i) => count - (i === 0 ? dayBefore : counts[i - 1]!));
+  const first = counts[0] ?? 0;
+  const growth = counts.length > 0 ? counts[counts.length - 1]! - first : 0;
+  return { delta, growth, growthRateBp: first === 0 ? 0 : Math.trunc((growth * 10_000) / first) };
+}
+
+export function datesBetween(startDate: string, endDate: string): string[] {
+  const dates: string[] = [];
+  for (let date = startDate; date <= endDate; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
+/** The upstream's success body for one KOL and range, strings where the upstream sends strings. */
+export function successBody(kolId: string, startDate: string, endDate: string) {
+  const dates = datesBetween(startDate, endDate);
+  const counts = dates.map((date) => fansOn(kolId, date));
+  const { delta, growth, growthRateBp } = rangeArithmetic(counts, fansOn(kolId, addDays(startDate, -1)));
+  return {
+    code: 0,
+    data: {
+      base_resp: { status_code: 0, status_message: "" },
+      daily: dates.map((date, i) => ({ date, fans_cnt: String(counts[i]) })),
+      delta: dates.map((date, i) => ({ date, fans_cnt: String(delta[i]) })),
+      description: "",
+      fans_advice: "",
+      fans_growth: "0",
+      fans_growth_rate: 0,
+      fans_growth_rate_v2: { value: growthRateBp },
+      fans_growth_v2: { value: growth },
+      raw_play_rate: {},
+    },
+  };
+}

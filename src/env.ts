@@ -1,0 +1,28 @@
+/**
+ * @module The types that tie the app together: Worker bindings, per-request variables, and the
+ * dependencies injected into the app (so tests can swap the upstream, the clock and sleeping).
+ */
+import type { RequestIdVariables } from "hono/request-id";
+import type { LookupContext, LookupTrace } from "./trend-lookup";
+import type { UpstreamDeps } from "./upstream-client";
+import type { LogSink } from "./log";
+
+/** `wrangler types` gives the bindings in wrangler.toml; the secret is declared here. */
+export type Bindings = CloudflareBindings & { JUSTONEAPI_TOKEN?: string };
+
+export interface Variables extends RequestIdVariables {
+  trace: LookupTrace;
+  /** Set by the drop-in route: errors also carry the upstream-style `code` and `message`. */
+  upstreamStyle: boolean;
+  lookup: LookupContext;
+  cacheStatus: string;
+}
+
+export interface GatewayEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
+
+export interface GatewayDeps extends UpstreamDeps {
+  log: LogSink;
+}

@@ -1,0 +1,28 @@
+/**
+ * @module Request validation for the daily-fans routes: the path and the query are checked
+ * together with one zod schema, so every violation comes back in one problem+json.
+ */
+import { validator } from "hono/validator";
+import type { z } from "zod";
+import { shanghaiToday, type Clock } from "../clock";
+import { ProblemError } from "../problem";
+import { toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
+import type { GatewayEnv } from "../env";
+
+type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
+
+export function validateTrendRequest(schemaFor: SchemaFactory, now: Clock) {
+  return validator("query", (query, c) => {
+    const raw = { path: c.req.param() as Record<string, unknown>, query };
+    const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
+    const parsed = schemaFor(limits).safeParse(raw);
+    if (!parsed.success) {
+      const errors = toFieldErrors(parsed.error.issues, raw);
+      throw new ProblemError("invalid-request", {
+        detail: `${errors.length} parameter problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`,
+        errors,
+      });
+    }
+    return parsed.data;
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * @module The normaliser: the upstream's body turned into the gateway's typed trend.
+ *
+ * `daily` and `delta` are merged by date; a day present on one side only gets `null` on the
+ * other, never an invented value. The summary is computed from the series itself, so it holds
+ * even when the upstream's range-level fields are missing.
+ */
+import type { UpstreamData } from "./schemas/upstream";
+import type { Trend, TrendPoint } from "./schemas/trend";
+
+export interface TrendRange {
+  kolId: string;
+  startDate: string;
+  endDate: string;
+}
+
+function mergeSeries(data: UpstreamData): TrendPoint[] {
+  const byDate = new Map<string, TrendPoint>();
+  const pointAt = (date: string) => {
+    let point = byDate.get(date);
+    if (!point) {
+      point = { date, fans: null, delta: null };
+      byDate.set(date, point);
+    }
+    return point;
+  };
+  for (const { date, fans_cnt } of data.daily) pointAt(date).fans = fans_cnt;
+  for (const { date, fans_cnt } of data.delta) pointAt(date).delta = fans_cnt;
+  // ISO dates sort correctly as strings.
+  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+function summarise(series: TrendPoint[]): Trend["summary"] {
+  const counts = series.flatMap((point) => (point.fans === null ? [] : [point.fans]));
+  const firstFans = counts.length > 0 ? counts[0]! : null;
+  const lastFans = counts.length > 0 ? counts[counts.length - 1]! : null;
+  const change = firstFans !== null && lastFans !== null ? lastFans - firstFans : null;
+  let min: number | null = null;
+  let max: number | null = null;
+  for (const value of counts) {
+    if (min === null || value < min) min = value;
+    if (max === null || value > max) max = value;
+  }
+  return {
+    days: series.length,
+    firstFans,
+    lastFans,
+    change,
+    changeRate: change !== null && firstFans ? change / firstFans : null,
+    minFans: min,
+    maxFans: max,
+    gainDays: series.filter((point) => point.delta !== null && point.delta > 0).length,
+    lossDays: series.filter((point) => point.delta !== null && point.delta < 0).length,
+  };
+}
+
+export function normalize(range: TrendRange, data: UpstreamData): Trend {
+  const series = mergeSeries(data);
+  return {
+    kolId: range.kolId,
+    startDate: range.startDate,
+    endDate: range.endDate,
+    series,
+    summary: summarise(series),
+    upstream: {
+      fansGrowth: data.fans_growth ?? null,
+      fansGrowthRate: data.fans_growth_rate ?? null,
+      fansGrowthV2: data.fans_growth_v2?.value ?? null,
+      fansGrowthRateV2Bp: data.fans_growth_rate_v2?.value ?? null,
+      description: data.description ?? "",
+      fansAdvice: data.fans_advice ?? "",
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * @module The gateway's errors: one closed list of problem types (RFC 9457) and one way out.
+ *
+ * Every failure, ours or the upstream's, leaves as `application/problem+json` built here, so a
+ * client can branch on `type` and an operator can read `detail`. Nothing in this file ever sees
+ * the upstream token: details are written from codes and field names, never from URLs.
+ */
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+interface ProblemDefinition {
+  status: ContentfulStatusCode;
+  title: string;
+  /** The upstream-style business code sent on the drop-in route, so upstream clients branch as before. */
+  upstreamCode: number;
+}
+
+export const PROBLEMS = {
+  "invalid-request": { status: 400, title: "The request has invalid parameters", upstreamCode: 400 },
+  "not-found": { status: 404, title: "No such route", upstreamCode: 400 },
+  "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
+  "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
+  "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
+  "upstream-token-invalid": { status: 502, title: "The upstream rejected the gateway's token", upstreamCode: 100 },
+  "upstream-permission-denied": { status: 502, title: "The gateway's upstream account lacks permission", upstreamCode: 600 },
+  "upstream-insufficient-balance": { status: 502, title: "The gateway's upstream account has no balance left", upstreamCode: 601 },
+  "upstream-spending-cap-reached": { status: 502, title: "The gateway's upstream token reached its spending cap", upstreamCode: 602 },
+  "upstream-collection-failed": { status: 503, title: "The upstream could not collect the data; retry later", upstreamCode: 301 },
+  "upstream-rate-limited": { status: 503, title: "The upstream is rate limiting the gateway; retry later", upstreamCode: 302 },
+  "upstream-quota-exceeded": { status: 503, title: "The gateway's daily upstream quota is used up", upstreamCode: 303 },
+  "upstream-internal-error": { status: 502, title: "The upstream failed internally", upstreamCode: 500 },
+  "upstream-unknown-code": { status: 502, title: "The upstream answered with an unknown business code", upstreamCode: 500 },
+  "upstream-invalid-response": { status: 502, title: "The upstream answered with a body the gateway cannot read", upstreamCode: 500 },
+  "upstream-http-error": { status: 502, title: "The upstream answered with an HTTP error", upstreamCode: 500 },
+  "upstream-unreachable": { status: 502, title: "The upstream could not be reached", upstreamCode: 500 },
+  "upstream-timeout": { status: 504, title: "The upstream did not answer in time", upstreamCode: 500 },
+  "internal-error": { status: 500, title: "The gateway failed unexpectedly", upstreamCode: 500 },
+} as const satisfies Record<string, ProblemDefinition>;
+
+export type ProblemType = keyof typeof PROBLEMS;
+
+/** One violated rule of one input field. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface ProblemOptions {
+  detail: string;
+  errors?: FieldError[];
+  retryAfterSeconds?: number;
+}
+
+export class ProblemError extends HTTPException {
+  readonly problemType: ProblemType;
+  readonly options: ProblemOptions;
+
+  constructor(problemType: ProblemType, options: ProblemOptions) {
+    super(PROBLEMS[problemType].status, { message: options.detail });
+    this.problemType = problemType;
+    this.options = options;
+  }
+}
+
+export function problemTypeUri(problemType: ProblemType): string {
+  return `/problems/${problemType}`;
+}
+
+export interface ProblemContext {
+  requestId: string;
+  instance: string;
+  /** Add the upstream-style `code` and `message` fields (the drop-in route). */
+  upstreamStyle: boolean;
+}
+
+export function problemResponse(error: ProblemError, context: ProblemContext): Response {
+  const definition = PROBLEMS[error.problemType];
+  const body: Record<string, unknown> = {
+    type: problemTypeUri(error.problemType),
+    title: definition.title,
+    status: definition.status,
+    detail: error.options.detail,
+    instance: context.instance,
+    requestId: context.requestId,
+  };
+  if (error.options.errors) body.errors = error.options.errors;
+  if (context.upstreamStyle) {
+    body.code = definition.upstreamCode;
+    body.message = error.options.detail;
+  }
+  const headers = new Headers({
+    "Content-Type": "application/problem+json",
+    "X-Request-Id": context.requestId,
+    "Cache-Control": "no-store",
+  });
+  if (error.options.retryAfterSeconds !== undefined) {
+    headers.set("Retry-After", String(Math.max(1, Math.ceil(error.options.retryAfterSeconds))));
+  }
+  return new Response(JSON.stringify(body), { status: definition.status, headers });
+}

@@ -1,0 +1,116 @@
+/**
+ * @module What a client may ask for: the daily-fans request, validated with zod.
+ *
+ * Every violated rule is reported at once, each naming its field, where it was sent (path or
+ * query) and the rule, so a client fixes everything in one round trip. Rules that depend on the
+ * clock or on configuration come from a factory; the field schemas themselves are shared.
+ */
+import { z } from "zod";
+import { dayNumber, isCalendarDate } from "../clock";
+import type { FieldError } from "../problem";
+
+const rule = (name: string, message: string) => ({ message, params: { rule: name } });
+
+export const kolIdSchema = z
+  .string()
+  .refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits"));
+
+export const dateSchema = z
+  .string()
+  .refine(isCalendarDate, rule("calendar_date", "must be a real calendar date written yyyy-MM-dd"));
+
+const BOOLEAN_WORDS = ["true", "false", "1", "0"];
+
+export const acceptCacheSchema = z
+  .string()
+  .refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0"))
+  .transform((value) => value === "true" || value === "1")
+  .optional();
+
+export interface RangeLimits {
+  maxRangeDays: number;
+  /** Today's date in Asia/Shanghai. */
+  today: string;
+}
+
+const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
+
+function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
+  return query.superRefine((value, ctx) => {
+    const { startDate, endDate } = value as { startDate: string; endDate: string };
+    const start = dayNumber(startDate) as number;
+    const end = dayNumber(endDate) as number;
+    if (start > end) {
+      ctx.addIssue({ code: "custom", path: ["startDate"], ...rule("date_order", "must not be after endDate") });
+    } else if (end - start + 1 > limits.maxRangeDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        ...rule("max_range", `must be at most ${limits.maxRangeDays} days (inclusive) after startDate`),
+      });
+    }
+    if (endDate > limits.today) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        ...rule("not_in_future", `must not be after today in Asia/Shanghai (${limits.today})`),
+      });
+    }
+  }, {
+    // Cross-field rules need both dates well formed; field errors are still all reported.
+    when: (payload) => !payload.issues.some((issue) => issue.path?.some((key) => key === "startDate" || key === "endDate")),
+  });
+}
+
+/** `/v1/kols/{kolId}/daily-fans?startDate&endDate[&acceptCache]` */
+export function trendRequestSchema(limits: RangeLimits) {
+  return z
+    .object({
+      path: z.object({ kolId: kolIdSchema }),
+      query: withRangeRules(z.strictObject(rangeFields), limits),
+    })
+    .transform(({ path, query }) => ({ kolId: path.kolId, ...query }));
+}
+
+/** The upstream's own path; its `token` parameter is accepted and never forwarded. */
+export function dropInRequestSchema(limits: RangeLimits) {
+  return z
+    .object({
+      query: withRangeRules(
+        z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }),
+        limits,
+      ),
+    })
+    .transform(({ query: { token: _token, ...query } }) => query);
+}
+
+export type TrendRequest = z.output<ReturnType<typeof trendRequestSchema>>;
+
+export interface LocatedFieldError extends FieldError {
+  in: "path" | "query";
+}
+
+type RawRequest = Record<"path" | "query", Record<string, unknown>>;
+
+/** Turns zod issues into one error per field and rule, naming where the field was sent. */
+export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawRequest>): LocatedFieldError[] {
+  return issues.flatMap((issue): LocatedFieldError[] => {
+    const location = issue.path[0] === "path" ? "path" : "query";
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        field: key,
+        in: location,
+        rule: "unknown_parameter",
+        message: "is not a parameter of this route",
+      }));
+    }
+    const field = String(issue.path[issue.path.length - 1] ?? "");
+    if (issue.code === "custom") {
+      return [{ field, in: location, rule: String(issue.params?.rule ?? "invalid"), message: issue.message }];
+    }
+    const sent = raw[location]?.[field];
+    if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
+    if (Array.isArray(sent)) return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
+    return [{ field, in: location, rule: issue.code, message: issue.message }];
+  });
+}

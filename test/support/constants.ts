@@ -1,0 +1,2 @@
+/** A distinctive token, so a leak scan can search every output for it. */
+export const TEST_UPSTREAM_TOKEN = "upstream-secret-7Qm2xZ9k";

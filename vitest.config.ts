@@ -1,0 +1,24 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { createEmulator } from "./src/emulator/emulator";
+import { TEST_UPSTREAM_TOKEN } from "./test/support/constants";
+
+// The real entry's outbound fetches (the upstream) reach this emulator, running beside workerd:
+// no test can reach the network, and end-to-end tests exercise the deployed code path.
+const emulator = createEmulator();
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
+        outboundService: (request) => emulator.fetch(request),
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    teardownTimeout: 10_000,
+  },
+});

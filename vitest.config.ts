@@ -13,7 +13,8 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
-        outboundService: (request) => emulator.fetch(request),
+        // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
+        outboundService: (request) => emulator.fetch(request as unknown as Request),
       },
     }),
   ],

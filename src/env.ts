@@ -26,3 +26,12 @@ export interface GatewayEnv {
 export interface GatewayDeps extends UpstreamDeps {
   log: LogSink;
 }
+
+declare global {
+  namespace Cloudflare {
+    // Types `exports` from `cloudflare:workers` (used by end-to-end tests) as our entry's exports.
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+    }
+  }
+}

@@ -176,10 +176,21 @@ export function createEmulator(options: EmulatorOptions = {}) {
       faults = [];
       return c.json({ reset: true });
     })
-    .get(UPSTREAM_PATH, (c) => answer(c.req.raw));
+    .get(UPSTREAM_PATH, (c) => answer(c.req.raw))
+    // A thrown fault must reach the caller as a failed fetch, as a dropped connection does.
+    .onError((error) => {
+      throw error;
+    });
 
   return {
-    fetch: (request: Request): Promise<Response> => Promise.resolve(control.fetch(request)),
+    /** In-process fetch: rejects on abort like the runtime's fetch, whatever the emulator is doing. */
+    fetch: (request: Request): Promise<Response> =>
+      new Promise<Response>((resolve, reject) => {
+        const abort = () => reject(new DOMException("The operation was aborted", "AbortError"));
+        if (request.signal.aborted) return abort();
+        request.signal.addEventListener("abort", abort, { once: true });
+        Promise.resolve(control.fetch(request)).then(resolve, reject);
+      }),
     requests: requests as readonly RecordedRequest[],
     queueFaults: (...queued: Fault[]) => {
       faults.push(...z.array(queuedFaultSchema).parse(queued));

@@ -1,0 +1,77 @@
+/**
+ * A gateway app wired to an in-process emulator, a controllable clock and a captured log, run
+ * through `app.request` with a real execution context so background KV writes can be awaited.
+ */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createApp } from "../../src/app";
+import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulator";
+import type { LogFields } from "../../src/log";
+import type { Bindings } from "../../src/env";
+
+/** 2026-03-10 12:00 in Shanghai: the sample's range (to 2026-03-08) is settled by then. */
+export const FIXED_NOW = Date.parse("2026-03-10T04:00:00Z");
+
+export interface GatewayOptions {
+  now?: number;
+  env?: Partial<Record<keyof Bindings | string, unknown>>;
+  emulator?: EmulatorOptions;
+  /** Replace the upstream fetch entirely (for faults the emulator cannot express). */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export function makeGateway(options: GatewayOptions = {}) {
+  const emulator = createEmulator(options.emulator);
+  const logs: LogFields[] = [];
+  const sleeps: number[] = [];
+  const clock = { now: options.now ?? FIXED_NOW };
+  let upstreamFetches = 0;
+  const upstream = options.fetch ?? emulator.fetch;
+  const app = createApp({
+    fetch: (request) => {
+      upstreamFetches++;
+      return upstream(request);
+    },
+    now: () => clock.now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.now += ms;
+    },
+    random: () => 0.5,
+    log: (fields) => logs.push(fields),
+  });
+  const testEnv = Object.assign({}, env, options.env) as Bindings;
+
+  async function request(path: string, init?: RequestInit): Promise<Response> {
+    const ctx = createExecutionContext();
+    const response = await app.request(path, init, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  }
+
+  return {
+    app,
+    emulator,
+    logs,
+    sleeps,
+    clock,
+    env: testEnv,
+    request,
+    get upstreamFetches() {
+      return upstreamFetches;
+    },
+  };
+}
+
+export const trendPath = (kolId: string, startDate: string, endDate: string, extra = "") =>
+  `/v1/kols/${kolId}/daily-fans?startDate=${startDate}&endDate=${endDate}${extra}`;
+
+export const dropInPath = (kolId: string, startDate: string, endDate: string, extra = "") =>
+  `/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=${kolId}&startDate=${startDate}&endDate=${endDate}${extra}`;
+
+/** A KOL id unique to the calling test, since KV storage is shared within a test file. */
+let counter = 0;
+export function uniqueKol(): string {
+  counter++;
+  return `${Date.now() % 1_000_000}${counter}`;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { addDays, daysInRange, isCalendarDate, secondsUntilShanghaiMidnight, shanghaiToday } from "../../src/clock";
+
+describe("calendar dates", () => {
+  it("accepts a leap day in a leap year", () => {
+    expect(isCalendarDate("2024-02-29")).toBe(true);
+  });
+
+  it("rejects days that do not exist", () => {
+    for (const date of ["2026-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00"]) {
+      expect(isCalendarDate(date), date).toBe(false);
+    }
+  });
+
+  it("rejects other spellings of a date", () => {
+    for (const date of ["2026-3-08", "20260308", "2026/03/08", " 2026-03-08", "2026-03-08T00:00:00Z", "２０２６-03-08"]) {
+      expect(isCalendarDate(date), date).toBe(false);
+    }
+  });
+
+  it("adds days across month and year ends", () => {
+    expect(addDays("2026-02-28", 1)).toBe("2026-03-01");
+    expect(addDays("2025-12-31", 1)).toBe("2026-01-01");
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+  });
+
+  it("counts a range inclusively", () => {
+    expect(daysInRange("2026-02-07", "2026-03-08")).toBe(30);
+    expect(daysInRange("2026-03-08", "2026-03-08")).toBe(1);
+  });
+});
+
+describe("Asia/Shanghai calendar", () => {
+  it("is already tomorrow at 16:00 UTC", () => {
+    expect(shanghaiToday(Date.parse("2026-03-09T15:59:59Z"))).toBe("2026-03-09");
+    expect(shanghaiToday(Date.parse("2026-03-09T16:00:00Z"))).toBe("2026-03-10");
+  });
+
+  it("counts the seconds to the next Shanghai midnight", () => {
+    expect(secondsUntilShanghaiMidnight(Date.parse("2026-03-09T15:00:00Z"))).toBe(3600);
+    expect(secondsUntilShanghaiMidnight(Date.parse("2026-03-09T16:00:00Z"))).toBe(86_400);
+  });
+});

@@ -35,6 +35,11 @@ export interface RangeLimits {
 
 const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
 
+// Refinements that read a field run only when that field is well formed; every other field's
+// errors are still reported beside theirs.
+const hasIssueAt = (payload: z.core.ParsePayload, field: string) =>
+  payload.issues.some((issue) => issue.path?.includes(field));
+
 function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
   return query.superRefine((value, ctx) => {
     const { startDate, endDate } = value as { startDate: string; endDate: string };
@@ -49,17 +54,16 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
         ...rule("max_range", `must be at most ${limits.maxRangeDays} days (inclusive) after startDate`),
       });
     }
-    if (endDate > limits.today) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["endDate"],
-        ...rule("not_in_future", `must not be after today in Asia/Shanghai (${limits.today})`),
-      });
-    }
-  }, {
-    // Cross-field rules need both dates well formed; field errors are still all reported.
-    when: (payload) => !payload.issues.some((issue) => issue.path?.some((key) => key === "startDate" || key === "endDate")),
-  });
+  }, { when: (payload) => !hasIssueAt(payload, "startDate") && !hasIssueAt(payload, "endDate") })
+    .superRefine((value, ctx) => {
+      if ((value as { endDate: string }).endDate > limits.today) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endDate"],
+          ...rule("not_in_future", `must not be after today in Asia/Shanghai (${limits.today})`),
+        });
+      }
+    }, { when: (payload) => !hasIssueAt(payload, "endDate") });
 }
 
 /** `/v1/kols/{kolId}/daily-fans?startDate&endDate[&acceptCache]` */

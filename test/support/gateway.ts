@@ -70,8 +70,7 @@ export const dropInPath = (kolId: string, startDate: string, endDate: string, ex
   `/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=${kolId}&startDate=${startDate}&endDate=${endDate}${extra}`;
 
 /** A KOL id unique to the calling test, since KV storage is shared within a test file. */
-let counter = 0;
 export function uniqueKol(): string {
-  counter++;
-  return `${Date.now() % 1_000_000}${counter}`;
+  const digits = crypto.getRandomValues(new Uint32Array(2)).join("");
+  return `1${digits}`.slice(0, 20);
 }

@@ -43,7 +43,8 @@ export function rangeArithmetic(counts: number[], dayBefore: number): RangeArith
   const delta = counts.map((count, i) => count - (i === 0 ? dayBefore : counts[i - 1]!));
   const first = counts[0] ?? 0;
   const growth = counts.length > 0 ? counts[counts.length - 1]! - first : 0;
-  return { delta, growth, growthRateBp: first === 0 ? 0 : Math.trunc((growth * 10_000) / first) };
+  // `+ 0` turns a truncated -0 into 0, as the upstream's integer arithmetic has no -0.
+  return { delta, growth, growthRateBp: first === 0 ? 0 : Math.trunc((growth * 10_000) / first) + 0 };
 }
 
 export function datesBetween(startDate: string, endDate: string): string[] {

@@ -16,6 +16,10 @@ describe("the emulator's arithmetic", () => {
     expect(result.growthRateBp).toBe(sample.data.fans_growth_rate_v2.value);
   });
 
+  it("truncates a small loss to 0, not -0", () => {
+    expect(Object.is(rangeArithmetic([10_000, 9_999], 10_000).growthRateBp, 0)).toBe(true);
+  });
+
   it("truncates a positive rate toward zero too", () => {
     expect(rangeArithmetic([10_000, 10_009], 10_000).growthRateBp).toBe(9);
   });

@@ -28,6 +28,7 @@ export interface GatewayDeps extends UpstreamDeps {
 }
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- merging into the runtime's own namespace
   namespace Cloudflare {
     // Types `exports` from `cloudflare:workers` (used by end-to-end tests) as our entry's exports.
     interface GlobalProps {

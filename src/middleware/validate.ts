@@ -2,6 +2,7 @@
  * @module Request validation for the daily-fans routes: the path and the query are checked
  * together with one zod schema, so every violation comes back in one problem+json.
  */
+import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
 import { shanghaiToday, type Clock } from "../clock";
@@ -12,7 +13,7 @@ import type { GatewayEnv } from "../env";
 type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
 
 export function validateTrendRequest(schemaFor: SchemaFactory, now: Clock) {
-  return validator("query", (query, c) => {
+  return validator("query", (query, c: Context<GatewayEnv>) => {
     const raw = { path: c.req.param() as Record<string, unknown>, query };
     const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
     const parsed = schemaFor(limits).safeParse(raw);

@@ -1,0 +1,85 @@
+/**
+ * @module The local run (`npm start`): the gateway on 127.0.0.1:8787 with local KV, in front of
+ * the upstream emulator on 127.0.0.1:8788. No account, no token, no network: the gateway gets a
+ * stand-in token that only the emulator ever sees.
+ *
+ * Runs on Node (not in the Worker); both Workers run under `wrangler dev`, so edits reload.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const HOST = "127.0.0.1";
+const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788);
+const EMULATOR_LATENCY_MS = process.env.EMULATOR_LATENCY_MS ?? "300";
+const READY_TIMEOUT_MS = 90_000;
+// Offline, wrangler cannot fetch the `Request.cf` placeholder and prints a stack for it: harmless.
+const OFFLINE_NOISE = /Request\.cf|getaddrinfo ENOTFOUND|GetAddrInfoReqWrap|callbackTrampoline/;
+
+const wranglerBin = new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname;
+
+function run(name: string, port: number, args: string[]): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [wranglerBin, "dev", "--ip", HOST, "--port", String(port), "--inspector-port", String(port + 1000), "--show-interactive-dev-session=false", "--log-level", "log", ...args],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+  const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (line.trim() && !OFFLINE_NOISE.test(line)) stream.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on("data", relay(process.stdout));
+  child.stderr?.on("data", relay(process.stderr));
+  return child;
+}
+
+async function waitUntilUp(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not come up within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function shanghaiDate(offsetDays: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+const emulator = run("emulator", EMULATOR_PORT, ["--config", "src/emulator/wrangler.toml", "--var", `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`]);
+const gateway = run("gateway", GATEWAY_PORT, [
+  "--config", "wrangler.toml",
+  "--var", `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
+  "--var", "ALLOW_INSECURE_UPSTREAM:true",
+  "--var", "JUSTONEAPI_TOKEN:local-emulator-token",
+]);
+const children = [emulator, gateway];
+
+let stopping = false;
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 2_000).unref();
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+for (const child of children) child.on("exit", (code) => stop(code ?? 1));
+
+const deadline = Date.now() + READY_TIMEOUT_MS;
+try {
+  await Promise.all([
+    waitUntilUp(`http://${HOST}:${EMULATOR_PORT}/__emulator/requests`, deadline),
+    waitUntilUp(`http://${HOST}:${GATEWAY_PORT}/healthz`, deadline),
+  ]);
+  const example = `http://${HOST}:${GATEWAY_PORT}/v1/kols/6838432048/daily-fans?startDate=${shanghaiDate(-30)}&endDate=${shanghaiDate(-1)}`;
+  console.log(`\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}). Try:\n  curl '${example}'\n`);
+} catch (error) {
+  console.error(String(error));
+  stop(1);
+}

@@ -8,18 +8,26 @@ import { TEST_UPSTREAM_TOKEN } from "./test/support/constants";
 const emulator = createEmulator();
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
-        // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
-        outboundService: (request) => emulator.fetch(request as unknown as Request),
-      },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
     teardownTimeout: 10_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
+              // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
+              outboundService: (request) => emulator.fetch(request as unknown as Request),
+            },
+          }),
+        ],
+        test: { name: "workers", include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"] },
+      },
+      {
+        // Checks that need Node itself: building the deployable bundle with wrangler.
+        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 120_000 },
+      },
+    ],
   },
 });

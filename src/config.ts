@@ -5,7 +5,7 @@
  * memoised per object. Problems are reported by variable name and rule only: a value may be a
  * secret, so it never appears in a message.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const integer = (fallback: number, min: number) =>
   z.union([z.number(), z.string().trim().regex(/^\d+$/, { error: "must be a whole number" })])

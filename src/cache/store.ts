@@ -6,7 +6,7 @@
  * Entries carry their own `storedAt` and TTL, because KV's expiry is lazy and eventually
  * consistent; freshness is decided by the gateway's clock, not by whether KV still has the key.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const KV_MINIMUM_TTL_SECONDS = 60;
 

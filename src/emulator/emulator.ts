@@ -10,7 +10,7 @@
  * - `POST /__emulator/reset` clears faults and the request log.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { isCalendarDate } from "../clock";
 import { successBody } from "./series";
 

@@ -5,7 +5,7 @@
  * query) and the rule, so a client fixes everything in one round trip. Rules that depend on the
  * clock or on configuration come from a factory; the field schemas themselves are shared.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { dayNumber, isCalendarDate } from "../clock";
 import type { FieldError } from "../problem";
 

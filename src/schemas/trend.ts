@@ -1,7 +1,7 @@
 /**
  * @module The gateway's own answer: a normalized follower trend, typed from this schema.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const count = z.number().int();
 

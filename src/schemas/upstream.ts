@@ -5,7 +5,7 @@
  * does not fit a JavaScript safe integer is rejected rather than silently rounded. Objects are
  * loose so the drop-in route can hand back fields we do not model, exactly as they came.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isCalendarDate } from "../clock";
 
 const integerText = z.string().regex(/^-?\d+$/).transform(Number);

@@ -1,0 +1,32 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+let bundle = "";
+
+beforeAll(() => {
+  const outdir = mkdtempSync(join(tmpdir(), "xingtu-bundle-"));
+  execFileSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--outdir", outdir], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    stdio: "pipe",
+  });
+  const entry = readdirSync(outdir).find((name) => name.endsWith(".js"));
+  bundle = readFileSync(join(outdir, entry!), "utf8");
+});
+
+describe("the deployable bundle (wrangler deploy --dry-run)", () => {
+  it("builds and holds the gateway", () => {
+    expect(bundle).toContain("/api/douyin-xingtu/get-kol-daily-fans/v1");
+    expect(bundle).toContain("gateway-misconfigured");
+  });
+
+  it("holds no emulator code", () => {
+    for (const marker of ["__emulator", "Collection Failed. Please Retry.", "wrong-shape"]) expect(bundle).not.toContain(marker);
+  });
+
+  it("holds no test code", () => {
+    for (const marker of ["vitest", "cloudflare:test", "upstream-secret-"]) expect(bundle).not.toContain(marker);
+  });
+});

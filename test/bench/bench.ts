@@ -1,0 +1,81 @@
+/**
+ * @module `npm run bench`: how fast the gateway answers, as ratios against baselines measured in
+ * the same run on the same runtime, so the numbers mean the same on any machine.
+ *
+ * - hit: a cached trend vs `/healthz` (the cheapest route: routing, middleware, JSON);
+ * - miss: a cold trend vs calling the emulator directly at the same fixed latency, so the
+ *   difference is the gateway's own overhead (validation, upstream client, normalise, KV write);
+ * - the deployable bundle's size, raw and gzip.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, startRuntime } from "./runtime.ts";
+import { drive, type Sample } from "./measure.ts";
+
+const EMULATOR_LATENCY_MS = 50;
+const HIT_REQUESTS = Number(process.env.BENCH_HIT_REQUESTS ?? 3000);
+const MISS_REQUESTS = Number(process.env.BENCH_MISS_REQUESTS ?? 100);
+const CONCURRENCY = 16;
+// Misses are timed one at a time: the question is the gateway's added latency, not how the one
+// workerd thread shares itself between gateway, emulator and KV under load.
+const MISS_CONCURRENCY = 1;
+const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
+
+const gatewayBundle = buildBundle("gateway", "wrangler.toml");
+const emulatorBundle = buildBundle("emulator", "src/emulator/wrangler.toml");
+const mf = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: EMULATOR_LATENCY_MS });
+
+try {
+  const fetchGateway = (path: string) => mf.dispatchFetch(`${GATEWAY_ORIGIN}${path}`);
+  const hitPath = `/v1/kols/1001/daily-fans?${RANGE}`;
+  const warm = await fetchGateway(hitPath);
+  if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`);
+  await warm.arrayBuffer();
+  // Warm both paths so JIT and isolate start-up are not measured.
+  await drive(() => fetchGateway("/healthz"), 300, CONCURRENCY);
+  await drive(() => fetchGateway(hitPath), 300, CONCURRENCY);
+
+  const healthz = await drive(() => fetchGateway("/healthz"), HIT_REQUESTS, CONCURRENCY);
+  const hit = await drive(() => fetchGateway(hitPath), HIT_REQUESTS, CONCURRENCY);
+  const direct = await drive(
+    (i) => mf.dispatchFetch(`${EMULATOR_ORIGIN}/api/douyin-xingtu/get-kol-daily-fans/v1?token=t&kolId=${500_000 + i}&${RANGE}`),
+    MISS_REQUESTS,
+    MISS_CONCURRENCY,
+  );
+  const miss = await drive((i) => fetchGateway(`/v1/kols/${900_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
+
+  for (const [name, sample] of Object.entries({ healthz, hit, direct, miss })) {
+    const unexpected = Object.keys(sample.statuses).filter((status) => status !== "200");
+    if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
+  }
+
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const ms = (value: number) => Math.round(value * 100) / 100;
+  const results = {
+    runtime: "workerd via Miniflare, deployable bundles",
+    concurrency: { hit: CONCURRENCY, miss: MISS_CONCURRENCY },
+    emulatorLatencyMs: EMULATOR_LATENCY_MS,
+    hit: {
+      rpsRatioToHealthz: ratio(hit.rps, healthz.rps),
+      p50RatioToHealthz: ratio(hit.p50, healthz.p50),
+      p99RatioToHealthz: ratio(hit.p99, healthz.p99),
+    },
+    miss: {
+      overheadP50Ms: ms(miss.p50 - direct.p50),
+      overheadMeanMs: ms(miss.mean - direct.mean),
+      p50RatioToDirect: ratio(miss.p50, direct.p50),
+    },
+    bundle: { bytes: gatewayBundle.bytes, gzipBytes: gatewayBundle.gzipBytes },
+    raw: { healthz, hit, direct, miss },
+  };
+
+  const row = (name: string, s: Sample) => ({ scenario: name, requests: s.requests, "req/s": Math.round(s.rps), "p50 ms": ms(s.p50), "p99 ms": ms(s.p99) });
+  console.table([row("healthz (baseline)", healthz), row("trend, cache hit", hit), row("emulator direct (baseline)", direct), row("trend, cache miss", miss)]);
+  console.log(`hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}`);
+  console.log(`miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`);
+  console.log(`deployable bundle: ${(gatewayBundle.bytes / 1024).toFixed(1)} KiB, gzip ${(gatewayBundle.gzipBytes / 1024).toFixed(1)} KiB`);
+  mkdirSync("bench-results", { recursive: true });
+  writeFileSync("bench-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);
+  console.log("written: bench-results/bench.json");
+} finally {
+  await mf.dispose();
+}

@@ -10,6 +10,9 @@ const emulator = createEmulator();
 export default defineConfig({
   test: {
     teardownTimeout: 10_000,
+    // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".wrangler/test-results.json" },
     projects: [
       {
         plugins: [

@@ -33,6 +33,7 @@ export const configSchema = z
     MAX_RANGE_DAYS: integer(365, 1),
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
+    STALE_IF_ERROR_SECONDS: integer(24 * 3600, 0),
   })
   .superRefine((config, ctx) => {
     if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {

@@ -4,6 +4,8 @@
  *
  * Both public routes (normalized and drop-in) go through here, so they share entries and
  * savings. Freshness is judged on the gateway's clock; storage failures only cost a miss.
+ * Entries outlive their TTL by STALE_IF_ERROR_SECONDS so that, when the upstream fails, a
+ * stored answer is served instead of an error (RFC 5861's stale-if-error).
  */
 import type { Config } from "./config";
 import { cacheKey, ttlPolicy } from "./cache/policy";
@@ -11,6 +13,7 @@ import type { CacheEntry, TrendStore } from "./cache/store";
 import type { SingleFlight } from "./cache/single-flight";
 import { fetchUpstream, type UpstreamDeps, type UpstreamQuery, type UpstreamTrace } from "./upstream-client";
 import { upstreamDataSchema, type UpstreamSuccess } from "./schemas/upstream";
+import { ProblemError } from "./problem";
 
 export interface LookupContext {
   config: Config;
@@ -31,21 +34,25 @@ export interface LookupTrace {
   storeReadFailed: boolean;
 }
 
-export type CacheOutcome = "hit" | "miss" | "refresh";
+export type CacheOutcome = "hit" | "miss" | "refresh" | "fallback";
 
 export interface LookupResult {
   success: UpstreamSuccess;
   outcome: CacheOutcome;
   ageSeconds: number;
   ttlSeconds: number;
+  /** With outcome "fallback": the upstream failure a stored answer stood in for. */
+  failure?: ProblemError;
+  refresh: boolean;
 }
 
-function fromEntry(entry: CacheEntry): UpstreamSuccess | null {
-  const data = upstreamDataSchema.safeParse(entry.body.data);
-  return data.success ? { raw: entry.body, data: data.data } : null;
+interface StoredAnswer {
+  success: UpstreamSuccess;
+  entry: CacheEntry;
+  ageMs: number;
 }
 
-async function readFresh(context: LookupContext, key: string): Promise<LookupResult | null> {
+async function readStored(context: LookupContext, key: string): Promise<StoredAnswer | null> {
   const read = await context.store.get(key);
   if (!read.ok) {
     context.trace.storeReadFailed = true;
@@ -54,17 +61,24 @@ async function readFresh(context: LookupContext, key: string): Promise<LookupRes
   const entry = read.entry;
   if (!entry) return null;
   const ageMs = context.deps.now() - entry.storedAt;
-  if (ageMs < 0 || ageMs >= entry.ttlSeconds * 1000) return null;
-  const success = fromEntry(entry);
-  if (!success) return null;
-  return { success, outcome: "hit", ageSeconds: Math.floor(ageMs / 1000), ttlSeconds: entry.ttlSeconds };
+  const usableForMs = (entry.ttlSeconds + context.config.STALE_IF_ERROR_SECONDS) * 1000;
+  if (ageMs < 0 || ageMs >= usableForMs) return null;
+  const data = upstreamDataSchema.safeParse(entry.body.data);
+  return data.success ? { success: { raw: entry.body, data: data.data }, entry, ageMs } : null;
+}
+
+/** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
+function canFallBack(error: unknown): error is ProblemError {
+  return error instanceof ProblemError && error.problemType.startsWith("upstream-") && error.problemType !== "upstream-invalid-parameters";
 }
 
 export async function lookupTrend(context: LookupContext, query: UpstreamQuery, refresh: boolean): Promise<LookupResult> {
   const key = cacheKey(query);
-  if (!refresh) {
-    const hit = await readFresh(context, key);
-    if (hit) return hit;
+  // A forced refresh reads too: the stored answer is its fallback if the upstream fails.
+  const stored = await readStored(context, key);
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  if (stored && !refresh && stored.ageMs < stored.entry.ttlSeconds * 1000) {
+    return { success: stored.success, outcome: "hit", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, refresh };
   }
   const flight = context.singleFlight(key, () =>
     fetchUpstream(context.config, context.token, query, context.deps, context.trace.upstream).then((success) => {
@@ -72,7 +86,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
       const { settled, ttlSeconds } = ttlPolicy(query.endDate, now, context.config);
       const entry: CacheEntry = { storedAt: now, ttlSeconds, settled, body: success.raw };
       context.defer(
-        context.store.put(key, entry).then((written) => {
+        context.store.put(key, entry, ttlSeconds + context.config.STALE_IF_ERROR_SECONDS).then((written) => {
           if (!written) context.warn("cache write failed; the next request will call the upstream again");
         }),
       );
@@ -80,6 +94,11 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
     }),
   );
   context.trace.coalesced = !flight.leader;
-  const { success, ttlSeconds } = await flight.promise;
-  return { success, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds };
+  try {
+    const { success, ttlSeconds } = await flight.promise;
+    return { success, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
+  } catch (error) {
+    if (!stored || !canFallBack(error)) throw error;
+    return { success: stored.success, outcome: "fallback", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
+  }
 }

@@ -7,7 +7,7 @@ import type { LookupResult } from "../trend-lookup";
 export const CACHE_NAME = "xingtu-edge";
 
 export function cacheStatus(result: LookupResult, storeReadFailed: boolean): string {
-  const remaining = Math.max(0, result.ttlSeconds - result.ageSeconds);
+  const remaining = result.ttlSeconds - result.ageSeconds;
   switch (result.outcome) {
     case "hit":
       return `${CACHE_NAME}; hit; ttl=${remaining}`;
@@ -15,6 +15,10 @@ export function cacheStatus(result: LookupResult, storeReadFailed: boolean): str
       return `${CACHE_NAME}; fwd=request; stored; ttl=${remaining}`;
     case "miss":
       return `${CACHE_NAME}; fwd=miss; stored; ttl=${remaining}` + (storeReadFailed ? '; detail="store-unavailable"' : "");
+    case "fallback": {
+      const fwd = result.refresh ? "request" : "stale";
+      return `${CACHE_NAME}; fwd=${fwd}; fwd-status=${result.failure?.status ?? 502}; ttl=${remaining}; detail="${result.failure?.problemType ?? "upstream-error"}"`;
+    }
   }
 }
 
@@ -28,8 +32,9 @@ export function cacheHeaders(result: LookupResult, storeReadFailed: boolean): Ca
   return {
     "Cache-Status": cacheStatus(result, storeReadFailed),
     Age: String(result.ageSeconds),
-    // max-age is the whole freshness lifetime; downstream caches subtract Age themselves.
-    "Cache-Control": `public, max-age=${result.ttlSeconds}`,
+    // max-age is the whole freshness lifetime; downstream caches subtract Age themselves. An
+    // answer served only because the upstream failed is not for keeping downstream.
+    "Cache-Control": result.outcome === "fallback" ? "no-store" : `public, max-age=${result.ttlSeconds}`,
   };
 }
 

@@ -23,7 +23,8 @@ export type StoreRead = { ok: true; entry: CacheEntry | null } | { ok: false };
 
 export interface TrendStore {
   get(key: string): Promise<StoreRead>;
-  put(key: string, entry: CacheEntry): Promise<boolean>;
+  /** `keepSeconds` is how long the store may keep the entry: its TTL plus any stale grace. */
+  put(key: string, entry: CacheEntry, keepSeconds: number): Promise<boolean>;
 }
 
 export function kvStore(namespace: KVNamespace): TrendStore {
@@ -39,10 +40,10 @@ export function kvStore(namespace: KVNamespace): TrendStore {
       // A corrupt or foreign value is a miss, not an error: the next write replaces it.
       return { ok: true, entry: parsed.success ? parsed.data : null };
     },
-    async put(key, entry) {
+    async put(key, entry, keepSeconds) {
       try {
         await namespace.put(key, JSON.stringify(entry), {
-          expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, entry.ttlSeconds),
+          expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, keepSeconds),
         });
         return true;
       } catch {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway";
 import { cacheKey } from "../../src/cache/policy";
+import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv";
 
 const SETTLED = ["2026-02-01", "2026-02-28"] as const;
 const LIVE = ["2026-03-01", "2026-03-09"] as const;
@@ -102,14 +103,6 @@ describe("the KV cache", () => {
 });
 
 describe("the cache when KV fails", () => {
-  const failingKv = (failOn: "get" | "put") =>
-    new Proxy({} as KVNamespace, {
-      get: (_target, property) => async () => {
-        if (property === failOn) throw new Error("KV PUT failed: 429 Too Many Requests");
-        return null;
-      },
-    });
-
   it("serves from the upstream when a KV read throws", async () => {
     const gateway = makeGateway({ env: { CACHE: failingKv("get") } });
     const response = await gateway.request(trendPath(uniqueKol(), ...SETTLED));
@@ -118,7 +111,7 @@ describe("the cache when KV fails", () => {
   });
 
   it("still answers 200 when a KV write throws, and logs a warning", async () => {
-    const gateway = makeGateway({ env: { CACHE: failingKv("put") } });
+    const gateway = makeGateway({ env: { CACHE: failingKv("put", KV_WRITE_RATE_ERROR) } });
     const response = await gateway.request(trendPath(uniqueKol(), ...SETTLED));
     expect(response.status).toBe(200);
     expect(gateway.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringContaining("cache write failed") }));

@@ -1,0 +1,182 @@
+/**
+ * The fault matrix: every way the upstream or KV can fail, driven through the emulator, with
+ * the documented answer for each, whether or not a stored answer exists to fall back on.
+ */
+import { describe, expect, it } from "vitest";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
+import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv";
+import type { Fault } from "../../src/emulator/emulator";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+// Ends yesterday (in Shanghai, by the test clock): kept LIVE_TTL_SECONDS, then stale.
+const LIVE_RANGE = ["2026-03-05", "2026-03-09"] as const;
+const LIVE_TTL_MS = 3600 * 1000;
+
+interface Expectation {
+  fault: Fault;
+  status: number;
+  type: string;
+  retryAfter?: boolean;
+  /** The upstream rejecting the parameters is the one failure a stored answer does not mask. */
+  noFallback?: boolean;
+}
+
+const matrix: Record<string, Expectation> = {
+  "code 100": { fault: { kind: "code", code: 100 }, status: 502, type: "upstream-token-invalid" },
+  "code 301 after retries": { fault: { kind: "code", code: 301, times: 9 }, status: 503, type: "upstream-collection-failed", retryAfter: true },
+  "code 302": { fault: { kind: "code", code: 302, times: 9 }, status: 503, type: "upstream-rate-limited", retryAfter: true },
+  "code 303": { fault: { kind: "code", code: 303 }, status: 503, type: "upstream-quota-exceeded", retryAfter: true },
+  "code 400": { fault: { kind: "code", code: 400 }, status: 400, type: "upstream-invalid-parameters", noFallback: true },
+  "code 500": { fault: { kind: "code", code: 500 }, status: 502, type: "upstream-internal-error" },
+  "code 600": { fault: { kind: "code", code: 600 }, status: 502, type: "upstream-permission-denied" },
+  "code 601": { fault: { kind: "code", code: 601 }, status: 502, type: "upstream-insufficient-balance" },
+  "code 602": { fault: { kind: "code", code: 602 }, status: 502, type: "upstream-spending-cap-reached" },
+  "an unknown code": { fault: { kind: "code", code: 999 }, status: 502, type: "upstream-unknown-code" },
+  "a business error under HTTP 500": { fault: { kind: "code", code: 500, httpStatus: 500, times: 9 }, status: 502, type: "upstream-http-error" },
+  "HTTP 503 with an HTML body": { fault: { kind: "http", status: 503, times: 9 }, status: 502, type: "upstream-http-error" },
+  "HTTP 404 with an HTML body": { fault: { kind: "http", status: 404 }, status: 502, type: "upstream-invalid-response" },
+  "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response" },
+  "truncated JSON": { fault: { kind: "truncated" }, status: 502, type: "upstream-invalid-response" },
+  "JSON of the wrong shape": { fault: { kind: "wrong-shape" }, status: 502, type: "upstream-invalid-response" },
+  "a huge body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response" },
+  "connection resets mid-body": { fault: { kind: "reset", times: 9 }, status: 502, type: "upstream-unreachable" },
+  "network errors": { fault: { kind: "network", times: 9 }, status: 502, type: "upstream-unreachable" },
+  "a response slower than the timeout": { fault: { kind: "slow", delayMs: 500 }, status: 504, type: "upstream-timeout" },
+};
+
+function gatewayWithShortTimeout() {
+  return makeGateway({ env: { UPSTREAM_TIMEOUT_MS: "50" } });
+}
+
+async function keysFor(gateway: ReturnType<typeof makeGateway>, kolId: string) {
+  return (await gateway.env.CACHE.list({ prefix: `v1:daily-fans:${kolId}:` })).keys;
+}
+
+function expectNoToken(gateway: ReturnType<typeof makeGateway>, ...outputs: string[]) {
+  const token = String(gateway.env.JUSTONEAPI_TOKEN);
+  expect([...outputs, JSON.stringify(gateway.logs)].join("\n")).not.toContain(token);
+}
+
+async function transcript(response: Response): Promise<string> {
+  return `${[...response.headers].join("\n")}\n${await response.clone().text()}`;
+}
+
+describe("upstream faults with nothing stored", () => {
+  for (const [name, expected] of Object.entries(matrix)) {
+    it(`answers ${expected.status} ${expected.type} for ${name}, and stores nothing`, async () => {
+      const gateway = gatewayWithShortTimeout();
+      const kolId = uniqueKol();
+      gateway.emulator.queueFaults(expected.fault);
+      const response = await gateway.request(trendPath(kolId, ...RANGE));
+      expect(response.status).toBe(expected.status);
+      expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+      const problem = await response.clone().json<Record<string, unknown>>();
+      expect(problem).toMatchObject({ type: `/problems/${expected.type}`, status: expected.status });
+      expect(problem.requestId).toBe(response.headers.get("X-Request-Id"));
+      expect(problem).not.toHaveProperty("stack");
+      if (expected.retryAfter) expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+      else expect(response.headers.has("Retry-After")).toBe(false);
+      expect(await keysFor(gateway, kolId)).toEqual([]);
+      expectNoToken(gateway, await transcript(response));
+    });
+  }
+});
+
+describe("upstream faults with a stale answer stored", () => {
+  for (const [name, expected] of Object.entries(matrix)) {
+    const outcome = expected.noFallback ? `still answers ${expected.status}` : "serves the stale answer";
+    it(`${outcome} for ${name}`, async () => {
+      const gateway = gatewayWithShortTimeout();
+      const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+      const fresh = await (await gateway.request(path)).json();
+      gateway.clock.now += LIVE_TTL_MS + 60_000;
+      gateway.emulator.queueFaults(expected.fault);
+      const response = await gateway.request(path);
+      expectNoToken(gateway, await transcript(response));
+      if (expected.noFallback) {
+        expect(response.status).toBe(expected.status);
+        return;
+      }
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(fresh);
+      expect(response.headers.get("Cache-Status")).toBe(`xingtu-edge; fwd=stale; fwd-status=${expected.status}; ttl=-60; detail="${expected.type}"`);
+      expect(response.headers.get("Age")).toBe("3660");
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+    });
+  }
+
+  it("stops serving a stored answer once the stale grace has passed", async () => {
+    const gateway = makeGateway({ env: { STALE_IF_ERROR_SECONDS: "600" } });
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.clock.now += LIVE_TTL_MS + 600_000;
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    expect((await gateway.request(path)).status).toBe(502);
+  });
+
+  it("falls back to the stored answer when a forced refresh fails", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    const response = await gateway.request(path, { headers: { "Cache-Control": "no-cache" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Status")).toMatch(/^xingtu-edge; fwd=request; fwd-status=503; ttl=3600; detail="upstream-quota-exceeded"$/);
+  });
+});
+
+describe("KV faults", () => {
+  const kvFaults = {
+    "a failing KV read": failingKv("get"),
+    "a failing KV write": failingKv("put", "KV PUT failed: 500 Internal Server Error"),
+    "a KV write-rate error": failingKv("put", KV_WRITE_RATE_ERROR),
+  };
+  for (const [name, kv] of Object.entries(kvFaults)) {
+    it(`answers from the upstream despite ${name}`, async () => {
+      const gateway = makeGateway({ env: { CACHE: kv } });
+      const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+      expect(response.status).toBe(200);
+      expect((await response.clone().json<{ series: unknown[] }>()).series).toHaveLength(5);
+      expectNoToken(gateway, await transcript(response));
+    });
+  }
+});
+
+describe("the drop-in route under faults", () => {
+  it("gives upstream-style clients the upstream's own code", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    const response = await gateway.request(dropInPath(uniqueKol(), ...RANGE));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 303, type: "/problems/upstream-quota-exceeded", message: expect.stringContaining("303") });
+  });
+
+  it("reports gateway-side failures as upstream-style code 500", async () => {
+    const gateway = gatewayWithShortTimeout();
+    gateway.emulator.queueFaults({ kind: "slow", delayMs: 500 });
+    const response = await gateway.request(dropInPath(uniqueKol(), ...RANGE));
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ code: 500, type: "/problems/upstream-timeout" });
+  });
+});
+
+describe("partial data", () => {
+  it("serves a daily/delta mismatch with nulls rather than invented values", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "mismatch" });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const body = await response.json<{ series: { date: string; fans: number | null; delta: number | null }[] }>();
+    expect(body.series[0]).toMatchObject({ date: "2026-03-01", fans: null });
+    expect(body.series[4]).toMatchObject({ date: "2026-03-05", delta: null });
+    expect(body.series.filter((p) => p.fans !== null && p.delta !== null)).toHaveLength(3);
+  });
+
+  it("logs the request id and business code of a failure it answered", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(gateway.logs).toContainEqual(
+      expect.objectContaining({ requestId: response.headers.get("X-Request-Id"), status: 502, upstream: expect.objectContaining({ code: 601 }) }),
+    );
+  });
+});

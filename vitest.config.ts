@@ -25,7 +25,12 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "workers", include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"] },
+        test: {
+          name: "workers",
+          include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+          // Property tests run FUZZ_RUNS cases each: a quick count by default, 10000 in `npm run test:fuzz`.
+          provide: { fuzzRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+        },
       },
       {
         // Checks that need Node itself: building the deployable bundle with wrangler.

@@ -5,6 +5,7 @@
  * client can branch on `type` and an operator can read `detail`. Nothing in this file ever sees
  * the upstream token: details are written from codes and field names, never from URLs.
  */
+import * as z from "zod";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -39,12 +40,32 @@ export const PROBLEMS = {
 
 export type ProblemType = keyof typeof PROBLEMS;
 
+export const fieldErrorSchema = z.object({
+  field: z.string(),
+  in: z.enum(["path", "query", "header", "body"]).optional(),
+  rule: z.string(),
+  message: z.string(),
+});
+
 /** One violated rule of one input field. */
-export interface FieldError {
-  field: string;
-  rule: string;
-  message: string;
-}
+export type FieldError = z.infer<typeof fieldErrorSchema>;
+
+/** The body of every error response: RFC 9457 members plus our own. */
+export const problemSchema = z.object({
+  type: z.string().startsWith("/problems/"),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  instance: z.string(),
+  requestId: z.string().min(1),
+  errors: z.array(fieldErrorSchema).optional(),
+  /** Drop-in route only: the upstream-style business code. */
+  code: z.number().int().optional(),
+  /** Drop-in route only: the upstream-style message. */
+  message: z.string().optional(),
+});
+
+export type Problem = z.infer<typeof problemSchema>;
 
 export interface ProblemOptions {
   detail: string;
@@ -76,7 +97,7 @@ export interface ProblemContext {
 
 export function problemResponse(error: ProblemError, context: ProblemContext): Response {
   const definition = PROBLEMS[error.problemType];
-  const body: Record<string, unknown> = {
+  const body: Problem = {
     type: problemTypeUri(error.problemType),
     title: definition.title,
     status: definition.status,

@@ -99,6 +99,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
   const requests: RecordedRequest[] = [];
   let faults: QueuedFault[] = [];
 
+  const reset = () => {
+    requests.length = 0;
+    faults = [];
+  };
+
   const takeFault = (kolId: string | null): QueuedFault | null => {
     const index = faults.findIndex((fault) => fault.kolId === undefined || fault.kolId === kolId);
     if (index < 0) return null;
@@ -172,8 +177,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
       return c.json({ queued: faults.length });
     })
     .post("/__emulator/reset", (c) => {
-      requests.length = 0;
-      faults = [];
+      reset();
       return c.json({ reset: true });
     })
     .get(UPSTREAM_PATH, (c) => answer(c.req.raw))
@@ -195,6 +199,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     queueFaults: (...queued: Fault[]) => {
       faults.push(...z.array(queuedFaultSchema).parse(queued));
     },
+    reset,
   };
 }
 

@@ -90,9 +90,7 @@ export function dropInRequestSchema(limits: RangeLimits) {
 
 export type TrendRequest = z.output<ReturnType<typeof trendRequestSchema>>;
 
-export interface LocatedFieldError extends FieldError {
-  in: "path" | "query";
-}
+export type LocatedFieldError = FieldError & { in: "path" | "query" };
 
 type RawRequest = Record<"path" | "query", Record<string, unknown>>;
 

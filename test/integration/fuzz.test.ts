@@ -12,7 +12,7 @@ import type { Fault } from "../../src/emulator/emulator";
 const RUNS = inject("fuzzRuns");
 // Long mode (10,000 cases) needs more than vitest's default 5 s per property.
 const TIMEOUT_MS = Math.max(5_000, RUNS * 5);
-const DOCUMENTED_5XX = new Set(Object.values(PROBLEMS).map((p) => p.status).filter((status) => status >= 500));
+const DOCUMENTED_5XX = new Set<number>(Object.values(PROBLEMS).map((p) => p.status).filter((status) => status >= 500));
 DOCUMENTED_5XX.delete(500);
 
 const gateway = makeGateway({ env: { UPSTREAM_TIMEOUT_MS: "30" } });

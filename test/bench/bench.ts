@@ -5,11 +5,14 @@
  * - hit: a cached trend vs `/healthz` (the cheapest route: routing, middleware, JSON);
  * - miss: a cold trend vs calling the emulator directly at the same fixed latency, so the
  *   difference is the gateway's own overhead (validation, upstream client, normalise, KV write);
+ * - coalescing: upstream calls made for 100 concurrent identical cold requests;
+ * - CPU per request for a 365-day range (validate, normalise, serialise) vs a pass-through;
  * - the deployable bundle's size, raw and gzip.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, startRuntime } from "./runtime.ts";
 import { drive, type Sample } from "./measure.ts";
+import { measureCpu } from "./cpu.ts";
 
 const EMULATOR_LATENCY_MS = 50;
 const HIT_REQUESTS = Number(process.env.BENCH_HIT_REQUESTS ?? 3000);
@@ -19,6 +22,8 @@ const CONCURRENCY = 16;
 // workerd thread shares itself between gateway, emulator and KV under load.
 const MISS_CONCURRENCY = 1;
 const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
+const COALESCING_REQUESTS = 100;
+const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
 
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
 const emulatorBundle = buildBundle("emulator", "src/emulator/wrangler.toml");
@@ -43,6 +48,15 @@ try {
   );
   const miss = await drive((i) => fetchGateway(`/v1/kols/${900_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
 
+  await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/reset`, { method: "POST" });
+  const coldPath = `/v1/kols/777000/daily-fans?${RANGE}`;
+  const coalesced = await Promise.all(Array.from({ length: COALESCING_REQUESTS }, () => fetchGateway(coldPath).then((r) => r.arrayBuffer().then(() => r.status))));
+  const upstreamLog = (await (await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/requests`)).json()) as { kolId: string }[];
+  const coalescedCalls = upstreamLog.filter((entry) => entry.kolId === "777000").length;
+  if (coalesced.some((status) => status !== 200)) throw new Error(`coalescing burst answered ${coalesced.join(",")}`);
+
+  const cpu = await measureCpu(CPU_ITERATIONS);
+
   for (const [name, sample] of Object.entries({ healthz, hit, direct, miss })) {
     const unexpected = Object.keys(sample.statuses).filter((status) => status !== "200");
     if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
@@ -64,6 +78,13 @@ try {
       overheadMeanMs: ms(miss.mean - direct.mean),
       p50RatioToDirect: ratio(miss.p50, direct.p50),
     },
+    coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
+    cpu: {
+      rangeDays: cpu.days,
+      gatewayMicrosPerRequest: Math.round(cpu.gatewayMicros),
+      passThroughMicrosPerRequest: Math.round(cpu.passThroughMicros),
+      ratioToPassThrough: ratio(cpu.gatewayMicros, cpu.passThroughMicros),
+    },
     bundle: { bytes: gatewayBundle.bytes, gzipBytes: gatewayBundle.gzipBytes },
     raw: { healthz, hit, direct, miss },
   };
@@ -72,6 +93,8 @@ try {
   console.table([row("healthz (baseline)", healthz), row("trend, cache hit", hit), row("emulator direct (baseline)", direct), row("trend, cache miss", miss)]);
   console.log(`hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}`);
   console.log(`miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`);
+  console.log(`coalescing: ${COALESCING_REQUESTS} concurrent identical cold requests -> ${coalescedCalls} upstream call(s)`);
+  console.log(`CPU for a ${cpu.days}-day range (validate + normalise + serialise): ${results.cpu.gatewayMicrosPerRequest} us, x${results.cpu.ratioToPassThrough} a parse/stringify pass-through`);
   console.log(`deployable bundle: ${(gatewayBundle.bytes / 1024).toFixed(1)} KiB, gzip ${(gatewayBundle.gzipBytes / 1024).toFixed(1)} KiB`);
   mkdirSync("bench-results", { recursive: true });
   writeFileSync("bench-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);

@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   emulator: Bundle;
   emulatorLatencyMs: number;
   vars?: Record<string, string>;
+  /** Listen on a loopback port (for a load driver in another process); otherwise dispatchFetch only. */
+  listen?: boolean;
 }
 
 /** Requests to GATEWAY_ORIGIN reach the gateway, to EMULATOR_ORIGIN the emulator directly; the
@@ -47,6 +49,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
   // Miniflare 5 takes a new option shape; the v4 shape, converted, stays close to wrangler.toml.
   const mf = new Miniflare(convertV4MiniflareOptions({
     // The gateway logs one line per request; thousands of them would bury the results.
+    host: "127.0.0.1",
+    port: options.listen ? 0 : undefined,
     handleStructuredLogs(log) {
       if (log.level === "error") process.stderr.write(`${log.message}\n`);
     },

@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createEmulator } from "./src/emulator/emulator";
-import { TEST_UPSTREAM_TOKEN } from "./test/support/constants";
+import { TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants";
 
 // The real entry's outbound fetches (the upstream) reach this emulator, running beside workerd:
 // no test can reach the network, and end-to-end tests exercise the deployed code path.
@@ -20,6 +20,12 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
+              // Small, known limits, so a test can reach the standard tier's in a few requests;
+              // test clients use the bulk tier unless a test is about limits.
+              ratelimits: {
+                RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: TEST_STANDARD_LIMIT, period: 60 } },
+                RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+              },
               // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
               outboundService: (request) => emulator.fetch(request as unknown as Request),
             },

@@ -8,32 +8,27 @@
 import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import { createSingleFlight } from "./cache/single-flight";
-import { gatewayContext } from "./middleware/gateway-context";
 import { accessLog } from "./middleware/access-log";
-import { dailyFansRoutes, DAILY_FANS_PATH, upstreamStyleErrors } from "./routes/daily-fans";
+import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening";
+import { dailyFansRoutes, upstreamStyleErrors } from "./routes/daily-fans";
 import { healthRoutes } from "./routes/health";
 import { ProblemError, problemResponse } from "./problem";
 import { UPSTREAM_PATH } from "./upstream-client";
-import { etag } from "hono/etag";
 import type { GatewayDeps, GatewayEnv } from "./env";
-
-const ETAG_RETAINED_HEADERS = ["cache-control", "etag", "vary", "age", "cache-status", "x-request-id"];
 
 export function createApp(deps: GatewayDeps) {
   const app = new Hono<GatewayEnv>();
-  const data = [DAILY_FANS_PATH, UPSTREAM_PATH];
 
   app.use(requestId({ limitLength: 128 }));
   app.use(accessLog(deps.log));
+  app.use(securityHeaders);
+  app.use(browserAccess);
+  app.use(requestBounds);
+  app.use(bodyBound);
+  app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
-  const singleFlight = createSingleFlight();
-  for (const path of data) {
-    app.use(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }));
-    app.use(path, gatewayContext(deps, singleFlight));
-  }
   app.route("/", healthRoutes);
-  app.route("/", dailyFansRoutes(deps.now));
+  app.route("/", dailyFansRoutes(deps));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {

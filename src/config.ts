@@ -34,6 +34,12 @@ export const configSchema = z
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     STALE_IF_ERROR_SECONDS: integer(24 * 3600, 0),
+    PUBLIC_ACCESS: flag,
+    ALLOWED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: "must list http(s) origins separated by commas" }))),
   })
   .superRefine((config, ctx) => {
     if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {

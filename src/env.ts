@@ -6,6 +6,7 @@ import type { RequestIdVariables } from "hono/request-id";
 import type { LookupContext, LookupTrace } from "./trend-lookup";
 import type { UpstreamDeps } from "./upstream-client";
 import type { LogSink } from "./log";
+import type { Client } from "./auth/client-auth";
 
 /** `wrangler types` gives the bindings in wrangler.toml; the secret is declared here. */
 export type Bindings = CloudflareBindings & { JUSTONEAPI_TOKEN?: string };
@@ -16,6 +17,8 @@ export interface Variables extends RequestIdVariables {
   upstreamStyle: boolean;
   lookup: LookupContext;
   cacheStatus: string;
+  /** The authenticated caller, named in logs; never the key itself. */
+  client: Client;
 }
 
 export interface GatewayEnv {

@@ -18,8 +18,12 @@ interface ProblemDefinition {
 
 export const PROBLEMS = {
   "invalid-request": { status: 400, title: "The request has invalid parameters", upstreamCode: 400 },
+  unauthorized: { status: 401, title: "A valid client key is required", upstreamCode: 100 },
   "not-found": { status: 404, title: "No such route", upstreamCode: 400 },
   "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
+  "payload-too-large": { status: 413, title: "The request body is too large", upstreamCode: 400 },
+  "uri-too-long": { status: 414, title: "The request URL is too long", upstreamCode: 400 },
+  "rate-limited": { status: 429, title: "Too many requests for this client", upstreamCode: 302 },
   "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
   "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
   "upstream-token-invalid": { status: 502, title: "The upstream rejected the gateway's token", upstreamCode: 100 },
@@ -71,6 +75,10 @@ export interface ProblemOptions {
   detail: string;
   errors?: FieldError[];
   retryAfterSeconds?: number;
+  /** `WWW-Authenticate` challenge (401). */
+  authenticate?: string;
+  /** `Allow` methods (405). */
+  allow?: string;
 }
 
 export class ProblemError extends HTTPException {
@@ -115,6 +123,8 @@ export function problemResponse(error: ProblemError, context: ProblemContext): R
     "X-Request-Id": context.requestId,
     "Cache-Control": "no-store",
   });
+  if (error.options.authenticate) headers.set("WWW-Authenticate", error.options.authenticate);
+  if (error.options.allow) headers.set("Allow", error.options.allow);
   if (error.options.retryAfterSeconds !== undefined) {
     headers.set("Retry-After", String(Math.max(1, Math.ceil(error.options.retryAfterSeconds))));
   }

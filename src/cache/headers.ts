@@ -28,13 +28,14 @@ export interface CacheHeaders extends Record<string, string> {
   "Cache-Control": string;
 }
 
-export function cacheHeaders(result: LookupResult, storeReadFailed: boolean): CacheHeaders {
+/** `shared`: the answer may be kept by shared caches (no client key was needed to get it). */
+export function cacheHeaders(result: LookupResult, storeReadFailed: boolean, shared: boolean): CacheHeaders {
   return {
     "Cache-Status": cacheStatus(result, storeReadFailed),
     Age: String(result.ageSeconds),
     // max-age is the whole freshness lifetime; downstream caches subtract Age themselves. An
     // answer served only because the upstream failed is not for keeping downstream.
-    "Cache-Control": result.outcome === "fallback" ? "no-store" : `public, max-age=${result.ttlSeconds}`,
+    "Cache-Control": result.outcome === "fallback" ? "no-store" : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
   };
 }
 

@@ -27,6 +27,7 @@ export function accessLog(log: LogSink) {
       path: c.req.path.slice(0, MAX_LOGGED_PATH),
       status,
       durationMs: Date.now() - started,
+      client: c.var.client?.name ?? null,
       cache: c.var.cacheStatus ?? null,
       upstream: {
         attempts: trace.upstream.attempts,

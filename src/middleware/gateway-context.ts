@@ -39,8 +39,10 @@ export function gatewayContext(deps: GatewayDeps, singleFlight: SingleFlight) {
     if (!token) {
       throw misconfigured("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
     }
-    if (!c.env.CACHE) {
-      throw misconfigured("The KV namespace binding CACHE is missing. Operator: create it (`wrangler kv namespace create CACHE`) and put its id in wrangler.toml.");
+    for (const binding of ["CACHE", "KEYS"] as const) {
+      if (!c.env[binding]) {
+        throw misconfigured(`The KV namespace binding ${binding} is missing. Operator: create it (\`wrangler kv namespace create ${binding}\`) and put its id in wrangler.toml.`);
+      }
     }
     const requestId = c.var.requestId;
     c.set("lookup", {

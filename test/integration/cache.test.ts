@@ -24,8 +24,8 @@ describe("the KV cache", () => {
     const gateway = makeGateway();
     const settled = await gateway.request(trendPath(uniqueKol(), ...SETTLED));
     const live = await gateway.request(trendPath(uniqueKol(), ...LIVE));
-    expect(settled.headers.get("Cache-Control")).toBe("public, max-age=604800");
-    expect(live.headers.get("Cache-Control")).toBe("public, max-age=3600");
+    expect(settled.headers.get("Cache-Control")).toBe("private, max-age=604800");
+    expect(live.headers.get("Cache-Control")).toBe("private, max-age=3600");
   });
 
   it("writes the entry under a key of version, KOL and dates, with a KV expiry", async () => {

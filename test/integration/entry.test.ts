@@ -1,11 +1,17 @@
-import { exports } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { bearer, createTestKey, type TestKey } from "../support/keys";
 import { TEST_UPSTREAM_TOKEN } from "../support/constants";
 import { uniqueKol } from "../support/gateway";
 
 // The deployed entry, end to end: its upstream fetches leave workerd and reach the emulator
 // that vitest.config.ts runs as Miniflare's outbound service.
 const gateway = (path: string, init?: RequestInit) => exports.default.fetch(`https://gateway.test${path}`, init);
+
+let client: TestKey;
+beforeAll(async () => {
+  client = await createTestKey(env.KEYS);
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -19,26 +25,29 @@ describe("the deployed entry", () => {
 
   it("serves a trend from the emulated upstream and then from KV", async () => {
     const path = `/v1/kols/${uniqueKol()}/daily-fans?startDate=2026-01-01&endDate=2026-01-10`;
-    const first = await gateway(path);
+    const first = await gateway(path, { headers: bearer(client.key) });
     expect(first.status).toBe(200);
     expect(first.headers.get("Cache-Status")).toMatch(/fwd=miss/);
     expect((await first.json<{ series: unknown[] }>()).series).toHaveLength(10);
     await vi.waitFor(async () => {
-      const second = await gateway(path);
+      const second = await gateway(path, { headers: bearer(client.key) });
       expect(second.headers.get("Cache-Status")).toMatch(/; hit;/);
     });
   });
 
-  it("writes one JSON log line per request, without the token", async () => {
+  it("writes one JSON log line per request, naming the client but not its key nor the token", async () => {
     const lines: string[] = [];
     for (const method of ["log", "warn", "error"] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
     }
-    const response = await gateway(`/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=999100&startDate=2026-01-01&endDate=2026-01-02&token=abc`);
+    const response = await gateway(`/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=999100&startDate=2026-01-01&endDate=2026-01-02&token=${client.key}`);
     expect(response.status).toBe(502);
     const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === "request");
-    expect(requestLines).toEqual([expect.objectContaining({ status: 502, requestId: response.headers.get("X-Request-Id"), path: "/api/douyin-xingtu/get-kol-daily-fans/v1" })]);
+    expect(requestLines).toEqual([
+      expect.objectContaining({ status: 502, requestId: response.headers.get("X-Request-Id"), path: "/api/douyin-xingtu/get-kol-daily-fans/v1", client: client.record.name }),
+    ]);
     expect(lines.join("\n")).not.toContain(TEST_UPSTREAM_TOKEN);
+    expect(lines.join("\n")).not.toContain(client.key);
     expect(await response.text()).not.toContain(TEST_UPSTREAM_TOKEN);
   });
 });

@@ -8,6 +8,7 @@ import { createApp } from "../../src/app";
 import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulator";
 import type { LogFields } from "../../src/log";
 import type { Bindings } from "../../src/env";
+import { createTestKey, type TestKey } from "./keys";
 
 /** 2026-03-10 12:00 in Shanghai: the sample's range (to 2026-03-08) is settled by then. */
 export const FIXED_NOW = Date.parse("2026-03-10T04:00:00Z");
@@ -18,6 +19,11 @@ export interface GatewayOptions {
   emulator?: EmulatorOptions;
   /** Replace the upstream fetch entirely (for faults the emulator cannot express). */
   fetch?: (request: Request) => Promise<Response>;
+}
+
+export interface RequestOptions extends RequestInit {
+  /** Send no client key (or a specific one) instead of the gateway's own test key. */
+  as?: string | null;
 }
 
 export function makeGateway(options: GatewayOptions = {}) {
@@ -41,10 +47,20 @@ export function makeGateway(options: GatewayOptions = {}) {
     log: (fields) => logs.push(fields),
   });
   const testEnv = Object.assign({}, env, options.env) as Bindings;
+  let client: Promise<TestKey> | undefined;
 
-  async function request(path: string, init?: RequestInit): Promise<Response> {
+  /** Sends a request with the gateway's test client key (bulk tier, refresh allowed) unless told otherwise. */
+  async function request(path: string, init: RequestOptions = {}): Promise<Response> {
+    const { as, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (as === undefined && !headers.has("Authorization")) {
+      client ??= createTestKey(env.KEYS);
+      headers.set("Authorization", `Bearer ${(await client).key}`);
+    } else if (typeof as === "string") {
+      headers.set("Authorization", `Bearer ${as}`);
+    }
     const ctx = createExecutionContext();
-    const response = await app.request(path, init, testEnv, ctx);
+    const response = await app.request(path, { ...rest, headers }, testEnv, ctx);
     await waitOnExecutionContext(ctx);
     return response;
   }

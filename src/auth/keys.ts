@@ -1,0 +1,44 @@
+/**
+ * @module Client keys: their format, their hash, and the record stored for each in KV.
+ *
+ * A key is 256 random bits; only its SHA-256 hash is stored, so a leaked namespace reveals no
+ * usable key. Shared by the Worker and the `npm run key` command (plain Web Crypto, no Node or
+ * Workers APIs), so both agree on every byte.
+ */
+import * as z from "zod";
+
+export const KEY_PREFIX = "xte_";
+export const TIERS = ["standard", "bulk"] as const;
+export const PERMISSIONS = ["refresh"] as const;
+
+export const keyRecordSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  tier: z.enum(TIERS),
+  permissions: z.array(z.enum(PERMISSIONS)),
+  created: z.string(),
+  disabled: z.boolean(),
+  /** The key's SHA-256, hex: the record's KV name holds it too, kept here to compare in constant time. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export type KeyRecord = z.infer<typeof keyRecordSchema>;
+export type Tier = KeyRecord["tier"];
+
+export const recordKvName = (hash: string) => `key:${hash}`;
+export const RECORD_PREFIX = "key:";
+
+export function generateKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const base64 = btoa(String.fromCharCode(...bytes));
+  return KEY_PREFIX + base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function hashKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The metadata KV lists alongside each record, so `list` needs no read per key. */
+export function recordMetadata(record: KeyRecord) {
+  return { name: record.name, tier: record.tier, permissions: record.permissions, created: record.created, disabled: record.disabled };
+}

@@ -1,0 +1,60 @@
+/**
+ * @module Hardening that applies to every route: security headers, bounds on what a request may
+ * carry, CORS for an allow-list of browser origins, and 405 with `Allow` for wrong methods.
+ */
+import type { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { secureHeaders } from "hono/secure-headers";
+import { cors } from "hono/cors";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { loadConfig } from "../config";
+import { ProblemError } from "../problem";
+import type { GatewayEnv } from "../env";
+
+export const MAX_URL_LENGTH = 2048;
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export const securityHeaders = secureHeaders({
+  // Charts and JSON may be embedded by other sites (`<img>`, fetch with CORS).
+  crossOriginResourcePolicy: "cross-origin",
+  strictTransportSecurity: "max-age=31536000; includeSubDomains",
+  xFrameOptions: "DENY",
+});
+
+export const requestBounds = createMiddleware<GatewayEnv>(async (c, next) => {
+  if (c.req.url.length > MAX_URL_LENGTH) {
+    throw new ProblemError("uri-too-long", { detail: `The URL is longer than ${MAX_URL_LENGTH} characters.` });
+  }
+  await next();
+});
+
+export const bodyBound = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ProblemError("payload-too-large", { detail: `The request body is larger than ${MAX_BODY_BYTES} bytes.` });
+  },
+});
+
+/** Origins come from ALLOWED_ORIGINS; any other origin gets no CORS headers, so browsers refuse. */
+export const browserAccess = cors({
+  origin: (origin, c) => {
+    const loaded = loadConfig(c.env as object);
+    return loaded.ok && loaded.config.ALLOWED_ORIGINS.includes(origin) ? origin : null;
+  },
+  allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+  allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id"],
+  exposeHeaders: ["Cache-Status", "Age", "ETag", "X-Request-Id", "Retry-After", "Xingtu-Refresh"],
+  maxAge: 600,
+  credentials: false,
+});
+
+export function wrongMethod(app: Hono<GatewayEnv>) {
+  return methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => {
+      const allow = [...methods, "OPTIONS"].join(", ");
+      throw new ProblemError("method-not-allowed", { detail: `${c.req.method} is not served here; use ${allow}.`, allow });
+    },
+  });
+}

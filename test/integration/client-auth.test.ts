@@ -1,0 +1,284 @@
+import fc from "fast-check";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
+import { createTestKey } from "../support/keys";
+import { TEST_STANDARD_LIMIT } from "../support/constants";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+
+/** A KEYS namespace with no key in it: a freshly deployed gateway. */
+const emptyKeys = new Proxy({} as KVNamespace, {
+  get: (_target, property) => async () => (property === "list" ? { keys: [], list_complete: true, cacheStatus: null } : null),
+});
+
+async function problemOf(response: Response) {
+  return { status: response.status, body: await response.json<Record<string, unknown>>() };
+}
+
+describe("client keys", () => {
+  it("answers a request without a key with 401 and a Bearer challenge, before any upstream call", async () => {
+    const gateway = makeGateway();
+    await createTestKey(env.KEYS);
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="xingtu-edge"');
+    expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ type: "/problems/unauthorized", status: 401 });
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("answers an unknown key and a revoked key identically, without saying which", async () => {
+    const gateway = makeGateway();
+    const revoked = await createTestKey(env.KEYS, { disabled: true });
+    const unknown = await problemOf(await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: "xte_not-a-real-key" }));
+    const disabled = await problemOf(await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: revoked.key }));
+    const comparable = ({ status, body }: Awaited<ReturnType<typeof problemOf>>) => ({ status, type: body.type, title: body.title, detail: body.detail });
+    expect(comparable(unknown)).toEqual(comparable(disabled));
+    expect(unknown.status).toBe(401);
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("challenges an invalid key with error=invalid_token", async () => {
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { as: "wrong" });
+    expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="xingtu-edge", error="invalid_token"');
+  });
+
+  it("accepts a good key as a Bearer token on the normalized route", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+  });
+
+  it("accepts a good key as the upstream-style token parameter on the drop-in route", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const response = await gateway.request(dropInPath(uniqueKol(), ...RANGE, `&token=${encodeURIComponent(key)}`), { as: null });
+    expect(response.status).toBe(200);
+    expect(gateway.emulator.requests[0]!.token).toBe(`***(${String(gateway.env.JUSTONEAPI_TOKEN).length})`);
+  });
+
+  it("does not accept the token parameter on the normalized route", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE, `&token=${encodeURIComponent(key)}`), { as: null });
+    expect(response.status).toBe(401);
+  });
+
+  it("never takes a key from a cookie", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null, headers: { Cookie: `token=${key}; key=${key}; Authorization=Bearer ${key}` } });
+    expect(response.status).toBe(401);
+  });
+
+  it("logs the key's name and never the key", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS);
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    await gateway.request(dropInPath(uniqueKol(), ...RANGE, `&token=${key}`), { as: null });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: `${key}x` });
+    expect(gateway.logs.filter((line) => line.client === record.name)).toHaveLength(2);
+    expect(JSON.stringify(gateway.logs)).not.toContain(key);
+  });
+
+  it("never lets a random credential through", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const nearMisses = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom(key.slice(0, -1), `${key}=`, key.toUpperCase(), `xte_${"A".repeat(43)}`, ""),
+      fc.nat({ max: key.length - 1 }).chain((i) => fc.string({ minLength: 1, maxLength: 1 }).filter((ch) => ch !== key[i]).map((ch) => key.slice(0, i) + ch + key.slice(i + 1))),
+    );
+    const placement = fc.constantFrom("bearer", "raw-authorization", "token-param", "cookie", "x-api-key");
+    await fc.assert(
+      fc.asyncProperty(nearMisses, placement, async (credential, where) => {
+        const headers = new Headers();
+        let path = dropInPath(uniqueKol(), ...RANGE);
+        if (where === "bearer") headers.set("Authorization", `Bearer ${credential}`.replace(/[^\x20-\x7e]/g, ""));
+        if (where === "raw-authorization") headers.set("Authorization", credential.replace(/[^\x20-\x7e]/g, ""));
+        if (where === "token-param") path += `&token=${encodeURIComponent(credential)}`;
+        if (where === "cookie") headers.set("Cookie", `token=${encodeURIComponent(credential)}`);
+        if (where === "x-api-key") headers.set("X-Api-Key", credential.replace(/[^\x20-\x7e]/g, ""));
+        const response = await gateway.request(path, { as: null, headers });
+        expect(response.status).toBe(401);
+      }),
+      { numRuns: inject("fuzzRuns") },
+    );
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+});
+
+describe("failing closed", () => {
+  it("refuses data routes with an operator message when no key exists", async () => {
+    const gateway = makeGateway({ env: { KEYS: emptyKeys } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null });
+    expect(response.status).toBe(503);
+    const problem = await response.json<{ type: string; detail: string }>();
+    expect(problem.type).toBe("/problems/gateway-misconfigured");
+    expect(problem.detail).toContain("npm run key -- create");
+    expect(problem.detail).toContain("PUBLIC_ACCESS");
+  });
+
+  it("serves without a key under PUBLIC_ACCESS=true, as shareable public answers", async () => {
+    const gateway = makeGateway({ env: { KEYS: emptyKeys, PUBLIC_ACCESS: "true" } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toMatch(/^public,/);
+    expect(gateway.logs[0]).toMatchObject({ client: "public" });
+  });
+
+  it("still refuses a wrong key under PUBLIC_ACCESS=true", async () => {
+    const gateway = makeGateway({ env: { PUBLIC_ACCESS: "true" } });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: "xte_wrong" })).status).toBe(401);
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After once a standard key passes its limit, cached answers included", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    const statuses: number[] = [];
+    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) statuses.push((await gateway.request(path, { as: key })).status);
+    expect(statuses.slice(0, TEST_STANDARD_LIMIT)).toEqual(Array(TEST_STANDARD_LIMIT).fill(200));
+    const limited = await gateway.request(path, { as: key });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Retry-After")).toBe("60");
+    expect(await limited.json()).toMatchObject({ type: "/problems/rate-limited", status: 429 });
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("gives a bulk key more room than a standard one in the same window", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < TEST_STANDARD_LIMIT * 2; i++) expect((await gateway.request(path, { as: key })).status).toBe(200);
+  });
+
+  it("limits each key on its own", async () => {
+    const gateway = makeGateway();
+    const first = await createTestKey(env.KEYS, { tier: "standard" });
+    const second = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) await gateway.request(path, { as: first.key });
+    expect((await gateway.request(path, { as: second.key })).status).toBe(200);
+  });
+
+  it("gives upstream-style clients code 302 when rate limited on the drop-in route", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = dropInPath(uniqueKol(), ...RANGE, `&token=${key}`);
+    let last: Response | undefined;
+    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) last = await gateway.request(path, { as: null });
+    expect(last!.status).toBe(429);
+    expect(await last!.json()).toMatchObject({ code: 302 });
+  });
+});
+
+describe("forced refreshes", () => {
+  it("are honoured for a key with the refresh permission", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    const refreshed = await gateway.request(path, { as: key, headers: { "Cache-Control": "no-cache" } });
+    expect(refreshed.headers.get("Cache-Status")).toMatch(/fwd=request/);
+    expect(refreshed.headers.has("Xingtu-Refresh")).toBe(false);
+    expect(gateway.upstreamFetches).toBe(2);
+  });
+
+  it("are answered from cache, with a header saying so, for a key without it", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: [] });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    const response = await gateway.request(path, { as: key, headers: { "Cache-Control": "no-cache" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Status")).toMatch(/; hit;/);
+    expect(response.headers.get("Xingtu-Refresh")).toMatch(/^refused;/);
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+});
+
+describe("browsers (CORS)", () => {
+  const ORIGIN = "https://dash.example.com";
+
+  it("allows a listed origin and exposes the cache headers", async () => {
+    const gateway = makeGateway({ env: { ALLOWED_ORIGINS: `https://other.example, ${ORIGIN}` } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { headers: { Origin: ORIGIN } });
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    expect(response.headers.get("Access-Control-Expose-Headers")).toContain("Cache-Status");
+    expect(response.headers.has("Access-Control-Allow-Credentials")).toBe(false);
+  });
+
+  it("gives an unlisted origin no CORS headers", async () => {
+    const gateway = makeGateway({ env: { ALLOWED_ORIGINS: ORIGIN } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { headers: { Origin: "https://evil.example" } });
+    expect(response.headers.has("Access-Control-Allow-Origin")).toBe(false);
+  });
+
+  it("allows no origin by default", async () => {
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { headers: { Origin: ORIGIN } });
+    expect(response.headers.has("Access-Control-Allow-Origin")).toBe(false);
+  });
+
+  it("answers a preflight without a key and without touching the upstream", async () => {
+    const gateway = makeGateway({ env: { ALLOWED_ORIGINS: ORIGIN } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), {
+      as: null,
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    expect(response.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+});
+
+describe("hardening", () => {
+  it("sets security headers on answers, errors and 404s, with no server detail", async () => {
+    const gateway = makeGateway();
+    const responses = [
+      await gateway.request(trendPath(uniqueKol(), ...RANGE)),
+      await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null }),
+      await gateway.request("/nowhere"),
+      await gateway.request("/healthz"),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(response.headers.has("Server")).toBe(false);
+      expect(response.headers.has("X-Powered-By")).toBe(false);
+    }
+  });
+
+  it("answers a method a route does not serve with 405 and Allow", async () => {
+    const gateway = makeGateway();
+    for (const path of [trendPath(uniqueKol(), ...RANGE), dropInPath(uniqueKol(), ...RANGE), "/healthz"]) {
+      const response = await gateway.request(path, { method: "DELETE" });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("Allow")).toBe("GET, HEAD, OPTIONS");
+      expect(await response.json()).toMatchObject({ type: "/problems/method-not-allowed" });
+    }
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("answers HEAD like GET, without a body", async () => {
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  it("refuses an overlong URL with 414", async () => {
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE, `&pad=${"x".repeat(3000)}`));
+    expect(response.status).toBe(414);
+    expect(await response.json()).toMatchObject({ type: "/problems/uri-too-long" });
+  });
+
+  it("refuses an oversized body with 413", async () => {
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { method: "POST", body: "x".repeat(20_000) });
+    expect(response.status).toBe(413);
+  });
+});

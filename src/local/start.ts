@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { writeRecord } from "../cli/key.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
@@ -51,6 +52,10 @@ function shanghaiDate(offsetDays: number): string {
   return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
+// The local key exists only in local storage (the one `wrangler dev` serves from), never remotely.
+const LOCAL_KEY = "local-dev-key";
+await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh"] });
+
 const emulator = run("emulator", EMULATOR_PORT, ["--config", "src/emulator/wrangler.toml", "--var", `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`]);
 const gateway = run("gateway", GATEWAY_PORT, [
   "--config", "wrangler.toml",
@@ -78,7 +83,10 @@ try {
     waitUntilUp(`http://${HOST}:${GATEWAY_PORT}/healthz`, deadline),
   ]);
   const example = `http://${HOST}:${GATEWAY_PORT}/v1/kols/6838432048/daily-fans?startDate=${shanghaiDate(-30)}&endDate=${shanghaiDate(-1)}`;
-  console.log(`\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}). Try:\n  curl '${example}'\n`);
+  console.log(
+    `\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}), local client key: ${LOCAL_KEY}. Try:\n` +
+      `  curl -H 'Authorization: Bearer ${LOCAL_KEY}' '${example}'\n`,
+  );
 } catch (error) {
   console.error(String(error));
   stop(1);

@@ -10,7 +10,7 @@
  * - the deployable bundle's size, raw and gzip.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, startRuntime } from "./runtime.ts";
+import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
 import { drive, type Sample } from "./measure.ts";
 import { measureCpu } from "./cpu.ts";
 
@@ -30,7 +30,8 @@ const emulatorBundle = buildBundle("emulator", "src/emulator/wrangler.toml");
 const mf = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: EMULATOR_LATENCY_MS });
 
 try {
-  const fetchGateway = (path: string) => mf.dispatchFetch(`${GATEWAY_ORIGIN}${path}`);
+  const key = await seedClientKey(mf, "bench");
+  const fetchGateway = (path: string) => mf.dispatchFetch(`${GATEWAY_ORIGIN}${path}`, { headers: { Authorization: `Bearer ${key}` } });
   const hitPath = `/v1/kols/1001/daily-fans?${RANGE}`;
   const warm = await fetchGateway(hitPath);
   if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`);

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { generateKey, hashKey, recordKvName, recordMetadata } from "../../src/auth/keys.ts";
 
 export const GATEWAY_ORIGIN = "http://gateway.bench";
 export const EMULATOR_ORIGIN = "http://emulator.bench";
@@ -41,7 +42,15 @@ export interface RuntimeOptions {
   vars?: Record<string, string>;
   /** Listen on a loopback port (for a load driver in another process); otherwise dispatchFetch only. */
   listen?: boolean;
+  /** Local KV storage to open (wrangler's layout: `<dir>/v3/kv`), e.g. where `npm run key` wrote. */
+  persistTo?: string;
+  /** Requests per minute for each tier; by default high enough never to interfere with a measurement. */
+  limits?: { standard: number; bulk: number };
 }
+
+/** The namespace ids in wrangler.toml: local storage is keyed by them. */
+const CACHE_NAMESPACE_ID = "00000000000000000000000000000000";
+const KEYS_NAMESPACE_ID = "11111111111111111111111111111111";
 
 /** Requests to GATEWAY_ORIGIN reach the gateway, to EMULATOR_ORIGIN the emulator directly; the
  * gateway's own upstream fetches are routed to the emulator as its outbound service. */
@@ -51,6 +60,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
     // The gateway logs one line per request; thousands of them would bury the results.
     host: "127.0.0.1",
     port: options.listen ? 0 : undefined,
+    resourcePersistencePath: options.persistTo ? join(options.persistTo, "v3") : undefined,
     handleStructuredLogs(log) {
       if (log.level === "error") process.stderr.write(`${log.message}\n`);
     },
@@ -61,7 +71,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
         scriptPath: options.gateway.path,
         compatibilityDate: COMPATIBILITY_DATE,
         routes: ["gateway.bench/*"],
-        kvNamespaces: ["CACHE"],
+        kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
+        ratelimits: {
+          RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
+          RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },
+        },
         bindings: {
           JUSTONEAPI_TOKEN: "bench-upstream-token",
           UPSTREAM_BASE_URL: "https://api.justoneapi.com",
@@ -81,4 +95,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
   }));
   await mf.ready;
   return mf;
+}
+
+/** Writes a client key into the runtime's KEYS namespace, as `npm run key -- create` would. */
+export async function seedClientKey(mf: Miniflare, name: string): Promise<string> {
+  const key = generateKey();
+  const record = { name, tier: "bulk" as const, permissions: ["refresh" as const], created: new Date().toISOString(), disabled: false, hash: await hashKey(key) };
+  const keys = await mf.getKVNamespace("KEYS", "gateway");
+  await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
+  return key;
 }

@@ -37,13 +37,21 @@ describe("the upstream token", () => {
       "/nope",
     ];
     for (const path of paths) outputs.push(await transcript(await gateway.request(path)));
+    const otherAnswers = [
+      gateway.request(paths[0]!, { as: null }),
+      gateway.request(paths[0]!, { as: "xte_wrong" }),
+      gateway.request(paths[0]!, { method: "DELETE" }),
+      gateway.request(paths[0]!, { method: "OPTIONS", headers: { Origin: "https://a.example", "Access-Control-Request-Method": "GET" } }),
+      gateway.request(`${paths[0]!}&pad=${"x".repeat(3000)}`),
+    ];
+    for (const answer of otherAnswers) outputs.push(await transcript(await answer));
     outputs.push(JSON.stringify(gateway.logs));
     outputs.push(JSON.stringify((await gateway.env.CACHE.list()).keys));
 
     expect(outputs.join("\n")).not.toContain(token);
     // The scan must have seen the upstream answer bodies and the logs to mean anything.
-    expect(outputs.length).toBe(faults.length + paths.length + 2);
-    expect(gateway.logs.length).toBe(faults.length + paths.length);
+    expect(outputs.length).toBe(faults.length + paths.length + otherAnswers.length + 2);
+    expect(gateway.logs.length).toBe(faults.length + paths.length + otherAnswers.length);
   });
 
   it("is never sent twice, and injection attempts never reach the upstream as parameters", async () => {

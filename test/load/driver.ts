@@ -16,6 +16,7 @@ if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
 const seconds = Number(secondsArg);
 const concurrency = Number(concurrencyArg);
 const MAX_REQUESTS = 1_000_000;
+const KEY = process.env.LOAD_CLIENT_KEY ?? "";
 
 const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
 const HOT_KOLS = Array.from({ length: 20 }, (_, i) => String(100_000 + i));
@@ -48,7 +49,7 @@ await Promise.all(
       const { kind, path } = pick();
       const t0 = performance.now();
       try {
-        const response = await fetch(new URL(path, url));
+        const response = await fetch(new URL(path, url), { headers: { Authorization: `Bearer ${KEY}` } });
         const text = await response.text();
         latencies[kind].push(performance.now() - t0);
         byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;

@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { buildBundle, EMULATOR_ORIGIN, startRuntime } from "../bench/runtime.ts";
+import { buildBundle, EMULATOR_ORIGIN, seedClientKey, startRuntime } from "../bench/runtime.ts";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 32);
@@ -33,8 +33,12 @@ const emulator = buildBundle("emulator", "src/emulator/wrangler.toml");
 const mf = await startRuntime({ gateway, emulator, emulatorLatencyMs: EMULATOR_LATENCY_MS, listen: true });
 try {
   const url = await mf.ready;
+  const key = await seedClientKey(mf, "load");
   const memoryStartKiB = workerdRssKiB();
-  const driver = spawn(process.execPath, ["test/load/driver.ts", url.href, String(SECONDS), String(CONCURRENCY)], { stdio: ["ignore", "pipe", "inherit"] });
+  const driver = spawn(process.execPath, ["test/load/driver.ts", url.href, String(SECONDS), String(CONCURRENCY)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, LOAD_CLIENT_KEY: key },
+  });
   const samplesKiB = [memoryStartKiB];
   const sampler = setInterval(() => samplesKiB.push(workerdRssKiB()), 5_000);
   let output = "";

@@ -1,0 +1,92 @@
+/**
+ * @module `npm run key -- <command>`: create, list and revoke client keys.
+ *
+ *   create --name NAME [--tier standard|bulk] [--refresh]   prints the new key once, never again
+ *   list                                                     names, tiers, permissions, state
+ *   revoke NAME                                              disables the key (kept for the record)
+ *
+ * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`); without it the
+ * command acts on local storage, the one `npm start` serves from.
+ */
+import { parseArgs } from "node:util";
+import { generateKey, hashKey, keyRecordSchema, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../auth/keys.ts";
+import { getValue, listKeys, putValue, type Target } from "./kv.ts";
+
+const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--remote]
+       npm run key -- list [--remote]
+       npm run key -- revoke NAME [--remote]`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function findByName(target: Target, name: string): KeyRecord | null {
+  const listed = listKeys(target, RECORD_PREFIX).find((entry) => entry.metadata?.name === name);
+  if (!listed) return null;
+  const stored = getValue(target, listed.name);
+  const record = keyRecordSchema.safeParse(stored === null ? null : JSON.parse(stored));
+  return record.success ? record.data : null;
+}
+
+export async function writeRecord(target: Target, key: string, fields: Omit<KeyRecord, "hash" | "created" | "disabled">): Promise<KeyRecord> {
+  const record = keyRecordSchema.parse({ ...fields, created: new Date().toISOString(), disabled: false, hash: await hashKey(key) });
+  putValue(target, recordKvName(record.hash), JSON.stringify(record), recordMetadata(record));
+  return record;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      tier: { type: "string", default: "standard" },
+      refresh: { type: "boolean", default: false },
+      remote: { type: "boolean", default: false },
+      "persist-to": { type: "string" },
+    },
+  });
+  const target: Target = { remote: values.remote, persistTo: values["persist-to"] };
+  const [command, argument] = positionals;
+  const where = target.remote ? "the deployed KEYS namespace" : "local storage";
+
+  switch (command) {
+    case "create": {
+      const name = values.name ?? fail(`create needs --name\n${USAGE}`);
+      if (!TIERS.includes(values.tier as Tier)) fail(`--tier must be one of ${TIERS.join(", ")}`);
+      if (!keyRecordSchema.shape.name.safeParse(name).success) fail("--name must be 1-64 letters, digits, dots, dashes or underscores");
+      if (listKeys(target, RECORD_PREFIX).some((entry) => entry.metadata?.name === name)) fail(`a key named ${name} already exists in ${where}`);
+      const key = generateKey();
+      const record = await writeRecord(target, key, { name, tier: values.tier as Tier, permissions: values.refresh ? ["refresh"] : [] });
+      console.log(`Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}) in ${where}.`);
+      console.log("The key is shown this once; store it now:");
+      console.log(`\n  ${key}\n`);
+      return;
+    }
+    case "list": {
+      const rows = listKeys(target, RECORD_PREFIX).map((entry) => ({
+        name: entry.metadata?.name,
+        tier: entry.metadata?.tier,
+        permissions: (entry.metadata?.permissions as string[] | undefined)?.join(",") ?? "",
+        created: entry.metadata?.created,
+        state: entry.metadata?.disabled ? "revoked" : "active",
+      }));
+      if (rows.length === 0) console.log(`No keys in ${where}.`);
+      else console.table(rows);
+      return;
+    }
+    case "revoke": {
+      const name = argument ?? fail(`revoke needs a key name\n${USAGE}`);
+      const record = findByName(target, name) ?? fail(`no key named ${name} in ${where}`);
+      const revoked = { ...record, disabled: true };
+      putValue(target, recordKvName(record.hash), JSON.stringify(revoked), recordMetadata(revoked));
+      console.log(`Revoked key "${name}" in ${where}; every location refuses it within about a minute.`);
+      return;
+    }
+    default:
+      fail(USAGE);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -1,0 +1,46 @@
+/**
+ * @module The KEYS namespace from an operator's shell, through wrangler's `kv key` commands: local
+ * storage (the one `npm start` uses) by default, the deployed namespace with `--remote`.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface Target {
+  remote: boolean;
+  /** Local storage directory, when not wrangler's default `.wrangler/state`. */
+  persistTo?: string;
+}
+
+function wrangler(target: Target, args: string[]): string {
+  const where = target.remote ? ["--remote"] : ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
+  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where], {
+    cwd: projectRoot,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+}
+
+export function putValue(target: Target, name: string, value: string, metadata: object): void {
+  wrangler(target, ["put", name, value, "--metadata", JSON.stringify(metadata)]);
+}
+
+export function getValue(target: Target, name: string): string | null {
+  try {
+    return wrangler(target, ["get", name, "--text"]);
+  } catch {
+    return null;
+  }
+}
+
+export interface ListedKey {
+  name: string;
+  metadata?: Record<string, unknown>;
+}
+
+export function listKeys(target: Target, prefix: string): ListedKey[] {
+  return JSON.parse(wrangler(target, ["list", "--prefix", prefix])) as ListedKey[];
+}

@@ -1,0 +1,65 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBundle, GATEWAY_ORIGIN, startRuntime, type Bundle } from "../bench/runtime.ts";
+
+const storage = mkdtempSync(join(tmpdir(), "xingtu-keys-"));
+
+function keyCommand(...args: string[]): string {
+  return execFileSync(process.execPath, ["src/cli/key.ts", ...args, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+let bundles: { gateway: Bundle; emulator: Bundle };
+
+async function statusWith(key: string): Promise<number> {
+  const mf = await startRuntime({ ...bundles, emulatorLatencyMs: 0, persistTo: storage });
+  try {
+    const response = await mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/kols/42/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, { headers: { Authorization: `Bearer ${key}` } });
+    await response.arrayBuffer();
+    return response.status;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+afterAll(() => rmSync(storage, { recursive: true, force: true }));
+
+beforeAll(() => {
+  bundles = { gateway: buildBundle("gateway", "wrangler.toml"), emulator: buildBundle("emulator", "src/emulator/wrangler.toml") };
+});
+
+describe("npm run key", () => {
+  let key = "";
+
+  it("creates a key, printing it once", () => {
+    const output = keyCommand("create", "--name", "acme", "--tier", "bulk", "--refresh");
+    key = /\b(xte_[A-Za-z0-9_-]{43})\b/.exec(output)?.[1] ?? "";
+    expect(key).not.toBe("");
+    expect(output).toContain('"acme" (bulk tier, may force refreshes)');
+  });
+
+  it("lists keys by name and tier, never the key or its hash", () => {
+    const output = keyCommand("list");
+    expect(output).toMatch(/acme.*bulk.*refresh.*active/);
+    expect(output).not.toContain(key);
+    expect(output).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it("refuses a second key with the same name", () => {
+    const result = spawnSync(process.execPath, ["src/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], { encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("already exists");
+  });
+
+  it("writes a key the gateway accepts", async () => {
+    expect(await statusWith(key)).toBe(200);
+  });
+
+  it("revokes a key so the gateway refuses it", async () => {
+    expect(keyCommand("revoke", "acme")).toContain('Revoked key "acme"');
+    expect(keyCommand("list")).toMatch(/acme.*revoked/);
+    expect(await statusWith(key)).toBe(401);
+  });
+});

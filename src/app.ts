@@ -15,8 +15,9 @@ import { healthRoutes } from "./routes/health";
 import { ProblemError, problemResponse } from "./problem";
 import { UPSTREAM_PATH } from "./upstream-client";
 import type { GatewayDeps, GatewayEnv } from "./env";
+import { createIsolateState, type IsolateState } from "./lookup-context";
 
-export function createApp(deps: GatewayDeps) {
+export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsolateState()) {
   const app = new Hono<GatewayEnv>();
 
   app.use(requestId({ limitLength: 128 }));
@@ -28,7 +29,7 @@ export function createApp(deps: GatewayDeps) {
   app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
   app.route("/", healthRoutes);
-  app.route("/", dailyFansRoutes(deps));
+  app.route("/", dailyFansRoutes(deps, isolate));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {

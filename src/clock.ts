@@ -53,9 +53,16 @@ export function shanghaiToday(nowMs: number): string {
   return dateOfDayNumber(Math.floor((nowMs + SHANGHAI_OFFSET_MS) / DAY_MS));
 }
 
-/** Seconds until the next midnight in Shanghai: when the upstream's daily quota resets. */
-export function secondsUntilShanghaiMidnight(nowMs: number): number {
+/** Seconds until the next time the Shanghai clock reads `hour`:00 (by default midnight, when the
+ * upstream's daily quota resets). */
+export function secondsUntilShanghaiHour(nowMs: number, hour = 0): number {
   const shifted = nowMs + SHANGHAI_OFFSET_MS;
-  const next = (Math.floor(shifted / DAY_MS) + 1) * DAY_MS;
+  let next = Math.floor(shifted / DAY_MS) * DAY_MS + hour * 3_600_000;
+  if (next <= shifted) next += DAY_MS;
   return Math.max(1, Math.ceil((next - shifted) / 1000));
+}
+
+/** The hour (0-23) the Shanghai clock reads now. */
+export function shanghaiHour(nowMs: number): number {
+  return Math.floor(((nowMs + SHANGHAI_OFFSET_MS) % DAY_MS) / 3_600_000);
 }

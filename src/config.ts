@@ -13,9 +13,10 @@ const integer = (fallback: number, min: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, { error: `must be at least ${min}` }));
 
-const flag = z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
-  .default(false)
-  .transform((value) => value === true || value === "true");
+const flag = (fallback: boolean) =>
+  z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
+    .default(fallback)
+    .transform((value) => value === true || value === "true");
 
 const KV_MINIMUM_TTL_SECONDS = 60;
 
@@ -26,7 +27,7 @@ export const configSchema = z
       .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
       .default("https://api.justoneapi.com")
       .transform((url) => url.replace(/\/+$/, "")),
-    ALLOW_INSECURE_UPSTREAM: flag,
+    ALLOW_INSECURE_UPSTREAM: flag(false),
     UPSTREAM_TIMEOUT_MS: integer(60_000, 1),
     UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
@@ -34,7 +35,20 @@ export const configSchema = z
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     STALE_IF_ERROR_SECONDS: integer(24 * 3600, 0),
-    PUBLIC_ACCESS: flag,
+    STALE_WHILE_REVALIDATE_SECONDS: integer(600, 0),
+    MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),
+    MEMORY_CACHE_SECONDS: integer(60, 0),
+    DAY_CACHE: flag(true),
+    UPSTREAM_MAX_RANGE_DAYS: integer(365, 1),
+    UPSTREAM_DAILY_BUDGET: integer(0, 0),
+    QUOTA_RESET_HOUR: integer(0, 0).pipe(z.number().max(23, { error: "must be an hour from 0 to 23" })),
+    WARM_KOLS: z
+      .string()
+      .default("")
+      .transform((list) => list.split(",").map((kolId) => kolId.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
+    WARM_RANGE_DAYS: integer(30, 1),
+    PUBLIC_ACCESS: flag(false),
     ALLOWED_ORIGINS: z
       .string()
       .default("")

@@ -33,6 +33,7 @@ export const PROBLEMS = {
   "upstream-collection-failed": { status: 503, title: "The upstream could not collect the data; retry later", upstreamCode: 301 },
   "upstream-rate-limited": { status: 503, title: "The upstream is rate limiting the gateway; retry later", upstreamCode: 302 },
   "upstream-quota-exceeded": { status: 503, title: "The gateway's daily upstream quota is used up", upstreamCode: 303 },
+  "spend-guard-open": { status: 503, title: "The gateway is not calling the upstream for now", upstreamCode: 303 },
   "upstream-internal-error": { status: 502, title: "The upstream failed internally", upstreamCode: 500 },
   "upstream-unknown-code": { status: 502, title: "The upstream answered with an unknown business code", upstreamCode: 500 },
   "upstream-invalid-response": { status: 502, title: "The upstream answered with a body the gateway cannot read", upstreamCode: 500 },

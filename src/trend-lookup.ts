@@ -1,25 +1,33 @@
 /**
- * @module The one path from a validated request to upstream data: cache first, then one
- * coalesced upstream call whose validated answer is stored in the background.
+ * @module The one path from a validated request to upstream data, cheapest source first:
+ * 1. the stored answer for exactly this range: fresh, or within the stale-while-revalidate
+ *    grace (served at once, refreshed in the background);
+ * 2. the stored days of this KOL (day-level reuse): a range whose every day is known needs no
+ *    upstream call at all;
+ * 3. one coalesced upstream call for what is missing (the span of the missing days, or the whole
+ *    range), admitted by the spend guard; its days and its answer are stored in the background.
+ * When the upstream fails, a stored answer for the range stands in (stale-if-error, RFC 5861).
  *
- * Both public routes (normalized and drop-in) go through here, so they share entries and
- * savings. Freshness is judged on the gateway's clock; storage failures only cost a miss.
- * Entries outlive their TTL by STALE_IF_ERROR_SECONDS so that, when the upstream fails, a
- * stored answer is served instead of an error (RFC 5861's stale-if-error).
+ * Both public routes go through here, so they share entries and savings.
  */
 import type { Config } from "./config";
 import { cacheKey, ttlPolicy } from "./cache/policy";
-import type { CacheEntry, TrendStore } from "./cache/store";
+import type { Store } from "./cache/store";
 import type { SingleFlight } from "./cache/single-flight";
+import { datesOf, readDayBook, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./cache/day-store";
+import { assembleBody } from "./assemble";
 import { fetchUpstream, type UpstreamDeps, type UpstreamQuery, type UpstreamTrace } from "./upstream-client";
 import { upstreamDataSchema, type UpstreamSuccess } from "./schemas/upstream";
 import { ProblemError } from "./problem";
+import type { SpendGuard } from "./spend-guard";
+import * as z from "zod";
 
 export interface LookupContext {
   config: Config;
   token: string;
-  store: TrendStore;
+  store: Store;
   singleFlight: SingleFlight;
+  guard: SpendGuard;
   deps: UpstreamDeps;
   trace: LookupTrace;
   /** Background work that must not delay the response (`ctx.waitUntil`). */
@@ -32,9 +40,11 @@ export interface LookupTrace {
   upstream: UpstreamTrace;
   coalesced: boolean;
   storeReadFailed: boolean;
+  /** Days of the range served from stored days rather than this request's upstream answer. */
+  reusedDays: number;
 }
 
-export type CacheOutcome = "hit" | "miss" | "refresh" | "fallback";
+export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
 export interface LookupResult {
   success: UpstreamSuccess;
@@ -44,61 +54,194 @@ export interface LookupResult {
   /** With outcome "fallback": the upstream failure a stored answer stood in for. */
   failure?: ProblemError;
   refresh: boolean;
+  /** Built from stored days rather than one upstream answer for exactly this range. */
+  assembled: boolean;
 }
+
+export interface LookupOptions {
+  /** Skip every stored answer and ask the upstream for the whole range (a forced refresh). */
+  refresh?: boolean;
+  /** Treat stored live days as missing (the warm list keeps them current). */
+  refetchLiveDays?: boolean;
+}
+
+const entrySchema = z.object({
+  storedAt: z.number(),
+  ttlSeconds: z.number().int().positive(),
+  assembled: z.boolean().default(false),
+  body: z.looseObject({ code: z.unknown(), data: z.unknown() }),
+});
+type Entry = z.infer<typeof entrySchema>;
 
 interface StoredAnswer {
   success: UpstreamSuccess;
-  entry: CacheEntry;
+  entry: Entry;
   ageMs: number;
 }
 
-async function readStored(context: LookupContext, key: string): Promise<StoredAnswer | null> {
-  const read = await context.store.get(key);
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+function toSuccess(body: Entry["body"]): UpstreamSuccess | null {
+  const data = upstreamDataSchema.safeParse(body.data);
+  return data.success ? { raw: body, data: data.data } : null;
+}
+
+async function readStored(context: LookupContext, key: string, settled: boolean): Promise<StoredAnswer | null> {
+  // A settled answer never changes, so edge locations may keep it; a live one must be current.
+  const read = await context.store.get(key, settled ? { edgeCacheSeconds: 3600 } : undefined);
   if (!read.ok) {
     context.trace.storeReadFailed = true;
     return null;
   }
-  const entry = read.entry;
-  if (!entry) return null;
-  const ageMs = context.deps.now() - entry.storedAt;
-  const usableForMs = (entry.ttlSeconds + context.config.STALE_IF_ERROR_SECONDS) * 1000;
+  const entry = entrySchema.safeParse(read.value);
+  if (!entry.success) return null;
+  const ageMs = context.deps.now() - entry.data.storedAt;
+  const usableForMs = (entry.data.ttlSeconds + Math.max(context.config.STALE_IF_ERROR_SECONDS, context.config.STALE_WHILE_REVALIDATE_SECONDS)) * 1000;
   if (ageMs < 0 || ageMs >= usableForMs) return null;
-  const data = upstreamDataSchema.safeParse(entry.body.data);
-  return data.success ? { success: { raw: entry.body, data: data.data }, entry, ageMs } : null;
+  const success = toSuccess(entry.data.body);
+  return success ? { success, entry: entry.data, ageMs } : null;
+}
+
+function storeAnswer(context: LookupContext, query: UpstreamQuery, success: UpstreamSuccess, assembled: boolean): number {
+  const now = context.deps.now();
+  const { ttlSeconds } = ttlPolicy(query.endDate, now, context.config);
+  const entry: Entry = { storedAt: now, ttlSeconds, assembled, body: success.raw };
+  const keep = ttlSeconds + Math.max(context.config.STALE_IF_ERROR_SECONDS, context.config.STALE_WHILE_REVALIDATE_SECONDS);
+  context.defer(
+    context.store.put(cacheKey(query), entry, keep).then((written) => {
+      if (!written) context.warn("cache write failed; the next request will call the upstream again");
+    }),
+  );
+  return ttlSeconds;
+}
+
+function storeDays(context: LookupContext, book: DayBook, dates: string[], raw: RawSeries): void {
+  book.record(dates, raw, context.deps.now());
+  context.defer(
+    writeDayBook(context.store, book, dates, context.config.SETTLED_TTL_SECONDS).then((written) => {
+      if (!written) context.warn("day cache write failed");
+    }),
+  );
+}
+
+/** One upstream call (admitted by the spend guard, coalesced per isolate) for `window`. */
+function callUpstream(context: LookupContext, window: UpstreamQuery): Promise<UpstreamSuccess> {
+  const flight = context.singleFlight(cacheKey(window), async () => {
+    await context.guard.admit();
+    const before = context.trace.upstream.attempts;
+    try {
+      return await fetchUpstream(context.config, context.token, window, context.deps, context.trace.upstream);
+    } catch (error) {
+      context.guard.recordFailure(error);
+      throw error;
+    } finally {
+      context.guard.recordCalls(context.trace.upstream.attempts - before);
+    }
+  });
+  context.trace.coalesced = !flight.leader;
+  return flight.promise;
+}
+
+interface DayPlan {
+  book: DayBook;
+  known: Map<string, StoredDay>;
+  missing: string[];
+}
+
+async function planFromDays(context: LookupContext, query: UpstreamQuery, refetchLiveDays: boolean): Promise<DayPlan | null> {
+  const dates = datesOf(query.startDate, query.endDate);
+  const book = await readDayBook(context.store, query.kolId, dates);
+  if (!book) {
+    context.trace.storeReadFailed = true;
+    return null;
+  }
+  const policy = {
+    now: context.deps.now(),
+    settledMs: context.config.SETTLED_TTL_SECONDS * 1000,
+    liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000,
+  };
+  const known = new Map<string, StoredDay>();
+  const missing: string[] = [];
+  for (const date of dates) {
+    const day = book.usable(date, policy);
+    if (day) known.set(date, day);
+    else missing.push(date);
+  }
+  return { book, known, missing };
+}
+
+function assembled(context: LookupContext, query: UpstreamQuery, days: Map<string, StoredDay>): UpstreamSuccess {
+  const body = assembleBody(datesOf(query.startDate, query.endDate), days);
+  return { raw: body, data: upstreamDataSchema.parse(body.data) };
+}
+
+/** Fetches what the plan lacks (or the whole range), stores what came back, answers the range. */
+async function fetchRange(context: LookupContext, query: UpstreamQuery, plan: DayPlan | null): Promise<{ success: UpstreamSuccess; assembled: boolean }> {
+  const window: UpstreamQuery = plan && plan.missing.length > 0
+    ? { ...query, startDate: plan.missing[0]!, endDate: plan.missing[plan.missing.length - 1]! }
+    : query;
+  const success = await callUpstream(context, window);
+  const raw = success.raw.data as RawSeries;
+  const windowDates = datesOf(window.startDate, window.endDate);
+  const book = plan?.book ?? (context.config.DAY_CACHE ? await readDayBook(context.store, query.kolId, windowDates) : null);
+  if (book) storeDays(context, book, windowDates, raw);
+  if (window.startDate === query.startDate && window.endDate === query.endDate) {
+    return { success, assembled: false };
+  }
+  const days = new Map(plan!.known);
+  const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
+  const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
+  for (const date of windowDates) days.set(date, [fans.get(date) ?? null, deltas.get(date) ?? null, 0, false]);
+  context.trace.reusedDays = plan!.known.size;
+  return { success: assembled(context, query, days), assembled: true };
 }
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
 function canFallBack(error: unknown): error is ProblemError {
-  return error instanceof ProblemError && error.problemType.startsWith("upstream-") && error.problemType !== "upstream-invalid-parameters";
+  return error instanceof ProblemError && error.problemType !== "upstream-invalid-parameters" && error.status >= 500;
 }
 
-export async function lookupTrend(context: LookupContext, query: UpstreamQuery, refresh: boolean): Promise<LookupResult> {
-  const key = cacheKey(query);
-  // A forced refresh reads too: the stored answer is its fallback if the upstream fails.
-  const stored = await readStored(context, key);
-  const seconds = (ms: number) => Math.floor(ms / 1000);
-  if (stored && !refresh && stored.ageMs < stored.entry.ttlSeconds * 1000) {
-    return { success: stored.success, outcome: "hit", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, refresh };
+export async function lookupTrend(context: LookupContext, query: UpstreamQuery, options: LookupOptions = {}): Promise<LookupResult> {
+  const refresh = options.refresh ?? false;
+  const now = context.deps.now();
+  const policy = ttlPolicy(query.endDate, now, context.config);
+  const stored = await readStored(context, cacheKey(query), policy.settled);
+  const common = { refresh, assembled: false };
+
+  if (stored && !refresh && !options.refetchLiveDays) {
+    const ttlMs = stored.entry.ttlSeconds * 1000;
+    const fromStore = { success: stored.success, ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, ...common, assembled: stored.entry.assembled };
+    if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
+    if (stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000) {
+      context.defer(revalidate(context, query));
+      return { ...fromStore, outcome: "stale" };
+    }
   }
-  const flight = context.singleFlight(key, () =>
-    fetchUpstream(context.config, context.token, query, context.deps, context.trace.upstream).then((success) => {
-      const now = context.deps.now();
-      const { settled, ttlSeconds } = ttlPolicy(query.endDate, now, context.config);
-      const entry: CacheEntry = { storedAt: now, ttlSeconds, settled, body: success.raw };
-      context.defer(
-        context.store.put(key, entry, ttlSeconds + context.config.STALE_IF_ERROR_SECONDS).then((written) => {
-          if (!written) context.warn("cache write failed; the next request will call the upstream again");
-        }),
-      );
-      return { success, ttlSeconds };
-    }),
-  );
-  context.trace.coalesced = !flight.leader;
+
+  const plan = !refresh && context.config.DAY_CACHE ? await planFromDays(context, query, options.refetchLiveDays ?? false) : null;
+  if (plan && plan.missing.length === 0) {
+    context.trace.reusedDays = plan.known.size;
+    const success = assembled(context, query, plan.known);
+    const ttlSeconds = storeAnswer(context, query, success, true);
+    return { success, outcome: "hit", ageSeconds: 0, ttlSeconds, ...common, assembled: true };
+  }
+
   try {
-    const { success, ttlSeconds } = await flight.promise;
-    return { success, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
+    const fetched = await fetchRange(context, query, plan);
+    const ttlSeconds = storeAnswer(context, query, fetched.success, fetched.assembled);
+    return { success: fetched.success, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, ...common, assembled: fetched.assembled };
   } catch (error) {
     if (!stored || !canFallBack(error)) throw error;
-    return { success: stored.success, outcome: "fallback", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
+    return { success: stored.success, outcome: "fallback", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, ...common };
+  }
+}
+
+/** The background half of stale-while-revalidate: one upstream call per range per isolate. */
+async function revalidate(context: LookupContext, query: UpstreamQuery): Promise<void> {
+  try {
+    const fetched = await fetchRange(context, query, null);
+    storeAnswer(context, query, fetched.success, false);
+  } catch {
+    context.warn("background revalidation failed; the stale answer stays until it expires");
   }
 }

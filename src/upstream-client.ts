@@ -9,7 +9,7 @@
  */
 import type { Config } from "./config";
 import type { Clock } from "./clock";
-import { secondsUntilShanghaiMidnight } from "./clock";
+import { secondsUntilShanghaiHour } from "./clock";
 import { ProblemError, type ProblemType } from "./problem";
 import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schemas/upstream";
 
@@ -108,7 +108,7 @@ async function readBounded(response: Response): Promise<string | null> {
   return new TextDecoder().decode(bytes);
 }
 
-function interpretBody(text: string, now: number, trace: UpstreamTrace, token: string): Outcome {
+function interpretBody(text: string, now: number, quotaResetHour: number, trace: UpstreamTrace, token: string): Outcome {
   const invalid = (why: string): Outcome => ({
     kind: "fail",
     error: new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was not usable: ${why}.` }),
@@ -145,7 +145,7 @@ function interpretBody(text: string, now: number, trace: UpstreamTrace, token: s
         error: new ProblemError(known.type, { detail, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_S }),
       };
     case 303:
-      return { kind: "fail", error: new ProblemError(known.type, { detail, retryAfterSeconds: secondsUntilShanghaiMidnight(now) }) };
+      return { kind: "fail", error: new ProblemError(known.type, { detail, retryAfterSeconds: secondsUntilShanghaiHour(now, quotaResetHour) }) };
     default:
       return { kind: "fail", error: new ProblemError(known.type, { detail }) };
   }
@@ -179,7 +179,7 @@ async function attempt(config: Config, token: string, query: UpstreamQuery, time
     if (text === null) {
       return { kind: "fail", error: new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes.` }) };
     }
-    return interpretBody(text, deps.now(), trace, token);
+    return interpretBody(text, deps.now(), config.QUOTA_RESET_HOUR, trace, token);
   } finally {
     clearTimeout(timer);
   }

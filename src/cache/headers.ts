@@ -8,16 +8,23 @@ export const CACHE_NAME = "xingtu-edge";
 
 export function cacheStatus(result: LookupResult, storeReadFailed: boolean): string {
   const remaining = result.ttlSeconds - result.ageSeconds;
+  const details = [result.assembled ? "assembled" : "", storeReadFailed ? "store-unavailable" : ""].filter(Boolean);
+  const detail = (extra: string[] = []) => {
+    const all = [...extra, ...details];
+    return all.length > 0 ? `; detail="${all.join(" ")}"` : "";
+  };
   switch (result.outcome) {
     case "hit":
-      return `${CACHE_NAME}; hit; ttl=${remaining}`;
+      return `${CACHE_NAME}; hit; ttl=${remaining}${detail()}`;
+    case "stale":
+      return `${CACHE_NAME}; hit; ttl=${remaining}${detail(["stale-while-revalidate"])}`;
     case "refresh":
-      return `${CACHE_NAME}; fwd=request; stored; ttl=${remaining}`;
+      return `${CACHE_NAME}; fwd=request; stored; ttl=${remaining}${detail()}`;
     case "miss":
-      return `${CACHE_NAME}; fwd=miss; stored; ttl=${remaining}` + (storeReadFailed ? '; detail="store-unavailable"' : "");
+      return `${CACHE_NAME}; fwd=miss; stored; ttl=${remaining}${detail()}`;
     case "fallback": {
       const fwd = result.refresh ? "request" : "stale";
-      return `${CACHE_NAME}; fwd=${fwd}; fwd-status=${result.failure?.status ?? 502}; ttl=${remaining}; detail="${result.failure?.problemType ?? "upstream-error"}"`;
+      return `${CACHE_NAME}; fwd=${fwd}; fwd-status=${result.failure?.status ?? 502}; ttl=${remaining}${detail([result.failure?.problemType ?? "upstream-error"])}`;
     }
   }
 }
@@ -35,7 +42,7 @@ export function cacheHeaders(result: LookupResult, storeReadFailed: boolean, sha
     Age: String(result.ageSeconds),
     // max-age is the whole freshness lifetime; downstream caches subtract Age themselves. An
     // answer served only because the upstream failed is not for keeping downstream.
-    "Cache-Control": result.outcome === "fallback" ? "no-store" : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
+    "Cache-Control": result.outcome === "fallback" || result.outcome === "stale" ? "no-store" : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
   };
 }
 

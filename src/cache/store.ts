@@ -1,50 +1,54 @@
 /**
- * @module The trend store: cache entries in Workers KV behind a tiny get/put contract.
+ * @module The store contract: JSON values under string keys, read and written by the cache.
  *
- * The cache is an optimisation, never a dependency: a KV read or write that throws is reported
- * to the caller as an outcome, so the request goes on to the upstream instead of failing.
- * Entries carry their own `storedAt` and TTL, because KV's expiry is lazy and eventually
- * consistent; freshness is decided by the gateway's clock, not by whether KV still has the key.
+ * Two tiers implement it (KV and an in-isolate memory LRU) and a third composes them; one
+ * contract suite runs against each (test/unit/store-contract.ts). The cache is an optimisation,
+ * never a dependency: a failing read or write is reported as an outcome, never thrown, so a
+ * request goes on to the upstream instead of failing. Values carry their own timestamps:
+ * freshness is decided by the gateway's clock, `keepSeconds` only bounds how long a tier holds on.
  */
-import * as z from "zod";
 
-const KV_MINIMUM_TTL_SECONDS = 60;
+export type StoreRead = { ok: true; value: unknown } | { ok: false };
 
-export const cacheEntrySchema = z.object({
-  storedAt: z.number(),
-  ttlSeconds: z.number().int().positive(),
-  settled: z.boolean(),
-  body: z.looseObject({ code: z.unknown(), data: z.unknown() }),
-});
-
-export type CacheEntry = z.infer<typeof cacheEntrySchema>;
-
-export type StoreRead = { ok: true; entry: CacheEntry | null } | { ok: false };
-
-export interface TrendStore {
-  get(key: string): Promise<StoreRead>;
-  /** `keepSeconds` is how long the store may keep the entry: its TTL plus any stale grace. */
-  put(key: string, entry: CacheEntry, keepSeconds: number): Promise<boolean>;
+export interface ReadOptions {
+  /** How long an edge location may serve this read from its own cache (KV `cacheTtl`). */
+  edgeCacheSeconds?: number;
 }
 
-export function kvStore(namespace: KVNamespace): TrendStore {
+export interface Store {
+  /** `value` is null when the key is absent or expired. */
+  get(key: string, options?: ReadOptions): Promise<StoreRead>;
+  /** Resolves false when the write failed. */
+  put(key: string, value: unknown, keepSeconds: number): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+}
+
+const KV_MINIMUM_TTL_SECONDS = 60;
+const KV_MINIMUM_CACHE_TTL_SECONDS = 30;
+
+export function kvStore(namespace: KVNamespace): Store {
   return {
-    async get(key) {
-      let value: unknown;
+    async get(key, options) {
       try {
-        value = await namespace.get(key, "json");
+        const cacheTtl = options?.edgeCacheSeconds;
+        const value = await namespace.get(key, { type: "json", ...(cacheTtl ? { cacheTtl: Math.max(KV_MINIMUM_CACHE_TTL_SECONDS, cacheTtl) } : {}) });
+        return { ok: true, value };
       } catch {
+        // Unreadable JSON lands here too: a corrupt value is a miss the next write replaces.
         return { ok: false };
       }
-      const parsed = cacheEntrySchema.safeParse(value);
-      // A corrupt or foreign value is a miss, not an error: the next write replaces it.
-      return { ok: true, entry: parsed.success ? parsed.data : null };
     },
-    async put(key, entry, keepSeconds) {
+    async put(key, value, keepSeconds) {
       try {
-        await namespace.put(key, JSON.stringify(entry), {
-          expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, keepSeconds),
-        });
+        await namespace.put(key, JSON.stringify(value), { expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, Math.ceil(keepSeconds)) });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async delete(key) {
+      try {
+        await namespace.delete(key);
         return true;
       } catch {
         return false;

@@ -3,12 +3,11 @@
  * and the upstream's own arithmetic over it.
  *
  * A day's count depends only on (kolId, date), never on the range asked for, so overlapping
- * ranges agree exactly, as they do upstream. The arithmetic is the one read off the upstream's
- * sample: delta[i] = daily[i] - daily[i-1] (the first against the day before the range),
- * fans_growth_v2 = last - first, fans_growth_rate_v2 = that change in basis points of the
- * first day, truncated toward zero.
+ * ranges agree exactly, as they do upstream. The range-level arithmetic is the upstream's own
+ * (see upstream-arithmetic.ts).
  */
 import { addDays, dayNumber } from "../clock";
+import { rangeArithmetic } from "../upstream-arithmetic";
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -30,21 +29,6 @@ export function fansOn(kolId: string, date: string): number {
   const wave = 1_500 * Math.sin((2 * Math.PI * day) / (20 + (seed % 40)) + (seed % 7));
   const noise = (fnv1a(`${kolId}:${date}`) % 401) - 200;
   return Math.max(0, Math.round(base + trend * (day - EPOCH_DAY) + wave + noise));
-}
-
-export interface RangeArithmetic {
-  delta: number[];
-  growth: number;
-  growthRateBp: number;
-}
-
-/** The upstream's range-level arithmetic over a run of daily counts. */
-export function rangeArithmetic(counts: number[], dayBefore: number): RangeArithmetic {
-  const delta = counts.map((count, i) => count - (i === 0 ? dayBefore : counts[i - 1]!));
-  const first = counts[0] ?? 0;
-  const growth = counts.length > 0 ? counts[counts.length - 1]! - first : 0;
-  // `+ 0` turns a truncated -0 into 0, as the upstream's integer arithmetic has no -0.
-  return { delta, growth, growthRateBp: first === 0 ? 0 : Math.trunc((growth * 10_000) / first) + 0 };
 }
 
 export function datesBetween(startDate: string, endDate: string): string[] {

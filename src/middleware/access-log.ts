@@ -7,14 +7,14 @@
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env";
 import type { LogSink } from "../log";
-import type { LookupTrace } from "../trend-lookup";
+import { newTrace } from "../lookup-context";
 
 const MAX_LOGGED_PATH = 200;
 
 export function accessLog(log: LogSink) {
   return createMiddleware<GatewayEnv>(async (c, next) => {
     const started = Date.now();
-    const trace: LookupTrace = { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false };
+    const trace = newTrace();
     c.set("trace", trace);
     c.set("upstreamStyle", false);
     await next();
@@ -35,6 +35,7 @@ export function accessLog(log: LogSink) {
         code: trace.upstream.lastCode ?? null,
         message: trace.upstream.lastMessage ?? null,
         coalesced: trace.coalesced,
+        reusedDays: trace.reusedDays,
       },
     });
   });

@@ -11,7 +11,6 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { etag } from "hono/etag";
 import { cacheHeaders, wantsRefresh } from "../cache/headers";
-import { createSingleFlight } from "../cache/single-flight";
 import { normalize } from "../normalize";
 import { dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request";
 import { lookupTrend, type LookupResult } from "../trend-lookup";
@@ -21,6 +20,7 @@ import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
 import type { z } from "zod";
 import type { GatewayDeps, GatewayEnv } from "../env";
+import type { IsolateState } from "../lookup-context";
 
 export const DAILY_FANS_PATH = "/v1/kols/:kolId/daily-fans";
 
@@ -35,8 +35,8 @@ export const upstreamStyleErrors = createMiddleware<GatewayEnv>(async (c, next) 
 type Render = (request: TrendRequest, result: LookupResult) => unknown;
 type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
 
-export function dailyFansRoutes(deps: GatewayDeps) {
-  const context = gatewayContext(deps, createSingleFlight());
+export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
+  const context = gatewayContext(deps, isolate);
   const auth = clientAuth();
 
   const route = (path: string, schemaFor: SchemaFactory, render: Render) =>
@@ -44,7 +44,7 @@ export function dailyFansRoutes(deps: GatewayDeps) {
       const request = c.req.valid("query");
       const { lookup, client } = c.var;
       const asked = wantsRefresh(c.req.header("Cache-Control"));
-      const result = await lookupTrend(lookup, request, asked && client.canRefresh);
+      const result = await lookupTrend(lookup, request, { refresh: asked && client.canRefresh });
       const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
       if (asked && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
       c.set("cacheStatus", headers["Cache-Status"]!);

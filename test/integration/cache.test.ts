@@ -37,11 +37,11 @@ describe("the KV cache", () => {
     expect(keys[0]!.expiration).toBeGreaterThan(Date.now() / 1000);
   });
 
-  it("treats an entry past its TTL as a miss", async () => {
+  it("treats an entry past its TTL and its revalidation grace as a miss", async () => {
     const gateway = makeGateway();
     const path = trendPath(uniqueKol(), ...LIVE);
     await gateway.request(path);
-    gateway.clock.now += 3600 * 1000;
+    gateway.clock.now += (3600 + 600) * 1000;
     const expired = await gateway.request(path);
     expect(expired.headers.get("Cache-Status")).toMatch(/fwd=miss/);
     expect(gateway.upstreamFetches).toBe(2);
@@ -125,7 +125,7 @@ describe("the cache when KV fails", () => {
     const response = await gateway.request(trendPath(kolId, ...SETTLED));
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Status")).toMatch(/fwd=miss/);
-    expect(await gateway.env.CACHE.get(key, "json")).toMatchObject({ storedAt: FIXED_NOW, settled: true });
+    expect(await gateway.env.CACHE.get(key, "json")).toMatchObject({ storedAt: FIXED_NOW, ttlSeconds: 604_800 });
   });
 });
 

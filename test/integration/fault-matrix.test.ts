@@ -2,15 +2,21 @@
  * The fault matrix: every way the upstream or KV can fail, driven through the emulator, with
  * the documented answer for each, whether or not a stored answer exists to fall back on.
  */
-import { describe, expect, it } from "vitest";
+import { reset } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
 import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
 import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv";
 import type { Fault } from "../../src/emulator/emulator";
+
+// Quota and balance failures open the spend guard, which is global: each test starts clean.
+afterEach(() => reset());
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 // Ends yesterday (in Shanghai, by the test clock): kept LIVE_TTL_SECONDS, then stale.
 const LIVE_RANGE = ["2026-03-05", "2026-03-09"] as const;
 const LIVE_TTL_MS = 3600 * 1000;
+// Past the stale-while-revalidate grace (600 s), so the upstream is asked and fails.
+const PAST_GRACE_MS = LIVE_TTL_MS + 600_000 + 60_000;
 
 interface Expectation {
   fault: Fault;
@@ -89,7 +95,7 @@ describe("upstream faults with a stale answer stored", () => {
       const gateway = gatewayWithShortTimeout();
       const path = trendPath(uniqueKol(), ...LIVE_RANGE);
       const fresh = await (await gateway.request(path)).json();
-      gateway.clock.now += LIVE_TTL_MS + 60_000;
+      gateway.clock.now += PAST_GRACE_MS;
       gateway.emulator.queueFaults(expected.fault);
       const response = await gateway.request(path);
       expectNoToken(gateway, await transcript(response));
@@ -99,8 +105,8 @@ describe("upstream faults with a stale answer stored", () => {
       }
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual(fresh);
-      expect(response.headers.get("Cache-Status")).toBe(`xingtu-edge; fwd=stale; fwd-status=${expected.status}; ttl=-60; detail="${expected.type}"`);
-      expect(response.headers.get("Age")).toBe("3660");
+      expect(response.headers.get("Cache-Status")).toBe(`xingtu-edge; fwd=stale; fwd-status=${expected.status}; ttl=-660; detail="${expected.type}"`);
+      expect(response.headers.get("Age")).toBe("4260");
       expect(response.headers.get("Cache-Control")).toBe("no-store");
     });
   }
@@ -109,7 +115,7 @@ describe("upstream faults with a stale answer stored", () => {
     const gateway = makeGateway({ env: { STALE_IF_ERROR_SECONDS: "600" } });
     const path = trendPath(uniqueKol(), ...LIVE_RANGE);
     await gateway.request(path);
-    gateway.clock.now += LIVE_TTL_MS + 600_000;
+    gateway.clock.now += LIVE_TTL_MS + 600_000 + 1_000;
     gateway.emulator.queueFaults({ kind: "code", code: 601 });
     expect((await gateway.request(path)).status).toBe(502);
   });

@@ -67,6 +67,7 @@ async function withFault(next: Fault | null, send: () => Promise<Response>): Pro
   if (next) gateway.emulator.queueFaults(next);
   await checkAnswer(await send());
   gateway.emulator.reset();
+  await gateway.clearGuard();
 }
 
 describe("fuzzing", () => {

@@ -5,6 +5,8 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app";
+import { createIsolateState } from "../../src/lookup-context";
+import { BREAKER_KEY } from "../../src/spend-guard";
 import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulator";
 import type { LogFields } from "../../src/log";
 import type { Bindings } from "../../src/env";
@@ -33,6 +35,7 @@ export function makeGateway(options: GatewayOptions = {}) {
   const clock = { now: options.now ?? FIXED_NOW };
   let upstreamFetches = 0;
   const upstream = options.fetch ?? emulator.fetch;
+  const isolate = createIsolateState();
   const app = createApp({
     fetch: (request) => {
       upstreamFetches++;
@@ -45,7 +48,7 @@ export function makeGateway(options: GatewayOptions = {}) {
     },
     random: () => 0.5,
     log: (fields) => logs.push(fields),
-  });
+  }, isolate);
   const testEnv = Object.assign({}, env, options.env) as Bindings;
   let client: Promise<TestKey> | undefined;
 
@@ -65,8 +68,16 @@ export function makeGateway(options: GatewayOptions = {}) {
     return response;
   }
 
+  /** Closes the spend guard in both tiers, as `npm run guard -- clear` does. */
+  async function clearGuard(): Promise<void> {
+    await isolate.memory?.delete(BREAKER_KEY);
+    await testEnv.CACHE.delete(BREAKER_KEY);
+  }
+
   return {
     app,
+    isolate,
+    clearGuard,
     emulator,
     logs,
     sleeps,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysInRange, isCalendarDate, secondsUntilShanghaiMidnight, shanghaiToday } from "../../src/clock";
+import { addDays, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/clock";
 
 describe("calendar dates", () => {
   it("accepts a leap day in a leap year", () => {
@@ -37,7 +37,18 @@ describe("Asia/Shanghai calendar", () => {
   });
 
   it("counts the seconds to the next Shanghai midnight", () => {
-    expect(secondsUntilShanghaiMidnight(Date.parse("2026-03-09T15:00:00Z"))).toBe(3600);
-    expect(secondsUntilShanghaiMidnight(Date.parse("2026-03-09T16:00:00Z"))).toBe(86_400);
+    expect(secondsUntilShanghaiHour(Date.parse("2026-03-09T15:00:00Z"))).toBe(3600);
+    expect(secondsUntilShanghaiHour(Date.parse("2026-03-09T16:00:00Z"))).toBe(86_400);
+  });
+
+  it("counts the seconds to another Shanghai hour, today or tomorrow", () => {
+    // 23:00 in Shanghai: 06:00 is 7 hours away; 22:00 is 23 hours away.
+    expect(secondsUntilShanghaiHour(Date.parse("2026-03-09T15:00:00Z"), 6)).toBe(7 * 3600);
+    expect(secondsUntilShanghaiHour(Date.parse("2026-03-09T15:00:00Z"), 22)).toBe(23 * 3600);
+  });
+
+  it("reads the Shanghai hour", () => {
+    expect(shanghaiHour(Date.parse("2026-03-09T15:30:00Z"))).toBe(23);
+    expect(shanghaiHour(Date.parse("2026-03-09T16:30:00Z"))).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import sample from "../fixtures/sample-response.json";
-import { rangeArithmetic, successBody } from "../../src/emulator/series";
+import { successBody } from "../../src/emulator/series";
+import { rangeArithmetic } from "../../src/upstream-arithmetic";
 
-describe("the emulator's arithmetic", () => {
+describe("the upstream's arithmetic", () => {
   const counts = sample.data.daily.map((d) => Number(d.fans_cnt));
   const firstDelta = Number(sample.data.delta[0]!.fans_cnt);
   const result = rangeArithmetic(counts, counts[0]! - firstDelta);

@@ -1,0 +1,96 @@
+/**
+ * @module Day-level reuse: what the upstream said about each day of each KOL, kept per KOL and
+ * calendar year (one KV value per KOL-year, so a 365-day range costs at most two reads).
+ *
+ * A day's count and delta do not depend on the range they were asked in, so any later request
+ * can reuse them. Values are kept exactly as the upstream sent them (strings stay strings), so
+ * the drop-in route can rebuild the upstream's own body. A day the upstream answered without
+ * data is kept as known-empty, not re-asked. Settled days are reusable for SETTLED_TTL_SECONDS;
+ * live days (the last two) only for LIVE_TTL_SECONDS after they were fetched.
+ */
+import * as z from "zod";
+import { addDays, shanghaiToday } from "../clock";
+import type { Store } from "./store";
+
+const rawCount = z.union([z.string(), z.number()]);
+
+/** [fans_cnt, delta fans_cnt, fetchedAt (ms), settled] */
+const storedDaySchema = z.tuple([rawCount.nullable(), rawCount.nullable(), z.number(), z.boolean()]);
+const dayDocSchema = z.object({ days: z.record(z.string(), storedDaySchema) });
+
+export type StoredDay = z.infer<typeof storedDaySchema>;
+export type DayDoc = z.infer<typeof dayDocSchema>;
+
+export const dayDocKey = (kolId: string, year: string) => `v1:days:${kolId}:${year}`;
+
+export function datesOf(startDate: string, endDate: string): string[] {
+  const dates: string[] = [];
+  for (let date = startDate; date <= endDate; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
+const yearsOf = (dates: string[]) => [...new Set(dates.map((date) => date.slice(0, 4)))];
+
+export interface DayPolicy {
+  now: number;
+  settledMs: number;
+  liveMs: number;
+}
+
+export class DayBook {
+  constructor(
+    readonly kolId: string,
+    readonly docs: Map<string, DayDoc>,
+  ) {}
+
+  /** The stored day if it is still reusable under the policy, else undefined. */
+  usable(date: string, policy: DayPolicy): StoredDay | undefined {
+    const day = this.docs.get(date.slice(0, 4))?.days[date];
+    if (!day) return undefined;
+    const age = policy.now - day[2];
+    return age >= 0 && age < (day[3] ? policy.settledMs : policy.liveMs) ? day : undefined;
+  }
+
+  /** Records the upstream's answer for every date it was asked about. */
+  record(dates: string[], raw: RawSeries, now: number): void {
+    const lastSettled = addDays(shanghaiToday(now), -2);
+    const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
+    const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
+    for (const date of dates) {
+      const year = date.slice(0, 4);
+      const doc = this.docs.get(year) ?? { days: {} };
+      doc.days[date] = [fans.get(date) ?? null, deltas.get(date) ?? null, now, date <= lastSettled];
+      this.docs.set(year, doc);
+    }
+  }
+}
+
+export interface RawPoint {
+  date: string;
+  fans_cnt: string | number;
+}
+
+/** The upstream's `daily` and `delta` exactly as sent (validated before they get here). */
+export interface RawSeries {
+  daily: RawPoint[];
+  delta: RawPoint[];
+}
+
+export async function readDayBook(store: Store, kolId: string, dates: string[]): Promise<DayBook | null> {
+  const docs = new Map<string, DayDoc>();
+  for (const year of yearsOf(dates)) {
+    const read = await store.get(dayDocKey(kolId, year));
+    if (!read.ok) return null;
+    const parsed = dayDocSchema.safeParse(read.value);
+    docs.set(year, parsed.success ? parsed.data : { days: {} });
+  }
+  return new DayBook(kolId, docs);
+}
+
+/** Writes back the years `dates` touch. Another isolate's concurrent write may win: it is a cache. */
+export async function writeDayBook(store: Store, book: DayBook, dates: string[], keepSeconds: number): Promise<boolean> {
+  const results = await Promise.all(
+    yearsOf(dates).map((year) => store.put(dayDocKey(book.kolId, year), book.docs.get(year) ?? { days: {} }, keepSeconds)),
+  );
+  return results.every(Boolean);
+}

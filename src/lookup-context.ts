@@ -1,0 +1,74 @@
+/**
+ * @module Builds the context every lookup needs (configuration, tiered store, spend guard,
+ * coalescing) for a request or a scheduled run, from what lives as long as the isolate.
+ */
+import type { Config } from "./config";
+import { loadConfig } from "./config";
+import { ProblemError } from "./problem";
+import { kvStore, type Store } from "./cache/store";
+import { memoryStore } from "./cache/memory-store";
+import { tieredStore } from "./cache/tiered-store";
+import { createSingleFlight, type SingleFlight } from "./cache/single-flight";
+import { createSpendGuard } from "./spend-guard";
+import type { LookupContext, LookupTrace } from "./trend-lookup";
+import type { Bindings, GatewayDeps } from "./env";
+
+/** What one isolate keeps between requests: the coalescing map and the memory tier. */
+export interface IsolateState {
+  singleFlight: SingleFlight;
+  memory?: Store;
+}
+
+export function createIsolateState(): IsolateState {
+  return { singleFlight: createSingleFlight() };
+}
+
+function misconfigured(detail: string): ProblemError {
+  return new ProblemError("gateway-misconfigured", { detail });
+}
+
+/** The validated configuration and token, or a problem naming what the operator must set. */
+export function requireConfigured(env: Bindings): { config: Config; token: string } {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    throw misconfigured(`The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`);
+  }
+  const token = loaded.config.JUSTONEAPI_TOKEN;
+  if (!token) throw misconfigured("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
+  for (const binding of ["CACHE", "KEYS"] as const) {
+    if (!env[binding]) {
+      throw misconfigured(`The KV namespace binding ${binding} is missing. Operator: create it (\`wrangler kv namespace create ${binding}\`) and put its id in wrangler.toml.`);
+    }
+  }
+  return { config: loaded.config, token };
+}
+
+export interface ContextParts {
+  env: Bindings;
+  deps: GatewayDeps;
+  isolate: IsolateState;
+  trace: LookupTrace;
+  defer: (work: Promise<unknown>) => void;
+  warn: (message: string) => void;
+}
+
+export function createLookupContext(parts: ContextParts): LookupContext {
+  const { config, token } = requireConfigured(parts.env);
+  parts.isolate.memory ??= memoryStore({ maxBytes: config.MEMORY_CACHE_BYTES, now: parts.deps.now });
+  const store = tieredStore(parts.isolate.memory, kvStore(parts.env.CACHE), config.MEMORY_CACHE_SECONDS);
+  return {
+    config,
+    token,
+    store,
+    singleFlight: parts.isolate.singleFlight,
+    guard: createSpendGuard(store, config, parts.deps.now, parts.defer),
+    deps: parts.deps,
+    trace: parts.trace,
+    defer: parts.defer,
+    warn: parts.warn,
+  };
+}
+
+export function newTrace(): LookupTrace {
+  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0 };
+}

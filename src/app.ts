@@ -28,7 +28,7 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
   app.use(bodyBound);
   app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
-  app.route("/", healthRoutes);
+  app.route("/", healthRoutes(deps, isolate));
   app.route("/", dailyFansRoutes(deps, isolate));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>

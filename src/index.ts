@@ -1,15 +1,24 @@
 /**
- * @module The Worker's entry: the app with the real runtime's dependencies.
+ * @module The Worker's entry: the app and the warm-list Cron Trigger, with the real runtime's
+ * dependencies and one isolate state (coalescing, memory tier) shared by both.
  */
 import { createApp } from "./app";
 import { consoleSink } from "./log";
+import { createIsolateState } from "./lookup-context";
+import { scheduledHandler } from "./warm";
+import type { GatewayDeps } from "./env";
 
-const app = createApp({
+const deps: GatewayDeps = {
   fetch: (request) => fetch(request),
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   log: consoleSink,
-});
+};
+const isolate = createIsolateState();
+const app = createApp(deps, isolate);
 
-export default app;
+export default {
+  fetch: app.fetch,
+  scheduled: scheduledHandler(deps, isolate),
+} satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,24 +1,36 @@
 /**
  * @module `GET /healthz`: is the gateway ready to serve? Never calls the upstream and never
- * reveals a value: only whether each required piece is present and which variables are wrong.
+ * reveals a value: whether each required piece is present, which variables are wrong, and the
+ * spend guard's state (is the upstream being called, how much of today's budget is used).
  */
 import { Hono } from "hono";
 import { loadConfig } from "../config";
-import type { GatewayEnv } from "../env";
+import { createLookupContext, newTrace, type IsolateState } from "../lookup-context";
+import { deferWith } from "../middleware/gateway-context";
+import type { GatewayDeps, GatewayEnv } from "../env";
 
-export const healthRoutes = new Hono<GatewayEnv>().get("/healthz", (c) => {
-  const loaded = loadConfig(c.env);
-  const secret = c.env.JUSTONEAPI_TOKEN;
-  const token = typeof secret === "string" && secret.trim() !== "" ? "present" : "missing";
-  const cache = c.env.CACHE ? "bound" : "missing";
-  const configured = loaded.ok && token === "present" && cache === "bound";
-  return c.json(
-    {
-      status: configured ? "ok" : "misconfigured",
-      checks: { config: loaded.ok ? "valid" : "invalid", token, cache },
-      problems: loaded.problems,
-    },
-    configured ? 200 : 503,
-    { "Cache-Control": "no-store" },
-  );
-});
+export function healthRoutes(deps: GatewayDeps, isolate: IsolateState) {
+  return new Hono<GatewayEnv>().get("/healthz", async (c) => {
+    const loaded = loadConfig(c.env);
+    const secret = c.env.JUSTONEAPI_TOKEN;
+    const token = typeof secret === "string" && secret.trim() !== "" ? "present" : "missing";
+    const bound = (binding: unknown) => (binding ? "bound" : "missing");
+    const checks = { config: loaded.ok ? "valid" : "invalid", token, cache: bound(c.env.CACHE), keys: bound(c.env.KEYS) };
+    const configured = loaded.ok && Object.values(checks).every((value) => value === "valid" || value === "present" || value === "bound");
+    let spendGuard = null;
+    if (configured) {
+      const context = createLookupContext({ env: c.env, deps, isolate, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
+      const status = await context.guard.status();
+      spendGuard = {
+        upstreamCalls: status.breaker ? "stopped" : "allowed",
+        breaker: status.breaker ? { reason: status.breaker.reason, until: new Date(status.breaker.until).toISOString() } : null,
+        budget: status.budget,
+      };
+    }
+    return c.json(
+      { status: configured ? "ok" : "misconfigured", checks, problems: loaded.problems, spendGuard },
+      configured ? 200 : 503,
+      { "Cache-Control": "no-store" },
+    );
+  });
+}

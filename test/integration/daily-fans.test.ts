@@ -100,7 +100,12 @@ describe("GET /healthz", () => {
     const gateway = makeGateway();
     const response = await gateway.request("/healthz");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", checks: { config: "valid", token: "present", cache: "bound" }, problems: [] });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      checks: { config: "valid", token: "present", cache: "bound", keys: "bound" },
+      problems: [],
+      spendGuard: { upstreamCalls: "allowed", breaker: null, budget: null },
+    });
     expect(gateway.upstreamFetches).toBe(0);
   });
 

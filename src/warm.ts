@@ -1,0 +1,56 @@
+/**
+ * @module The warm list: a Cron Trigger keeps the KOLs on WARM_KOLS current, so dashboards that
+ * read them are answered from stored days.
+ *
+ * The trigger runs hourly; each KOL belongs to one hour of the Shanghai day (by a hash of its
+ * id), so every KOL is refreshed once a day and the upstream calls are spread over the day. A
+ * run asks for the KOL's last WARM_RANGE_DAYS days, treating its live days as missing: the
+ * settled days it already has cost nothing, so a run is usually one short upstream call.
+ */
+import { addDays, shanghaiHour, shanghaiToday } from "./clock";
+import { createLookupContext, newTrace, requireConfigured, type IsolateState } from "./lookup-context";
+import { lookupTrend } from "./trend-lookup";
+import type { Bindings, GatewayDeps } from "./env";
+
+/** The hour (0-23) of the Shanghai day in which a KOL is warmed. */
+export function warmHour(kolId: string): number {
+  let hash = 0;
+  for (const char of kolId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % 24;
+}
+
+export interface WarmReport {
+  due: string[];
+  warmed: string[];
+  failed: string[];
+}
+
+export async function warmWatchList(env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void): Promise<WarmReport> {
+  const { config } = requireConfigured(env);
+  const now = deps.now();
+  const hour = shanghaiHour(now);
+  const today = shanghaiToday(now);
+  const due = [...new Set(config.WARM_KOLS)].filter((kolId) => warmHour(kolId) === hour);
+  const report: WarmReport = { due, warmed: [], failed: [] };
+  for (const kolId of due) {
+    const trace = newTrace();
+    const context = createLookupContext({ env, deps, isolate, trace, defer, warn: (message) => deps.log({ level: "warn", msg: message, kolId }) });
+    const query = { kolId, startDate: addDays(today, -(config.WARM_RANGE_DAYS - 1)), endDate: today };
+    try {
+      await lookupTrend(context, query, { refetchLiveDays: true });
+      report.warmed.push(kolId);
+    } catch (error) {
+      report.failed.push(kolId);
+      deps.log({ level: "warn", msg: "warm-up failed", kolId, error: error instanceof Error ? error.name : "unknown" });
+    }
+    deps.log({ level: "info", msg: "warm-up", kolId, upstream: { attempts: trace.upstream.attempts, reusedDays: trace.reusedDays } });
+  }
+  return report;
+}
+
+export function scheduledHandler(deps: GatewayDeps, isolate: IsolateState) {
+  return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
+    const defer = (work: Promise<unknown>) => ctx.waitUntil(work.catch(() => undefined));
+    await warmWatchList(env, deps, isolate, defer);
+  };
+}

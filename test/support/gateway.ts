@@ -9,7 +9,8 @@ import { createIsolateState } from "../../src/lookup-context";
 import { BREAKER_KEY } from "../../src/spend-guard";
 import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulator";
 import type { LogFields } from "../../src/log";
-import type { Bindings } from "../../src/env";
+import type { Bindings, GatewayDeps } from "../../src/env";
+import { warmWatchList } from "../../src/warm";
 import { createTestKey, type TestKey } from "./keys";
 
 /** 2026-03-10 12:00 in Shanghai: the sample's range (to 2026-03-08) is settled by then. */
@@ -36,7 +37,7 @@ export function makeGateway(options: GatewayOptions = {}) {
   let upstreamFetches = 0;
   const upstream = options.fetch ?? emulator.fetch;
   const isolate = createIsolateState();
-  const app = createApp({
+  const deps: GatewayDeps = {
     fetch: (request) => {
       upstreamFetches++;
       return upstream(request);
@@ -48,7 +49,8 @@ export function makeGateway(options: GatewayOptions = {}) {
     },
     random: () => 0.5,
     log: (fields) => logs.push(fields),
-  }, isolate);
+  };
+  const app = createApp(deps, isolate);
   const testEnv = Object.assign({}, env, options.env) as Bindings;
   let client: Promise<TestKey> | undefined;
 
@@ -74,10 +76,19 @@ export function makeGateway(options: GatewayOptions = {}) {
     await testEnv.CACHE.delete(BREAKER_KEY);
   }
 
+  /** Runs the warm-list Cron Trigger once, at the gateway's clock, and waits for its writes. */
+  async function runScheduled() {
+    const ctx = createExecutionContext();
+    const report = await warmWatchList(testEnv, deps, isolate, (work) => ctx.waitUntil(work));
+    await waitOnExecutionContext(ctx);
+    return report;
+  }
+
   return {
     app,
     isolate,
     clearGuard,
+    runScheduled,
     emulator,
     logs,
     sleeps,

@@ -1,0 +1,104 @@
+import { reset } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway";
+
+// The spend guard is global to the gateway: each test starts with it closed.
+afterEach(() => reset());
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+// FIXED_NOW is 12:00 in Shanghai: the quota resets 12 hours later.
+const UNTIL_RESET_S = 12 * 3600;
+
+describe("the spend guard", () => {
+  for (const [code, reason] of [[303, "303, daily quota exceeded"], [601, "601, insufficient balance"]] as const) {
+    it(`stops calling the upstream after code ${code}, answering misses 503 at once`, async () => {
+      const gateway = makeGateway();
+      gateway.emulator.queueFaults({ kind: "code", code });
+      await gateway.request(trendPath(uniqueKol(), ...RANGE));
+      const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+      expect(refused.status).toBe(503);
+      expect(Number(refused.headers.get("Retry-After"))).toBe(UNTIL_RESET_S);
+      const problem = await refused.json<{ type: string; detail: string }>();
+      expect(problem.type).toBe("/problems/spend-guard-open");
+      expect(problem.detail).toContain(reason);
+      expect(gateway.emulator.requests).toHaveLength(1);
+    });
+  }
+
+  it("keeps serving cached answers while open", async () => {
+    const gateway = makeGateway();
+    const cached = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(cached);
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await gateway.request(cached)).status).toBe(200);
+  });
+
+  it("is shared through KV by every isolate", async () => {
+    const first = makeGateway();
+    first.emulator.queueFaults({ kind: "code", code: 303 });
+    await first.request(trendPath(uniqueKol(), ...RANGE));
+    const other = makeGateway();
+    expect((await other.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+    expect(other.emulator.requests).toHaveLength(0);
+  });
+
+  it("closes when the quota resets", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    gateway.clock.now += UNTIL_RESET_S * 1000;
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+  });
+
+  it("closes when an operator clears it", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.clearGuard();
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+  });
+
+  it("honours QUOTA_RESET_HOUR", async () => {
+    const gateway = makeGateway({ env: { QUOTA_RESET_HOUR: "15" } });
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).headers.get("Retry-After")).toBe(String(3 * 3600));
+  });
+
+  it("is visible on /healthz", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const health = await (await gateway.request("/healthz")).json<{ spendGuard: Record<string, unknown> }>();
+    expect(health.spendGuard).toMatchObject({ upstreamCalls: "stopped", breaker: { reason: "the upstream answered 303, daily quota exceeded", until: "2026-03-10T16:00:00.000Z" } });
+  });
+});
+
+describe("the daily upstream budget", () => {
+  it("stops calling the upstream once today's budget is spent", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "2" } });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ type: "/problems/spend-guard-open", detail: expect.stringContaining("daily budget of 2") });
+    expect(gateway.emulator.requests).toHaveLength(2);
+  });
+
+  it("counts retries as calls and shows the count on /healthz", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "10" } });
+    gateway.emulator.queueFaults({ kind: "code", code: 301 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const health = await (await gateway.request("/healthz")).json<{ spendGuard: { budget: Record<string, unknown> } }>();
+    expect(health.spendGuard.budget).toEqual({ limit: 10, used: 2, day: "2026-03-10" });
+  });
+
+  it("starts afresh on the next Shanghai day", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+    gateway.clock.now += UNTIL_RESET_S * 1000;
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+  });
+});

@@ -14,8 +14,9 @@ import type { Config } from "./config";
 import { ProblemError } from "./problem";
 import type { Store } from "./cache/store";
 
-export const BREAKER_KEY = "v1:guard:breaker";
-export const budgetKey = (day: string) => `v1:guard:budget:${day}`;
+import { BREAKER_KEY, budgetKey } from "./spend-guard-keys";
+
+export { BREAKER_KEY };
 
 const breakerSchema = z.object({ reason: z.string(), openedAt: z.number(), until: z.number() });
 export type Breaker = z.infer<typeof breakerSchema>;

@@ -1,5 +1,5 @@
 /**
- * @module The KEYS namespace from an operator's shell, through wrangler's `kv key` commands: local
+ * @module KV namespaces from an operator's shell, through wrangler's `kv key` commands: local
  * storage (the one `npm start` uses) by default, the deployed namespace with `--remote`.
  */
 import { execFileSync } from "node:child_process";
@@ -9,6 +9,8 @@ const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrang
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface Target {
+  /** The KV binding in wrangler.toml: KEYS for client keys, CACHE for the spend guard. */
+  binding?: "KEYS" | "CACHE";
   remote: boolean;
   /** Local storage directory, when not wrangler's default `.wrangler/state`. */
   persistTo?: string;
@@ -16,7 +18,7 @@ export interface Target {
 
 function wrangler(target: Target, args: string[]): string {
   const where = target.remote ? ["--remote"] : ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
-  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where], {
+  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", target.binding ?? "KEYS", ...where], {
     cwd: projectRoot,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,12 +30,20 @@ export function putValue(target: Target, name: string, value: string, metadata: 
   wrangler(target, ["put", name, value, "--metadata", JSON.stringify(metadata)]);
 }
 
+// wrangler prints this, and exits 0, for a key that is not there.
+const NOT_FOUND = "Value not found";
+
 export function getValue(target: Target, name: string): string | null {
   try {
-    return wrangler(target, ["get", name, "--text"]);
+    const value = wrangler(target, ["get", name, "--text"]);
+    return value.trim() === NOT_FOUND ? null : value;
   } catch {
     return null;
   }
+}
+
+export function deleteValue(target: Target, name: string): void {
+  wrangler(target, ["delete", name]);
 }
 
 export interface ListedKey {

@@ -11,9 +11,15 @@ import type { Context } from "hono";
 import { ProblemError } from "../problem";
 import { hashKey, keyRecordSchema, RECORD_PREFIX, recordKvName, type KeyRecord, type Tier } from "./keys";
 import type { GatewayEnv } from "../env";
+import { kvStore, type Store } from "../cache/store";
+import { memoryStore } from "../cache/memory-store";
+import { tieredStore } from "../cache/tiered-store";
 
-/** Revocations reach every location within about this long (KV's edge cache). */
+/** How long an edge location (KV's cache) and then an isolate (memory) may trust a key record:
+ * a revocation reaches every location within their sum, about a minute and a half. */
 const KEY_CACHE_TTL_SECONDS = 60;
+const KEY_MEMORY_SECONDS = 30;
+const KEY_MEMORY_BYTES = 256 * 1024;
 const KEYS_EXIST_MEMO_MS = 60_000;
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
@@ -49,15 +55,16 @@ function timingSafeEqualHex(a: string, b: string): boolean {
   return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
 }
 
-async function findKey(keys: KVNamespace, key: string): Promise<KeyRecord | null> {
+async function findKey(keys: Store, key: string): Promise<KeyRecord | null> {
   const hash = await hashKey(key);
-  const stored = await keys.get(recordKvName(hash), { type: "json", cacheTtl: KEY_CACHE_TTL_SECONDS });
-  const record = keyRecordSchema.safeParse(stored);
+  const stored = await keys.get(recordKvName(hash), { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
+  const record = keyRecordSchema.safeParse(stored.ok ? stored.value : null);
   if (!record.success || !timingSafeEqualHex(record.data.hash, hash)) return null;
   return record.data;
 }
 
-export function clientAuth() {
+export function clientAuth(now: () => number) {
+  const memory = memoryStore({ maxBytes: KEY_MEMORY_BYTES, now });
   // Memoised per isolate: answering "does any key exist?" should not cost a KV list per 401.
   let keysExist: { value: boolean; until: number } | null = null;
   const anyKeyExists = async (keys: KVNamespace, now: number) => {
@@ -75,7 +82,7 @@ export function clientAuth() {
     if (key === null && config.PUBLIC_ACCESS) {
       client = { name: "public", tier: "standard", canRefresh: false, anonymous: true };
     } else {
-      const record = key ? await findKey(keys, key) : null;
+      const record = key ? await findKey(tieredStore(memory, kvStore(keys), KEY_MEMORY_SECONDS), key) : null;
       if (!record || record.disabled) {
         if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, deps.now()))) {
           throw new ProblemError("gateway-misconfigured", {

@@ -37,7 +37,7 @@ type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
 
 export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
   const context = gatewayContext(deps, isolate);
-  const auth = clientAuth();
+  const auth = clientAuth(deps.now);
 
   const route = (path: string, schemaFor: SchemaFactory, render: Render) =>
     new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now), async (c) => {

@@ -7,12 +7,15 @@
  *   difference is the gateway's own overhead (validation, upstream client, normalise, KV write);
  * - coalescing: upstream calls made for 100 concurrent identical cold requests;
  * - CPU per request for a 365-day range (validate, normalise, serialise) vs a pass-through;
- * - the deployable bundle's size, raw and gzip.
+ * - the deployable bundle's size, raw and gzip;
+ * - a replayed realistic workload: upstream calls and days fetched with day-level reuse, against
+ *   a plain exact-range TTL cache on the same workload.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
 import { drive, type Sample } from "./measure.ts";
 import { measureCpu } from "./cpu.ts";
+import { generateWorkload, replay } from "./replay.ts";
 
 const EMULATOR_LATENCY_MS = 50;
 const HIT_REQUESTS = Number(process.env.BENCH_HIT_REQUESTS ?? 3000);
@@ -24,6 +27,9 @@ const MISS_CONCURRENCY = 1;
 const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
 const COALESCING_REQUESTS = 100;
 const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
+const REPLAY_REQUESTS = Number(process.env.BENCH_REPLAY_REQUESTS ?? 10_000);
+const REPLAY_KOLS = 500;
+const REPLAY_CONCURRENCY = 48;
 
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
 const emulatorBundle = buildBundle("emulator", "src/emulator/wrangler.toml");
@@ -58,6 +64,21 @@ try {
 
   const cpu = await measureCpu(CPU_ITERATIONS);
 
+  const workload = generateWorkload(REPLAY_REQUESTS, REPLAY_KOLS, Date.now());
+  const replayOn = async (dayCache: boolean) => {
+    const runtime = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: 0, vars: { DAY_CACHE: String(dayCache) } });
+    try {
+      return await replay(runtime, workload, REPLAY_CONCURRENCY);
+    } finally {
+      await runtime.dispose();
+    }
+  };
+  // Only counts are compared here, not timings, so the two replays run side by side (one workerd each).
+  const [plain, dayAware] = await Promise.all([replayOn(false), replayOn(true)]);
+  for (const [name, result] of Object.entries({ plain, dayAware })) {
+    if (Object.keys(result.statuses).some((status) => status !== "200")) throw new Error(`replay (${name}) answered ${JSON.stringify(result.statuses)}`);
+  }
+
   for (const [name, sample] of Object.entries({ healthz, hit, direct, miss })) {
     const unexpected = Object.keys(sample.statuses).filter((status) => status !== "200");
     if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
@@ -87,6 +108,14 @@ try {
       ratioToPassThrough: ratio(cpu.gatewayMicros, cpu.passThroughMicros),
     },
     bundle: { bytes: gatewayBundle.bytes, gzipBytes: gatewayBundle.gzipBytes },
+    replay: {
+      requests: REPLAY_REQUESTS,
+      kols: REPLAY_KOLS,
+      plainExactRangeCache: plain,
+      dayAwareCache: dayAware,
+      callsRatio: ratio(dayAware.callsPer1000, plain.callsPer1000),
+      upstreamDaysRatio: ratio(dayAware.upstreamDaysPerDayServed, plain.upstreamDaysPerDayServed),
+    },
     raw: { healthz, hit, direct, miss },
   };
 
@@ -96,6 +125,12 @@ try {
   console.log(`miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`);
   console.log(`coalescing: ${COALESCING_REQUESTS} concurrent identical cold requests -> ${coalescedCalls} upstream call(s)`);
   console.log(`CPU for a ${cpu.days}-day range (validate + normalise + serialise): ${results.cpu.gatewayMicrosPerRequest} us, x${results.cpu.ratioToPassThrough} a parse/stringify pass-through`);
+  const fixed = (value: number) => value.toFixed(3);
+  console.table({
+    "plain exact-range cache": { "upstream calls / 1000 requests": Math.round(plain.callsPer1000), "upstream days / day served": fixed(plain.upstreamDaysPerDayServed) },
+    "day-aware cache": { "upstream calls / 1000 requests": Math.round(dayAware.callsPer1000), "upstream days / day served": fixed(dayAware.upstreamDaysPerDayServed) },
+  });
+  console.log(`replay of ${REPLAY_REQUESTS} requests over ${REPLAY_KOLS} KOLs: day-aware calls x${results.replay.callsRatio}, days fetched x${results.replay.upstreamDaysRatio} of the plain cache's`);
   console.log(`deployable bundle: ${(gatewayBundle.bytes / 1024).toFixed(1)} KiB, gzip ${(gatewayBundle.gzipBytes / 1024).toFixed(1)} KiB`);
   mkdirSync("bench-results", { recursive: true });
   writeFileSync("bench-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);

@@ -49,6 +49,14 @@ export const configSchema = z
       .pipe(z.array(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
+    WEBHOOK_SIGNING_SECRET: z.string().trim().min(16, { error: "must be at least 16 characters" }).optional(),
+    CALLBACK_HOSTS: z
+      .string()
+      .default("")
+      .transform((list) => list.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }))),
+    ALLOW_LOCAL_CALLBACKS: flag(false),
+    DELIVERY_MAX_ATTEMPTS: integer(6, 1),
     ALLOWED_ORIGINS: z
       .string()
       .default("")

@@ -1,11 +1,12 @@
 /**
- * @module The Worker's entry: the app and the warm-list Cron Trigger, with the real runtime's
- * dependencies and one isolate state (coalescing, memory tier) shared by both.
+ * @module The Worker's entry: the app, the warm-list Cron Trigger and the webhook delivery queue,
+ * with the real runtime's dependencies and one isolate state (coalescing, memory tier) shared by all.
  */
 import { createApp } from "./app";
 import { consoleSink } from "./log";
 import { createIsolateState } from "./lookup-context";
 import { scheduledHandler } from "./warm";
+import { queueHandler } from "./webhooks/consumer";
 import type { GatewayDeps } from "./env";
 
 const deps: GatewayDeps = {
@@ -21,4 +22,5 @@ const app = createApp(deps, isolate);
 export default {
   fetch: app.fetch,
   scheduled: scheduledHandler(deps, isolate),
+  queue: queueHandler(deps, isolate),
 } satisfies ExportedHandler<Cloudflare.Env>;

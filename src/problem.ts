@@ -23,6 +23,7 @@ export const PROBLEMS = {
   "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
   "payload-too-large": { status: 413, title: "The request body is too large", upstreamCode: 400 },
   "uri-too-long": { status: 414, title: "The request URL is too long", upstreamCode: 400 },
+  "unsupported-media-type": { status: 415, title: "The request body is not in a supported format", upstreamCode: 400 },
   "rate-limited": { status: 429, title: "Too many requests for this client", upstreamCode: 302 },
   "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
   "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
@@ -104,7 +105,8 @@ export interface ProblemContext {
   upstreamStyle: boolean;
 }
 
-export function problemResponse(error: ProblemError, context: ProblemContext): Response {
+/** The problem+json body of an error; also what a failed webhook delivery carries. */
+export function problemBody(error: ProblemError, context: ProblemContext): Problem {
   const definition = PROBLEMS[error.problemType];
   const body: Problem = {
     type: problemTypeUri(error.problemType),
@@ -119,6 +121,11 @@ export function problemResponse(error: ProblemError, context: ProblemContext): R
     body.code = definition.upstreamCode;
     body.message = error.options.detail;
   }
+  return body;
+}
+
+export function problemResponse(error: ProblemError, context: ProblemContext): Response {
+  const body = problemBody(error, context);
   const headers = new Headers({
     "Content-Type": "application/problem+json",
     "X-Request-Id": context.requestId,
@@ -129,5 +136,5 @@ export function problemResponse(error: ProblemError, context: ProblemContext): R
   if (error.options.retryAfterSeconds !== undefined) {
     headers.set("Retry-After", String(Math.max(1, Math.ceil(error.options.retryAfterSeconds))));
   }
-  return new Response(JSON.stringify(body), { status: definition.status, headers });
+  return new Response(JSON.stringify(body), { status: body.status, headers });
 }

@@ -25,6 +25,8 @@ export type KeyRecord = z.infer<typeof keyRecordSchema>;
 export type Tier = KeyRecord["tier"];
 
 export const recordKvName = (hash: string) => `key:${hash}`;
+/** Name -> hash, for requests that name their key instead of presenting it (signed webhooks). */
+export const nameKvName = (name: string) => `name:${name}`;
 export const RECORD_PREFIX = "key:";
 
 export function generateKey(): string {

@@ -4,17 +4,23 @@
  *   create --name NAME [--tier standard|bulk] [--refresh]   prints the new key once, never again
  *   list                                                     names, tiers, permissions, state
  *   revoke NAME                                              disables the key (kept for the record)
+ *   secret NAME                                              the key's webhook signing secret
  *
  * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`); without it the
  * command acts on local storage, the one `npm start` serves from.
  */
 import { parseArgs } from "node:util";
-import { generateKey, hashKey, keyRecordSchema, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../auth/keys.ts";
+import { generateKey, hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
+import { deriveSigningSecret } from "../webhooks/signature.ts";
 
 const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--remote]
        npm run key -- list [--remote]
-       npm run key -- revoke NAME [--remote]`;
+       npm run key -- revoke NAME [--remote]
+       npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)`;
+
+/** The Worker secret WEBHOOK_SIGNING_SECRET of the local run (`npm start`); never a deployed one. */
+export const LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-production";
 
 function fail(message: string): never {
   console.error(message);
@@ -32,6 +38,7 @@ function findByName(target: Target, name: string): KeyRecord | null {
 export async function writeRecord(target: Target, key: string, fields: Omit<KeyRecord, "hash" | "created" | "disabled">): Promise<KeyRecord> {
   const record = keyRecordSchema.parse({ ...fields, created: new Date().toISOString(), disabled: false, hash: await hashKey(key) });
   putValue(target, recordKvName(record.hash), JSON.stringify(record), recordMetadata(record));
+  putValue(target, nameKvName(record.name), record.hash, {});
   return record;
 }
 
@@ -82,6 +89,14 @@ async function main(argv: string[]): Promise<void> {
       const revoked = { ...record, disabled: true };
       putValue(target, recordKvName(record.hash), JSON.stringify(revoked), recordMetadata(revoked));
       console.log(`Revoked key "${name}" in ${where}; every location refuses it within about a minute.`);
+      return;
+    }
+    case "secret": {
+      const name = argument ?? fail(`secret needs a key name\n${USAGE}`);
+      const master = target.remote ? (process.env.WEBHOOK_SIGNING_SECRET ?? fail("set WEBHOOK_SIGNING_SECRET to the deployed Worker's secret to derive a remote key's signing secret")) : LOCAL_SIGNING_SECRET;
+      if (!findByName(target, name)) fail(`no key named ${name} in ${where}`);
+      console.log(`Signing secret of key "${name}" (${where}): sign webhook bodies with it and verify callbacks with it.`);
+      console.log(`\n  ${await deriveSigningSecret(master, name)}\n`);
       return;
     }
     default:

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { writeRecord } from "../cli/key.ts";
+import { LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
@@ -62,6 +62,8 @@ const gateway = run("gateway", GATEWAY_PORT, [
   "--var", `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
   "--var", "ALLOW_INSECURE_UPSTREAM:true",
   "--var", "JUSTONEAPI_TOKEN:local-emulator-token",
+  "--var", `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
+  "--var", "ALLOW_LOCAL_CALLBACKS:true",
 ]);
 const children = [emulator, gateway];
 

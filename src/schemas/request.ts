@@ -90,14 +90,35 @@ export function dropInRequestSchema(limits: RangeLimits) {
 
 export type TrendRequest = z.output<ReturnType<typeof trendRequestSchema>>;
 
-export type LocatedFieldError = FieldError & { in: "path" | "query" };
+const webhookAcceptCache = z.union([z.boolean(), acceptCacheSchema.unwrap()]).optional();
 
-type RawRequest = Record<"path" | "query", Record<string, unknown>>;
+/** `POST /v1/webhooks/daily-fans`: the same rules, in a JSON body, with delivery options. */
+export function webhookRequestSchema(limits: RangeLimits) {
+  return z.object({
+    body: withRangeRules(
+      z.strictObject({
+        kolId: kolIdSchema,
+        ...rangeFields,
+        acceptCache: webhookAcceptCache,
+        callbackUrl: z.string().max(2048, { error: "must be at most 2048 characters" }).optional(),
+        requestId: z.string().refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -")).optional(),
+      }),
+      limits,
+    ),
+  }).transform(({ body }) => body);
+}
+
+export type WebhookRequest = z.output<ReturnType<typeof webhookRequestSchema>>;
+
+export type LocatedFieldError = FieldError & { in: "path" | "query" | "body" };
+
+type Location = LocatedFieldError["in"];
+type RawRequest = Record<Location, Record<string, unknown>>;
 
 /** Turns zod issues into one error per field and rule, naming where the field was sent. */
 export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawRequest>): LocatedFieldError[] {
   return issues.flatMap((issue): LocatedFieldError[] => {
-    const location = issue.path[0] === "path" ? "path" : "query";
+    const location: Location = issue.path[0] === "path" || issue.path[0] === "body" ? issue.path[0] : "query";
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         field: key,

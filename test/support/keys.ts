@@ -1,5 +1,5 @@
 /** Client keys for tests, written to the real local KEYS namespace exactly as `npm run key` does. */
-import { generateKey, hashKey, recordKvName, recordMetadata, type KeyRecord } from "../../src/auth/keys";
+import { generateKey, hashKey, nameKvName, recordKvName, recordMetadata, type KeyRecord } from "../../src/auth/keys";
 
 export interface TestKey {
   key: string;
@@ -17,6 +17,7 @@ export async function createTestKey(keys: KVNamespace, options: Partial<Pick<Key
     hash: await hashKey(key),
   };
   await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
+  await keys.put(nameKvName(record.name), record.hash);
   return { key, record };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * @module The delivery queue's consumer: fetch the answer (through the same cache), then POST it
+ * to the callback, signed with the owner key's signing secret.
+ *
+ * A callback that fails (network error, non-2xx, or a redirect, which is never followed) is
+ * retried with exponential backoff; after DELIVERY_MAX_ATTEMPTS attempts the delivery is marked
+ * failed with its last error and the message goes on to the dead-letter queue. The delivery id
+ * travels as `Idempotency-Key`, so a receiver can drop a repeat.
+ */
+import { normalize } from "../normalize";
+import { ProblemError, problemBody } from "../problem";
+import { lookupTrend } from "../trend-lookup";
+import { createLookupContext, newTrace, type IsolateState } from "../lookup-context";
+import { checkCallbackUrl } from "./callback-url";
+import { deriveSigningSecret, signatureHeader } from "./signature";
+import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries";
+import type { Bindings, GatewayDeps } from "../env";
+
+const BACKOFF_BASE_SECONDS = 10;
+const BACKOFF_CAP_SECONDS = 15 * 60;
+
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
+}
+
+async function payloadFor(message: DeliveryMessage, env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void) {
+  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: (msg) => deps.log({ level: "warn", msg, deliveryId: message.deliveryId }) });
+  const base = { deliveryId: message.deliveryId, requestId: message.requestId };
+  try {
+    const result = await lookupTrend(context, message.query);
+    return { ...base, status: "ok", data: normalize(message.query, result.success.data) };
+  } catch (error) {
+    const problem = error instanceof ProblemError ? error : new ProblemError("internal-error", { detail: "The gateway failed unexpectedly." });
+    return { ...base, status: "error", error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }) };
+  }
+}
+
+/** POSTs the payload; resolves with null on success or the reason it failed. */
+async function post(url: string, body: string, headers: Record<string, string>, deps: GatewayDeps): Promise<string | null> {
+  try {
+    const response = await deps.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual" }));
+    await response.body?.cancel();
+    if (response.status >= 300 && response.status < 400) return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
+    return response.ok ? null : `the callback answered HTTP ${response.status}`;
+  } catch {
+    return "the callback could not be reached";
+  }
+}
+
+export async function deliver(message: Message<unknown>, env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void): Promise<void> {
+  const parsed = deliveryMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    deps.log({ level: "error", msg: "dropped a malformed delivery message", messageId: message.id });
+    message.ack();
+    return;
+  }
+  const delivery = parsed.data;
+  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: () => undefined });
+  const { config, store } = context;
+  const status = await readDelivery(store, delivery.deliveryId);
+  const record = async (outcome: "delivered" | "failed" | "queued", lastError: string | null) => {
+    if (!status) return;
+    await writeDelivery(store, { ...status, status: outcome, attempts: message.attempts, lastError, updatedAt: new Date(deps.now()).toISOString() });
+  };
+
+  // The allow-list may have changed since the request was accepted: check again before sending.
+  const url = checkCallbackUrl(delivery.callbackUrl, config);
+  if (!url.ok || !config.WEBHOOK_SIGNING_SECRET) {
+    await record("failed", url.ok ? "WEBHOOK_SIGNING_SECRET is not set" : `the callback URL ${url.reason}`);
+    message.ack();
+    return;
+  }
+
+  const body = JSON.stringify(await payloadFor(delivery, env, deps, isolate, defer));
+  const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, delivery.owner);
+  const failure = await post(url.url.href, body, {
+    "Content-Type": "application/json",
+    "X-Signature": await signatureHeader(secret, body, Math.floor(deps.now() / 1000)),
+    "X-Delivery-Id": delivery.deliveryId,
+    "Idempotency-Key": delivery.deliveryId,
+    "User-Agent": "xingtu-edge-webhooks",
+  }, deps);
+
+  if (failure === null) {
+    await record("delivered", null);
+    message.ack();
+    deps.log({ level: "info", msg: "delivered", deliveryId: delivery.deliveryId, client: delivery.owner, attempts: message.attempts });
+    return;
+  }
+  const last = message.attempts >= config.DELIVERY_MAX_ATTEMPTS;
+  await record(last ? "failed" : "queued", failure);
+  deps.log({ level: "warn", msg: "delivery attempt failed", deliveryId: delivery.deliveryId, client: delivery.owner, attempts: message.attempts, error: failure });
+  // On the last attempt the retry hands the message to the dead-letter queue.
+  message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+}
+
+export function queueHandler(deps: GatewayDeps, isolate: IsolateState) {
+  return async (batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> => {
+    const defer = (work: Promise<unknown>) => ctx.waitUntil(work.catch(() => undefined));
+    for (const message of batch.messages) await deliver(message, env, deps, isolate, defer);
+  };
+}

@@ -38,7 +38,7 @@ function findByName(target: Target, name: string): KeyRecord | null {
 export async function writeRecord(target: Target, key: string, fields: Omit<KeyRecord, "hash" | "created" | "disabled">): Promise<KeyRecord> {
   const record = keyRecordSchema.parse({ ...fields, created: new Date().toISOString(), disabled: false, hash: await hashKey(key) });
   putValue(target, recordKvName(record.hash), JSON.stringify(record), recordMetadata(record));
-  putValue(target, nameKvName(record.name), record.hash, {});
+  putValue(target, nameKvName(record.name), JSON.stringify(record.hash), {});
   return record;
 }
 

@@ -3,7 +3,7 @@
  * through `app.request` with a real execution context so background KV writes can be awaited.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app";
 import { createIsolateState } from "../../src/lookup-context";
 import { BREAKER_KEY } from "../../src/spend-guard";
@@ -11,6 +11,7 @@ import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulato
 import type { LogFields } from "../../src/log";
 import type { Bindings, GatewayDeps } from "../../src/env";
 import { warmWatchList } from "../../src/warm";
+import { queueHandler } from "../../src/webhooks/consumer";
 import { createTestKey, type TestKey } from "./keys";
 
 /** 2026-03-10 12:00 in Shanghai: the sample's range (to 2026-03-08) is settled by then. */
@@ -22,7 +23,11 @@ export interface GatewayOptions {
   emulator?: EmulatorOptions;
   /** Replace the upstream fetch entirely (for faults the emulator cannot express). */
   fetch?: (request: Request) => Promise<Response>;
+  /** Answers the gateway's requests to any host but the upstream's (webhook callbacks). */
+  receiver?: (request: Request) => Promise<Response>;
 }
+
+const UPSTREAM_HOSTS = new Set(["api.justoneapi.com", "47.117.133.51"]);
 
 export interface RequestOptions extends RequestInit {
   /** Send no client key (or a specific one) instead of the gateway's own test key. */
@@ -39,6 +44,9 @@ export function makeGateway(options: GatewayOptions = {}) {
   const isolate = createIsolateState();
   const deps: GatewayDeps = {
     fetch: (request) => {
+      if (!UPSTREAM_HOSTS.has(new URL(request.url).hostname)) {
+        return options.receiver ? options.receiver(request) : Promise.resolve(new Response("no receiver", { status: 404 }));
+      }
       upstreamFetches++;
       return upstream(request);
     },
@@ -84,11 +92,32 @@ export function makeGateway(options: GatewayOptions = {}) {
     return report;
   }
 
+  /** Runs the delivery queue's consumer on these messages, as the runtime would. */
+  async function runQueue(messages: { body: unknown; attempts?: number }[]) {
+    const batch = createMessageBatch(
+      "xingtu-edge-deliveries",
+      messages.map((message, i) => ({ id: `message-${i}`, timestamp: new Date(clock.now), attempts: message.attempts ?? 1, body: message.body })),
+    );
+    // The runtime's result does not report retry delays; record them on the way.
+    const delays: (number | undefined)[] = [];
+    for (const message of batch.messages) {
+      const retry = message.retry.bind(message);
+      message.retry = (options) => {
+        delays.push(options?.delaySeconds);
+        retry(options);
+      };
+    }
+    const ctx = createExecutionContext();
+    await queueHandler(deps, isolate)(batch, testEnv, ctx);
+    return { ...(await getQueueResult(batch, ctx)), delays };
+  }
+
   return {
     app,
     isolate,
     clearGuard,
     runScheduled,
+    runQueue,
     emulator,
     logs,
     sleeps,

@@ -17,7 +17,7 @@ export async function createTestKey(keys: KVNamespace, options: Partial<Pick<Key
     hash: await hashKey(key),
   };
   await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
-  await keys.put(nameKvName(record.name), record.hash);
+  await keys.put(nameKvName(record.name), JSON.stringify(record.hash));
   return { key, record };
 }
 

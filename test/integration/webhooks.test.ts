@@ -1,0 +1,255 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway";
+import { createTestKey, type TestKey } from "../support/keys";
+import { deriveSigningSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature";
+
+const MASTER = "test-webhook-master-secret-0123456789";
+const WEBHOOK = "/v1/webhooks/daily-fans";
+const RANGE = { startDate: "2026-03-01", endDate: "2026-03-05" };
+const NOW_S = Math.floor(FIXED_NOW / 1000);
+
+interface Received {
+  request: Request;
+  body: string;
+}
+
+function setup(options: { receiverStatus?: number[]; env?: Record<string, unknown> } = {}) {
+  const received: Received[] = [];
+  const sent: unknown[] = [];
+  const statuses = [...(options.receiverStatus ?? [])];
+  const gateway = makeGateway({
+    env: {
+      WEBHOOK_SIGNING_SECRET: MASTER,
+      CALLBACK_HOSTS: "receiver.test,*.hooks.example",
+      DELIVERIES: { send: async (message: unknown) => void sent.push(message) },
+      ...options.env,
+    },
+    receiver: async (request) => {
+      received.push({ request, body: await request.text() });
+      const status = statuses.shift() ?? 200;
+      return new Response(null, status >= 300 && status < 400 ? { status, headers: { Location: "https://elsewhere.example/" } } : { status });
+    },
+  });
+  return { gateway, received, sent };
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  body: JSON.stringify(body),
+  headers: { "Content-Type": "application/json", ...headers },
+});
+
+async function signed(client: TestKey, body: string, t = NOW_S, name = client.record.name) {
+  const secret = await deriveSigningSecret(MASTER, name);
+  return { method: "POST", body, as: null, headers: { "Content-Type": "application/json", "X-Signature": await signatureHeader(secret, body, t), "X-Key-Name": name } };
+}
+
+describe("the webhook target, synchronously", () => {
+  it("answers like the GET route, through the same cache", async () => {
+    const { gateway } = setup();
+    const kolId = uniqueKol();
+    const posted = await gateway.request(WEBHOOK, json({ kolId, ...RANGE }));
+    expect(posted.status).toBe(200);
+    const got = await gateway.request(trendPath(kolId, RANGE.startDate, RANGE.endDate));
+    expect(got.headers.get("Cache-Status")).toMatch(/; hit;/);
+    expect(await posted.json()).toEqual(await got.json());
+  });
+
+  it("validates the body with the GET route's rules, rejecting extra fields", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(WEBHOOK, json({ kolId: "x1", startDate: "2026-02-30", endDate: RANGE.endDate, extra: true }));
+    expect(response.status).toBe(400);
+    const problem = await response.json<{ errors: { field: string; in: string; rule: string }[] }>();
+    expect(problem.errors.map((e) => `${e.in}:${e.field}:${e.rule}`).sort()).toEqual(["body:extra:unknown_parameter", "body:kolId:kol_id_format", "body:startDate:calendar_date"]);
+  });
+
+  it("requires a JSON content type", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(WEBHOOK, { method: "POST", body: JSON.stringify({ kolId: "1", ...RANGE }), headers: { "Content-Type": "text/plain" } });
+    expect(response.status).toBe(415);
+  });
+
+  it("rejects malformed JSON and bodies that are not objects", async () => {
+    const { gateway } = setup();
+    for (const body of ['{"kolId":', "[1,2]", '"text"']) {
+      const response = await gateway.request(WEBHOOK, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+      expect(response.status, body).toBe(400);
+    }
+  });
+
+  it("bounds the body size", async () => {
+    const { gateway } = setup();
+    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, pad: "x".repeat(20_000) }))).status).toBe(413);
+  });
+
+  it("answers GET with 405 and Allow: POST", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(WEBHOOK);
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("POST, OPTIONS");
+  });
+});
+
+describe("signed requests", () => {
+  it("are accepted with a valid signature and no key", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    const response = await gateway.request(WEBHOOK, await signed(client, JSON.stringify({ kolId: uniqueKol(), ...RANGE })));
+    expect(response.status).toBe(200);
+    expect(gateway.logs.at(-1)).toMatchObject({ client: client.record.name });
+  });
+
+  it("are refused when the body was changed after signing", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    const init = await signed(client, JSON.stringify({ kolId: "1", ...RANGE }));
+    const response = await gateway.request(WEBHOOK, { ...init, body: JSON.stringify({ kolId: "2", ...RANGE }) });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ detail: expect.stringContaining("does not match") });
+  });
+
+  it("are refused outside the replay window, and within the clock-skew allowance accepted", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    const body = () => JSON.stringify({ kolId: uniqueKol(), ...RANGE });
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S - 301))).status).toBe(401);
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S - 299))).status).toBe(200);
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 20))).status).toBe(200);
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 120))).status).toBe(401);
+  });
+
+  it("are refused for a revoked key or an unnamed one", async () => {
+    const { gateway } = setup();
+    const revoked = await createTestKey(env.KEYS, { disabled: true });
+    expect((await gateway.request(WEBHOOK, await signed(revoked, JSON.stringify({ kolId: "1", ...RANGE })))).status).toBe(401);
+    const init = await signed(revoked, JSON.stringify({ kolId: "1", ...RANGE }));
+    const unnamed = new Headers(init.headers);
+    unnamed.delete("X-Key-Name");
+    expect((await gateway.request(WEBHOOK, { ...init, headers: unnamed })).status).toBe(401);
+  });
+
+  it("are refused when signed with another key's secret", async () => {
+    const { gateway } = setup();
+    const alice = await createTestKey(env.KEYS);
+    const bob = await createTestKey(env.KEYS);
+    const body = JSON.stringify({ kolId: "1", ...RANGE });
+    const asBob = await signed(bob, body);
+    const response = await gateway.request(WEBHOOK, { ...asBob, headers: { ...asBob.headers, "X-Key-Name": alice.record.name } });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("asynchronous deliveries", () => {
+  it("answer 202 at once, then POST the signed answer to the callback", async () => {
+    const { gateway, received, sent } = setup();
+    const client = await createTestKey(env.KEYS);
+    const kolId = uniqueKol();
+    const accepted = await gateway.request(WEBHOOK, { ...json({ kolId, ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "r-1" }), as: client.key });
+    expect(accepted.status).toBe(202);
+    const { deliveryId, status, statusUrl } = await accepted.json<{ deliveryId: string; status: string; statusUrl: string }>();
+    expect(status).toBe("queued");
+    expect(accepted.headers.get("Location")).toBe(statusUrl);
+    expect(gateway.upstreamFetches).toBe(0);
+
+    const result = await gateway.runQueue(sent.map((body) => ({ body })));
+    expect(result.explicitAcks).toEqual(["message-0"]);
+    expect(received).toHaveLength(1);
+    const callback = received[0]!;
+    expect(callback.request.headers.get("X-Delivery-Id")).toBe(deliveryId);
+    expect(callback.request.headers.get("Idempotency-Key")).toBe(deliveryId);
+    const secret = await deriveSigningSecret(MASTER, client.record.name);
+    expect(await verifySignature(callback.request.headers.get("X-Signature")!, callback.body, secret, FIXED_NOW)).toEqual({ ok: true });
+    const payload = JSON.parse(callback.body);
+    expect(payload).toMatchObject({ deliveryId, requestId: "r-1", status: "ok", data: { kolId, ...RANGE } });
+    expect(payload.data.series).toHaveLength(5);
+
+    const lookup = await gateway.request(statusUrl, { as: client.key });
+    expect(await lookup.json()).toMatchObject({ id: deliveryId, status: "delivered", attempts: 1, lastError: null });
+  });
+
+  it("retry a failing callback with growing delays, then mark it failed for the dead-letter queue", async () => {
+    const { gateway, sent } = setup({ receiverStatus: [500, 503, 500] });
+    const client = await createTestKey(env.KEYS);
+    const accepted = await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
+    const { statusUrl } = await accepted.json<{ statusUrl: string }>();
+    const first = await gateway.runQueue([{ body: sent[0], attempts: 1 }]);
+    const second = await gateway.runQueue([{ body: sent[0], attempts: 2 }]);
+    expect(first.retryMessages).toEqual([{ msgId: "message-0" }]);
+    expect([...first.delays, ...second.delays]).toEqual([10, 20]);
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "queued", attempts: 2, lastError: "the callback answered HTTP 503" });
+    await gateway.runQueue([{ body: sent[0], attempts: 6 }]);
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "failed", attempts: 6, lastError: "the callback answered HTTP 500" });
+  });
+
+  it("never follow a redirect", async () => {
+    const { gateway, received, sent } = setup({ receiverStatus: [302] });
+    const client = await createTestKey(env.KEYS);
+    await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
+    const result = await gateway.runQueue([{ body: sent[0] }]);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(received).toHaveLength(1);
+  });
+
+  it("are idempotent: the same requestId yields one delivery", async () => {
+    const { gateway, sent } = setup();
+    const client = await createTestKey(env.KEYS);
+    const body = { kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "same-request" };
+    const first = await (await gateway.request(WEBHOOK, { ...json(body), as: client.key })).json<{ deliveryId: string }>();
+    const second = await (await gateway.request(WEBHOOK, { ...json(body), as: client.key })).json<{ deliveryId: string }>();
+    expect(second.deliveryId).toBe(first.deliveryId);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("show their status only to the key that created them", async () => {
+    const { gateway } = setup();
+    const owner = await createTestKey(env.KEYS);
+    const other = await createTestKey(env.KEYS);
+    const { statusUrl } = await (await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: owner.key })).json<{ statusUrl: string }>();
+    expect((await gateway.request(statusUrl, { as: owner.key })).status).toBe(200);
+    const refused = await gateway.request(statusUrl, { as: other.key });
+    expect(refused.status).toBe(404);
+    expect(await (await gateway.request("/v1/webhooks/deliveries/no-such-id", { as: other.key })).json()).toMatchObject({ detail: (await refused.json<{ detail: string }>()).detail });
+  });
+
+  it("deliver an upstream failure as a problem in the payload", async () => {
+    const { gateway, received, sent } = setup();
+    const client = await createTestKey(env.KEYS);
+    await gateway.request(WEBHOOK, { ...json({ kolId: "999600", ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
+    await gateway.runQueue([{ body: sent[0] }]);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ status: "error", error: { type: "/problems/upstream-permission-denied", status: 502 } });
+  });
+});
+
+describe("callback URLs", () => {
+  const refused = {
+    "plain http": "http://receiver.test/hook",
+    "an IPv4 literal": "https://10.0.0.1/hook",
+    "an IPv6 literal": "https://[::1]/hook",
+    "credentials": "https://user:pass@receiver.test/hook",
+    "a host not on the list": "https://evil.example/hook",
+    "a look-alike host": "https://receiver.test.evil.example/hook",
+    "the bare wildcard domain": "https://hooks.example/hook",
+    "local http without the local setting": "http://127.0.0.1:9999/hook",
+    "not a URL": "receiver.test/hook",
+  };
+  for (const [name, callbackUrl] of Object.entries(refused)) {
+    it(`refuses ${name}`, async () => {
+      const { gateway, sent } = setup();
+      const response = await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ field: "callbackUrl", rule: "callback_url" })] });
+      expect(sent).toHaveLength(0);
+    });
+  }
+
+  it("accepts a subdomain of a wildcard entry", async () => {
+    const { gateway } = setup();
+    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "https://a.hooks.example/x" }))).status).toBe(202);
+  });
+
+  it("accepts http://127.0.0.1 when local callbacks are allowed", async () => {
+    const { gateway } = setup({ env: { ALLOW_LOCAL_CALLBACKS: "true" } });
+    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "http://127.0.0.1:9999/hook" }))).status).toBe(202);
+  });
+});

@@ -1,11 +1,21 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createEmulator } from "./src/emulator/emulator";
-import { TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants";
+import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants";
 
-// The real entry's outbound fetches (the upstream) reach this emulator, running beside workerd:
-// no test can reach the network, and end-to-end tests exercise the deployed code path.
+// The real entry's outbound fetches reach this process: the upstream's host goes to the emulator,
+// receiver.test to a webhook receiver that records what it gets. No test can reach the network,
+// and end-to-end tests exercise the deployed code path, local Queues included.
 const emulator = createEmulator();
+const received: { headers: Record<string, string>; body: string }[] = [];
+
+async function outbound(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.hostname !== RECEIVER_HOST) return emulator.fetch(request);
+  if (url.pathname === "/__received") return Response.json(received);
+  received.push({ headers: Object.fromEntries(request.headers), body: await request.text() });
+  return new Response(null, { status: 204 });
+}
 
 export default defineConfig({
   test: {
@@ -19,7 +29,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN },
+              bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN, WEBHOOK_SIGNING_SECRET: TEST_SIGNING_SECRET, CALLBACK_HOSTS: RECEIVER_HOST },
               // Small, known limits, so a test can reach the standard tier's in a few requests;
               // test clients use the bulk tier unless a test is about limits.
               ratelimits: {
@@ -27,7 +37,7 @@ export default defineConfig({
                 RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
               },
               // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
-              outboundService: (request) => emulator.fetch(request as unknown as Request),
+              outboundService: (request) => outbound(request as unknown as Request),
             },
           }),
         ],

@@ -1,7 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, createTestKey, type TestKey } from "../support/keys";
-import { TEST_UPSTREAM_TOKEN } from "../support/constants";
+import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_UPSTREAM_TOKEN } from "../support/constants";
+import { deriveSigningSecret, verifySignature } from "../../src/webhooks/signature";
 import { uniqueKol } from "../support/gateway";
 
 // The deployed entry, end to end: its upstream fetches leave workerd and reach the emulator
@@ -49,5 +50,32 @@ describe("the deployed entry", () => {
     expect(lines.join("\n")).not.toContain(TEST_UPSTREAM_TOKEN);
     expect(lines.join("\n")).not.toContain(client.key);
     expect(await response.text()).not.toContain(TEST_UPSTREAM_TOKEN);
+  });
+});
+
+describe("the deployed entry's webhook deliveries", () => {
+  it("go through the local queue to the callback, signed", async () => {
+    const kolId = uniqueKol();
+    const accepted = await gateway("/v1/webhooks/daily-fans", {
+      method: "POST",
+      headers: { ...bearer(client.key), "Content-Type": "application/json" },
+      body: JSON.stringify({ kolId, startDate: "2026-01-01", endDate: "2026-01-03", callbackUrl: `https://${RECEIVER_HOST}/hook` }),
+    });
+    expect(accepted.status).toBe(202);
+    const { deliveryId } = await accepted.json<{ deliveryId: string }>();
+    const delivered = await vi.waitFor(
+      async () => {
+        const all = await (await fetch(`https://${RECEIVER_HOST}/__received`)).json<{ headers: Record<string, string>; body: string }[]>();
+        const mine = all.find((entry) => entry.headers["x-delivery-id"] === deliveryId);
+        if (!mine) throw new Error("not delivered yet");
+        return mine;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    const secret = await deriveSigningSecret(TEST_SIGNING_SECRET, client.record.name);
+    expect(await verifySignature(delivered.headers["x-signature"]!, delivered.body, secret, Date.now())).toEqual({ ok: true });
+    expect(JSON.parse(delivered.body)).toMatchObject({ deliveryId, status: "ok", data: { kolId } });
+    const status = await gateway(`/v1/webhooks/deliveries/${deliveryId}`, { headers: bearer(client.key) });
+    expect(await status.json()).toMatchObject({ status: "delivered" });
   });
 });

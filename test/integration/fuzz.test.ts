@@ -101,6 +101,23 @@ describe("fuzzing", () => {
     );
   }, TIMEOUT_MS);
 
+  it("answers any webhook body with a documented status", async () => {
+    const value = fc.oneof(dateLike, kolLike, fc.boolean(), fc.integer(), fc.constant(null), fc.string({ maxLength: 30 }), fc.constantFrom("https://receiver.test/x", "http://127.0.0.1/x", "https://10.0.0.1/x"));
+    const body = fc.oneof(
+      fc.record({ kolId: kolLike, startDate: dateLike, endDate: dateLike }, { requiredKeys: [] }),
+      fc.dictionary(paramName, value, { maxKeys: 6 }),
+      fc.jsonValue(),
+    );
+    const raw = fc.oneof(body.map((b) => JSON.stringify(b)), fc.string({ maxLength: 60 }));
+    const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "");
+    await fc.assert(
+      fc.asyncProperty(raw, contentType, fault, async (text, type, next) => {
+        await withFault(next, () => gateway.request("/v1/webhooks/daily-fans", { method: "POST", body: text, headers: type ? { "Content-Type": type } : {} }));
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
   it("answers any request headers with a documented status", async () => {
     const headerName = fc.oneof(fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie"), fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/));
     const headerValue = fc.oneof(fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', "W/\"x\"", "a\tb"), fc.stringMatching(/^[\x20-\x7e]{0,40}$/));

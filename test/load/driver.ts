@@ -22,19 +22,20 @@ const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
 const HOT_KOLS = Array.from({ length: 20 }, (_, i) => String(100_000 + i));
 let missCounter = 0;
 
-type Kind = "hit" | "miss" | "drop-in" | "bad-request";
+type Kind = "hit" | "miss" | "drop-in" | "webhook" | "bad-request";
 
-function pick(): { kind: Kind; path: string } {
+function pick(): { kind: Kind; path: string; body?: string } {
   const roll = Math.random();
   const hot = HOT_KOLS[Math.floor(Math.random() * HOT_KOLS.length)]!;
-  if (roll < 0.6) return { kind: "hit", path: `/v1/kols/${hot}/daily-fans?${RANGE}` };
+  if (roll < 0.55) return { kind: "hit", path: `/v1/kols/${hot}/daily-fans?${RANGE}` };
+  if (roll < 0.6) return { kind: "webhook", path: "/v1/webhooks/daily-fans", body: JSON.stringify({ kolId: hot, startDate: "2026-01-01", endDate: "2026-03-31" }) };
   if (roll < 0.7) return { kind: "drop-in", path: `/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=${hot}&${RANGE}` };
   if (roll < 0.85) return { kind: "miss", path: `/v1/kols/${process.pid}${++missCounter}/daily-fans?${RANGE}` };
   const bad = [`/v1/kols/abc/daily-fans?${RANGE}`, `/v1/kols/1/daily-fans?startDate=2026-02-30&endDate=2026-03-01`, `/v1/kols/1/daily-fans?startDate=2026-03-01`, "/nope"];
   return { kind: "bad-request", path: bad[Math.floor(Math.random() * bad.length)]! };
 }
 
-const latencies: Record<Kind, number[]> = { hit: [], miss: [], "drop-in": [], "bad-request": [] };
+const latencies: Record<Kind, number[]> = { hit: [], miss: [], "drop-in": [], webhook: [], "bad-request": [] };
 const byStatus: Record<string, number> = {};
 const byProblemType: Record<string, number> = {};
 let networkErrors = 0;
@@ -46,10 +47,11 @@ await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (performance.now() < deadline && sent < MAX_REQUESTS) {
       sent++;
-      const { kind, path } = pick();
+      const { kind, path, body } = pick();
       const t0 = performance.now();
       try {
-        const response = await fetch(new URL(path, url), { headers: { Authorization: `Bearer ${KEY}` } });
+        const headers: Record<string, string> = { Authorization: `Bearer ${KEY}`, ...(body ? { "Content-Type": "application/json" } : {}) };
+        const response = await fetch(new URL(path, url), { method: body ? "POST" : "GET", headers, body });
         const text = await response.text();
         latencies[kind].push(performance.now() - t0);
         byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;

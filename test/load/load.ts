@@ -1,6 +1,7 @@
 /**
  * @module `npm run load`: the gateway and the emulator in local workerd (Miniflare, deployable
- * bundles), driven by a second process over 127.0.0.1 with a mixed workload for a bounded time
+ * bundles), driven by a second process over 127.0.0.1 with a mixed workload (hits, misses, the
+ * drop-in route, synchronous webhook calls, bad requests) for a bounded time
  * (LOAD_SECONDS, default 20; a soak is the same with a larger number). Reports throughput,
  * latency percentiles, answers by status and problem type, upstream calls, and the workerd
  * process's memory at start and end.

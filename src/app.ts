@@ -12,6 +12,7 @@ import { accessLog } from "./middleware/access-log";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening";
 import { dailyFansRoutes, upstreamStyleErrors } from "./routes/daily-fans";
 import { healthRoutes } from "./routes/health";
+import { docsRoutes } from "./routes/docs";
 import { webhookRoutes } from "./routes/webhooks";
 import { ProblemError, problemResponse } from "./problem";
 import { UPSTREAM_PATH } from "./upstream-client";
@@ -30,6 +31,7 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
   app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
   app.route("/", healthRoutes(deps, isolate));
+  app.route("/", docsRoutes);
   app.route("/", dailyFansRoutes(deps, isolate));
   app.route("/", webhookRoutes(deps, isolate));
 

@@ -16,7 +16,7 @@ import { lookupTrend } from "../trend-lookup";
 import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
 import { checkCallbackUrl } from "../webhooks/callback-url";
-import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries";
+import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries";
 import type { GatewayDeps, GatewayEnv } from "../env";
 import type { IsolateState } from "../lookup-context";
 
@@ -62,7 +62,7 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
     throw new ProblemError("gateway-misconfigured", { detail: "The secret WEBHOOK_SIGNING_SECRET is not set, so callbacks cannot be signed. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`." });
   }
   const accepted = (status: DeliveryStatus) =>
-    c.json({ deliveryId: status.id, status: status.status, statusUrl: `/v1/webhooks/deliveries/${status.id}` }, 202, {
+    c.json<DeliveryAccepted>({ deliveryId: status.id, status: status.status, statusUrl: `/v1/webhooks/deliveries/${status.id}` }, 202, {
       Location: `/v1/webhooks/deliveries/${status.id}`,
       "Cache-Control": "no-store",
     });

@@ -13,17 +13,20 @@ const rule = (name: string, message: string) => ({ message, params: { rule: name
 
 export const kolIdSchema = z
   .string()
-  .refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits"));
+  .refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits"))
+  .meta({ description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits.", pattern: "^[0-9]{1,32}$", examples: ["6838432048"] });
 
 export const dateSchema = z
   .string()
-  .refine(isCalendarDate, rule("calendar_date", "must be a real calendar date written yyyy-MM-dd"));
+  .refine(isCalendarDate, rule("calendar_date", "must be a real calendar date written yyyy-MM-dd"))
+  .meta({ description: "A calendar date, yyyy-MM-dd (Asia/Shanghai days).", format: "date", examples: ["2026-03-08"] });
 
 const BOOLEAN_WORDS = ["true", "false", "1", "0"];
 
 export const acceptCacheSchema = z
   .string()
   .refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0"))
+  .meta({ description: "Let the upstream answer from its own cache (passed to the upstream on a miss).", enum: BOOLEAN_WORDS })
   .transform((value) => value === "true" || value === "1")
   .optional();
 
@@ -33,7 +36,7 @@ export interface RangeLimits {
   today: string;
 }
 
-const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
+export const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
 
 // Refinements that read a field run only when that field is well formed; every other field's
 // errors are still reported beside theirs.
@@ -92,20 +95,25 @@ export type TrendRequest = z.output<ReturnType<typeof trendRequestSchema>>;
 
 const webhookAcceptCache = z.union([z.boolean(), acceptCacheSchema.unwrap()]).optional();
 
+export const webhookBodySchema = z.strictObject({
+  kolId: kolIdSchema,
+  ...rangeFields,
+  acceptCache: webhookAcceptCache,
+  callbackUrl: z
+    .string()
+    .max(2048, { error: "must be at most 2048 characters" })
+    .meta({ description: "Deliver the answer asynchronously: an https URL on a host in CALLBACK_HOSTS.", format: "uri" })
+    .optional(),
+  requestId: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -"))
+    .meta({ description: "Makes the request idempotent for 24 h: the same id yields the same delivery.", pattern: "^[A-Za-z0-9._:-]{1,128}$" })
+    .optional(),
+});
+
 /** `POST /v1/webhooks/daily-fans`: the same rules, in a JSON body, with delivery options. */
 export function webhookRequestSchema(limits: RangeLimits) {
-  return z.object({
-    body: withRangeRules(
-      z.strictObject({
-        kolId: kolIdSchema,
-        ...rangeFields,
-        acceptCache: webhookAcceptCache,
-        callbackUrl: z.string().max(2048, { error: "must be at most 2048 characters" }).optional(),
-        requestId: z.string().refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -")).optional(),
-      }),
-      limits,
-    ),
-  }).transform(({ body }) => body);
+  return z.object({ body: withRangeRules(webhookBodySchema, limits) }).transform(({ body }) => body);
 }
 
 export type WebhookRequest = z.output<ReturnType<typeof webhookRequestSchema>>;

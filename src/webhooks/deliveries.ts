@@ -17,6 +17,14 @@ export const deliveryStatusSchema = z.object({
 });
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
+/** The 202 answer to an asynchronous webhook request. */
+export const deliveryAcceptedSchema = z.object({
+  deliveryId: z.string(),
+  status: deliveryStatusSchema.shape.status,
+  statusUrl: z.string(),
+});
+export type DeliveryAccepted = z.infer<typeof deliveryAcceptedSchema>;
+
 export const deliveryMessageSchema = z.object({
   deliveryId: z.string(),
   owner: z.string(),

@@ -1,0 +1,187 @@
+/**
+ * @module The OpenAPI 3.1 document, generated from the very zod schemas that validate requests
+ * and type responses (no second copy of any schema), served at `/openapi.json`.
+ */
+import * as z from "zod";
+import { PROBLEMS, problemSchema, type ProblemType } from "./problem";
+import { acceptCacheSchema, dateSchema, kolIdSchema, webhookBodySchema } from "./schemas/request";
+import { trendSchema } from "./schemas/trend";
+import { upstreamDataSchema } from "./schemas/upstream";
+import { deliveryAcceptedSchema, deliveryStatusSchema } from "./webhooks/deliveries";
+import { healthSchema } from "./routes/health";
+import { UPSTREAM_PATH } from "./upstream-client";
+import { VERSION } from "./version";
+
+type Json = Record<string, unknown>;
+
+const schema = (zod: z.ZodType, io: "input" | "output" = "output"): Json => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: "any" }) as Json;
+  return rest;
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+function parameter(name: string, where: "path" | "query", zod: z.ZodType, required: boolean): Json {
+  return { name, in: where, required, schema: schema(zod, "input"), description: (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined };
+}
+
+function problems(...types: ProblemType[]): Json {
+  const byStatus = new Map<number, ProblemType[]>();
+  for (const type of types) byStatus.set(PROBLEMS[type].status, [...(byStatus.get(PROBLEMS[type].status) ?? []), type]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: list.map((type) => `\`/problems/${type}\`: ${PROBLEMS[type].title}`).join("; "),
+        headers: {
+          "X-Request-Id": header("X-Request-Id"),
+          ...(status === 401 ? { "WWW-Authenticate": header("WWW-Authenticate") } : {}),
+          ...(status === 405 ? { Allow: header("Allow") } : {}),
+          ...(status === 429 || status === 503 ? { "Retry-After": header("Retry-After") } : {}),
+        },
+        content: { "application/problem+json": { schema: ref("Problem") } },
+      },
+    ]),
+  );
+}
+
+const AUTH_PROBLEMS: ProblemType[] = ["unauthorized", "rate-limited", "gateway-misconfigured", "method-not-allowed", "uri-too-long"];
+const UPSTREAM_PROBLEMS: ProblemType[] = [
+  "upstream-invalid-parameters", "upstream-token-invalid", "upstream-permission-denied", "upstream-insufficient-balance",
+  "upstream-spending-cap-reached", "upstream-collection-failed", "upstream-rate-limited", "upstream-quota-exceeded",
+  "spend-guard-open", "upstream-internal-error", "upstream-unknown-code", "upstream-invalid-response", "upstream-http-error",
+  "upstream-unreachable", "upstream-timeout",
+];
+
+const cachedHeaders = {
+  "Cache-Status": header("Cache-Status"),
+  Age: header("Age"),
+  ETag: header("ETag"),
+  "Cache-Control": header("Cache-Control"),
+  "X-Request-Id": header("X-Request-Id"),
+};
+
+const rangeQuery = [
+  parameter("startDate", "query", dateSchema, true),
+  parameter("endDate", "query", dateSchema, true),
+  parameter("acceptCache", "query", acceptCacheSchema.unwrap(), false),
+];
+
+let built: Json | undefined;
+
+export function openApiDocument(): Json {
+  built ??= {
+    openapi: "3.1.0",
+    info: {
+      title: "Xingtu Edge",
+      version: VERSION,
+      description: "Douyin Xingtu KOL daily follower trends (Just One API's KOL Follower Trend V1), validated, cached and normalized at the edge. Every error is application/problem+json (RFC 9457).",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearerKey: [] }],
+    tags: [{ name: "trends" }, { name: "webhooks" }, { name: "operations" }],
+    paths: {
+      "/v1/kols/{kolId}/daily-fans": {
+        get: {
+          tags: ["trends"],
+          operationId: "getDailyFans",
+          summary: "A KOL's daily followers over a range, normalized and summarised",
+          description: "Send `Cache-Control: no-cache` to force a fresh upstream answer (keys with the `refresh` permission).",
+          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery],
+          responses: {
+            "200": { description: "The trend.", headers: { ...cachedHeaders, "Xingtu-Refresh": header("Xingtu-Refresh") }, content: { "application/json": { schema: ref("Trend") } } },
+            "304": { description: "Not modified (If-None-Match matched the ETag).", headers: cachedHeaders },
+            ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+          },
+        },
+      },
+      [UPSTREAM_PATH]: {
+        get: {
+          tags: ["trends"],
+          operationId: "getDailyFansUpstreamStyle",
+          summary: "The upstream's own path and body shape (drop-in)",
+          description: "Errors also carry the upstream-style `code` and `message`.",
+          security: [{ bearerKey: [] }, { tokenQuery: [] }],
+          parameters: [parameter("kolId", "query", kolIdSchema, true), ...rangeQuery],
+          responses: {
+            "200": { description: "The upstream's body, strings as the upstream sends them.", headers: cachedHeaders, content: { "application/json": { schema: ref("UpstreamBody") } } },
+            "304": { description: "Not modified.", headers: cachedHeaders },
+            ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+          },
+        },
+      },
+      "/v1/webhooks/daily-fans": {
+        post: {
+          tags: ["webhooks"],
+          operationId: "postDailyFansWebhook",
+          summary: "The trend for a webhook: answered at once, or delivered to a callback",
+          security: [{ bearerKey: [] }, { webhookSignature: [], webhookKeyName: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("WebhookRequest") } } },
+          responses: {
+            "200": { description: "Without callbackUrl: the trend.", headers: cachedHeaders, content: { "application/json": { schema: ref("Trend") } } },
+            "202": { description: "With callbackUrl: queued for delivery.", headers: { Location: header("Location") }, content: { "application/json": { schema: ref("DeliveryAccepted") } } },
+            ...problems("invalid-request", "payload-too-large", "unsupported-media-type", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+          },
+        },
+      },
+      "/v1/webhooks/deliveries/{id}": {
+        get: {
+          tags: ["webhooks"],
+          operationId: "getDelivery",
+          summary: "A delivery's status, for the key that created it",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "The delivery.", content: { "application/json": { schema: ref("DeliveryStatus") } } },
+            ...problems("not-found", ...AUTH_PROBLEMS),
+          },
+        },
+      },
+      "/healthz": {
+        get: {
+          tags: ["operations"],
+          operationId: "getHealth",
+          summary: "Is the gateway configured? (no upstream call, no key needed)",
+          security: [],
+          responses: {
+            "200": { description: "Configured.", content: { "application/json": { schema: ref("Health") } } },
+            "503": { description: "Not configured: see checks and problems.", content: { "application/json": { schema: ref("Health") } } },
+          },
+        },
+      },
+      "/openapi.json": {
+        get: { tags: ["operations"], operationId: "getOpenApi", summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerKey: { type: "http", scheme: "bearer", description: "A client key: `npm run key -- create`." },
+        tokenQuery: { type: "apiKey", in: "query", name: "token", description: "A client key, upstream-style (drop-in route only)." },
+        webhookSignature: { type: "apiKey", in: "header", name: "X-Signature", description: "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">` with the key's signing secret." },
+        webhookKeyName: { type: "apiKey", in: "header", name: "X-Key-Name", description: "The name of the key whose signing secret signed the request." },
+      },
+      headers: {
+        "X-Request-Id": { description: "Identifies the request in the logs; also in every problem body.", schema: { type: "string" } },
+        "Cache-Status": { description: "RFC 9211, e.g. `xingtu-edge; hit; ttl=3540` or `xingtu-edge; fwd=miss; stored; ttl=3600`.", schema: { type: "string" } },
+        Age: { description: "Seconds since the answer was fetched from the upstream.", schema: { type: "integer" } },
+        ETag: { description: "Strong validator; send it back as If-None-Match.", schema: { type: "string" } },
+        "Cache-Control": { description: "`private, max-age=<TTL>`; `no-store` on stale answers.", schema: { type: "string" } },
+        "Xingtu-Refresh": { description: "Present when a forced refresh was not honoured (the key lacks the refresh permission).", schema: { type: "string" } },
+        "Retry-After": { description: "Seconds to wait: the rate-limit window (429), or until the upstream or its quota is available (503).", schema: { type: "integer" } },
+        "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
+        Allow: { description: "The methods the route serves.", schema: { type: "string" } },
+        Location: { description: "The delivery's status URL.", schema: { type: "string" } },
+      },
+      schemas: {
+        Trend: schema(trendSchema),
+        Problem: schema(problemSchema),
+        UpstreamBody: { type: "object", required: ["code", "data"], properties: { code: { oneOf: [{ type: "integer" }, { type: "string" }] }, data: schema(upstreamDataSchema, "input") } },
+        WebhookRequest: schema(webhookBodySchema, "input"),
+        DeliveryAccepted: schema(deliveryAcceptedSchema),
+        DeliveryStatus: schema(deliveryStatusSchema),
+        Health: schema(healthSchema),
+      },
+    },
+  };
+  return built;
+}

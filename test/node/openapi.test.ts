@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { openApiDocument } from "../../src/openapi";
+import { createApp } from "../../src/app";
+import { consoleSink } from "../../src/log";
+
+const document = openApiDocument() as { paths: Record<string, Record<string, unknown>>; openapi: string };
+
+describe("the OpenAPI document", () => {
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toBe("3.1.0");
+  });
+
+  it("describes every route the app serves", () => {
+    const app = createApp({ fetch, now: Date.now, sleep: async () => undefined, random: Math.random, log: consoleSink });
+    const served = new Set(
+      app.routes
+        .filter((route) => route.method !== "ALL")
+        .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const documented = new Set(Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)));
+    expect([...served].sort()).toEqual([...documented].sort());
+  });
+
+  it("takes its parameter rules from the validating schemas", () => {
+    const get = document.paths["/v1/kols/{kolId}/daily-fans"]!.get as { parameters: { name: string; schema: { pattern?: string; format?: string } }[] };
+    expect(get.parameters.find((p) => p.name === "kolId")!.schema.pattern).toBe("^[0-9]{1,32}$");
+    expect(get.parameters.find((p) => p.name === "startDate")!.schema.format).toBe("date");
+  });
+});

@@ -102,6 +102,7 @@ describe("GET /healthz", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
       checks: { config: "valid", token: "present", cache: "bound", keys: "bound" },
       problems: [],
       spendGuard: { upstreamCalls: "allowed", breaker: null, budget: null },

@@ -19,6 +19,8 @@ export interface Variables extends RequestIdVariables {
   cacheStatus: string;
   /** The authenticated caller, named in logs; never the key itself. */
   client: Client;
+  /** The query parameter that may carry a client key on this route (drop-in: token, chart: key). */
+  queryKey: "token" | "key";
 }
 
 export interface GatewayEnv {

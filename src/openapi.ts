@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { PROBLEMS, problemSchema, type ProblemType } from "./problem";
-import { acceptCacheSchema, dateSchema, kolIdSchema, webhookBodySchema } from "./schemas/request";
+import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "./schemas/request";
 import { trendSchema } from "./schemas/trend";
 import { upstreamDataSchema } from "./schemas/upstream";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "./webhooks/deliveries";
@@ -88,10 +88,28 @@ export function openApiDocument(): Json {
           operationId: "getDailyFans",
           summary: "A KOL's daily followers over a range, normalized and summarised",
           description: "Send `Cache-Control: no-cache` to force a fresh upstream answer (keys with the `refresh` permission).",
-          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery],
+          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery, parameter("format", "query", formatSchema.unwrap(), false)],
           responses: {
-            "200": { description: "The trend.", headers: { ...cachedHeaders, "Xingtu-Refresh": header("Xingtu-Refresh") }, content: { "application/json": { schema: ref("Trend") } } },
+            "200": {
+              description: "The trend, as JSON or as CSV (`date,fans,delta`, RFC 4180, with a download filename).",
+              headers: { ...cachedHeaders, "Xingtu-Refresh": header("Xingtu-Refresh") },
+              content: { "application/json": { schema: ref("Trend") }, "text/csv": { schema: { type: "string" } } },
+            },
             "304": { description: "Not modified (If-None-Match matched the ETag).", headers: cachedHeaders },
+            ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+          },
+        },
+      },
+      "/v1/kols/{kolId}/daily-fans.svg": {
+        get: {
+          tags: ["trends"],
+          operationId: "getDailyFansChart",
+          summary: "A line chart of the followers over the range, for `<img>` embeds",
+          security: [{ bearerKey: [] }, { keyQuery: [] }],
+          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery, parameter("key", "query", chartKeySchema.unwrap(), false)],
+          responses: {
+            "200": { description: "An accessible SVG chart.", headers: cachedHeaders, content: { "image/svg+xml": { schema: { type: "string" } } } },
+            "304": { description: "Not modified.", headers: cachedHeaders },
             ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
           },
         },
@@ -157,6 +175,7 @@ export function openApiDocument(): Json {
       securitySchemes: {
         bearerKey: { type: "http", scheme: "bearer", description: "A client key: `npm run key -- create`." },
         tokenQuery: { type: "apiKey", in: "query", name: "token", description: "A client key, upstream-style (drop-in route only)." },
+        keyQuery: { type: "apiKey", in: "query", name: "key", description: "A client key in the URL (chart route only, for `<img>`); it shows in browser histories, so prefer a key made for embedding." },
         webhookSignature: { type: "apiKey", in: "header", name: "X-Signature", description: "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">` with the key's signing secret." },
         webhookKeyName: { type: "apiKey", in: "header", name: "X-Key-Name", description: "The name of the key whose signing secret signed the request." },
       },

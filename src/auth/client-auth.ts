@@ -49,8 +49,8 @@ function presentedKey(c: Context<GatewayEnv>): string | null {
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
     return match ? match[1]! : "";
   }
-  if (c.var.upstreamStyle) return c.req.query("token") ?? null;
-  return null;
+  const param = c.var.queryKey;
+  return param ? (c.req.query(param) ?? null) : null;
 }
 
 function timingSafeEqualHex(a: string, b: string): boolean {

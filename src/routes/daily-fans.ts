@@ -1,45 +1,76 @@
 /**
- * @module The two daily-fans routes, which differ only in how they render the same lookup:
- * - `GET /v1/kols/{kolId}/daily-fans`: the normalized, typed trend;
+ * @module The daily-fans routes, which differ only in how they render the same lookup:
+ * - `GET /v1/kols/{kolId}/daily-fans`: the normalized, typed trend as JSON, or as CSV with
+ *   `format=csv` or `Accept: text/csv`;
+ * - `GET /v1/kols/{kolId}/daily-fans.svg`: a line chart for `<img>` embeds (which cannot send
+ *   headers, so the key may come as the `key` query parameter);
  * - the upstream's own path: its body shape and strings as the upstream sent them, so a script
  *   written against the upstream works by changing only its host (and its token, which here is
  *   a client key). Errors there also carry the upstream-style `code` and `message`.
  *
  * Each route runs, in order: ETag/304, configuration, client key and rate limit, validation.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { etag } from "hono/etag";
 import { cacheHeaders, wantsRefresh } from "../cache/headers";
 import { normalize } from "../normalize";
-import { dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request";
+import { chartRequestSchema, dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request";
 import { lookupTrend, type LookupResult } from "../trend-lookup";
 import { UPSTREAM_PATH } from "../upstream-client";
 import { validateTrendRequest } from "../middleware/validate";
 import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
+import { csvFilename, trendCsv } from "../render/csv";
+import { trendSvg } from "../render/svg";
 import type { z } from "zod";
 import type { GatewayDeps, GatewayEnv } from "../env";
 import type { IsolateState } from "../lookup-context";
 
 export const DAILY_FANS_PATH = "/v1/kols/:kolId/daily-fans";
+export const CHART_PATH = "/v1/kols/:kolId/daily-fans.svg";
 
 const ETAG_RETAINED_HEADERS = ["cache-control", "etag", "vary", "age", "cache-status", "x-request-id", "xingtu-refresh"];
 
-/** Marks the drop-in route so its errors also carry the upstream-style `code` and `message`. */
+/** Marks the drop-in route: its key may be the `token` parameter, and its errors are upstream-style. */
 export const upstreamStyleErrors = createMiddleware<GatewayEnv>(async (c, next) => {
   c.set("upstreamStyle", true);
+  c.set("queryKey", "token");
   await next();
 });
 
-type Render = (request: TrendRequest, result: LookupResult) => unknown;
+const chartKeyInQuery = createMiddleware<GatewayEnv>(async (c, next) => {
+  c.set("queryKey", "key");
+  await next();
+});
+
+type Respond = (c: Context<GatewayEnv>, request: TrendRequest, result: LookupResult, headers: Record<string, string>) => Response;
 type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
+
+const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
+  request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
+
+const respondTrend: Respond = (c, request, result, headers) => {
+  const trend = normalize(request, result.success.data);
+  if (!wantsCsv(c, request)) return c.json(trend, 200, { ...headers, Vary: "Accept" });
+  return c.body(trendCsv(trend), 200, {
+    ...headers,
+    Vary: "Accept",
+    "Content-Type": "text/csv; charset=utf-8; header=present",
+    "Content-Disposition": `attachment; filename="${csvFilename(trend)}"`,
+  });
+};
+
+const respondChart: Respond = (c, request, result, headers) =>
+  c.body(trendSvg(normalize(request, result.success.data)), 200, { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
+
+const respondUpstreamStyle: Respond = (c, _request, result, headers) => c.json(result.success.raw, 200, headers);
 
 export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
   const context = gatewayContext(deps, isolate);
   const auth = clientAuth(deps.now);
 
-  const route = (path: string, schemaFor: SchemaFactory, render: Render) =>
+  const route = (path: string, schemaFor: SchemaFactory, respond: Respond) =>
     new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now), async (c) => {
       const request = c.req.valid("query");
       const { lookup, client } = c.var;
@@ -48,10 +79,12 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
       const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
       if (asked && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
       c.set("cacheStatus", headers["Cache-Status"]!);
-      return c.json(render(request, result), 200, headers);
+      return respond(c, request, result, headers);
     });
 
   return new Hono<GatewayEnv>()
-    .route("/", route(DAILY_FANS_PATH, trendRequestSchema, (request, result) => normalize(request, result.success.data)))
-    .route("/", route(UPSTREAM_PATH, dropInRequestSchema, (_request, result) => result.success.raw));
+    .route("/", route(DAILY_FANS_PATH, trendRequestSchema, respondTrend))
+    .use(CHART_PATH, chartKeyInQuery)
+    .route("/", route(CHART_PATH, chartRequestSchema, respondChart))
+    .route("/", route(UPSTREAM_PATH, dropInRequestSchema, respondUpstreamStyle));
 }

@@ -69,14 +69,31 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
     }, { when: (payload) => !hasIssueAt(payload, "endDate") });
 }
 
-/** `/v1/kols/{kolId}/daily-fans?startDate&endDate[&acceptCache]` */
+export const formatSchema = z
+  .enum(["json", "csv"], { error: "must be json or csv" })
+  .meta({ description: "json (the default) or csv; `Accept: text/csv` also asks for CSV." })
+  .optional();
+
+/** `/v1/kols/{kolId}/daily-fans?startDate&endDate[&acceptCache][&format]` */
 export function trendRequestSchema(limits: RangeLimits) {
   return z
     .object({
       path: z.object({ kolId: kolIdSchema }),
-      query: withRangeRules(z.strictObject(rangeFields), limits),
+      query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
     })
     .transform(({ path, query }) => ({ kolId: path.kolId, ...query }));
+}
+
+export const chartKeySchema = z.string().meta({ description: "A client key, for `<img>` embeds that cannot send headers." }).optional();
+
+/** `/v1/kols/{kolId}/daily-fans.svg?startDate&endDate[&acceptCache][&key]` */
+export function chartRequestSchema(limits: RangeLimits) {
+  return z
+    .object({
+      path: z.object({ kolId: kolIdSchema }),
+      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema }), limits),
+    })
+    .transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query }));
 }
 
 /** The upstream's own path; its `token` parameter is accepted and never forwarded. */
@@ -91,7 +108,7 @@ export function dropInRequestSchema(limits: RangeLimits) {
     .transform(({ query: { token: _token, ...query } }) => query);
 }
 
-export type TrendRequest = z.output<ReturnType<typeof trendRequestSchema>>;
+export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv" };
 
 const webhookAcceptCache = z.union([z.boolean(), acceptCacheSchema.unwrap()]).optional();
 

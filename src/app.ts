@@ -8,7 +8,8 @@
 import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import { accessLog } from "./middleware/access-log";
+import { observe } from "./middleware/observe";
+import { timing } from "hono/timing";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening";
 import { dailyFansRoutes, upstreamStyleErrors } from "./routes/daily-fans";
 import { healthRoutes } from "./routes/health";
@@ -23,7 +24,8 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
   const app = new Hono<GatewayEnv>();
 
   app.use(requestId({ limitLength: 128 }));
-  app.use(accessLog(deps.log));
+  app.use(timing({ total: true, crossOrigin: false }));
+  app.use(observe(deps.log));
   app.use(securityHeaders);
   app.use(browserAccess);
   app.use(requestBounds);

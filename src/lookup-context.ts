@@ -55,7 +55,7 @@ export interface ContextParts {
 export function createLookupContext(parts: ContextParts): LookupContext {
   const { config, token } = requireConfigured(parts.env);
   parts.isolate.memory ??= memoryStore({ maxBytes: config.MEMORY_CACHE_BYTES, now: parts.deps.now });
-  const store = tieredStore(parts.isolate.memory, kvStore(parts.env.CACHE), config.MEMORY_CACHE_SECONDS);
+  const store = timedReads(tieredStore(parts.isolate.memory, kvStore(parts.env.CACHE), config.MEMORY_CACHE_SECONDS), parts.trace);
   return {
     config,
     token,
@@ -70,5 +70,20 @@ export function createLookupContext(parts: ContextParts): LookupContext {
 }
 
 export function newTrace(): LookupTrace {
-  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0 };
+  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0, storeMs: 0 };
+}
+
+/** Adds the time spent reading the cache to the trace (Server-Timing, logs). */
+function timedReads(store: Store, trace: LookupTrace): Store {
+  return {
+    ...store,
+    async get(key, options) {
+      const started = Date.now();
+      try {
+        return await store.get(key, options);
+      } finally {
+        trace.storeMs += Date.now() - started;
+      }
+    },
+  };
 }

@@ -42,6 +42,8 @@ export interface LookupTrace {
   storeReadFailed: boolean;
   /** Days of the range served from stored days rather than this request's upstream answer. */
   reusedDays: number;
+  /** Milliseconds spent reading the cache. */
+  storeMs: number;
 }
 
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";

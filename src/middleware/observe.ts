@@ -1,0 +1,62 @@
+/**
+ * @module What each request tells the operator, written once its response is decided:
+ * - one structured JSON log line (request id, route, status, cache status, upstream calls and
+ *   their time, key name; never the query string, which may carry a credential);
+ * - `Server-Timing` with the time spent reading the cache and waiting for the upstream;
+ * - one data point in the Analytics Engine dataset bound as USAGE (per key name: requests,
+ *   hits, upstream calls), when it is bound.
+ */
+import { createMiddleware } from "hono/factory";
+import { routePath } from "hono/route";
+import { setMetric } from "hono/timing";
+import type { GatewayEnv } from "../env";
+import type { LogSink } from "../log";
+import { newTrace } from "../lookup-context";
+
+const MAX_LOGGED_PATH = 200;
+
+export function observe(log: LogSink) {
+  return createMiddleware<GatewayEnv>(async (c, next) => {
+    const started = Date.now();
+    const trace = newTrace();
+    c.set("trace", trace);
+    c.set("upstreamStyle", false);
+    await next();
+    const status = c.res.status;
+    const route = routePath(c, -1) || c.req.path.slice(0, MAX_LOGGED_PATH);
+    const client = c.var.client?.name ?? null;
+    const cache = c.var.cacheStatus ?? null;
+    const hit = cache !== null && /; hit\b/.test(cache);
+
+    setMetric(c, "cache", trace.storeMs, "cache reads");
+    setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
+
+    c.env?.USAGE?.writeDataPoint({
+      blobs: [client ?? "anonymous", route, hit ? "hit" : cache === null ? "none" : "miss", String(status)],
+      doubles: [1, hit ? 1 : 0, trace.upstream.attempts, trace.upstream.elapsedMs],
+      indexes: [client ?? "anonymous"],
+    });
+
+    log({
+      level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+      msg: "request",
+      requestId: c.var.requestId,
+      method: c.req.method,
+      route,
+      path: c.req.path.slice(0, MAX_LOGGED_PATH),
+      status,
+      durationMs: Date.now() - started,
+      client,
+      cache,
+      upstream: {
+        attempts: trace.upstream.attempts,
+        ms: trace.upstream.elapsedMs,
+        code: trace.upstream.lastCode ?? null,
+        message: trace.upstream.lastMessage ?? null,
+        coalesced: trace.coalesced,
+        reusedDays: trace.reusedDays,
+      },
+      cacheMs: trace.storeMs,
+    });
+  });
+}

@@ -1,0 +1,61 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway";
+import { createTestKey } from "../support/keys";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+
+function recordingDataset() {
+  const points: AnalyticsEngineDataPoint[] = [];
+  return { points, dataset: { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) } };
+}
+
+describe("observability", () => {
+  it("logs one structured line per request with the route, cache status, upstream cost and key name", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS);
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    expect(gateway.logs).toHaveLength(2);
+    expect(gateway.logs[0]).toMatchObject({
+      msg: "request",
+      route: "/v1/kols/:kolId/daily-fans",
+      status: 200,
+      client: record.name,
+      cache: expect.stringMatching(/fwd=miss/),
+      upstream: expect.objectContaining({ attempts: 1, code: 0 }),
+    });
+    expect(gateway.logs[1]).toMatchObject({ cache: expect.stringMatching(/; hit;/), upstream: expect.objectContaining({ attempts: 0 }) });
+  });
+
+  it("sends Server-Timing with cache and upstream durations", async () => {
+    const gateway = makeGateway({ emulator: { latencyMs: 30 } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const timing = response.headers.get("Server-Timing") ?? "";
+    expect(timing).toMatch(/cache;dur=\d+(\.\d+)?;desc="cache reads"/);
+    expect(timing).toMatch(/upstream;dur=\d+(\.\d+)?;desc="1 upstream attempt\(s\)"/);
+    expect(timing).toMatch(/total;dur=/);
+  });
+
+  it("writes a usage data point per request, by key name", async () => {
+    const { points, dataset } = recordingDataset();
+    const gateway = makeGateway({ env: { USAGE: dataset } });
+    const { key, record } = await createTestKey(env.KEYS);
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    await gateway.request(trendPath(kolId, ...RANGE), { as: "xte_wrong" });
+    expect(points).toEqual([
+      { blobs: [record.name, "/v1/kols/:kolId/daily-fans", "miss", "200"], doubles: [1, 0, 1, expect.any(Number)], indexes: [record.name] },
+      { blobs: [record.name, "/v1/kols/:kolId/daily-fans", "hit", "200"], doubles: [1, 1, 0, 0], indexes: [record.name] },
+      { blobs: ["anonymous", "/v1/kols/:kolId/daily-fans", "none", "401"], doubles: [1, 0, 0, 0], indexes: ["anonymous"] },
+    ]);
+  });
+
+  it("reports the version and configuration on /healthz", async () => {
+    const body = await (await makeGateway().request("/healthz")).json<{ version: string; checks: object }>();
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.checks).toEqual({ config: "valid", token: "present", cache: "bound", keys: "bound" });
+  });
+});

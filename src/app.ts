@@ -11,10 +11,8 @@ import { HTTPException } from "hono/http-exception";
 import { observe } from "./middleware/observe";
 import { timing } from "hono/timing";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening";
-import { dailyFansRoutes, upstreamStyleErrors } from "./routes/daily-fans";
-import { healthRoutes } from "./routes/health";
-import { docsRoutes } from "./routes/docs";
-import { webhookRoutes } from "./routes/webhooks";
+import { upstreamStyleErrors } from "./routes/daily-fans";
+import { gatewayRoutes } from "./routes";
 import { ProblemError, problemResponse } from "./problem";
 import { UPSTREAM_PATH } from "./upstream-client";
 import type { GatewayDeps, GatewayEnv } from "./env";
@@ -32,10 +30,7 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
   app.use(bodyBound);
   app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
-  app.route("/", healthRoutes(deps, isolate));
-  app.route("/", docsRoutes);
-  app.route("/", dailyFansRoutes(deps, isolate));
-  app.route("/", webhookRoutes(deps, isolate));
+  app.route("/", gatewayRoutes(deps, isolate));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {

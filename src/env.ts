@@ -7,6 +7,7 @@ import type { LookupContext, LookupTrace } from "./trend-lookup";
 import type { UpstreamDeps } from "./upstream-client";
 import type { LogSink } from "./log";
 import type { Client } from "./auth/client-auth";
+import type { TrendRequest } from "./schemas/request";
 
 /** `wrangler types` gives the bindings in wrangler.toml; the secret is declared here. */
 export type Bindings = CloudflareBindings & { JUSTONEAPI_TOKEN?: string };
@@ -19,6 +20,8 @@ export interface Variables extends RequestIdVariables {
   cacheStatus: string;
   /** The authenticated caller, named in logs; never the key itself. */
   client: Client;
+  /** The validated daily-fans request (path and query together). */
+  trendRequest: TrendRequest;
   /** The query parameter that may carry a client key on this route (drop-in: token, chart: key). */
   queryKey: "token" | "key";
 }

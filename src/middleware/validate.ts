@@ -1,6 +1,9 @@
 /**
  * @module Request validation for the daily-fans routes: the path and the query are checked
  * together with one zod schema, so every violation comes back in one problem+json.
+ *
+ * The validated request is kept in `c.var.trendRequest`; what the validator itself returns is
+ * only the query's part, because that is what `hono/client` reads as the query's input type.
  */
 import type { Context } from "hono";
 import { validator } from "hono/validator";
@@ -10,9 +13,9 @@ import { ProblemError } from "../problem";
 import { toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
 import type { GatewayEnv } from "../env";
 
-type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
+type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
 
-export function validateTrendRequest(schemaFor: SchemaFactory, now: Clock) {
+export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: SchemaFactory<T>, now: Clock, queryPart: (request: T) => Q) {
   return validator("query", (query, c: Context<GatewayEnv>) => {
     const raw = { path: c.req.param() as Record<string, unknown>, query };
     const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
@@ -24,6 +27,7 @@ export function validateTrendRequest(schemaFor: SchemaFactory, now: Clock) {
         errors,
       });
     }
-    return parsed.data;
+    c.set("trendRequest", parsed.data);
+    return queryPart(parsed.data);
   });
 }

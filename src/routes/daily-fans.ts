@@ -44,36 +44,41 @@ const chartKeyInQuery = createMiddleware<GatewayEnv>(async (c, next) => {
   await next();
 });
 
-type Respond = (c: Context<GatewayEnv>, request: TrendRequest, result: LookupResult, headers: Record<string, string>) => Response;
-type SchemaFactory = (limits: RangeLimits) => z.ZodType<TrendRequest>;
+type Respond<R extends Response> = (c: Context<GatewayEnv>, request: TrendRequest, result: LookupResult, headers: Record<string, string>) => R;
 
 const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
   request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
 
-const respondTrend: Respond = (c, request, result, headers) => {
+const respondTrend = ((c, request, result, headers) => {
   const trend = normalize(request, result.success.data);
   if (!wantsCsv(c, request)) return c.json(trend, 200, { ...headers, Vary: "Accept" });
-  return c.body(trendCsv(trend), 200, {
+  const csv = c.body(trendCsv(trend), 200, {
     ...headers,
     Vary: "Accept",
     "Content-Type": "text/csv; charset=utf-8; header=present",
     "Content-Disposition": `attachment; filename="${csvFilename(trend)}"`,
   });
-};
+  // The typed client (hono/client) describes the JSON answer; CSV is asked for explicitly.
+  return csv as unknown as ReturnType<typeof c.json<typeof trend, 200>>;
+}) satisfies Respond<Response>;
 
-const respondChart: Respond = (c, request, result, headers) =>
+const respondChart: Respond<Response> = (c, request, result, headers) =>
   c.body(trendSvg(normalize(request, result.success.data)), 200, { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
 
-const respondUpstreamStyle: Respond = (c, _request, result, headers) => c.json(result.success.raw, 200, headers);
+const respondUpstreamStyle = ((c, _request, result, headers) => c.json(result.success.raw, 200, headers)) satisfies Respond<Response>;
 
 export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
   const context = gatewayContext(deps, isolate);
   const auth = clientAuth(deps.now);
 
-  const route = (path: string, schemaFor: SchemaFactory, respond: Respond) =>
-    new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now), async (c) => {
-      const request = c.req.valid("query");
-      const { lookup, client } = c.var;
+  const route = <P extends string, T extends TrendRequest, Q, R extends Response>(
+    path: P,
+    schemaFor: (limits: RangeLimits) => z.ZodType<T>,
+    queryPart: (request: T) => Q,
+    respond: Respond<R>,
+  ) =>
+    new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now, queryPart), async (c) => {
+      const { lookup, client, trendRequest: request } = c.var;
       const asked = wantsRefresh(c.req.header("Cache-Control"));
       const result = await lookupTrend(lookup, request, { refresh: asked && client.canRefresh });
       const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
@@ -82,9 +87,11 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
       return respond(c, request, result, headers);
     });
 
+  const withoutKolId = ({ kolId: _kolId, ...query }: TrendRequest) => query;
+  const whole = (request: TrendRequest) => request;
   return new Hono<GatewayEnv>()
-    .route("/", route(DAILY_FANS_PATH, trendRequestSchema, respondTrend))
+    .route("/", route(DAILY_FANS_PATH, trendRequestSchema, withoutKolId, respondTrend))
     .use(CHART_PATH, chartKeyInQuery)
-    .route("/", route(CHART_PATH, chartRequestSchema, respondChart))
-    .route("/", route(UPSTREAM_PATH, dropInRequestSchema, respondUpstreamStyle));
+    .route("/", route(CHART_PATH, chartRequestSchema, withoutKolId, respondChart))
+    .route("/", route(UPSTREAM_PATH, dropInRequestSchema, whole, respondUpstreamStyle));
 }

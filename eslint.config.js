@@ -6,6 +6,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
+    // The docs page's own script runs in the browser, beside Swagger UI's bundle.
+    files: ["src/docs/**/*.js"],
+    languageOptions: { globals: { window: "readonly", SwaggerUIBundle: "readonly" } },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -52,6 +52,10 @@ export default defineConfig({
         // Checks that need Node itself: building the deployable bundle with wrangler.
         test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 120_000 },
       },
+      {
+        // The local run (npm start) driven by Debian's Chromium: the docs page and the SVG chart.
+        test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 120_000 },
+      },
     ],
   },
 });

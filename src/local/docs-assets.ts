@@ -1,0 +1,16 @@
+/**
+ * @module Lays out the static assets of the `/docs` page (wrangler.toml `[assets]`): our page and
+ * Swagger UI's bundle, copied from the installed package so that no page ever loads anything
+ * from a third-party CDN. Runs after every install (`postinstall`); the output is not committed.
+ */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const out = `${root}node_modules/.xingtu-docs/docs/`;
+const swagger = `${root}node_modules/swagger-ui-dist/`;
+
+rmSync(`${root}node_modules/.xingtu-docs`, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"]) copyFileSync(`${swagger}${file}`, `${out}${file === "LICENSE" ? "swagger-ui-LICENSE.txt" : file}`);
+for (const file of ["index.html", "init.js"]) copyFileSync(`${root}src/docs/${file}`, `${out}${file}`);

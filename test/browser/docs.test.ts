@@ -1,0 +1,91 @@
+import type { ChildProcess } from "node:child_process";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun } from "./local-run";
+
+let run: ChildProcess | undefined;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  run = await startLocalRun();
+  browser = await launchChromium();
+  page = await browser.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  stopLocalRun(run);
+});
+
+describe("the docs page (/docs) in Chromium", () => {
+  it("renders the reference from this gateway alone, listing every route", async () => {
+    const thirdParty: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(ORIGIN)) thirdParty.push(request.url());
+    });
+    await page.goto(`${ORIGIN}/docs`);
+    await page.waitForSelector(".opblock-summary-path");
+    const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((node) => node.getAttribute("data-path")));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/v1/kols/{kolId}/daily-fans",
+        "/v1/kols/{kolId}/daily-fans.svg",
+        "/api/douyin-xingtu/get-kol-daily-fans/v1",
+        "/v1/webhooks/daily-fans",
+        "/v1/webhooks/deliveries/{id}",
+        "/healthz",
+      ]),
+    );
+    expect(thirdParty).toEqual([]);
+  });
+
+  it("makes a successful 'try it' call with the local key", async () => {
+    await page.click("button.authorize");
+    const bearer = page.locator(".auth-container", { hasText: "bearerKey" });
+    await bearer.locator("input").first().fill(LOCAL_KEY);
+    await bearer.locator("button.authorize").click();
+    await page.click("button.btn-done");
+    const operation = page.locator("#operations-trends-getDailyFans");
+    await operation.locator(".opblock-summary").click();
+    await operation.locator('tr[data-param-name="kolId"] input').fill("6838432048");
+    await operation.locator('tr[data-param-name="startDate"] input').fill("2026-02-07");
+    await operation.locator('tr[data-param-name="endDate"] input').fill("2026-03-08");
+    await operation.locator("button.execute").click();
+    const status = operation.locator(".live-responses-table tbody .response-col_status").first();
+    await status.waitFor();
+    expect((await status.textContent())?.trim()).toBe("200");
+    expect(await operation.locator(".live-responses-table .microlight").first().textContent()).toContain('"kolId": "6838432048"');
+  });
+});
+
+describe("the SVG chart in Chromium", () => {
+  it("renders to a non-blank picture of the readable size", async () => {
+    await page.goto(`${ORIGIN}/healthz`);
+    const chart = `/v1/kols/6838432048/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${LOCAL_KEY}`;
+    const result = await page.evaluate(async (src) => {
+      const image = new Image();
+      image.src = src;
+      await image.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext("2d")!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let inked = 0;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (r < 235 || g < 235 || b < 235) inked++;
+        if (b > 180 && r < 80 && g < 160) blue++;
+      }
+      return { width: canvas.width, height: canvas.height, inked, blue };
+    }, chart);
+    expect(result.width).toBe(800);
+    expect(result.height).toBe(400);
+    expect(result.inked).toBeGreaterThan(2_000);
+    // The line itself is drawn in blue.
+    expect(result.blue).toBeGreaterThan(300);
+  });
+});

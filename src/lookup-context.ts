@@ -43,6 +43,11 @@ export function requireConfigured(env: Bindings): { config: Config; token: strin
   return { config: loaded.config, token };
 }
 
+/** Background work for `ctx.waitUntil`: it never delays the answer, and its failure is its own. */
+export function deferTo(ctx: Pick<ExecutionContext, "waitUntil">): (work: Promise<unknown>) => void {
+  return (work) => ctx.waitUntil(work.catch(() => undefined));
+}
+
 export interface ContextParts {
   env: Bindings;
   deps: GatewayDeps;

@@ -8,7 +8,7 @@
  * settled days it already has cost nothing, so a run is usually one short upstream call.
  */
 import { addDays, shanghaiHour, shanghaiToday } from "./clock";
-import { createLookupContext, newTrace, requireConfigured, type IsolateState } from "./lookup-context";
+import { createLookupContext, deferTo, newTrace, requireConfigured, type IsolateState } from "./lookup-context";
 import { lookupTrend } from "./trend-lookup";
 import type { Bindings, GatewayDeps } from "./env";
 
@@ -50,7 +50,7 @@ export async function warmWatchList(env: Bindings, deps: GatewayDeps, isolate: I
 
 export function scheduledHandler(deps: GatewayDeps, isolate: IsolateState) {
   return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
-    const defer = (work: Promise<unknown>) => ctx.waitUntil(work.catch(() => undefined));
+    const defer = deferTo(ctx);
     await warmWatchList(env, deps, isolate, defer);
   };
 }

@@ -7,17 +7,17 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import { createLookupContext, type IsolateState } from "../lookup-context";
+import { createLookupContext, deferTo, type IsolateState } from "../lookup-context";
 import type { GatewayDeps, GatewayEnv } from "../env";
 
 /** `ctx.waitUntil` where the runtime gives one; unit-test paths may have no execution context. */
 export function deferWith(c: Context<GatewayEnv>): (work: Promise<unknown>) => void {
   return (work) => {
-    const guarded = work.catch(() => undefined);
     try {
-      c.executionCtx.waitUntil(guarded);
+      deferTo(c.executionCtx)(work);
     } catch {
       // No execution context: the work still runs, it just is not awaited by the runtime.
+      work.catch(() => undefined);
     }
   };
 }

@@ -10,7 +10,7 @@
 import { normalize } from "../normalize";
 import { ProblemError, problemBody } from "../problem";
 import { lookupTrend } from "../trend-lookup";
-import { createLookupContext, newTrace, type IsolateState } from "../lookup-context";
+import { createLookupContext, deferTo, newTrace, type IsolateState } from "../lookup-context";
 import { checkCallbackUrl } from "./callback-url";
 import { deriveSigningSecret, signatureHeader } from "./signature";
 import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries";
@@ -96,7 +96,7 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
 
 export function queueHandler(deps: GatewayDeps, isolate: IsolateState) {
   return async (batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> => {
-    const defer = (work: Promise<unknown>) => ctx.waitUntil(work.catch(() => undefined));
+    const defer = deferTo(ctx);
     for (const message of batch.messages) await deliver(message, env, deps, isolate, defer);
   };
 }

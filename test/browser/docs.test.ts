@@ -60,12 +60,16 @@ describe("the docs page (/docs) in Chromium", () => {
 });
 
 describe("the SVG chart in Chromium", () => {
-  it("renders to a non-blank picture of the readable size", async () => {
-    await page.goto(`${ORIGIN}/healthz`);
-    const chart = `/v1/kols/6838432048/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${LOCAL_KEY}`;
-    const result = await page.evaluate(async (src) => {
+  it("renders to a non-blank PNG of the readable size", async () => {
+    const chart = await browser.newPage({ viewport: { width: 800, height: 400 } });
+    const response = await chart.goto(`${ORIGIN}/v1/kols/6838432048/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${LOCAL_KEY}`);
+    expect(response?.status()).toBe(200);
+    const png = await chart.screenshot({ type: "png" });
+    await chart.close();
+    // Inspect the PNG itself: decode it in the page and count the pixels that are not white.
+    const result = await page.evaluate(async (dataUrl) => {
       const image = new Image();
-      image.src = src;
+      image.src = dataUrl;
       await image.decode();
       const canvas = document.createElement("canvas");
       canvas.width = image.naturalWidth;
@@ -81,7 +85,7 @@ describe("the SVG chart in Chromium", () => {
         if (b > 180 && r < 80 && g < 160) blue++;
       }
       return { width: canvas.width, height: canvas.height, inked, blue };
-    }, chart);
+    }, `data:image/png;base64,${png.toString("base64")}`);
     expect(result.width).toBe(800);
     expect(result.height).toBe(400);
     expect(result.inked).toBeGreaterThan(2_000);

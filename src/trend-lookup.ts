@@ -193,6 +193,7 @@ async function fetchRange(context: LookupContext, query: UpstreamQuery, plan: Da
   const days = new Map(plan!.known);
   const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
   const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
+  // Only the counts matter for assembling this answer; storeDays() above stamps the stored copies.
   for (const date of windowDates) days.set(date, [fans.get(date) ?? null, deltas.get(date) ?? null, 0, false]);
   context.trace.reusedDays = plan!.known.size;
   return { success: assembled(context, query, days), assembled: true };

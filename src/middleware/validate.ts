@@ -10,16 +10,17 @@ import { validator } from "hono/validator";
 import type { z } from "zod";
 import { shanghaiToday, type Clock } from "../clock";
 import { ProblemError } from "../problem";
-import { toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
+import { perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
 import type { GatewayEnv } from "../env";
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
 
 export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: SchemaFactory<T>, now: Clock, queryPart: (request: T) => Q) {
+  const schemaForLimits = perLimits(schemaFor);
   return validator("query", (query, c: Context<GatewayEnv>) => {
     const raw = { path: c.req.param() as Record<string, unknown>, query };
     const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
-    const parsed = schemaFor(limits).safeParse(raw);
+    const parsed = schemaForLimits(limits).safeParse(raw);
     if (!parsed.success) {
       const errors = toFieldErrors(parsed.error.issues, raw);
       throw new ProblemError("invalid-request", {

@@ -11,7 +11,7 @@ import { shanghaiToday } from "../clock";
 import { cacheHeaders } from "../cache/headers";
 import { normalize } from "../normalize";
 import { ProblemError } from "../problem";
-import { toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request";
+import { perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request";
 import { lookupTrend } from "../trend-lookup";
 import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
@@ -22,6 +22,8 @@ import type { IsolateState } from "../lookup-context";
 
 export const WEBHOOK_PATH = "/v1/webhooks/daily-fans";
 export const DELIVERY_PATH = "/v1/webhooks/deliveries/:id";
+
+const webhookSchemaFor = perLimits(webhookRequestSchema);
 
 function invalid(detail: string, errors?: ReturnType<typeof toFieldErrors>): ProblemError {
   return new ProblemError("invalid-request", { detail, errors });
@@ -41,7 +43,7 @@ async function parseBody(c: Context<GatewayEnv>, now: number): Promise<WebhookRe
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw invalid("The body must be a JSON object.");
   const raw = { body: json as Record<string, unknown> };
   const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now) };
-  const parsed = webhookRequestSchema(limits).safeParse(raw);
+  const parsed = webhookSchemaFor(limits).safeParse(raw);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error.issues, raw);
     throw invalid(`${errors.length} body problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`, errors);

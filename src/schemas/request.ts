@@ -36,6 +36,17 @@ export interface RangeLimits {
   today: string;
 }
 
+/** Builds a limits-dependent schema once per distinct limits (they change once a day), not per
+ * request: constructing zod schemas is work the hot path should not repeat. */
+export function perLimits<T>(factory: (limits: RangeLimits) => T): (limits: RangeLimits) => T {
+  let last: { key: string; schema: T } | undefined;
+  return (limits) => {
+    const key = `${limits.maxRangeDays}|${limits.today}`;
+    if (last?.key !== key) last = { key, schema: factory(limits) };
+    return last.schema;
+  };
+}
+
 export const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
 
 // Refinements that read a field run only when that field is well formed; every other field's

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropInRequestSchema, toFieldErrors, trendRequestSchema } from "../../src/schemas/request";
+import { dropInRequestSchema, perLimits, toFieldErrors, trendRequestSchema } from "../../src/schemas/request";
 
 const limits = { maxRangeDays: 365, today: "2026-03-10" };
 
@@ -108,5 +108,17 @@ describe("the drop-in request", () => {
     const raw = { query: valid };
     const result = dropInRequestSchema(limits).safeParse(raw);
     expect(toFieldErrors(result.error!.issues, raw)).toEqual([expect.objectContaining({ field: "kolId", in: "query", rule: "required" })]);
+  });
+});
+
+describe("schemas per limits", () => {
+  it("are built once per distinct limits and rebuilt when the day changes", () => {
+    const schemaFor = perLimits(trendRequestSchema);
+    const today = schemaFor(limits);
+    expect(schemaFor({ ...limits })).toBe(today);
+    const tomorrow = schemaFor({ ...limits, today: "2026-03-11" });
+    expect(tomorrow).not.toBe(today);
+    expect(tomorrow.safeParse({ path: { kolId: "1" }, query: { startDate: "2026-03-11", endDate: "2026-03-11" } }).success).toBe(true);
+    expect(today.safeParse({ path: { kolId: "1" }, query: { startDate: "2026-03-11", endDate: "2026-03-11" } }).success).toBe(false);
   });
 });

@@ -83,9 +83,18 @@ interface StoredAnswer {
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
+// A stored body is validated once per isolate: the memory tier hands back the same object on
+// every hit, so hits skip re-validating what was already checked. Stored bodies are never mutated.
+const validated = new WeakMap<object, UpstreamSuccess>();
+
 function toSuccess(body: Entry["body"]): UpstreamSuccess | null {
+  const known = validated.get(body);
+  if (known) return known;
   const data = upstreamDataSchema.safeParse(body.data);
-  return data.success ? { raw: body, data: data.data } : null;
+  if (!data.success) return null;
+  const success = { raw: body, data: data.data };
+  validated.set(body, success);
+  return success;
 }
 
 async function readStored(context: LookupContext, key: string, settled: boolean): Promise<StoredAnswer | null> {

@@ -12,7 +12,7 @@ import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem";
 import { hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, type KeyRecord, type Tier } from "./keys";
-import { deriveSigningSecret, verifySignature } from "../webhooks/signature";
+import { constantTimeEqual, deriveSigningSecret, verifySignature } from "../webhooks/signature";
 import type { GatewayEnv } from "../env";
 import { kvStore, type Store } from "../cache/store";
 import { memoryStore } from "../cache/memory-store";
@@ -53,18 +53,11 @@ function presentedKey(c: Context<GatewayEnv>): string | null {
   return param ? (c.req.query(param) ?? null) : null;
 }
 
-function timingSafeEqualHex(a: string, b: string): boolean {
-  const encoder = new TextEncoder();
-  const left = encoder.encode(a);
-  const right = encoder.encode(b);
-  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
-}
-
 async function findKey(keys: Store, key: string): Promise<KeyRecord | null> {
   const hash = await hashKey(key);
   const stored = await keys.get(recordKvName(hash), { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
   const record = keyRecordSchema.safeParse(stored.ok ? stored.value : null);
-  if (!record.success || !timingSafeEqualHex(record.data.hash, hash)) return null;
+  if (!record.success || !constantTimeEqual(record.data.hash, hash)) return null;
   return record.data;
 }
 

@@ -30,7 +30,8 @@ export async function signatureHeader(secret: string, body: string, unixSeconds:
 
 export type Verification = { ok: true } | { ok: false; reason: string };
 
-function constantTimeEqual(a: string, b: string): boolean {
+/** Compares in time that depends on the length only, never on where the strings differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
   const left = encoder.encode(a);
   const right = encoder.encode(b);
   if (left.byteLength !== right.byteLength) return false;

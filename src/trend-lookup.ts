@@ -83,19 +83,26 @@ interface StoredAnswer {
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-// A stored body is validated once per isolate: the memory tier hands back the same object on
-// every hit, so hits skip re-validating what was already checked. Stored bodies are never mutated.
-const validated = new WeakMap<object, UpstreamSuccess>();
+// A stored value is validated once per isolate: the memory tier hands back the very same object
+// on every hit, so hits skip re-validating what was already checked. Stored values are never
+// mutated (zod's parse returns copies, which is why the key is the value as read).
+const validated = new WeakMap<object, { entry: Entry; success: UpstreamSuccess }>();
 
-function toSuccess(body: Entry["body"]): UpstreamSuccess | null {
-  const known = validated.get(body);
+function parseStored(value: unknown): { entry: Entry; success: UpstreamSuccess } | null {
+  if (typeof value !== "object" || value === null) return null;
+  const known = validated.get(value);
   if (known) return known;
-  const data = upstreamDataSchema.safeParse(body.data);
+  const entry = entrySchema.safeParse(value);
+  if (!entry.success) return null;
+  const data = upstreamDataSchema.safeParse(entry.data.body.data);
   if (!data.success) return null;
-  const success = { raw: body, data: data.data };
-  validated.set(body, success);
-  return success;
+  const parsed = { entry: entry.data, success: { raw: entry.data.body, data: data.data } };
+  validated.set(value, parsed);
+  return parsed;
 }
+
+/** How long past its TTL a stored answer is kept: for stale-if-error and stale-while-revalidate. */
+const graceSeconds = (config: Config) => Math.max(config.STALE_IF_ERROR_SECONDS, config.STALE_WHILE_REVALIDATE_SECONDS);
 
 async function readStored(context: LookupContext, key: string, settled: boolean): Promise<StoredAnswer | null> {
   // A settled answer never changes, so edge locations may keep it; a live one must be current.
@@ -104,20 +111,18 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
     context.trace.storeReadFailed = true;
     return null;
   }
-  const entry = entrySchema.safeParse(read.value);
-  if (!entry.success) return null;
-  const ageMs = context.deps.now() - entry.data.storedAt;
-  const usableForMs = (entry.data.ttlSeconds + Math.max(context.config.STALE_IF_ERROR_SECONDS, context.config.STALE_WHILE_REVALIDATE_SECONDS)) * 1000;
-  if (ageMs < 0 || ageMs >= usableForMs) return null;
-  const success = toSuccess(entry.data.body);
-  return success ? { success, entry: entry.data, ageMs } : null;
+  const parsed = parseStored(read.value);
+  if (!parsed) return null;
+  const ageMs = context.deps.now() - parsed.entry.storedAt;
+  if (ageMs < 0 || ageMs >= (parsed.entry.ttlSeconds + graceSeconds(context.config)) * 1000) return null;
+  return { ...parsed, ageMs };
 }
 
 function storeAnswer(context: LookupContext, query: UpstreamQuery, success: UpstreamSuccess, assembled: boolean): number {
   const now = context.deps.now();
   const { ttlSeconds } = ttlPolicy(query.endDate, now, context.config);
   const entry: Entry = { storedAt: now, ttlSeconds, assembled, body: success.raw };
-  const keep = ttlSeconds + Math.max(context.config.STALE_IF_ERROR_SECONDS, context.config.STALE_WHILE_REVALIDATE_SECONDS);
+  const keep = ttlSeconds + graceSeconds(context.config);
   context.defer(
     context.store.put(cacheKey(query), entry, keep).then((written) => {
       if (!written) context.warn("cache write failed; the next request will call the upstream again");
@@ -181,7 +186,7 @@ async function planFromDays(context: LookupContext, query: UpstreamQuery, refetc
   return { book, known, missing };
 }
 
-function assembled(context: LookupContext, query: UpstreamQuery, days: Map<string, StoredDay>): UpstreamSuccess {
+function assembled(query: UpstreamQuery, days: Map<string, StoredDay>): UpstreamSuccess {
   const body = assembleBody(datesOf(query.startDate, query.endDate), days);
   return { raw: body, data: upstreamDataSchema.parse(body.data) };
 }
@@ -199,13 +204,13 @@ async function fetchRange(context: LookupContext, query: UpstreamQuery, plan: Da
   if (window.startDate === query.startDate && window.endDate === query.endDate) {
     return { success, assembled: false };
   }
-  const days = new Map(plan!.known);
-  const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
-  const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
-  // Only the counts matter for assembling this answer; storeDays() above stamps the stored copies.
-  for (const date of windowDates) days.set(date, [fans.get(date) ?? null, deltas.get(date) ?? null, 0, false]);
+  // The book now holds the days it knew and the ones just fetched: the whole range.
+  const days = new Map(datesOf(query.startDate, query.endDate).flatMap((date) => {
+    const day = plan!.book.day(date);
+    return day ? [[date, day] as const] : [];
+  }));
   context.trace.reusedDays = plan!.known.size;
-  return { success: assembled(context, query, days), assembled: true };
+  return { success: assembled(query, days), assembled: true };
 }
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
@@ -233,7 +238,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   const plan = !refresh && context.config.DAY_CACHE ? await planFromDays(context, query, options.refetchLiveDays ?? false) : null;
   if (plan && plan.missing.length === 0) {
     context.trace.reusedDays = plan.known.size;
-    const success = assembled(context, query, plan.known);
+    const success = assembled(query, plan.known);
     const ttlSeconds = storeAnswer(context, query, success, true);
     return { success, outcome: "hit", ageSeconds: 0, ttlSeconds, ...common, assembled: true };
   }

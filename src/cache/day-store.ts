@@ -43,9 +43,14 @@ export class DayBook {
     readonly docs: Map<string, DayDoc>,
   ) {}
 
+  /** The stored day, however old. */
+  day(date: string): StoredDay | undefined {
+    return this.docs.get(date.slice(0, 4))?.days[date];
+  }
+
   /** The stored day if it is still reusable under the policy, else undefined. */
   usable(date: string, policy: DayPolicy): StoredDay | undefined {
-    const day = this.docs.get(date.slice(0, 4))?.days[date];
+    const day = this.day(date);
     if (!day) return undefined;
     const age = policy.now - day[2];
     return age >= 0 && age < (day[3] ? policy.settledMs : policy.liveMs) ? day : undefined;

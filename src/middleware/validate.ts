@@ -9,8 +9,7 @@ import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
 import { shanghaiToday, type Clock } from "../clock";
-import { ProblemError } from "../problem";
-import { perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
+import { invalidFields, perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
 import type { GatewayEnv } from "../env";
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
@@ -21,13 +20,7 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
     const raw = { path: c.req.param() as Record<string, unknown>, query };
     const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
     const parsed = schemaForLimits(limits).safeParse(raw);
-    if (!parsed.success) {
-      const errors = toFieldErrors(parsed.error.issues, raw);
-      throw new ProblemError("invalid-request", {
-        detail: `${errors.length} parameter problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`,
-        errors,
-      });
-    }
+    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "parameter");
     c.set("trendRequest", parsed.data);
     return queryPart(parsed.data);
   });

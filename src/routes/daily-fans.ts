@@ -17,7 +17,7 @@ import { cacheHeaders, wantsRefresh } from "../cache/headers";
 import { normalize } from "../normalize";
 import { chartRequestSchema, dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request";
 import { lookupTrend, type LookupResult } from "../trend-lookup";
-import { UPSTREAM_PATH } from "../upstream-client";
+import { UPSTREAM_PATH, type UpstreamQuery } from "../upstream-client";
 import { validateTrendRequest } from "../middleware/validate";
 import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
@@ -67,6 +67,19 @@ const respondChart: Respond<Response> = (c, request, result, headers) =>
 
 const respondUpstreamStyle = ((c, _request, result, headers) => c.json(result.success.raw, 200, headers)) satisfies Respond<Response>;
 
+/**
+ * Looks the range up for the calling client and returns the cache headers of the answer; a
+ * forced refresh is honoured only for a key with the refresh permission, and says so otherwise.
+ */
+export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQuery, askedRefresh: boolean) {
+  const { lookup, client } = c.var;
+  const result = await lookupTrend(lookup, query, { refresh: askedRefresh && client.canRefresh });
+  const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
+  if (askedRefresh && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
+  c.set("cacheStatus", headers["Cache-Status"]!);
+  return { result, headers };
+}
+
 export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
   const context = gatewayContext(deps, isolate);
   const auth = clientAuth(deps.now);
@@ -78,12 +91,8 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
     respond: Respond<R>,
   ) =>
     new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now, queryPart), async (c) => {
-      const { lookup, client, trendRequest: request } = c.var;
-      const asked = wantsRefresh(c.req.header("Cache-Control"));
-      const result = await lookupTrend(lookup, request, { refresh: asked && client.canRefresh });
-      const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
-      if (asked && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
-      c.set("cacheStatus", headers["Cache-Status"]!);
+      const request = c.var.trendRequest;
+      const { result, headers } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
       return respond(c, request, result, headers);
     });
 

@@ -8,13 +8,12 @@
  */
 import { Hono, type Context } from "hono";
 import { shanghaiToday } from "../clock";
-import { cacheHeaders } from "../cache/headers";
 import { normalize } from "../normalize";
 import { ProblemError } from "../problem";
-import { perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request";
-import { lookupTrend } from "../trend-lookup";
+import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request";
 import { gatewayContext } from "../middleware/gateway-context";
 import { clientAuth } from "../auth/client-auth";
+import { lookupWithHeaders } from "./daily-fans";
 import { checkCallbackUrl } from "../webhooks/callback-url";
 import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries";
 import type { GatewayDeps, GatewayEnv } from "../env";
@@ -25,8 +24,8 @@ export const DELIVERY_PATH = "/v1/webhooks/deliveries/:id";
 
 const webhookSchemaFor = perLimits(webhookRequestSchema);
 
-function invalid(detail: string, errors?: ReturnType<typeof toFieldErrors>): ProblemError {
-  return new ProblemError("invalid-request", { detail, errors });
+function invalid(detail: string): ProblemError {
+  return new ProblemError("invalid-request", { detail });
 }
 
 async function parseBody(c: Context<GatewayEnv>, now: number): Promise<WebhookRequest> {
@@ -44,10 +43,7 @@ async function parseBody(c: Context<GatewayEnv>, now: number): Promise<WebhookRe
   const raw = { body: json as Record<string, unknown> };
   const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now) };
   const parsed = webhookSchemaFor(limits).safeParse(raw);
-  if (!parsed.success) {
-    const errors = toFieldErrors(parsed.error.issues, raw);
-    throw invalid(`${errors.length} body problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`, errors);
-  }
+  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
   return parsed.data;
 }
 
@@ -55,7 +51,7 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
   const { lookup, client } = c.var;
   const checked = checkCallbackUrl(request.callbackUrl, lookup.config);
   if (!checked.ok) {
-    throw invalid(`callbackUrl ${checked.reason}.`, [{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }]);
+    throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
   }
   if (!c.env.DELIVERIES) {
     throw new ProblemError("gateway-misconfigured", { detail: "The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]])." });
@@ -97,11 +93,8 @@ export function webhookRoutes(deps: GatewayDeps, isolate: IsolateState) {
     .post(WEBHOOK_PATH, context, auth, async (c) => {
       const request = await parseBody(c, deps.now());
       if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, deps);
-      const { lookup, client } = c.var;
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const result = await lookupTrend(lookup, query);
-      const headers = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
-      c.set("cacheStatus", headers["Cache-Status"]);
+      const { result, headers } = await lookupWithHeaders(c, query, false);
       return c.json(normalize(query, result.success.data), 200, headers);
     })
     .get(DELIVERY_PATH, context, auth, async (c) => {

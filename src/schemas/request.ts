@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import { dayNumber, isCalendarDate } from "../clock";
-import type { FieldError } from "../problem";
+import { ProblemError, type FieldError } from "../problem";
 
 const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
@@ -171,5 +171,13 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
     if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
     if (Array.isArray(sent)) return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
     return [{ field, in: location, rule: issue.code, message: issue.message }];
+  });
+}
+
+/** The one problem for a request that broke field rules: every violation, named, at once. */
+export function invalidFields(errors: LocatedFieldError[], noun: "parameter" | "body"): ProblemError {
+  return new ProblemError("invalid-request", {
+    detail: `${errors.length} ${noun} problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`,
+    errors,
   });
 }

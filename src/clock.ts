@@ -41,6 +41,13 @@ export function addDays(date: string, days: number): string {
   return dateOfDayNumber(day + days);
 }
 
+/** Every date from `start` to `end`, both included. */
+export function datesOf(start: string, end: string): string[] {
+  const dates: string[] = [];
+  for (let date = start; date <= end; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
 /** Inclusive count of days from `start` to `end`. */
 export function daysInRange(start: string, end: string): number {
   const a = dayNumber(start);

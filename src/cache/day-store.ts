@@ -23,12 +23,6 @@ export type DayDoc = z.infer<typeof dayDocSchema>;
 
 export const dayDocKey = (kolId: string, year: string) => `v1:days:${kolId}:${year}`;
 
-export function datesOf(startDate: string, endDate: string): string[] {
-  const dates: string[] = [];
-  for (let date = startDate; date <= endDate; date = addDays(date, 1)) dates.push(date);
-  return dates;
-}
-
 const yearsOf = (dates: string[]) => [...new Set(dates.map((date) => date.slice(0, 4)))];
 
 export interface DayPolicy {
@@ -82,12 +76,13 @@ export interface RawSeries {
 }
 
 export async function readDayBook(store: Store, kolId: string, dates: string[]): Promise<DayBook | null> {
+  const years = yearsOf(dates);
+  const reads = await Promise.all(years.map((year) => store.get(dayDocKey(kolId, year))));
   const docs = new Map<string, DayDoc>();
-  for (const year of yearsOf(dates)) {
-    const read = await store.get(dayDocKey(kolId, year));
+  for (const [i, read] of reads.entries()) {
     if (!read.ok) return null;
     const parsed = dayDocSchema.safeParse(read.value);
-    docs.set(year, parsed.success ? parsed.data : { days: {} });
+    docs.set(years[i]!, parsed.success ? parsed.data : { days: {} });
   }
   return new DayBook(kolId, docs);
 }

@@ -6,7 +6,7 @@
  * ranges agree exactly, as they do upstream. The range-level arithmetic is the upstream's own
  * (see upstream-arithmetic.ts).
  */
-import { addDays, dayNumber } from "../clock";
+import { addDays, datesOf, dayNumber } from "../clock";
 import { rangeArithmetic } from "../upstream-arithmetic";
 
 function fnv1a(text: string): number {
@@ -31,15 +31,9 @@ export function fansOn(kolId: string, date: string): number {
   return Math.max(0, Math.round(base + trend * (day - EPOCH_DAY) + wave + noise));
 }
 
-export function datesBetween(startDate: string, endDate: string): string[] {
-  const dates: string[] = [];
-  for (let date = startDate; date <= endDate; date = addDays(date, 1)) dates.push(date);
-  return dates;
-}
-
 /** The upstream's success body for one KOL and range, strings where the upstream sends strings. */
 export function successBody(kolId: string, startDate: string, endDate: string) {
-  const dates = datesBetween(startDate, endDate);
+  const dates = datesOf(startDate, endDate);
   const counts = dates.map((date) => fansOn(kolId, date));
   const { delta, growth, growthRateBp } = rangeArithmetic(counts, fansOn(kolId, addDays(startDate, -1)));
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/clock";
+import { addDays, datesOf, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/clock";
 
 describe("calendar dates", () => {
   it("accepts a leap day in a leap year", () => {
@@ -22,6 +22,11 @@ describe("calendar dates", () => {
     expect(addDays("2026-02-28", 1)).toBe("2026-03-01");
     expect(addDays("2025-12-31", 1)).toBe("2026-01-01");
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+  });
+
+  it("lists every date of a range, both ends included, across a month end", () => {
+    expect(datesOf("2026-02-27", "2026-03-02")).toEqual(["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]);
+    expect(datesOf("2026-03-02", "2026-03-01")).toEqual([]);
   });
 
   it("counts a range inclusively", () => {

@@ -9,7 +9,7 @@
  */
 import { normalize } from "../normalize";
 import { ProblemError, problemBody } from "../problem";
-import { lookupTrend } from "../trend-lookup";
+import { lookupTrend, type LookupContext } from "../trend-lookup";
 import { createLookupContext, deferTo, newTrace, type IsolateState } from "../lookup-context";
 import { checkCallbackUrl } from "./callback-url";
 import { deriveSigningSecret, signatureHeader } from "./signature";
@@ -23,8 +23,7 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
 }
 
-async function payloadFor(message: DeliveryMessage, env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void) {
-  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: (msg) => deps.log({ level: "warn", msg, deliveryId: message.deliveryId }) });
+async function payloadFor(message: DeliveryMessage, context: LookupContext) {
   const base = { deliveryId: message.deliveryId, requestId: message.requestId };
   try {
     const result = await lookupTrend(context, message.query);
@@ -55,7 +54,7 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
     return;
   }
   const delivery = parsed.data;
-  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: () => undefined });
+  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: (msg) => deps.log({ level: "warn", msg, deliveryId: delivery.deliveryId }) });
   const { config, store } = context;
   const status = await readDelivery(store, delivery.deliveryId);
   const record = async (outcome: "delivered" | "failed" | "queued", lastError: string | null) => {
@@ -71,7 +70,7 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
     return;
   }
 
-  const body = JSON.stringify(await payloadFor(delivery, env, deps, isolate, defer));
+  const body = JSON.stringify(await payloadFor(delivery, context));
   const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, delivery.owner);
   const failure = await post(url.url.href, body, {
     "Content-Type": "application/json",

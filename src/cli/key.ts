@@ -27,10 +27,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The record of a named key, through the name index the gateway also reads for signed requests. */
 function findByName(target: Target, name: string): KeyRecord | null {
-  const listed = listKeys(target, RECORD_PREFIX).find((entry) => entry.metadata?.name === name);
-  if (!listed) return null;
-  const stored = getValue(target, listed.name);
+  const hash = getValue(target, nameKvName(name));
+  if (hash === null) return null;
+  const stored = getValue(target, recordKvName(JSON.parse(hash) as string));
   const record = keyRecordSchema.safeParse(stored === null ? null : JSON.parse(stored));
   return record.success ? record.data : null;
 }
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
       const name = values.name ?? fail(`create needs --name\n${USAGE}`);
       if (!TIERS.includes(values.tier as Tier)) fail(`--tier must be one of ${TIERS.join(", ")}`);
       if (!keyRecordSchema.shape.name.safeParse(name).success) fail("--name must be 1-64 letters, digits, dots, dashes or underscores");
-      if (listKeys(target, RECORD_PREFIX).some((entry) => entry.metadata?.name === name)) fail(`a key named ${name} already exists in ${where}`);
+      if (findByName(target, name)) fail(`a key named ${name} already exists in ${where}`);
       const key = generateKey();
       const record = await writeRecord(target, key, { name, tier: values.tier as Tier, permissions: values.refresh ? ["refresh"] : [] });
       console.log(`Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}) in ${where}.`);

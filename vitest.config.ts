@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { createEmulator } from "./src/emulator/emulator";
-import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants";
+import { createEmulator } from "./tools/emulator/emulator.ts";
+import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants.ts";
 
 // The real entry's outbound fetches reach this process: the upstream's host goes to the emulator,
 // receiver.test to a webhook receiver that records what it gets. No test can reach the network,

@@ -8,15 +8,15 @@
 import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import { observe } from "./middleware/observe";
+import { observe } from "./middleware/observe.ts";
 import { timing } from "hono/timing";
-import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening";
-import { upstreamStyleErrors } from "./routes/daily-fans";
-import { gatewayRoutes } from "./routes";
-import { ProblemError, problemResponse } from "./problem";
-import { UPSTREAM_PATH } from "./upstream-client";
-import type { GatewayDeps, GatewayEnv } from "./env";
-import { createIsolateState, type IsolateState } from "./lookup-context";
+import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening.ts";
+import { upstreamStyleErrors } from "./routes/daily-fans.ts";
+import { gatewayRoutes } from "./routes/index.ts";
+import { ProblemError, problemResponse } from "./problem.ts";
+import { UPSTREAM_PATH } from "./upstream/client.ts";
+import type { GatewayDeps, GatewayEnv } from "./bindings.ts";
+import { createIsolateState, type IsolateState } from "./lookup/context.ts";
 
 export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsolateState()) {
   const app = new Hono<GatewayEnv>();

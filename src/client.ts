@@ -7,11 +7,11 @@
  *   if (res.ok) console.log((await res.json()).summary.change);
  */
 import { hc, type ClientRequestOptions } from "hono/client";
-import type { AppType } from "./routes";
+import type { AppType } from "./routes/index.ts";
 
 export type { AppType };
-export type { Trend, TrendPoint } from "./schemas/trend";
-export type { Problem } from "./problem";
+export type { Trend, TrendPoint } from "./schemas/trend.ts";
+export type { Problem } from "./problem.ts";
 
 export function createGatewayClient(baseUrl: string, key: string, options: ClientRequestOptions = {}) {
   return hc<AppType>(baseUrl, { ...options, headers: { Authorization: `Bearer ${key}` } });

@@ -2,12 +2,12 @@
  * @module The Worker's entry: the app, the warm-list Cron Trigger and the webhook delivery queue,
  * with the real runtime's dependencies and one isolate state (coalescing, memory tier) shared by all.
  */
-import { createApp } from "./app";
-import { consoleSink } from "./log";
-import { createIsolateState } from "./lookup-context";
-import { scheduledHandler } from "./warm";
-import { queueHandler } from "./webhooks/consumer";
-import type { GatewayDeps } from "./env";
+import { createApp } from "./app.ts";
+import { consoleSink } from "./log.ts";
+import { createIsolateState } from "./lookup/context.ts";
+import { scheduledHandler } from "./lookup/warm.ts";
+import { queueHandler } from "./webhooks/consumer.ts";
+import type { GatewayDeps } from "./bindings.ts";
 
 const deps: GatewayDeps = {
   fetch: (request) => fetch(request),

@@ -10,13 +10,13 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import { ProblemError } from "../problem";
-import { hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, type KeyRecord, type Tier } from "./keys";
-import { constantTimeEqual, deriveSigningSecret, verifySignature } from "../webhooks/signature";
-import type { GatewayEnv } from "../env";
-import { kvStore, type Store } from "../cache/store";
-import { memoryStore } from "../cache/memory-store";
-import { tieredStore } from "../cache/tiered-store";
+import { ProblemError } from "../problem.ts";
+import { hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, type KeyRecord, type Tier } from "./keys.ts";
+import { constantTimeEqual, deriveSigningSecret, verifySignature } from "../webhooks/signature.ts";
+import type { GatewayEnv } from "../bindings.ts";
+import { kvStore, type Store } from "../cache/store.ts";
+import { memoryStore } from "../cache/memory-store.ts";
+import { tieredStore } from "../cache/tiered-store.ts";
 
 /** How long an edge location (KV's cache) and then an isolate (memory) may trust a key record:
  * a revocation reaches every location within their sum, about a minute and a half. */

@@ -7,8 +7,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import { createLookupContext, deferTo, type IsolateState } from "../lookup-context";
-import type { GatewayDeps, GatewayEnv } from "../env";
+import { createLookupContext, deferTo, type IsolateState } from "../lookup/context.ts";
+import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
 
 /** `ctx.waitUntil` where the runtime gives one; unit-test paths may have no execution context. */
 export function deferWith(c: Context<GatewayEnv>): (work: Promise<unknown>) => void {

@@ -8,9 +8,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { loadConfig } from "../config";
-import { ProblemError } from "../problem";
-import type { GatewayEnv } from "../env";
+import { loadConfig } from "../config.ts";
+import { ProblemError } from "../problem.ts";
+import type { GatewayEnv } from "../bindings.ts";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -9,9 +9,9 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import { setMetric } from "hono/timing";
-import type { GatewayEnv } from "../env";
-import type { LogSink } from "../log";
-import { newTrace } from "../lookup-context";
+import type { GatewayEnv } from "../bindings.ts";
+import type { LogSink } from "../log.ts";
+import { newTrace } from "../lookup/context.ts";
 
 const MAX_LOGGED_PATH = 200;
 

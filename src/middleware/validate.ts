@@ -8,9 +8,9 @@
 import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
-import { shanghaiToday, type Clock } from "../clock";
-import { invalidFields, perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request";
-import type { GatewayEnv } from "../env";
+import { shanghaiToday, type Clock } from "../calendar.ts";
+import { invalidFields, perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
+import type { GatewayEnv } from "../bindings.ts";
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
 

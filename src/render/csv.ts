@@ -2,7 +2,7 @@
  * @module The trend as CSV (RFC 4180): a header row, then `date,fans,delta` per day, CRLF line
  * ends; a missing count is an empty field, never a made-up number.
  */
-import type { Trend } from "../schemas/trend";
+import type { Trend } from "../schemas/trend.ts";
 
 function field(value: string | number | null): string {
   if (value === null) return "";

@@ -3,7 +3,7 @@
  * labels with thousands separators, the minimum and maximum marked, and a text alternative for
  * screen readers. Days without a count break the line rather than being bridged.
  */
-import type { Trend } from "../schemas/trend";
+import type { Trend } from "../schemas/trend.ts";
 
 const WIDTH = 800;
 const HEIGHT = 400;

@@ -2,7 +2,7 @@
  * @module The API's own documentation routes: `/openapi.json` (no key needed).
  */
 import { Hono } from "hono";
-import { openApiDocument } from "../openapi";
-import type { GatewayEnv } from "../env";
+import { openApiDocument } from "../docs/openapi.ts";
+import type { GatewayEnv } from "../bindings.ts";
 
 export const docsRoutes = new Hono<GatewayEnv>().get("/openapi.json", (c) => c.json(openApiDocument(), 200, { "Cache-Control": "public, max-age=300" }));

@@ -5,11 +5,11 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { loadConfig } from "../config";
-import { createLookupContext, newTrace, type IsolateState } from "../lookup-context";
-import { deferWith } from "../middleware/gateway-context";
-import type { GatewayDeps, GatewayEnv } from "../env";
-import { VERSION } from "../version";
+import { loadConfig } from "../config.ts";
+import { createLookupContext, newTrace, type IsolateState } from "../lookup/context.ts";
+import { deferWith } from "../middleware/gateway-context.ts";
+import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
+import { VERSION } from "../version.ts";
 
 const presence = z.enum(["present", "missing"]);
 const binding = z.enum(["bound", "missing"]);

@@ -3,12 +3,12 @@
  * `hono/client` needs to give TypeScript users a typed client (see client.ts).
  */
 import { Hono } from "hono";
-import { healthRoutes } from "./health";
-import { docsRoutes } from "./docs";
-import { dailyFansRoutes } from "./daily-fans";
-import { webhookRoutes } from "./webhooks";
-import type { GatewayDeps, GatewayEnv } from "../env";
-import type { IsolateState } from "../lookup-context";
+import { healthRoutes } from "./health.ts";
+import { docsRoutes } from "./docs.ts";
+import { dailyFansRoutes } from "./daily-fans.ts";
+import { webhookRoutes } from "./webhooks.ts";
+import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
+import type { IsolateState } from "../lookup/context.ts";
 
 export function gatewayRoutes(deps: GatewayDeps, isolate: IsolateState) {
   return new Hono<GatewayEnv>()

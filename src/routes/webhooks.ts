@@ -7,17 +7,17 @@
  * Requests carry a client key or are signed with the key's signing secret.
  */
 import { Hono, type Context } from "hono";
-import { shanghaiToday } from "../clock";
-import { normalize } from "../normalize";
-import { ProblemError } from "../problem";
-import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request";
-import { gatewayContext } from "../middleware/gateway-context";
-import { clientAuth } from "../auth/client-auth";
-import { lookupWithHeaders } from "./daily-fans";
-import { checkCallbackUrl } from "../webhooks/callback-url";
-import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries";
-import type { GatewayDeps, GatewayEnv } from "../env";
-import type { IsolateState } from "../lookup-context";
+import { shanghaiToday } from "../calendar.ts";
+import { normalize } from "../lookup/normalize.ts";
+import { ProblemError } from "../problem.ts";
+import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
+import { gatewayContext } from "../middleware/gateway-context.ts";
+import { clientAuth } from "../auth/client-auth.ts";
+import { lookupWithHeaders } from "./daily-fans.ts";
+import { checkCallbackUrl } from "../webhooks/callback-url.ts";
+import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries.ts";
+import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
+import type { IsolateState } from "../lookup/context.ts";
 
 export const WEBHOOK_PATH = "/v1/webhooks/daily-fans";
 export const DELIVERY_PATH = "/v1/webhooks/deliveries/:id";

@@ -6,8 +6,8 @@
  * clock or on configuration come from a factory; the field schemas themselves are shared.
  */
 import * as z from "zod";
-import { dayNumber, isCalendarDate } from "../clock";
-import { ProblemError, type FieldError } from "../problem";
+import { dayNumber, isCalendarDate } from "../calendar.ts";
+import { ProblemError, type FieldError } from "../problem.ts";
 
 const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 

@@ -7,14 +7,14 @@
  * failed with its last error and the message goes on to the dead-letter queue. The delivery id
  * travels as `Idempotency-Key`, so a receiver can drop a repeat.
  */
-import { normalize } from "../normalize";
-import { ProblemError, problemBody } from "../problem";
-import { lookupTrend, type LookupContext } from "../trend-lookup";
-import { createLookupContext, deferTo, newTrace, type IsolateState } from "../lookup-context";
-import { checkCallbackUrl } from "./callback-url";
-import { deriveSigningSecret, signatureHeader } from "./signature";
-import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries";
-import type { Bindings, GatewayDeps } from "../env";
+import { normalize } from "../lookup/normalize.ts";
+import { ProblemError, problemBody } from "../problem.ts";
+import { lookupTrend, type LookupContext } from "../lookup/lookup.ts";
+import { createLookupContext, deferTo, newTrace, type IsolateState } from "../lookup/context.ts";
+import { checkCallbackUrl } from "./callback-url.ts";
+import { deriveSigningSecret, signatureHeader } from "./signature.ts";
+import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries.ts";
+import type { Bindings, GatewayDeps } from "../bindings.ts";
 
 const BACKOFF_BASE_SECONDS = 10;
 const BACKOFF_CAP_SECONDS = 15 * 60;

@@ -32,7 +32,7 @@ const REPLAY_KOLS = 500;
 const REPLAY_CONCURRENCY = 48;
 
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
-const emulatorBundle = buildBundle("emulator", "src/emulator/wrangler.toml");
+const emulatorBundle = buildBundle("emulator", "tools/emulator/wrangler.toml");
 const mf = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: EMULATOR_LATENCY_MS });
 
 try {

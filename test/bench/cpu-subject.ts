@@ -2,9 +2,9 @@
  * @module What the CPU benchmark times, bundled by esbuild so Node can load the gateway's own
  * modules: one upstream body in, the client's JSON out, and the least any proxy would do.
  */
-import { normalize } from "../../src/normalize";
-import { upstreamDataSchema } from "../../src/schemas/upstream";
-import { successBody } from "../../src/emulator/series";
+import { normalize } from "../../src/lookup/normalize.ts";
+import { upstreamDataSchema } from "../../src/upstream/schema.ts";
+import { successBody } from "../../tools/emulator/series.ts";
 
 export function upstreamText(kolId: string, startDate: string, endDate: string): string {
   return JSON.stringify(successBody(kolId, startDate, endDate));

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun } from "./local-run";
+import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun } from "./local-run.ts";
 
 let run: ChildProcess | undefined;
 let browser: Browser;

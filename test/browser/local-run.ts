@@ -12,7 +12,7 @@ export const LOCAL_KEY = "local-dev-key";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function startLocalRun(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["src/local/start.ts"], {
+  const child = spawn(process.execPath, ["tools/local/start.ts"], {
     env: { ...process.env, GATEWAY_PORT: String(GATEWAY_PORT), EMULATOR_PORT: String(EMULATOR_PORT), EMULATOR_LATENCY_MS: "0" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway";
-import { cacheKey } from "../../src/cache/policy";
-import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv";
+import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
+import { cacheKey } from "../../src/lookup/policy.ts";
+import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
 
 const SETTLED = ["2026-02-01", "2026-02-28"] as const;
 const LIVE = ["2026-03-01", "2026-03-09"] as const;

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import { createTestKey } from "../support/keys";
-import { TEST_STANDARD_LIMIT } from "../support/constants";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 

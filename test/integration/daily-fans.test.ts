@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import { trendSchema } from "../../src/schemas/trend";
-import { successBody } from "../../src/emulator/series";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { trendSchema } from "../../src/schemas/trend.ts";
+import { successBody } from "../../tools/emulator/series.ts";
 
 describe("GET /v1/kols/{kolId}/daily-fans", () => {
   it("returns the normalized trend as typed JSON", async () => {

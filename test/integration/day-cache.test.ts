@@ -3,10 +3,10 @@
  * the span of the days missing. Answers assembled this way equal the upstream's direct answers.
  */
 import { describe, expect, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import { successBody } from "../../src/emulator/series";
-import { normalize } from "../../src/normalize";
-import { upstreamDataSchema } from "../../src/schemas/upstream";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { successBody } from "../../tools/emulator/series.ts";
+import { normalize } from "../../src/lookup/normalize.ts";
+import { upstreamDataSchema } from "../../src/upstream/schema.ts";
 
 type Gateway = ReturnType<typeof makeGateway>;
 

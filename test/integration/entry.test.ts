@@ -1,9 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { bearer, createTestKey, type TestKey } from "../support/keys";
-import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_UPSTREAM_TOKEN } from "../support/constants";
-import { deriveSigningSecret, verifySignature } from "../../src/webhooks/signature";
-import { uniqueKol } from "../support/gateway";
+import { bearer, createTestKey, type TestKey } from "../support/keys.ts";
+import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_UPSTREAM_TOKEN } from "../support/constants.ts";
+import { deriveSigningSecret, verifySignature } from "../../src/webhooks/signature.ts";
+import { uniqueKol } from "../support/gateway.ts";
 
 // The deployed entry, end to end: its upstream fetches leave workerd and reach the emulator
 // that vitest.config.ts runs as Miniflare's outbound service.

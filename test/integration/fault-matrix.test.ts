@@ -4,9 +4,9 @@
  */
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv";
-import type { Fault } from "../../src/emulator/emulator";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
+import type { Fault } from "../../tools/emulator/emulator.ts";
 
 // Quota and balance failures open the spend guard, which is global: each test starts clean.
 afterEach(() => reset());

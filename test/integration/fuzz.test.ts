@@ -5,9 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
-import { makeGateway } from "../support/gateway";
-import { problemSchema, PROBLEMS } from "../../src/problem";
-import type { Fault } from "../../src/emulator/emulator";
+import { makeGateway } from "../support/gateway.ts";
+import { problemSchema, PROBLEMS } from "../../src/problem.ts";
+import type { Fault } from "../../tools/emulator/emulator.ts";
 
 const RUNS = inject("fuzzRuns");
 // Long mode (10,000 cases) needs more than vitest's default 5 s per property.

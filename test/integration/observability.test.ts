@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import { createTestKey } from "../support/keys";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 

@@ -1,6 +1,6 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 
 // The spend guard is global to the gateway: each test starts with it closed.
 afterEach(() => reset());

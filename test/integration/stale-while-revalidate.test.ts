@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 
 const LIVE = ["2026-03-05", "2026-03-09"] as const;
 const TTL_MS = 3600 * 1000;

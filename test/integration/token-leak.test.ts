@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway";
-import type { Fault } from "../../src/emulator/emulator";
+import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import type { Fault } from "../../tools/emulator/emulator.ts";
 
 const CLIENT_TOKEN = "client-supplied-Kp4w";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createGatewayClient, type Trend } from "../../src/client";
-import { makeGateway, uniqueKol } from "../support/gateway";
-import { createTestKey } from "../support/keys";
+import { createGatewayClient, type Trend } from "../../src/client.ts";
+import { makeGateway, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
 
 describe("the typed client (hono/client)", () => {
   it("calls the trend route with typed parameters and reads a typed body", async () => {

@@ -1,8 +1,8 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { FIXED_NOW, makeGateway, trendPath } from "../support/gateway";
-import { warmHour } from "../../src/warm";
-import { shanghaiHour } from "../../src/clock";
+import { FIXED_NOW, makeGateway, trendPath } from "../support/gateway.ts";
+import { warmHour } from "../../src/lookup/warm.ts";
+import { shanghaiHour } from "../../src/calendar.ts";
 
 const HOUR = shanghaiHour(FIXED_NOW);
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway";
-import { createTestKey, type TestKey } from "../support/keys";
-import { deriveSigningSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature";
+import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
+import { createTestKey, type TestKey } from "../support/keys.ts";
+import { deriveSigningSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature.ts";
 
 const MASTER = "test-webhook-master-secret-0123456789";
 const WEBHOOK = "/v1/webhooks/daily-fans";

@@ -30,7 +30,7 @@ function workerdRssKiB(): number {
 }
 
 const gateway = buildBundle("gateway", "wrangler.toml");
-const emulator = buildBundle("emulator", "src/emulator/wrangler.toml");
+const emulator = buildBundle("emulator", "tools/emulator/wrangler.toml");
 const mf = await startRuntime({ gateway, emulator, emulatorLatencyMs: EMULATOR_LATENCY_MS, listen: true });
 try {
   const url = await mf.ready;

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { putValue } from "../../src/cli/kv.ts";
-import { BREAKER_KEY } from "../../src/spend-guard-keys.ts";
+import { putValue } from "../../tools/cli/kv.ts";
+import { BREAKER_KEY } from "../../src/lookup/spend-guard.ts";
 
 const storage = mkdtempSync(join(tmpdir(), "xingtu-guard-"));
 afterAll(() => rmSync(storage, { recursive: true, force: true }));
 
 const guard = (command: string) =>
-  execFileSync(process.execPath, ["src/cli/guard.ts", command, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(process.execPath, ["tools/cli/guard.ts", command, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 describe("npm run guard", () => {
   it("reports an open breaker with its reason, then clears it", () => {

@@ -8,7 +8,7 @@ import { buildBundle, GATEWAY_ORIGIN, startRuntime, type Bundle } from "../bench
 const storage = mkdtempSync(join(tmpdir(), "xingtu-keys-"));
 
 function keyCommand(...args: string[]): string {
-  return execFileSync(process.execPath, ["src/cli/key.ts", ...args, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(process.execPath, ["tools/cli/key.ts", ...args, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 let bundles: { gateway: Bundle; emulator: Bundle };
@@ -27,7 +27,7 @@ async function statusWith(key: string): Promise<number> {
 afterAll(() => rmSync(storage, { recursive: true, force: true }));
 
 beforeAll(() => {
-  bundles = { gateway: buildBundle("gateway", "wrangler.toml"), emulator: buildBundle("emulator", "src/emulator/wrangler.toml") };
+  bundles = { gateway: buildBundle("gateway", "wrangler.toml"), emulator: buildBundle("emulator", "tools/emulator/wrangler.toml") };
 });
 
 describe("npm run key", () => {
@@ -48,7 +48,7 @@ describe("npm run key", () => {
   });
 
   it("refuses a second key with the same name", () => {
-    const result = spawnSync(process.execPath, ["src/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], { encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("already exists");
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { openApiDocument } from "../../src/openapi";
-import { createApp } from "../../src/app";
-import { consoleSink } from "../../src/log";
+import { openApiDocument } from "../../src/docs/openapi.ts";
+import { createApp } from "../../src/app.ts";
+import { consoleSink } from "../../src/log.ts";
 
 const document = openApiDocument() as { paths: Record<string, Record<string, unknown>>; openapi: string };
 

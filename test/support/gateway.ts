@@ -4,15 +4,15 @@
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
-import { createApp } from "../../src/app";
-import { createIsolateState } from "../../src/lookup-context";
-import { BREAKER_KEY } from "../../src/spend-guard";
-import { createEmulator, type EmulatorOptions } from "../../src/emulator/emulator";
-import type { LogFields } from "../../src/log";
-import type { Bindings, GatewayDeps } from "../../src/env";
-import { warmWatchList } from "../../src/warm";
-import { queueHandler } from "../../src/webhooks/consumer";
-import { createTestKey, type TestKey } from "./keys";
+import { createApp } from "../../src/app.ts";
+import { createIsolateState } from "../../src/lookup/context.ts";
+import { BREAKER_KEY } from "../../src/lookup/spend-guard.ts";
+import { createEmulator, type EmulatorOptions } from "../../tools/emulator/emulator.ts";
+import type { LogFields } from "../../src/log.ts";
+import type { Bindings, GatewayDeps } from "../../src/bindings.ts";
+import { warmWatchList } from "../../src/lookup/warm.ts";
+import { queueHandler } from "../../src/webhooks/consumer.ts";
+import { createTestKey, type TestKey } from "./keys.ts";
 
 /** 2026-03-10 12:00 in Shanghai: the sample's range (to 2026-03-08) is settled by then. */
 export const FIXED_NOW = Date.parse("2026-03-10T04:00:00Z");

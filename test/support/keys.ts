@@ -1,5 +1,5 @@
 /** Client keys for tests, written to the real local KEYS namespace exactly as `npm run key` does. */
-import { generateKey, hashKey, nameKvName, recordKvName, recordMetadata, type KeyRecord } from "../../src/auth/keys";
+import { generateKey, hashKey, nameKvName, recordKvName, recordMetadata, type KeyRecord } from "../../src/auth/keys.ts";
 
 export interface TestKey {
   key: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheKey, ttlPolicy } from "../../src/cache/policy";
+import { cacheKey, ttlPolicy } from "../../src/lookup/policy.ts";
 
 const config = { SETTLED_TTL_SECONDS: 604_800, LIVE_TTL_SECONDS: 3600 };
 // 2026-03-10 00:30 in Shanghai, still 2026-03-09 in UTC.

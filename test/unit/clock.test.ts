@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, datesOf, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/clock";
+import { addDays, datesOf, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/calendar.ts";
 
 describe("calendar dates", () => {
   it("accepts a leap day in a leap year", () => {

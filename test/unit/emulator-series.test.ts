@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import sample from "../fixtures/sample-response.json";
-import { successBody } from "../../src/emulator/series";
-import { rangeArithmetic } from "../../src/upstream-arithmetic";
+import { successBody } from "../../tools/emulator/series.ts";
+import { rangeArithmetic } from "../../src/upstream/arithmetic.ts";
 
 describe("the upstream's arithmetic", () => {
   const counts = sample.data.daily.map((d) => Number(d.fans_cnt));

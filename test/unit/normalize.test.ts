@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import sample from "../fixtures/sample-response.json";
-import { normalize } from "../../src/normalize";
-import { upstreamDataSchema } from "../../src/schemas/upstream";
-import { trendSchema } from "../../src/schemas/trend";
+import { normalize } from "../../src/lookup/normalize.ts";
+import { upstreamDataSchema } from "../../src/upstream/schema.ts";
+import { trendSchema } from "../../src/schemas/trend.ts";
 
 const range = { kolId: "1", startDate: "2026-02-07", endDate: "2026-03-08" };
 const sampleData = upstreamDataSchema.parse(sample.data);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropInRequestSchema, perLimits, toFieldErrors, trendRequestSchema } from "../../src/schemas/request";
+import { dropInRequestSchema, perLimits, toFieldErrors, trendRequestSchema } from "../../src/schemas/request.ts";
 
 const limits = { maxRangeDays: 365, today: "2026-03-10" };
 

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runStoreContract } from "./store-contract";
-import { kvStore } from "../../src/cache/store";
-import { memoryStore } from "../../src/cache/memory-store";
-import { tieredStore } from "../../src/cache/tiered-store";
+import { runStoreContract } from "./store-contract.ts";
+import { kvStore } from "../../src/cache/store.ts";
+import { memoryStore } from "../../src/cache/memory-store.ts";
+import { tieredStore } from "../../src/cache/tiered-store.ts";
 
 const clock = { now: 0 };
 const now = () => clock.now;

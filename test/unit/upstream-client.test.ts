@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../src/config";
-import { buildUpstreamRequest, fetchUpstream, type UpstreamTrace } from "../../src/upstream-client";
-import { ProblemError } from "../../src/problem";
-import { createEmulator, type Fault } from "../../src/emulator/emulator";
+import { configSchema } from "../../src/config.ts";
+import { buildUpstreamRequest, fetchUpstream, type UpstreamTrace } from "../../src/upstream/client.ts";
+import { ProblemError } from "../../src/problem.ts";
+import { createEmulator, type Fault } from "../../tools/emulator/emulator.ts";
 
 const TOKEN = "client-test-token-Zx81";
 const query = { kolId: "1001", startDate: "2026-02-01", endDate: "2026-02-07" };

@@ -2,16 +2,16 @@
  * @module Builds the context every lookup needs (configuration, tiered store, spend guard,
  * coalescing) for a request or a scheduled run, from what lives as long as the isolate.
  */
-import type { Config } from "./config";
-import { loadConfig } from "./config";
-import { ProblemError } from "./problem";
-import { kvStore, type Store } from "./cache/store";
-import { memoryStore } from "./cache/memory-store";
-import { tieredStore } from "./cache/tiered-store";
-import { createSingleFlight, type SingleFlight } from "./cache/single-flight";
-import { createSpendGuard } from "./spend-guard";
-import type { LookupContext, LookupTrace } from "./trend-lookup";
-import type { Bindings, GatewayDeps } from "./env";
+import type { Config } from "../config.ts";
+import { loadConfig } from "../config.ts";
+import { ProblemError } from "../problem.ts";
+import { kvStore, type Store } from "../cache/store.ts";
+import { memoryStore } from "../cache/memory-store.ts";
+import { tieredStore } from "../cache/tiered-store.ts";
+import { createSingleFlight, type SingleFlight } from "../cache/single-flight.ts";
+import { createSpendGuard } from "./spend-guard.ts";
+import type { LookupContext, LookupTrace } from "./lookup.ts";
+import type { Bindings, GatewayDeps } from "../bindings.ts";
 
 /** What one isolate keeps between requests: the coalescing map and the memory tier. */
 export interface IsolateState {

@@ -7,10 +7,10 @@
  * run asks for the KOL's last WARM_RANGE_DAYS days, treating its live days as missing: the
  * settled days it already has cost nothing, so a run is usually one short upstream call.
  */
-import { addDays, shanghaiHour, shanghaiToday } from "./clock";
-import { createLookupContext, deferTo, newTrace, requireConfigured, type IsolateState } from "./lookup-context";
-import { lookupTrend } from "./trend-lookup";
-import type { Bindings, GatewayDeps } from "./env";
+import { addDays, shanghaiHour, shanghaiToday } from "../calendar.ts";
+import { createLookupContext, deferTo, newTrace, requireConfigured, type IsolateState } from "./context.ts";
+import { lookupTrend } from "./lookup.ts";
+import type { Bindings, GatewayDeps } from "../bindings.ts";
 
 /** The hour (0-23) of the Shanghai day in which a KOL is warmed. */
 export function warmHour(kolId: string): number {

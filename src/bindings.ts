@@ -3,11 +3,11 @@
  * dependencies injected into the app (so tests can swap the upstream, the clock and sleeping).
  */
 import type { RequestIdVariables } from "hono/request-id";
-import type { LookupContext, LookupTrace } from "./trend-lookup";
-import type { UpstreamDeps } from "./upstream-client";
-import type { LogSink } from "./log";
-import type { Client } from "./auth/client-auth";
-import type { TrendRequest } from "./schemas/request";
+import type { LookupContext, LookupTrace } from "./lookup/lookup.ts";
+import type { UpstreamDeps } from "./upstream/client.ts";
+import type { LogSink } from "./log.ts";
+import type { Client } from "./auth/client-auth.ts";
+import type { TrendRequest } from "./schemas/request.ts";
 
 /** `wrangler types` gives the bindings in wrangler.toml; the secret is declared here. */
 export type Bindings = CloudflareBindings & { JUSTONEAPI_TOKEN?: string };
@@ -40,7 +40,7 @@ declare global {
   namespace Cloudflare {
     // Types `exports` from `cloudflare:workers` (used by end-to-end tests) as our entry's exports.
     interface GlobalProps {
-      mainModule: typeof import("./index");
+      mainModule: typeof import("./index.ts");
     }
   }
 }

@@ -7,8 +7,8 @@
  * Add `--remote` for the deployed gateway (after `wrangler login`); without it, local storage.
  */
 import { parseArgs } from "node:util";
-import { shanghaiToday } from "../clock.ts";
-import { BREAKER_KEY, budgetKey } from "../spend-guard-keys.ts";
+import { shanghaiToday } from "../../src/calendar.ts";
+import { BREAKER_KEY, breakerSchema, budgetKey } from "../../src/lookup/spend-guard.ts";
 import { deleteValue, getValue, type Target } from "./kv.ts";
 
 const { positionals, values } = parseArgs({
@@ -21,9 +21,9 @@ const where = target.remote ? "the deployed gateway" : "local storage";
 switch (positionals[0]) {
   case "status": {
     const breaker = getValue(target, BREAKER_KEY);
-    const parsed = breaker ? (JSON.parse(breaker) as { reason: string; until: number }) : null;
-    const open = parsed !== null && parsed.until > Date.now();
-    console.log(open ? `Upstream calls are stopped in ${where}: ${parsed.reason}, until ${new Date(parsed.until).toISOString()}.` : `Upstream calls are allowed in ${where}.`);
+    const parsed = breakerSchema.safeParse(breaker === null ? null : JSON.parse(breaker));
+    const open = parsed.success && parsed.data.until > Date.now() ? parsed.data : null;
+    console.log(open ? `Upstream calls are stopped in ${where}: ${open.reason}, until ${new Date(open.until).toISOString()}.` : `Upstream calls are allowed in ${where}.`);
     const today = shanghaiToday(Date.now());
     console.log(`Upstream calls counted today (${today}, Asia/Shanghai): ${getValue(target, budgetKey(today)) ?? 0}`);
     break;

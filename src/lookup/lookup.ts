@@ -10,17 +10,17 @@
  *
  * Both public routes go through here, so they share entries and savings.
  */
-import type { Config } from "./config";
-import { cacheKey, ttlPolicy } from "./cache/policy";
-import type { Store } from "./cache/store";
-import type { SingleFlight } from "./cache/single-flight";
-import { datesOf } from "./clock";
-import { readDayBook, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./cache/day-store";
-import { assembleBody } from "./assemble";
-import { fetchUpstream, type UpstreamDeps, type UpstreamQuery, type UpstreamTrace } from "./upstream-client";
-import { upstreamDataSchema, type UpstreamSuccess } from "./schemas/upstream";
-import { ProblemError } from "./problem";
-import type { SpendGuard } from "./spend-guard";
+import type { Config } from "../config.ts";
+import { cacheKey, ttlPolicy } from "./policy.ts";
+import type { Store } from "../cache/store.ts";
+import type { SingleFlight } from "../cache/single-flight.ts";
+import { datesOf } from "../calendar.ts";
+import { readDayBook, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./day-book.ts";
+import { assembleBody } from "./assemble.ts";
+import { fetchUpstream, type UpstreamDeps, type UpstreamQuery, type UpstreamTrace } from "../upstream/client.ts";
+import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
+import { ProblemError } from "../problem.ts";
+import type { SpendGuard } from "./spend-guard.ts";
 import * as z from "zod";
 
 export interface LookupContext {

@@ -5,8 +5,8 @@
  * other, never an invented value. The summary is computed from the series itself, so it holds
  * even when the upstream's range-level fields are missing.
  */
-import type { UpstreamData } from "./schemas/upstream";
-import type { Trend, TrendPoint } from "./schemas/trend";
+import type { UpstreamData } from "../upstream/schema.ts";
+import type { Trend, TrendPoint } from "../schemas/trend.ts";
 
 export interface TrendRange {
   kolId: string;

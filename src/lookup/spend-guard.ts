@@ -9,16 +9,16 @@
  * each count the same call once, so under heavy concurrency it may undercount by a few calls.
  */
 import * as z from "zod";
-import { secondsUntilShanghaiHour, shanghaiToday } from "./clock";
-import type { Config } from "./config";
-import { ProblemError } from "./problem";
-import type { Store } from "./cache/store";
+import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
+import type { Config } from "../config.ts";
+import { ProblemError } from "../problem.ts";
+import type { Store } from "../cache/store.ts";
 
-import { BREAKER_KEY, budgetKey } from "./spend-guard-keys";
+/** Where the guard keeps its state in the CACHE namespace (read by `npm run guard` too). */
+export const BREAKER_KEY = "v1:guard:breaker";
+export const budgetKey = (day: string) => `v1:guard:budget:${day}`;
 
-export { BREAKER_KEY };
-
-const breakerSchema = z.object({ reason: z.string(), openedAt: z.number(), until: z.number() });
+export const breakerSchema = z.object({ reason: z.string(), openedAt: z.number(), until: z.number() });
 export type Breaker = z.infer<typeof breakerSchema>;
 
 const OPENING_PROBLEMS = new Set(["upstream-quota-exceeded", "upstream-insufficient-balance"]);

@@ -2,7 +2,7 @@
  * @module The emulator as a Worker of its own, for the local run (`npm start`) and the
  * benchmark. Its state (faults, request log) lives in the isolate's memory.
  */
-import { createEmulator, type Emulator } from "./emulator";
+import { createEmulator, type Emulator } from "./emulator.ts";
 
 interface EmulatorEnv {
   EMULATOR_LATENCY_MS?: string;

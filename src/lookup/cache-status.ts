@@ -2,7 +2,7 @@
  * @module The cache's conversation with clients: `Cache-Status` (RFC 9211), `Age` and a
  * `Cache-Control` that lets downstream caches keep the answer as long as we do.
  */
-import type { LookupResult } from "../trend-lookup";
+import type { LookupResult } from "./lookup.ts";
 
 export const CACHE_NAME = "xingtu-edge";
 

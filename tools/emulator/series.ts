@@ -6,8 +6,8 @@
  * ranges agree exactly, as they do upstream. The range-level arithmetic is the upstream's own
  * (see upstream-arithmetic.ts).
  */
-import { addDays, datesOf, dayNumber } from "../clock";
-import { rangeArithmetic } from "../upstream-arithmetic";
+import { addDays, datesOf, dayNumber } from "../../src/calendar.ts";
+import { rangeArithmetic } from "../../src/upstream/arithmetic.ts";
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;

@@ -8,8 +8,8 @@
  * the upstream is known to give, and `description`/`fans_advice` are empty, so the same values
  * are used.
  */
-import type { StoredDay, RawPoint } from "./cache/day-store";
-import { growthRateBp } from "./upstream-arithmetic";
+import type { StoredDay, RawPoint } from "./day-book.ts";
+import { growthRateBp } from "../upstream/arithmetic.ts";
 
 export interface UpstreamBody extends Record<string, unknown> {
   code: number;

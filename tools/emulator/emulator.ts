@@ -11,8 +11,8 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { isCalendarDate } from "../clock";
-import { successBody } from "./series";
+import { isCalendarDate } from "../../src/calendar.ts";
+import { successBody } from "./series.ts";
 
 const UPSTREAM_PATH = "/api/douyin-xingtu/get-kol-daily-fans/v1";
 

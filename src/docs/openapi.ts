@@ -3,14 +3,14 @@
  * and type responses (no second copy of any schema), served at `/openapi.json`.
  */
 import * as z from "zod";
-import { PROBLEMS, problemSchema, type ProblemType } from "./problem";
-import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "./schemas/request";
-import { trendSchema } from "./schemas/trend";
-import { upstreamDataSchema } from "./schemas/upstream";
-import { deliveryAcceptedSchema, deliveryStatusSchema } from "./webhooks/deliveries";
-import { healthSchema } from "./routes/health";
-import { UPSTREAM_PATH } from "./upstream-client";
-import { VERSION } from "./version";
+import { PROBLEMS, problemSchema, type ProblemType } from "../problem.ts";
+import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "../schemas/request.ts";
+import { trendSchema } from "../schemas/trend.ts";
+import { upstreamDataSchema } from "../upstream/schema.ts";
+import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
+import { healthSchema } from "../routes/health.ts";
+import { UPSTREAM_PATH } from "../upstream/client.ts";
+import { VERSION } from "../version.ts";
 
 type Json = Record<string, unknown>;
 

@@ -9,8 +9,8 @@
  * live days (the last two) only for LIVE_TTL_SECONDS after they were fetched.
  */
 import * as z from "zod";
-import { addDays, shanghaiToday } from "../clock";
-import type { Store } from "./store";
+import { addDays, shanghaiToday } from "../calendar.ts";
+import type { Store } from "../cache/store.ts";
 
 const rawCount = z.union([z.string(), z.number()]);
 
@@ -32,10 +32,13 @@ export interface DayPolicy {
 }
 
 export class DayBook {
-  constructor(
-    readonly kolId: string,
-    readonly docs: Map<string, DayDoc>,
-  ) {}
+  readonly kolId: string;
+  readonly docs: Map<string, DayDoc>;
+
+  constructor(kolId: string, docs: Map<string, DayDoc>) {
+    this.kolId = kolId;
+    this.docs = docs;
+  }
 
   /** The stored day, however old. */
   day(date: string): StoredDay | undefined {

@@ -10,9 +10,9 @@
  * command acts on local storage, the one `npm start` serves from.
  */
 import { parseArgs } from "node:util";
-import { generateKey, hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../auth/keys.ts";
+import { generateKey, hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../../src/auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
-import { deriveSigningSecret } from "../webhooks/signature.ts";
+import { deriveSigningSecret } from "../../src/webhooks/signature.ts";
 
 const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--remote]
        npm run key -- list [--remote]

@@ -6,7 +6,7 @@
  * loose so the drop-in route can hand back fields we do not model, exactly as they came.
  */
 import * as z from "zod";
-import { isCalendarDate } from "../clock";
+import { isCalendarDate } from "../calendar.ts";
 
 const integerText = z.string().regex(/^-?\d+$/).transform(Number);
 export const countSchema = z

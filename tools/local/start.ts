@@ -56,7 +56,7 @@ function shanghaiDate(offsetDays: number): string {
 const LOCAL_KEY = "local-dev-key";
 await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh"] });
 
-const emulator = run("emulator", EMULATOR_PORT, ["--config", "src/emulator/wrangler.toml", "--var", `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`]);
+const emulator = run("emulator", EMULATOR_PORT, ["--config", "tools/emulator/wrangler.toml", "--var", `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`]);
 const gateway = run("gateway", GATEWAY_PORT, [
   "--config", "wrangler.toml",
   "--var", `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,

@@ -7,11 +7,11 @@
  * The token lives only inside the request URL built here; nothing derived from that URL, nor
  * any error text of the runtime's fetch, is ever put into a message.
  */
-import type { Config } from "./config";
-import type { Clock } from "./clock";
-import { secondsUntilShanghaiHour } from "./clock";
-import { ProblemError, type ProblemType } from "./problem";
-import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schemas/upstream";
+import type { Config } from "../config.ts";
+import type { Clock } from "../calendar.ts";
+import { secondsUntilShanghaiHour } from "../calendar.ts";
+import { ProblemError, type ProblemType } from "../problem.ts";
+import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
 
 export const UPSTREAM_PATH = "/api/douyin-xingtu/get-kol-daily-fans/v1";
 /** A 365-day answer is about 40 KB; anything past this is not a real answer and is not buffered. */

@@ -5,8 +5,8 @@
  * least two Shanghai days old is "settled" and kept long; anything newer is "live" and kept
  * briefly. The key names only the route version, the KOL and the dates: never a credential.
  */
-import { addDays, shanghaiToday } from "../clock";
-import type { Config } from "../config";
+import { addDays, shanghaiToday } from "../calendar.ts";
+import type { Config } from "../config.ts";
 
 export const CACHE_KEY_VERSION = "v1";
 

@@ -29,7 +29,11 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN, WEBHOOK_SIGNING_SECRET: TEST_SIGNING_SECRET, CALLBACK_HOSTS: RECEIVER_HOST },
+              bindings: {
+                JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN,
+                WEBHOOK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+                CALLBACK_HOSTS: RECEIVER_HOST,
+              },
               // Small, known limits, so a test can reach the standard tier's in a few requests;
               // test clients use the bulk tier unless a test is about limits.
               ratelimits: {

@@ -49,7 +49,10 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
       return respond(c, new ProblemError("invalid-request", { detail: error.message || "The request is malformed." }));
     }
     deps.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, error: error.name });
-    return respond(c, new ProblemError("internal-error", { detail: "The gateway failed unexpectedly; the request id identifies the log line." }));
+    return respond(
+      c,
+      new ProblemError("internal-error", { detail: "The gateway failed unexpectedly; the request id identifies the log line." }),
+    );
   });
 
   return app;

@@ -8,13 +8,20 @@
 import * as z from "zod";
 
 const integer = (fallback: number, min: number) =>
-  z.union([z.number(), z.string().trim().regex(/^\d+$/, { error: "must be a whole number" })])
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, { error: "must be a whole number" })])
     .default(fallback)
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `must be at least ${min}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be at least ${min}` }),
+    );
 
 const flag = (fallback: boolean) =>
-  z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
+  z
+    .union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
     .default(fallback)
     .transform((value) => value === true || value === "true");
 
@@ -45,7 +52,12 @@ export const configSchema = z
     WARM_KOLS: z
       .string()
       .default("")
-      .transform((list) => list.split(",").map((kolId) => kolId.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((kolId) => kolId.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
@@ -53,14 +65,28 @@ export const configSchema = z
     CALLBACK_HOSTS: z
       .string()
       .default("")
-      .transform((list) => list.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }))),
+      .transform((list) =>
+        list
+          .split(",")
+          .map((host) => host.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),
+        ),
+      ),
     ALLOW_LOCAL_CALLBACKS: flag(false),
     DELIVERY_MAX_ATTEMPTS: integer(6, 1),
     ALLOWED_ORIGINS: z
       .string()
       .default("")
-      .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.url({ protocol: /^https?$/, error: "must list http(s) origins separated by commas" }))),
   })
   .superRefine((config, ctx) => {
@@ -75,9 +101,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-export type ConfigResult =
-  | { ok: true; config: Config; problems: [] }
-  | { ok: false; problems: string[] };
+export type ConfigResult = { ok: true; config: Config; problems: [] } | { ok: false; problems: string[] };
 
 const parsed = new WeakMap<object, ConfigResult>();
 

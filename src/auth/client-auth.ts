@@ -75,7 +75,10 @@ async function signedKey(c: Context<GatewayEnv>, keys: Store, header: string): P
   const name = c.req.header("X-Key-Name");
   if (!name) throw unauthorized(true, "A signed request must name its key in X-Key-Name.");
   if (!config.WEBHOOK_SIGNING_SECRET) {
-    throw new ProblemError("gateway-misconfigured", { detail: "The secret WEBHOOK_SIGNING_SECRET is not set, so signed requests cannot be verified. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`." });
+    throw new ProblemError("gateway-misconfigured", {
+      detail:
+        "The secret WEBHOOK_SIGNING_SECRET is not set, so signed requests cannot be verified. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
+    });
   }
   const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, name);
   const verification = await verifySignature(header, await c.req.text(), secret, deps.now());
@@ -113,7 +116,8 @@ export function clientAuth(now: () => number, options: ClientAuthOptions = {}) {
       if (!record || record.disabled) {
         if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, deps.now()))) {
           throw new ProblemError("gateway-misconfigured", {
-            detail: "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.",
+            detail:
+              "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.",
           });
         }
         throw unauthorized(key !== null || signature !== undefined);

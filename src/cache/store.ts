@@ -31,7 +31,10 @@ export function kvStore(namespace: KVNamespace): Store {
     async get(key, options) {
       try {
         const cacheTtl = options?.edgeCacheSeconds;
-        const value = await namespace.get(key, { type: "json", ...(cacheTtl ? { cacheTtl: Math.max(KV_MINIMUM_CACHE_TTL_SECONDS, cacheTtl) } : {}) });
+        const value = await namespace.get(key, {
+          type: "json",
+          ...(cacheTtl ? { cacheTtl: Math.max(KV_MINIMUM_CACHE_TTL_SECONDS, cacheTtl) } : {}),
+        });
         return { ok: true, value };
       } catch {
         // Unreadable JSON lands here too: a corrupt value is a miss the next write replaces.

@@ -23,7 +23,13 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 function parameter(name: string, where: "path" | "query", zod: z.ZodType, required: boolean): Json {
-  return { name, in: where, required, schema: schema(zod, "input"), description: (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined };
+  return {
+    name,
+    in: where,
+    required,
+    schema: schema(zod, "input"),
+    description: (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined,
+  };
 }
 
 function problems(...types: ProblemType[]): Json {
@@ -48,10 +54,21 @@ function problems(...types: ProblemType[]): Json {
 
 const AUTH_PROBLEMS: ProblemType[] = ["unauthorized", "rate-limited", "gateway-misconfigured", "method-not-allowed", "uri-too-long"];
 const UPSTREAM_PROBLEMS: ProblemType[] = [
-  "upstream-invalid-parameters", "upstream-token-invalid", "upstream-permission-denied", "upstream-insufficient-balance",
-  "upstream-spending-cap-reached", "upstream-collection-failed", "upstream-rate-limited", "upstream-quota-exceeded",
-  "spend-guard-open", "upstream-internal-error", "upstream-unknown-code", "upstream-invalid-response", "upstream-http-error",
-  "upstream-unreachable", "upstream-timeout",
+  "upstream-invalid-parameters",
+  "upstream-token-invalid",
+  "upstream-permission-denied",
+  "upstream-insufficient-balance",
+  "upstream-spending-cap-reached",
+  "upstream-collection-failed",
+  "upstream-rate-limited",
+  "upstream-quota-exceeded",
+  "spend-guard-open",
+  "upstream-internal-error",
+  "upstream-unknown-code",
+  "upstream-invalid-response",
+  "upstream-http-error",
+  "upstream-unreachable",
+  "upstream-timeout",
 ];
 
 const cachedHeaders = {
@@ -76,7 +93,8 @@ export function openApiDocument(): Json {
     info: {
       title: "Xingtu Edge",
       version: VERSION,
-      description: "Douyin Xingtu KOL daily follower trends (Just One API's KOL Follower Trend V1), validated, cached and normalized at the edge. Every error is application/problem+json (RFC 9457).",
+      description:
+        "Douyin Xingtu KOL daily follower trends (Just One API's KOL Follower Trend V1), validated, cached and normalized at the edge. Every error is application/problem+json (RFC 9457).",
     },
     servers: [{ url: "/" }],
     security: [{ bearerKey: [] }],
@@ -88,7 +106,11 @@ export function openApiDocument(): Json {
           operationId: "getDailyFans",
           summary: "A KOL's daily followers over a range, normalized and summarised",
           description: "Send `Cache-Control: no-cache` to force a fresh upstream answer (keys with the `refresh` permission).",
-          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery, parameter("format", "query", formatSchema.unwrap(), false)],
+          parameters: [
+            parameter("kolId", "path", kolIdSchema, true),
+            ...rangeQuery,
+            parameter("format", "query", formatSchema.unwrap(), false),
+          ],
           responses: {
             "200": {
               description: "The trend, as JSON or as CSV (`date,fans,delta`, RFC 4180, with a download filename).",
@@ -106,9 +128,17 @@ export function openApiDocument(): Json {
           operationId: "getDailyFansChart",
           summary: "A line chart of the followers over the range, for `<img>` embeds",
           security: [{ bearerKey: [] }, { keyQuery: [] }],
-          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery, parameter("key", "query", chartKeySchema.unwrap(), false)],
+          parameters: [
+            parameter("kolId", "path", kolIdSchema, true),
+            ...rangeQuery,
+            parameter("key", "query", chartKeySchema.unwrap(), false),
+          ],
           responses: {
-            "200": { description: "An accessible SVG chart.", headers: cachedHeaders, content: { "image/svg+xml": { schema: { type: "string" } } } },
+            "200": {
+              description: "An accessible SVG chart.",
+              headers: cachedHeaders,
+              content: { "image/svg+xml": { schema: { type: "string" } } },
+            },
             "304": { description: "Not modified.", headers: cachedHeaders },
             ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
           },
@@ -123,7 +153,11 @@ export function openApiDocument(): Json {
           security: [{ bearerKey: [] }, { tokenQuery: [] }],
           parameters: [parameter("kolId", "query", kolIdSchema, true), ...rangeQuery],
           responses: {
-            "200": { description: "The upstream's body, strings as the upstream sends them.", headers: cachedHeaders, content: { "application/json": { schema: ref("UpstreamBody") } } },
+            "200": {
+              description: "The upstream's body, strings as the upstream sends them.",
+              headers: cachedHeaders,
+              content: { "application/json": { schema: ref("UpstreamBody") } },
+            },
             "304": { description: "Not modified.", headers: cachedHeaders },
             ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
           },
@@ -137,8 +171,16 @@ export function openApiDocument(): Json {
           security: [{ bearerKey: [] }, { webhookSignature: [], webhookKeyName: [] }],
           requestBody: { required: true, content: { "application/json": { schema: ref("WebhookRequest") } } },
           responses: {
-            "200": { description: "Without callbackUrl: the trend.", headers: cachedHeaders, content: { "application/json": { schema: ref("Trend") } } },
-            "202": { description: "With callbackUrl: queued for delivery.", headers: { Location: header("Location") }, content: { "application/json": { schema: ref("DeliveryAccepted") } } },
+            "200": {
+              description: "Without callbackUrl: the trend.",
+              headers: cachedHeaders,
+              content: { "application/json": { schema: ref("Trend") } },
+            },
+            "202": {
+              description: "With callbackUrl: queued for delivery.",
+              headers: { Location: header("Location") },
+              content: { "application/json": { schema: ref("DeliveryAccepted") } },
+            },
             ...problems("invalid-request", "payload-too-large", "unsupported-media-type", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
           },
         },
@@ -168,25 +210,56 @@ export function openApiDocument(): Json {
         },
       },
       "/openapi.json": {
-        get: { tags: ["operations"], operationId: "getOpenApi", summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } },
+        get: {
+          tags: ["operations"],
+          operationId: "getOpenApi",
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } },
+        },
       },
     },
     components: {
       securitySchemes: {
         bearerKey: { type: "http", scheme: "bearer", description: "A client key: `npm run key -- create`." },
         tokenQuery: { type: "apiKey", in: "query", name: "token", description: "A client key, upstream-style (drop-in route only)." },
-        keyQuery: { type: "apiKey", in: "query", name: "key", description: "A client key in the URL (chart route only, for `<img>`); it shows in browser histories, so prefer a key made for embedding." },
-        webhookSignature: { type: "apiKey", in: "header", name: "X-Signature", description: "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">` with the key's signing secret." },
-        webhookKeyName: { type: "apiKey", in: "header", name: "X-Key-Name", description: "The name of the key whose signing secret signed the request." },
+        keyQuery: {
+          type: "apiKey",
+          in: "query",
+          name: "key",
+          description:
+            "A client key in the URL (chart route only, for `<img>`); it shows in browser histories, so prefer a key made for embedding.",
+        },
+        webhookSignature: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Signature",
+          description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the key\'s signing secret.',
+        },
+        webhookKeyName: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Key-Name",
+          description: "The name of the key whose signing secret signed the request.",
+        },
       },
       headers: {
         "X-Request-Id": { description: "Identifies the request in the logs; also in every problem body.", schema: { type: "string" } },
-        "Cache-Status": { description: "RFC 9211, e.g. `xingtu-edge; hit; ttl=3540` or `xingtu-edge; fwd=miss; stored; ttl=3600`.", schema: { type: "string" } },
+        "Cache-Status": {
+          description: "RFC 9211, e.g. `xingtu-edge; hit; ttl=3540` or `xingtu-edge; fwd=miss; stored; ttl=3600`.",
+          schema: { type: "string" },
+        },
         Age: { description: "Seconds since the answer was fetched from the upstream.", schema: { type: "integer" } },
         ETag: { description: "Strong validator; send it back as If-None-Match.", schema: { type: "string" } },
         "Cache-Control": { description: "`private, max-age=<TTL>`; `no-store` on stale answers.", schema: { type: "string" } },
-        "Xingtu-Refresh": { description: "Present when a forced refresh was not honoured (the key lacks the refresh permission).", schema: { type: "string" } },
-        "Retry-After": { description: "Seconds to wait: the rate-limit window (429), or until the upstream or its quota is available (503).", schema: { type: "integer" } },
+        "Xingtu-Refresh": {
+          description: "Present when a forced refresh was not honoured (the key lacks the refresh permission).",
+          schema: { type: "string" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait: the rate-limit window (429), or until the upstream or its quota is available (503).",
+          schema: { type: "integer" },
+        },
         "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
         Allow: { description: "The methods the route serves.", schema: { type: "string" } },
         Location: { description: "The delivery's status URL.", schema: { type: "string" } },
@@ -194,7 +267,11 @@ export function openApiDocument(): Json {
       schemas: {
         Trend: schema(trendSchema),
         Problem: schema(problemSchema),
-        UpstreamBody: { type: "object", required: ["code", "data"], properties: { code: { oneOf: [{ type: "integer" }, { type: "string" }] }, data: schema(upstreamDataSchema, "input") } },
+        UpstreamBody: {
+          type: "object",
+          required: ["code", "data"],
+          properties: { code: { oneOf: [{ type: "integer" }, { type: "string" }] }, data: schema(upstreamDataSchema, "input") },
+        },
         WebhookRequest: schema(webhookBodySchema, "input"),
         DeliveryAccepted: schema(deliveryAcceptedSchema),
         DeliveryStatus: schema(deliveryStatusSchema),

@@ -42,7 +42,10 @@ export function cacheHeaders(result: LookupResult, storeReadFailed: boolean, sha
     Age: String(result.ageSeconds),
     // max-age is the whole freshness lifetime; downstream caches subtract Age themselves. An
     // answer served only because the upstream failed is not for keeping downstream.
-    "Cache-Control": result.outcome === "fallback" || result.outcome === "stale" ? "no-store" : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
+    "Cache-Control":
+      result.outcome === "fallback" || result.outcome === "stale"
+        ? "no-store"
+        : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
   };
 }
 

@@ -31,13 +31,17 @@ function misconfigured(detail: string): ProblemError {
 export function requireConfigured(env: Bindings): { config: Config; token: string } {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
-    throw misconfigured(`The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`);
+    throw misconfigured(
+      `The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`,
+    );
   }
   const token = loaded.config.JUSTONEAPI_TOKEN;
   if (!token) throw misconfigured("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
   for (const binding of ["CACHE", "KEYS"] as const) {
     if (!env[binding]) {
-      throw misconfigured(`The KV namespace binding ${binding} is missing. Operator: create it (\`wrangler kv namespace create ${binding}\`) and put its id in wrangler.toml.`);
+      throw misconfigured(
+        `The KV namespace binding ${binding} is missing. Operator: create it (\`wrangler kv namespace create ${binding}\`) and put its id in wrangler.toml.`,
+      );
     }
   }
   return { config: loaded.config, token };

@@ -193,10 +193,13 @@ function assembled(query: UpstreamQuery, days: Map<string, StoredDay>): Upstream
 }
 
 /** Fetches what the plan lacks (or the whole range), stores what came back, answers the range. */
-async function fetchRange(context: LookupContext, query: UpstreamQuery, plan: DayPlan | null): Promise<{ success: UpstreamSuccess; assembled: boolean }> {
-  const window: UpstreamQuery = plan && plan.missing.length > 0
-    ? { ...query, startDate: plan.missing[0]!, endDate: plan.missing[plan.missing.length - 1]! }
-    : query;
+async function fetchRange(
+  context: LookupContext,
+  query: UpstreamQuery,
+  plan: DayPlan | null,
+): Promise<{ success: UpstreamSuccess; assembled: boolean }> {
+  const window: UpstreamQuery =
+    plan && plan.missing.length > 0 ? { ...query, startDate: plan.missing[0]!, endDate: plan.missing[plan.missing.length - 1]! } : query;
   const success = await callUpstream(context, window);
   const raw = success.raw.data as RawSeries;
   const windowDates = datesOf(window.startDate, window.endDate);
@@ -206,10 +209,12 @@ async function fetchRange(context: LookupContext, query: UpstreamQuery, plan: Da
     return { success, assembled: false };
   }
   // The book now holds the days it knew and the ones just fetched: the whole range.
-  const days = new Map(datesOf(query.startDate, query.endDate).flatMap((date) => {
-    const day = plan!.book.day(date);
-    return day ? [[date, day] as const] : [];
-  }));
+  const days = new Map(
+    datesOf(query.startDate, query.endDate).flatMap((date) => {
+      const day = plan!.book.day(date);
+      return day ? [[date, day] as const] : [];
+    }),
+  );
   context.trace.reusedDays = plan!.known.size;
   return { success: assembled(query, days), assembled: true };
 }
@@ -228,7 +233,13 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
 
   if (stored && !refresh && !options.refetchLiveDays) {
     const ttlMs = stored.entry.ttlSeconds * 1000;
-    const fromStore = { success: stored.success, ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, ...common, assembled: stored.entry.assembled };
+    const fromStore = {
+      success: stored.success,
+      ageSeconds: seconds(stored.ageMs),
+      ttlSeconds: stored.entry.ttlSeconds,
+      ...common,
+      assembled: stored.entry.assembled,
+    };
     if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
     if (stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000) {
       context.defer(revalidate(context, query));
@@ -247,10 +258,24 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   try {
     const fetched = await fetchRange(context, query, plan);
     const ttlSeconds = storeAnswer(context, query, fetched.success, fetched.assembled);
-    return { success: fetched.success, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, ...common, assembled: fetched.assembled };
+    return {
+      success: fetched.success,
+      outcome: refresh ? "refresh" : "miss",
+      ageSeconds: 0,
+      ttlSeconds,
+      ...common,
+      assembled: fetched.assembled,
+    };
   } catch (error) {
     if (!stored || !canFallBack(error)) throw error;
-    return { success: stored.success, outcome: "fallback", ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, ...common };
+    return {
+      success: stored.success,
+      outcome: "fallback",
+      ageSeconds: seconds(stored.ageMs),
+      ttlSeconds: stored.entry.ttlSeconds,
+      failure: error,
+      ...common,
+    };
   }
 }
 

@@ -62,7 +62,8 @@ export function createSpendGuard(store: Store, config: Config, now: () => number
       if (breaker) throw refuse(breaker);
       if (config.UPSTREAM_DAILY_BUDGET > 0) {
         const { used } = await readBudget();
-        if (used >= config.UPSTREAM_DAILY_BUDGET) throw refuse(openBreaker(`daily budget of ${config.UPSTREAM_DAILY_BUDGET} upstream calls reached`));
+        if (used >= config.UPSTREAM_DAILY_BUDGET)
+          throw refuse(openBreaker(`daily budget of ${config.UPSTREAM_DAILY_BUDGET} upstream calls reached`));
       }
     },
     /** Counts the upstream calls one logical call made against today's budget. */
@@ -73,7 +74,9 @@ export function createSpendGuard(store: Store, config: Config, now: () => number
     /** Opens the breaker when the upstream said the quota or the balance is gone. */
     recordFailure(error: unknown): void {
       if (error instanceof ProblemError && OPENING_PROBLEMS.has(error.problemType)) {
-        openBreaker(`the upstream answered ${error.problemType === "upstream-quota-exceeded" ? "303, daily quota exceeded" : "601, insufficient balance"}`);
+        openBreaker(
+          `the upstream answered ${error.problemType === "upstream-quota-exceeded" ? "303, daily quota exceeded" : "601, insufficient balance"}`,
+        );
       }
     },
     async status(): Promise<GuardStatus> {

@@ -25,7 +25,12 @@ export interface WarmReport {
   failed: string[];
 }
 
-export async function warmWatchList(env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void): Promise<WarmReport> {
+export async function warmWatchList(
+  env: Bindings,
+  deps: GatewayDeps,
+  isolate: IsolateState,
+  defer: (work: Promise<unknown>) => void,
+): Promise<WarmReport> {
   const { config } = requireConfigured(env);
   const now = deps.now();
   const hour = shanghaiHour(now);
@@ -34,7 +39,14 @@ export async function warmWatchList(env: Bindings, deps: GatewayDeps, isolate: I
   const report: WarmReport = { due, warmed: [], failed: [] };
   for (const kolId of due) {
     const trace = newTrace();
-    const context = createLookupContext({ env, deps, isolate, trace, defer, warn: (message) => deps.log({ level: "warn", msg: message, kolId }) });
+    const context = createLookupContext({
+      env,
+      deps,
+      isolate,
+      trace,
+      defer,
+      warn: (message) => deps.log({ level: "warn", msg: message, kolId }),
+    });
     const query = { kolId, startDate: addDays(today, -(config.WARM_RANGE_DAYS - 1)), endDate: today };
     try {
       await lookupTrend(context, query, { refetchLiveDays: true });

@@ -55,9 +55,10 @@ export function trendSvg(trend: Trend): string {
     const anchor = cx < MARGIN.left + 120 ? "start" : cx > MARGIN.left + PLOT_W - 120 ? "end" : "middle";
     return `<circle cx="${cx}" cy="${cy}" r="4" class="${kind}"/><text x="${cx}" y="${cy - 10}" text-anchor="${anchor}" class="mark">${escapeXml(label)}</text>`;
   };
-  const description = minFans === null
-    ? "No follower counts were available for this range."
-    : `From ${thousands.format(trend.summary.firstFans ?? 0)} to ${thousands.format(trend.summary.lastFans ?? 0)} followers; lowest ${thousands.format(minFans)}, highest ${thousands.format(high)}.`;
+  const description =
+    minFans === null
+      ? "No follower counts were available for this range."
+      : `From ${thousands.format(trend.summary.firstFans ?? 0)} to ${thousands.format(trend.summary.lastFans ?? 0)} followers; lowest ${thousands.format(minFans)}, highest ${thousands.format(high)}.`;
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="title desc" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">`,
@@ -72,7 +73,10 @@ export function trendSvg(trend: Trend): string {
     }),
     `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_H}" class="axis"/>`,
     `<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${MARGIN.top + PLOT_H}" y2="${MARGIN.top + PLOT_H}" class="axis"/>`,
-    ...xTickIndexes.map((i) => `<text x="${round(x(i))}" y="${MARGIN.top + PLOT_H + 20}" text-anchor="${i === n && i > 0 ? "end" : "middle"}" class="label">${points[i]?.date ?? ""}</text>`),
+    ...xTickIndexes.map(
+      (i) =>
+        `<text x="${round(x(i))}" y="${MARGIN.top + PLOT_H + 20}" text-anchor="${i === n && i > 0 ? "end" : "middle"}" class="label">${points[i]?.date ?? ""}</text>`,
+    ),
     `<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">Date (Asia/Shanghai)</text>`,
     `<text x="18" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" class="label" transform="rotate(-90 18 ${MARGIN.top + PLOT_H / 2})">Followers</text>`,
     path ? `<path d="${path}" class="line"/>` : "",

@@ -44,7 +44,12 @@ const chartKeyInQuery = createMiddleware<GatewayEnv>(async (c, next) => {
   await next();
 });
 
-type Respond<R extends Response> = (c: Context<GatewayEnv>, request: TrendRequest, result: LookupResult, headers: Record<string, string>) => R;
+type Respond<R extends Response> = (
+  c: Context<GatewayEnv>,
+  request: TrendRequest,
+  result: LookupResult,
+  headers: Record<string, string>,
+) => R;
 
 const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
   request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
@@ -90,11 +95,18 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
     queryPart: (request: T) => Q,
     respond: Respond<R>,
   ) =>
-    new Hono<GatewayEnv>().get(path, etag({ retainedHeaders: ETAG_RETAINED_HEADERS }), context, auth, validateTrendRequest(schemaFor, deps.now, queryPart), async (c) => {
-      const request = c.var.trendRequest;
-      const { result, headers } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
-      return respond(c, request, result, headers);
-    });
+    new Hono<GatewayEnv>().get(
+      path,
+      etag({ retainedHeaders: ETAG_RETAINED_HEADERS }),
+      context,
+      auth,
+      validateTrendRequest(schemaFor, deps.now, queryPart),
+      async (c) => {
+        const request = c.var.trendRequest;
+        const { result, headers } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
+        return respond(c, request, result, headers);
+      },
+    );
 
   const withoutKolId = ({ kolId: _kolId, ...query }: TrendRequest) => query;
   const whole = (request: TrendRequest) => request;

@@ -5,4 +5,6 @@ import { Hono } from "hono";
 import { openApiDocument } from "../docs/openapi.ts";
 import type { GatewayEnv } from "../bindings.ts";
 
-export const docsRoutes = new Hono<GatewayEnv>().get("/openapi.json", (c) => c.json(openApiDocument(), 200, { "Cache-Control": "public, max-age=300" }));
+export const docsRoutes = new Hono<GatewayEnv>().get("/openapi.json", (c) =>
+  c.json(openApiDocument(), 200, { "Cache-Control": "public, max-age=300" }),
+);

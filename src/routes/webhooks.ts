@@ -15,7 +15,15 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./daily-fans.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
-import { deliveryForRequest, readDelivery, rememberRequest, writeDelivery, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries.ts";
+import {
+  deliveryForRequest,
+  readDelivery,
+  rememberRequest,
+  writeDelivery,
+  type DeliveryAccepted,
+  type DeliveryMessage,
+  type DeliveryStatus,
+} from "../webhooks/deliveries.ts";
 import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
 import type { IsolateState } from "../lookup/context.ts";
 
@@ -54,10 +62,15 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
     throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
   }
   if (!c.env.DELIVERIES) {
-    throw new ProblemError("gateway-misconfigured", { detail: "The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]])." });
+    throw new ProblemError("gateway-misconfigured", {
+      detail: "The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]]).",
+    });
   }
   if (!lookup.config.WEBHOOK_SIGNING_SECRET) {
-    throw new ProblemError("gateway-misconfigured", { detail: "The secret WEBHOOK_SIGNING_SECRET is not set, so callbacks cannot be signed. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`." });
+    throw new ProblemError("gateway-misconfigured", {
+      detail:
+        "The secret WEBHOOK_SIGNING_SECRET is not set, so callbacks cannot be signed. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
+    });
   }
   const accepted = (status: DeliveryStatus) =>
     c.json<DeliveryAccepted>({ deliveryId: status.id, status: status.status, statusUrl: `/v1/webhooks/deliveries/${status.id}` }, 202, {
@@ -71,13 +84,27 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
     if (status) return accepted(status);
   }
   const at = new Date(deps.now()).toISOString();
-  const status: DeliveryStatus = { id: crypto.randomUUID(), owner: client.name, status: "queued", attempts: 0, lastError: null, createdAt: at, updatedAt: at, requestId };
+  const status: DeliveryStatus = {
+    id: crypto.randomUUID(),
+    owner: client.name,
+    status: "queued",
+    attempts: 0,
+    lastError: null,
+    createdAt: at,
+    updatedAt: at,
+    requestId,
+  };
   const message: DeliveryMessage = {
     deliveryId: status.id,
     owner: client.name,
     requestId,
     callbackUrl: checked.url.href,
-    query: { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, ...(request.acceptCache === undefined ? {} : { acceptCache: request.acceptCache }) },
+    query: {
+      kolId: request.kolId,
+      startDate: request.startDate,
+      endDate: request.endDate,
+      ...(request.acceptCache === undefined ? {} : { acceptCache: request.acceptCache }),
+    },
   };
   await writeDelivery(lookup.store, status);
   if (requestId) await rememberRequest(lookup.store, client.name, requestId, status.id);

@@ -14,7 +14,11 @@ const rule = (name: string, message: string) => ({ message, params: { rule: name
 export const kolIdSchema = z
   .string()
   .refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits"))
-  .meta({ description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits.", pattern: "^[0-9]{1,32}$", examples: ["6838432048"] });
+  .meta({
+    description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits.",
+    pattern: "^[0-9]{1,32}$",
+    examples: ["6838432048"],
+  });
 
 export const dateSchema = z
   .string()
@@ -51,33 +55,39 @@ export const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptC
 
 // Refinements that read a field run only when that field is well formed; every other field's
 // errors are still reported beside theirs.
-const hasIssueAt = (payload: z.core.ParsePayload, field: string) =>
-  payload.issues.some((issue) => issue.path?.includes(field));
+const hasIssueAt = (payload: z.core.ParsePayload, field: string) => payload.issues.some((issue) => issue.path?.includes(field));
 
 function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
-  return query.superRefine((value, ctx) => {
-    const { startDate, endDate } = value as { startDate: string; endDate: string };
-    const start = dayNumber(startDate) as number;
-    const end = dayNumber(endDate) as number;
-    if (start > end) {
-      ctx.addIssue({ code: "custom", path: ["startDate"], ...rule("date_order", "must not be after endDate") });
-    } else if (end - start + 1 > limits.maxRangeDays) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["endDate"],
-        ...rule("max_range", `must be at most ${limits.maxRangeDays} days (inclusive) after startDate`),
-      });
-    }
-  }, { when: (payload) => !hasIssueAt(payload, "startDate") && !hasIssueAt(payload, "endDate") })
-    .superRefine((value, ctx) => {
-      if ((value as { endDate: string }).endDate > limits.today) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["endDate"],
-          ...rule("not_in_future", `must not be after today in Asia/Shanghai (${limits.today})`),
-        });
-      }
-    }, { when: (payload) => !hasIssueAt(payload, "endDate") });
+  return query
+    .superRefine(
+      (value, ctx) => {
+        const { startDate, endDate } = value as { startDate: string; endDate: string };
+        const start = dayNumber(startDate) as number;
+        const end = dayNumber(endDate) as number;
+        if (start > end) {
+          ctx.addIssue({ code: "custom", path: ["startDate"], ...rule("date_order", "must not be after endDate") });
+        } else if (end - start + 1 > limits.maxRangeDays) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["endDate"],
+            ...rule("max_range", `must be at most ${limits.maxRangeDays} days (inclusive) after startDate`),
+          });
+        }
+      },
+      { when: (payload) => !hasIssueAt(payload, "startDate") && !hasIssueAt(payload, "endDate") },
+    )
+    .superRefine(
+      (value, ctx) => {
+        if ((value as { endDate: string }).endDate > limits.today) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["endDate"],
+            ...rule("not_in_future", `must not be after today in Asia/Shanghai (${limits.today})`),
+          });
+        }
+      },
+      { when: (payload) => !hasIssueAt(payload, "endDate") },
+    );
 }
 
 export const formatSchema = z
@@ -111,10 +121,7 @@ export function chartRequestSchema(limits: RangeLimits) {
 export function dropInRequestSchema(limits: RangeLimits) {
   return z
     .object({
-      query: withRangeRules(
-        z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }),
-        limits,
-      ),
+      query: withRangeRules(z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }), limits),
     })
     .transform(({ query: { token: _token, ...query } }) => query);
 }
@@ -135,7 +142,10 @@ export const webhookBodySchema = z.strictObject({
   requestId: z
     .string()
     .refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -"))
-    .meta({ description: "Makes the request idempotent for 24 h: the same id yields the same delivery.", pattern: "^[A-Za-z0-9._:-]{1,128}$" })
+    .meta({
+      description: "Makes the request idempotent for 24 h: the same id yields the same delivery.",
+      pattern: "^[A-Za-z0-9._:-]{1,128}$",
+    })
     .optional(),
 });
 

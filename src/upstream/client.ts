@@ -56,15 +56,27 @@ interface BusinessCode {
 }
 
 const BUSINESS_CODES: Record<number, BusinessCode> = {
-  100: { type: "upstream-token-invalid", name: "Invalid or Inactive Token", operatorAction: "set a valid token with `wrangler secret put JUSTONEAPI_TOKEN`" },
+  100: {
+    type: "upstream-token-invalid",
+    name: "Invalid or Inactive Token",
+    operatorAction: "set a valid token with `wrangler secret put JUSTONEAPI_TOKEN`",
+  },
   301: { type: "upstream-collection-failed", name: "Collection Failed" },
   302: { type: "upstream-rate-limited", name: "Rate Limit Exceeded" },
   303: { type: "upstream-quota-exceeded", name: "Daily Quota Exceeded" },
   400: { type: "upstream-invalid-parameters", name: "Invalid Parameters" },
   500: { type: "upstream-internal-error", name: "Internal Server Error" },
-  600: { type: "upstream-permission-denied", name: "Permission Denied", operatorAction: "enable this endpoint for the account on Just One API" },
+  600: {
+    type: "upstream-permission-denied",
+    name: "Permission Denied",
+    operatorAction: "enable this endpoint for the account on Just One API",
+  },
   601: { type: "upstream-insufficient-balance", name: "Insufficient Balance", operatorAction: "top up the Just One API account" },
-  602: { type: "upstream-spending-cap-reached", name: "Spending Cap Reached", operatorAction: "raise the token's spending cap on Just One API" },
+  602: {
+    type: "upstream-spending-cap-reached",
+    name: "Spending Cap Reached",
+    operatorAction: "raise the token's spending cap on Just One API",
+  },
 };
 
 export function buildUpstreamRequest(baseUrl: string, token: string, query: UpstreamQuery, signal?: AbortSignal): Request {
@@ -131,9 +143,13 @@ function interpretBody(text: string, now: number, quotaResetHour: number, trace:
   }
   const known = BUSINESS_CODES[code];
   if (!known) {
-    return { kind: "fail", error: new ProblemError("upstream-unknown-code", { detail: `The upstream answered the undocumented code ${code}.` }) };
+    return {
+      kind: "fail",
+      error: new ProblemError("upstream-unknown-code", { detail: `The upstream answered the undocumented code ${code}.` }),
+    };
   }
-  const detail = `The upstream answered code ${code} (${known.name}).` + (known.operatorAction ? ` Operator: ${known.operatorAction}.` : "");
+  const detail =
+    `The upstream answered code ${code} (${known.name}).` + (known.operatorAction ? ` Operator: ${known.operatorAction}.` : "");
   switch (code) {
     case 301:
       return { kind: "retry", error: new ProblemError(known.type, { detail, retryAfterSeconds: COLLECTION_RETRY_AFTER_S }) };
@@ -145,13 +161,23 @@ function interpretBody(text: string, now: number, quotaResetHour: number, trace:
         error: new ProblemError(known.type, { detail, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_S }),
       };
     case 303:
-      return { kind: "fail", error: new ProblemError(known.type, { detail, retryAfterSeconds: secondsUntilShanghaiHour(now, quotaResetHour) }) };
+      return {
+        kind: "fail",
+        error: new ProblemError(known.type, { detail, retryAfterSeconds: secondsUntilShanghaiHour(now, quotaResetHour) }),
+      };
     default:
       return { kind: "fail", error: new ProblemError(known.type, { detail }) };
   }
 }
 
-async function attempt(config: Config, token: string, query: UpstreamQuery, timeoutMs: number, deps: UpstreamDeps, trace: UpstreamTrace): Promise<Outcome> {
+async function attempt(
+  config: Config,
+  token: string,
+  query: UpstreamQuery,
+  timeoutMs: number,
+  deps: UpstreamDeps,
+  trace: UpstreamTrace,
+): Promise<Outcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -160,24 +186,44 @@ async function attempt(config: Config, token: string, query: UpstreamQuery, time
       response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, query, controller.signal));
     } catch {
       if (controller.signal.aborted) {
-        return { kind: "fail", error: new ProblemError("upstream-timeout", { detail: `The upstream did not answer within ${timeoutMs} ms.` }) };
+        return {
+          kind: "fail",
+          error: new ProblemError("upstream-timeout", { detail: `The upstream did not answer within ${timeoutMs} ms.` }),
+        };
       }
-      return { kind: "retry", error: new ProblemError("upstream-unreachable", { detail: "The upstream could not be reached (network error)." }) };
+      return {
+        kind: "retry",
+        error: new ProblemError("upstream-unreachable", { detail: "The upstream could not be reached (network error)." }),
+      };
     }
     let text: string | null;
     try {
       text = await readBounded(response);
     } catch {
       if (controller.signal.aborted) {
-        return { kind: "fail", error: new ProblemError("upstream-timeout", { detail: `The upstream did not finish its answer within ${timeoutMs} ms.` }) };
+        return {
+          kind: "fail",
+          error: new ProblemError("upstream-timeout", { detail: `The upstream did not finish its answer within ${timeoutMs} ms.` }),
+        };
       }
-      return { kind: "retry", error: new ProblemError("upstream-unreachable", { detail: "The upstream's connection broke during its answer." }) };
+      return {
+        kind: "retry",
+        error: new ProblemError("upstream-unreachable", { detail: "The upstream's connection broke during its answer." }),
+      };
     }
     if (response.status >= 500) {
-      return { kind: "retry", error: new ProblemError("upstream-http-error", { detail: `The upstream answered HTTP ${response.status}.` }) };
+      return {
+        kind: "retry",
+        error: new ProblemError("upstream-http-error", { detail: `The upstream answered HTTP ${response.status}.` }),
+      };
     }
     if (text === null) {
-      return { kind: "fail", error: new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes.` }) };
+      return {
+        kind: "fail",
+        error: new ProblemError("upstream-invalid-response", {
+          detail: `The upstream's answer was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes.`,
+        }),
+      };
     }
     return interpretBody(text, deps.now(), config.QUOTA_RESET_HOUR, trace, token);
   } finally {
@@ -192,7 +238,13 @@ function backoffMs(retry: number, random: () => number): number {
 }
 
 /** One logical upstream call. Resolves with a validated success or throws a ProblemError. */
-export async function fetchUpstream(config: Config, token: string, query: UpstreamQuery, deps: UpstreamDeps, trace: UpstreamTrace): Promise<UpstreamSuccess> {
+export async function fetchUpstream(
+  config: Config,
+  token: string,
+  query: UpstreamQuery,
+  deps: UpstreamDeps,
+  trace: UpstreamTrace,
+): Promise<UpstreamSuccess> {
   const started = deps.now();
   const deadline = started + config.UPSTREAM_RETRY_BUDGET_MS;
   let rateLimitRetried = false;
@@ -208,7 +260,8 @@ export async function fetchUpstream(config: Config, token: string, query: Upstre
         if (rateLimitRetried) throw outcome.error;
         rateLimitRetried = true;
       }
-      const delay = outcome.delayMs !== undefined ? outcome.delayMs + deps.random() * outcome.delayMs : backoffMs(attemptNo - 1, deps.random);
+      const delay =
+        outcome.delayMs !== undefined ? outcome.delayMs + deps.random() * outcome.delayMs : backoffMs(attemptNo - 1, deps.random);
       if (deps.now() + delay >= deadline) throw outcome.error;
       await deps.sleep(delay);
     }

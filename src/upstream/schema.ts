@@ -8,12 +8,23 @@
 import * as z from "zod";
 import { isCalendarDate } from "../calendar.ts";
 
-const integerText = z.string().regex(/^-?\d+$/).transform(Number);
+const integerText = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(Number);
 export const countSchema = z
   .union([integerText, z.number()])
   .pipe(z.number().refine(Number.isSafeInteger, { message: "count exceeds the safe integer range" }));
 
-const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number());
+const numeric = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .transform(Number),
+  ])
+  .pipe(z.number());
 
 const pointSchema = z.looseObject({
   date: z.string().refine(isCalendarDate, { message: "not a calendar date" }),
@@ -36,7 +47,13 @@ export const upstreamDataSchema = z.looseObject({
 });
 
 export const upstreamEnvelopeSchema = z.looseObject({
-  code: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]),
+  code: z.union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ]),
   message: z.string().nullish(),
   data: z.unknown(),
 });

@@ -12,7 +12,9 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 function hostAllowed(host: string, allowed: string[]): boolean {
-  return allowed.some((pattern) => (pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern));
+  return allowed.some((pattern) =>
+    pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern,
+  );
 }
 
 export function checkCallbackUrl(raw: string, config: Pick<Config, "CALLBACK_HOSTS" | "ALLOW_LOCAL_CALLBACKS">): UrlCheck {

@@ -29,8 +29,13 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext) {
     const result = await lookupTrend(context, message.query);
     return { ...base, status: "ok", data: normalize(message.query, result.success.data) };
   } catch (error) {
-    const problem = error instanceof ProblemError ? error : new ProblemError("internal-error", { detail: "The gateway failed unexpectedly." });
-    return { ...base, status: "error", error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }) };
+    const problem =
+      error instanceof ProblemError ? error : new ProblemError("internal-error", { detail: "The gateway failed unexpectedly." });
+    return {
+      ...base,
+      status: "error",
+      error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }),
+    };
   }
 }
 
@@ -39,14 +44,21 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   try {
     const response = await deps.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual" }));
     await response.body?.cancel();
-    if (response.status >= 300 && response.status < 400) return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
+    if (response.status >= 300 && response.status < 400)
+      return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
     return response.ok ? null : `the callback answered HTTP ${response.status}`;
   } catch {
     return "the callback could not be reached";
   }
 }
 
-export async function deliver(message: Message<unknown>, env: Bindings, deps: GatewayDeps, isolate: IsolateState, defer: (work: Promise<unknown>) => void): Promise<void> {
+export async function deliver(
+  message: Message<unknown>,
+  env: Bindings,
+  deps: GatewayDeps,
+  isolate: IsolateState,
+  defer: (work: Promise<unknown>) => void,
+): Promise<void> {
   const parsed = deliveryMessageSchema.safeParse(message.body);
   if (!parsed.success) {
     deps.log({ level: "error", msg: "dropped a malformed delivery message", messageId: message.id });
@@ -54,12 +66,25 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
     return;
   }
   const delivery = parsed.data;
-  const context = createLookupContext({ env, deps, isolate, trace: newTrace(), defer, warn: (msg) => deps.log({ level: "warn", msg, deliveryId: delivery.deliveryId }) });
+  const context = createLookupContext({
+    env,
+    deps,
+    isolate,
+    trace: newTrace(),
+    defer,
+    warn: (msg) => deps.log({ level: "warn", msg, deliveryId: delivery.deliveryId }),
+  });
   const { config, store } = context;
   const status = await readDelivery(store, delivery.deliveryId);
   const record = async (outcome: "delivered" | "failed" | "queued", lastError: string | null) => {
     if (!status) return;
-    await writeDelivery(store, { ...status, status: outcome, attempts: message.attempts, lastError, updatedAt: new Date(deps.now()).toISOString() });
+    await writeDelivery(store, {
+      ...status,
+      status: outcome,
+      attempts: message.attempts,
+      lastError,
+      updatedAt: new Date(deps.now()).toISOString(),
+    });
   };
 
   // The allow-list may have changed since the request was accepted: check again before sending.
@@ -72,13 +97,18 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
 
   const body = JSON.stringify(await payloadFor(delivery, context));
   const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, delivery.owner);
-  const failure = await post(url.url.href, body, {
-    "Content-Type": "application/json",
-    "X-Signature": await signatureHeader(secret, body, Math.floor(deps.now() / 1000)),
-    "X-Delivery-Id": delivery.deliveryId,
-    "Idempotency-Key": delivery.deliveryId,
-    "User-Agent": "xingtu-edge-webhooks",
-  }, deps);
+  const failure = await post(
+    url.url.href,
+    body,
+    {
+      "Content-Type": "application/json",
+      "X-Signature": await signatureHeader(secret, body, Math.floor(deps.now() / 1000)),
+      "X-Delivery-Id": delivery.deliveryId,
+      "Idempotency-Key": delivery.deliveryId,
+      "User-Agent": "xingtu-edge-webhooks",
+    },
+    deps,
+  );
 
   if (failure === null) {
     await record("delivered", null);
@@ -88,7 +118,14 @@ export async function deliver(message: Message<unknown>, env: Bindings, deps: Ga
   }
   const last = message.attempts >= config.DELIVERY_MAX_ATTEMPTS;
   await record(last ? "failed" : "queued", failure);
-  deps.log({ level: "warn", msg: "delivery attempt failed", deliveryId: delivery.deliveryId, client: delivery.owner, attempts: message.attempts, error: failure });
+  deps.log({
+    level: "warn",
+    msg: "delivery attempt failed",
+    deliveryId: delivery.deliveryId,
+    client: delivery.owner,
+    attempts: message.attempts,
+    error: failure,
+  });
   // On the last attempt the retry hands the message to the dead-letter queue.
   message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 }

@@ -44,7 +44,8 @@ export async function verifySignature(header: string, body: string, secret: stri
   const parts = new Map(header.split(",").map((part) => part.trim().split("=", 2) as [string, string]));
   const t = parts.get("t");
   const v1 = parts.get("v1");
-  if (!t || !/^\d{1,12}$/.test(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1)) return { ok: false, reason: "X-Signature must be t=<unix seconds>,v1=<64 hex digits>" };
+  if (!t || !/^\d{1,12}$/.test(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1))
+    return { ok: false, reason: "X-Signature must be t=<unix seconds>,v1=<64 hex digits>" };
   const age = nowMs / 1000 - Number(t);
   if (age > REPLAY_WINDOW_SECONDS) return { ok: false, reason: `the signature is older than ${REPLAY_WINDOW_SECONDS} seconds` };
   if (age < -CLOCK_SKEW_SECONDS) return { ok: false, reason: "the signature's timestamp is in the future" };

@@ -57,7 +57,9 @@ try {
 
   await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/reset`, { method: "POST" });
   const coldPath = `/v1/kols/777000/daily-fans?${RANGE}`;
-  const coalesced = await Promise.all(Array.from({ length: COALESCING_REQUESTS }, () => fetchGateway(coldPath).then((r) => r.arrayBuffer().then(() => r.status))));
+  const coalesced = await Promise.all(
+    Array.from({ length: COALESCING_REQUESTS }, () => fetchGateway(coldPath).then((r) => r.arrayBuffer().then(() => r.status))),
+  );
   const upstreamLog = (await (await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/requests`)).json()) as { kolId: string }[];
   const coalescedCalls = upstreamLog.filter((entry) => entry.kolId === "777000").length;
   if (coalesced.some((status) => status !== 200)) throw new Error(`coalescing burst answered ${coalesced.join(",")}`);
@@ -66,7 +68,12 @@ try {
 
   const workload = generateWorkload(REPLAY_REQUESTS, REPLAY_KOLS, Date.now());
   const replayOn = async (dayCache: boolean) => {
-    const runtime = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: 0, vars: { DAY_CACHE: String(dayCache) } });
+    const runtime = await startRuntime({
+      gateway: gatewayBundle,
+      emulator: emulatorBundle,
+      emulatorLatencyMs: 0,
+      vars: { DAY_CACHE: String(dayCache) },
+    });
     try {
       return await replay(runtime, workload, REPLAY_CONCURRENCY);
     } finally {
@@ -76,7 +83,8 @@ try {
   // Only counts are compared here, not timings, so the two replays run side by side (one workerd each).
   const [plain, dayAware] = await Promise.all([replayOn(false), replayOn(true)]);
   for (const [name, result] of Object.entries({ plain, dayAware })) {
-    if (Object.keys(result.statuses).some((status) => status !== "200")) throw new Error(`replay (${name}) answered ${JSON.stringify(result.statuses)}`);
+    if (Object.keys(result.statuses).some((status) => status !== "200"))
+      throw new Error(`replay (${name}) answered ${JSON.stringify(result.statuses)}`);
   }
 
   for (const [name, sample] of Object.entries({ healthz, hit, direct, miss })) {
@@ -119,18 +127,43 @@ try {
     raw: { healthz, hit, direct, miss },
   };
 
-  const row = (name: string, s: Sample) => ({ scenario: name, requests: s.requests, "req/s": Math.round(s.rps), "p50 ms": ms(s.p50), "p99 ms": ms(s.p99) });
-  console.table([row("healthz (baseline)", healthz), row("trend, cache hit", hit), row("emulator direct (baseline)", direct), row("trend, cache miss", miss)]);
-  console.log(`hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}`);
-  console.log(`miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`);
+  const row = (name: string, s: Sample) => ({
+    scenario: name,
+    requests: s.requests,
+    "req/s": Math.round(s.rps),
+    "p50 ms": ms(s.p50),
+    "p99 ms": ms(s.p99),
+  });
+  console.table([
+    row("healthz (baseline)", healthz),
+    row("trend, cache hit", hit),
+    row("emulator direct (baseline)", direct),
+    row("trend, cache miss", miss),
+  ]);
+  console.log(
+    `hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}`,
+  );
+  console.log(
+    `miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`,
+  );
   console.log(`coalescing: ${COALESCING_REQUESTS} concurrent identical cold requests -> ${coalescedCalls} upstream call(s)`);
-  console.log(`CPU for a ${cpu.days}-day range (validate + normalise + serialise): ${results.cpu.gatewayMicrosPerRequest} us, x${results.cpu.ratioToPassThrough} a parse/stringify pass-through`);
+  console.log(
+    `CPU for a ${cpu.days}-day range (validate + normalise + serialise): ${results.cpu.gatewayMicrosPerRequest} us, x${results.cpu.ratioToPassThrough} a parse/stringify pass-through`,
+  );
   const fixed = (value: number) => value.toFixed(3);
   console.table({
-    "plain exact-range cache": { "upstream calls / 1000 requests": Math.round(plain.callsPer1000), "upstream days / day served": fixed(plain.upstreamDaysPerDayServed) },
-    "day-aware cache": { "upstream calls / 1000 requests": Math.round(dayAware.callsPer1000), "upstream days / day served": fixed(dayAware.upstreamDaysPerDayServed) },
+    "plain exact-range cache": {
+      "upstream calls / 1000 requests": Math.round(plain.callsPer1000),
+      "upstream days / day served": fixed(plain.upstreamDaysPerDayServed),
+    },
+    "day-aware cache": {
+      "upstream calls / 1000 requests": Math.round(dayAware.callsPer1000),
+      "upstream days / day served": fixed(dayAware.upstreamDaysPerDayServed),
+    },
   });
-  console.log(`replay of ${REPLAY_REQUESTS} requests over ${REPLAY_KOLS} KOLs: day-aware calls x${results.replay.callsRatio}, days fetched x${results.replay.upstreamDaysRatio} of the plain cache's`);
+  console.log(
+    `replay of ${REPLAY_REQUESTS} requests over ${REPLAY_KOLS} KOLs: day-aware calls x${results.replay.callsRatio}, days fetched x${results.replay.upstreamDaysRatio} of the plain cache's`,
+  );
   console.log(`deployable bundle: ${(gatewayBundle.bytes / 1024).toFixed(1)} KiB, gzip ${(gatewayBundle.gzipBytes / 1024).toFixed(1)} KiB`);
   mkdirSync("bench-results", { recursive: true });
   writeFileSync("bench-results/bench.json", `${JSON.stringify(results, null, 2)}\n`);

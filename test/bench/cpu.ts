@@ -10,7 +10,13 @@ import { pathToFileURL } from "node:url";
 type Subject = typeof import("./cpu-subject.ts");
 
 async function loadSubject(): Promise<Subject> {
-  const result = await build({ entryPoints: [resolve("test/bench/cpu-subject.ts")], bundle: true, format: "esm", platform: "neutral", write: false });
+  const result = await build({
+    entryPoints: [resolve("test/bench/cpu-subject.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+  });
   const outdir = resolve(".wrangler", "bench-build", "cpu");
   mkdirSync(outdir, { recursive: true });
   const file = resolve(outdir, "cpu-subject.mjs");

@@ -66,7 +66,9 @@ export async function replay(mf: Miniflare, workload: WorkloadRequest[], concurr
   const sample = await drive(
     (i) => {
       const r = workload[i]!;
-      return mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/kols/${r.kolId}/daily-fans?startDate=${r.startDate}&endDate=${r.endDate}`, { headers: { Authorization: `Bearer ${key}` } });
+      return mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/kols/${r.kolId}/daily-fans?startDate=${r.startDate}&endDate=${r.endDate}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
     },
     workload.length,
     concurrency,

@@ -56,43 +56,45 @@ const KEYS_NAMESPACE_ID = "11111111111111111111111111111111";
  * gateway's own upstream fetches are routed to the emulator as its outbound service. */
 export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> {
   // Miniflare 5 takes a new option shape; the v4 shape, converted, stays close to wrangler.toml.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    // The gateway logs one line per request; thousands of them would bury the results.
-    host: "127.0.0.1",
-    port: options.listen ? 0 : undefined,
-    resourcePersistencePath: options.persistTo ? join(options.persistTo, "v3") : undefined,
-    handleStructuredLogs(log) {
-      if (log.level === "error") process.stderr.write(`${log.message}\n`);
-    },
-    workers: [
-      {
-        name: "gateway",
-        modules: true,
-        scriptPath: options.gateway.path,
-        compatibilityDate: COMPATIBILITY_DATE,
-        routes: ["gateway.bench/*"],
-        kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
-        ratelimits: {
-          RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
-          RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },
-        },
-        bindings: {
-          JUSTONEAPI_TOKEN: "bench-upstream-token",
-          UPSTREAM_BASE_URL: "https://api.justoneapi.com",
-          ...options.vars,
-        },
-        outboundService: "emulator",
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      // The gateway logs one line per request; thousands of them would bury the results.
+      host: "127.0.0.1",
+      port: options.listen ? 0 : undefined,
+      resourcePersistencePath: options.persistTo ? join(options.persistTo, "v3") : undefined,
+      handleStructuredLogs(log) {
+        if (log.level === "error") process.stderr.write(`${log.message}\n`);
       },
-      {
-        name: "emulator",
-        modules: true,
-        scriptPath: options.emulator.path,
-        compatibilityDate: COMPATIBILITY_DATE,
-        routes: ["emulator.bench/*", "api.justoneapi.com/*"],
-        bindings: { EMULATOR_LATENCY_MS: String(options.emulatorLatencyMs) },
-      },
-    ],
-  }));
+      workers: [
+        {
+          name: "gateway",
+          modules: true,
+          scriptPath: options.gateway.path,
+          compatibilityDate: COMPATIBILITY_DATE,
+          routes: ["gateway.bench/*"],
+          kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
+          ratelimits: {
+            RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
+            RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },
+          },
+          bindings: {
+            JUSTONEAPI_TOKEN: "bench-upstream-token",
+            UPSTREAM_BASE_URL: "https://api.justoneapi.com",
+            ...options.vars,
+          },
+          outboundService: "emulator",
+        },
+        {
+          name: "emulator",
+          modules: true,
+          scriptPath: options.emulator.path,
+          compatibilityDate: COMPATIBILITY_DATE,
+          routes: ["emulator.bench/*", "api.justoneapi.com/*"],
+          bindings: { EMULATOR_LATENCY_MS: String(options.emulatorLatencyMs) },
+        },
+      ],
+    }),
+  );
   await mf.ready;
   return mf;
 }
@@ -100,7 +102,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
 /** Writes a client key into the runtime's KEYS namespace, as `npm run key -- create` would. */
 export async function seedClientKey(mf: Miniflare, name: string): Promise<string> {
   const key = generateKey();
-  const record = { name, tier: "bulk" as const, permissions: ["refresh" as const], created: new Date().toISOString(), disabled: false, hash: await hashKey(key) };
+  const record = {
+    name,
+    tier: "bulk" as const,
+    permissions: ["refresh" as const],
+    created: new Date().toISOString(),
+    disabled: false,
+    hash: await hashKey(key),
+  };
   const keys = await mf.getKVNamespace("KEYS", "gateway");
   await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
   return key;

@@ -62,30 +62,35 @@ describe("the docs page (/docs) in Chromium", () => {
 describe("the SVG chart in Chromium", () => {
   it("renders to a non-blank PNG of the readable size", async () => {
     const chart = await browser.newPage({ viewport: { width: 800, height: 400 } });
-    const response = await chart.goto(`${ORIGIN}/v1/kols/6838432048/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${LOCAL_KEY}`);
+    const response = await chart.goto(
+      `${ORIGIN}/v1/kols/6838432048/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${LOCAL_KEY}`,
+    );
     expect(response?.status()).toBe(200);
     const png = await chart.screenshot({ type: "png" });
     await chart.close();
     // Inspect the PNG itself: decode it in the page and count the pixels that are not white.
-    const result = await page.evaluate(async (dataUrl) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext("2d")!;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-      let inked = 0;
-      let blue = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-        if (r < 235 || g < 235 || b < 235) inked++;
-        if (b > 180 && r < 80 && g < 160) blue++;
-      }
-      return { width: canvas.width, height: canvas.height, inked, blue };
-    }, `data:image/png;base64,${png.toString("base64")}`);
+    const result = await page.evaluate(
+      async (dataUrl) => {
+        const image = new Image();
+        image.src = dataUrl;
+        await image.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = image.naturalWidth;
+        canvas.height = image.naturalHeight;
+        const context = canvas.getContext("2d")!;
+        context.drawImage(image, 0, 0);
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        let inked = 0;
+        let blue = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+          if (r < 235 || g < 235 || b < 235) inked++;
+          if (b > 180 && r < 80 && g < 160) blue++;
+        }
+        return { width: canvas.width, height: canvas.height, inked, blue };
+      },
+      `data:image/png;base64,${png.toString("base64")}`,
+    );
     expect(result.width).toBe(800);
     expect(result.height).toBe(400);
     expect(result.inked).toBeGreaterThan(2_000);

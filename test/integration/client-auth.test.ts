@@ -33,7 +33,12 @@ describe("client keys", () => {
     const revoked = await createTestKey(env.KEYS, { disabled: true });
     const unknown = await problemOf(await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: "xte_not-a-real-key" }));
     const disabled = await problemOf(await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: revoked.key }));
-    const comparable = ({ status, body }: Awaited<ReturnType<typeof problemOf>>) => ({ status, type: body.type, title: body.title, detail: body.detail });
+    const comparable = ({ status, body }: Awaited<ReturnType<typeof problemOf>>) => ({
+      status,
+      type: body.type,
+      title: body.title,
+      detail: body.detail,
+    });
     expect(comparable(unknown)).toEqual(comparable(disabled));
     expect(unknown.status).toBe(401);
     expect(gateway.upstreamFetches).toBe(0);
@@ -68,7 +73,10 @@ describe("client keys", () => {
   it("never takes a key from a cookie", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS);
-    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null, headers: { Cookie: `token=${key}; key=${key}; Authorization=Bearer ${key}` } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), {
+      as: null,
+      headers: { Cookie: `token=${key}; key=${key}; Authorization=Bearer ${key}` },
+    });
     expect(response.status).toBe(401);
   });
 
@@ -88,7 +96,12 @@ describe("client keys", () => {
     const nearMisses = fc.oneof(
       fc.string({ maxLength: 80 }),
       fc.constantFrom(key.slice(0, -1), `${key}=`, key.toUpperCase(), `xte_${"A".repeat(43)}`, ""),
-      fc.nat({ max: key.length - 1 }).chain((i) => fc.string({ minLength: 1, maxLength: 1 }).filter((ch) => ch !== key[i]).map((ch) => key.slice(0, i) + ch + key.slice(i + 1))),
+      fc.nat({ max: key.length - 1 }).chain((i) =>
+        fc
+          .string({ minLength: 1, maxLength: 1 })
+          .filter((ch) => ch !== key[i])
+          .map((ch) => key.slice(0, i) + ch + key.slice(i + 1)),
+      ),
     );
     const placement = fc.constantFrom("bearer", "raw-authorization", "token-param", "cookie", "x-api-key");
     await fc.assert(

@@ -81,7 +81,11 @@ describe("the drop-in upstream path", () => {
     const response = await gateway.request("/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=1&startDate=2026-03-01");
     expect(response.status).toBe(400);
     const problem = await response.json<Record<string, unknown>>();
-    expect(problem).toMatchObject({ type: "/problems/invalid-request", code: 400, errors: [expect.objectContaining({ field: "endDate", rule: "required" })] });
+    expect(problem).toMatchObject({
+      type: "/problems/invalid-request",
+      code: 400,
+      errors: [expect.objectContaining({ field: "endDate", rule: "required" })],
+    });
     expect(problem.message).toEqual(expect.stringContaining("endDate is required"));
   });
 

@@ -115,7 +115,10 @@ describe("the range-level fields of an assembled range", () => {
     await ask(gateway, kolId, "2026-02-01", "2026-03-08");
     const body = await (await ask(gateway, kolId, "2026-02-07", "2026-03-08")).json<{ upstream: Record<string, unknown> }>();
     const direct = successBody(kolId, "2026-02-07", "2026-03-08").data;
-    expect(body.upstream).toMatchObject({ fansGrowthV2: direct.fans_growth_v2.value, fansGrowthRateV2Bp: direct.fans_growth_rate_v2.value });
+    expect(body.upstream).toMatchObject({
+      fansGrowthV2: direct.fans_growth_v2.value,
+      fansGrowthRateV2Bp: direct.fans_growth_rate_v2.value,
+    });
   });
 });
 

@@ -41,11 +41,18 @@ describe("the deployed entry", () => {
     for (const method of ["log", "warn", "error"] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
     }
-    const response = await gateway(`/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=999100&startDate=2026-01-01&endDate=2026-01-02&token=${client.key}`);
+    const response = await gateway(
+      `/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=999100&startDate=2026-01-01&endDate=2026-01-02&token=${client.key}`,
+    );
     expect(response.status).toBe(502);
     const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.msg === "request");
     expect(requestLines).toEqual([
-      expect.objectContaining({ status: 502, requestId: response.headers.get("X-Request-Id"), path: "/api/douyin-xingtu/get-kol-daily-fans/v1", client: client.record.name }),
+      expect.objectContaining({
+        status: 502,
+        requestId: response.headers.get("X-Request-Id"),
+        path: "/api/douyin-xingtu/get-kol-daily-fans/v1",
+        client: client.record.name,
+      }),
     ]);
     expect(lines.join("\n")).not.toContain(TEST_UPSTREAM_TOKEN);
     expect(lines.join("\n")).not.toContain(client.key);

@@ -29,7 +29,12 @@ interface Expectation {
 
 const matrix: Record<string, Expectation> = {
   "code 100": { fault: { kind: "code", code: 100 }, status: 502, type: "upstream-token-invalid" },
-  "code 301 after retries": { fault: { kind: "code", code: 301, times: 9 }, status: 503, type: "upstream-collection-failed", retryAfter: true },
+  "code 301 after retries": {
+    fault: { kind: "code", code: 301, times: 9 },
+    status: 503,
+    type: "upstream-collection-failed",
+    retryAfter: true,
+  },
   "code 302": { fault: { kind: "code", code: 302, times: 9 }, status: 503, type: "upstream-rate-limited", retryAfter: true },
   "code 303": { fault: { kind: "code", code: 303 }, status: 503, type: "upstream-quota-exceeded", retryAfter: true },
   "code 400": { fault: { kind: "code", code: 400 }, status: 400, type: "upstream-invalid-parameters", noFallback: true },
@@ -38,7 +43,11 @@ const matrix: Record<string, Expectation> = {
   "code 601": { fault: { kind: "code", code: 601 }, status: 502, type: "upstream-insufficient-balance" },
   "code 602": { fault: { kind: "code", code: 602 }, status: 502, type: "upstream-spending-cap-reached" },
   "an unknown code": { fault: { kind: "code", code: 999 }, status: 502, type: "upstream-unknown-code" },
-  "a business error under HTTP 500": { fault: { kind: "code", code: 500, httpStatus: 500, times: 9 }, status: 502, type: "upstream-http-error" },
+  "a business error under HTTP 500": {
+    fault: { kind: "code", code: 500, httpStatus: 500, times: 9 },
+    status: 502,
+    type: "upstream-http-error",
+  },
   "HTTP 503 with an HTML body": { fault: { kind: "http", status: 503, times: 9 }, status: 502, type: "upstream-http-error" },
   "HTTP 404 with an HTML body": { fault: { kind: "http", status: 404 }, status: 502, type: "upstream-invalid-response" },
   "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response" },
@@ -105,7 +114,9 @@ describe("upstream faults with a stale answer stored", () => {
       }
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual(fresh);
-      expect(response.headers.get("Cache-Status")).toBe(`xingtu-edge; fwd=stale; fwd-status=${expected.status}; ttl=-660; detail="${expected.type}"`);
+      expect(response.headers.get("Cache-Status")).toBe(
+        `xingtu-edge; fwd=stale; fwd-status=${expected.status}; ttl=-660; detail="${expected.type}"`,
+      );
       expect(response.headers.get("Age")).toBe("4260");
       expect(response.headers.get("Cache-Control")).toBe("no-store");
     });
@@ -127,7 +138,9 @@ describe("upstream faults with a stale answer stored", () => {
     gateway.emulator.queueFaults({ kind: "code", code: 303 });
     const response = await gateway.request(path, { headers: { "Cache-Control": "no-cache" } });
     expect(response.status).toBe(200);
-    expect(response.headers.get("Cache-Status")).toMatch(/^xingtu-edge; fwd=request; fwd-status=503; ttl=3600; detail="upstream-quota-exceeded"$/);
+    expect(response.headers.get("Cache-Status")).toMatch(
+      /^xingtu-edge; fwd=request; fwd-status=503; ttl=3600; detail="upstream-quota-exceeded"$/,
+    );
   });
 });
 
@@ -154,7 +167,11 @@ describe("the drop-in route under faults", () => {
     gateway.emulator.queueFaults({ kind: "code", code: 303 });
     const response = await gateway.request(dropInPath(uniqueKol(), ...RANGE));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ code: 303, type: "/problems/upstream-quota-exceeded", message: expect.stringContaining("303") });
+    expect(await response.json()).toMatchObject({
+      code: 303,
+      type: "/problems/upstream-quota-exceeded",
+      message: expect.stringContaining("303"),
+    });
   });
 
   it("reports gateway-side failures as upstream-style code 500", async () => {
@@ -182,7 +199,11 @@ describe("partial data", () => {
     gateway.emulator.queueFaults({ kind: "code", code: 601 });
     const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
     expect(gateway.logs).toContainEqual(
-      expect.objectContaining({ requestId: response.headers.get("X-Request-Id"), status: 502, upstream: expect.objectContaining({ code: 601 }) }),
+      expect.objectContaining({
+        requestId: response.headers.get("X-Request-Id"),
+        status: 502,
+        upstream: expect.objectContaining({ code: 601 }),
+      }),
     );
   });
 });

@@ -15,7 +15,8 @@ describe("CSV", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8; header=present");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="kol-${kolId}-daily-fans-2026-03-01-to-2026-03-05.csv"`);
     const direct = successBody(kolId, ...RANGE).data;
-    const expected = ["date,fans,delta", ...direct.daily.map((d, i) => `${d.date},${d.fans_cnt},${direct.delta[i]!.fans_cnt}`)].join("\r\n") + "\r\n";
+    const expected =
+      ["date,fans,delta", ...direct.daily.map((d, i) => `${d.date},${d.fans_cnt},${direct.delta[i]!.fans_cnt}`)].join("\r\n") + "\r\n";
     expect(await response.text()).toBe(expected);
   });
 
@@ -52,7 +53,9 @@ describe("the SVG chart", () => {
     const svg = await response.text();
     const counts = successBody(kolId, "2026-02-07", "2026-03-08").data.daily.map((d) => Number(d.fans_cnt));
     const format = (n: number) => new Intl.NumberFormat("en-US").format(n);
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="800" height="400"[^>]* role="img" aria-labelledby="title desc"/);
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="800" height="400"[^>]* role="img" aria-labelledby="title desc"/,
+    );
     expect(svg).toContain(`<title id="title">Douyin followers of KOL ${kolId}, 2026-02-07 to 2026-03-08</title>`);
     expect(svg).toContain(`max ${format(Math.max(...counts))}`);
     expect(svg).toContain(`min ${format(Math.min(...counts))}`);

@@ -12,16 +12,29 @@ import type { Fault } from "../../tools/emulator/emulator.ts";
 const RUNS = inject("fuzzRuns");
 // Long mode (10,000 cases) needs more than vitest's default 5 s per property.
 const TIMEOUT_MS = Math.max(5_000, RUNS * 5);
-const DOCUMENTED_5XX = new Set<number>(Object.values(PROBLEMS).map((p) => p.status).filter((status) => status >= 500));
+const DOCUMENTED_5XX = new Set<number>(
+  Object.values(PROBLEMS)
+    .map((p) => p.status)
+    .filter((status) => status >= 500),
+);
 DOCUMENTED_5XX.delete(500);
 
 const gateway = makeGateway({ env: { UPSTREAM_TIMEOUT_MS: "30" } });
 const token = String(gateway.env.JUSTONEAPI_TOKEN);
 
-const isoDate = fc.date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2026-03-12T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDate = fc
+  .date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2026-03-12T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const dateLike = fc.oneof(isoDate, fc.constantFrom("2026-02-30", "2026-13-01", "0000-00-00", "2026-3-1", ""), fc.string({ maxLength: 12 }));
-const kolLike = fc.oneof(fc.stringMatching(/^[0-9]{1,32}$/), fc.string({ maxLength: 40 }), fc.constantFrom("1&token=x", "1%26token%3Dx", "999301", "../../healthz"));
-const paramName = fc.oneof(fc.constantFrom("kolId", "startDate", "endDate", "acceptCache", "token", "format"), fc.string({ maxLength: 10 }));
+const kolLike = fc.oneof(
+  fc.stringMatching(/^[0-9]{1,32}$/),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("1&token=x", "1%26token%3Dx", "999301", "../../healthz"),
+);
+const paramName = fc.oneof(
+  fc.constantFrom("kolId", "startDate", "endDate", "acceptCache", "token", "format"),
+  fc.string({ maxLength: 10 }),
+);
 const paramValue = fc.oneof(dateLike, kolLike, fc.constantFrom("true", "false", "1", "0", "yes"), fc.string({ maxLength: 20 }));
 const extraParams = fc.array(fc.tuple(paramName, paramValue), { maxLength: 4 });
 
@@ -71,63 +84,105 @@ async function withFault(next: Fault | null, send: () => Promise<Response>): Pro
 }
 
 describe("fuzzing", () => {
-  it("answers any query string on the trend route with a documented status", async () => {
-    await fc.assert(
-      fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
-        const params: [string, string][] = [["startDate", startDate], ["endDate", endDate], ...extra];
-        await withFault(next, () => gateway.request(`/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${query(params)}`));
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "answers any query string on the trend route with a documented status",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
+          const params: [string, string][] = [["startDate", startDate], ["endDate", endDate], ...extra];
+          await withFault(next, () => gateway.request(`/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${query(params)}`));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it("answers any query string on the drop-in route with a documented status", async () => {
-    await fc.assert(
-      fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
-        const params: [string, string][] = [["kolId", kolId], ["startDate", startDate], ["endDate", endDate], ["token", token], ...extra];
-        await withFault(next, () => gateway.request(`/api/douyin-xingtu/get-kol-daily-fans/v1?${query(params)}`));
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "answers any query string on the drop-in route with a documented status",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
+          const params: [string, string][] = [["kolId", kolId], ["startDate", startDate], ["endDate", endDate], ["token", token], ...extra];
+          await withFault(next, () => gateway.request(`/api/douyin-xingtu/get-kol-daily-fans/v1?${query(params)}`));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it("answers any path with a documented status", async () => {
-    const segment = fc.oneof(fc.constantFrom("v1", "kols", "daily-fans", "api", "healthz", "..", "%2e%2e", "%00"), fc.string({ maxLength: 12 }).map(encodeURIComponent));
-    await fc.assert(
-      fc.asyncProperty(fc.array(segment, { maxLength: 6 }), async (segments) => {
-        await checkAnswer(await gateway.request(`/${segments.join("/")}?startDate=2026-03-01&endDate=2026-03-02`));
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "answers any path with a documented status",
+    async () => {
+      const segment = fc.oneof(
+        fc.constantFrom("v1", "kols", "daily-fans", "api", "healthz", "..", "%2e%2e", "%00"),
+        fc.string({ maxLength: 12 }).map(encodeURIComponent),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(segment, { maxLength: 6 }), async (segments) => {
+          await checkAnswer(await gateway.request(`/${segments.join("/")}?startDate=2026-03-01&endDate=2026-03-02`));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it("answers any webhook body with a documented status", async () => {
-    const value = fc.oneof(dateLike, kolLike, fc.boolean(), fc.integer(), fc.constant(null), fc.string({ maxLength: 30 }), fc.constantFrom("https://receiver.test/x", "http://127.0.0.1/x", "https://10.0.0.1/x"));
-    const body = fc.oneof(
-      fc.record({ kolId: kolLike, startDate: dateLike, endDate: dateLike }, { requiredKeys: [] }),
-      fc.dictionary(paramName, value, { maxKeys: 6 }),
-      fc.jsonValue(),
-    );
-    const raw = fc.oneof(body.map((b) => JSON.stringify(b)), fc.string({ maxLength: 60 }));
-    const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "");
-    await fc.assert(
-      fc.asyncProperty(raw, contentType, fault, async (text, type, next) => {
-        await withFault(next, () => gateway.request("/v1/webhooks/daily-fans", { method: "POST", body: text, headers: type ? { "Content-Type": type } : {} }));
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "answers any webhook body with a documented status",
+    async () => {
+      const value = fc.oneof(
+        dateLike,
+        kolLike,
+        fc.boolean(),
+        fc.integer(),
+        fc.constant(null),
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom("https://receiver.test/x", "http://127.0.0.1/x", "https://10.0.0.1/x"),
+      );
+      const body = fc.oneof(
+        fc.record({ kolId: kolLike, startDate: dateLike, endDate: dateLike }, { requiredKeys: [] }),
+        fc.dictionary(paramName, value, { maxKeys: 6 }),
+        fc.jsonValue(),
+      );
+      const raw = fc.oneof(
+        body.map((b) => JSON.stringify(b)),
+        fc.string({ maxLength: 60 }),
+      );
+      const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "");
+      await fc.assert(
+        fc.asyncProperty(raw, contentType, fault, async (text, type, next) => {
+          await withFault(next, () =>
+            gateway.request("/v1/webhooks/daily-fans", { method: "POST", body: text, headers: type ? { "Content-Type": type } : {} }),
+          );
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it("answers any request headers with a documented status", async () => {
-    const headerName = fc.oneof(fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie"), fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/));
-    const headerValue = fc.oneof(fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', "W/\"x\"", "a\tb"), fc.stringMatching(/^[\x20-\x7e]{0,40}$/));
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(headerName, headerValue), { maxLength: 5 }), fault, async (pairs, next) => {
-        const headers = new Headers();
-        for (const [name, value] of pairs) headers.append(name, value);
-        await withFault(next, () => gateway.request(`/v1/kols/123456/daily-fans?startDate=2026-03-01&endDate=2026-03-07`, { headers }));
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    "answers any request headers with a documented status",
+    async () => {
+      const headerName = fc.oneof(
+        fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie"),
+        fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
+      );
+      const headerValue = fc.oneof(
+        fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', 'W/"x"', "a\tb"),
+        fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(headerName, headerValue), { maxLength: 5 }), fault, async (pairs, next) => {
+          const headers = new Headers();
+          for (const [name, value] of pairs) headers.append(name, value);
+          await withFault(next, () => gateway.request(`/v1/kols/123456/daily-fans?startDate=2026-03-01&endDate=2026-03-07`, { headers }));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

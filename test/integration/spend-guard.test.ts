@@ -10,7 +10,10 @@ const RANGE = ["2026-03-01", "2026-03-05"] as const;
 const UNTIL_RESET_S = 12 * 3600;
 
 describe("the spend guard", () => {
-  for (const [code, reason] of [[303, "303, daily quota exceeded"], [601, "601, insufficient balance"]] as const) {
+  for (const [code, reason] of [
+    [303, "303, daily quota exceeded"],
+    [601, "601, insufficient balance"],
+  ] as const) {
     it(`stops calling the upstream after code ${code}, answering misses 503 at once`, async () => {
       const gateway = makeGateway();
       gateway.emulator.queueFaults({ kind: "code", code });
@@ -71,7 +74,10 @@ describe("the spend guard", () => {
     gateway.emulator.queueFaults({ kind: "code", code: 303 });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));
     const health = await (await gateway.request("/healthz")).json<{ spendGuard: Record<string, unknown> }>();
-    expect(health.spendGuard).toMatchObject({ upstreamCalls: "stopped", breaker: { reason: "the upstream answered 303, daily quota exceeded", until: "2026-03-10T16:00:00.000Z" } });
+    expect(health.spendGuard).toMatchObject({
+      upstreamCalls: "stopped",
+      breaker: { reason: "the upstream answered 303, daily quota exceeded", until: "2026-03-10T16:00:00.000Z" },
+    });
   });
 });
 
@@ -82,7 +88,10 @@ describe("the daily upstream budget", () => {
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
     const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
     expect(refused.status).toBe(503);
-    expect(await refused.json()).toMatchObject({ type: "/problems/spend-guard-open", detail: expect.stringContaining("daily budget of 2") });
+    expect(await refused.json()).toMatchObject({
+      type: "/problems/spend-guard-open",
+      detail: expect.stringContaining("daily budget of 2"),
+    });
     expect(gateway.emulator.requests).toHaveLength(2);
   });
 

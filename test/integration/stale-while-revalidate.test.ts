@@ -30,7 +30,9 @@ describe("stale while revalidate", () => {
     gateway.clock.now += TTL_MS + 30_000;
     gateway.emulator.queueFaults({ kind: "code", code: 500 });
     expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/stale-while-revalidate/);
-    expect(gateway.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringContaining("background revalidation failed") }));
+    expect(gateway.logs).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: expect.stringContaining("background revalidation failed") }),
+    );
     expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/stale-while-revalidate/);
   });
 });

@@ -15,7 +15,10 @@ describe("the typed client (hono/client)", () => {
       },
     });
     const kolId = uniqueKol();
-    const response = await client.v1.kols[":kolId"]["daily-fans"].$get({ param: { kolId }, query: { startDate: "2026-03-01", endDate: "2026-03-05" } });
+    const response = await client.v1.kols[":kolId"]["daily-fans"].$get({
+      param: { kolId },
+      query: { startDate: "2026-03-01", endDate: "2026-03-05" },
+    });
     expect(response.status).toBe(200);
     if (response.status !== 200) return;
     const trend = await response.json();

@@ -30,7 +30,11 @@ describe("the warm list (Cron Trigger)", () => {
     const gateway = makeGateway({ env: { WARM_KOLS: kolId, WARM_RANGE_DAYS: "30" } });
     await gateway.runScheduled();
     expect(gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`)).toEqual(["2026-02-09..2026-03-10"]);
-    for (const [start, end] of [["2026-02-09", "2026-03-10"], ["2026-02-20", "2026-03-09"], ["2026-03-01", "2026-03-07"]] as const) {
+    for (const [start, end] of [
+      ["2026-02-09", "2026-03-10"],
+      ["2026-02-20", "2026-03-09"],
+      ["2026-03-01", "2026-03-07"],
+    ] as const) {
       const response = await gateway.request(trendPath(kolId!, start, end));
       expect(response.headers.get("Cache-Status")).toMatch(/; hit;/);
     }
@@ -43,7 +47,10 @@ describe("the warm list (Cron Trigger)", () => {
     await gateway.runScheduled();
     gateway.clock.now += 24 * 3600 * 1000;
     await gateway.runScheduled();
-    expect(gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`)).toEqual(["2026-02-09..2026-03-10", "2026-03-09..2026-03-11"]);
+    expect(gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`)).toEqual([
+      "2026-02-09..2026-03-10",
+      "2026-03-09..2026-03-11",
+    ]);
   });
 
   it("reports a KOL whose refresh failed and goes on", async () => {

@@ -28,7 +28,10 @@ function setup(options: { receiverStatus?: number[]; env?: Record<string, unknow
     receiver: async (request) => {
       received.push({ request, body: await request.text() });
       const status = statuses.shift() ?? 200;
-      return new Response(null, status >= 300 && status < 400 ? { status, headers: { Location: "https://elsewhere.example/" } } : { status });
+      return new Response(
+        null,
+        status >= 300 && status < 400 ? { status, headers: { Location: "https://elsewhere.example/" } } : { status },
+      );
     },
   });
   return { gateway, received, sent };
@@ -42,7 +45,12 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 async function signed(client: TestKey, body: string, t = NOW_S, name = client.record.name) {
   const secret = await deriveSigningSecret(MASTER, name);
-  return { method: "POST", body, as: null, headers: { "Content-Type": "application/json", "X-Signature": await signatureHeader(secret, body, t), "X-Key-Name": name } };
+  return {
+    method: "POST",
+    body,
+    as: null,
+    headers: { "Content-Type": "application/json", "X-Signature": await signatureHeader(secret, body, t), "X-Key-Name": name },
+  };
 }
 
 describe("the webhook target, synchronously", () => {
@@ -61,12 +69,20 @@ describe("the webhook target, synchronously", () => {
     const response = await gateway.request(WEBHOOK, json({ kolId: "x1", startDate: "2026-02-30", endDate: RANGE.endDate, extra: true }));
     expect(response.status).toBe(400);
     const problem = await response.json<{ errors: { field: string; in: string; rule: string }[] }>();
-    expect(problem.errors.map((e) => `${e.in}:${e.field}:${e.rule}`).sort()).toEqual(["body:extra:unknown_parameter", "body:kolId:kol_id_format", "body:startDate:calendar_date"]);
+    expect(problem.errors.map((e) => `${e.in}:${e.field}:${e.rule}`).sort()).toEqual([
+      "body:extra:unknown_parameter",
+      "body:kolId:kol_id_format",
+      "body:startDate:calendar_date",
+    ]);
   });
 
   it("requires a JSON content type", async () => {
     const { gateway } = setup();
-    const response = await gateway.request(WEBHOOK, { method: "POST", body: JSON.stringify({ kolId: "1", ...RANGE }), headers: { "Content-Type": "text/plain" } });
+    const response = await gateway.request(WEBHOOK, {
+      method: "POST",
+      body: JSON.stringify({ kolId: "1", ...RANGE }),
+      headers: { "Content-Type": "text/plain" },
+    });
     expect(response.status).toBe(415);
   });
 
@@ -145,7 +161,10 @@ describe("asynchronous deliveries", () => {
     const { gateway, received, sent } = setup();
     const client = await createTestKey(env.KEYS);
     const kolId = uniqueKol();
-    const accepted = await gateway.request(WEBHOOK, { ...json({ kolId, ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "r-1" }), as: client.key });
+    const accepted = await gateway.request(WEBHOOK, {
+      ...json({ kolId, ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "r-1" }),
+      as: client.key,
+    });
     expect(accepted.status).toBe(202);
     const { deliveryId, status, statusUrl } = await accepted.json<{ deliveryId: string; status: string; statusUrl: string }>();
     expect(status).toBe("queued");
@@ -171,21 +190,35 @@ describe("asynchronous deliveries", () => {
   it("retry a failing callback with growing delays, then mark it failed for the dead-letter queue", async () => {
     const { gateway, sent } = setup({ receiverStatus: [500, 503, 500] });
     const client = await createTestKey(env.KEYS);
-    const accepted = await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
+    const accepted = await gateway.request(WEBHOOK, {
+      ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }),
+      as: client.key,
+    });
     const { statusUrl } = await accepted.json<{ statusUrl: string }>();
     const first = await gateway.runQueue([{ body: sent[0], attempts: 1 }]);
     const second = await gateway.runQueue([{ body: sent[0], attempts: 2 }]);
     expect(first.retryMessages).toEqual([{ msgId: "message-0" }]);
     expect([...first.delays, ...second.delays]).toEqual([10, 20]);
-    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "queued", attempts: 2, lastError: "the callback answered HTTP 503" });
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({
+      status: "queued",
+      attempts: 2,
+      lastError: "the callback answered HTTP 503",
+    });
     await gateway.runQueue([{ body: sent[0], attempts: 6 }]);
-    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "failed", attempts: 6, lastError: "the callback answered HTTP 500" });
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({
+      status: "failed",
+      attempts: 6,
+      lastError: "the callback answered HTTP 500",
+    });
   });
 
   it("never follow a redirect", async () => {
     const { gateway, received, sent } = setup({ receiverStatus: [302] });
     const client = await createTestKey(env.KEYS);
-    await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
+    await gateway.request(WEBHOOK, {
+      ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }),
+      as: client.key,
+    });
     const result = await gateway.runQueue([{ body: sent[0] }]);
     expect(result.retryMessages).toHaveLength(1);
     expect(received).toHaveLength(1);
@@ -205,11 +238,18 @@ describe("asynchronous deliveries", () => {
     const { gateway } = setup();
     const owner = await createTestKey(env.KEYS);
     const other = await createTestKey(env.KEYS);
-    const { statusUrl } = await (await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: owner.key })).json<{ statusUrl: string }>();
+    const { statusUrl } = await (
+      await gateway.request(WEBHOOK, {
+        ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }),
+        as: owner.key,
+      })
+    ).json<{ statusUrl: string }>();
     expect((await gateway.request(statusUrl, { as: owner.key })).status).toBe(200);
     const refused = await gateway.request(statusUrl, { as: other.key });
     expect(refused.status).toBe(404);
-    expect(await (await gateway.request("/v1/webhooks/deliveries/no-such-id", { as: other.key })).json()).toMatchObject({ detail: (await refused.json<{ detail: string }>()).detail });
+    expect(await (await gateway.request("/v1/webhooks/deliveries/no-such-id", { as: other.key })).json()).toMatchObject({
+      detail: (await refused.json<{ detail: string }>()).detail,
+    });
   });
 
   it("deliver an upstream failure as a problem in the payload", async () => {
@@ -217,7 +257,10 @@ describe("asynchronous deliveries", () => {
     const client = await createTestKey(env.KEYS);
     await gateway.request(WEBHOOK, { ...json({ kolId: "999600", ...RANGE, callbackUrl: "https://receiver.test/hook" }), as: client.key });
     await gateway.runQueue([{ body: sent[0] }]);
-    expect(JSON.parse(received[0]!.body)).toMatchObject({ status: "error", error: { type: "/problems/upstream-permission-denied", status: 502 } });
+    expect(JSON.parse(received[0]!.body)).toMatchObject({
+      status: "error",
+      error: { type: "/problems/upstream-permission-denied", status: 502 },
+    });
   });
 });
 
@@ -226,7 +269,7 @@ describe("callback URLs", () => {
     "plain http": "http://receiver.test/hook",
     "an IPv4 literal": "https://10.0.0.1/hook",
     "an IPv6 literal": "https://[::1]/hook",
-    "credentials": "https://user:pass@receiver.test/hook",
+    credentials: "https://user:pass@receiver.test/hook",
     "a host not on the list": "https://evil.example/hook",
     "a look-alike host": "https://receiver.test.evil.example/hook",
     "the bare wildcard domain": "https://hooks.example/hook",

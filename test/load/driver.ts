@@ -28,10 +28,20 @@ function pick(): { kind: Kind; path: string; body?: string } {
   const roll = Math.random();
   const hot = HOT_KOLS[Math.floor(Math.random() * HOT_KOLS.length)]!;
   if (roll < 0.55) return { kind: "hit", path: `/v1/kols/${hot}/daily-fans?${RANGE}` };
-  if (roll < 0.6) return { kind: "webhook", path: "/v1/webhooks/daily-fans", body: JSON.stringify({ kolId: hot, startDate: "2026-01-01", endDate: "2026-03-31" }) };
+  if (roll < 0.6)
+    return {
+      kind: "webhook",
+      path: "/v1/webhooks/daily-fans",
+      body: JSON.stringify({ kolId: hot, startDate: "2026-01-01", endDate: "2026-03-31" }),
+    };
   if (roll < 0.7) return { kind: "drop-in", path: `/api/douyin-xingtu/get-kol-daily-fans/v1?kolId=${hot}&${RANGE}` };
   if (roll < 0.85) return { kind: "miss", path: `/v1/kols/${process.pid}${++missCounter}/daily-fans?${RANGE}` };
-  const bad = [`/v1/kols/abc/daily-fans?${RANGE}`, `/v1/kols/1/daily-fans?startDate=2026-02-30&endDate=2026-03-01`, `/v1/kols/1/daily-fans?startDate=2026-03-01`, "/nope"];
+  const bad = [
+    `/v1/kols/abc/daily-fans?${RANGE}`,
+    `/v1/kols/1/daily-fans?startDate=2026-02-30&endDate=2026-03-01`,
+    `/v1/kols/1/daily-fans?startDate=2026-03-01`,
+    "/nope",
+  ];
   return { kind: "bad-request", path: bad[Math.floor(Math.random() * bad.length)]! };
 }
 
@@ -67,10 +77,18 @@ await Promise.all(
 );
 
 const elapsed = (performance.now() - started) / 1000;
-const all = Object.values(latencies).flat().sort((a, b) => a - b);
+const all = Object.values(latencies)
+  .flat()
+  .sort((a, b) => a - b);
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
 };
 console.log(
   JSON.stringify({

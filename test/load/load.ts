@@ -50,15 +50,39 @@ try {
   const load = JSON.parse(output) as Record<string, unknown>;
   const upstreamCalls = ((await (await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/requests`)).json()) as unknown[]).length;
   const memoryEndKiB = workerdRssKiB();
-  const results = { target: url.href, emulatorLatencyMs: EMULATOR_LATENCY_MS, ...load, upstreamCalls, workerdRssKiB: { start: memoryStartKiB, end: memoryEndKiB, every5s: samplesKiB } };
+  const results = {
+    target: url.href,
+    emulatorLatencyMs: EMULATOR_LATENCY_MS,
+    ...load,
+    upstreamCalls,
+    workerdRssKiB: { start: memoryStartKiB, end: memoryEndKiB, every5s: samplesKiB },
+  };
 
   const round = (value: unknown) => (typeof value === "number" ? Math.round(value * 10) / 10 : value);
-  console.log(`load: ${round(load.requests)} requests in ${round(load.seconds)} s from ${CONCURRENCY} clients over ${url.host}: ${round(load.throughput)} req/s`);
-  console.table(Object.fromEntries(Object.entries(load.latencyMsByKind as Record<string, Record<string, number>>).map(([kind, s]) => [kind, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)]))])));
-  console.log("answers by status:", JSON.stringify(load.byStatus), " by problem type:", JSON.stringify(load.byProblemType), " network errors:", load.networkErrors);
+  console.log(
+    `load: ${round(load.requests)} requests in ${round(load.seconds)} s from ${CONCURRENCY} clients over ${url.host}: ${round(load.throughput)} req/s`,
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(load.latencyMsByKind as Record<string, Record<string, number>>).map(([kind, s]) => [
+        kind,
+        Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)])),
+      ]),
+    ),
+  );
+  console.log(
+    "answers by status:",
+    JSON.stringify(load.byStatus),
+    " by problem type:",
+    JSON.stringify(load.byProblemType),
+    " network errors:",
+    load.networkErrors,
+  );
   console.log(`upstream calls: ${upstreamCalls}`);
   const mib = (kib: number) => (kib / 1024).toFixed(1);
-  console.log(`workerd memory (RSS): ${mib(memoryStartKiB)} MiB at start, ${mib(memoryEndKiB)} MiB at end; every 5 s: ${samplesKiB.map(mib).join(", ")}`);
+  console.log(
+    `workerd memory (RSS): ${mib(memoryStartKiB)} MiB at start, ${mib(memoryEndKiB)} MiB at end; every 5 s: ${samplesKiB.map(mib).join(", ")}`,
+  );
   mkdirSync("bench-results", { recursive: true });
   writeFileSync("bench-results/load.json", `${JSON.stringify(results, null, 2)}\n`);
   console.log("written: bench-results/load.json");

@@ -8,7 +8,10 @@ import { buildBundle, GATEWAY_ORIGIN, startRuntime, type Bundle } from "../bench
 const storage = mkdtempSync(join(tmpdir(), "xingtu-keys-"));
 
 function keyCommand(...args: string[]): string {
-  return execFileSync(process.execPath, ["tools/cli/key.ts", ...args, "--persist-to", storage], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(process.execPath, ["tools/cli/key.ts", ...args, "--persist-to", storage], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 let bundles: { gateway: Bundle; emulator: Bundle };
@@ -16,7 +19,9 @@ let bundles: { gateway: Bundle; emulator: Bundle };
 async function statusWith(key: string): Promise<number> {
   const mf = await startRuntime({ ...bundles, emulatorLatencyMs: 0, persistTo: storage });
   try {
-    const response = await mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/kols/42/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, { headers: { Authorization: `Bearer ${key}` } });
+    const response = await mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/kols/42/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
     await response.arrayBuffer();
     return response.status;
   } finally {
@@ -48,7 +53,9 @@ describe("npm run key", () => {
   });
 
   it("refuses a second key with the same name", () => {
-    const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], {
+      encoding: "utf8",
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("already exists");
   });

@@ -21,12 +21,16 @@ describe("the OpenAPI document", () => {
         .filter((route) => route.method !== "ALL")
         .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`),
     );
-    const documented = new Set(Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)));
+    const documented = new Set(
+      Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)),
+    );
     expect([...served].sort()).toEqual([...documented].sort());
   });
 
   it("takes its parameter rules from the validating schemas", () => {
-    const get = document.paths["/v1/kols/{kolId}/daily-fans"]!.get as { parameters: { name: string; schema: { pattern?: string; format?: string } }[] };
+    const get = document.paths["/v1/kols/{kolId}/daily-fans"]!.get as {
+      parameters: { name: string; schema: { pattern?: string; format?: string } }[];
+    };
     expect(get.parameters.find((p) => p.name === "kolId")!.schema.pattern).toBe("^[0-9]{1,32}$");
     expect(get.parameters.find((p) => p.name === "startDate")!.schema.format).toBe("date");
   });

@@ -96,7 +96,12 @@ export function makeGateway(options: GatewayOptions = {}) {
   async function runQueue(messages: { body: unknown; attempts?: number }[]) {
     const batch = createMessageBatch(
       "xingtu-edge-deliveries",
-      messages.map((message, i) => ({ id: `message-${i}`, timestamp: new Date(clock.now), attempts: message.attempts ?? 1, body: message.body })),
+      messages.map((message, i) => ({
+        id: `message-${i}`,
+        timestamp: new Date(clock.now),
+        attempts: message.attempts ?? 1,
+        body: message.body,
+      })),
     );
     // The runtime's result does not report retry delays; record them on the way.
     const delays: (number | undefined)[] = [];

@@ -6,7 +6,10 @@ export interface TestKey {
   record: KeyRecord;
 }
 
-export async function createTestKey(keys: KVNamespace, options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name">> = {}): Promise<TestKey> {
+export async function createTestKey(
+  keys: KVNamespace,
+  options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name">> = {},
+): Promise<TestKey> {
   const key = generateKey();
   const record: KeyRecord = {
     name: options.name ?? `test-${crypto.randomUUID().slice(0, 8)}`,

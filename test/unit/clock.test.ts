@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { addDays, datesOf, daysInRange, isCalendarDate, secondsUntilShanghaiHour, shanghaiHour, shanghaiToday } from "../../src/calendar.ts";
+import {
+  addDays,
+  datesOf,
+  daysInRange,
+  isCalendarDate,
+  secondsUntilShanghaiHour,
+  shanghaiHour,
+  shanghaiToday,
+} from "../../src/calendar.ts";
 
 describe("calendar dates", () => {
   it("accepts a leap day in a leap year", () => {

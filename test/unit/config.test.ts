@@ -15,7 +15,11 @@ describe("configuration", () => {
   });
 
   it("reads numbers and flags written as strings, as wrangler vars are", () => {
-    const config = configSchema.parse({ UPSTREAM_TIMEOUT_MS: "1500", ALLOW_INSECURE_UPSTREAM: "true", UPSTREAM_BASE_URL: "http://127.0.0.1:8788/" });
+    const config = configSchema.parse({
+      UPSTREAM_TIMEOUT_MS: "1500",
+      ALLOW_INSECURE_UPSTREAM: "true",
+      UPSTREAM_BASE_URL: "http://127.0.0.1:8788/",
+    });
     expect(config.UPSTREAM_TIMEOUT_MS).toBe(1500);
     expect(config.UPSTREAM_BASE_URL).toBe("http://127.0.0.1:8788");
   });

@@ -44,15 +44,28 @@ describe("normalising the upstream sample", () => {
   });
 
   it("carries the upstream's range-level fields as numbers", () => {
-    expect(trend.upstream).toEqual({ fansGrowth: 0, fansGrowthRate: 0, fansGrowthV2: -8888, fansGrowthRateV2Bp: -35, description: "", fansAdvice: "" });
+    expect(trend.upstream).toEqual({
+      fansGrowth: 0,
+      fansGrowthRate: 0,
+      fansGrowthV2: -8888,
+      fansGrowthRateV2Bp: -35,
+      description: "",
+      fansAdvice: "",
+    });
   });
 });
 
 describe("merging daily and delta", () => {
   it("sorts by date and gives null to a day missing from one side", () => {
     const data = upstreamDataSchema.parse({
-      daily: [{ date: "2026-01-03", fans_cnt: "30" }, { date: "2026-01-02", fans_cnt: "20" }],
-      delta: [{ date: "2026-01-01", fans_cnt: "-1" }, { date: "2026-01-02", fans_cnt: "5" }],
+      daily: [
+        { date: "2026-01-03", fans_cnt: "30" },
+        { date: "2026-01-02", fans_cnt: "20" },
+      ],
+      delta: [
+        { date: "2026-01-01", fans_cnt: "-1" },
+        { date: "2026-01-02", fans_cnt: "5" },
+      ],
     });
     const trend = normalize({ kolId: "1", startDate: "2026-01-01", endDate: "2026-01-03" }, data);
     expect(trend.series).toEqual([
@@ -65,12 +78,35 @@ describe("merging daily and delta", () => {
 
   it("reports null summary figures for an empty range and for missing range-level fields", () => {
     const trend = normalize(range, upstreamDataSchema.parse({ daily: [], delta: [] }));
-    expect(trend.summary).toEqual({ days: 0, firstFans: null, lastFans: null, change: null, changeRate: null, minFans: null, maxFans: null, gainDays: 0, lossDays: 0 });
-    expect(trend.upstream).toEqual({ fansGrowth: null, fansGrowthRate: null, fansGrowthV2: null, fansGrowthRateV2Bp: null, description: "", fansAdvice: "" });
+    expect(trend.summary).toEqual({
+      days: 0,
+      firstFans: null,
+      lastFans: null,
+      change: null,
+      changeRate: null,
+      minFans: null,
+      maxFans: null,
+      gainDays: 0,
+      lossDays: 0,
+    });
+    expect(trend.upstream).toEqual({
+      fansGrowth: null,
+      fansGrowthRate: null,
+      fansGrowthV2: null,
+      fansGrowthRateV2Bp: null,
+      description: "",
+      fansAdvice: "",
+    });
   });
 
   it("gives a null change rate when the first day has zero followers", () => {
-    const data = upstreamDataSchema.parse({ daily: [{ date: "2026-01-01", fans_cnt: "0" }, { date: "2026-01-02", fans_cnt: "4" }], delta: [] });
+    const data = upstreamDataSchema.parse({
+      daily: [
+        { date: "2026-01-01", fans_cnt: "0" },
+        { date: "2026-01-02", fans_cnt: "4" },
+      ],
+      delta: [],
+    });
     expect(normalize(range, data).summary.changeRate).toBeNull();
   });
 });

@@ -13,7 +13,12 @@ const valid = { startDate: "2026-02-07", endDate: "2026-03-08" };
 
 describe("the trend request", () => {
   it("parses a valid request and reads acceptCache words as booleans", () => {
-    for (const [word, value] of [["true", true], ["1", true], ["false", false], ["0", false]] as const) {
+    for (const [word, value] of [
+      ["true", true],
+      ["1", true],
+      ["false", false],
+      ["0", false],
+    ] as const) {
       const parsed = trendRequestSchema(limits).parse({ path: { kolId: "42" }, query: { ...valid, acceptCache: word } });
       expect(parsed).toEqual({ kolId: "42", ...valid, acceptCache: value });
     }
@@ -61,7 +66,8 @@ describe("the trend request", () => {
 
   it("rejects a range longer than the maximum and accepts exactly the maximum", () => {
     const short = { maxRangeDays: 30, today: limits.today };
-    const parse = (endDate: string) => trendRequestSchema(short).safeParse({ path: { kolId: "1" }, query: { startDate: "2026-02-07", endDate } });
+    const parse = (endDate: string) =>
+      trendRequestSchema(short).safeParse({ path: { kolId: "1" }, query: { startDate: "2026-02-07", endDate } });
     expect(parse("2026-03-08").success).toBe(true);
     const tooLong = parse("2026-03-09");
     expect(tooLong.success).toBe(false);
@@ -87,8 +93,16 @@ describe("the trend request", () => {
   });
 
   it("reports every violation at once", () => {
-    const rules = errorsFor({ startDate: "2026-02-30", endDate: "soon", acceptCache: "maybe", extra: "1" }, "abc").map((e) => `${e.field}:${e.rule}`);
-    expect(rules.sort()).toEqual(["acceptCache:boolean", "endDate:calendar_date", "extra:unknown_parameter", "kolId:kol_id_format", "startDate:calendar_date"]);
+    const rules = errorsFor({ startDate: "2026-02-30", endDate: "soon", acceptCache: "maybe", extra: "1" }, "abc").map(
+      (e) => `${e.field}:${e.rule}`,
+    );
+    expect(rules.sort()).toEqual([
+      "acceptCache:boolean",
+      "endDate:calendar_date",
+      "extra:unknown_parameter",
+      "kolId:kol_id_format",
+      "startDate:calendar_date",
+    ]);
   });
 
   it("checks date order even when another field is invalid", () => {

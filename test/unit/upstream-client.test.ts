@@ -7,7 +7,9 @@ import { createEmulator, type Fault } from "../../tools/emulator/emulator.ts";
 const TOKEN = "client-test-token-Zx81";
 const query = { kolId: "1001", startDate: "2026-02-01", endDate: "2026-02-07" };
 
-function harness(options: { faults?: Fault[]; env?: Record<string, string>; fetch?: (r: Request) => Promise<Response>; random?: number } = {}) {
+function harness(
+  options: { faults?: Fault[]; env?: Record<string, string>; fetch?: (r: Request) => Promise<Response>; random?: number } = {},
+) {
   const emulator = createEmulator();
   emulator.queueFaults(...(options.faults ?? []));
   const sleeps: number[] = [];
@@ -28,7 +30,10 @@ function harness(options: { faults?: Fault[]; env?: Record<string, string>; fetc
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProblemError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProblemError);
   return error as ProblemError;
 }
@@ -43,8 +48,12 @@ describe("building the upstream request", () => {
   });
 
   it("sends acceptCache only as true or false", () => {
-    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: true }).url).searchParams.get("acceptCache")).toBe("true");
-    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: false }).url).searchParams.get("acceptCache")).toBe("false");
+    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: true }).url).searchParams.get("acceptCache")).toBe(
+      "true",
+    );
+    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: false }).url).searchParams.get("acceptCache")).toBe(
+      "false",
+    );
     expect(new URL(buildUpstreamRequest("https://a.test", "t", query).url).searchParams.has("acceptCache")).toBe(false);
   });
 });
@@ -57,7 +66,7 @@ describe("reading the upstream's answer", () => {
     expect(trace.attempts).toBe(1);
   });
 
-  it("accepts code 0 sent as the string \"0\"", async () => {
+  it('accepts code 0 sent as the string "0"', async () => {
     const { call } = harness({ faults: [{ kind: "ok", codeAsString: true }] });
     expect((await call()).raw.code).toBe("0");
   });
@@ -152,7 +161,10 @@ describe("retrying", () => {
   });
 
   it("stops retrying when the total time budget would be exceeded", async () => {
-    const { call, trace } = harness({ faults: [{ kind: "code", code: 301, times: 10 }], env: { UPSTREAM_MAX_ATTEMPTS: "10", UPSTREAM_RETRY_BUDGET_MS: "1000" } });
+    const { call, trace } = harness({
+      faults: [{ kind: "code", code: 301, times: 10 }],
+      env: { UPSTREAM_MAX_ATTEMPTS: "10", UPSTREAM_RETRY_BUDGET_MS: "1000" },
+    });
     await failure(call());
     expect(trace.attempts).toBeLessThan(10);
     expect(trace.elapsedMs).toBeLessThanOrEqual(1000);
@@ -205,7 +217,12 @@ describe("retrying", () => {
 
 describe("the token", () => {
   it("never appears in a problem raised from any failure", async () => {
-    const faults: Fault[] = [{ kind: "code", code: 100 }, { kind: "malformed" }, { kind: "http", status: 500, body: TOKEN, times: 3 }, { kind: "network", times: 3 }];
+    const faults: Fault[] = [
+      { kind: "code", code: 100 },
+      { kind: "malformed" },
+      { kind: "http", status: 500, body: TOKEN, times: 3 },
+      { kind: "network", times: 3 },
+    ];
     for (const fault of faults) {
       const error = await failure(harness({ faults: [fault] }).call());
       expect(JSON.stringify({ ...error.options, message: error.message })).not.toContain(TOKEN);

@@ -23,7 +23,11 @@ switch (positionals[0]) {
     const breaker = getValue(target, BREAKER_KEY);
     const parsed = breakerSchema.safeParse(breaker === null ? null : JSON.parse(breaker));
     const open = parsed.success && parsed.data.until > Date.now() ? parsed.data : null;
-    console.log(open ? `Upstream calls are stopped in ${where}: ${open.reason}, until ${new Date(open.until).toISOString()}.` : `Upstream calls are allowed in ${where}.`);
+    console.log(
+      open
+        ? `Upstream calls are stopped in ${where}: ${open.reason}, until ${new Date(open.until).toISOString()}.`
+        : `Upstream calls are allowed in ${where}.`,
+    );
     const today = shanghaiToday(Date.now());
     console.log(`Upstream calls counted today (${today}, Asia/Shanghai): ${getValue(target, budgetKey(today)) ?? 0}`);
     break;

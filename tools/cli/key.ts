@@ -10,7 +10,18 @@
  * command acts on local storage, the one `npm start` serves from.
  */
 import { parseArgs } from "node:util";
-import { generateKey, hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, recordMetadata, TIERS, type KeyRecord, type Tier } from "../../src/auth/keys.ts";
+import {
+  generateKey,
+  hashKey,
+  keyRecordSchema,
+  nameKvName,
+  RECORD_PREFIX,
+  recordKvName,
+  recordMetadata,
+  TIERS,
+  type KeyRecord,
+  type Tier,
+} from "../../src/auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
 import { deriveSigningSecret } from "../../src/webhooks/signature.ts";
 
@@ -36,7 +47,11 @@ function findByName(target: Target, name: string): KeyRecord | null {
   return record.success ? record.data : null;
 }
 
-export async function writeRecord(target: Target, key: string, fields: Omit<KeyRecord, "hash" | "created" | "disabled">): Promise<KeyRecord> {
+export async function writeRecord(
+  target: Target,
+  key: string,
+  fields: Omit<KeyRecord, "hash" | "created" | "disabled">,
+): Promise<KeyRecord> {
   const record = keyRecordSchema.parse({ ...fields, created: new Date().toISOString(), disabled: false, hash: await hashKey(key) });
   putValue(target, recordKvName(record.hash), JSON.stringify(record), recordMetadata(record));
   putValue(target, nameKvName(record.name), JSON.stringify(record.hash), {});
@@ -94,7 +109,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case "secret": {
       const name = argument ?? fail(`secret needs a key name\n${USAGE}`);
-      const master = target.remote ? (process.env.WEBHOOK_SIGNING_SECRET ?? fail("set WEBHOOK_SIGNING_SECRET to the deployed Worker's secret to derive a remote key's signing secret")) : LOCAL_SIGNING_SECRET;
+      const master = target.remote
+        ? (process.env.WEBHOOK_SIGNING_SECRET ??
+          fail("set WEBHOOK_SIGNING_SECRET to the deployed Worker's secret to derive a remote key's signing secret"))
+        : LOCAL_SIGNING_SECRET;
       if (!findByName(target, name)) fail(`no key named ${name} in ${where}`);
       console.log(`Signing secret of key "${name}" (${where}): sign webhook bodies with it and verify callbacks with it.`);
       console.log(`\n  ${await deriveSigningSecret(master, name)}\n`);

@@ -29,20 +29,40 @@ const BUSINESS_MESSAGES: Record<number, string> = {
 };
 
 const faultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("code"), code: z.number().int(), httpStatus: z.number().int().default(200), codeAsString: z.boolean().default(false) }),
+  z.object({
+    kind: z.literal("code"),
+    code: z.number().int(),
+    httpStatus: z.number().int().default(200),
+    codeAsString: z.boolean().default(false),
+  }),
   z.object({ kind: z.literal("ok"), codeAsString: z.boolean().default(false) }),
   z.object({ kind: z.literal("slow"), delayMs: z.number().int().nonnegative() }),
-  z.object({ kind: z.literal("http"), status: z.number().int().min(200).max(599), body: z.string().default("<html><body>502 Bad Gateway</body></html>"), contentType: z.string().default("text/html") }),
+  z.object({
+    kind: z.literal("http"),
+    status: z.number().int().min(200).max(599),
+    body: z.string().default("<html><body>502 Bad Gateway</body></html>"),
+    contentType: z.string().default("text/html"),
+  }),
   z.object({ kind: z.literal("malformed") }),
   z.object({ kind: z.literal("truncated") }),
   z.object({ kind: z.literal("reset") }),
   z.object({ kind: z.literal("network") }),
   z.object({ kind: z.literal("wrong-shape") }),
   z.object({ kind: z.literal("mismatch") }),
-  z.object({ kind: z.literal("huge"), bytes: z.number().int().positive().default(5 * 1024 * 1024) }),
+  z.object({
+    kind: z.literal("huge"),
+    bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 * 1024),
+  }),
 ]);
 
-const queuedFaultSchema = z.intersection(faultSchema, z.object({ kolId: z.string().optional(), times: z.number().int().positive().default(1) }));
+const queuedFaultSchema = z.intersection(
+  faultSchema,
+  z.object({ kolId: z.string().optional(), times: z.number().int().positive().default(1) }),
+);
 
 export type Fault = z.input<typeof queuedFaultSchema>;
 type QueuedFault = z.output<typeof queuedFaultSchema>;
@@ -68,10 +88,14 @@ function abortableSleep(ms: number, signal: AbortSignal | null): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new DOMException("The operation was aborted", "AbortError"));
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(new DOMException("The operation was aborted", "AbortError"));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -134,7 +158,15 @@ export function createEmulator(options: EmulatorOptions = {}) {
 
     if (!token) return businessError(100);
     const acceptCache = query.get("acceptCache");
-    if (!kolId || !startDate || !endDate || !isCalendarDate(startDate) || !isCalendarDate(endDate) || startDate > endDate || (acceptCache !== null && acceptCache !== "true" && acceptCache !== "false")) {
+    if (
+      !kolId ||
+      !startDate ||
+      !endDate ||
+      !isCalendarDate(startDate) ||
+      !isCalendarDate(endDate) ||
+      startDate > endDate ||
+      (acceptCache !== null && acceptCache !== "true" && acceptCache !== "false")
+    ) {
       return businessError(400);
     }
     const forced = /^999(\d{3})$/.exec(kolId);

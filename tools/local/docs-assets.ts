@@ -12,5 +12,6 @@ const swagger = `${root}node_modules/swagger-ui-dist/`;
 
 rmSync(`${root}node_modules/.xingtu-docs`, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"]) copyFileSync(`${swagger}${file}`, `${out}${file === "LICENSE" ? "swagger-ui-LICENSE.txt" : file}`);
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"])
+  copyFileSync(`${swagger}${file}`, `${out}${file === "LICENSE" ? "swagger-ui-LICENSE.txt" : file}`);
 for (const file of ["index.html", "init.js"]) copyFileSync(`${root}src/docs/${file}`, `${out}${file}`);

@@ -22,7 +22,20 @@ const wranglerBin = new URL("../../node_modules/wrangler/bin/wrangler.js", impor
 function run(name: string, port: number, args: string[]): ChildProcess {
   const child = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", HOST, "--port", String(port), "--inspector-port", String(port + 1000), "--show-interactive-dev-session=false", "--log-level", "log", ...args],
+    [
+      wranglerBin,
+      "dev",
+      "--ip",
+      HOST,
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(port + 1000),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "log",
+      ...args,
+    ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
@@ -56,14 +69,25 @@ function shanghaiDate(offsetDays: number): string {
 const LOCAL_KEY = "local-dev-key";
 await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh"] });
 
-const emulator = run("emulator", EMULATOR_PORT, ["--config", "tools/emulator/wrangler.toml", "--var", `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`]);
+const emulator = run("emulator", EMULATOR_PORT, [
+  "--config",
+  "tools/emulator/wrangler.toml",
+  "--var",
+  `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`,
+]);
 const gateway = run("gateway", GATEWAY_PORT, [
-  "--config", "wrangler.toml",
-  "--var", `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
-  "--var", "ALLOW_INSECURE_UPSTREAM:true",
-  "--var", "JUSTONEAPI_TOKEN:local-emulator-token",
-  "--var", `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
-  "--var", "ALLOW_LOCAL_CALLBACKS:true",
+  "--config",
+  "wrangler.toml",
+  "--var",
+  `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
+  "--var",
+  "ALLOW_INSECURE_UPSTREAM:true",
+  "--var",
+  "JUSTONEAPI_TOKEN:local-emulator-token",
+  "--var",
+  `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
+  "--var",
+  "ALLOW_LOCAL_CALLBACKS:true",
 ]);
 const children = [emulator, gateway];
 

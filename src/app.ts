@@ -8,33 +8,35 @@
 import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import { observe } from "./middleware/observe.ts";
 import { timing } from "hono/timing";
+import { observe } from "./middleware/observe.ts";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening.ts";
-import { upstreamStyleErrors } from "./routes/daily-fans.ts";
+import { upstreamStyleErrors } from "./middleware/drop-in.ts";
 import { gatewayRoutes } from "./routes/index.ts";
+import type { GatewayEnv } from "./routes/env.ts";
 import { ProblemError, problemResponse } from "./problem.ts";
-import { UPSTREAM_PATH } from "./upstream/client.ts";
-import type { GatewayDeps, GatewayEnv } from "./bindings.ts";
-import { createIsolateState, type IsolateState } from "./lookup/context.ts";
+import { UPSTREAM_PATH } from "./upstream/request.ts";
+import { readiness } from "./config/readiness.ts";
+import { errorFields } from "./log.ts";
+import type { Runtime } from "./runtime.ts";
 
-export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsolateState()) {
+export function createApp(runtime: Runtime) {
   const app = new Hono<GatewayEnv>();
 
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestId({ limitLength: 128, generator: runtime.uuid }));
   app.use(timing({ total: true, crossOrigin: false }));
-  app.use(observe(deps.log));
+  app.use(observe(runtime));
   app.use(securityHeaders);
   app.use(browserAccess);
   app.use(requestBounds);
   app.use(bodyBound);
   app.use(wrongMethod(app));
   app.use(UPSTREAM_PATH, upstreamStyleErrors);
-  app.route("/", gatewayRoutes(deps, isolate));
+  app.route("/", gatewayRoutes(runtime));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {
-      requestId: c.var.requestId ?? crypto.randomUUID(),
+      requestId: c.var.requestId ?? runtime.uuid(),
       instance: c.req.path.slice(0, 200),
       upstreamStyle: c.var.upstreamStyle ?? false,
     });
@@ -48,7 +50,8 @@ export function createApp(deps: GatewayDeps, isolate: IsolateState = createIsola
     if (error instanceof HTTPException && error.status < 500) {
       return respond(c, new ProblemError("invalid-request", { detail: error.message || "The request is malformed." }));
     }
-    deps.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, error: error.name });
+    const token = readiness(c.env).config?.JUSTONEAPI_TOKEN;
+    runtime.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, ...errorFields(error, token) });
     return respond(
       c,
       new ProblemError("internal-error", { detail: "The gateway failed unexpectedly; the request id identifies the log line." }),

@@ -1,26 +1,18 @@
 /**
  * @module The Worker's entry: the app, the warm-list Cron Trigger and the webhook delivery queue,
- * with the real runtime's dependencies and one isolate state (coalescing, memory tier) shared by all.
+ * all on one runtime (the platform's clock, timers, ids and fetch, and this isolate's state).
  */
 import { createApp } from "./app.ts";
-import { consoleSink } from "./log.ts";
-import { createIsolateState } from "./lookup/context.ts";
 import { scheduledHandler } from "./lookup/warm.ts";
 import { queueHandler } from "./webhooks/consumer.ts";
-import type { GatewayDeps } from "./bindings.ts";
+import { platformRuntime } from "./runtime.ts";
+import type { Bindings } from "./bindings.ts";
 
-const deps: GatewayDeps = {
-  fetch: (request) => fetch(request),
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
-  log: consoleSink,
-};
-const isolate = createIsolateState();
-const app = createApp(deps, isolate);
+const runtime = platformRuntime();
+const app = createApp(runtime);
 
 export default {
   fetch: app.fetch,
-  scheduled: scheduledHandler(deps, isolate),
-  queue: queueHandler(deps, isolate),
-} satisfies ExportedHandler<Cloudflare.Env>;
+  scheduled: scheduledHandler(runtime),
+  queue: queueHandler(runtime),
+} satisfies ExportedHandler<Bindings>;

@@ -4,6 +4,9 @@
  * Callers pass fields they chose; nothing here stringifies a request URL or headers, which is
  * how client credentials and the upstream token stay out of the logs.
  */
+import { ProblemError } from "./problem.ts";
+import { redact } from "./upstream/request.ts";
+
 export type LogFields = Record<string, unknown>;
 export type LogSink = (fields: LogFields) => void;
 
@@ -13,3 +16,15 @@ export const consoleSink: LogSink = (fields) => {
   else if (fields.level === "warn") console.warn(line);
   else console.log(line);
 };
+
+const MAX_LOGGED_MESSAGE = 300;
+
+/**
+ * An error as log fields: a problem by its type and detail, anything else by its name and
+ * message (so a failing cron run says why, not just "Error"), with `secret` masked out.
+ */
+export function errorFields(error: unknown, secret = ""): LogFields {
+  if (error instanceof ProblemError) return { problem: error.problemType, detail: redact(error.options.detail, secret) };
+  if (error instanceof Error) return { error: error.name, message: redact(error.message, secret).slice(0, MAX_LOGGED_MESSAGE) };
+  return { error: typeof error };
+}

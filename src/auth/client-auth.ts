@@ -11,18 +11,18 @@
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
-import { hashKey, keyRecordSchema, nameKvName, RECORD_PREFIX, recordKvName, type KeyRecord, type Tier } from "./keys.ts";
-import { constantTimeEqual, deriveSigningSecret, verifySignature } from "../webhooks/signature.ts";
-import type { GatewayEnv } from "../bindings.ts";
-import { kvStore, type Store } from "../cache/store.ts";
-import { memoryStore } from "../cache/memory-store.ts";
+import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
+import { deriveSigningSecret, verifySignature } from "../webhooks/signature.ts";
+import { requireSigningSecret } from "../config/readiness.ts";
+import { kvStore } from "../cache/kv-store.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
+import type { Runtime } from "../runtime.ts";
+import type { LookupEnv } from "../middleware/gateway-context.ts";
 
 /** How long an edge location (KV's cache) and then an isolate (memory) may trust a key record:
  * a revocation reaches every location within their sum, about a minute and a half. */
 const KEY_CACHE_TTL_SECONDS = 60;
 const KEY_MEMORY_SECONDS = 30;
-const KEY_MEMORY_BYTES = 256 * 1024;
 const KEYS_EXIST_MEMO_MS = 60_000;
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
@@ -34,6 +34,25 @@ export interface Client {
   anonymous: boolean;
 }
 
+export interface ClientVariables {
+  client: Client;
+  /** The query parameter that may carry a client key on this route (drop-in: token, chart: key). */
+  queryKey: "token" | "key";
+}
+
+export interface ClientEnv {
+  Bindings: LookupEnv["Bindings"];
+  Variables: LookupEnv["Variables"] & ClientVariables;
+}
+
+/** Lets a route take the client key from a query parameter, for callers that cannot send headers. */
+export function keyInQuery(param: ClientVariables["queryKey"]) {
+  return createMiddleware<{ Variables: Pick<ClientVariables, "queryKey"> }>(async (c, next) => {
+    c.set("queryKey", param);
+    await next();
+  });
+}
+
 const AUTH_HELP = "A valid client key is required: send `Authorization: Bearer <key>` (on the upstream-style route, `token=<key>`).";
 
 function unauthorized(invalid: boolean, detail = AUTH_HELP): ProblemError {
@@ -43,7 +62,7 @@ function unauthorized(invalid: boolean, detail = AUTH_HELP): ProblemError {
   });
 }
 
-function presentedKey(c: Context<GatewayEnv>): string | null {
+function presentedKey(c: Context<ClientEnv>): string | null {
   const header = c.req.header("Authorization");
   if (header !== undefined) {
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
@@ -53,37 +72,15 @@ function presentedKey(c: Context<GatewayEnv>): string | null {
   return param ? (c.req.query(param) ?? null) : null;
 }
 
-async function findKey(keys: Store, key: string): Promise<KeyRecord | null> {
-  const hash = await hashKey(key);
-  const stored = await keys.get(recordKvName(hash), { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
-  const record = keyRecordSchema.safeParse(stored.ok ? stored.value : null);
-  if (!record.success || !constantTimeEqual(record.data.hash, hash)) return null;
-  return record.data;
-}
-
-async function findKeyByName(keys: Store, name: string): Promise<KeyRecord | null> {
-  const hash = await keys.get(nameKvName(name), { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
-  if (!hash.ok || typeof hash.value !== "string") return null;
-  const stored = await keys.get(recordKvName(hash.value), { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
-  const record = keyRecordSchema.safeParse(stored.ok ? stored.value : null);
-  return record.success && record.data.name === name ? record.data : null;
-}
-
 /** The key named by a signed request, once its signature over the raw body is verified. */
-async function signedKey(c: Context<GatewayEnv>, keys: Store, header: string): Promise<KeyRecord | null> {
-  const { config, deps } = c.var.lookup;
+async function signedKey(c: Context<ClientEnv>, read: KeysReader, header: string): Promise<KeyRecord | null> {
+  const { config, runtime } = c.var.lookup;
   const name = c.req.header("X-Key-Name");
   if (!name) throw unauthorized(true, "A signed request must name its key in X-Key-Name.");
-  if (!config.WEBHOOK_SIGNING_SECRET) {
-    throw new ProblemError("gateway-misconfigured", {
-      detail:
-        "The secret WEBHOOK_SIGNING_SECRET is not set, so signed requests cannot be verified. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
-    });
-  }
-  const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, name);
-  const verification = await verifySignature(header, await c.req.text(), secret, deps.now());
+  const secret = await deriveSigningSecret(requireSigningSecret(config), name);
+  const verification = await verifySignature(header, await c.req.text(), secret, runtime.now());
   if (!verification.ok) throw unauthorized(true, `The request's signature is not valid: ${verification.reason}.`);
-  return findKeyByName(keys, name);
+  return recordOfName(read, name);
 }
 
 export interface ClientAuthOptions {
@@ -91,30 +88,34 @@ export interface ClientAuthOptions {
   signatures?: boolean;
 }
 
-export function clientAuth(now: () => number, options: ClientAuthOptions = {}) {
-  const memory = memoryStore({ maxBytes: KEY_MEMORY_BYTES, now });
-  // Memoised per isolate: answering "does any key exist?" should not cost a KV list per 401.
-  let keysExist: { value: boolean; until: number } | null = null;
-  const anyKeyExists = async (keys: KVNamespace, now: number) => {
-    if (keysExist && keysExist.until > now) return keysExist.value;
-    const listed = await keys.list({ prefix: RECORD_PREFIX, limit: 1 });
-    keysExist = { value: listed.keys.length > 0, until: now + KEYS_EXIST_MEMO_MS };
-    return keysExist.value;
-  };
+/** "Does any key exist?", memoised per isolate so a 401 does not cost a KV list. */
+async function anyKeyExists(keys: KVNamespace, runtime: Runtime): Promise<boolean> {
+  const now = runtime.now();
+  const known = runtime.isolate.keysExist;
+  if (known && known.until > now) return known.value;
+  const listed = await keys.list({ prefix: RECORD_PREFIX, limit: 1 });
+  runtime.isolate.keysExist = { value: listed.keys.length > 0, until: now + KEYS_EXIST_MEMO_MS };
+  return listed.keys.length > 0;
+}
 
-  return createMiddleware<GatewayEnv>(async (c, next) => {
-    const { config, deps } = c.var.lookup;
+export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
+  return createMiddleware<ClientEnv>(async (c, next) => {
+    const { config } = c.var.lookup;
     const keys = c.env.KEYS;
-    const keyStore = tieredStore(memory, kvStore(keys), KEY_MEMORY_SECONDS);
+    const keyStore = tieredStore(runtime.isolate.keyRecords, kvStore(keys), KEY_MEMORY_SECONDS);
+    const read: KeysReader = async (name) => {
+      const stored = await keyStore.get(name, { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
+      return stored.ok ? stored.value : null;
+    };
     const signature = options.signatures ? c.req.header("X-Signature") : undefined;
     const key = signature === undefined ? presentedKey(c) : null;
     let client: Client;
     if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
       client = { name: "public", tier: "standard", canRefresh: false, anonymous: true };
     } else {
-      const record = signature !== undefined ? await signedKey(c, keyStore, signature) : key ? await findKey(keyStore, key) : null;
+      const record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
       if (!record || record.disabled) {
-        if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, deps.now()))) {
+        if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, runtime))) {
           throw new ProblemError("gateway-misconfigured", {
             detail:
               "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.",

@@ -6,6 +6,7 @@
  * Workers APIs), so both agree on every byte.
  */
 import * as z from "zod";
+import { constantTimeEqual, hex } from "../bytes.ts";
 
 export const KEY_PREFIX = "xte_";
 export const TIERS = ["standard", "bulk"] as const;
@@ -36,11 +37,49 @@ export function generateKey(): string {
 }
 
 export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
 }
 
 /** The metadata KV lists alongside each record, so `list` needs no read per key. */
 export function recordMetadata(record: KeyRecord) {
   return { name: record.name, tier: record.tier, permissions: record.permissions, created: record.created, disabled: record.disabled };
+}
+
+export type NewKey = Pick<KeyRecord, "name" | "tier" | "permissions">;
+
+/** The record of a new key, as `npm run key`, the tests and the benchmark all create it. */
+export async function newKeyRecord(key: string, fields: NewKey, created: Date): Promise<KeyRecord> {
+  return keyRecordSchema.parse({ ...fields, created: created.toISOString(), disabled: false, hash: await hashKey(key) });
+}
+
+export interface KvWrite {
+  name: string;
+  value: string;
+  metadata: object;
+}
+
+/** What storing a record writes to KEYS: the record under its hash, and the name index. */
+export function recordWrites(record: KeyRecord): KvWrite[] {
+  return [
+    { name: recordKvName(record.hash), value: JSON.stringify(record), metadata: recordMetadata(record) },
+    { name: nameKvName(record.name), value: JSON.stringify(record.hash), metadata: {} },
+  ];
+}
+
+/** Reads one KEYS value as parsed JSON (null when absent): the Worker through its store, the CLI through wrangler. */
+export type KeysReader = (kvName: string) => Promise<unknown>;
+
+/** The record of a presented key, compared by hash in constant time. */
+export async function recordOfKey(read: KeysReader, key: string): Promise<KeyRecord | null> {
+  const hash = await hashKey(key);
+  const record = keyRecordSchema.safeParse(await read(recordKvName(hash)));
+  return record.success && constantTimeEqual(record.data.hash, hash) ? record.data : null;
+}
+
+/** The record of a named key, through the name index (signed requests name their key). */
+export async function recordOfName(read: KeysReader, name: string): Promise<KeyRecord | null> {
+  const hash = await read(nameKvName(name));
+  if (typeof hash !== "string") return null;
+  const record = keyRecordSchema.safeParse(await read(recordKvName(hash)));
+  return record.success && record.data.name === name ? record.data : null;
 }

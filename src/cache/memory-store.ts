@@ -5,7 +5,7 @@
  * dropped when it is next looked at or when room is needed. Values are kept as given and never
  * mutated by the cache; their size is their JSON length, the same bytes KV would hold.
  */
-import type { Store } from "./store.ts";
+import type { Store } from "./types.ts";
 
 export interface MemoryStoreOptions {
   /** The most bytes of values held at once; the least recently used go first. */

@@ -4,7 +4,7 @@
  * A value read from KV is promoted into memory for at most `promoteSeconds`, which bounds how
  * long this isolate can miss another isolate's newer write.
  */
-import type { Store } from "./store.ts";
+import type { Store } from "./types.ts";
 
 export function tieredStore(memory: Store, kv: Store, promoteSeconds: number): Store {
   return {

@@ -9,7 +9,7 @@ import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
 import { healthSchema } from "../routes/health.ts";
-import { UPSTREAM_PATH } from "../upstream/client.ts";
+import { UPSTREAM_PATH } from "../upstream/request.ts";
 import { VERSION } from "../version.ts";
 
 type Json = Record<string, unknown>;

@@ -21,8 +21,8 @@ export function assembleBody(dates: string[], days: Map<string, StoredDay>): Ups
   const delta: RawPoint[] = [];
   for (const date of dates) {
     const day = days.get(date);
-    if (day?.[0] != null) daily.push({ date, fans_cnt: day[0] });
-    if (day?.[1] != null) delta.push({ date, fans_cnt: day[1] });
+    if (day?.fans != null) daily.push({ date, fans_cnt: day.fans });
+    if (day?.delta != null) delta.push({ date, fans_cnt: day.delta });
   }
   const first = daily.length > 0 ? Number(daily[0]!.fans_cnt) : 0;
   const growth = daily.length > 0 ? Number(daily[daily.length - 1]!.fans_cnt) - first : 0;

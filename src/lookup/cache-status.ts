@@ -8,7 +8,7 @@ export const CACHE_NAME = "xingtu-edge";
 
 export function cacheStatus(result: LookupResult, storeReadFailed: boolean): string {
   const remaining = result.ttlSeconds - result.ageSeconds;
-  const details = [result.assembled ? "assembled" : "", storeReadFailed ? "store-unavailable" : ""].filter(Boolean);
+  const details = [result.fromDays ? "assembled" : "", storeReadFailed ? "store-unavailable" : ""].filter(Boolean);
   const detail = (extra: string[] = []) => {
     const all = [...extra, ...details];
     return all.length > 0 ? `; detail="${all.join(" ")}"` : "";

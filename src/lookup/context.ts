@@ -1,50 +1,45 @@
 /**
- * @module Builds the context every lookup needs (configuration, tiered store, spend guard,
- * coalescing) for a request or a scheduled run, from what lives as long as the isolate.
+ * @module What every lookup needs, for a request, a scheduled run or a queued delivery: the
+ * configuration, the tiered store, the spend guard and the runtime, built from what lives as long
+ * as the isolate (see runtime.ts).
  */
-import type { Config } from "../config.ts";
-import { loadConfig } from "../config.ts";
-import { ProblemError } from "../problem.ts";
-import { kvStore, type Store } from "../cache/store.ts";
+import type { Config } from "../config/config.ts";
+import { requireReady } from "../config/readiness.ts";
+import { kvStore } from "../cache/kv-store.ts";
+import type { Store } from "../cache/types.ts";
 import { memoryStore } from "../cache/memory-store.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
-import { createSingleFlight, type SingleFlight } from "../cache/single-flight.ts";
-import { createSpendGuard } from "./spend-guard.ts";
-import type { LookupContext, LookupTrace } from "./lookup.ts";
-import type { Bindings, GatewayDeps } from "../bindings.ts";
+import { createSpendGuard, type SpendGuard } from "./spend-guard.ts";
+import type { UpstreamTrace } from "../upstream/client.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
 
-/** What one isolate keeps between requests: the coalescing map and the memory tier. */
-export interface IsolateState {
-  singleFlight: SingleFlight;
-  memory?: Store;
+export interface LookupContext {
+  config: Config;
+  token: string;
+  store: Store;
+  guard: SpendGuard;
+  runtime: Runtime;
+  trace: LookupTrace;
+  /** Background work that must not delay the response (`ctx.waitUntil`). */
+  defer: (work: Promise<unknown>) => void;
+  /** A log line about this request that is only known after its response (a failed write). */
+  warn: (message: string) => void;
 }
 
-export function createIsolateState(): IsolateState {
-  return { singleFlight: createSingleFlight() };
+/** What one request's lookups cost, for the log line, Server-Timing and usage data. */
+export interface LookupTrace {
+  upstream: UpstreamTrace;
+  coalesced: boolean;
+  storeReadFailed: boolean;
+  /** Days of the range served from stored days rather than this request's upstream answer. */
+  reusedDays: number;
+  /** Milliseconds spent reading the cache. */
+  storeMs: number;
 }
 
-function misconfigured(detail: string): ProblemError {
-  return new ProblemError("gateway-misconfigured", { detail });
-}
-
-/** The validated configuration and token, or a problem naming what the operator must set. */
-export function requireConfigured(env: Bindings): { config: Config; token: string } {
-  const loaded = loadConfig(env);
-  if (!loaded.ok) {
-    throw misconfigured(
-      `The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`,
-    );
-  }
-  const token = loaded.config.JUSTONEAPI_TOKEN;
-  if (!token) throw misconfigured("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
-  for (const binding of ["CACHE", "KEYS"] as const) {
-    if (!env[binding]) {
-      throw misconfigured(
-        `The KV namespace binding ${binding} is missing. Operator: create it (\`wrangler kv namespace create ${binding}\`) and put its id in wrangler.toml.`,
-      );
-    }
-  }
-  return { config: loaded.config, token };
+export function newTrace(): LookupTrace {
+  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0, storeMs: 0 };
 }
 
 /** Background work for `ctx.waitUntil`: it never delays the answer, and its failure is its own. */
@@ -54,44 +49,40 @@ export function deferTo(ctx: Pick<ExecutionContext, "waitUntil">): (work: Promis
 
 export interface ContextParts {
   env: Bindings;
-  deps: GatewayDeps;
-  isolate: IsolateState;
+  runtime: Runtime;
   trace: LookupTrace;
   defer: (work: Promise<unknown>) => void;
   warn: (message: string) => void;
 }
 
+/** Throws the 503 `gateway-misconfigured` problem when the gateway is not ready to look anything up. */
 export function createLookupContext(parts: ContextParts): LookupContext {
-  const { config, token } = requireConfigured(parts.env);
-  parts.isolate.memory ??= memoryStore({ maxBytes: config.MEMORY_CACHE_BYTES, now: parts.deps.now });
-  const store = timedReads(tieredStore(parts.isolate.memory, kvStore(parts.env.CACHE), config.MEMORY_CACHE_SECONDS), parts.trace);
+  const { config, token } = requireReady(parts.env);
+  const { runtime, trace } = parts;
+  runtime.isolate.memory ??= memoryStore({ maxBytes: config.MEMORY_CACHE_BYTES, now: runtime.now });
+  const store = timedReads(tieredStore(runtime.isolate.memory, kvStore(parts.env.CACHE), config.MEMORY_CACHE_SECONDS), trace, runtime.now);
   return {
     config,
     token,
     store,
-    singleFlight: parts.isolate.singleFlight,
-    guard: createSpendGuard(store, config, parts.deps.now, parts.defer),
-    deps: parts.deps,
-    trace: parts.trace,
+    guard: createSpendGuard(store, config, runtime.now, parts.defer),
+    runtime,
+    trace,
     defer: parts.defer,
     warn: parts.warn,
   };
 }
 
-export function newTrace(): LookupTrace {
-  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0, storeMs: 0 };
-}
-
 /** Adds the time spent reading the cache to the trace (Server-Timing, logs). */
-function timedReads(store: Store, trace: LookupTrace): Store {
+function timedReads(store: Store, trace: LookupTrace, now: () => number): Store {
   return {
     ...store,
     async get(key, options) {
-      const started = Date.now();
+      const started = now();
       try {
         return await store.get(key, options);
       } finally {
-        trace.storeMs += Date.now() - started;
+        trace.storeMs += now() - started;
       }
     },
   };

@@ -10,18 +10,27 @@
  */
 import * as z from "zod";
 import { addDays, shanghaiToday } from "../calendar.ts";
-import type { Store } from "../cache/store.ts";
+import type { Store } from "../cache/types.ts";
 
 const rawCount = z.union([z.string(), z.number()]);
 
-/** [fans_cnt, delta fans_cnt, fetchedAt (ms), settled] */
-const storedDaySchema = z.tuple([rawCount.nullable(), rawCount.nullable(), z.number(), z.boolean()]);
+const storedDaySchema = z.object({
+  /** The day's follower count (`daily[].fans_cnt`), as sent; null when the upstream had none. */
+  fans: rawCount.nullable(),
+  /** The change from the day before (`delta[].fans_cnt`), as sent; null when the upstream had none. */
+  delta: rawCount.nullable(),
+  /** When it was fetched (ms since the epoch). */
+  fetchedAt: z.number(),
+  /** At least two Shanghai days old when fetched: Douyin no longer revises it. */
+  settled: z.boolean(),
+});
 const dayDocSchema = z.object({ days: z.record(z.string(), storedDaySchema) });
 
 export type StoredDay = z.infer<typeof storedDaySchema>;
-export type DayDoc = z.infer<typeof dayDocSchema>;
+type DayDoc = z.infer<typeof dayDocSchema>;
 
-export const dayDocKey = (kolId: string, year: string) => `v1:days:${kolId}:${year}`;
+/** `v2`: days are named objects (v1 kept positional tuples, which this version does not read). */
+export const dayDocKey = (kolId: string, year: string) => `v2:days:${kolId}:${year}`;
 
 const yearsOf = (dates: string[]) => [...new Set(dates.map((date) => date.slice(0, 4)))];
 
@@ -29,42 +38,6 @@ export interface DayPolicy {
   now: number;
   settledMs: number;
   liveMs: number;
-}
-
-export class DayBook {
-  readonly kolId: string;
-  readonly docs: Map<string, DayDoc>;
-
-  constructor(kolId: string, docs: Map<string, DayDoc>) {
-    this.kolId = kolId;
-    this.docs = docs;
-  }
-
-  /** The stored day, however old. */
-  day(date: string): StoredDay | undefined {
-    return this.docs.get(date.slice(0, 4))?.days[date];
-  }
-
-  /** The stored day if it is still reusable under the policy, else undefined. */
-  usable(date: string, policy: DayPolicy): StoredDay | undefined {
-    const day = this.day(date);
-    if (!day) return undefined;
-    const age = policy.now - day[2];
-    return age >= 0 && age < (day[3] ? policy.settledMs : policy.liveMs) ? day : undefined;
-  }
-
-  /** Records the upstream's answer for every date it was asked about. */
-  record(dates: string[], raw: RawSeries, now: number): void {
-    const lastSettled = addDays(shanghaiToday(now), -2);
-    const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
-    const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
-    for (const date of dates) {
-      const year = date.slice(0, 4);
-      const doc = this.docs.get(year) ?? { days: {} };
-      doc.days[date] = [fans.get(date) ?? null, deltas.get(date) ?? null, now, date <= lastSettled];
-      this.docs.set(year, doc);
-    }
-  }
 }
 
 export interface RawPoint {
@@ -78,6 +51,39 @@ export interface RawSeries {
   delta: RawPoint[];
 }
 
+/** A KOL's stored days for the years a range touches. */
+export interface DayBook {
+  kolId: string;
+  docs: Map<string, DayDoc>;
+}
+
+/** The stored day, however old. */
+export function storedDay(book: DayBook, date: string): StoredDay | undefined {
+  return book.docs.get(date.slice(0, 4))?.days[date];
+}
+
+/** The stored day if it is still reusable under the policy, else undefined. */
+export function usableDay(book: DayBook, date: string, policy: DayPolicy): StoredDay | undefined {
+  const day = storedDay(book, date);
+  if (!day) return undefined;
+  const age = policy.now - day.fetchedAt;
+  return age >= 0 && age < (day.settled ? policy.settledMs : policy.liveMs) ? day : undefined;
+}
+
+/** Records the upstream's answer for every date it was asked about. */
+export function recordDays(book: DayBook, dates: string[], raw: RawSeries, now: number): void {
+  const lastSettled = addDays(shanghaiToday(now), -2);
+  const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
+  const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
+  for (const date of dates) {
+    const year = date.slice(0, 4);
+    const doc = book.docs.get(year) ?? { days: {} };
+    doc.days[date] = { fans: fans.get(date) ?? null, delta: deltas.get(date) ?? null, fetchedAt: now, settled: date <= lastSettled };
+    book.docs.set(year, doc);
+  }
+}
+
+/** The book for `dates`, or null when the store could not be read. */
 export async function readDayBook(store: Store, kolId: string, dates: string[]): Promise<DayBook | null> {
   const years = yearsOf(dates);
   const reads = await Promise.all(years.map((year) => store.get(dayDocKey(kolId, year))));
@@ -87,7 +93,7 @@ export async function readDayBook(store: Store, kolId: string, dates: string[]):
     const parsed = dayDocSchema.safeParse(read.value);
     docs.set(years[i]!, parsed.success ? parsed.data : { days: {} });
   }
-  return new DayBook(kolId, docs);
+  return { kolId, docs };
 }
 
 /** Writes back the years `dates` touch. Another isolate's concurrent write may win: it is a cache. */

@@ -2,50 +2,26 @@
  * @module The one path from a validated request to upstream data, cheapest source first:
  * 1. the stored answer for exactly this range: fresh, or within the stale-while-revalidate
  *    grace (served at once, refreshed in the background);
- * 2. the stored days of this KOL (day-level reuse): a range whose every day is known needs no
- *    upstream call at all;
- * 3. one coalesced upstream call for what is missing (the span of the missing days, or the whole
- *    range), admitted by the spend guard; its days and its answer are stored in the background.
+ * 2. plan from the stored days of this KOL (day-level reuse): a range whose every day is known
+ *    needs no upstream call at all;
+ * 3. fetch what is missing in one coalesced upstream call (the span of the missing days, or the
+ *    whole range), admitted by the spend guard, and store its days and answer in the background;
+ * 4. assemble the range from the days it already had and the ones just fetched.
  * When the upstream fails, a stored answer for the range stands in (stale-if-error, RFC 5861).
  *
  * Both public routes go through here, so they share entries and savings.
  */
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { cacheKey, ttlPolicy } from "./policy.ts";
-import type { Store } from "../cache/store.ts";
-import type { SingleFlight } from "../cache/single-flight.ts";
 import { datesOf } from "../calendar.ts";
-import { readDayBook, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./day-book.ts";
+import { readDayBook, recordDays, storedDay, usableDay, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./day-book.ts";
 import { assembleBody } from "./assemble.ts";
-import { fetchUpstream, type UpstreamDeps, type UpstreamQuery, type UpstreamTrace } from "../upstream/client.ts";
+import { fetchUpstream } from "../upstream/client.ts";
+import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
 import { ProblemError } from "../problem.ts";
-import type { SpendGuard } from "./spend-guard.ts";
+import type { LookupContext } from "./context.ts";
 import * as z from "zod";
-
-export interface LookupContext {
-  config: Config;
-  token: string;
-  store: Store;
-  singleFlight: SingleFlight;
-  guard: SpendGuard;
-  deps: UpstreamDeps;
-  trace: LookupTrace;
-  /** Background work that must not delay the response (`ctx.waitUntil`). */
-  defer: (work: Promise<unknown>) => void;
-  /** A log line about this request that is only known after its response (a failed write). */
-  warn: (message: string) => void;
-}
-
-export interface LookupTrace {
-  upstream: UpstreamTrace;
-  coalesced: boolean;
-  storeReadFailed: boolean;
-  /** Days of the range served from stored days rather than this request's upstream answer. */
-  reusedDays: number;
-  /** Milliseconds spent reading the cache. */
-  storeMs: number;
-}
 
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
@@ -58,7 +34,7 @@ export interface LookupResult {
   failure?: ProblemError;
   refresh: boolean;
   /** Built from stored days rather than one upstream answer for exactly this range. */
-  assembled: boolean;
+  fromDays: boolean;
 }
 
 export interface LookupOptions {
@@ -114,18 +90,18 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
   }
   const parsed = parseStored(read.value);
   if (!parsed) return null;
-  const ageMs = context.deps.now() - parsed.entry.storedAt;
+  const ageMs = context.runtime.now() - parsed.entry.storedAt;
   if (ageMs < 0 || ageMs >= (parsed.entry.ttlSeconds + graceSeconds(context.config)) * 1000) return null;
   return { ...parsed, ageMs };
 }
 
-function storeAnswer(context: LookupContext, query: UpstreamQuery, success: UpstreamSuccess, assembled: boolean): number {
-  const now = context.deps.now();
-  const { ttlSeconds } = ttlPolicy(query.endDate, now, context.config);
-  const entry: Entry = { storedAt: now, ttlSeconds, assembled, body: success.raw };
+function storeAnswer(context: LookupContext, range: KolRange, success: UpstreamSuccess, fromDays: boolean): number {
+  const now = context.runtime.now();
+  const { ttlSeconds } = ttlPolicy(range.endDate, now, context.config);
+  const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, body: success.raw };
   const keep = ttlSeconds + graceSeconds(context.config);
   context.defer(
-    context.store.put(cacheKey(query), entry, keep).then((written) => {
+    context.store.put(cacheKey(range), entry, keep).then((written) => {
       if (!written) context.warn("cache write failed; the next request will call the upstream again");
     }),
   );
@@ -133,7 +109,7 @@ function storeAnswer(context: LookupContext, query: UpstreamQuery, success: Upst
 }
 
 function storeDays(context: LookupContext, book: DayBook, dates: string[], raw: RawSeries): void {
-  book.record(dates, raw, context.deps.now());
+  recordDays(book, dates, raw, context.runtime.now());
   context.defer(
     writeDayBook(context.store, book, dates, context.config.SETTLED_TTL_SECONDS).then((written) => {
       if (!written) context.warn("day cache write failed");
@@ -142,12 +118,12 @@ function storeDays(context: LookupContext, book: DayBook, dates: string[], raw: 
 }
 
 /** One upstream call (admitted by the spend guard, coalesced per isolate) for `window`. */
-function callUpstream(context: LookupContext, window: UpstreamQuery): Promise<UpstreamSuccess> {
-  const flight = context.singleFlight(cacheKey(window), async () => {
+function callUpstream(context: LookupContext, window: UpstreamQuery): { promise: Promise<UpstreamSuccess>; coalesced: boolean } {
+  const flight = context.runtime.isolate.singleFlight(cacheKey(window), async () => {
     await context.guard.admit();
     const before = context.trace.upstream.attempts;
     try {
-      return await fetchUpstream(context.config, context.token, window, context.deps, context.trace.upstream);
+      return await fetchUpstream(context.config, context.token, window, context.runtime, context.trace.upstream);
     } catch (error) {
       context.guard.recordFailure(error);
       throw error;
@@ -155,68 +131,78 @@ function callUpstream(context: LookupContext, window: UpstreamQuery): Promise<Up
       context.guard.recordCalls(context.trace.upstream.attempts - before);
     }
   });
-  context.trace.coalesced = !flight.leader;
-  return flight.promise;
+  return { promise: flight.promise, coalesced: !flight.leader };
 }
 
+/** What the stored days already answer for a range, and which of its days are missing. */
 interface DayPlan {
   book: DayBook;
   known: Map<string, StoredDay>;
   missing: string[];
 }
 
-async function planFromDays(context: LookupContext, query: UpstreamQuery, refetchLiveDays: boolean): Promise<DayPlan | null> {
-  const dates = datesOf(query.startDate, query.endDate);
-  const book = await readDayBook(context.store, query.kolId, dates);
+/** Step 1: the plan, or null when day-level reuse is off or the stored days cannot be read. */
+async function planFromDays(context: LookupContext, range: KolRange, refetchLiveDays: boolean): Promise<DayPlan | null> {
+  const dates = datesOf(range.startDate, range.endDate);
+  const book = await readDayBook(context.store, range.kolId, dates);
   if (!book) {
     context.trace.storeReadFailed = true;
     return null;
   }
   const policy = {
-    now: context.deps.now(),
+    now: context.runtime.now(),
     settledMs: context.config.SETTLED_TTL_SECONDS * 1000,
     liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000,
   };
   const known = new Map<string, StoredDay>();
   const missing: string[] = [];
   for (const date of dates) {
-    const day = book.usable(date, policy);
+    const day = usableDay(book, date, policy);
     if (day) known.set(date, day);
     else missing.push(date);
   }
   return { book, known, missing };
 }
 
-function assembled(query: UpstreamQuery, days: Map<string, StoredDay>): UpstreamSuccess {
-  const body = assembleBody(datesOf(query.startDate, query.endDate), days);
+/** The range's answer in the upstream's own shape, built from stored days. */
+function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamSuccess {
+  const body = assembleBody(datesOf(range.startDate, range.endDate), days);
   return { raw: body, data: upstreamDataSchema.parse(body.data) };
 }
 
-/** Fetches what the plan lacks (or the whole range), stores what came back, answers the range. */
-async function fetchRange(
-  context: LookupContext,
-  query: UpstreamQuery,
-  plan: DayPlan | null,
-): Promise<{ success: UpstreamSuccess; assembled: boolean }> {
-  const window: UpstreamQuery =
-    plan && plan.missing.length > 0 ? { ...query, startDate: plan.missing[0]!, endDate: plan.missing[plan.missing.length - 1]! } : query;
-  const success = await callUpstream(context, window);
-  const raw = success.raw.data as RawSeries;
+/** What one upstream call brought back, and the stored days it was recorded into. */
+interface Fetched {
+  window: UpstreamQuery;
+  success: UpstreamSuccess;
+  book: DayBook | null;
+  coalesced: boolean;
+}
+
+/** Step 2: one upstream call for the span of the missing days (or the whole range without a plan). */
+async function fetchMissing(context: LookupContext, query: UpstreamQuery, plan: DayPlan | null): Promise<Fetched> {
+  const [first, last] = plan && plan.missing.length > 0 ? [plan.missing[0]!, plan.missing[plan.missing.length - 1]!] : [];
+  const window: UpstreamQuery = first && last ? { ...query, startDate: first, endDate: last } : query;
+  const call = callUpstream(context, window);
+  const success = await call.promise;
   const windowDates = datesOf(window.startDate, window.endDate);
   const book = plan?.book ?? (context.config.DAY_CACHE ? await readDayBook(context.store, query.kolId, windowDates) : null);
-  if (book) storeDays(context, book, windowDates, raw);
-  if (window.startDate === query.startDate && window.endDate === query.endDate) {
-    return { success, assembled: false };
-  }
+  if (book) storeDays(context, book, windowDates, success.raw.data as RawSeries);
+  return { window, success, book, coalesced: call.coalesced };
+}
+
+/** Step 3: the range's answer: the upstream's own when it was asked for exactly this range. */
+function assembleRange(range: KolRange, fetched: Fetched): { success: UpstreamSuccess; fromDays: boolean } {
+  const exact = fetched.window.startDate === range.startDate && fetched.window.endDate === range.endDate;
+  if (exact || !fetched.book) return { success: fetched.success, fromDays: false };
   // The book now holds the days it knew and the ones just fetched: the whole range.
+  const book = fetched.book;
   const days = new Map(
-    datesOf(query.startDate, query.endDate).flatMap((date) => {
-      const day = plan!.book.day(date);
+    datesOf(range.startDate, range.endDate).flatMap((date) => {
+      const day = storedDay(book, date);
       return day ? [[date, day] as const] : [];
     }),
   );
-  context.trace.reusedDays = plan!.known.size;
-  return { success: assembled(query, days), assembled: true };
+  return { success: assembled(range, days), fromDays: true };
 }
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
@@ -226,10 +212,8 @@ function canFallBack(error: unknown): error is ProblemError {
 
 export async function lookupTrend(context: LookupContext, query: UpstreamQuery, options: LookupOptions = {}): Promise<LookupResult> {
   const refresh = options.refresh ?? false;
-  const now = context.deps.now();
-  const policy = ttlPolicy(query.endDate, now, context.config);
+  const policy = ttlPolicy(query.endDate, context.runtime.now(), context.config);
   const stored = await readStored(context, cacheKey(query), policy.settled);
-  const common = { refresh, assembled: false };
 
   if (stored && !refresh && !options.refetchLiveDays) {
     const ttlMs = stored.entry.ttlSeconds * 1000;
@@ -237,8 +221,8 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
       success: stored.success,
       ageSeconds: seconds(stored.ageMs),
       ttlSeconds: stored.entry.ttlSeconds,
-      ...common,
-      assembled: stored.entry.assembled,
+      refresh,
+      fromDays: stored.entry.assembled,
     };
     if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
     if (stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000) {
@@ -252,37 +236,27 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
     context.trace.reusedDays = plan.known.size;
     const success = assembled(query, plan.known);
     const ttlSeconds = storeAnswer(context, query, success, true);
-    return { success, outcome: "hit", ageSeconds: 0, ttlSeconds, ...common, assembled: true };
+    return { success, outcome: "hit", ageSeconds: 0, ttlSeconds, refresh, fromDays: true };
   }
 
   try {
-    const fetched = await fetchRange(context, query, plan);
-    const ttlSeconds = storeAnswer(context, query, fetched.success, fetched.assembled);
-    return {
-      success: fetched.success,
-      outcome: refresh ? "refresh" : "miss",
-      ageSeconds: 0,
-      ttlSeconds,
-      ...common,
-      assembled: fetched.assembled,
-    };
+    const fetched = await fetchMissing(context, query, plan);
+    const answer = assembleRange(query, fetched);
+    context.trace.coalesced = fetched.coalesced;
+    if (answer.fromDays) context.trace.reusedDays = plan?.known.size ?? 0;
+    const ttlSeconds = storeAnswer(context, query, answer.success, answer.fromDays);
+    return { ...answer, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
   } catch (error) {
     if (!stored || !canFallBack(error)) throw error;
-    return {
-      success: stored.success,
-      outcome: "fallback",
-      ageSeconds: seconds(stored.ageMs),
-      ttlSeconds: stored.entry.ttlSeconds,
-      failure: error,
-      ...common,
-    };
+    const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
+    return { ...fallback, success: stored.success, outcome: "fallback", fromDays: false };
   }
 }
 
 /** The background half of stale-while-revalidate: one upstream call per range per isolate. */
 async function revalidate(context: LookupContext, query: UpstreamQuery): Promise<void> {
   try {
-    const fetched = await fetchRange(context, query, null);
+    const fetched = await fetchMissing(context, query, null);
     storeAnswer(context, query, fetched.success, false);
   } catch {
     context.warn("background revalidation failed; the stale answer stays until it expires");

@@ -5,14 +5,9 @@
  * other, never an invented value. The summary is computed from the series itself, so it holds
  * even when the upstream's range-level fields are missing.
  */
+import type { KolRange } from "../upstream/request.ts";
 import type { UpstreamData } from "../upstream/schema.ts";
 import type { Trend, TrendPoint } from "../schemas/trend.ts";
-
-export interface TrendRange {
-  kolId: string;
-  startDate: string;
-  endDate: string;
-}
 
 function mergeSeries(data: UpstreamData): TrendPoint[] {
   const byDate = new Map<string, TrendPoint>();
@@ -54,7 +49,7 @@ function summarise(series: TrendPoint[]): Trend["summary"] {
   };
 }
 
-export function normalize(range: TrendRange, data: UpstreamData): Trend {
+export function normalize(range: KolRange, data: UpstreamData): Trend {
   const series = mergeSeries(data);
   return {
     kolId: range.kolId,

@@ -6,17 +6,12 @@
  * briefly. The key names only the route version, the KOL and the dates: never a credential.
  */
 import { addDays, shanghaiToday } from "../calendar.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
+import type { KolRange } from "../upstream/request.ts";
 
 export const CACHE_KEY_VERSION = "v1";
 
-export interface RangeKey {
-  kolId: string;
-  startDate: string;
-  endDate: string;
-}
-
-export function cacheKey(range: RangeKey): string {
+export function cacheKey(range: KolRange): string {
   return `${CACHE_KEY_VERSION}:daily-fans:${range.kolId}:${range.startDate}:${range.endDate}`;
 }
 

@@ -10,9 +10,9 @@
  */
 import * as z from "zod";
 import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { ProblemError } from "../problem.ts";
-import type { Store } from "../cache/store.ts";
+import type { Store } from "../cache/types.ts";
 
 /** Where the guard keeps its state in the CACHE namespace (read by `npm run guard` too). */
 export const BREAKER_KEY = "v1:guard:breaker";

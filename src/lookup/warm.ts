@@ -8,9 +8,12 @@
  * settled days it already has cost nothing, so a run is usually one short upstream call.
  */
 import { addDays, shanghaiHour, shanghaiToday } from "../calendar.ts";
-import { createLookupContext, deferTo, newTrace, requireConfigured, type IsolateState } from "./context.ts";
+import { createLookupContext, deferTo, newTrace } from "./context.ts";
+import { requireReady } from "../config/readiness.ts";
 import { lookupTrend } from "./lookup.ts";
-import type { Bindings, GatewayDeps } from "../bindings.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
+import { errorFields } from "../log.ts";
 
 /** The hour (0-23) of the Shanghai day in which a KOL is warmed. */
 export function warmHour(kolId: string): number {
@@ -25,14 +28,9 @@ export interface WarmReport {
   failed: string[];
 }
 
-export async function warmWatchList(
-  env: Bindings,
-  deps: GatewayDeps,
-  isolate: IsolateState,
-  defer: (work: Promise<unknown>) => void,
-): Promise<WarmReport> {
-  const { config } = requireConfigured(env);
-  const now = deps.now();
+export async function warmWatchList(env: Bindings, runtime: Runtime, defer: (work: Promise<unknown>) => void): Promise<WarmReport> {
+  const { config } = requireReady(env);
+  const now = runtime.now();
   const hour = shanghaiHour(now);
   const today = shanghaiToday(now);
   const due = [...new Set(config.WARM_KOLS)].filter((kolId) => warmHour(kolId) === hour);
@@ -41,11 +39,10 @@ export async function warmWatchList(
     const trace = newTrace();
     const context = createLookupContext({
       env,
-      deps,
-      isolate,
+      runtime,
       trace,
       defer,
-      warn: (message) => deps.log({ level: "warn", msg: message, kolId }),
+      warn: (message) => runtime.log({ level: "warn", msg: message, kolId }),
     });
     const query = { kolId, startDate: addDays(today, -(config.WARM_RANGE_DAYS - 1)), endDate: today };
     try {
@@ -53,16 +50,15 @@ export async function warmWatchList(
       report.warmed.push(kolId);
     } catch (error) {
       report.failed.push(kolId);
-      deps.log({ level: "warn", msg: "warm-up failed", kolId, error: error instanceof Error ? error.name : "unknown" });
+      runtime.log({ level: "warn", msg: "warm-up failed", kolId, ...errorFields(error) });
     }
-    deps.log({ level: "info", msg: "warm-up", kolId, upstream: { attempts: trace.upstream.attempts, reusedDays: trace.reusedDays } });
+    runtime.log({ level: "info", msg: "warm-up", kolId, upstream: { attempts: trace.upstream.attempts, reusedDays: trace.reusedDays } });
   }
   return report;
 }
 
-export function scheduledHandler(deps: GatewayDeps, isolate: IsolateState) {
+export function scheduledHandler(runtime: Runtime) {
   return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
-    const defer = deferTo(ctx);
-    await warmWatchList(env, deps, isolate, defer);
+    await warmWatchList(env, runtime, deferTo(ctx));
   };
 }

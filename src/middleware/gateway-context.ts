@@ -3,15 +3,21 @@
  * the lookup context those routes share.
  *
  * A missing secret or binding is the operator's problem, so it is reported as a clear
- * problem+json naming what to set, never as a crash or a stack trace.
+ * problem+json naming what to set (config/readiness.ts), never as a crash or a stack trace.
  */
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import { createLookupContext, deferTo, type IsolateState } from "../lookup/context.ts";
-import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
+import { createLookupContext, deferTo, type LookupContext } from "../lookup/context.ts";
+import type { Runtime } from "../runtime.ts";
+import type { ObserveEnv } from "./observe.ts";
+
+export interface LookupEnv {
+  Bindings: ObserveEnv["Bindings"];
+  Variables: ObserveEnv["Variables"] & { lookup: LookupContext };
+}
 
 /** `ctx.waitUntil` where the runtime gives one; unit-test paths may have no execution context. */
-export function deferWith(c: Context<GatewayEnv>): (work: Promise<unknown>) => void {
+export function deferWith(c: Context): (work: Promise<unknown>) => void {
   return (work) => {
     try {
       deferTo(c.executionCtx)(work);
@@ -22,18 +28,17 @@ export function deferWith(c: Context<GatewayEnv>): (work: Promise<unknown>) => v
   };
 }
 
-export function gatewayContext(deps: GatewayDeps, isolate: IsolateState) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+export function gatewayContext(runtime: Runtime) {
+  return createMiddleware<LookupEnv>(async (c, next) => {
     const requestId = c.var.requestId;
     c.set(
       "lookup",
       createLookupContext({
         env: c.env,
-        deps,
-        isolate,
+        runtime,
         trace: c.var.trace,
         defer: deferWith(c),
-        warn: (message) => deps.log({ level: "warn", msg: message, requestId }),
+        warn: (message) => runtime.log({ level: "warn", msg: message, requestId }),
       }),
     );
     await next();

@@ -2,15 +2,15 @@
  * @module Hardening that applies to every route: security headers, bounds on what a request may
  * carry, CORS for an allow-list of browser origins, and 405 with `Allow` for wrong methods.
  */
-import type { Hono } from "hono";
+import type { Env, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { loadConfig } from "../config.ts";
+import { loadConfig } from "../config/config.ts";
 import { ProblemError } from "../problem.ts";
-import type { GatewayEnv } from "../bindings.ts";
+import type { Bindings } from "../bindings.ts";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -22,7 +22,7 @@ export const securityHeaders = secureHeaders({
   xFrameOptions: "DENY",
 });
 
-export const requestBounds = createMiddleware<GatewayEnv>(async (c, next) => {
+export const requestBounds = createMiddleware<{ Bindings: Bindings }>(async (c, next) => {
   if (c.req.url.length > MAX_URL_LENGTH) {
     throw new ProblemError("uri-too-long", { detail: `The URL is longer than ${MAX_URL_LENGTH} characters.` });
   }
@@ -49,7 +49,7 @@ export const browserAccess = cors({
   credentials: false,
 });
 
-export function wrongMethod(app: Hono<GatewayEnv>) {
+export function wrongMethod<E extends Env>(app: Hono<E>) {
   return methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => {

@@ -7,20 +7,34 @@
  *   hits, upstream calls), when it is bound.
  */
 import { createMiddleware } from "hono/factory";
+import type { RequestIdVariables } from "hono/request-id";
 import { routePath } from "hono/route";
 import { setMetric } from "hono/timing";
-import type { GatewayEnv } from "../bindings.ts";
-import type { LogSink } from "../log.ts";
-import { newTrace } from "../lookup/context.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
+import { newTrace, type LookupTrace } from "../lookup/context.ts";
+
+export interface ObserveVariables {
+  /** What the request cost (cache reads, upstream calls), filled in by the lookup. */
+  trace: LookupTrace;
+  /** The answer's `Cache-Status`, set by the route that served it. */
+  cacheStatus: string;
+  /** The authenticated caller (see auth/client-auth.ts), named in logs; never the key itself. */
+  client: { readonly name: string };
+}
+
+export interface ObserveEnv {
+  Bindings: Bindings;
+  Variables: ObserveVariables & RequestIdVariables;
+}
 
 const MAX_LOGGED_PATH = 200;
 
-export function observe(log: LogSink) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
-    const started = Date.now();
+export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
+  return createMiddleware<ObserveEnv>(async (c, next) => {
+    const started = now();
     const trace = newTrace();
     c.set("trace", trace);
-    c.set("upstreamStyle", false);
     await next();
     const status = c.res.status;
     const route = routePath(c, -1) || c.req.path.slice(0, MAX_LOGGED_PATH);
@@ -45,7 +59,7 @@ export function observe(log: LogSink) {
       route,
       path: c.req.path.slice(0, MAX_LOGGED_PATH),
       status,
-      durationMs: Date.now() - started,
+      durationMs: now() - started,
       client,
       cache,
       upstream: {

@@ -10,18 +10,26 @@ import { validator } from "hono/validator";
 import type { z } from "zod";
 import { shanghaiToday, type Clock } from "../calendar.ts";
 import { invalidFields, perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
-import type { GatewayEnv } from "../bindings.ts";
+import type { LookupEnv } from "./gateway-context.ts";
+
+export interface TrendRequestVariables {
+  /** The validated daily-fans request (path and query together). */
+  trendRequest: TrendRequest;
+}
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
 
 export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: SchemaFactory<T>, now: Clock, queryPart: (request: T) => Q) {
   const schemaForLimits = perLimits(schemaFor);
-  return validator("query", (query, c: Context<GatewayEnv>) => {
-    const raw = { path: c.req.param() as Record<string, unknown>, query };
-    const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
-    const parsed = schemaForLimits(limits).safeParse(raw);
-    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "parameter");
-    c.set("trendRequest", parsed.data);
-    return queryPart(parsed.data);
-  });
+  return validator(
+    "query",
+    (query, c: Context<{ Bindings: LookupEnv["Bindings"]; Variables: LookupEnv["Variables"] & TrendRequestVariables }>) => {
+      const raw = { path: c.req.param() as Record<string, unknown>, query };
+      const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
+      const parsed = schemaForLimits(limits).safeParse(raw);
+      if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "parameter");
+      c.set("trendRequest", parsed.data);
+      return queryPart(parsed.data);
+    },
+  );
 }

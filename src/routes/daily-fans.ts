@@ -11,38 +11,26 @@
  * Each route runs, in order: ETag/304, configuration, client key and rate limit, validation.
  */
 import { Hono, type Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { etag } from "hono/etag";
-import { cacheHeaders, wantsRefresh } from "../lookup/cache-status.ts";
+import { wantsRefresh } from "../lookup/cache-status.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { chartRequestSchema, dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
-import { lookupTrend, type LookupResult } from "../lookup/lookup.ts";
-import { UPSTREAM_PATH, type UpstreamQuery } from "../upstream/client.ts";
+import type { LookupResult } from "../lookup/lookup.ts";
+import { UPSTREAM_PATH } from "../upstream/request.ts";
 import { validateTrendRequest } from "../middleware/validate.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
-import { clientAuth } from "../auth/client-auth.ts";
+import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, trendCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
+import { lookupWithHeaders } from "./lookup-response.ts";
 import type { z } from "zod";
-import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
-import type { IsolateState } from "../lookup/context.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { Runtime } from "../runtime.ts";
 
 export const DAILY_FANS_PATH = "/v1/kols/:kolId/daily-fans";
 export const CHART_PATH = "/v1/kols/:kolId/daily-fans.svg";
 
 const ETAG_RETAINED_HEADERS = ["cache-control", "etag", "vary", "age", "cache-status", "x-request-id", "xingtu-refresh"];
-
-/** Marks the drop-in route: its key may be the `token` parameter, and its errors are upstream-style. */
-export const upstreamStyleErrors = createMiddleware<GatewayEnv>(async (c, next) => {
-  c.set("upstreamStyle", true);
-  c.set("queryKey", "token");
-  await next();
-});
-
-const chartKeyInQuery = createMiddleware<GatewayEnv>(async (c, next) => {
-  c.set("queryKey", "key");
-  await next();
-});
 
 type Respond<R extends Response> = (
   c: Context<GatewayEnv>,
@@ -72,22 +60,9 @@ const respondChart: Respond<Response> = (c, request, result, headers) =>
 
 const respondUpstreamStyle = ((c, _request, result, headers) => c.json(result.success.raw, 200, headers)) satisfies Respond<Response>;
 
-/**
- * Looks the range up for the calling client and returns the cache headers of the answer; a
- * forced refresh is honoured only for a key with the refresh permission, and says so otherwise.
- */
-export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQuery, askedRefresh: boolean) {
-  const { lookup, client } = c.var;
-  const result = await lookupTrend(lookup, query, { refresh: askedRefresh && client.canRefresh });
-  const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
-  if (askedRefresh && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
-  c.set("cacheStatus", headers["Cache-Status"]!);
-  return { result, headers };
-}
-
-export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
-  const context = gatewayContext(deps, isolate);
-  const auth = clientAuth(deps.now);
+export function dailyFansRoutes(runtime: Runtime) {
+  const context = gatewayContext(runtime);
+  const auth = clientAuth(runtime);
 
   const route = <P extends string, T extends TrendRequest, Q, R extends Response>(
     path: P,
@@ -100,10 +75,11 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
       etag({ retainedHeaders: ETAG_RETAINED_HEADERS }),
       context,
       auth,
-      validateTrendRequest(schemaFor, deps.now, queryPart),
+      validateTrendRequest(schemaFor, runtime.now, queryPart),
       async (c) => {
         const request = c.var.trendRequest;
-        const { result, headers } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
+        const { result, headers, cacheStatus } = await lookupWithHeaders(c.var, request, wantsRefresh(c.req.header("Cache-Control")));
+        c.set("cacheStatus", cacheStatus);
         return respond(c, request, result, headers);
       },
     );
@@ -112,7 +88,7 @@ export function dailyFansRoutes(deps: GatewayDeps, isolate: IsolateState) {
   const whole = (request: TrendRequest) => request;
   return new Hono<GatewayEnv>()
     .route("/", route(DAILY_FANS_PATH, trendRequestSchema, withoutKolId, respondTrend))
-    .use(CHART_PATH, chartKeyInQuery)
+    .use(CHART_PATH, keyInQuery("key"))
     .route("/", route(CHART_PATH, chartRequestSchema, withoutKolId, respondChart))
     .route("/", route(UPSTREAM_PATH, dropInRequestSchema, whole, respondUpstreamStyle));
 }

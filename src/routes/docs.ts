@@ -3,8 +3,8 @@
  */
 import { Hono } from "hono";
 import { openApiDocument } from "../docs/openapi.ts";
-import type { GatewayEnv } from "../bindings.ts";
+import type { Bindings } from "../bindings.ts";
 
-export const docsRoutes = new Hono<GatewayEnv>().get("/openapi.json", (c) =>
+export const docsRoutes = new Hono<{ Bindings: Bindings }>().get("/openapi.json", (c) =>
   c.json(openApiDocument(), 200, { "Cache-Control": "public, max-age=300" }),
 );

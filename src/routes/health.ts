@@ -5,10 +5,11 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { loadConfig } from "../config.ts";
-import { createLookupContext, newTrace, type IsolateState } from "../lookup/context.ts";
+import { readiness } from "../config/readiness.ts";
+import { createLookupContext, newTrace } from "../lookup/context.ts";
 import { deferWith } from "../middleware/gateway-context.ts";
-import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 
 const presence = z.enum(["present", "missing"]);
@@ -29,17 +30,12 @@ export const healthSchema = z.object({
 });
 export type Health = z.infer<typeof healthSchema>;
 
-export function healthRoutes(deps: GatewayDeps, isolate: IsolateState) {
-  return new Hono<GatewayEnv>().get("/healthz", async (c) => {
-    const loaded = loadConfig(c.env);
-    const secret = c.env.JUSTONEAPI_TOKEN;
-    const token = typeof secret === "string" && secret.trim() !== "" ? "present" : "missing";
-    const bound = (value: unknown) => (value ? "bound" : "missing");
-    const checks: Health["checks"] = { config: loaded.ok ? "valid" : "invalid", token, cache: bound(c.env.CACHE), keys: bound(c.env.KEYS) };
-    const configured = loaded.ok && Object.values(checks).every((value) => value === "valid" || value === "present" || value === "bound");
+export function healthRoutes(runtime: Runtime) {
+  return new Hono<{ Bindings: Bindings }>().get("/healthz", async (c) => {
+    const state = readiness(c.env);
     let spendGuard: Health["spendGuard"] = null;
-    if (configured) {
-      const context = createLookupContext({ env: c.env, deps, isolate, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
+    if (state.ready) {
+      const context = createLookupContext({ env: c.env, runtime, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
       const status = await context.guard.status();
       spendGuard = {
         upstreamCalls: status.breaker ? "stopped" : "allowed",
@@ -48,8 +44,14 @@ export function healthRoutes(deps: GatewayDeps, isolate: IsolateState) {
       };
     }
     return c.json<Health>(
-      { status: configured ? "ok" : "misconfigured", version: VERSION, checks, problems: loaded.problems, spendGuard },
-      configured ? 200 : 503,
+      {
+        status: state.ready ? "ok" : "misconfigured",
+        version: VERSION,
+        checks: state.checks,
+        problems: state.problems,
+        spendGuard,
+      },
+      state.ready ? 200 : 503,
       { "Cache-Control": "no-store" },
     );
   });

@@ -7,15 +7,15 @@ import { healthRoutes } from "./health.ts";
 import { docsRoutes } from "./docs.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
-import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
-import type { IsolateState } from "../lookup/context.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { Runtime } from "../runtime.ts";
 
-export function gatewayRoutes(deps: GatewayDeps, isolate: IsolateState) {
+export function gatewayRoutes(runtime: Runtime) {
   return new Hono<GatewayEnv>()
-    .route("/", healthRoutes(deps, isolate))
+    .route("/", healthRoutes(runtime))
     .route("/", docsRoutes)
-    .route("/", dailyFansRoutes(deps, isolate))
-    .route("/", webhookRoutes(deps, isolate));
+    .route("/", dailyFansRoutes(runtime))
+    .route("/", webhookRoutes(runtime));
 }
 
 export type AppType = ReturnType<typeof gatewayRoutes>;

@@ -7,13 +7,16 @@
  * Requests carry a client key or are signed with the key's signing secret.
  */
 import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { validator } from "hono/validator";
 import { shanghaiToday } from "../calendar.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError } from "../problem.ts";
 import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
-import { lookupWithHeaders } from "./daily-fans.ts";
+import { lookupWithHeaders } from "./lookup-response.ts";
+import { requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import {
   deliveryForRequest,
@@ -24,54 +27,43 @@ import {
   type DeliveryMessage,
   type DeliveryStatus,
 } from "../webhooks/deliveries.ts";
-import type { GatewayDeps, GatewayEnv } from "../bindings.ts";
-import type { IsolateState } from "../lookup/context.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { Runtime } from "../runtime.ts";
 
 export const WEBHOOK_PATH = "/v1/webhooks/daily-fans";
 export const DELIVERY_PATH = "/v1/webhooks/deliveries/:id";
 
 const webhookSchemaFor = perLimits(webhookRequestSchema);
 
-function invalid(detail: string): ProblemError {
-  return new ProblemError("invalid-request", { detail });
-}
-
-async function parseBody(c: Context<GatewayEnv>, now: number): Promise<WebhookRequest> {
-  const type = c.req.header("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
+/** Hono's JSON validator reads any body it does not recognise as `{}`: anything but JSON is refused first. */
+const jsonOnly = createMiddleware(async (c, next) => {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header("Content-Type") ?? "")) {
     throw new ProblemError("unsupported-media-type", { detail: "Send the body as JSON, with Content-Type: application/json." });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(await c.req.text());
-  } catch {
-    throw invalid("The body is not valid JSON.");
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw invalid("The body must be a JSON object.");
-  const raw = { body: json as Record<string, unknown> };
-  const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now) };
-  const parsed = webhookSchemaFor(limits).safeParse(raw);
-  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
-  return parsed.data;
+  await next();
+});
+
+function webhookBody(now: () => number) {
+  return validator("json", (json: unknown, c: Context<GatewayEnv>): WebhookRequest => {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new ProblemError("invalid-request", { detail: "The body must be a JSON object." });
+    }
+    const raw = { body: json as Record<string, unknown> };
+    const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
+    const parsed = webhookSchemaFor(limits).safeParse(raw);
+    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
+    return parsed.data;
+  });
 }
 
-async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callbackUrl: string }, deps: GatewayDeps): Promise<Response> {
+async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callbackUrl: string }, runtime: Runtime): Promise<Response> {
   const { lookup, client } = c.var;
   const checked = checkCallbackUrl(request.callbackUrl, lookup.config);
   if (!checked.ok) {
     throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
   }
-  if (!c.env.DELIVERIES) {
-    throw new ProblemError("gateway-misconfigured", {
-      detail: "The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]]).",
-    });
-  }
-  if (!lookup.config.WEBHOOK_SIGNING_SECRET) {
-    throw new ProblemError("gateway-misconfigured", {
-      detail:
-        "The secret WEBHOOK_SIGNING_SECRET is not set, so callbacks cannot be signed. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
-    });
-  }
+  const queue = requireDeliveryQueue(c.env);
+  requireSigningSecret(lookup.config);
   const accepted = (status: DeliveryStatus) =>
     c.json<DeliveryAccepted>({ deliveryId: status.id, status: status.status, statusUrl: `/v1/webhooks/deliveries/${status.id}` }, 202, {
       Location: `/v1/webhooks/deliveries/${status.id}`,
@@ -83,9 +75,9 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
     const status = existing ? await readDelivery(lookup.store, existing) : null;
     if (status) return accepted(status);
   }
-  const at = new Date(deps.now()).toISOString();
+  const at = new Date(runtime.now()).toISOString();
   const status: DeliveryStatus = {
-    id: crypto.randomUUID(),
+    id: runtime.uuid(),
     owner: client.name,
     status: "queued",
     attempts: 0,
@@ -108,20 +100,21 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
   };
   await writeDelivery(lookup.store, status);
   if (requestId) await rememberRequest(lookup.store, client.name, requestId, status.id);
-  await c.env.DELIVERIES.send(message);
+  await queue.send(message);
   return accepted(status);
 }
 
-export function webhookRoutes(deps: GatewayDeps, isolate: IsolateState) {
-  const context = gatewayContext(deps, isolate);
-  const auth = clientAuth(deps.now, { signatures: true });
+export function webhookRoutes(runtime: Runtime) {
+  const context = gatewayContext(runtime);
+  const auth = clientAuth(runtime, { signatures: true });
 
   return new Hono<GatewayEnv>()
-    .post(WEBHOOK_PATH, context, auth, async (c) => {
-      const request = await parseBody(c, deps.now());
-      if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, deps);
+    .post(WEBHOOK_PATH, context, auth, jsonOnly, webhookBody(runtime.now), async (c) => {
+      const request = c.req.valid("json");
+      if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const { result, headers } = await lookupWithHeaders(c, query, false);
+      const { result, headers, cacheStatus } = await lookupWithHeaders(c.var, query, false);
+      c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, result.success.data), 200, headers);
     })
     .get(DELIVERY_PATH, context, auth, async (c) => {

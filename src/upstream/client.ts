@@ -7,13 +7,14 @@
  * The token lives only inside the request URL built here; nothing derived from that URL, nor
  * any error text of the runtime's fetch, is ever put into a message.
  */
-import type { Config } from "../config.ts";
-import type { Clock } from "../calendar.ts";
+import type { Config } from "../config/config.ts";
 import { secondsUntilShanghaiHour } from "../calendar.ts";
-import { ProblemError, type ProblemType } from "../problem.ts";
+import { ProblemError } from "../problem.ts";
+import type { Runtime } from "../runtime.ts";
+import { BUSINESS_CODES } from "./codes.ts";
+import { buildUpstreamRequest, redact, type UpstreamQuery } from "./request.ts";
 import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
 
-export const UPSTREAM_PATH = "/api/douyin-xingtu/get-kol-daily-fans/v1";
 /** A 365-day answer is about 40 KB; anything past this is not a real answer and is not buffered. */
 export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 const BACKOFF_BASE_MS = 250;
@@ -22,19 +23,8 @@ const RATE_LIMIT_DELAY_MS = 1_000;
 const COLLECTION_RETRY_AFTER_S = 30;
 const RATE_LIMIT_RETRY_AFTER_S = 60;
 
-export interface UpstreamDeps {
-  fetch: (request: Request) => Promise<Response>;
-  now: Clock;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
-}
-
-export interface UpstreamQuery {
-  kolId: string;
-  startDate: string;
-  endDate: string;
-  acceptCache?: boolean;
-}
+/** What the client takes from the runtime: the network, the clock, timers and randomness. */
+export type UpstreamDeps = Pick<Runtime, "fetch" | "now" | "sleep" | "abortAfter" | "random">;
 
 /** What one logical call cost, for the log line. */
 export interface UpstreamTrace {
@@ -48,48 +38,6 @@ type Outcome =
   | { kind: "success"; result: UpstreamSuccess }
   | { kind: "retry"; error: ProblemError; delayMs?: number; once?: "rate-limit" }
   | { kind: "fail"; error: ProblemError };
-
-interface BusinessCode {
-  type: ProblemType;
-  name: string;
-  operatorAction?: string;
-}
-
-const BUSINESS_CODES: Record<number, BusinessCode> = {
-  100: {
-    type: "upstream-token-invalid",
-    name: "Invalid or Inactive Token",
-    operatorAction: "set a valid token with `wrangler secret put JUSTONEAPI_TOKEN`",
-  },
-  301: { type: "upstream-collection-failed", name: "Collection Failed" },
-  302: { type: "upstream-rate-limited", name: "Rate Limit Exceeded" },
-  303: { type: "upstream-quota-exceeded", name: "Daily Quota Exceeded" },
-  400: { type: "upstream-invalid-parameters", name: "Invalid Parameters" },
-  500: { type: "upstream-internal-error", name: "Internal Server Error" },
-  600: {
-    type: "upstream-permission-denied",
-    name: "Permission Denied",
-    operatorAction: "enable this endpoint for the account on Just One API",
-  },
-  601: { type: "upstream-insufficient-balance", name: "Insufficient Balance", operatorAction: "top up the Just One API account" },
-  602: {
-    type: "upstream-spending-cap-reached",
-    name: "Spending Cap Reached",
-    operatorAction: "raise the token's spending cap on Just One API",
-  },
-};
-
-export function buildUpstreamRequest(baseUrl: string, token: string, query: UpstreamQuery, signal?: AbortSignal): Request {
-  const url = new URL(UPSTREAM_PATH, baseUrl);
-  const params = new URLSearchParams({ token, kolId: query.kolId, startDate: query.startDate, endDate: query.endDate });
-  if (query.acceptCache !== undefined) params.set("acceptCache", query.acceptCache ? "true" : "false");
-  url.search = params.toString();
-  return new Request(url, { method: "GET", headers: { Accept: "application/json" }, signal });
-}
-
-export function redact(text: string, secret: string): string {
-  return secret ? text.split(secret).join("***") : text;
-}
 
 async function readBounded(response: Response): Promise<string | null> {
   const declared = Number(response.headers.get("Content-Length") ?? "0");
@@ -178,14 +126,13 @@ async function attempt(
   deps: UpstreamDeps,
   trace: UpstreamTrace,
 ): Promise<Outcome> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = deps.abortAfter(timeoutMs);
   try {
     let response: Response;
     try {
-      response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, query, controller.signal));
+      response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, query, timer.signal));
     } catch {
-      if (controller.signal.aborted) {
+      if (timer.signal.aborted) {
         return {
           kind: "fail",
           error: new ProblemError("upstream-timeout", { detail: `The upstream did not answer within ${timeoutMs} ms.` }),
@@ -200,7 +147,7 @@ async function attempt(
     try {
       text = await readBounded(response);
     } catch {
-      if (controller.signal.aborted) {
+      if (timer.signal.aborted) {
         return {
           kind: "fail",
           error: new ProblemError("upstream-timeout", { detail: `The upstream did not finish its answer within ${timeoutMs} ms.` }),
@@ -227,7 +174,7 @@ async function attempt(
     }
     return interpretBody(text, deps.now(), config.QUOTA_RESET_HOUR, trace, token);
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
   }
 }
 

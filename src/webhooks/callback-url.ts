@@ -5,7 +5,7 @@
  * an IP literal, never credentials in the URL. Redirects are never followed (see the consumer).
  * A local run may allow `http://127.0.0.1` with ALLOW_LOCAL_CALLBACKS=true.
  */
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 

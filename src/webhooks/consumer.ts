@@ -9,12 +9,13 @@
  */
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError, problemBody } from "../problem.ts";
-import { lookupTrend, type LookupContext } from "../lookup/lookup.ts";
-import { createLookupContext, deferTo, newTrace, type IsolateState } from "../lookup/context.ts";
+import { lookupTrend } from "../lookup/lookup.ts";
+import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
 import { deriveSigningSecret, signatureHeader } from "./signature.ts";
 import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries.ts";
-import type { Bindings, GatewayDeps } from "../bindings.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
 
 const BACKOFF_BASE_SECONDS = 10;
 const BACKOFF_CAP_SECONDS = 15 * 60;
@@ -40,9 +41,9 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext) {
 }
 
 /** POSTs the payload; resolves with null on success or the reason it failed. */
-async function post(url: string, body: string, headers: Record<string, string>, deps: GatewayDeps): Promise<string | null> {
+async function post(url: string, body: string, headers: Record<string, string>, runtime: Runtime): Promise<string | null> {
   try {
-    const response = await deps.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual" }));
+    const response = await runtime.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual" }));
     await response.body?.cancel();
     if (response.status >= 300 && response.status < 400)
       return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
@@ -55,24 +56,22 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 export async function deliver(
   message: Message<unknown>,
   env: Bindings,
-  deps: GatewayDeps,
-  isolate: IsolateState,
+  runtime: Runtime,
   defer: (work: Promise<unknown>) => void,
 ): Promise<void> {
   const parsed = deliveryMessageSchema.safeParse(message.body);
   if (!parsed.success) {
-    deps.log({ level: "error", msg: "dropped a malformed delivery message", messageId: message.id });
+    runtime.log({ level: "error", msg: "dropped a malformed delivery message", messageId: message.id });
     message.ack();
     return;
   }
   const delivery = parsed.data;
   const context = createLookupContext({
     env,
-    deps,
-    isolate,
+    runtime,
     trace: newTrace(),
     defer,
-    warn: (msg) => deps.log({ level: "warn", msg, deliveryId: delivery.deliveryId }),
+    warn: (msg) => runtime.log({ level: "warn", msg, deliveryId: delivery.deliveryId }),
   });
   const { config, store } = context;
   const status = await readDelivery(store, delivery.deliveryId);
@@ -83,7 +82,7 @@ export async function deliver(
       status: outcome,
       attempts: message.attempts,
       lastError,
-      updatedAt: new Date(deps.now()).toISOString(),
+      updatedAt: new Date(runtime.now()).toISOString(),
     });
   };
 
@@ -102,23 +101,23 @@ export async function deliver(
     body,
     {
       "Content-Type": "application/json",
-      "X-Signature": await signatureHeader(secret, body, Math.floor(deps.now() / 1000)),
+      "X-Signature": await signatureHeader(secret, body, Math.floor(runtime.now() / 1000)),
       "X-Delivery-Id": delivery.deliveryId,
       "Idempotency-Key": delivery.deliveryId,
       "User-Agent": "xingtu-edge-webhooks",
     },
-    deps,
+    runtime,
   );
 
   if (failure === null) {
     await record("delivered", null);
     message.ack();
-    deps.log({ level: "info", msg: "delivered", deliveryId: delivery.deliveryId, client: delivery.owner, attempts: message.attempts });
+    runtime.log({ level: "info", msg: "delivered", deliveryId: delivery.deliveryId, client: delivery.owner, attempts: message.attempts });
     return;
   }
   const last = message.attempts >= config.DELIVERY_MAX_ATTEMPTS;
   await record(last ? "failed" : "queued", failure);
-  deps.log({
+  runtime.log({
     level: "warn",
     msg: "delivery attempt failed",
     deliveryId: delivery.deliveryId,
@@ -130,9 +129,9 @@ export async function deliver(
   message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 }
 
-export function queueHandler(deps: GatewayDeps, isolate: IsolateState) {
+export function queueHandler(runtime: Runtime) {
   return async (batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> => {
     const defer = deferTo(ctx);
-    for (const message of batch.messages) await deliver(message, env, deps, isolate, defer);
+    for (const message of batch.messages) await deliver(message, env, runtime, defer);
   };
 }

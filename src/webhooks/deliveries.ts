@@ -3,7 +3,7 @@
  * the idempotency index that turns a repeated `requestId` into the same delivery.
  */
 import * as z from "zod";
-import type { Store } from "../cache/store.ts";
+import type { Store } from "../cache/types.ts";
 
 export const deliveryStatusSchema = z.object({
   id: z.string(),

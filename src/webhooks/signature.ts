@@ -7,6 +7,7 @@
  * `npm run key -- secret` command derives the very same secret. Verification reads the raw body
  * before anything parses it, compares in constant time, and bounds the replay window.
  */
+import { constantTimeEqual, hex } from "../bytes.ts";
 
 const encoder = new TextEncoder();
 /** Requests signed longer ago than this are replays. */
@@ -16,8 +17,7 @@ export const CLOCK_SKEW_SECONDS = 30;
 
 async function hmacHex(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(message));
-  return [...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
 }
 
 export async function deriveSigningSecret(master: string, keyName: string): Promise<string> {
@@ -29,16 +29,6 @@ export async function signatureHeader(secret: string, body: string, unixSeconds:
 }
 
 export type Verification = { ok: true } | { ok: false; reason: string };
-
-/** Compares in time that depends on the length only, never on where the strings differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = encoder.encode(a);
-  const right = encoder.encode(b);
-  if (left.byteLength !== right.byteLength) return false;
-  let diff = 0;
-  for (let i = 0; i < left.byteLength; i++) diff |= left[i]! ^ right[i]!;
-  return diff === 0;
-}
 
 export async function verifySignature(header: string, body: string, secret: string, nowMs: number): Promise<Verification> {
   const parts = new Map(header.split(",").map((part) => part.trim().split("=", 2) as [string, string]));

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { generateKey, hashKey, recordKvName, recordMetadata } from "../../src/auth/keys.ts";
+import { generateKey, newKeyRecord, recordWrites } from "../../src/auth/keys.ts";
 
 export const GATEWAY_ORIGIN = "http://gateway.bench";
 export const EMULATOR_ORIGIN = "http://emulator.bench";
@@ -102,15 +102,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
 /** Writes a client key into the runtime's KEYS namespace, as `npm run key -- create` would. */
 export async function seedClientKey(mf: Miniflare, name: string): Promise<string> {
   const key = generateKey();
-  const record = {
-    name,
-    tier: "bulk" as const,
-    permissions: ["refresh" as const],
-    created: new Date().toISOString(),
-    disabled: false,
-    hash: await hashKey(key),
-  };
+  const record = await newKeyRecord(key, { name, tier: "bulk", permissions: ["refresh"] }, new Date());
   const keys = await mf.getKVNamespace("KEYS", "gateway");
-  await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
+  for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return key;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { openApiDocument } from "../../src/docs/openapi.ts";
 import { createApp } from "../../src/app.ts";
-import { consoleSink } from "../../src/log.ts";
+import { platformRuntime } from "../../src/runtime.ts";
 
 const document = openApiDocument() as { paths: Record<string, Record<string, unknown>>; openapi: string };
 
@@ -15,7 +15,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("describes every route the app serves", () => {
-    const app = createApp({ fetch, now: Date.now, sleep: async () => undefined, random: Math.random, log: consoleSink });
+    const app = createApp(platformRuntime());
     const served = new Set(
       app.routes
         .filter((route) => route.method !== "ALL")

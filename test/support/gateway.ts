@@ -5,11 +5,11 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
-import { createIsolateState } from "../../src/lookup/context.ts";
 import { BREAKER_KEY } from "../../src/lookup/spend-guard.ts";
 import { createEmulator, type EmulatorOptions } from "../../tools/emulator/emulator.ts";
 import type { LogFields } from "../../src/log.ts";
-import type { Bindings, GatewayDeps } from "../../src/bindings.ts";
+import type { Bindings } from "../../src/bindings.ts";
+import { platformRuntime } from "../../src/runtime.ts";
 import { warmWatchList } from "../../src/lookup/warm.ts";
 import { queueHandler } from "../../src/webhooks/consumer.ts";
 import { createTestKey, type TestKey } from "./keys.ts";
@@ -41,8 +41,8 @@ export function makeGateway(options: GatewayOptions = {}) {
   const clock = { now: options.now ?? FIXED_NOW };
   let upstreamFetches = 0;
   const upstream = options.fetch ?? emulator.fetch;
-  const isolate = createIsolateState();
-  const deps: GatewayDeps = {
+  // The platform's timers and ids; the upstream, the clock, sleeping and the log are the test's.
+  const runtime = platformRuntime({
     fetch: (request) => {
       if (!UPSTREAM_HOSTS.has(new URL(request.url).hostname)) {
         return options.receiver ? options.receiver(request) : Promise.resolve(new Response("no receiver", { status: 404 }));
@@ -57,8 +57,9 @@ export function makeGateway(options: GatewayOptions = {}) {
     },
     random: () => 0.5,
     log: (fields) => logs.push(fields),
-  };
-  const app = createApp(deps, isolate);
+  });
+  const isolate = runtime.isolate;
+  const app = createApp(runtime);
   const testEnv = Object.assign({}, env, options.env) as Bindings;
   let client: Promise<TestKey> | undefined;
 
@@ -87,7 +88,7 @@ export function makeGateway(options: GatewayOptions = {}) {
   /** Runs the warm-list Cron Trigger once, at the gateway's clock, and waits for its writes. */
   async function runScheduled() {
     const ctx = createExecutionContext();
-    const report = await warmWatchList(testEnv, deps, isolate, (work) => ctx.waitUntil(work));
+    const report = await warmWatchList(testEnv, runtime, (work) => ctx.waitUntil(work));
     await waitOnExecutionContext(ctx);
     return report;
   }
@@ -113,7 +114,7 @@ export function makeGateway(options: GatewayOptions = {}) {
       };
     }
     const ctx = createExecutionContext();
-    await queueHandler(deps, isolate)(batch, testEnv, ctx);
+    await queueHandler(runtime)(batch, testEnv, ctx);
     return { ...(await getQueueResult(batch, ctx)), delays };
   }
 

@@ -1,5 +1,5 @@
 /** Client keys for tests, written to the real local KEYS namespace exactly as `npm run key` does. */
-import { generateKey, hashKey, nameKvName, recordKvName, recordMetadata, type KeyRecord } from "../../src/auth/keys.ts";
+import { generateKey, newKeyRecord, recordWrites, type KeyRecord } from "../../src/auth/keys.ts";
 
 export interface TestKey {
   key: string;
@@ -11,16 +11,17 @@ export async function createTestKey(
   options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name">> = {},
 ): Promise<TestKey> {
   const key = generateKey();
-  const record: KeyRecord = {
-    name: options.name ?? `test-${crypto.randomUUID().slice(0, 8)}`,
-    tier: options.tier ?? "bulk",
-    permissions: options.permissions ?? ["refresh"],
-    created: new Date().toISOString(),
-    disabled: options.disabled ?? false,
-    hash: await hashKey(key),
-  };
-  await keys.put(recordKvName(record.hash), JSON.stringify(record), { metadata: recordMetadata(record) });
-  await keys.put(nameKvName(record.name), JSON.stringify(record.hash));
+  const created = await newKeyRecord(
+    key,
+    {
+      name: options.name ?? `test-${crypto.randomUUID().slice(0, 8)}`,
+      tier: options.tier ?? "bulk",
+      permissions: options.permissions ?? ["refresh"],
+    },
+    new Date(),
+  );
+  const record = { ...created, disabled: options.disabled ?? false };
+  for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return { key, record };
 }
 

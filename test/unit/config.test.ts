@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configSchema, loadConfig } from "../../src/config.ts";
+import { configSchema, loadConfig } from "../../src/config/config.ts";
 
 describe("configuration", () => {
   it("applies the documented defaults", () => {

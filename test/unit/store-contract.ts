@@ -3,7 +3,7 @@
  * alike is proven rather than hoped.
  */
 import { describe, expect, it } from "vitest";
-import type { Store } from "../../src/cache/store.ts";
+import type { Store } from "../../src/cache/types.ts";
 
 export function runStoreContract(name: string, makeStore: () => Store): void {
   describe(`${name} store contract`, () => {

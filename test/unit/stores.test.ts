@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runStoreContract } from "./store-contract.ts";
-import { kvStore } from "../../src/cache/store.ts";
+import { kvStore } from "../../src/cache/kv-store.ts";
 import { memoryStore } from "../../src/cache/memory-store.ts";
 import { tieredStore } from "../../src/cache/tiered-store.ts";
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../src/config.ts";
-import { buildUpstreamRequest, fetchUpstream, type UpstreamTrace } from "../../src/upstream/client.ts";
+import { configSchema } from "../../src/config/config.ts";
+import { fetchUpstream, type UpstreamTrace } from "../../src/upstream/client.ts";
+import { buildUpstreamRequest } from "../../src/upstream/request.ts";
 import { ProblemError } from "../../src/problem.ts";
+import { platformRuntime } from "../../src/runtime.ts";
 import { createEmulator, type Fault } from "../../tools/emulator/emulator.ts";
 
 const TOKEN = "client-test-token-Zx81";
@@ -16,7 +18,7 @@ function harness(
   const clock = { now: 0 };
   const trace: UpstreamTrace = { attempts: 0, elapsedMs: 0 };
   const config = configSchema.parse({ JUSTONEAPI_TOKEN: TOKEN, ...options.env });
-  const deps = {
+  const deps = platformRuntime({
     fetch: options.fetch ?? emulator.fetch,
     now: () => clock.now,
     sleep: async (ms: number) => {
@@ -24,7 +26,7 @@ function harness(
       clock.now += ms;
     },
     random: () => options.random ?? 0.5,
-  };
+  });
   const call = () => fetchUpstream(config, TOKEN, query, deps, trace);
   return { call, emulator, sleeps, trace };
 }

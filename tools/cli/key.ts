@@ -12,14 +12,16 @@
 import { parseArgs } from "node:util";
 import {
   generateKey,
-  hashKey,
   keyRecordSchema,
-  nameKvName,
+  newKeyRecord,
   RECORD_PREFIX,
   recordKvName,
   recordMetadata,
+  recordOfName,
+  recordWrites,
   TIERS,
   type KeyRecord,
+  type NewKey,
   type Tier,
 } from "../../src/auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
@@ -39,22 +41,16 @@ function fail(message: string): never {
 }
 
 /** The record of a named key, through the name index the gateway also reads for signed requests. */
-function findByName(target: Target, name: string): KeyRecord | null {
-  const hash = getValue(target, nameKvName(name));
-  if (hash === null) return null;
-  const stored = getValue(target, recordKvName(JSON.parse(hash) as string));
-  const record = keyRecordSchema.safeParse(stored === null ? null : JSON.parse(stored));
-  return record.success ? record.data : null;
+function findByName(target: Target, name: string): Promise<KeyRecord | null> {
+  return recordOfName(async (kvName) => {
+    const value = getValue(target, kvName);
+    return value === null ? null : JSON.parse(value);
+  }, name);
 }
 
-export async function writeRecord(
-  target: Target,
-  key: string,
-  fields: Omit<KeyRecord, "hash" | "created" | "disabled">,
-): Promise<KeyRecord> {
-  const record = keyRecordSchema.parse({ ...fields, created: new Date().toISOString(), disabled: false, hash: await hashKey(key) });
-  putValue(target, recordKvName(record.hash), JSON.stringify(record), recordMetadata(record));
-  putValue(target, nameKvName(record.name), JSON.stringify(record.hash), {});
+export async function writeRecord(target: Target, key: string, fields: NewKey): Promise<KeyRecord> {
+  const record = await newKeyRecord(key, fields, new Date());
+  for (const write of recordWrites(record)) putValue(target, write.name, write.value, write.metadata);
   return record;
 }
 
@@ -79,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
       const name = values.name ?? fail(`create needs --name\n${USAGE}`);
       if (!TIERS.includes(values.tier as Tier)) fail(`--tier must be one of ${TIERS.join(", ")}`);
       if (!keyRecordSchema.shape.name.safeParse(name).success) fail("--name must be 1-64 letters, digits, dots, dashes or underscores");
-      if (findByName(target, name)) fail(`a key named ${name} already exists in ${where}`);
+      if (await findByName(target, name)) fail(`a key named ${name} already exists in ${where}`);
       const key = generateKey();
       const record = await writeRecord(target, key, { name, tier: values.tier as Tier, permissions: values.refresh ? ["refresh"] : [] });
       console.log(`Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}) in ${where}.`);
@@ -101,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case "revoke": {
       const name = argument ?? fail(`revoke needs a key name\n${USAGE}`);
-      const record = findByName(target, name) ?? fail(`no key named ${name} in ${where}`);
+      const record = (await findByName(target, name)) ?? fail(`no key named ${name} in ${where}`);
       const revoked = { ...record, disabled: true };
       putValue(target, recordKvName(record.hash), JSON.stringify(revoked), recordMetadata(revoked));
       console.log(`Revoked key "${name}" in ${where}; every location refuses it within about a minute.`);
@@ -113,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
         ? (process.env.WEBHOOK_SIGNING_SECRET ??
           fail("set WEBHOOK_SIGNING_SECRET to the deployed Worker's secret to derive a remote key's signing secret"))
         : LOCAL_SIGNING_SECRET;
-      if (!findByName(target, name)) fail(`no key named ${name} in ${where}`);
+      if (!(await findByName(target, name))) fail(`no key named ${name} in ${where}`);
       console.log(`Signing secret of key "${name}" (${where}): sign webhook bodies with it and verify callbacks with it.`);
       console.log(`\n  ${await deriveSigningSecret(master, name)}\n`);
       return;

@@ -13,8 +13,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { isCalendarDate } from "../../src/calendar.ts";
 import { successBody } from "./series.ts";
-
-const UPSTREAM_PATH = "/api/douyin-xingtu/get-kol-daily-fans/v1";
+import { UPSTREAM_PATH } from "../../src/upstream/request.ts";
 
 const BUSINESS_MESSAGES: Record<number, string> = {
   100: "Invalid or Inactive Token",

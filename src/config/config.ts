@@ -1,11 +1,15 @@
 /**
  * @module The gateway's configuration, validated once per environment object with zod.
  *
+ * This schema is the one source of defaults: wrangler.toml sets only what differs, and the
+ * README's table is checked against it (test/unit/config.test.ts).
+ *
  * Workers hand the same `env` object to every request of an isolate, so the parsed result is
  * memoised per object. Problems are reported by variable name and rule only: a value may be a
  * secret, so it never appears in a message.
  */
 import * as z from "zod";
+import { KV_MINIMUM_TTL_SECONDS } from "../cache/types.ts";
 
 const integer = (fallback: number, min: number) =>
   z
@@ -24,8 +28,6 @@ const flag = (fallback: boolean) =>
     .union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
     .default(fallback)
     .transform((value) => value === true || value === "true");
-
-const KV_MINIMUM_TTL_SECONDS = 60;
 
 export const configSchema = z
   .object({
@@ -46,7 +48,6 @@ export const configSchema = z
     MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),
     MEMORY_CACHE_SECONDS: integer(60, 0),
     DAY_CACHE: flag(true),
-    UPSTREAM_MAX_RANGE_DAYS: integer(365, 1),
     UPSTREAM_DAILY_BUDGET: integer(0, 0),
     QUOTA_RESET_HOUR: integer(0, 0).pipe(z.number().max(23, { error: "must be an hour from 0 to 23" })),
     WARM_KOLS: z

@@ -23,39 +23,5 @@ export interface Store {
   delete(key: string): Promise<boolean>;
 }
 
-const KV_MINIMUM_TTL_SECONDS = 60;
-const KV_MINIMUM_CACHE_TTL_SECONDS = 30;
-
-export function kvStore(namespace: KVNamespace): Store {
-  return {
-    async get(key, options) {
-      try {
-        const cacheTtl = options?.edgeCacheSeconds;
-        const value = await namespace.get(key, {
-          type: "json",
-          ...(cacheTtl ? { cacheTtl: Math.max(KV_MINIMUM_CACHE_TTL_SECONDS, cacheTtl) } : {}),
-        });
-        return { ok: true, value };
-      } catch {
-        // Unreadable JSON lands here too: a corrupt value is a miss the next write replaces.
-        return { ok: false };
-      }
-    },
-    async put(key, value, keepSeconds) {
-      try {
-        await namespace.put(key, JSON.stringify(value), { expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, Math.ceil(keepSeconds)) });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async delete(key) {
-      try {
-        await namespace.delete(key);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  };
-}
+/** KV refuses an `expirationTtl` below this, so no stored value may be asked to live shorter. */
+export const KV_MINIMUM_TTL_SECONDS = 60;

@@ -1,0 +1,16 @@
+/** @module Bytes and secrets: one hex spelling and one constant-time comparison, for key hashes and webhook signatures. */
+const encoder = new TextEncoder();
+
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+  return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares in time that depends on the length only, never on where the strings differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  if (left.byteLength !== right.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < left.byteLength; i++) diff |= left[i]! ^ right[i]!;
+  return diff === 0;
+}

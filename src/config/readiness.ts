@@ -1,0 +1,87 @@
+/**
+ * @module Is the gateway configured? The one answer every entry uses: the data routes, `/healthz`,
+ * the warm-list cron and the delivery queue.
+ *
+ * Each missing piece becomes an operator message naming what to set and how, never a value: a
+ * value may be a secret. Optional capabilities (signed webhooks, queued deliveries) are asked
+ * for by the code that needs them, so a gateway without them still serves the data routes.
+ */
+import { loadConfig, type Config } from "./config.ts";
+import { ProblemError } from "../problem.ts";
+import type { Bindings } from "../bindings.ts";
+
+export interface ReadinessChecks {
+  config: "valid" | "invalid";
+  token: "present" | "missing";
+  cache: "bound" | "missing";
+  keys: "bound" | "missing";
+}
+
+export type Readiness =
+  | { ready: true; config: Config; token: string; checks: ReadinessChecks; problems: [] }
+  | { ready: false; config: Config | null; checks: ReadinessChecks; problems: string[] };
+
+const REQUIRED_BINDINGS = {
+  CACHE: "create it (`wrangler kv namespace create CACHE`) and bind it in wrangler.toml",
+  KEYS: "create it (`wrangler kv namespace create KEYS`) and bind it in wrangler.toml",
+} as const;
+
+const bound = (value: unknown) => (value ? "bound" : "missing");
+
+const assessed = new WeakMap<object, Readiness>();
+
+/** Memoised per environment object: Workers hand the same one to every request of an isolate. */
+export function readiness(env: Bindings): Readiness {
+  const known = assessed.get(env);
+  if (known) return known;
+  const loaded = loadConfig(env);
+  const token = loaded.ok ? loaded.config.JUSTONEAPI_TOKEN : undefined;
+  const checks: ReadinessChecks = {
+    config: loaded.ok ? "valid" : "invalid",
+    token: token ? "present" : "missing",
+    cache: bound(env.CACHE),
+    keys: bound(env.KEYS),
+  };
+  const problems: string[] = [];
+  if (!loaded.ok) {
+    problems.push(`The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`);
+  } else if (!token) {
+    problems.push("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
+  }
+  for (const [binding, action] of Object.entries(REQUIRED_BINDINGS)) {
+    if (!env[binding as keyof typeof REQUIRED_BINDINGS])
+      problems.push(`The KV namespace binding ${binding} is missing. Operator: ${action}.`);
+  }
+  const config = loaded.ok ? loaded.config : null;
+  const result: Readiness =
+    config && token && problems.length === 0
+      ? { ready: true, config, token, checks, problems: [] }
+      : { ready: false, config, checks, problems };
+  assessed.set(env, result);
+  return result;
+}
+
+function misconfigured(detail: string): ProblemError {
+  return new ProblemError("gateway-misconfigured", { detail });
+}
+
+/** The validated configuration and token, or a 503 problem naming what the operator must set. */
+export function requireReady(env: Bindings): { config: Config; token: string } {
+  const state = readiness(env);
+  if (!state.ready) throw misconfigured(state.problems[0]!);
+  return { config: state.config, token: state.token };
+}
+
+/** The webhook signing secret, or a 503 problem naming it: signed webhooks cannot work without it. */
+export function requireSigningSecret(config: Config): string {
+  if (config.WEBHOOK_SIGNING_SECRET) return config.WEBHOOK_SIGNING_SECRET;
+  throw misconfigured(
+    "The secret WEBHOOK_SIGNING_SECRET is not set, so webhooks cannot be signed or verified. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
+  );
+}
+
+/** The delivery queue, or a 503 problem naming its binding. */
+export function requireDeliveryQueue(env: Bindings): Queue {
+  if (env.DELIVERIES) return env.DELIVERIES;
+  throw misconfigured("The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]]).");
+}

@@ -1,0 +1,25 @@
+/**
+ * @module What the data routes share: a client's lookup of one range with the cache headers of
+ * its answer (the daily-fans routes and the synchronous webhook target).
+ */
+import { cacheHeaders } from "../lookup/cache-status.ts";
+import { lookupTrend } from "../lookup/lookup.ts";
+import type { UpstreamQuery } from "../upstream/request.ts";
+import type { ClientVariables } from "../auth/client-auth.ts";
+import type { LookupContext } from "../lookup/context.ts";
+
+/**
+ * Looks the range up for the calling client and returns the cache headers of the answer; a
+ * forced refresh is honoured only for a key with the refresh permission, and says so otherwise.
+ * The caller records `headers["Cache-Status"]` for the log line.
+ */
+export async function lookupWithHeaders(
+  { lookup, client }: { lookup: LookupContext; client: ClientVariables["client"] },
+  query: UpstreamQuery,
+  askedRefresh: boolean,
+) {
+  const result = await lookupTrend(lookup, query, { refresh: askedRefresh && client.canRefresh });
+  const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
+  if (askedRefresh && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
+  return { result, headers, cacheStatus: headers["Cache-Status"]! };
+}

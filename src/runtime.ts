@@ -1,0 +1,70 @@
+/**
+ * @module The runtime: every clock, timer, id, randomness, outbound fetch and log sink the
+ * gateway uses, and everything one isolate keeps between requests, in one injected object.
+ *
+ * The Worker's entry builds it from the platform (`platformRuntime`); tests, the benchmark and
+ * the OpenAPI build pass their own parts, so no module calls `Date.now`, `setTimeout`,
+ * `crypto.randomUUID` or the global `fetch` behind the gateway's back.
+ */
+import type { Clock } from "./calendar.ts";
+import type { LogSink } from "./log.ts";
+import type { Store } from "./cache/types.ts";
+import { memoryStore } from "./cache/memory-store.ts";
+import { createSingleFlight, type SingleFlight } from "./cache/single-flight.ts";
+import { consoleSink } from "./log.ts";
+
+/** How long an isolate trusts a key record it read; see auth/client-auth.ts. */
+const KEY_MEMORY_BYTES = 256 * 1024;
+
+export interface RuntimeParts {
+  /** Outbound HTTP: the upstream and webhook callbacks. */
+  fetch: (request: Request) => Promise<Response>;
+  now: Clock;
+  sleep: (ms: number) => Promise<void>;
+  /** A signal that aborts after `ms` (per-attempt upstream timeouts); `cancel` releases its timer. */
+  abortAfter: (ms: number) => { signal: AbortSignal; cancel: () => void };
+  random: () => number;
+  uuid: () => string;
+  log: LogSink;
+}
+
+/** What one isolate keeps between requests. */
+export interface IsolateState {
+  /** Coalesces concurrent identical upstream calls. */
+  singleFlight: SingleFlight;
+  /** The memory tier in front of KV, sized by the configuration on first use. */
+  memory?: Store;
+  /** Key records recently read from KEYS. */
+  keyRecords: Store;
+  /** Whether any client key exists, and until when that answer is trusted. */
+  keysExist?: { value: boolean; until: number };
+}
+
+export interface Runtime extends RuntimeParts {
+  isolate: IsolateState;
+}
+
+export function createRuntime(parts: RuntimeParts): Runtime {
+  return {
+    ...parts,
+    isolate: { singleFlight: createSingleFlight(), keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }) },
+  };
+}
+
+/** The platform's own clock, timers, ids and fetch, as the deployed Worker uses them. */
+export function platformRuntime(overrides: Partial<RuntimeParts> = {}): Runtime {
+  return createRuntime({
+    fetch: (request) => fetch(request),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    abortAfter: (ms) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), ms);
+      return { signal: controller.signal, cancel: () => clearTimeout(timer) };
+    },
+    random: Math.random,
+    uuid: () => crypto.randomUUID(),
+    log: consoleSink,
+    ...overrides,
+  });
+}

@@ -28,6 +28,8 @@ export const PROBLEMS = {
   "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
   "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
   "upstream-token-invalid": { status: 502, title: "The upstream rejected the gateway's token", upstreamCode: 100 },
+  "upstream-no-data": { status: 404, title: "The upstream has no data for this KOL and range", upstreamCode: 201 },
+  "upstream-api-invalid": { status: 502, title: "The upstream says this API is no longer valid", upstreamCode: 300 },
   "upstream-permission-denied": { status: 502, title: "The gateway's upstream account lacks permission", upstreamCode: 600 },
   "upstream-insufficient-balance": { status: 502, title: "The gateway's upstream account has no balance left", upstreamCode: 601 },
   "upstream-spending-cap-reached": { status: 502, title: "The gateway's upstream token reached its spending cap", upstreamCode: 602 },
@@ -81,6 +83,8 @@ export interface ProblemOptions {
   authenticate?: string;
   /** `Allow` methods (405). */
   allow?: string;
+  /** More headers for the answer (e.g. `Cache-Status` on a cached "no data"). */
+  headers?: Record<string, string>;
 }
 
 export class ProblemError extends HTTPException {
@@ -131,6 +135,7 @@ export function problemResponse(error: ProblemError, context: ProblemContext): R
     "X-Request-Id": context.requestId,
     "Cache-Control": "no-store",
   });
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) headers.set(name, value);
   if (error.options.authenticate) headers.set("WWW-Authenticate", error.options.authenticate);
   if (error.options.allow) headers.set("Allow", error.options.allow);
   if (error.options.retryAfterSeconds !== undefined) {

@@ -36,6 +36,8 @@ export interface IsolateState {
   memory?: Store;
   /** Key records recently read from KEYS. */
   keyRecords: Store;
+  /** Background refreshes (stale-while-revalidate) by range: one at a time, backing off after failures. */
+  refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
 }
@@ -47,7 +49,11 @@ export interface Runtime extends RuntimeParts {
 export function createRuntime(parts: RuntimeParts): Runtime {
   return {
     ...parts,
-    isolate: { singleFlight: createSingleFlight(), keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }) },
+    isolate: {
+      singleFlight: createSingleFlight(),
+      keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
+      refreshes: new Map(),
+    },
   };
 }
 

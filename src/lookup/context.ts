@@ -39,7 +39,13 @@ export interface LookupTrace {
 }
 
 export function newTrace(): LookupTrace {
-  return { upstream: { attempts: 0, elapsedMs: 0 }, coalesced: false, storeReadFailed: false, reusedDays: 0, storeMs: 0 };
+  return {
+    upstream: { attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 },
+    coalesced: false,
+    storeReadFailed: false,
+    reusedDays: 0,
+    storeMs: 0,
+  };
 }
 
 /** Background work for `ctx.waitUntil`: it never delays the answer, and its failure is its own. */

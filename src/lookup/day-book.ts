@@ -70,15 +70,21 @@ export function usableDay(book: DayBook, date: string, policy: DayPolicy): Store
   return age >= 0 && age < (day.settled ? policy.settledMs : policy.liveMs) ? day : undefined;
 }
 
-/** Records the upstream's answer for every date it was asked about. */
+/**
+ * Records the upstream's answer for every date it was asked about. A day the answer has on one
+ * side only (a count without its delta, or the reverse) is served as it came but not stored: it
+ * is asked again next time, never kept for a week as half a day.
+ */
 export function recordDays(book: DayBook, dates: string[], raw: RawSeries, now: number): void {
   const lastSettled = addDays(shanghaiToday(now), -2);
   const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
   const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
   for (const date of dates) {
+    const [count, delta] = [fans.get(date) ?? null, deltas.get(date) ?? null];
+    if ((count === null) !== (delta === null)) continue;
     const year = date.slice(0, 4);
     const doc = book.docs.get(year) ?? { days: {} };
-    doc.days[date] = { fans: fans.get(date) ?? null, delta: deltas.get(date) ?? null, fetchedAt: now, settled: date <= lastSettled };
+    doc.days[date] = { fans: count, delta, fetchedAt: now, settled: date <= lastSettled };
     book.docs.set(year, doc);
   }
 }

@@ -8,6 +8,8 @@
  *    whole range), admitted by the spend guard, and store its days and answer in the background;
  * 4. assemble the range from the days it already had and the ones just fetched.
  * When the upstream fails, a stored answer for the range stands in (stale-if-error, RFC 5861).
+ * The upstream's paid "no data" (code 201) is an answer too: stored for NO_DATA_TTL_SECONDS, so
+ * the same empty question is not paid for again.
  *
  * Both public routes go through here, so they share entries and savings.
  */
@@ -16,9 +18,9 @@ import { cacheKey, ttlPolicy } from "./policy.ts";
 import { datesOf } from "../calendar.ts";
 import { readDayBook, recordDays, storedDay, usableDay, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./day-book.ts";
 import { assembleBody } from "./assemble.ts";
-import { fetchUpstream } from "../upstream/client.ts";
+import { fetchUpstream, type UpstreamAnswer } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
-import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
+import { upstreamDataSchema, type UpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
 import * as z from "zod";
@@ -26,7 +28,7 @@ import * as z from "zod";
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
 export interface LookupResult {
-  success: UpstreamSuccess;
+  answer: UpstreamAnswer;
   outcome: CacheOutcome;
   ageSeconds: number;
   ttlSeconds: number;
@@ -48,12 +50,14 @@ const entrySchema = z.object({
   storedAt: z.number(),
   ttlSeconds: z.number().int().positive(),
   assembled: z.boolean().default(false),
+  /** The upstream's code 201: no data for this KOL and range. */
+  noData: z.boolean().default(false),
   body: z.looseObject({ code: z.unknown(), data: z.unknown() }),
 });
 type Entry = z.infer<typeof entrySchema>;
 
 interface StoredAnswer {
-  success: UpstreamSuccess;
+  answer: UpstreamAnswer;
   entry: Entry;
   ageMs: number;
 }
@@ -63,17 +67,23 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 // A stored value is validated once per isolate: the memory tier hands back the very same object
 // on every hit, so hits skip re-validating what was already checked. Stored values are never
 // mutated (zod's parse returns copies, which is why the key is the value as read).
-const validated = new WeakMap<object, { entry: Entry; success: UpstreamSuccess }>();
+const validated = new WeakMap<object, { entry: Entry; answer: UpstreamAnswer }>();
 
-function parseStored(value: unknown): { entry: Entry; success: UpstreamSuccess } | null {
+function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } | null {
   if (typeof value !== "object" || value === null) return null;
   const known = validated.get(value);
   if (known) return known;
   const entry = entrySchema.safeParse(value);
   if (!entry.success) return null;
-  const data = upstreamDataSchema.safeParse(entry.data.body.data);
-  if (!data.success) return null;
-  const parsed = { entry: entry.data, success: { raw: entry.data.body, data: data.data } };
+  let answer: UpstreamAnswer;
+  if (entry.data.noData) {
+    answer = { kind: "no-data", raw: entry.data.body };
+  } else {
+    const data = upstreamDataSchema.safeParse(entry.data.body.data);
+    if (!data.success) return null;
+    answer = { kind: "data", success: { raw: entry.data.body, data: data.data } };
+  }
+  const parsed = { entry: entry.data, answer };
   validated.set(value, parsed);
   return parsed;
 }
@@ -95,10 +105,18 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
   return { ...parsed, ageMs };
 }
 
-function storeAnswer(context: LookupContext, range: KolRange, success: UpstreamSuccess, fromDays: boolean): number {
+/** The TTL of an answer: its range's (settled or live), or NO_DATA_TTL_SECONDS for "no data". */
+function ttlOf(context: LookupContext, range: KolRange, noData: boolean): number {
+  const { ttlSeconds } = ttlPolicy(range.endDate, context.runtime.now(), context.config);
+  return noData ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
+}
+
+function storeAnswer(context: LookupContext, range: KolRange, answer: UpstreamAnswer, fromDays: boolean, noDataCall = false): number {
   const now = context.runtime.now();
-  const { ttlSeconds } = ttlPolicy(range.endDate, now, context.config);
-  const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, body: success.raw };
+  const noData = answer.kind === "no-data";
+  const ttlSeconds = ttlOf(context, range, noData || noDataCall);
+  const body = answer.kind === "data" ? answer.success.raw : answer.raw;
+  const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
   const keep = ttlSeconds + graceSeconds(context.config);
   context.defer(
     context.store.put(cacheKey(range), entry, keep).then((written) => {
@@ -118,7 +136,7 @@ function storeDays(context: LookupContext, book: DayBook, dates: string[], raw: 
 }
 
 /** One upstream call (admitted by the spend guard, coalesced per isolate) for `window`. */
-function callUpstream(context: LookupContext, window: UpstreamQuery): { promise: Promise<UpstreamSuccess>; coalesced: boolean } {
+function callUpstream(context: LookupContext, window: UpstreamQuery): { promise: Promise<UpstreamAnswer>; coalesced: boolean } {
   const flight = context.runtime.isolate.singleFlight(cacheKey(window), async () => {
     await context.guard.admit();
     const before = context.trace.upstream.attempts;
@@ -173,7 +191,7 @@ function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamSucce
 /** What one upstream call brought back, and the stored days it was recorded into. */
 interface Fetched {
   window: UpstreamQuery;
-  success: UpstreamSuccess;
+  answer: UpstreamAnswer;
   book: DayBook | null;
   coalesced: boolean;
 }
@@ -183,26 +201,31 @@ async function fetchMissing(context: LookupContext, query: UpstreamQuery, plan: 
   const [first, last] = plan && plan.missing.length > 0 ? [plan.missing[0]!, plan.missing[plan.missing.length - 1]!] : [];
   const window: UpstreamQuery = first && last ? { ...query, startDate: first, endDate: last } : query;
   const call = callUpstream(context, window);
-  const success = await call.promise;
+  const answer = await call.promise;
   const windowDates = datesOf(window.startDate, window.endDate);
   const book = plan?.book ?? (context.config.DAY_CACHE ? await readDayBook(context.store, query.kolId, windowDates) : null);
-  if (book) storeDays(context, book, windowDates, success.raw.data as RawSeries);
-  return { window, success, book, coalesced: call.coalesced };
+  // "No data" is kept as the range's answer only: the days of a later, wider range may exist.
+  if (book && answer.kind === "data") storeDays(context, book, windowDates, answer.success.raw.data as RawSeries);
+  return { window, answer, book, coalesced: call.coalesced };
 }
 
 /** Step 3: the range's answer: the upstream's own when it was asked for exactly this range. */
-function assembleRange(range: KolRange, fetched: Fetched): { success: UpstreamSuccess; fromDays: boolean } {
+function assembleRange(range: KolRange, fetched: Fetched, plan: DayPlan | null): { answer: UpstreamAnswer; fromDays: boolean } {
   const exact = fetched.window.startDate === range.startDate && fetched.window.endDate === range.endDate;
-  if (exact || !fetched.book) return { success: fetched.success, fromDays: false };
-  // The book now holds the days it knew and the ones just fetched: the whole range.
+  if (exact || !fetched.book || !plan) return { answer: fetched.answer, fromDays: false };
+  // With data, the book now holds the days it knew and the ones just fetched: the whole range.
+  // Without ("no data" for the missing span), the range is what the stored days knew.
   const book = fetched.book;
-  const days = new Map(
-    datesOf(range.startDate, range.endDate).flatMap((date) => {
-      const day = storedDay(book, date);
-      return day ? [[date, day] as const] : [];
-    }),
-  );
-  return { success: assembled(range, days), fromDays: true };
+  const days =
+    fetched.answer.kind === "no-data"
+      ? plan.known
+      : new Map(
+          datesOf(range.startDate, range.endDate).flatMap((date) => {
+            const day = storedDay(book, date);
+            return day ? [[date, day] as const] : [];
+          }),
+        );
+  return { answer: { kind: "data", success: assembled(range, days) }, fromDays: true };
 }
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
@@ -218,7 +241,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   if (stored && !refresh && !options.refetchLiveDays) {
     const ttlMs = stored.entry.ttlSeconds * 1000;
     const fromStore = {
-      success: stored.success,
+      answer: stored.answer,
       ageSeconds: seconds(stored.ageMs),
       ttlSeconds: stored.entry.ttlSeconds,
       refresh,
@@ -226,7 +249,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
     };
     if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
     if (stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000) {
-      context.defer(revalidate(context, query));
+      revalidateOnce(context, query);
       return { ...fromStore, outcome: "stale" };
     }
   }
@@ -234,31 +257,70 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   const plan = !refresh && context.config.DAY_CACHE ? await planFromDays(context, query, options.refetchLiveDays ?? false) : null;
   if (plan && plan.missing.length === 0) {
     context.trace.reusedDays = plan.known.size;
-    const success = assembled(query, plan.known);
-    const ttlSeconds = storeAnswer(context, query, success, true);
-    return { success, outcome: "hit", ageSeconds: 0, ttlSeconds, refresh, fromDays: true };
+    const answer: UpstreamAnswer = { kind: "data", success: assembled(query, plan.known) };
+    const ttlSeconds = storeAnswer(context, query, answer, true);
+    return { answer, outcome: "hit", ageSeconds: 0, ttlSeconds, refresh, fromDays: true };
   }
 
   try {
     const fetched = await fetchMissing(context, query, plan);
-    const answer = assembleRange(query, fetched);
+    const range = assembleRange(query, fetched, plan);
     context.trace.coalesced = fetched.coalesced;
-    if (answer.fromDays) context.trace.reusedDays = plan?.known.size ?? 0;
-    const ttlSeconds = storeAnswer(context, query, answer.success, answer.fromDays);
-    return { ...answer, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
+    if (range.fromDays) context.trace.reusedDays = plan?.known.size ?? 0;
+    const ttlSeconds = storeAnswer(context, query, range.answer, range.fromDays, fetched.answer.kind === "no-data");
+    return { ...range, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
   } catch (error) {
     if (!stored || !canFallBack(error)) throw error;
     const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
-    return { ...fallback, success: stored.success, outcome: "fallback", fromDays: false };
+    return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
   }
 }
 
-/** The background half of stale-while-revalidate: one upstream call per range per isolate. */
-async function revalidate(context: LookupContext, query: UpstreamQuery): Promise<void> {
-  try {
-    const fetched = await fetchMissing(context, query, null);
-    storeAnswer(context, query, fetched.success, false);
-  } catch {
-    context.warn("background revalidation failed; the stale answer stays until it expires");
-  }
+/** After a failed background refresh, the next waits this long, doubling up to the cap. */
+const REFRESH_BACKOFF_MS = 60_000;
+const REFRESH_BACKOFF_CAP_MS = 15 * 60_000;
+/** Ranges whose refresh state an isolate remembers; the oldest are forgotten first. */
+const MAX_REMEMBERED_REFRESHES = 1000;
+
+/**
+ * The background half of stale-while-revalidate: at most one refresh per range at a time in an
+ * isolate, and none while a failed one's back-off lasts, so stale hits on a failing upstream do
+ * not each pay for a call.
+ */
+function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
+  const key = cacheKey(query);
+  const refreshes = context.runtime.isolate.refreshes;
+  const now = context.runtime.now();
+  const state = refreshes.get(key);
+  if (state && (state.running || state.notBefore > now)) return;
+  const failures = state?.failures ?? 0;
+  refreshes.delete(key);
+  refreshes.set(key, { running: true, failures, notBefore: 0 });
+  if (refreshes.size > MAX_REMEMBERED_REFRESHES) refreshes.delete(refreshes.keys().next().value!);
+  const work = fetchMissing(context, query, null).then(
+    (fetched) => {
+      refreshes.delete(key);
+      storeAnswer(context, query, fetched.answer, false);
+    },
+    () => {
+      const backoff = Math.min(REFRESH_BACKOFF_CAP_MS, REFRESH_BACKOFF_MS * 2 ** failures);
+      refreshes.set(key, { running: false, failures: failures + 1, notBefore: context.runtime.now() + backoff });
+      context.warn(`background revalidation failed; the stale answer stays, next refresh in ${backoff / 1000} s at the earliest`);
+    },
+  );
+  context.defer(work);
+}
+
+/** The upstream's own body of an answer (the drop-in route): its data, or its paid "no data" (201). */
+export function rawBody(result: LookupResult): UpstreamSuccess["raw"] {
+  return result.answer.kind === "data" ? result.answer.success.raw : result.answer.raw;
+}
+
+/** The answer's data; "no data" (code 201, billed and cached) is a 404 problem that keeps the cache headers. */
+export function dataOf(result: LookupResult, headers: Record<string, string> = {}): UpstreamData {
+  if (result.answer.kind === "data") return result.answer.success.data;
+  throw new ProblemError("upstream-no-data", {
+    detail: "The upstream answered code 201 (No Content Available): it has no follower data for this KOL and range.",
+    headers: Object.fromEntries(Object.entries(headers).filter(([name]) => name === "Cache-Status" || name === "Age")),
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * @module The spend guard: when the upstream says the daily quota (303) or the balance (601) is
- * gone, or the gateway's own daily call budget is spent, stop calling the upstream until the
+ * @module The spend guard: when the upstream says the daily quota (303), the balance (601) or the
+ * spending cap (602) is gone, or the gateway's own daily call budget is spent, stop calling the upstream until the
  * quota resets (QUOTA_RESET_HOUR in Asia/Shanghai, midnight by default) or an operator clears it
  * (`npm run guard -- clear`). Misses are refused at once with 503 and Retry-After; answers in the
  * cache keep being served. State lives in KV, so every isolate and location honours it.
@@ -12,6 +12,7 @@ import * as z from "zod";
 import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError } from "../problem.ts";
+import { BUSINESS_CODES } from "../upstream/codes.ts";
 import type { Store } from "../cache/types.ts";
 
 /** Where the guard keeps its state in the CACHE namespace (read by `npm run guard` too). */
@@ -21,7 +22,12 @@ export const budgetKey = (day: string) => `v1:guard:budget:${day}`;
 export const breakerSchema = z.object({ reason: z.string(), openedAt: z.number(), until: z.number() });
 export type Breaker = z.infer<typeof breakerSchema>;
 
-const OPENING_PROBLEMS = new Set(["upstream-quota-exceeded", "upstream-insufficient-balance"]);
+/** The upstream's codes that stop every call (303, 601, 602), by the problem each becomes. */
+const OPENING_CODES = new Map(
+  Object.entries(BUSINESS_CODES).flatMap(([code, known]) =>
+    known.opensGuard && known.type ? [[known.type, `${code}, ${known.name.toLowerCase()}`] as const] : [],
+  ),
+);
 const TWO_DAYS_SECONDS = 2 * 24 * 3600;
 
 export interface GuardStatus {
@@ -73,11 +79,8 @@ export function createSpendGuard(store: Store, config: Config, now: () => number
     },
     /** Opens the breaker when the upstream said the quota or the balance is gone. */
     recordFailure(error: unknown): void {
-      if (error instanceof ProblemError && OPENING_PROBLEMS.has(error.problemType)) {
-        openBreaker(
-          `the upstream answered ${error.problemType === "upstream-quota-exceeded" ? "303, daily quota exceeded" : "601, insufficient balance"}`,
-        );
-      }
+      const opening = error instanceof ProblemError ? OPENING_CODES.get(error.problemType) : undefined;
+      if (opening) openBreaker(`the upstream answered ${opening}`);
     },
     async status(): Promise<GuardStatus> {
       const breaker = await readBreaker();

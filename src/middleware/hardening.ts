@@ -44,7 +44,16 @@ export const browserAccess = cors({
   },
   allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
   allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id"],
-  exposeHeaders: ["Cache-Status", "Age", "ETag", "X-Request-Id", "Retry-After", "Xingtu-Refresh"],
+  exposeHeaders: [
+    "Cache-Status",
+    "Age",
+    "ETag",
+    "X-Request-Id",
+    "Retry-After",
+    "Xingtu-Refresh",
+    "Xingtu-Upstream-Calls",
+    "Xingtu-Upstream-Billed",
+  ],
   maxAge: 600,
   credentials: false,
 });

@@ -4,7 +4,8 @@
  *   their time, key name; never the query string, which may carry a credential);
  * - `Server-Timing` with the time spent reading the cache and waiting for the upstream;
  * - one data point in the Analytics Engine dataset bound as USAGE (per key name: requests,
- *   hits, upstream calls), when it is bound.
+ *   hits, upstream calls, their time, billed calls), when it is bound;
+ * - `Xingtu-Upstream-Calls` and `Xingtu-Upstream-Billed` on every answer: what it cost.
  */
 import { createMiddleware } from "hono/factory";
 import type { RequestIdVariables } from "hono/request-id";
@@ -29,6 +30,8 @@ export interface ObserveEnv {
 }
 
 const MAX_LOGGED_PATH = 200;
+export const UPSTREAM_CALLS_HEADER = "Xingtu-Upstream-Calls";
+export const UPSTREAM_BILLED_HEADER = "Xingtu-Upstream-Billed";
 
 export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
   return createMiddleware<ObserveEnv>(async (c, next) => {
@@ -42,12 +45,16 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     const cache = c.var.cacheStatus ?? null;
     const hit = cache !== null && /; hit\b/.test(cache);
 
+    // Every answer says what it cost: the upstream calls this request made, and how many are billed.
+    c.res.headers.set(UPSTREAM_CALLS_HEADER, String(trace.upstream.attempts));
+    c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
+
     setMetric(c, "cache", trace.storeMs, "cache reads");
     setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
 
     c.env?.USAGE?.writeDataPoint({
       blobs: [client ?? "anonymous", route, hit ? "hit" : cache === null ? "none" : "miss", String(status)],
-      doubles: [1, hit ? 1 : 0, trace.upstream.attempts, trace.upstream.elapsedMs],
+      doubles: [1, hit ? 1 : 0, trace.upstream.attempts, trace.upstream.elapsedMs, trace.upstream.billed],
       indexes: [client ?? "anonymous"],
     });
 
@@ -64,6 +71,8 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
       cache,
       upstream: {
         attempts: trace.upstream.attempts,
+        billed: trace.upstream.billed,
+        uncertain: trace.upstream.uncertain,
         ms: trace.upstream.elapsedMs,
         code: trace.upstream.lastCode ?? null,
         message: trace.upstream.lastMessage ?? null,

@@ -23,6 +23,7 @@ import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, trendCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
+import { dataOf, rawBody } from "../lookup/lookup.ts";
 import type { z } from "zod";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
@@ -43,7 +44,7 @@ const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
   request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
 
 const respondTrend = ((c, request, result, headers) => {
-  const trend = normalize(request, result.success.data);
+  const trend = normalize(request, dataOf(result, headers));
   if (!wantsCsv(c, request)) return c.json(trend, 200, { ...headers, Vary: "Accept" });
   const csv = c.body(trendCsv(trend), 200, {
     ...headers,
@@ -56,9 +57,9 @@ const respondTrend = ((c, request, result, headers) => {
 }) satisfies Respond<Response>;
 
 const respondChart: Respond<Response> = (c, request, result, headers) =>
-  c.body(trendSvg(normalize(request, result.success.data)), 200, { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
+  c.body(trendSvg(normalize(request, dataOf(result, headers))), 200, { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
 
-const respondUpstreamStyle = ((c, _request, result, headers) => c.json(result.success.raw, 200, headers)) satisfies Respond<Response>;
+const respondUpstreamStyle = ((c, _request, result, headers) => c.json(rawBody(result), 200, headers)) satisfies Respond<Response>;
 
 export function dailyFansRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);

@@ -16,6 +16,7 @@ import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type Web
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
+import { dataOf } from "../lookup/lookup.ts";
 import { requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import {
@@ -115,7 +116,7 @@ export function webhookRoutes(runtime: Runtime) {
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
       const { result, headers, cacheStatus } = await lookupWithHeaders(c.var, query, false);
       c.set("cacheStatus", cacheStatus);
-      return c.json(normalize(query, result.success.data), 200, headers);
+      return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })
     .get(DELIVERY_PATH, context, auth, async (c) => {
       const status = await readDelivery(c.var.lookup.store, c.req.param("id"));

@@ -1,9 +1,12 @@
 /**
- * @module The upstream client: one logical call to "KOL Follower Trend (V1)", with retries.
+ * @module The upstream client: one logical call to "KOL Follower Trend (V1)", paid for once.
  *
- * The upstream reports its business result in the body's `code`, often under HTTP 200, so every
- * answer is read and validated before it counts as a success. Retries are bounded twice: by a
- * number of attempts and by a total time budget, since each attempt costs the customer money.
+ * The upstream reports its business result in the body's `code`, under any HTTP status, so every
+ * answer's body is read and its code honoured before the status is. Only what is certainly
+ * unbilled is retried (codes 301 and 302, per codes.ts): a timeout, a connection that broke, an
+ * HTTP error without a code or an unreadable body may have been billed, so they are never
+ * retried. Every attempt gets the whole UPSTREAM_TIMEOUT_MS (the maker's advice against duplicate
+ * charges); a retry is made only when a whole attempt still fits UPSTREAM_RETRY_BUDGET_MS.
  * The token lives only inside the request URL built here; nothing derived from that URL, nor
  * any error text of the runtime's fetch, is ever put into a message.
  */
@@ -26,16 +29,25 @@ const RATE_LIMIT_RETRY_AFTER_S = 60;
 /** What the client takes from the runtime: the network, the clock, timers and randomness. */
 export type UpstreamDeps = Pick<Runtime, "fetch" | "now" | "sleep" | "abortAfter" | "random">;
 
-/** What one logical call cost, for the log line. */
+/** What one logical call cost, for the log line and the `Xingtu-Upstream-*` headers. */
 export interface UpstreamTrace {
   attempts: number;
+  /** Attempts whose answer the maker bills (codes 0 and 201). */
+  billed: number;
+  /** Attempts that may have been billed: a timeout, a broken connection, an answer without a code. */
+  uncertain: number;
   elapsedMs: number;
   lastCode?: number;
   lastMessage?: string;
 }
 
+/** A logical call's result: the data, or the upstream's paid "no data for this KOL and range" (201). */
+export type UpstreamAnswer = { kind: "data"; success: UpstreamSuccess } | { kind: "no-data"; raw: UpstreamSuccess["raw"] };
+
+type Billing = "billed" | "unbilled" | "uncertain";
+
 type Outcome =
-  | { kind: "success"; result: UpstreamSuccess }
+  | { kind: "answer"; answer: UpstreamAnswer }
   | { kind: "retry"; error: ProblemError; delayMs?: number; once?: "rate-limit" }
   | { kind: "fail"; error: ProblemError };
 
@@ -68,53 +80,60 @@ async function readBounded(response: Response): Promise<string | null> {
   return new TextDecoder().decode(bytes);
 }
 
-function interpretBody(text: string, now: number, quotaResetHour: number, trace: UpstreamTrace, token: string): Outcome {
-  const invalid = (why: string): Outcome => ({
-    kind: "fail",
-    error: new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was not usable: ${why}.` }),
-  });
+function invalid(why: string): ProblemError {
+  return new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was not usable: ${why}.` });
+}
+
+/** Reads the envelope's `code` (number or numeric string), whatever the HTTP status was. */
+function interpretBody(text: string, status: number, now: number, config: Config, trace: UpstreamTrace, token: string): [Outcome, Billing] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return invalid("its body is not JSON");
+    json = undefined;
   }
   const envelope = upstreamEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return invalid("its body has no business code");
+  if (!envelope.success) {
+    // Without a code nobody can tell whether the call was processed (and billed).
+    if (status !== 200)
+      return [
+        { kind: "fail", error: new ProblemError("upstream-http-error", { detail: `The upstream answered HTTP ${status}.` }) },
+        "uncertain",
+      ];
+    return [{ kind: "fail", error: invalid(json === undefined ? "its body is not JSON" : "its body has no business code") }, "uncertain"];
+  }
   const { code } = envelope.data;
   trace.lastCode = code;
   if (envelope.data.message) trace.lastMessage = redact(envelope.data.message, token).slice(0, 200);
-  if (code === 0) {
-    const data = upstreamDataSchema.safeParse(envelope.data.data);
-    if (!data.success) return invalid("its data does not have the documented shape");
-    return { kind: "success", result: { raw: json as UpstreamSuccess["raw"], data: data.data } };
-  }
   const known = BUSINESS_CODES[code];
   if (!known) {
-    return {
-      kind: "fail",
-      error: new ProblemError("upstream-unknown-code", { detail: `The upstream answered the undocumented code ${code}.` }),
-    };
+    const error = new ProblemError("upstream-unknown-code", { detail: `The upstream answered the undocumented code ${code}.` });
+    return [{ kind: "fail", error }, "uncertain"];
+  }
+  const billing: Billing = known.billed ? "billed" : "unbilled";
+  if (code === 201) return [{ kind: "answer", answer: { kind: "no-data", raw: json as UpstreamSuccess["raw"] } }, billing];
+  if (code === 0) {
+    const data = upstreamDataSchema.safeParse(envelope.data.data);
+    if (!data.success) return [{ kind: "fail", error: invalid("its data does not have the documented shape") }, billing];
+    return [{ kind: "answer", answer: { kind: "data", success: { raw: json as UpstreamSuccess["raw"], data: data.data } } }, billing];
   }
   const detail =
     `The upstream answered code ${code} (${known.name}).` + (known.operatorAction ? ` Operator: ${known.operatorAction}.` : "");
-  switch (code) {
-    case 301:
-      return { kind: "retry", error: new ProblemError(known.type, { detail, retryAfterSeconds: COLLECTION_RETRY_AFTER_S }) };
-    case 302:
-      return {
-        kind: "retry",
-        once: "rate-limit",
-        delayMs: RATE_LIMIT_DELAY_MS,
-        error: new ProblemError(known.type, { detail, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_S }),
-      };
-    case 303:
-      return {
-        kind: "fail",
-        error: new ProblemError(known.type, { detail, retryAfterSeconds: secondsUntilShanghaiHour(now, quotaResetHour) }),
-      };
-    default:
-      return { kind: "fail", error: new ProblemError(known.type, { detail }) };
+  const type = known.type ?? "upstream-unknown-code";
+  switch (known.retry) {
+    case "backoff":
+      return [{ kind: "retry", error: new ProblemError(type, { detail, retryAfterSeconds: COLLECTION_RETRY_AFTER_S }) }, billing];
+    case "once-after-delay": {
+      const error = new ProblemError(type, { detail, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_S });
+      return [{ kind: "retry", once: "rate-limit", delayMs: RATE_LIMIT_DELAY_MS, error }, billing];
+    }
+    case "never": {
+      const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : undefined;
+      return [
+        { kind: "fail", error: new ProblemError(type, retryAfterSeconds === undefined ? { detail } : { detail, retryAfterSeconds }) },
+        billing,
+      ];
+    }
   }
 }
 
@@ -122,57 +141,35 @@ async function attempt(
   config: Config,
   token: string,
   query: UpstreamQuery,
-  timeoutMs: number,
   deps: UpstreamDeps,
   trace: UpstreamTrace,
-): Promise<Outcome> {
+): Promise<[Outcome, Billing]> {
+  const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
   const timer = deps.abortAfter(timeoutMs);
+  const timedOut = (what: string): [Outcome, Billing] => [
+    { kind: "fail", error: new ProblemError("upstream-timeout", { detail: `The upstream did not ${what} within ${timeoutMs} ms.` }) },
+    "uncertain",
+  ];
+  // The runtime cannot tell a refused connection from one that broke after sending: neither is retried.
+  const broken = (detail: string): [Outcome, Billing] => [
+    { kind: "fail", error: new ProblemError("upstream-unreachable", { detail }) },
+    "uncertain",
+  ];
   try {
     let response: Response;
     try {
       response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, query, timer.signal));
     } catch {
-      if (timer.signal.aborted) {
-        return {
-          kind: "fail",
-          error: new ProblemError("upstream-timeout", { detail: `The upstream did not answer within ${timeoutMs} ms.` }),
-        };
-      }
-      return {
-        kind: "retry",
-        error: new ProblemError("upstream-unreachable", { detail: "The upstream could not be reached (network error)." }),
-      };
+      return timer.signal.aborted ? timedOut("answer") : broken("The upstream could not be reached (network error).");
     }
     let text: string | null;
     try {
       text = await readBounded(response);
     } catch {
-      if (timer.signal.aborted) {
-        return {
-          kind: "fail",
-          error: new ProblemError("upstream-timeout", { detail: `The upstream did not finish its answer within ${timeoutMs} ms.` }),
-        };
-      }
-      return {
-        kind: "retry",
-        error: new ProblemError("upstream-unreachable", { detail: "The upstream's connection broke during its answer." }),
-      };
+      return timer.signal.aborted ? timedOut("finish its answer") : broken("The upstream's connection broke during its answer.");
     }
-    if (response.status >= 500) {
-      return {
-        kind: "retry",
-        error: new ProblemError("upstream-http-error", { detail: `The upstream answered HTTP ${response.status}.` }),
-      };
-    }
-    if (text === null) {
-      return {
-        kind: "fail",
-        error: new ProblemError("upstream-invalid-response", {
-          detail: `The upstream's answer was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes.`,
-        }),
-      };
-    }
-    return interpretBody(text, deps.now(), config.QUOTA_RESET_HOUR, trace, token);
+    if (text === null) return [{ kind: "fail", error: invalid(`it was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes`) }, "uncertain"];
+    return interpretBody(text, response.status, deps.now(), config, trace, token);
   } finally {
     timer.cancel();
   }
@@ -184,23 +181,24 @@ function backoffMs(retry: number, random: () => number): number {
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-/** One logical upstream call. Resolves with a validated success or throws a ProblemError. */
+/** One logical upstream call. Resolves with the answer (data or paid "no data") or throws a ProblemError. */
 export async function fetchUpstream(
   config: Config,
   token: string,
   query: UpstreamQuery,
   deps: UpstreamDeps,
   trace: UpstreamTrace,
-): Promise<UpstreamSuccess> {
+): Promise<UpstreamAnswer> {
   const started = deps.now();
   const deadline = started + config.UPSTREAM_RETRY_BUDGET_MS;
   let rateLimitRetried = false;
   try {
     for (let attemptNo = 1; ; attemptNo++) {
-      const remaining = deadline - deps.now();
       trace.attempts++;
-      const outcome = await attempt(config, token, query, Math.max(1, Math.min(config.UPSTREAM_TIMEOUT_MS, remaining)), deps, trace);
-      if (outcome.kind === "success") return outcome.result;
+      const [outcome, billing] = await attempt(config, token, query, deps, trace);
+      if (billing === "billed") trace.billed++;
+      if (billing === "uncertain") trace.uncertain++;
+      if (outcome.kind === "answer") return outcome.answer;
       if (outcome.kind === "fail") throw outcome.error;
       if (attemptNo >= config.UPSTREAM_MAX_ATTEMPTS) throw outcome.error;
       if (outcome.once === "rate-limit") {
@@ -209,7 +207,8 @@ export async function fetchUpstream(
       }
       const delay =
         outcome.delayMs !== undefined ? outcome.delayMs + deps.random() * outcome.delayMs : backoffMs(attemptNo - 1, deps.random);
-      if (deps.now() + delay >= deadline) throw outcome.error;
+      // A retry gets a whole attempt's time or is not made: the answer is then the 503 with Retry-After.
+      if (deps.now() + delay + config.UPSTREAM_TIMEOUT_MS > deadline) throw outcome.error;
       await deps.sleep(delay);
     }
   } finally {

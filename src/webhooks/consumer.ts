@@ -9,7 +9,7 @@
  */
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError, problemBody } from "../problem.ts";
-import { lookupTrend } from "../lookup/lookup.ts";
+import { dataOf, lookupTrend } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
 import { deriveSigningSecret, signatureHeader } from "./signature.ts";
@@ -26,9 +26,11 @@ export function retryDelaySeconds(attempts: number): number {
 
 async function payloadFor(message: DeliveryMessage, context: LookupContext) {
   const base = { deliveryId: message.deliveryId, requestId: message.requestId };
+  // What fetching the answer cost, as the data routes' Xingtu-Upstream-* headers say it.
+  const cost = () => ({ upstreamCalls: context.trace.upstream.attempts, upstreamBilled: context.trace.upstream.billed });
   try {
     const result = await lookupTrend(context, message.query);
-    return { ...base, status: "ok", data: normalize(message.query, result.success.data) };
+    return { ...base, status: "ok", data: normalize(message.query, dataOf(result)), ...cost() };
   } catch (error) {
     const problem =
       error instanceof ProblemError ? error : new ProblemError("internal-error", { detail: "The gateway failed unexpectedly." });
@@ -36,6 +38,7 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext) {
       ...base,
       status: "error",
       error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }),
+      ...cost(),
     };
   }
 }

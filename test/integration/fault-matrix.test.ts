@@ -22,41 +22,48 @@ interface Expectation {
   fault: Fault;
   status: number;
   type: string;
+  /** Upstream calls the client's one request made: only certainly unbilled answers are retried. */
+  calls: number;
+  /** Of those, the ones the maker bills (codes 0 and 201). */
+  billed?: number;
   retryAfter?: boolean;
   /** The upstream rejecting the parameters is the one failure a stored answer does not mask. */
   noFallback?: boolean;
 }
 
 const matrix: Record<string, Expectation> = {
-  "code 100": { fault: { kind: "code", code: 100 }, status: 502, type: "upstream-token-invalid" },
+  "code 300": { fault: { kind: "code", code: 300 }, status: 502, type: "upstream-api-invalid", calls: 1 },
+  "code 100": { fault: { kind: "code", code: 100 }, status: 502, type: "upstream-token-invalid", calls: 1 },
   "code 301 after retries": {
     fault: { kind: "code", code: 301, times: 9 },
     status: 503,
     type: "upstream-collection-failed",
+    calls: 3,
     retryAfter: true,
   },
-  "code 302": { fault: { kind: "code", code: 302, times: 9 }, status: 503, type: "upstream-rate-limited", retryAfter: true },
-  "code 303": { fault: { kind: "code", code: 303 }, status: 503, type: "upstream-quota-exceeded", retryAfter: true },
-  "code 400": { fault: { kind: "code", code: 400 }, status: 400, type: "upstream-invalid-parameters", noFallback: true },
-  "code 500": { fault: { kind: "code", code: 500 }, status: 502, type: "upstream-internal-error" },
-  "code 600": { fault: { kind: "code", code: 600 }, status: 502, type: "upstream-permission-denied" },
-  "code 601": { fault: { kind: "code", code: 601 }, status: 502, type: "upstream-insufficient-balance" },
-  "code 602": { fault: { kind: "code", code: 602 }, status: 502, type: "upstream-spending-cap-reached" },
-  "an unknown code": { fault: { kind: "code", code: 999 }, status: 502, type: "upstream-unknown-code" },
+  "code 302": { fault: { kind: "code", code: 302, times: 9 }, status: 503, type: "upstream-rate-limited", calls: 2, retryAfter: true },
+  "code 303": { fault: { kind: "code", code: 303 }, status: 503, type: "upstream-quota-exceeded", calls: 1, retryAfter: true },
+  "code 400": { fault: { kind: "code", code: 400 }, status: 400, type: "upstream-invalid-parameters", calls: 1, noFallback: true },
+  "code 500": { fault: { kind: "code", code: 500 }, status: 502, type: "upstream-internal-error", calls: 1 },
+  "code 600": { fault: { kind: "code", code: 600 }, status: 502, type: "upstream-permission-denied", calls: 1 },
+  "code 601": { fault: { kind: "code", code: 601 }, status: 502, type: "upstream-insufficient-balance", calls: 1 },
+  "code 602": { fault: { kind: "code", code: 602 }, status: 502, type: "upstream-spending-cap-reached", calls: 1 },
+  "an unknown code": { fault: { kind: "code", code: 999 }, status: 502, type: "upstream-unknown-code", calls: 1 },
   "a business error under HTTP 500": {
     fault: { kind: "code", code: 500, httpStatus: 500, times: 9 },
     status: 502,
-    type: "upstream-http-error",
+    type: "upstream-internal-error",
+    calls: 1,
   },
-  "HTTP 503 with an HTML body": { fault: { kind: "http", status: 503, times: 9 }, status: 502, type: "upstream-http-error" },
-  "HTTP 404 with an HTML body": { fault: { kind: "http", status: 404 }, status: 502, type: "upstream-invalid-response" },
-  "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response" },
-  "truncated JSON": { fault: { kind: "truncated" }, status: 502, type: "upstream-invalid-response" },
-  "JSON of the wrong shape": { fault: { kind: "wrong-shape" }, status: 502, type: "upstream-invalid-response" },
-  "a huge body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response" },
-  "connection resets mid-body": { fault: { kind: "reset", times: 9 }, status: 502, type: "upstream-unreachable" },
-  "network errors": { fault: { kind: "network", times: 9 }, status: 502, type: "upstream-unreachable" },
-  "a response slower than the timeout": { fault: { kind: "slow", delayMs: 500 }, status: 504, type: "upstream-timeout" },
+  "HTTP 503 with an HTML body": { fault: { kind: "http", status: 503, times: 9 }, status: 502, type: "upstream-http-error", calls: 1 },
+  "HTTP 404 with an HTML body": { fault: { kind: "http", status: 404 }, status: 502, type: "upstream-http-error", calls: 1 },
+  "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response", calls: 1 },
+  "truncated JSON": { fault: { kind: "truncated" }, status: 502, type: "upstream-invalid-response", calls: 1 },
+  "JSON of the wrong shape": { fault: { kind: "wrong-shape" }, status: 502, type: "upstream-invalid-response", calls: 1, billed: 1 },
+  "a huge body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response", calls: 1 },
+  "connection resets mid-body": { fault: { kind: "reset", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
+  "network errors": { fault: { kind: "network", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
+  "a response slower than the timeout": { fault: { kind: "slow", delayMs: 500 }, status: 504, type: "upstream-timeout", calls: 1 },
 };
 
 function gatewayWithShortTimeout() {
@@ -89,6 +96,9 @@ describe("upstream faults with nothing stored", () => {
       expect(problem).toMatchObject({ type: `/problems/${expected.type}`, status: expected.status });
       expect(problem.requestId).toBe(response.headers.get("X-Request-Id"));
       expect(problem).not.toHaveProperty("stack");
+      expect(gateway.upstreamFetches).toBe(expected.calls);
+      expect(response.headers.get("Xingtu-Upstream-Calls")).toBe(String(expected.calls));
+      expect(response.headers.get("Xingtu-Upstream-Billed")).toBe(String(expected.billed ?? 0));
       if (expected.retryAfter) expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
       else expect(response.headers.has("Retry-After")).toBe(false);
       expect(await keysFor(gateway, kolId)).toEqual([]);
@@ -183,7 +193,95 @@ describe("the drop-in route under faults", () => {
   });
 });
 
+describe("what costs money", () => {
+  it("pays once for the upstream's 'no data' (201) and answers repeats from the cache", async () => {
+    const gateway = makeGateway();
+    const path = trendPath("999201", ...RANGE);
+    const first = await gateway.request(path);
+    expect(first.status).toBe(404);
+    expect(await first.json()).toMatchObject({ type: "/problems/upstream-no-data", status: 404 });
+    expect(first.headers.get("Xingtu-Upstream-Billed")).toBe("1");
+    for (let i = 0; i < 9; i++) {
+      const repeat = await gateway.request(path);
+      expect(repeat.status).toBe(404);
+      expect(repeat.headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit; ttl=\d+$/);
+      expect(repeat.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    }
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("keeps 'no data' for NO_DATA_TTL_SECONDS, then asks again", async () => {
+    const gateway = makeGateway({ env: { NO_DATA_TTL_SECONDS: "120" } });
+    const path = trendPath("999201", ...RANGE);
+    expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/fwd=miss; stored; ttl=120$/);
+    gateway.clock.now += 121_000 + 600_000;
+    await gateway.request(path);
+    expect(gateway.upstreamFetches).toBe(2);
+  });
+
+  it("gives the drop-in route the upstream's own 201 body", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request(dropInPath("999201", ...RANGE));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ code: 201, message: "No Content Available" });
+  });
+
+  it("serves code 0 under HTTP 500 as the billed success it is, with one call", async () => {
+    const gateway = makeGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 0, httpStatus: 500, times: 3 });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(response.status).toBe(200);
+    expect(gateway.upstreamFetches).toBe(1);
+    expect(response.headers.get("Xingtu-Upstream-Billed")).toBe("1");
+  });
+
+  it("starts at most one background refresh per range while the upstream fails", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.clock.now += LIVE_TTL_MS + 1_000;
+    gateway.emulator.queueFaults({ kind: "code", code: 500, times: 20 });
+    for (let i = 0; i < 10; i++) {
+      const stale = await gateway.request(path);
+      expect(stale.headers.get("Cache-Status")).toMatch(/stale-while-revalidate/);
+    }
+    expect(gateway.upstreamFetches).toBe(2);
+  });
+
+  it("refreshes again once a failed refresh's back-off has passed", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.clock.now += LIVE_TTL_MS + 1_000;
+    gateway.emulator.queueFaults({ kind: "code", code: 500 });
+    await gateway.request(path);
+    gateway.clock.now += 61_000;
+    await gateway.request(path);
+    expect(gateway.upstreamFetches).toBe(3);
+    expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit;/);
+  });
+});
+
 describe("partial data", () => {
+  it("does not store a day missing on one side: a later range asks for it again", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    gateway.emulator.queueFaults({ kind: "mismatch" });
+    await gateway.request(trendPath(kolId, ...RANGE));
+    // 2026-03-01 came without a count and 2026-03-05 without a delta: both are asked again.
+    const response = await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-03"));
+    const body = await response.json<{ series: { fans: number | null }[]; summary: { change: number } }>();
+    expect(gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`)).toEqual([
+      "2026-03-01..2026-03-05",
+      "2026-03-01..2026-03-01",
+    ]);
+    expect(body.series.every((point) => point.fans !== null)).toBe(true);
+    const direct = await (
+      await makeGateway().request(trendPath(kolId, "2026-03-01", "2026-03-03"))
+    ).json<{ summary: { change: number } }>();
+    expect(body.summary.change).toBe(direct.summary.change);
+  });
+
   it("serves a daily/delta mismatch with nulls rather than invented values", async () => {
     const gateway = makeGateway();
     gateway.emulator.queueFaults({ kind: "mismatch" });

@@ -13,6 +13,7 @@ describe("the spend guard", () => {
   for (const [code, reason] of [
     [303, "303, daily quota exceeded"],
     [601, "601, insufficient balance"],
+    [602, "602, spending cap reached"],
   ] as const) {
     it(`stops calling the upstream after code ${code}, answering misses 503 at once`, async () => {
       const gateway = makeGateway();

@@ -16,7 +16,7 @@ function harness(
   emulator.queueFaults(...(options.faults ?? []));
   const sleeps: number[] = [];
   const clock = { now: 0 };
-  const trace: UpstreamTrace = { attempts: 0, elapsedMs: 0 };
+  const trace: UpstreamTrace = { attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 };
   const config = configSchema.parse({ JUSTONEAPI_TOKEN: TOKEN, ...options.env });
   const deps = platformRuntime({
     fetch: options.fetch ?? emulator.fetch,
@@ -27,8 +27,14 @@ function harness(
     },
     random: () => options.random ?? 0.5,
   });
-  const call = () => fetchUpstream(config, TOKEN, query, deps, trace);
-  return { call, emulator, sleeps, trace };
+  const answer = () => fetchUpstream(config, TOKEN, query, deps, trace);
+  /** The call's data; fails the test on a "no data" answer. */
+  const call = async () => {
+    const result = await answer();
+    if (result.kind !== "data") throw new Error(`expected data, got ${result.kind}`);
+    return result.success;
+  };
+  return { answer, call, emulator, sleeps, trace };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProblemError> {
@@ -65,7 +71,14 @@ describe("reading the upstream's answer", () => {
     const { call, trace } = harness();
     const result = await call();
     expect(result.data.daily).toHaveLength(7);
-    expect(trace.attempts).toBe(1);
+    expect(trace).toMatchObject({ attempts: 1, billed: 1, uncertain: 0 });
+  });
+
+  it("returns code 201 as a paid answer with no data", async () => {
+    const { answer, trace } = harness({ faults: [{ kind: "code", code: 201 }] });
+    const result = await answer();
+    expect(result).toMatchObject({ kind: "no-data", raw: { code: 201, message: "No Content Available" } });
+    expect(trace).toMatchObject({ attempts: 1, billed: 1 });
   });
 
   it('accepts code 0 sent as the string "0"', async () => {
@@ -85,6 +98,7 @@ describe("reading the upstream's answer", () => {
 
   const finalCodes = [
     [100, "upstream-token-invalid", 502],
+    [300, "upstream-api-invalid", 502],
     [303, "upstream-quota-exceeded", 503],
     [400, "upstream-invalid-parameters", 400],
     [500, "upstream-internal-error", 502],
@@ -99,7 +113,7 @@ describe("reading the upstream's answer", () => {
       const error = await failure(call());
       expect(error.problemType).toBe(type);
       expect(error.status).toBe(status);
-      expect(trace.attempts).toBe(1);
+      expect(trace).toMatchObject({ attempts: 1, billed: 0 });
       expect(sleeps).toEqual([]);
     });
   }
@@ -162,14 +176,16 @@ describe("retrying", () => {
     expect(trace.attempts).toBe(3);
   });
 
-  it("stops retrying when the total time budget would be exceeded", async () => {
+  it("retries only when a whole attempt still fits the time budget", async () => {
     const { call, trace } = harness({
       faults: [{ kind: "code", code: 301, times: 10 }],
-      env: { UPSTREAM_MAX_ATTEMPTS: "10", UPSTREAM_RETRY_BUDGET_MS: "1000" },
+      env: { UPSTREAM_MAX_ATTEMPTS: "10", UPSTREAM_TIMEOUT_MS: "500", UPSTREAM_RETRY_BUDGET_MS: "1000" },
     });
-    await failure(call());
-    expect(trace.attempts).toBeLessThan(10);
-    expect(trace.elapsedMs).toBeLessThanOrEqual(1000);
+    const error = await failure(call());
+    expect(error.problemType).toBe("upstream-collection-failed");
+    expect(error.options.retryAfterSeconds).toBeGreaterThan(0);
+    // Delays of 187.5 ms, then 375 ms: a third attempt starting at 562.5 ms would end past 1000 ms.
+    expect(trace.attempts).toBe(2);
   });
 
   it("retries code 302 once after a delay", async () => {
@@ -182,30 +198,36 @@ describe("retrying", () => {
     expect(sleeps[0]!).toBeGreaterThanOrEqual(1000);
   });
 
-  it("retries HTTP 5xx with an HTML body, then reports an HTTP error", async () => {
+  it("never retries an HTTP 5xx without a code: it may have been billed", async () => {
     const { call, trace } = harness({ faults: [{ kind: "http", status: 503, times: 5 }] });
     const error = await failure(call());
     expect(error.problemType).toBe("upstream-http-error");
     expect(error.status).toBe(502);
-    expect(trace.attempts).toBe(3);
+    expect(trace).toMatchObject({ attempts: 1, uncertain: 1 });
   });
 
-  it("retries a network error and recovers", async () => {
-    const { call, trace } = harness({ faults: [{ kind: "network" }] });
+  it("honours the code in the body of an HTTP 500: code 0 is a billed success", async () => {
+    const { call, trace } = harness({ faults: [{ kind: "code", code: 0, httpStatus: 500 }] });
+    expect((await call()).data.daily).toHaveLength(7);
+    expect(trace).toMatchObject({ attempts: 1, billed: 1 });
+  });
+
+  it("honours a retryable code under HTTP 500", async () => {
+    const { call, trace } = harness({ faults: [{ kind: "code", code: 301, httpStatus: 500 }] });
     await call();
-    expect(trace.attempts).toBe(2);
+    expect(trace).toMatchObject({ attempts: 2, billed: 1 });
   });
 
-  it("reports repeated network errors as unreachable", async () => {
+  it("never retries a network error: the request may have been sent", async () => {
     const { call, trace } = harness({ faults: [{ kind: "network", times: 5 }] });
     expect((await failure(call())).problemType).toBe("upstream-unreachable");
-    expect(trace.attempts).toBe(3);
+    expect(trace).toMatchObject({ attempts: 1, uncertain: 1 });
   });
 
-  it("retries a connection reset mid-body and recovers", async () => {
+  it("never retries a connection reset mid-body", async () => {
     const { call, trace } = harness({ faults: [{ kind: "reset" }] });
-    await call();
-    expect(trace.attempts).toBe(2);
+    expect((await failure(call())).problemType).toBe("upstream-unreachable");
+    expect(trace).toMatchObject({ attempts: 1, uncertain: 1 });
   });
 
   it("reports a timeout as 504 without retrying", async () => {

@@ -17,6 +17,8 @@ import { UPSTREAM_PATH } from "../../src/upstream/request.ts";
 
 const BUSINESS_MESSAGES: Record<number, string> = {
   100: "Invalid or Inactive Token",
+  201: "No Content Available",
+  300: "API invalid",
   301: "Collection Failed. Please Retry.",
   302: "Rate Limit Exceeded",
   303: "Daily Quota Exceeded",
@@ -174,6 +176,8 @@ export function createEmulator(options: EmulatorOptions = {}) {
     const body = successBody(kolId, startDate, endDate);
     switch (fault?.kind) {
       case "code":
+        // Code 0 carries the data, under whatever HTTP status the fault names.
+        if (fault.code === 0) return json({ ...body, code: fault.codeAsString ? "0" : 0 }, fault.httpStatus);
         return businessError(fault.code, fault.codeAsString, fault.httpStatus);
       case "ok":
         return json({ ...body, code: fault.codeAsString ? "0" : 0 });

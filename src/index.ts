@@ -16,3 +16,5 @@ export default {
   scheduled: scheduledHandler(runtime),
   queue: queueHandler(runtime),
 } satisfies ExportedHandler<Bindings>;
+
+export { KeyLedger } from "./ledger/key-ledger.ts";

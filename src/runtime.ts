@@ -12,6 +12,7 @@ import type { Store } from "./cache/types.ts";
 import { memoryStore } from "./cache/memory-store.ts";
 import { createSingleFlight, type SingleFlight } from "./cache/single-flight.ts";
 import { consoleSink } from "./log.ts";
+import type { UsageBatch } from "./ledger/usage.ts";
 
 /** How long an isolate trusts a key record it read; see auth/client-auth.ts. */
 const KEY_MEMORY_BYTES = 256 * 1024;
@@ -38,6 +39,8 @@ export interface IsolateState {
   keyRecords: Store;
   /** Background refreshes (stale-while-revalidate) by range: one at a time, backing off after failures. */
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
+  /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
+  usage: Map<string, UsageBatch>;
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
 }
@@ -53,6 +56,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       singleFlight: createSingleFlight(),
       keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
       refreshes: new Map(),
+      usage: new Map(),
     },
   };
 }

@@ -32,6 +32,8 @@ export interface Client {
   tier: Tier;
   canRefresh: boolean;
   anonymous: boolean;
+  /** Billed upstream calls a Shanghai day (the key's ledger admits them); 0: no limit. */
+  dailyUpstreamCalls: number;
 }
 
 export interface ClientVariables {
@@ -111,7 +113,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     const key = signature === undefined ? presentedKey(c) : null;
     let client: Client;
     if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
-      client = { name: "public", tier: "standard", canRefresh: false, anonymous: true };
+      client = { name: "public", tier: "standard", canRefresh: false, anonymous: true, dailyUpstreamCalls: 0 };
     } else {
       const record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
       if (!record || record.disabled) {
@@ -123,7 +125,13 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         }
         throw unauthorized(key !== null || signature !== undefined);
       }
-      client = { name: record.name, tier: record.tier, canRefresh: record.permissions.includes("refresh"), anonymous: false };
+      client = {
+        name: record.name,
+        tier: record.tier,
+        canRefresh: record.permissions.includes("refresh"),
+        anonymous: false,
+        dailyUpstreamCalls: record.dailyUpstreamCalls,
+      };
     }
     c.set("client", client);
 

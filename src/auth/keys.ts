@@ -18,6 +18,8 @@ export const keyRecordSchema = z.object({
   permissions: z.array(z.enum(PERMISSIONS)),
   created: z.string(),
   disabled: z.boolean(),
+  /** Billed upstream calls this key's misses may cause per Shanghai day; 0 (the default): no limit. */
+  dailyUpstreamCalls: z.number().int().min(0).default(0),
   /** The key's SHA-256, hex: the record's KV name holds it too, kept here to compare in constant time. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
@@ -42,10 +44,11 @@ export async function hashKey(key: string): Promise<string> {
 
 /** The metadata KV lists alongside each record, so `list` needs no read per key. */
 export function recordMetadata(record: KeyRecord) {
-  return { name: record.name, tier: record.tier, permissions: record.permissions, created: record.created, disabled: record.disabled };
+  const { name, tier, permissions, created, disabled, dailyUpstreamCalls } = record;
+  return { name, tier, permissions, created, disabled, dailyUpstreamCalls };
 }
 
-export type NewKey = Pick<KeyRecord, "name" | "tier" | "permissions">;
+export type NewKey = Pick<KeyRecord, "name" | "tier" | "permissions"> & Partial<Pick<KeyRecord, "dailyUpstreamCalls">>;
 
 /** The record of a new key, as `npm run key`, the tests and the benchmark all create it. */
 export async function newKeyRecord(key: string, fields: NewKey, created: Date): Promise<KeyRecord> {

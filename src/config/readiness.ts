@@ -80,6 +80,14 @@ export function requireSigningSecret(config: Config): string {
   );
 }
 
+/** The key ledger (per-key limits and usage), or a 503 problem naming its binding. */
+export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
+  if (env.KEY_LEDGER) return env.KEY_LEDGER;
+  throw misconfigured(
+    "The Durable Object binding KEY_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
+  );
+}
+
 /** The delivery queue, or a 503 problem naming its binding. */
 export function requireDeliveryQueue(env: Bindings): Queue {
   if (env.DELIVERIES) return env.DELIVERIES;

@@ -9,6 +9,7 @@ import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
 import { healthSchema } from "../routes/health.ts";
+import { usageSchema } from "../routes/usage.ts";
 import { UPSTREAM_PATH } from "../upstream/request.ts";
 import { VERSION } from "../version.ts";
 
@@ -59,6 +60,9 @@ const UPSTREAM_PROBLEMS: ProblemType[] = [
   "upstream-permission-denied",
   "upstream-insufficient-balance",
   "upstream-spending-cap-reached",
+  "upstream-api-invalid",
+  "upstream-no-data",
+  "key-spend-limit",
   "upstream-collection-failed",
   "upstream-rate-limited",
   "upstream-quota-exceeded",
@@ -77,6 +81,8 @@ const cachedHeaders = {
   ETag: header("ETag"),
   "Cache-Control": header("Cache-Control"),
   "X-Request-Id": header("X-Request-Id"),
+  "Xingtu-Upstream-Calls": header("Xingtu-Upstream-Calls"),
+  "Xingtu-Upstream-Billed": header("Xingtu-Upstream-Billed"),
 };
 
 const rangeQuery = [
@@ -197,6 +203,17 @@ export function openApiDocument(): Json {
           },
         },
       },
+      "/v1/usage": {
+        get: {
+          tags: ["operations"],
+          operationId: "getUsage",
+          summary: "The calling key's day: requests, hits, upstream calls, billed calls and its daily limit",
+          responses: {
+            "200": { description: "Today's usage (Asia/Shanghai).", content: { "application/json": { schema: ref("Usage") } } },
+            ...problems(...AUTH_PROBLEMS),
+          },
+        },
+      },
       "/healthz": {
         get: {
           tags: ["operations"],
@@ -261,6 +278,11 @@ export function openApiDocument(): Json {
           schema: { type: "integer" },
         },
         "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
+        "Xingtu-Upstream-Calls": { description: "Upstream calls this request made (0 on a hit).", schema: { type: "integer" } },
+        "Xingtu-Upstream-Billed": {
+          description: "Of those, the calls the upstream's maker bills (answers with code 0 or 201).",
+          schema: { type: "integer" },
+        },
         Allow: { description: "The methods the route serves.", schema: { type: "string" } },
         Location: { description: "The delivery's status URL.", schema: { type: "string" } },
       },
@@ -276,6 +298,7 @@ export function openApiDocument(): Json {
         DeliveryAccepted: schema(deliveryAcceptedSchema),
         DeliveryStatus: schema(deliveryStatusSchema),
         Health: schema(healthSchema),
+        Usage: schema(usageSchema),
       },
     },
   };

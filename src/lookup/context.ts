@@ -25,6 +25,8 @@ export interface LookupContext {
   defer: (work: Promise<unknown>) => void;
   /** A log line about this request that is only known after its response (a failed write). */
   warn: (message: string) => void;
+  /** Admits a foreground upstream call for the calling key (its daily limit); throws when refused. */
+  admit?: () => Promise<void>;
 }
 
 /** What one request's lookups cost, for the log line, Server-Timing and usage data. */

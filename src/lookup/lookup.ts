@@ -198,6 +198,7 @@ interface Fetched {
 
 /** Step 2: one upstream call for the span of the missing days (or the whole range without a plan). */
 async function fetchMissing(context: LookupContext, query: UpstreamQuery, plan: DayPlan | null): Promise<Fetched> {
+  await context.admit?.();
   const [first, last] = plan && plan.missing.length > 0 ? [plan.missing[0]!, plan.missing[plan.missing.length - 1]!] : [];
   const window: UpstreamQuery = first && last ? { ...query, startDate: first, endDate: last } : query;
   const call = callUpstream(context, window);
@@ -297,7 +298,8 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   refreshes.delete(key);
   refreshes.set(key, { running: true, failures, notBefore: 0 });
   if (refreshes.size > MAX_REMEMBERED_REFRESHES) refreshes.delete(refreshes.keys().next().value!);
-  const work = fetchMissing(context, query, null).then(
+  // A background refresh is the gateway's own upkeep: the spend guard admits it, not the key.
+  const work = fetchMissing({ ...context, admit: undefined }, query, null).then(
     (fetched) => {
       refreshes.delete(key);
       storeAnswer(context, query, fetched.answer, false);

@@ -79,7 +79,12 @@ export function dailyFansRoutes(runtime: Runtime) {
       validateTrendRequest(schemaFor, runtime.now, queryPart),
       async (c) => {
         const request = c.var.trendRequest;
-        const { result, headers, cacheStatus } = await lookupWithHeaders(c.var, request, wantsRefresh(c.req.header("Cache-Control")));
+        const { result, headers, cacheStatus } = await lookupWithHeaders(
+          c.var,
+          c.env,
+          request,
+          wantsRefresh(c.req.header("Cache-Control")),
+        );
         c.set("cacheStatus", cacheStatus);
         return respond(c, request, result, headers);
       },

@@ -7,6 +7,7 @@ import { healthRoutes } from "./health.ts";
 import { docsRoutes } from "./docs.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
+import { usageRoutes } from "./usage.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -15,7 +16,8 @@ export function gatewayRoutes(runtime: Runtime) {
     .route("/", healthRoutes(runtime))
     .route("/", docsRoutes)
     .route("/", dailyFansRoutes(runtime))
-    .route("/", webhookRoutes(runtime));
+    .route("/", webhookRoutes(runtime))
+    .route("/", usageRoutes(runtime));
 }
 
 export type AppType = ReturnType<typeof gatewayRoutes>;

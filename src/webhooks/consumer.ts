@@ -16,6 +16,9 @@ import { deriveSigningSecret, signatureHeader } from "./signature.ts";
 import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
+import { keyUsage, type KeyUsage } from "../ledger/usage.ts";
+import { kvStore } from "../cache/kv-store.ts";
+import { recordOfName } from "../auth/keys.ts";
 
 const BACKOFF_BASE_SECONDS = 10;
 const BACKOFF_CAP_SECONDS = 15 * 60;
@@ -24,12 +27,31 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
 }
 
-async function payloadFor(message: DeliveryMessage, context: LookupContext) {
+/** The owner key's usage: its ledger admits the delivery's upstream calls as it does the key's own requests. */
+async function ownerUsage(
+  env: Bindings,
+  runtime: Runtime,
+  owner: string,
+  defer: (work: Promise<unknown>) => void,
+): Promise<KeyUsage | null> {
+  const keys = kvStore(env.KEYS);
+  const record = await recordOfName(async (name) => {
+    const read = await keys.get(name);
+    return read.ok ? read.value : null;
+  }, owner);
+  return record
+    ? keyUsage(env, runtime, { name: record.name, anonymous: false, dailyUpstreamCalls: record.dailyUpstreamCalls }, defer)
+    : null;
+}
+
+async function payloadFor(message: DeliveryMessage, context: LookupContext, usage: KeyUsage | null) {
   const base = { deliveryId: message.deliveryId, requestId: message.requestId };
   // What fetching the answer cost, as the data routes' Xingtu-Upstream-* headers say it.
   const cost = () => ({ upstreamCalls: context.trace.upstream.attempts, upstreamBilled: context.trace.upstream.billed });
+  let hit = false;
   try {
-    const result = await lookupTrend(context, message.query);
+    const result = await lookupTrend({ ...context, admit: usage?.admit }, message.query);
+    hit = result.outcome === "hit" || result.outcome === "stale";
     return { ...base, status: "ok", data: normalize(message.query, dataOf(result)), ...cost() };
   } catch (error) {
     const problem =
@@ -40,6 +62,8 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext) {
       error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }),
       ...cost(),
     };
+  } finally {
+    usage?.finish(hit, context.trace.upstream);
   }
 }
 
@@ -97,7 +121,7 @@ export async function deliver(
     return;
   }
 
-  const body = JSON.stringify(await payloadFor(delivery, context));
+  const body = JSON.stringify(await payloadFor(delivery, context, await ownerUsage(env, runtime, delivery.owner, defer)));
   const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, delivery.owner);
   const failure = await post(
     url.url.href,

@@ -52,6 +52,15 @@ describe("npm run key", () => {
     expect(output).not.toMatch(/[0-9a-f]{64}/);
   });
 
+  it("creates a key with a daily limit of billed upstream calls, and changes it", () => {
+    expect(keyCommand("create", "--name", "capped", "--daily-upstream-calls", "500")).toContain(
+      '"capped" (standard tier, 500 billed upstream calls a day)',
+    );
+    expect(keyCommand("list")).toMatch(/capped.*500.*active/);
+    expect(keyCommand("limit", "capped", "--daily-upstream-calls", "0")).toContain('"capped" now has no daily limit');
+    expect(keyCommand("list")).toMatch(/capped.*no limit.*active/);
+  });
+
   it("refuses a second key with the same name", () => {
     const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], {
       encoding: "utf8",

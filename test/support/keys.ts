@@ -8,7 +8,7 @@ export interface TestKey {
 
 export async function createTestKey(
   keys: KVNamespace,
-  options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name">> = {},
+  options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name" | "dailyUpstreamCalls">> = {},
 ): Promise<TestKey> {
   const key = generateKey();
   const created = await newKeyRecord(
@@ -17,6 +17,7 @@ export async function createTestKey(
       name: options.name ?? `test-${crypto.randomUUID().slice(0, 8)}`,
       tier: options.tier ?? "bulk",
       permissions: options.permissions ?? ["refresh"],
+      dailyUpstreamCalls: options.dailyUpstreamCalls ?? 0,
     },
     new Date(),
   );

@@ -27,7 +27,8 @@ import {
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
 import { deriveSigningSecret } from "../../src/webhooks/signature.ts";
 
-const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--remote]
+const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--daily-upstream-calls N] [--remote]
+       npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: no limit)
        npm run key -- list [--remote]
        npm run key -- revoke NAME [--remote]
        npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)`;
@@ -62,11 +63,15 @@ async function main(argv: string[]): Promise<void> {
       name: { type: "string" },
       tier: { type: "string", default: "standard" },
       refresh: { type: "boolean", default: false },
+      "daily-upstream-calls": { type: "string" },
       remote: { type: "boolean", default: false },
       "persist-to": { type: "string" },
     },
   });
   const target: Target = { remote: values.remote, persistTo: values["persist-to"] };
+  const limitArg = values["daily-upstream-calls"];
+  if (limitArg !== undefined && !/^\d{1,9}$/.test(limitArg)) fail("--daily-upstream-calls must be a whole number (0: no limit)");
+  const dailyUpstreamCalls = limitArg === undefined ? undefined : Number(limitArg);
   const [command, argument] = positionals;
   const where = target.remote ? "the deployed KEYS namespace" : "local storage";
 
@@ -77,8 +82,16 @@ async function main(argv: string[]): Promise<void> {
       if (!keyRecordSchema.shape.name.safeParse(name).success) fail("--name must be 1-64 letters, digits, dots, dashes or underscores");
       if (await findByName(target, name)) fail(`a key named ${name} already exists in ${where}`);
       const key = generateKey();
-      const record = await writeRecord(target, key, { name, tier: values.tier as Tier, permissions: values.refresh ? ["refresh"] : [] });
-      console.log(`Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}) in ${where}.`);
+      const record = await writeRecord(target, key, {
+        name,
+        tier: values.tier as Tier,
+        permissions: values.refresh ? ["refresh"] : [],
+        dailyUpstreamCalls: dailyUpstreamCalls ?? 0,
+      });
+      const limit = record.dailyUpstreamCalls > 0 ? `, ${record.dailyUpstreamCalls} billed upstream calls a day` : "";
+      console.log(
+        `Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}${limit}) in ${where}.`,
+      );
       console.log("The key is shown this once; store it now:");
       console.log(`\n  ${key}\n`);
       return;
@@ -89,10 +102,21 @@ async function main(argv: string[]): Promise<void> {
         tier: entry.metadata?.tier,
         permissions: (entry.metadata?.permissions as string[] | undefined)?.join(",") ?? "",
         created: entry.metadata?.created,
+        "daily upstream calls": Number(entry.metadata?.dailyUpstreamCalls ?? 0) || "no limit",
         state: entry.metadata?.disabled ? "revoked" : "active",
       }));
       if (rows.length === 0) console.log(`No keys in ${where}.`);
       else console.table(rows);
+      return;
+    }
+    case "limit": {
+      const name = argument ?? fail(`limit needs a key name\n${USAGE}`);
+      if (dailyUpstreamCalls === undefined) fail(`limit needs --daily-upstream-calls N\n${USAGE}`);
+      const record = (await findByName(target, name)) ?? fail(`no key named ${name} in ${where}`);
+      const limited = { ...record, dailyUpstreamCalls };
+      putValue(target, recordKvName(record.hash), JSON.stringify(limited), recordMetadata(limited));
+      const said = dailyUpstreamCalls === 0 ? "no daily limit" : `a limit of ${dailyUpstreamCalls} billed upstream calls a day`;
+      console.log(`Key "${name}" now has ${said} in ${where}; every location applies it within about a minute.`);
       return;
     }
     case "revoke": {

@@ -1,0 +1,100 @@
+/**
+ * @module A client key's spend as a request sees it: its upstream calls admitted by its ledger
+ * (key-ledger.ts) against its daily limit, and its usage counted there.
+ *
+ * Only a miss waits on the ledger, and only for a key with a limit. Requests and hits are counted
+ * in the isolate and sent with the next miss's record, or in the background once a batch is
+ * USAGE_FLUSH_MS old, so a hit's answer never waits on a Durable Object; `/v1/usage` sends this
+ * isolate's batch before it reads.
+ */
+import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
+import { ProblemError } from "../problem.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
+import type { DayUsage, UsageDelta } from "./key-ledger.ts";
+
+const USAGE_FLUSH_MS = 60_000;
+
+/** What an isolate has counted for one key and not yet sent. */
+export interface UsageBatch {
+  day: string;
+  delta: UsageDelta;
+  since: number;
+}
+
+export interface SpendingClient {
+  name: string;
+  anonymous: boolean;
+  /** Billed upstream calls a Shanghai day; 0: no limit. */
+  dailyUpstreamCalls: number;
+}
+
+export interface KeyUsage {
+  /** Before a miss calls the upstream: admits the call, or throws 429 past the key's daily limit. */
+  admit(): Promise<void>;
+  /** After the request: counts it and what its upstream calls cost. */
+  finish(hit: boolean, upstream: { attempts: number; billed: number }): void;
+}
+
+const ledgerOf = (env: Bindings, name: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name));
+
+/** Takes this isolate's batch for a key, to send it. */
+function takeBatch(runtime: Runtime, name: string): UsageBatch | null {
+  const batch = runtime.isolate.usage.get(name) ?? null;
+  runtime.isolate.usage.delete(name);
+  return batch;
+}
+
+/** The usage of a named key, or null for callers without one (anonymous) or without a ledger. */
+export function keyUsage(
+  env: Bindings,
+  runtime: Runtime,
+  client: SpendingClient,
+  defer: (work: Promise<unknown>) => void,
+): KeyUsage | null {
+  if (client.anonymous || !env.KEY_LEDGER) return null;
+  let reservation: number | null = null;
+  return {
+    async admit() {
+      if (client.dailyUpstreamCalls <= 0) return;
+      const now = runtime.now();
+      const admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
+      if (!admission.ok) {
+        throw new ProblemError("key-spend-limit", {
+          detail: `This key's ${client.dailyUpstreamCalls} billed upstream calls for today (Asia/Shanghai) are used up; cached answers are still served.`,
+          retryAfterSeconds: secondsUntilShanghaiHour(now, 0),
+        });
+      }
+      reservation = admission.reservation;
+    },
+    finish(hit, upstream) {
+      const now = runtime.now();
+      const day = shanghaiToday(now);
+      let batch = runtime.isolate.usage.get(client.name);
+      if (batch && batch.day !== day) {
+        const old = batch;
+        defer(ledgerOf(env, client.name).record(old.day, old.delta, null));
+        batch = undefined;
+      }
+      batch ??= { day, delta: { requests: 0, hits: 0, calls: 0, billed: 0 }, since: now };
+      batch.delta.requests += 1;
+      batch.delta.hits += hit ? 1 : 0;
+      batch.delta.calls += upstream.attempts;
+      batch.delta.billed += upstream.billed;
+      runtime.isolate.usage.set(client.name, batch);
+      if (upstream.attempts > 0 || reservation !== null || now - batch.since >= USAGE_FLUSH_MS) {
+        takeBatch(runtime, client.name);
+        defer(ledgerOf(env, client.name).record(day, batch.delta, reservation));
+        reservation = null;
+      }
+    },
+  };
+}
+
+/** A key's usage today: this isolate's batch is sent first, so the answer includes it. */
+export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage> {
+  const ledger = ledgerOf(env, name);
+  const batch = takeBatch(runtime, name);
+  if (batch) await ledger.record(batch.day, batch.delta, null);
+  return ledger.usage(shanghaiToday(runtime.now()));
+}

@@ -1,0 +1,61 @@
+/**
+ * @module `GET /v1/usage`: the calling key's own day (Asia/Shanghai): its data requests, hits,
+ * the upstream calls its misses made and how many were billed, and its daily limit, from its
+ * ledger (ledger/key-ledger.ts).
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import { addDays, shanghaiToday } from "../calendar.ts";
+import { ProblemError } from "../problem.ts";
+import { requireKeyLedger } from "../config/readiness.ts";
+import { gatewayContext } from "../middleware/gateway-context.ts";
+import { clientAuth } from "../auth/client-auth.ts";
+import { usageToday } from "../ledger/usage.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { Runtime } from "../runtime.ts";
+
+export const USAGE_PATH = "/v1/usage";
+
+export const usageSchema = z.object({
+  key: z.string(),
+  /** The Shanghai day counted. */
+  day: z.string(),
+  requests: z.number().int(),
+  hits: z.number().int(),
+  upstreamCalls: z.number().int(),
+  billedCalls: z.number().int(),
+  /** The key's daily limit of billed upstream calls; null: none. */
+  dailyUpstreamCalls: z.number().int().nullable(),
+  remainingUpstreamCalls: z.number().int().nullable(),
+  /** When the day (and the limit) resets. */
+  resetsAt: z.string(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export function usageRoutes(runtime: Runtime) {
+  return new Hono<GatewayEnv>().get(USAGE_PATH, gatewayContext(runtime), clientAuth(runtime), async (c) => {
+    const { client } = c.var;
+    if (client.anonymous) {
+      throw new ProblemError("unauthorized", { detail: "Usage is kept per client key: send `Authorization: Bearer <key>`." });
+    }
+    requireKeyLedger(c.env);
+    const now = runtime.now();
+    const usage = await usageToday(c.env, runtime, client.name);
+    const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
+    return c.json<Usage>(
+      {
+        key: client.name,
+        day: shanghaiToday(now),
+        requests: usage.requests,
+        hits: usage.hits,
+        upstreamCalls: usage.calls,
+        billedCalls: usage.billed,
+        dailyUpstreamCalls: limit,
+        remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
+        resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
+      },
+      200,
+      { "Cache-Control": "no-store" },
+    );
+  });
+}

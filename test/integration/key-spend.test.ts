@@ -1,0 +1,105 @@
+/**
+ * Per-key spend: a key's daily limit of billed upstream calls, admitted by its ledger (a Durable
+ * Object) before each miss, and `GET /v1/usage` with the key's own day.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+/** From the test clock (2026-03-10 12:00 in Shanghai) to the next Shanghai midnight. */
+const SECONDS_TO_MIDNIGHT = 12 * 3600;
+
+describe("a key's daily limit of billed upstream calls", () => {
+  it("refuses the key's misses past the limit with 429 until the Shanghai day resets", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 2 });
+    const first = trendPath(uniqueKol(), ...RANGE);
+    expect((await gateway.request(first, { as: key })).status).toBe(200);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ type: "/problems/key-spend-limit", status: 429 });
+    expect(refused.headers.get("Retry-After")).toBe(String(SECONDS_TO_MIDNIGHT));
+    expect(gateway.upstreamFetches).toBe(2);
+  });
+
+  it("still serves the key's hits past the limit", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+    const hit = await gateway.request(path, { as: key });
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit;/);
+  });
+
+  it("admits exactly the limit under concurrent misses", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 3 });
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key }).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    expect(gateway.upstreamFetches).toBe(3);
+  });
+
+  it("counts the upstream's paid 'no data' (201) against the limit", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
+    expect((await gateway.request(trendPath("999201", "2026-02-01", "2026-02-02"), { as: key })).status).toBe(404);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+  });
+
+  it("does not limit a key without a limit", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    for (let i = 0; i < 5; i++) expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+  });
+});
+
+describe("GET /v1/usage", () => {
+  it("shows the calling key its own day: requests, hits, upstream calls, billed calls, its limit", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 10 });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    await gateway.request(path, { as: key });
+    gateway.emulator.queueFaults({ kind: "code", code: 301, times: 1 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const response = await gateway.request("/v1/usage", { as: key });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      key: record.name,
+      day: "2026-03-10",
+      requests: 3,
+      hits: 1,
+      upstreamCalls: 3,
+      billedCalls: 2,
+      dailyUpstreamCalls: 10,
+      remainingUpstreamCalls: 8,
+      resetsAt: "2026-03-10T16:00:00.000Z",
+    });
+  });
+
+  it("keeps each key's usage to itself", async () => {
+    const gateway = makeGateway();
+    const busy = await createTestKey(env.KEYS);
+    const idle = await createTestKey(env.KEYS);
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: busy.key });
+    expect(await (await gateway.request("/v1/usage", { as: idle.key })).json()).toMatchObject({
+      requests: 0,
+      upstreamCalls: 0,
+      dailyUpstreamCalls: null,
+    });
+  });
+
+  it("needs a client key", async () => {
+    const gateway = makeGateway({ env: { PUBLIC_ACCESS: "true" } });
+    const response = await gateway.request("/v1/usage", { as: null });
+    expect(response.status).toBe(401);
+  });
+});

@@ -88,7 +88,8 @@ async function main(argv: string[]): Promise<void> {
         permissions: values.refresh ? ["refresh"] : [],
         dailyUpstreamCalls: dailyUpstreamCalls ?? 0,
       });
-      const limit = record.dailyUpstreamCalls > 0 ? `, ${record.dailyUpstreamCalls} billed upstream calls a day` : "";
+      const calls = record.dailyUpstreamCalls;
+      const limit = calls > 0 ? `, ${calls} billed upstream call${calls === 1 ? "" : "s"} a day` : "";
       console.log(
         `Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}${limit}) in ${where}.`,
       );

@@ -11,11 +11,11 @@ import { HTTPException } from "hono/http-exception";
 import { timing } from "hono/timing";
 import { observe } from "./middleware/observe.ts";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening.ts";
-import { upstreamStyleErrors } from "./middleware/drop-in.ts";
+import { seedDeprecation, upstreamStyleErrors } from "./middleware/drop-in.ts";
 import { gatewayRoutes } from "./routes/index.ts";
 import type { GatewayEnv } from "./routes/env.ts";
 import { ProblemError, problemResponse } from "./problem.ts";
-import { UPSTREAM_PATH } from "./upstream/request.ts";
+import { SEED_PATH, SUCCESSOR_PATH } from "./upstream/request.ts";
 import { readiness } from "./config/readiness.ts";
 import { errorFields } from "./log.ts";
 import type { Runtime } from "./runtime.ts";
@@ -31,7 +31,8 @@ export function createApp(runtime: Runtime) {
   app.use(requestBounds);
   app.use(bodyBound);
   app.use(wrongMethod(app));
-  app.use(UPSTREAM_PATH, upstreamStyleErrors);
+  app.use(SEED_PATH, seedDeprecation, upstreamStyleErrors);
+  app.use(SUCCESSOR_PATH, upstreamStyleErrors);
   app.route("/", gatewayRoutes(runtime));
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>

@@ -13,6 +13,7 @@ import { memoryStore } from "./cache/memory-store.ts";
 import { createSingleFlight, type SingleFlight } from "./cache/single-flight.ts";
 import { consoleSink } from "./log.ts";
 import type { UsageBatch } from "./ledger/usage.ts";
+import type { UpstreamEndpoint } from "./upstream/request.ts";
 
 /** How long an isolate trusts a key record it read; see auth/client-auth.ts. */
 const KEY_MEMORY_BYTES = 256 * 1024;
@@ -41,6 +42,8 @@ export interface IsolateState {
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
   usage: Map<string, UsageBatch>;
+  /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts). */
+  upstreamFailover?: { from: UpstreamEndpoint; to: UpstreamEndpoint; since: number; until: number };
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
 }

@@ -10,6 +10,7 @@
  */
 import * as z from "zod";
 import { KV_MINIMUM_TTL_SECONDS } from "../cache/types.ts";
+import { ENDPOINT_NAMES } from "../upstream/request.ts";
 
 const integer = (fallback: number, min: number) =>
   z
@@ -37,6 +38,9 @@ export const configSchema = z
       .default("https://api.justoneapi.com")
       .transform((url) => url.replace(/\/+$/, "")),
     ALLOW_INSECURE_UPSTREAM: flag(false),
+    // The maker's current path by default: the seed's is deprecated and may be switched off.
+    UPSTREAM_ENDPOINT: z.enum(ENDPOINT_NAMES, { error: `must be one of ${ENDPOINT_NAMES.join(", ")}` }).default("author-daily-fans"),
+    UPSTREAM_FAILOVER_SECONDS: integer(3600, 1),
     UPSTREAM_TIMEOUT_MS: integer(60_000, 1),
     UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),

@@ -10,7 +10,7 @@ import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
 import { healthSchema } from "../routes/health.ts";
 import { usageSchema } from "../routes/usage.ts";
-import { UPSTREAM_PATH } from "../upstream/request.ts";
+import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { VERSION } from "../version.ts";
 
 type Json = Record<string, unknown>;
@@ -61,6 +61,9 @@ const UPSTREAM_PROBLEMS: ProblemType[] = [
   "upstream-insufficient-balance",
   "upstream-spending-cap-reached",
   "upstream-api-invalid",
+  "upstream-item-not-supported",
+  "upstream-not-found",
+  "upstream-unavailable",
   "upstream-no-data",
   "key-spend-limit",
   "upstream-collection-failed",
@@ -83,6 +86,7 @@ const cachedHeaders = {
   "X-Request-Id": header("X-Request-Id"),
   "Xingtu-Upstream-Calls": header("Xingtu-Upstream-Calls"),
   "Xingtu-Upstream-Billed": header("Xingtu-Upstream-Billed"),
+  "Xingtu-Upstream-Request-Id": header("Xingtu-Upstream-Request-Id"),
 };
 
 const rangeQuery = [
@@ -90,6 +94,26 @@ const rangeQuery = [
   parameter("endDate", "query", dateSchema, true),
   parameter("acceptCache", "query", acceptCacheSchema.unwrap(), false),
 ];
+
+/** A drop-in twin of one of the upstream's paths: its parameters and its own body shape. */
+function dropIn(operation: { operationId: string; summary: string; description: string; idParameter: "kolId" | "oAuthorId" }): Json {
+  const { idParameter, ...rest } = operation;
+  return {
+    tags: ["trends"],
+    ...rest,
+    security: [{ bearerKey: [] }, { tokenQuery: [] }],
+    parameters: [parameter(idParameter, "query", kolIdSchema, true), ...rangeQuery],
+    responses: {
+      "200": {
+        description: "The upstream's body, strings as the upstream sends them (code 0), or its own 'no data' body (code 201).",
+        headers: cachedHeaders,
+        content: { "application/json": { schema: ref("UpstreamBody") } },
+      },
+      "304": { description: "Not modified.", headers: cachedHeaders },
+      ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+    },
+  };
+}
 
 let built: Json | undefined;
 
@@ -150,23 +174,24 @@ export function openApiDocument(): Json {
           },
         },
       },
-      [UPSTREAM_PATH]: {
+      [SUCCESSOR_PATH]: {
+        get: dropIn({
+          operationId: "getAuthorDailyFansUpstreamStyle",
+          summary: "The upstream's current path and body shape (drop-in for get_author_daily_fans)",
+          description:
+            "The maker's successor path, taking the creator id as `oAuthorId`. Errors also carry the upstream-style `code` and `message`.",
+          idParameter: "oAuthorId",
+        }),
+      },
+      [SEED_PATH]: {
         get: {
-          tags: ["trends"],
-          operationId: "getDailyFansUpstreamStyle",
-          summary: "The upstream's own path and body shape (drop-in)",
-          description: "Errors also carry the upstream-style `code` and `message`.",
-          security: [{ bearerKey: [] }, { tokenQuery: [] }],
-          parameters: [parameter("kolId", "query", kolIdSchema, true), ...rangeQuery],
-          responses: {
-            "200": {
-              description: "The upstream's body, strings as the upstream sends them.",
-              headers: cachedHeaders,
-              content: { "application/json": { schema: ref("UpstreamBody") } },
-            },
-            "304": { description: "Not modified.", headers: cachedHeaders },
-            ...problems("invalid-request", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
-          },
+          ...dropIn({
+            operationId: "getDailyFansUpstreamStyle",
+            summary: "The upstream's deprecated seed path and body shape (drop-in for get-kol-daily-fans)",
+            description: `Deprecated upstream since ${SEED_DEPRECATED_AT.slice(0, 10)}: answers carry \`Deprecation\` and a \`Link\` to ${SUCCESSOR_PATH}; prefer that path. Errors also carry the upstream-style \`code\` and \`message\`.`,
+            idParameter: "kolId",
+          }),
+          deprecated: true,
         },
       },
       "/v1/webhooks/daily-fans": {
@@ -279,6 +304,10 @@ export function openApiDocument(): Json {
         },
         "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
         "Xingtu-Upstream-Calls": { description: "Upstream calls this request made (0 on a hit).", schema: { type: "integer" } },
+        "Xingtu-Upstream-Request-Id": {
+          description: "On a miss: the upstream's own `requestId` for the call, which its maker's support needs to trace a charge.",
+          schema: { type: "string" },
+        },
         "Xingtu-Upstream-Billed": {
           description: "Of those, the calls the upstream's maker bills (answers with code 0 or 201).",
           schema: { type: "integer" },

@@ -32,6 +32,7 @@ export interface ObserveEnv {
 const MAX_LOGGED_PATH = 200;
 export const UPSTREAM_CALLS_HEADER = "Xingtu-Upstream-Calls";
 export const UPSTREAM_BILLED_HEADER = "Xingtu-Upstream-Billed";
+export const UPSTREAM_REQUEST_ID_HEADER = "Xingtu-Upstream-Request-Id";
 
 export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
   return createMiddleware<ObserveEnv>(async (c, next) => {
@@ -48,6 +49,8 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     // Every answer says what it cost: the upstream calls this request made, and how many are billed.
     c.res.headers.set(UPSTREAM_CALLS_HEADER, String(trace.upstream.attempts));
     c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
+    // The maker's id of the call this request made, for tracing a charge with its support.
+    if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);
 
     setMetric(c, "cache", trace.storeMs, "cache reads");
     setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
@@ -73,6 +76,8 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
         attempts: trace.upstream.attempts,
         billed: trace.upstream.billed,
         uncertain: trace.upstream.uncertain,
+        endpoint: trace.upstream.endpoint ?? null,
+        requestId: trace.upstream.requestId ?? null,
         ms: trace.upstream.elapsedMs,
         code: trace.upstream.lastCode ?? null,
         message: trace.upstream.lastMessage ?? null,

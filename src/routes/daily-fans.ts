@@ -4,9 +4,10 @@
  *   `format=csv` or `Accept: text/csv`;
  * - `GET /v1/kols/{kolId}/daily-fans.svg`: a line chart for `<img>` embeds (which cannot send
  *   headers, so the key may come as the `key` query parameter);
- * - the upstream's own path: its body shape and strings as the upstream sent them, so a script
- *   written against the upstream works by changing only its host (and its token, which here is
- *   a client key). Errors there also carry the upstream-style `code` and `message`.
+ * - the upstream's own paths, its successor (`oAuthorId`) and its deprecated seed (`kolId`): its
+ *   body shape and strings as the upstream sent them, so a script written against either works by
+ *   changing only its host (and its token, which here is a client key). Errors there also carry
+ *   the upstream-style `code` and `message`.
  *
  * Each route runs, in order: ETag/304, configuration, client key and rate limit, validation.
  */
@@ -14,9 +15,16 @@ import { Hono, type Context } from "hono";
 import { etag } from "hono/etag";
 import { wantsRefresh } from "../lookup/cache-status.ts";
 import { normalize } from "../lookup/normalize.ts";
-import { chartRequestSchema, dropInRequestSchema, trendRequestSchema, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
+import {
+  chartRequestSchema,
+  dropInRequestSchema,
+  successorDropInRequestSchema,
+  trendRequestSchema,
+  type RangeLimits,
+  type TrendRequest,
+} from "../schemas/request.ts";
 import type { LookupResult } from "../lookup/lookup.ts";
-import { UPSTREAM_PATH } from "../upstream/request.ts";
+import { SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { validateTrendRequest } from "../middleware/validate.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
@@ -92,9 +100,11 @@ export function dailyFansRoutes(runtime: Runtime) {
 
   const withoutKolId = ({ kolId: _kolId, ...query }: TrendRequest) => query;
   const whole = (request: TrendRequest) => request;
+  const asSuccessor = ({ kolId, ...query }: TrendRequest) => ({ oAuthorId: kolId, ...query });
   return new Hono<GatewayEnv>()
     .route("/", route(DAILY_FANS_PATH, trendRequestSchema, withoutKolId, respondTrend))
     .use(CHART_PATH, keyInQuery("key"))
     .route("/", route(CHART_PATH, chartRequestSchema, withoutKolId, respondChart))
-    .route("/", route(UPSTREAM_PATH, dropInRequestSchema, whole, respondUpstreamStyle));
+    .route("/", route(SUCCESSOR_PATH, successorDropInRequestSchema, asSuccessor, respondUpstreamStyle))
+    .route("/", route(SEED_PATH, dropInRequestSchema, whole, respondUpstreamStyle));
 }

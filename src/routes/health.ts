@@ -11,6 +11,8 @@ import { deferWith } from "../middleware/gateway-context.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
+import { activeEndpoint } from "../upstream/client.ts";
+import { ENDPOINT_NAMES } from "../upstream/request.ts";
 
 const presence = z.enum(["present", "missing"]);
 const binding = z.enum(["bound", "missing"]);
@@ -20,6 +22,15 @@ export const healthSchema = z.object({
   version: z.string(),
   checks: z.object({ config: z.enum(["valid", "invalid"]), token: presence, cache: binding, keys: binding }),
   problems: z.array(z.string()),
+  upstream: z
+    .object({
+      /** The configured path (UPSTREAM_ENDPOINT). */
+      endpoint: z.enum(ENDPOINT_NAMES),
+      /** The path this isolate calls now: the configured one unless it failed over. */
+      active: z.enum(ENDPOINT_NAMES),
+      failover: z.object({ from: z.enum(ENDPOINT_NAMES), to: z.enum(ENDPOINT_NAMES), since: z.string(), until: z.string() }).nullable(),
+    })
+    .nullable(),
   spendGuard: z
     .object({
       upstreamCalls: z.enum(["allowed", "stopped"]),
@@ -34,9 +45,25 @@ export function healthRoutes(runtime: Runtime) {
   return new Hono<{ Bindings: Bindings }>().get("/healthz", async (c) => {
     const state = readiness(c.env);
     let spendGuard: Health["spendGuard"] = null;
+    let upstream: Health["upstream"] = null;
     if (state.ready) {
       const context = createLookupContext({ env: c.env, runtime, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
       const status = await context.guard.status();
+      const failover = runtime.isolate.upstreamFailover;
+      const active = activeEndpoint(state.config, runtime);
+      upstream = {
+        endpoint: state.config.UPSTREAM_ENDPOINT,
+        active,
+        failover:
+          failover && active !== state.config.UPSTREAM_ENDPOINT
+            ? {
+                from: failover.from,
+                to: failover.to,
+                since: new Date(failover.since).toISOString(),
+                until: new Date(failover.until).toISOString(),
+              }
+            : null,
+      };
       spendGuard = {
         upstreamCalls: status.breaker ? "stopped" : "allowed",
         breaker: status.breaker ? { reason: status.breaker.reason, until: new Date(status.breaker.until).toISOString() } : null,
@@ -49,6 +76,7 @@ export function healthRoutes(runtime: Runtime) {
         version: VERSION,
         checks: state.checks,
         problems: state.problems,
+        upstream,
         spendGuard,
       },
       state.ready ? 200 : 503,

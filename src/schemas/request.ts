@@ -117,13 +117,22 @@ export function chartRequestSchema(limits: RangeLimits) {
     .transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query }));
 }
 
-/** The upstream's own path; its `token` parameter is accepted and never forwarded. */
+/** The upstream's seed path (`kolId`); its `token` parameter is accepted and never forwarded. */
 export function dropInRequestSchema(limits: RangeLimits) {
   return z
     .object({
       query: withRangeRules(z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }), limits),
     })
     .transform(({ query: { token: _token, ...query } }) => query);
+}
+
+/** The upstream's successor path: the same creator id, named `oAuthorId`. */
+export function successorDropInRequestSchema(limits: RangeLimits) {
+  return z
+    .object({
+      query: withRangeRules(z.strictObject({ oAuthorId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }), limits),
+    })
+    .transform(({ query: { token: _token, oAuthorId, ...query } }) => ({ kolId: oAuthorId, ...query }));
 }
 
 export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv" };

@@ -15,7 +15,7 @@ import { secondsUntilShanghaiHour } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
 import type { Runtime } from "../runtime.ts";
 import { BUSINESS_CODES } from "./codes.ts";
-import { buildUpstreamRequest, redact, type UpstreamQuery } from "./request.ts";
+import { buildUpstreamRequest, otherEndpoint, redact, type UpstreamEndpoint, type UpstreamQuery } from "./request.ts";
 import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
 
 /** A 365-day answer is about 40 KB; anything past this is not a real answer and is not buffered. */
@@ -23,11 +23,11 @@ export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 4_000;
 const RATE_LIMIT_DELAY_MS = 1_000;
-const COLLECTION_RETRY_AFTER_S = 30;
-const RATE_LIMIT_RETRY_AFTER_S = 60;
+const MAX_REQUEST_ID_LENGTH = 128;
 
-/** What the client takes from the runtime: the network, the clock, timers and randomness. */
-export type UpstreamDeps = Pick<Runtime, "fetch" | "now" | "sleep" | "abortAfter" | "random">;
+/** What the client takes from the runtime: the network, the clock, timers, randomness, the log and
+ * the isolate's memory of a fail-over. */
+export type UpstreamDeps = Pick<Runtime, "fetch" | "now" | "sleep" | "abortAfter" | "random" | "log" | "isolate">;
 
 /** What one logical call cost, for the log line and the `Xingtu-Upstream-*` headers. */
 export interface UpstreamTrace {
@@ -39,6 +39,10 @@ export interface UpstreamTrace {
   elapsedMs: number;
   lastCode?: number;
   lastMessage?: string;
+  /** The maker's id of the last answer (its support traces charges by it); never in a cache key. */
+  requestId?: string;
+  /** The path the last attempt called. */
+  endpoint?: UpstreamEndpoint;
 }
 
 /** A logical call's result: the data, or the upstream's paid "no data for this KOL and range" (201). */
@@ -49,7 +53,9 @@ type Billing = "billed" | "unbilled" | "uncertain";
 type Outcome =
   | { kind: "answer"; answer: UpstreamAnswer }
   | { kind: "retry"; error: ProblemError; delayMs?: number; once?: "rate-limit" }
-  | { kind: "fail"; error: ProblemError };
+  | { kind: "fail"; error: ProblemError }
+  /** The path answered that it does not exist (HTTP 404 without an envelope, or code 300): unbilled. */
+  | { kind: "retired"; error: ProblemError };
 
 async function readBounded(response: Response): Promise<string | null> {
   const declared = Number(response.headers.get("Content-Length") ?? "0");
@@ -94,6 +100,10 @@ function interpretBody(text: string, status: number, now: number, config: Config
   }
   const envelope = upstreamEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
+    if (status === 404) {
+      const error = new ProblemError("upstream-api-invalid", { detail: "The upstream answered HTTP 404: this path does not exist there." });
+      return [{ kind: "retired", error }, "unbilled"];
+    }
     // Without a code nobody can tell whether the call was processed (and billed).
     if (status !== 200)
       return [
@@ -102,8 +112,9 @@ function interpretBody(text: string, status: number, now: number, config: Config
       ];
     return [{ kind: "fail", error: invalid(json === undefined ? "its body is not JSON" : "its body has no business code") }, "uncertain"];
   }
-  const { code } = envelope.data;
+  const { code, requestId } = envelope.data;
   trace.lastCode = code;
+  if (requestId !== undefined && requestId !== null) trace.requestId = redact(String(requestId), token).slice(0, MAX_REQUEST_ID_LENGTH);
   if (envelope.data.message) trace.lastMessage = redact(envelope.data.message, token).slice(0, 200);
   const known = BUSINESS_CODES[code];
   if (!known) {
@@ -119,31 +130,31 @@ function interpretBody(text: string, status: number, now: number, config: Config
   }
   const detail =
     `The upstream answered code ${code} (${known.name}).` + (known.operatorAction ? ` Operator: ${known.operatorAction}.` : "");
-  const type = known.type ?? "upstream-unknown-code";
+  const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : known.retryAfterSeconds;
+  const error = new ProblemError(
+    known.type ?? "upstream-unknown-code",
+    retryAfterSeconds === undefined ? { detail } : { detail, retryAfterSeconds },
+  );
+  if (known.retired) return [{ kind: "retired", error }, billing];
   switch (known.retry) {
     case "backoff":
-      return [{ kind: "retry", error: new ProblemError(type, { detail, retryAfterSeconds: COLLECTION_RETRY_AFTER_S }) }, billing];
-    case "once-after-delay": {
-      const error = new ProblemError(type, { detail, retryAfterSeconds: RATE_LIMIT_RETRY_AFTER_S });
+      return [{ kind: "retry", error }, billing];
+    case "once-after-delay":
       return [{ kind: "retry", once: "rate-limit", delayMs: RATE_LIMIT_DELAY_MS, error }, billing];
-    }
-    case "never": {
-      const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : undefined;
-      return [
-        { kind: "fail", error: new ProblemError(type, retryAfterSeconds === undefined ? { detail } : { detail, retryAfterSeconds }) },
-        billing,
-      ];
-    }
+    case "never":
+      return [{ kind: "fail", error }, billing];
   }
 }
 
 async function attempt(
   config: Config,
   token: string,
+  endpoint: UpstreamEndpoint,
   query: UpstreamQuery,
   deps: UpstreamDeps,
   trace: UpstreamTrace,
 ): Promise<[Outcome, Billing]> {
+  trace.endpoint = endpoint;
   const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
   const timer = deps.abortAfter(timeoutMs);
   const timedOut = (what: string): [Outcome, Billing] => [
@@ -158,7 +169,7 @@ async function attempt(
   try {
     let response: Response;
     try {
-      response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, query, timer.signal));
+      response = await deps.fetch(buildUpstreamRequest(config.UPSTREAM_BASE_URL, token, endpoint, query, timer.signal));
     } catch {
       return timer.signal.aborted ? timedOut("answer") : broken("The upstream could not be reached (network error).");
     }
@@ -181,6 +192,35 @@ function backoffMs(retry: number, random: () => number): number {
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+/** The path to call now: the configured one, or the other while a fail-over is remembered. */
+export function activeEndpoint(config: Config, deps: Pick<UpstreamDeps, "now" | "isolate">): UpstreamEndpoint {
+  const failover = deps.isolate.upstreamFailover;
+  return failover && failover.until > deps.now() ? failover.to : config.UPSTREAM_ENDPOINT;
+}
+
+/** Remembers that `from` is gone (for UPSTREAM_FAILOVER_SECONDS) and tells the operator once. */
+function failOver(config: Config, deps: UpstreamDeps, from: UpstreamEndpoint, reason: ProblemError): UpstreamEndpoint {
+  const to = otherEndpoint(from);
+  const now = deps.now();
+  const until = now + config.UPSTREAM_FAILOVER_SECONDS * 1000;
+  if (to === config.UPSTREAM_ENDPOINT) {
+    // The fail-over path is gone too: back to the configured one, nothing to remember.
+    deps.isolate.upstreamFailover = undefined;
+  } else {
+    deps.isolate.upstreamFailover = { from, to, since: now, until };
+    deps.log({
+      level: "warn",
+      msg: "upstream path retired; failing over",
+      from,
+      to,
+      until: new Date(until).toISOString(),
+      reason: reason.problemType,
+      operator: `set UPSTREAM_ENDPOINT = "${to}" once this is confirmed`,
+    });
+  }
+  return to;
+}
+
 /** One logical upstream call. Resolves with the answer (data or paid "no data") or throws a ProblemError. */
 export async function fetchUpstream(
   config: Config,
@@ -192,14 +232,24 @@ export async function fetchUpstream(
   const started = deps.now();
   const deadline = started + config.UPSTREAM_RETRY_BUDGET_MS;
   let rateLimitRetried = false;
+  let endpoint = activeEndpoint(config, deps);
+  let failedOver = false;
   try {
     for (let attemptNo = 1; ; attemptNo++) {
       trace.attempts++;
-      const [outcome, billing] = await attempt(config, token, query, deps, trace);
+      const [outcome, billing] = await attempt(config, token, endpoint, query, deps, trace);
       if (billing === "billed") trace.billed++;
       if (billing === "uncertain") trace.uncertain++;
       if (outcome.kind === "answer") return outcome.answer;
       if (outcome.kind === "fail") throw outcome.error;
+      if (outcome.kind === "retired") {
+        // Unbilled, and the other path answers the same question: asked once, at once.
+        if (failedOver) throw outcome.error;
+        failedOver = true;
+        endpoint = failOver(config, deps, endpoint, outcome.error);
+        attemptNo--;
+        continue;
+      }
       if (attemptNo >= config.UPSTREAM_MAX_ATTEMPTS) throw outcome.error;
       if (outcome.once === "rate-limit") {
         if (rateLimitRetried) throw outcome.error;

@@ -2,6 +2,8 @@
  * @module The upstream's business codes, decided in one table: each documented code's name, the
  * problem it becomes, whether the maker bills it, whether it may be retried, and what the operator
  * must do. Billing is the maker's (its API usage guide): codes 0 and 201 are billed, the rest not.
+ * The list is the maker's current one (its OpenAPI document: 0, 100, 101, 202, 300-303, 400, 404,
+ * 500, 503, 600-602) plus 201 from its billing table; any other code is an invalid answer.
  */
 import type { ProblemType } from "../problem.ts";
 
@@ -16,6 +18,10 @@ export interface BusinessCode {
   retry: RetryClass;
   /** Stops every upstream call until the quota resets or an operator clears it (the spend guard). */
   opensGuard?: boolean;
+  /** The path itself is gone: the client fails over to the other upstream path (unbilled). */
+  retired?: boolean;
+  /** `Retry-After` for the client, in seconds. */
+  retryAfterSeconds?: number;
   operatorAction?: string;
 }
 
@@ -29,18 +35,29 @@ export const BUSINESS_CODES: Record<number, BusinessCode> = {
     retry: "never",
     operatorAction: "set a valid token with `wrangler secret put JUSTONEAPI_TOKEN`",
   },
+  101: {
+    name: "Token Rejected",
+    type: "upstream-token-invalid",
+    billed: false,
+    retry: "never",
+    operatorAction: "check the token and its account on Just One API (`wrangler secret put JUSTONEAPI_TOKEN`)",
+  },
+  202: { name: "Item Not Supported", type: "upstream-item-not-supported", billed: false, retry: "never" },
   300: {
     name: "API invalid",
     type: "upstream-api-invalid",
     billed: false,
     retry: "never",
-    operatorAction: "the upstream says this API is no longer valid; check Just One API's current endpoints",
+    retired: true,
+    operatorAction: "the upstream says this path is no longer valid; set UPSTREAM_ENDPOINT to the other path",
   },
-  301: { name: "Collection Failed", type: "upstream-collection-failed", billed: false, retry: "backoff" },
-  302: { name: "Rate Limit Exceeded", type: "upstream-rate-limited", billed: false, retry: "once-after-delay" },
+  301: { name: "Collection Failed", type: "upstream-collection-failed", billed: false, retry: "backoff", retryAfterSeconds: 30 },
+  302: { name: "Rate Limit Exceeded", type: "upstream-rate-limited", billed: false, retry: "once-after-delay", retryAfterSeconds: 60 },
   303: { name: "Daily Quota Exceeded", type: "upstream-quota-exceeded", billed: false, retry: "never", opensGuard: true },
   400: { name: "Invalid Parameters", type: "upstream-invalid-parameters", billed: false, retry: "never" },
+  404: { name: "Not Found", type: "upstream-not-found", billed: false, retry: "never" },
   500: { name: "Internal Server Error", type: "upstream-internal-error", billed: false, retry: "never" },
+  503: { name: "Service Unavailable", type: "upstream-unavailable", billed: false, retry: "never", retryAfterSeconds: 30 },
   600: {
     name: "Permission Denied",
     type: "upstream-permission-denied",

@@ -56,6 +56,8 @@ export const upstreamEnvelopeSchema = z.looseObject({
   ]),
   message: z.string().nullish(),
   data: z.unknown(),
+  /** The maker's id for the call, what its support needs to trace a charge (a string, or a number). */
+  requestId: z.union([z.string(), z.number()]).nullish(),
 });
 
 export type UpstreamData = z.output<typeof upstreamDataSchema>;

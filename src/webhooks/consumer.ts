@@ -47,7 +47,11 @@ async function ownerUsage(
 async function payloadFor(message: DeliveryMessage, context: LookupContext, usage: KeyUsage | null) {
   const base = { deliveryId: message.deliveryId, requestId: message.requestId };
   // What fetching the answer cost, as the data routes' Xingtu-Upstream-* headers say it.
-  const cost = () => ({ upstreamCalls: context.trace.upstream.attempts, upstreamBilled: context.trace.upstream.billed });
+  const cost = () => ({
+    upstreamCalls: context.trace.upstream.attempts,
+    upstreamBilled: context.trace.upstream.billed,
+    upstreamRequestId: context.trace.upstream.attempts > 0 ? (context.trace.upstream.requestId ?? null) : null,
+  });
   let hit = false;
   try {
     const result = await lookupTrend({ ...context, admit: usage?.admit }, message.query);

@@ -26,14 +26,23 @@ describe("the docs page (/docs) in Chromium", () => {
     });
     await page.goto(`${ORIGIN}/docs`);
     await page.waitForSelector(".opblock-summary-path");
-    const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((node) => node.getAttribute("data-path")));
+    // Swagger UI strikes a deprecated operation's path through with a class of its own.
+    const paths = await page.$$eval(".opblock-summary-path, .opblock-summary-path__deprecated", (nodes) =>
+      nodes.map((node) => node.getAttribute("data-path")),
+    );
+    const deprecated = await page.$$eval(".opblock-summary-path__deprecated", (nodes) =>
+      nodes.map((node) => node.getAttribute("data-path")),
+    );
+    expect(deprecated).toEqual(["/api/douyin-xingtu/get-kol-daily-fans/v1"]);
     expect(paths).toEqual(
       expect.arrayContaining([
         "/v1/kols/{kolId}/daily-fans",
         "/v1/kols/{kolId}/daily-fans.svg",
         "/api/douyin-xingtu/get-kol-daily-fans/v1",
+        "/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1",
         "/v1/webhooks/daily-fans",
         "/v1/webhooks/deliveries/{id}",
+        "/v1/usage",
         "/healthz",
       ]),
     );

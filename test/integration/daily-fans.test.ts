@@ -18,8 +18,8 @@ describe("GET /v1/kols/{kolId}/daily-fans", () => {
     expect(body.upstream.fansGrowthV2).toBe(expected.fans_growth_v2.value);
   });
 
-  it("forwards acceptCache to the upstream as true or false", async () => {
-    const gateway = makeGateway();
+  it("forwards acceptCache to the seed's path as true or false", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_ENDPOINT: "kol-daily-fans" } });
     await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-02", "&acceptCache=1"));
     expect(gateway.emulator.requests[0]!.acceptCache).toBe("true");
   });
@@ -65,7 +65,7 @@ describe("the drop-in upstream path", () => {
     const kolId = uniqueKol();
     const response = await gateway.request(dropInPath(kolId, "2026-03-01", "2026-03-05"));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(successBody(kolId, "2026-03-01", "2026-03-05"));
+    expect(await response.json()).toEqual({ ...successBody(kolId, "2026-03-01", "2026-03-05"), requestId: "emu-1" });
   });
 
   it("never forwards the client's token parameter upstream", async () => {
@@ -73,7 +73,7 @@ describe("the drop-in upstream path", () => {
     await gateway.request(dropInPath(uniqueKol(), "2026-03-01", "2026-03-05", "&token=client-supplied-token"));
     const sent = gateway.emulator.requests[0]!;
     expect(sent.token).toBe(`***(${String(gateway.env.JUSTONEAPI_TOKEN).length})`);
-    expect(sent.params).toEqual(["token", "kolId", "startDate", "endDate"]);
+    expect(sent.params).toEqual(["token", "oAuthorId", "startDate", "endDate"]);
   });
 
   it("adds the upstream-style code and message to validation problems", async () => {
@@ -109,6 +109,7 @@ describe("GET /healthz", () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
       checks: { config: "valid", token: "present", cache: "bound", keys: "bound" },
       problems: [],
+      upstream: { endpoint: "author-daily-fans", active: "author-daily-fans", failover: null },
       spendGuard: { upstreamCalls: "allowed", breaker: null, budget: null },
     });
     expect(gateway.upstreamFetches).toBe(0);

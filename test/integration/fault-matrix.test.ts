@@ -32,7 +32,12 @@ interface Expectation {
 }
 
 const matrix: Record<string, Expectation> = {
-  "code 300": { fault: { kind: "code", code: 300 }, status: 502, type: "upstream-api-invalid", calls: 1 },
+  "code 101": { fault: { kind: "code", code: 101 }, status: 502, type: "upstream-token-invalid", calls: 1 },
+  "code 202": { fault: { kind: "code", code: 202 }, status: 404, type: "upstream-item-not-supported", calls: 1, noFallback: true },
+  "code 404": { fault: { kind: "code", code: 404 }, status: 502, type: "upstream-not-found", calls: 1 },
+  "code 503": { fault: { kind: "code", code: 503 }, status: 503, type: "upstream-unavailable", calls: 1, retryAfter: true },
+  // Each path says it is gone (code 300, unbilled): the other is asked once, then the gateway gives up.
+  "code 300 on both paths": { fault: { kind: "code", code: 300, times: 2 }, status: 502, type: "upstream-api-invalid", calls: 2 },
   "code 100": { fault: { kind: "code", code: 100 }, status: 502, type: "upstream-token-invalid", calls: 1 },
   "code 301 after retries": {
     fault: { kind: "code", code: 301, times: 9 },
@@ -56,7 +61,12 @@ const matrix: Record<string, Expectation> = {
     calls: 1,
   },
   "HTTP 503 with an HTML body": { fault: { kind: "http", status: 503, times: 9 }, status: 502, type: "upstream-http-error", calls: 1 },
-  "HTTP 404 with an HTML body": { fault: { kind: "http", status: 404 }, status: 502, type: "upstream-http-error", calls: 1 },
+  "HTTP 404 without an envelope on both paths": {
+    fault: { kind: "http", status: 404, times: 2 },
+    status: 502,
+    type: "upstream-api-invalid",
+    calls: 2,
+  },
   "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response", calls: 1 },
   "truncated JSON": { fault: { kind: "truncated" }, status: 502, type: "upstream-invalid-response", calls: 1 },
   "JSON of the wrong shape": { fault: { kind: "wrong-shape" }, status: 502, type: "upstream-invalid-response", calls: 1, billed: 1 },

@@ -48,7 +48,7 @@ async function failure(promise: Promise<unknown>): Promise<ProblemError> {
 
 describe("building the upstream request", () => {
   it("encodes every parameter instead of concatenating it", () => {
-    const request = buildUpstreamRequest("https://api.justoneapi.com", "t&k=1", { ...query, kolId: "1&token=x" });
+    const request = buildUpstreamRequest("https://api.justoneapi.com", "t&k=1", "kol-daily-fans", { ...query, kolId: "1&token=x" });
     const params = new URL(request.url).searchParams;
     expect(params.get("token")).toBe("t&k=1");
     expect(params.get("kolId")).toBe("1&token=x");
@@ -56,13 +56,23 @@ describe("building the upstream request", () => {
   });
 
   it("sends acceptCache only as true or false", () => {
-    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: true }).url).searchParams.get("acceptCache")).toBe(
-      "true",
-    );
-    expect(new URL(buildUpstreamRequest("https://a.test", "t", { ...query, acceptCache: false }).url).searchParams.get("acceptCache")).toBe(
-      "false",
-    );
-    expect(new URL(buildUpstreamRequest("https://a.test", "t", query).url).searchParams.has("acceptCache")).toBe(false);
+    expect(
+      new URL(buildUpstreamRequest("https://a.test", "t", "kol-daily-fans", { ...query, acceptCache: true }).url).searchParams.get(
+        "acceptCache",
+      ),
+    ).toBe("true");
+    expect(
+      new URL(buildUpstreamRequest("https://a.test", "t", "kol-daily-fans", { ...query, acceptCache: false }).url).searchParams.get(
+        "acceptCache",
+      ),
+    ).toBe("false");
+    expect(new URL(buildUpstreamRequest("https://a.test", "t", "kol-daily-fans", query).url).searchParams.has("acceptCache")).toBe(false);
+  });
+
+  it("never sends acceptCache to the successor's path, which never took it", () => {
+    const url = new URL(buildUpstreamRequest("https://a.test", "t", "author-daily-fans", { ...query, acceptCache: true }).url);
+    expect(url.pathname).toBe("/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1");
+    expect([...url.searchParams.keys()]).toEqual(["token", "oAuthorId", "startDate", "endDate"]);
   });
 });
 
@@ -98,7 +108,10 @@ describe("reading the upstream's answer", () => {
 
   const finalCodes = [
     [100, "upstream-token-invalid", 502],
-    [300, "upstream-api-invalid", 502],
+    [101, "upstream-token-invalid", 502],
+    [202, "upstream-item-not-supported", 404],
+    [404, "upstream-not-found", 502],
+    [503, "upstream-unavailable", 503],
     [303, "upstream-quota-exceeded", 503],
     [400, "upstream-invalid-parameters", 400],
     [500, "upstream-internal-error", 502],

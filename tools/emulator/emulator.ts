@@ -3,8 +3,13 @@
  * "KOL Follower Trend (V1)", used by the tests, the local run and the benchmark. It is never
  * imported by the gateway's entry, so it is not in the deployed bundle.
  *
+ * It serves both of the maker's paths with the same data: the successor (`oAuthorId`) and the
+ * deprecated seed (`kolId`), and sends a `requestId` in every envelope, as the maker documents.
+ *
  * Switches (documented in README.md, "The upstream emulator"):
  * - kolId `999` + a business code (e.g. `999301`) always answers that code;
+ * - `POST /__emulator/retire` `{"endpoint":"kol-daily-fans","as":"http-404"|"code-300"}` makes a
+ *   path answer as a switched-off one until the next reset;
  * - `POST /__emulator/faults` queues faults (JSON array) consumed one per matching request;
  * - `GET /__emulator/requests` lists the requests received, tokens masked;
  * - `POST /__emulator/reset` clears faults and the request log.
@@ -13,7 +18,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { isCalendarDate } from "../../src/calendar.ts";
 import { successBody } from "./series.ts";
-import { UPSTREAM_PATH } from "../../src/upstream/request.ts";
+import { UPSTREAM_ENDPOINTS, ENDPOINT_NAMES, type UpstreamEndpoint } from "../../src/upstream/request.ts";
 
 const BUSINESS_MESSAGES: Record<number, string> = {
   100: "Invalid or Inactive Token",
@@ -70,6 +75,9 @@ type QueuedFault = z.output<typeof queuedFaultSchema>;
 
 export interface RecordedRequest {
   at: number;
+  /** Which of the maker's paths was called. */
+  endpoint: UpstreamEndpoint;
+  /** The creator id, from `kolId` (seed path) or `oAuthorId` (successor path). */
   kolId: string | null;
   startDate: string | null;
   endDate: string | null;
@@ -104,9 +112,8 @@ function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function businessError(code: number, codeAsString = false, httpStatus = 200): Response {
-  return json({ code: codeAsString ? String(code) : code, message: BUSINESS_MESSAGES[code] ?? "Unknown error", data: null }, httpStatus);
-}
+const retirementSchema = z.object({ endpoint: z.enum(ENDPOINT_NAMES), as: z.enum(["http-404", "code-300"]) });
+export type Retirement = z.infer<typeof retirementSchema>;
 
 /** A body whose stream breaks after its first half, as a reset connection does. */
 function resetBody(text: string): Response {
@@ -123,10 +130,21 @@ function resetBody(text: string): Response {
 export function createEmulator(options: EmulatorOptions = {}) {
   const requests: RecordedRequest[] = [];
   let faults: QueuedFault[] = [];
+  const retired = new Map<UpstreamEndpoint, Retirement["as"]>();
+  let answered = 0;
+  // Every envelope carries the maker's request id, as its current documentation says.
+  const envelope = <T extends object>(body: T) => ({ ...body, requestId: `emu-${++answered}` });
+
+  const businessError = (code: number, codeAsString = false, httpStatus = 200): Response =>
+    json(
+      envelope({ code: codeAsString ? String(code) : code, message: BUSINESS_MESSAGES[code] ?? "Unknown error", data: null }),
+      httpStatus,
+    );
 
   const reset = () => {
     requests.length = 0;
     faults = [];
+    retired.clear();
   };
 
   const takeFault = (kolId: string | null): QueuedFault | null => {
@@ -138,12 +156,13 @@ export function createEmulator(options: EmulatorOptions = {}) {
     return fault;
   };
 
-  const answer = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request, endpoint: UpstreamEndpoint): Promise<Response> => {
     const query = new URL(request.url).searchParams;
     const token = query.get("token");
-    const [kolId, startDate, endDate] = [query.get("kolId"), query.get("startDate"), query.get("endDate")];
+    const [kolId, startDate, endDate] = [query.get(UPSTREAM_ENDPOINTS[endpoint].idParam), query.get("startDate"), query.get("endDate")];
     requests.push({
       at: Date.now(),
+      endpoint,
       kolId,
       startDate,
       endDate,
@@ -151,6 +170,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
       token: token ? `***(${token.length})` : "(none)",
       params: [...query.keys()],
     });
+
+    const retirement = retired.get(endpoint);
+    if (retirement === "http-404") return new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain" } });
+    if (retirement === "code-300") return businessError(300);
 
     const fault = takeFault(kolId);
     if (fault?.kind === "network") throw new TypeError("Network connection lost.");
@@ -173,7 +196,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     const forced = /^999(\d{3})$/.exec(kolId);
     if (forced) return businessError(Number(forced[1]));
 
-    const body = successBody(kolId, startDate, endDate);
+    const body = envelope(successBody(kolId, startDate, endDate));
     switch (fault?.kind) {
       case "code":
         // Code 0 carries the data, under whatever HTTP status the fault names.
@@ -215,7 +238,15 @@ export function createEmulator(options: EmulatorOptions = {}) {
       reset();
       return c.json({ reset: true });
     })
-    .get(UPSTREAM_PATH, (c) => answer(c.req.raw))
+    .post("/__emulator/retire", async (c) => {
+      const parsed = retirementSchema.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success)
+        return c.json({ error: 'expected {"endpoint":"kol-daily-fans"|"author-daily-fans","as":"http-404"|"code-300"}' }, 400);
+      retired.set(parsed.data.endpoint, parsed.data.as);
+      return c.json({ retired: Object.fromEntries(retired) });
+    })
+    .get(UPSTREAM_ENDPOINTS["author-daily-fans"].path, (c) => answer(c.req.raw, "author-daily-fans"))
+    .get(UPSTREAM_ENDPOINTS["kol-daily-fans"].path, (c) => answer(c.req.raw, "kol-daily-fans"))
     // A thrown fault must reach the caller as a failed fetch, as a dropped connection does.
     .onError((error) => {
       throw error;
@@ -233,6 +264,10 @@ export function createEmulator(options: EmulatorOptions = {}) {
     requests: requests as readonly RecordedRequest[],
     queueFaults: (...queued: Fault[]) => {
       faults.push(...z.array(queuedFaultSchema).parse(queued));
+    },
+    /** Makes a path answer as a switched-off one (HTTP 404, or code 300) until the next reset. */
+    retire: (retirement: Retirement) => {
+      retired.set(retirement.endpoint, retirement.as);
     },
     reset,
   };

@@ -88,6 +88,8 @@ const gateway = run("gateway", GATEWAY_PORT, [
   `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
   "--var",
   "ALLOW_LOCAL_CALLBACKS:true",
+  // Which upstream path to call (`UPSTREAM_ENDPOINT=kol-daily-fans npm start`); the emulator serves both.
+  ...(process.env.UPSTREAM_ENDPOINT ? ["--var", `UPSTREAM_ENDPOINT:${process.env.UPSTREAM_ENDPOINT}`] : []),
 ]);
 const children = [emulator, gateway];
 

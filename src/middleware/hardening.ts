@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { loadConfig } from "../config/config.ts";
 import { ProblemError } from "../problem.ts";
+import { UPSTREAM_BILLED_HEADER, UPSTREAM_CALLS_HEADER, UPSTREAM_REQUEST_ID_HEADER } from "./observe.ts";
 import type { Bindings } from "../bindings.ts";
 
 export const MAX_URL_LENGTH = 2048;
@@ -51,8 +52,11 @@ export const browserAccess = cors({
     "X-Request-Id",
     "Retry-After",
     "Xingtu-Refresh",
-    "Xingtu-Upstream-Calls",
-    "Xingtu-Upstream-Billed",
+    UPSTREAM_CALLS_HEADER,
+    UPSTREAM_BILLED_HEADER,
+    UPSTREAM_REQUEST_ID_HEADER,
+    "Deprecation",
+    "Link",
   ],
   maxAge: 600,
   credentials: false,

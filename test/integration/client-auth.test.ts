@@ -221,7 +221,15 @@ describe("browsers (CORS)", () => {
     const gateway = makeGateway({ env: { ALLOWED_ORIGINS: `https://other.example, ${ORIGIN}` } });
     const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { headers: { Origin: ORIGIN } });
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
-    expect(response.headers.get("Access-Control-Expose-Headers")).toContain("Cache-Status");
+    expect(response.headers.get("Access-Control-Expose-Headers")?.split(",")).toEqual(
+      expect.arrayContaining([
+        "Cache-Status",
+        "Xingtu-Upstream-Calls",
+        "Xingtu-Upstream-Billed",
+        "Xingtu-Upstream-Request-Id",
+        "Deprecation",
+      ]),
+    );
     expect(response.headers.has("Access-Control-Allow-Credentials")).toBe(false);
   });
 

@@ -81,17 +81,17 @@ export function createLookupContext(parts: ContextParts): LookupContext {
   };
 }
 
-/** Adds the time spent reading the cache to the trace (Server-Timing, logs). */
+/** Adds the time spent reading the cache, and whether a read failed, to the trace (Cache-Status,
+ * Server-Timing, logs): the one place that sees every read. */
 function timedReads(store: Store, trace: LookupTrace, now: () => number): Store {
   return {
     ...store,
     async get(key, options) {
       const started = now();
-      try {
-        return await store.get(key, options);
-      } finally {
-        trace.storeMs += now() - started;
-      }
+      const read = await store.get(key, options);
+      trace.storeMs += now() - started;
+      if (!read.ok) trace.storeReadFailed = true;
+      return read;
     },
   };
 }

@@ -94,10 +94,7 @@ const graceSeconds = (config: Config) => Math.max(config.STALE_IF_ERROR_SECONDS,
 async function readStored(context: LookupContext, key: string, settled: boolean): Promise<StoredAnswer | null> {
   // A settled answer never changes, so edge locations may keep it; a live one must be current.
   const read = await context.store.get(key, settled ? { edgeCacheSeconds: 3600 } : undefined);
-  if (!read.ok) {
-    context.trace.storeReadFailed = true;
-    return null;
-  }
+  if (!read.ok) return null;
   const parsed = parseStored(read.value);
   if (!parsed) return null;
   const ageMs = context.runtime.now() - parsed.entry.storedAt;
@@ -163,10 +160,7 @@ interface DayPlan {
 async function planFromDays(context: LookupContext, range: KolRange, refetchLiveDays: boolean): Promise<DayPlan | null> {
   const dates = datesOf(range.startDate, range.endDate);
   const book = await readDayBook(context.store, range.kolId, dates);
-  if (!book) {
-    context.trace.storeReadFailed = true;
-    return null;
-  }
+  if (!book) return null;
   const policy = {
     now: context.runtime.now(),
     settledMs: context.config.SETTLED_TTL_SECONDS * 1000,

@@ -19,7 +19,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function drive(send: (i: number) => Promise<Response>, total: number, concurrency: number): Promise<Sample> {
+/** What a driven request answers: Node's Response or Miniflare's, which share this much. */
+export type Answer = Pick<Response, "status" | "arrayBuffer">;
+
+export async function drive(send: (i: number) => Promise<Answer>, total: number, concurrency: number): Promise<Sample> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let next = 0;

@@ -104,7 +104,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
 export async function seedClientKey(mf: Miniflare, name: string): Promise<string> {
   const key = generateKey();
   const record = await newKeyRecord(key, { name, tier: "bulk", permissions: ["refresh"] }, new Date());
-  const keys = await mf.getKVNamespace("KEYS", "gateway");
+  // Miniflare types its KV as the Workers type, which Node-side code does not load: this much is used.
+  const keys = (await mf.getKVNamespace("KEYS", "gateway")) as unknown as {
+    put(name: string, value: string, options: { metadata: object }): Promise<void>;
+  };
   for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return key;
 }

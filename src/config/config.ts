@@ -11,6 +11,7 @@
 import * as z from "zod";
 import { KV_MINIMUM_TTL_SECONDS } from "../cache/types.ts";
 import { ENDPOINT_NAMES } from "../upstream/request.ts";
+import { isCalendarDate } from "../calendar.ts";
 
 const integer = (fallback: number, min: number) =>
   z
@@ -45,6 +46,8 @@ export const configSchema = z
     UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
     MAX_RANGE_DAYS: integer(365, 1),
+    // Douyin Xingtu's follower history starts around 2018: earlier dates are never forwarded.
+    MIN_DATE: z.string().refine(isCalendarDate, { error: "must be a calendar date written yyyy-MM-dd" }).default("2018-01-01"),
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     NO_DATA_TTL_SECONDS: integer(6 * 3600, KV_MINIMUM_TTL_SECONDS),

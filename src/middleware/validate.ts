@@ -8,8 +8,8 @@
 import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
-import { shanghaiToday, type Clock } from "../calendar.ts";
-import { invalidFields, perLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
+import type { Clock } from "../calendar.ts";
+import { invalidFields, perLimits, rangeLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
 import type { LookupEnv } from "./gateway-context.ts";
 
 export interface TrendRequestVariables {
@@ -24,8 +24,10 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
   return validator(
     "query",
     (query, c: Context<{ Bindings: LookupEnv["Bindings"]; Variables: LookupEnv["Variables"] & TrendRequestVariables }>) => {
-      const raw = { path: c.req.param() as Record<string, unknown>, query };
-      const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
+      // Hono's query parser drops a parameter without a name (`&=x`); it is still not a parameter of this route.
+      const unnamed = c.req.url.includes("?") && new URL(c.req.url).searchParams.has("");
+      const raw = { path: c.req.param() as Record<string, unknown>, query: unnamed ? { ...query, "": "" } : query };
+      const limits = rangeLimits(c.var.lookup.config, now());
       const parsed = schemaForLimits(limits).safeParse(raw);
       if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "parameter");
       c.set("trendRequest", parsed.data);

@@ -9,10 +9,9 @@
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { validator } from "hono/validator";
-import { shanghaiToday } from "../calendar.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError } from "../problem.ts";
-import { invalidFields, perLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
+import { invalidFields, perLimits, rangeLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
@@ -41,6 +40,10 @@ const jsonOnly = createMiddleware(async (c, next) => {
   if (!/^application\/json\s*(;|$)/i.test(c.req.header("Content-Type") ?? "")) {
     throw new ProblemError("unsupported-media-type", { detail: "Send the body as JSON, with Content-Type: application/json." });
   }
+  const encoding = c.req.header("Content-Encoding");
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    throw new ProblemError("unsupported-media-type", { detail: "Send the body uncompressed: no Content-Encoding." });
+  }
   await next();
 });
 
@@ -49,8 +52,21 @@ function webhookBody(now: () => number) {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       throw new ProblemError("invalid-request", { detail: "The body must be a JSON object." });
     }
+    // Everything goes in the body: a query parameter here is a mistake, not something to ignore.
+    const query = Object.keys(c.req.queries());
+    if (query.length > 0) {
+      throw invalidFields(
+        query.map((field) => ({
+          field,
+          in: "query",
+          rule: "unknown_parameter",
+          message: "is not a parameter of this route; send it in the body",
+        })),
+        "parameter",
+      );
+    }
     const raw = { body: json as Record<string, unknown> };
-    const limits = { maxRangeDays: c.var.lookup.config.MAX_RANGE_DAYS, today: shanghaiToday(now()) };
+    const limits = rangeLimits(c.var.lookup.config, now());
     const parsed = webhookSchemaFor(limits).safeParse(raw);
     if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
     return parsed.data;

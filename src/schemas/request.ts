@@ -6,7 +6,8 @@
  * clock or on configuration come from a factory; the field schemas themselves are shared.
  */
 import * as z from "zod";
-import { dayNumber, isCalendarDate } from "../calendar.ts";
+import { dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
+import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
 
 const rule = (name: string, message: string) => ({ message, params: { rule: name } });
@@ -38,6 +39,13 @@ export interface RangeLimits {
   maxRangeDays: number;
   /** Today's date in Asia/Shanghai. */
   today: string;
+  /** The earliest date served (MIN_DATE). */
+  minDate: string;
+}
+
+/** The limits a request is checked against now. */
+export function rangeLimits(config: Pick<Config, "MAX_RANGE_DAYS" | "MIN_DATE">, nowMs: number): RangeLimits {
+  return { maxRangeDays: config.MAX_RANGE_DAYS, today: shanghaiToday(nowMs), minDate: config.MIN_DATE };
 }
 
 /** Builds a limits-dependent schema once per distinct limits (they change once a day), not per
@@ -45,7 +53,7 @@ export interface RangeLimits {
 export function perLimits<T>(factory: (limits: RangeLimits) => T): (limits: RangeLimits) => T {
   let last: { key: string; schema: T } | undefined;
   return (limits) => {
-    const key = `${limits.maxRangeDays}|${limits.today}`;
+    const key = `${limits.maxRangeDays}|${limits.today}|${limits.minDate}`;
     if (last?.key !== key) last = { key, schema: factory(limits) };
     return last.schema;
   };
@@ -53,9 +61,13 @@ export function perLimits<T>(factory: (limits: RangeLimits) => T): (limits: Rang
 
 export const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
 
-// Refinements that read a field run only when that field is well formed; every other field's
-// errors are still reported beside theirs.
-const hasIssueAt = (payload: z.core.ParsePayload, field: string) => payload.issues.some((issue) => issue.path?.includes(field));
+// Refinements that read a field run only when that field is well formed; every other rule's
+// violations (the range rules' own included) are still reported beside theirs.
+const RANGE_RULES = new Set(["min_date", "date_order", "max_range", "not_in_future"]);
+const hasFormatIssueAt = (payload: z.core.ParsePayload, field: string) =>
+  payload.issues.some(
+    (issue) => issue.path?.includes(field) && !RANGE_RULES.has(String((issue as { params?: { rule?: unknown } }).params?.rule)),
+  );
 
 function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
   return query
@@ -64,6 +76,13 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
         const { startDate, endDate } = value as { startDate: string; endDate: string };
         const start = dayNumber(startDate) as number;
         const end = dayNumber(endDate) as number;
+        if (startDate < limits.minDate) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["startDate"],
+            ...rule("min_date", `must not be before ${limits.minDate}, the earliest date served`),
+          });
+        }
         if (start > end) {
           ctx.addIssue({ code: "custom", path: ["startDate"], ...rule("date_order", "must not be after endDate") });
         } else if (end - start + 1 > limits.maxRangeDays) {
@@ -74,7 +93,7 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
           });
         }
       },
-      { when: (payload) => !hasIssueAt(payload, "startDate") && !hasIssueAt(payload, "endDate") },
+      { when: (payload) => !hasFormatIssueAt(payload, "startDate") && !hasFormatIssueAt(payload, "endDate") },
     )
     .superRefine(
       (value, ctx) => {
@@ -86,7 +105,7 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
           });
         }
       },
-      { when: (payload) => !hasIssueAt(payload, "endDate") },
+      { when: (payload) => !hasFormatIssueAt(payload, "endDate") },
     );
 }
 
@@ -137,7 +156,9 @@ export function successorDropInRequestSchema(limits: RangeLimits) {
 
 export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv" };
 
-const webhookAcceptCache = z.union([z.boolean(), acceptCacheSchema.unwrap()]).optional();
+const webhookAcceptCache = z
+  .union([z.boolean(), acceptCacheSchema.unwrap()], { error: "must be true or false (or one of the words true, false, 1, 0)" })
+  .optional();
 
 export const webhookBodySchema = z.strictObject({
   kolId: kolIdSchema,
@@ -188,7 +209,9 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
     }
     const sent = raw[location]?.[field];
     if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
-    if (Array.isArray(sent)) return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
+    // A repeated query parameter arrives as a list; in a JSON body a list is simply the wrong type.
+    if (Array.isArray(sent) && location !== "body") return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
+    if (Array.isArray(sent)) return [{ field, in: location, rule: "type", message: "must be a single value, not a list" }];
     return [{ field, in: location, rule: issue.code, message: issue.message }];
   });
 }

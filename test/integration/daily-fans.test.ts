@@ -24,6 +24,13 @@ describe("GET /v1/kols/{kolId}/daily-fans", () => {
     expect(gateway.emulator.requests[0]!.acceptCache).toBe("true");
   });
 
+  it("refuses a parameter without a name", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-02", "&=x"));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "", in: "query", rule: "unknown_parameter" }] });
+  });
+
   it("answers every invalid parameter in one problem+json", async () => {
     const gateway = makeGateway();
     const response = await gateway.request("/v1/kols/12x/daily-fans?startDate=2026-02-30&endDate=2099-01-01&acceptCache=maybe");

@@ -76,6 +76,32 @@ describe("the webhook target, synchronously", () => {
     ]);
   });
 
+  it("refuses a compressed body with 415", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE }, { "Content-Encoding": "gzip" }));
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ detail: expect.stringContaining("uncompressed") });
+  });
+
+  it("refuses query parameters, which the webhook target never reads", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(`${WEBHOOK}?kolId=1`, json({ kolId: "1", ...RANGE }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "kolId", in: "query", rule: "unknown_parameter" }] });
+  });
+
+  it("says what is wrong with a list or an unknown word in a body field", async () => {
+    const { gateway } = setup();
+    const response = await gateway.request(WEBHOOK, json({ kolId: ["1", "2"], ...RANGE, acceptCache: "maybe" }));
+    const problem = await response.json<{ errors: { field: string; rule: string; message: string }[] }>();
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: "kolId", rule: "type", message: "must be a single value, not a list" }),
+        expect.objectContaining({ field: "acceptCache", message: expect.stringContaining("must be true or false") }),
+      ]),
+    );
+  });
+
   it("requires a JSON content type", async () => {
     const { gateway } = setup();
     const response = await gateway.request(WEBHOOK, {

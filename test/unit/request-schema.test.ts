@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dropInRequestSchema, perLimits, toFieldErrors, trendRequestSchema } from "../../src/schemas/request.ts";
 
-const limits = { maxRangeDays: 365, today: "2026-03-10" };
+const limits = { maxRangeDays: 365, today: "2026-03-10", minDate: "2018-01-01" };
 
 function errorsFor(query: Record<string, unknown>, kolId: unknown = "123") {
   const raw = { path: { kolId }, query };
@@ -65,7 +65,7 @@ describe("the trend request", () => {
   });
 
   it("rejects a range longer than the maximum and accepts exactly the maximum", () => {
-    const short = { maxRangeDays: 30, today: limits.today };
+    const short = { ...limits, maxRangeDays: 30 };
     const parse = (endDate: string) =>
       trendRequestSchema(short).safeParse({ path: { kolId: "1" }, query: { startDate: "2026-02-07", endDate } });
     expect(parse("2026-03-08").success).toBe(true);
@@ -79,6 +79,17 @@ describe("the trend request", () => {
     expect(errorsFor({ startDate: "2026-03-01", endDate: "2026-03-11" })).toEqual([
       expect.objectContaining({ field: "endDate", rule: "not_in_future" }),
     ]);
+  });
+
+  it("reports a range too long and an end in the future together", () => {
+    expect(errorsFor({ startDate: "2024-01-01", endDate: "2099-01-01" }).map((e) => e.rule)).toEqual(["max_range", "not_in_future"]);
+  });
+
+  it("refuses a start before MIN_DATE and accepts MIN_DATE itself", () => {
+    expect(errorsFor({ startDate: "1970-01-01", endDate: "1970-01-02" })).toEqual([
+      expect.objectContaining({ field: "startDate", rule: "min_date", message: "must not be before 2018-01-01, the earliest date served" }),
+    ]);
+    expect(errorsFor({ startDate: "2018-01-01", endDate: "2018-01-02" })).toEqual([]);
   });
 
   it("rejects acceptCache words other than true, false, 1, 0", () => {

@@ -87,6 +87,7 @@ export const configSchema = z
       ),
     ALLOW_LOCAL_CALLBACKS: flag(false),
     DELIVERY_MAX_ATTEMPTS: integer(6, 1),
+    CALLBACK_TIMEOUT_MS: integer(10_000, 1),
     ALLOWED_ORIGINS: z
       .string()
       .default("")

@@ -71,16 +71,25 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext, usag
   }
 }
 
-/** POSTs the payload; resolves with null on success or the reason it failed. */
-async function post(url: string, body: string, headers: Record<string, string>, runtime: Runtime): Promise<string | null> {
+/** POSTs the payload within `timeoutMs`; resolves with null on success or the reason it failed. */
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  runtime: Runtime,
+  timeoutMs: number,
+): Promise<string | null> {
+  const timer = runtime.abortAfter(timeoutMs);
   try {
-    const response = await runtime.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual" }));
+    const response = await runtime.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual", signal: timer.signal }));
     await response.body?.cancel();
     if (response.status >= 300 && response.status < 400)
       return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
     return response.ok ? null : `the callback answered HTTP ${response.status}`;
   } catch {
-    return "the callback could not be reached";
+    return timer.signal.aborted ? `the callback did not answer within ${timeoutMs} ms` : "the callback could not be reached";
+  } finally {
+    timer.cancel();
   }
 }
 
@@ -138,6 +147,7 @@ export async function deliver(
       "User-Agent": "xingtu-edge-webhooks",
     },
     runtime,
+    config.CALLBACK_TIMEOUT_MS,
   );
 
   if (failure === null) {
@@ -163,6 +173,7 @@ export async function deliver(
 export function queueHandler(runtime: Runtime) {
   return async (batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> => {
     const defer = deferTo(ctx);
-    for (const message of batch.messages) await deliver(message, env, runtime, defer);
+    // Deliveries never wait on one another: a slow receiver delays only its own.
+    await Promise.all(batch.messages.map((message) => deliver(message, env, runtime, defer)));
   };
 }

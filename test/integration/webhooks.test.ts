@@ -183,6 +183,35 @@ describe("signed requests", () => {
 });
 
 describe("asynchronous deliveries", () => {
+  it("give up on a receiver that does not answer within CALLBACK_TIMEOUT_MS, without holding up the others", async () => {
+    const delivered: string[] = [];
+    const sent: unknown[] = [];
+    const gateway = makeGateway({
+      env: {
+        WEBHOOK_SIGNING_SECRET: MASTER,
+        CALLBACK_HOSTS: "receiver.test,*.hooks.example",
+        CALLBACK_TIMEOUT_MS: "50",
+        DELIVERIES: { send: async (message: unknown) => void sent.push(message) },
+      },
+      receiver: (request) =>
+        new URL(request.url).hostname === "slow.hooks.example"
+          ? // Hangs until the gateway gives up on it.
+            new Promise((_resolve, reject) => request.signal.addEventListener("abort", () => reject(new Error("aborted"))))
+          : (delivered.push(request.url), Promise.resolve(new Response(null, { status: 204 }))),
+    });
+    const client = await createTestKey(env.KEYS);
+    for (const callbackUrl of ["https://slow.hooks.example/hook", "https://receiver.test/hook"]) {
+      await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl }), as: client.key });
+    }
+    const result = await gateway.runQueue(sent.map((body) => ({ body })));
+    expect(result.explicitAcks).toEqual(["message-1"]);
+    expect(result.retryMessages.map((retry) => retry.msgId)).toEqual(["message-0"]);
+    expect(delivered).toEqual(["https://receiver.test/hook"]);
+    const slowId = (sent[0] as { deliveryId: string }).deliveryId;
+    const status = await (await gateway.request(`/v1/webhooks/deliveries/${slowId}`, { as: client.key })).json();
+    expect(status).toMatchObject({ status: "queued", lastError: "the callback did not answer within 50 ms" });
+  });
+
   it("answer 202 at once, then POST the signed answer to the callback", async () => {
     const { gateway, received, sent } = setup();
     const client = await createTestKey(env.KEYS);

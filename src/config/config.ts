@@ -86,6 +86,16 @@ export const configSchema = z
         ),
       ),
     ALLOW_LOCAL_CALLBACKS: flag(false),
+    CALLBACK_PORTS: z
+      .string()
+      .default("")
+      .transform((list) =>
+        list
+          .split(",")
+          .map((port) => port.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[1-9]\d{0,4}$/, { error: "must list port numbers separated by commas" }))),
     DELIVERY_MAX_ATTEMPTS: integer(6, 1),
     CALLBACK_TIMEOUT_MS: integer(10_000, 1),
     ALLOWED_ORIGINS: z

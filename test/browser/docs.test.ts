@@ -1,9 +1,8 @@
-import type { ChildProcess } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun } from "./local-run.ts";
+import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
 
-let run: ChildProcess | undefined;
+let run: LocalRun | undefined;
 let browser: Browser;
 let page: Page;
 
@@ -105,5 +104,21 @@ describe("the SVG chart in Chromium", () => {
     expect(result.inked).toBeGreaterThan(2_000);
     // The line itself is drawn in blue.
     expect(result.blue).toBeGreaterThan(300);
+  });
+});
+
+describe("the local run's log", () => {
+  it("never prints the stand-in upstream token or a client key sent in a URL", async () => {
+    // A KOL no other test asked for: a miss, so the emulator prints its request line too.
+    const kolId = String(Date.now());
+    const query = `kolId=${kolId}&startDate=2026-03-01&endDate=2026-03-02&token=${LOCAL_KEY}`;
+    const response = await fetch(`${ORIGIN}/api/douyin-xingtu/get-kol-daily-fans/v1?${query}`);
+    expect(response.status).toBe(200);
+    // The emulator's and the gateway's request lines are printed as the requests end.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const output = run!.output();
+    expect(output).toContain("[emulator] [wrangler:info] GET /api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1 200");
+    expect(output).not.toContain("local-emulator-token");
+    expect(output).not.toContain(`token=${LOCAL_KEY}`);
   });
 });

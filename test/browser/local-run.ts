@@ -11,14 +11,20 @@ export const ORIGIN = `http://127.0.0.1:${GATEWAY_PORT}`;
 export const LOCAL_KEY = "local-dev-key";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function startLocalRun(): Promise<ChildProcess> {
+export interface LocalRun {
+  child: ChildProcess;
+  /** Everything the local run has printed so far. */
+  output: () => string;
+}
+
+export async function startLocalRun(): Promise<LocalRun> {
   const child = spawn(process.execPath, ["tools/local/start.ts"], {
     env: { ...process.env, GATEWAY_PORT: String(GATEWAY_PORT), EMULATOR_PORT: String(EMULATOR_PORT), EMULATOR_LATENCY_MS: "0" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  let output = "";
   await new Promise<void>((resolve, reject) => {
-    let output = "";
     const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), 90_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
@@ -31,11 +37,11 @@ export async function startLocalRun(): Promise<ChildProcess> {
     child.stderr?.on("data", read);
     child.on("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
-  return child;
+  return { child, output: () => output };
 }
 
-export function stopLocalRun(child: ChildProcess | undefined): void {
-  if (child?.pid) process.kill(-child.pid, "SIGTERM");
+export function stopLocalRun(run: LocalRun | undefined): void {
+  if (run?.child.pid) process.kill(-run.child.pid, "SIGTERM");
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -330,6 +330,7 @@ describe("callback URLs", () => {
     "the bare wildcard domain": "https://hooks.example/hook",
     "local http without the local setting": "http://127.0.0.1:9999/hook",
     "not a URL": "receiver.test/hook",
+    "an allowed host on another port": "https://receiver.test:6379/hook",
   };
   for (const [name, callbackUrl] of Object.entries(refused)) {
     it(`refuses ${name}`, async () => {
@@ -341,13 +342,30 @@ describe("callback URLs", () => {
     });
   }
 
+  it("refuses a local port not listed, such as the emulator's control routes", async () => {
+    const { gateway, sent } = setup({ env: { ALLOW_LOCAL_CALLBACKS: "true", CALLBACK_PORTS: "9999" } });
+    const response = await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "http://127.0.0.1:8788/__emulator/reset" }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      errors: [expect.objectContaining({ field: "callbackUrl", message: "must use a port listed in CALLBACK_PORTS" })],
+    });
+    expect(sent).toHaveLength(0);
+  });
+
   it("accepts a subdomain of a wildcard entry", async () => {
     const { gateway } = setup();
     expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "https://a.hooks.example/x" }))).status).toBe(202);
   });
 
-  it("accepts http://127.0.0.1 when local callbacks are allowed", async () => {
-    const { gateway } = setup({ env: { ALLOW_LOCAL_CALLBACKS: "true" } });
+  it("accepts http://127.0.0.1 on a listed port when local callbacks are allowed", async () => {
+    const { gateway } = setup({ env: { ALLOW_LOCAL_CALLBACKS: "true", CALLBACK_PORTS: "9999" } });
     expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "http://127.0.0.1:9999/hook" }))).status).toBe(202);
+  });
+
+  it("accepts an allowed host on a listed port", async () => {
+    const { gateway } = setup({ env: { CALLBACK_PORTS: "8443" } });
+    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: "https://receiver.test:8443/hook" }))).status).toBe(
+      202,
+    );
   });
 });

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
+import { maskCredentials } from "./mask.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
@@ -40,7 +41,7 @@ function run(name: string, port: number, args: string[]): ChildProcess {
   );
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
-      if (line.trim() && !OFFLINE_NOISE.test(line)) stream.write(`[${name}] ${line}\n`);
+      if (line.trim() && !OFFLINE_NOISE.test(line)) stream.write(`[${name}] ${maskCredentials(line)}\n`);
     }
   };
   child.stdout?.on("data", relay(process.stdout));
@@ -88,6 +89,8 @@ const gateway = run("gateway", GATEWAY_PORT, [
   `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
   "--var",
   "ALLOW_LOCAL_CALLBACKS:true",
+  "--var",
+  `CALLBACK_PORTS:${process.env.CALLBACK_PORTS ?? "9090"}`,
   // Which upstream path to call (`UPSTREAM_ENDPOINT=kol-daily-fans npm start`); the emulator serves both.
   ...(process.env.UPSTREAM_ENDPOINT ? ["--var", `UPSTREAM_ENDPOINT:${process.env.UPSTREAM_ENDPOINT}`] : []),
 ]);

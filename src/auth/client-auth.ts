@@ -55,6 +55,10 @@ export function keyInQuery(param: ClientVariables["queryKey"]) {
   });
 }
 
+/** The gateway fails closed until a key exists: what the operator is told, here and in /healthz. */
+export const NO_KEYS =
+  "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.";
+
 const AUTH_HELP = "A valid client key is required: send `Authorization: Bearer <key>` (on the upstream-style route, `token=<key>`).";
 
 function unauthorized(invalid: boolean, detail = AUTH_HELP): ProblemError {
@@ -91,7 +95,7 @@ export interface ClientAuthOptions {
 }
 
 /** "Does any key exist?", memoised per isolate so a 401 does not cost a KV list. */
-async function anyKeyExists(keys: KVNamespace, runtime: Runtime): Promise<boolean> {
+export async function anyKeyExists(keys: KVNamespace, runtime: Runtime): Promise<boolean> {
   const now = runtime.now();
   const known = runtime.isolate.keysExist;
   if (known && known.until > now) return known.value;
@@ -118,10 +122,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
       const record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
       if (!record || record.disabled) {
         if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, runtime))) {
-          throw new ProblemError("gateway-misconfigured", {
-            detail:
-              "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.",
-          });
+          throw new ProblemError("gateway-misconfigured", { detail: NO_KEYS });
         }
         throw unauthorized(key !== null || signature !== undefined);
       }

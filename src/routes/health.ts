@@ -11,6 +11,7 @@ import { deferWith } from "../middleware/gateway-context.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
+import { anyKeyExists, NO_KEYS } from "../auth/client-auth.ts";
 import { activeEndpoint } from "../upstream/client.ts";
 import { ENDPOINT_NAMES } from "../upstream/request.ts";
 
@@ -20,7 +21,14 @@ const binding = z.enum(["bound", "missing"]);
 export const healthSchema = z.object({
   status: z.enum(["ok", "misconfigured"]),
   version: z.string(),
-  checks: z.object({ config: z.enum(["valid", "invalid"]), token: presence, cache: binding, keys: binding }),
+  checks: z.object({
+    config: z.enum(["valid", "invalid"]),
+    token: presence,
+    cache: binding,
+    keys: binding,
+    /** Whether any client key exists ("not-needed" under PUBLIC_ACCESS; "unknown" when not configured). */
+    clientKeys: z.enum(["present", "none", "not-needed", "unknown"]),
+  }),
   problems: z.array(z.string()),
   upstream: z
     .object({
@@ -44,6 +52,16 @@ export type Health = z.infer<typeof healthSchema>;
 export function healthRoutes(runtime: Runtime) {
   return new Hono<{ Bindings: Bindings }>().get("/healthz", async (c) => {
     const state = readiness(c.env);
+    // Without any client key the gateway refuses every data request: that is not ready.
+    const clientKeys: Health["checks"]["clientKeys"] = !state.ready
+      ? "unknown"
+      : state.config.PUBLIC_ACCESS
+        ? "not-needed"
+        : (await anyKeyExists(c.env.KEYS, runtime))
+          ? "present"
+          : "none";
+    const ready = state.ready && clientKeys !== "none";
+    const problems = clientKeys === "none" ? [NO_KEYS] : state.problems;
     let spendGuard: Health["spendGuard"] = null;
     let upstream: Health["upstream"] = null;
     if (state.ready) {
@@ -72,14 +90,14 @@ export function healthRoutes(runtime: Runtime) {
     }
     return c.json<Health>(
       {
-        status: state.ready ? "ok" : "misconfigured",
+        status: ready ? "ok" : "misconfigured",
         version: VERSION,
-        checks: state.checks,
-        problems: state.problems,
+        checks: { ...state.checks, clientKeys },
+        problems,
         upstream,
         spendGuard,
       },
-      state.ready ? 200 : 503,
+      ready ? 200 : 503,
       { "Cache-Control": "no-store" },
     );
   });

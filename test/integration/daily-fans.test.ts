@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { failingKv } from "../support/kv.ts";
 import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { trendSchema } from "../../src/schemas/trend.ts";
 import { successBody } from "../../tools/emulator/series.ts";
@@ -114,12 +115,30 @@ describe("GET /healthz", () => {
     expect(await response.json()).toEqual({
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
-      checks: { config: "valid", token: "present", cache: "bound", keys: "bound" },
+      checks: { config: "valid", token: "present", cache: "bound", keys: "bound", clientKeys: "present" },
       problems: [],
       upstream: { endpoint: "author-daily-fans", active: "author-daily-fans", failover: null },
       spendGuard: { upstreamCalls: "allowed", breaker: null, budget: null },
     });
     expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("is not ready while no client key exists, and says how to make one", async () => {
+    const gateway = makeGateway({ env: { KEYS: failingKv("put") } });
+    const response = await gateway.request("/healthz", { as: null });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: "misconfigured",
+      checks: { clientKeys: "none" },
+      problems: [expect.stringContaining("npm run key -- create")],
+    });
+  });
+
+  it("needs no client key under PUBLIC_ACCESS", async () => {
+    const gateway = makeGateway({ env: { KEYS: failingKv("put"), PUBLIC_ACCESS: "true" } });
+    const response = await gateway.request("/healthz", { as: null });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ checks: { clientKeys: "not-needed" } });
   });
 
   it("reports a missing token and a missing KV binding with 503", async () => {

@@ -73,8 +73,21 @@ function webhookBody(now: () => number) {
   });
 }
 
+/**
+ * Deliveries belong to a key: under PUBLIC_ACCESS every anonymous caller is one identity, so one
+ * could read another's deliveries or replay its requestId. Anonymous callers get synchronous answers only.
+ */
+function requireKeyFor(client: { anonymous: boolean }, what: string): void {
+  if (!client.anonymous) return;
+  throw new ProblemError("unauthorized", {
+    detail: `${what} needs a client key: send \`Authorization: Bearer <key>\`.`,
+    authenticate: 'Bearer realm="xingtu-edge"',
+  });
+}
+
 async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callbackUrl: string }, runtime: Runtime): Promise<Response> {
   const { lookup, client } = c.var;
+  requireKeyFor(client, "An asynchronous delivery (callbackUrl)");
   const checked = checkCallbackUrl(request.callbackUrl, lookup.config);
   if (!checked.ok) {
     throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
@@ -135,6 +148,7 @@ export function webhookRoutes(runtime: Runtime) {
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })
     .get(DELIVERY_PATH, context, auth, async (c) => {
+      requireKeyFor(c.var.client, "Reading a delivery");
       const status = await readDelivery(c.var.lookup.store, c.req.param("id"));
       // Another key's delivery is answered exactly like one that does not exist.
       if (!status || status.owner !== c.var.client.name) {

@@ -319,6 +319,25 @@ describe("asynchronous deliveries", () => {
   });
 });
 
+describe("anonymous callers under PUBLIC_ACCESS", () => {
+  it("get synchronous answers but no asynchronous deliveries", async () => {
+    const { gateway, sent } = setup({ env: { PUBLIC_ACCESS: "true" } });
+    expect((await gateway.request(WEBHOOK, { ...json({ kolId: uniqueKol(), ...RANGE }), as: null })).status).toBe(200);
+    const queued = await gateway.request(WEBHOOK, {
+      ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "order-1" }),
+      as: null,
+    });
+    expect(queued.status).toBe(401);
+    expect(await queued.json()).toMatchObject({ type: "/problems/unauthorized", detail: expect.stringContaining("needs a client key") });
+    expect(sent).toHaveLength(0);
+  });
+
+  it("cannot read deliveries", async () => {
+    const { gateway } = setup({ env: { PUBLIC_ACCESS: "true" } });
+    expect((await gateway.request("/v1/webhooks/deliveries/any-id", { as: null })).status).toBe(401);
+  });
+});
+
 describe("callback URLs", () => {
   const refused = {
     "plain http": "http://receiver.test/hook",

@@ -1,7 +1,13 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createEmulator } from "./tools/emulator/emulator.ts";
-import { RECEIVER_HOST, TEST_SIGNING_SECRET, TEST_STANDARD_LIMIT, TEST_UPSTREAM_TOKEN } from "./test/support/constants.ts";
+import {
+  RECEIVER_HOST,
+  TEST_AUTH_FAILURE_LIMIT,
+  TEST_SIGNING_SECRET,
+  TEST_STANDARD_LIMIT,
+  TEST_UPSTREAM_TOKEN,
+} from "./test/support/constants.ts";
 
 // The real entry's outbound fetches reach this process: the upstream's host goes to the emulator,
 // receiver.test to a webhook receiver that records what it gets. No test can reach the network,
@@ -39,6 +45,7 @@ export default defineConfig({
               ratelimits: {
                 RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: TEST_STANDARD_LIMIT, period: 60 } },
                 RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+                RATE_LIMIT_AUTH_FAILURES: { namespace_id: "1003", simple: { limit: TEST_AUTH_FAILURE_LIMIT, period: 60 } },
               },
               // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
               outboundService: (request) => outbound(request as unknown as Request),

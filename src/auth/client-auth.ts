@@ -59,6 +59,19 @@ export function keyInQuery(param: ClientVariables["queryKey"]) {
 export const NO_KEYS =
   "No client keys exist, so the gateway refuses every data request. Operator: create one with `npm run key -- create --name NAME --remote`, or set PUBLIC_ACCESS=true to serve without keys.";
 
+/**
+ * A 429 whose Retry-After is what is left of the current window: the limiters count in windows of
+ * RATE_LIMIT_PERIOD_SECONDS, so waiting that long is never needed, and waiting less is too little.
+ */
+function rateLimited(detail: string, nowMs: number): ProblemError {
+  const elapsed = Math.floor(nowMs / 1000) % RATE_LIMIT_PERIOD_SECONDS;
+  const retryAfterSeconds = RATE_LIMIT_PERIOD_SECONDS - elapsed;
+  return new ProblemError("rate-limited", {
+    detail: `${detail} Retry in ${retryAfterSeconds} s, when the window resets.`,
+    retryAfterSeconds,
+  });
+}
+
 const AUTH_HELP = "A valid client key is required: send `Authorization: Bearer <key>` (on the upstream-style route, `token=<key>`).";
 
 function unauthorized(invalid: boolean, detail = AUTH_HELP): ProblemError {
@@ -115,16 +128,32 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     };
     const signature = options.signatures ? c.req.header("X-Signature") : undefined;
     const key = signature === undefined ? presentedKey(c) : null;
+    const address = c.req.header("CF-Connecting-IP");
+    // Failed attempts are limited per address (Cloudflare sets CF-Connecting-IP on every request),
+    // so keys cannot be guessed at the gateway's expense.
+    const refuse = async (error: ProblemError): Promise<never> => {
+      const limiter = c.env.RATE_LIMIT_AUTH_FAILURES;
+      if (address && limiter && !(await limiter.limit({ key: `ip:${address}` })).success) {
+        throw rateLimited("Too many failed authentication attempts from this address.", runtime.now());
+      }
+      throw error;
+    };
     let client: Client;
     if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
       client = { name: "public", tier: "standard", canRefresh: false, anonymous: true, dailyUpstreamCalls: 0 };
     } else {
-      const record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
+      let record: KeyRecord | null;
+      try {
+        record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
+      } catch (error) {
+        if (error instanceof ProblemError && error.problemType === "unauthorized") return refuse(error);
+        throw error;
+      }
       if (!record || record.disabled) {
         if (!config.PUBLIC_ACCESS && !(await anyKeyExists(keys, runtime))) {
           throw new ProblemError("gateway-misconfigured", { detail: NO_KEYS });
         }
-        throw unauthorized(key !== null || signature !== undefined);
+        return refuse(unauthorized(key !== null || signature !== undefined));
       }
       client = {
         name: record.name,
@@ -137,13 +166,13 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     c.set("client", client);
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
-    const subject = client.anonymous ? `ip:${c.req.header("CF-Connecting-IP") ?? "unknown"}` : `key:${client.name}`;
+    const subject = client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`;
     const { success } = await limiter.limit({ key: subject });
     if (!success) {
-      throw new ProblemError("rate-limited", {
-        detail: `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}; retry after the window resets.`,
-        retryAfterSeconds: RATE_LIMIT_PERIOD_SECONDS,
-      });
+      throw rateLimited(
+        `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}.`,
+        runtime.now(),
+      );
     }
     await next();
   });

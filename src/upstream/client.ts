@@ -24,6 +24,7 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 4_000;
 const RATE_LIMIT_DELAY_MS = 1_000;
 const MAX_REQUEST_ID_LENGTH = 128;
+const TIMEOUT_RETRY_AFTER_S = 60;
 
 /** What the client takes from the runtime: the network, the clock, timers, randomness, the log and
  * the isolate's memory of a fail-over. */
@@ -158,7 +159,14 @@ async function attempt(
   const timeoutMs = config.UPSTREAM_TIMEOUT_MS;
   const timer = deps.abortAfter(timeoutMs);
   const timedOut = (what: string): [Outcome, Billing] => [
-    { kind: "fail", error: new ProblemError("upstream-timeout", { detail: `The upstream did not ${what} within ${timeoutMs} ms.` }) },
+    {
+      kind: "fail",
+      // The timed-out call may still be collected (and billed) upstream: ask again after a while, not at once.
+      error: new ProblemError("upstream-timeout", {
+        detail: `The upstream did not ${what} within ${timeoutMs} ms.`,
+        retryAfterSeconds: TIMEOUT_RETRY_AFTER_S,
+      }),
+    },
     "uncertain",
   ];
   // The runtime cannot tell a refused connection from one that broke after sending: neither is retried.

@@ -77,6 +77,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
           ratelimits: {
             RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
             RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },
+            RATE_LIMIT_AUTH_FAILURES: { namespace_id: "1003", simple: { limit: 1_000_000_000, period: 60 } },
           },
           bindings: {
             JUSTONEAPI_TOKEN: "bench-upstream-token",

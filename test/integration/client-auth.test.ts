@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { dropInPath, FIXED_NOW, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
-import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { TEST_AUTH_FAILURE_LIMIT, TEST_STANDARD_LIMIT } from "../support/constants.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 
@@ -160,6 +160,27 @@ describe("rate limits", () => {
     expect(limited.headers.get("Retry-After")).toBe("60");
     expect(await limited.json()).toMatchObject({ type: "/problems/rate-limited", status: 429 });
     expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("says in Retry-After what is left of the window, not a whole period", async () => {
+    const gateway = makeGateway({ now: FIXED_NOW + 45_000 });
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < TEST_STANDARD_LIMIT; i++) await gateway.request(path, { as: key });
+    const limited = await gateway.request(path, { as: key });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Retry-After")).toBe("15");
+  });
+
+  it("limits failed authentication attempts per address with 429", async () => {
+    const gateway = makeGateway();
+    const from = (address: string) => ({ as: "xte_wrong-key", headers: { "CF-Connecting-IP": address } });
+    const statuses: number[] = [];
+    for (let i = 0; i <= TEST_AUTH_FAILURE_LIMIT; i++)
+      statuses.push((await gateway.request(trendPath("1", ...RANGE), from("198.51.100.7"))).status);
+    expect(statuses).toEqual([...Array(TEST_AUTH_FAILURE_LIMIT).fill(401), 429]);
+    // Another address is not held back by the first one's failures.
+    expect((await gateway.request(trendPath("1", ...RANGE), from("198.51.100.8"))).status).toBe(401);
   });
 
   it("gives a bulk key more room than a standard one in the same window", async () => {

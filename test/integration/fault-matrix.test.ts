@@ -73,7 +73,13 @@ const matrix: Record<string, Expectation> = {
   "a huge body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response", calls: 1 },
   "connection resets mid-body": { fault: { kind: "reset", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
   "network errors": { fault: { kind: "network", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
-  "a response slower than the timeout": { fault: { kind: "slow", delayMs: 500 }, status: 504, type: "upstream-timeout", calls: 1 },
+  "a response slower than the timeout": {
+    fault: { kind: "slow", delayMs: 500 },
+    status: 504,
+    type: "upstream-timeout",
+    calls: 1,
+    retryAfter: true,
+  },
 };
 
 function gatewayWithShortTimeout() {

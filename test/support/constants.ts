@@ -10,6 +10,9 @@ export const RECEIVER_HOST = "receiver.test";
 /** Requests per minute the standard tier allows in tests (vitest.config.ts). */
 export const TEST_STANDARD_LIMIT = 10;
 
+/** Failed authentication attempts per address per minute in tests (vitest.config.ts). */
+export const TEST_AUTH_FAILURE_LIMIT = 5;
+
 declare module "vitest" {
   export interface ProvidedContext {
     /** Cases per property test (FUZZ_RUNS). */

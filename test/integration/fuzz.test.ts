@@ -25,14 +25,23 @@ const token = String(gateway.env.JUSTONEAPI_TOKEN);
 const isoDate = fc
   .date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2026-03-12T00:00:00Z"), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const dateLike = fc.oneof(isoDate, fc.constantFrom("2026-02-30", "2026-13-01", "0000-00-00", "2026-3-1", ""), fc.string({ maxLength: 12 }));
+// Before MIN_DATE (2018-01-01): refused, never forwarded.
+const ancientDate = fc
+  .date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2017-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+const dateLike = fc.oneof(
+  isoDate,
+  ancientDate,
+  fc.constantFrom("2026-02-30", "2026-13-01", "0000-00-00", "2026-3-1", "2099-01-01", ""),
+  fc.string({ maxLength: 12 }),
+);
 const kolLike = fc.oneof(
   fc.stringMatching(/^[0-9]{1,32}$/),
   fc.string({ maxLength: 40 }),
   fc.constantFrom("1&token=x", "1%26token%3Dx", "999301", "../../healthz"),
 );
 const paramName = fc.oneof(
-  fc.constantFrom("kolId", "startDate", "endDate", "acceptCache", "token", "format"),
+  fc.constantFrom("kolId", "oAuthorId", "startDate", "endDate", "acceptCache", "token", "format", ""),
   fc.string({ maxLength: 10 }),
 );
 const paramValue = fc.oneof(dateLike, kolLike, fc.constantFrom("true", "false", "1", "0", "yes"), fc.string({ maxLength: 20 }));
@@ -40,7 +49,10 @@ const extraParams = fc.array(fc.tuple(paramName, paramValue), { maxLength: 4 });
 
 const fault: fc.Arbitrary<Fault | null> = fc.option(
   fc.oneof(
-    fc.constantFrom(100, 301, 302, 303, 400, 500, 600, 601, 602, 777).map((code): Fault => ({ kind: "code", code, times: 3 })),
+    fc
+      .constantFrom(0, 100, 101, 201, 202, 300, 301, 302, 303, 400, 404, 500, 503, 600, 601, 602, 777)
+      .map((code): Fault => ({ kind: "code", code, times: 3 })),
+    fc.constantFrom(0, 301, 500).map((code): Fault => ({ kind: "code", code, httpStatus: 500, times: 3 })),
     fc.constantFrom<Fault>(
       { kind: "malformed" },
       { kind: "truncated" },
@@ -49,6 +61,7 @@ const fault: fc.Arbitrary<Fault | null> = fc.option(
       { kind: "reset", times: 3 },
       { kind: "network", times: 3 },
       { kind: "http", status: 503, times: 3 },
+      { kind: "http", status: 404, times: 3 },
       { kind: "slow", delayMs: 100 },
     ),
   ),
@@ -113,6 +126,26 @@ describe("fuzzing", () => {
   );
 
   it(
+    "answers any query string on the successor's drop-in route with a documented status",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
+          const params: [string, string][] = [
+            ["oAuthorId", kolId],
+            ["startDate", startDate],
+            ["endDate", endDate],
+            ["token", token],
+            ...extra,
+          ];
+          await withFault(next, () => gateway.request(`/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?${query(params)}`));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "answers any path with a documented status",
     async () => {
       const segment = fc.oneof(
@@ -139,7 +172,14 @@ describe("fuzzing", () => {
         fc.integer(),
         fc.constant(null),
         fc.string({ maxLength: 30 }),
-        fc.constantFrom("https://receiver.test/x", "http://127.0.0.1/x", "https://10.0.0.1/x"),
+        fc.constantFrom(
+          "https://receiver.test/x",
+          "http://127.0.0.1/x",
+          "https://10.0.0.1/x",
+          "https://receiver.test:6379/x",
+          "http://127.0.0.1:8788/__emulator/reset",
+        ),
+        fc.array(kolLike, { maxLength: 3 }),
       );
       const body = fc.oneof(
         fc.record({ kolId: kolLike, startDate: dateLike, endDate: dateLike }, { requiredKeys: [] }),
@@ -151,11 +191,14 @@ describe("fuzzing", () => {
         fc.string({ maxLength: 60 }),
       );
       const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "");
+      const encoding = fc.constantFrom(undefined, "gzip", "identity", "br");
       await fc.assert(
-        fc.asyncProperty(raw, contentType, fault, async (text, type, next) => {
-          await withFault(next, () =>
-            gateway.request("/v1/webhooks/daily-fans", { method: "POST", body: text, headers: type ? { "Content-Type": type } : {} }),
-          );
+        fc.asyncProperty(raw, contentType, encoding, extraParams, fault, async (text, type, coding, params, next) => {
+          const headers: Record<string, string> = {};
+          if (type) headers["Content-Type"] = type;
+          if (coding) headers["Content-Encoding"] = coding;
+          const search = params.length > 0 ? `?${query(params)}` : "";
+          await withFault(next, () => gateway.request(`/v1/webhooks/daily-fans${search}`, { method: "POST", body: text, headers }));
         }),
         { numRuns: RUNS },
       );
@@ -167,11 +210,11 @@ describe("fuzzing", () => {
     "answers any request headers with a documented status",
     async () => {
       const headerName = fc.oneof(
-        fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie"),
+        fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie", "CF-Connecting-IP"),
         fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
       );
       const headerValue = fc.oneof(
-        fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', 'W/"x"', "a\tb"),
+        fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', 'W/"x"', "a\tb", "Bearer xte_wrong", "203.0.113.9"),
         fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
       );
       await fc.assert(

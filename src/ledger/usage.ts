@@ -12,6 +12,9 @@ import { ProblemError } from "../problem.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import type { DayUsage, UsageDelta } from "./key-ledger.ts";
+import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
+import type { LookupContext } from "../lookup/context.ts";
+import type { UpstreamQuery } from "../upstream/request.ts";
 
 const USAGE_FLUSH_MS = 60_000;
 
@@ -97,4 +100,21 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
   const batch = takeBatch(runtime, name);
   if (batch) await ledger.record(batch.day, batch.delta, null);
   return ledger.usage(shanghaiToday(runtime.now()));
+}
+
+/** A lookup whose upstream calls the key's ledger admits, and whose cost it counts (when the caller has a key). */
+export async function countedLookup(
+  context: LookupContext,
+  usage: KeyUsage | null,
+  query: UpstreamQuery,
+  options?: LookupOptions,
+): Promise<LookupResult> {
+  let hit = false;
+  try {
+    const result = await lookupTrend({ ...context, admit: usage?.admit }, query, options);
+    hit = result.outcome === "hit" || result.outcome === "stale";
+    return result;
+  } finally {
+    usage?.finish(hit, context.trace.upstream);
+  }
 }

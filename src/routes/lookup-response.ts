@@ -3,8 +3,7 @@
  * its answer (the daily-fans routes and the synchronous webhook target).
  */
 import { cacheHeaders } from "../lookup/cache-status.ts";
-import { lookupTrend, type LookupResult } from "../lookup/lookup.ts";
-import { keyUsage } from "../ledger/usage.ts";
+import { countedLookup, keyUsage } from "../ledger/usage.ts";
 import type { Bindings } from "../bindings.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { ClientVariables } from "../auth/client-auth.ts";
@@ -23,14 +22,7 @@ export async function lookupWithHeaders(
 ) {
   // The key's ledger admits its misses' upstream calls and counts what the request cost.
   const usage = keyUsage(env, lookup.runtime, client, lookup.defer);
-  let hit = false;
-  let result: LookupResult;
-  try {
-    result = await lookupTrend({ ...lookup, admit: usage?.admit }, query, { refresh: askedRefresh && client.canRefresh });
-    hit = result.outcome === "hit" || result.outcome === "stale";
-  } finally {
-    usage?.finish(hit, lookup.trace.upstream);
-  }
+  const result = await countedLookup(lookup, usage, query, { refresh: askedRefresh && client.canRefresh });
   const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
   if (askedRefresh && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
   return { result, headers, cacheStatus: headers["Cache-Status"]! };

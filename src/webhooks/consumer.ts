@@ -9,14 +9,14 @@
  */
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError, problemBody } from "../problem.ts";
-import { dataOf, lookupTrend } from "../lookup/lookup.ts";
+import { dataOf } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
 import { deriveSigningSecret, signatureHeader } from "./signature.ts";
 import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
-import { keyUsage, type KeyUsage } from "../ledger/usage.ts";
+import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
 import { kvStore } from "../cache/kv-store.ts";
 import { recordOfName } from "../auth/keys.ts";
 
@@ -52,10 +52,8 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext, usag
     upstreamBilled: context.trace.upstream.billed,
     upstreamRequestId: context.trace.upstream.attempts > 0 ? (context.trace.upstream.requestId ?? null) : null,
   });
-  let hit = false;
   try {
-    const result = await lookupTrend({ ...context, admit: usage?.admit }, message.query);
-    hit = result.outcome === "hit" || result.outcome === "stale";
+    const result = await countedLookup(context, usage, message.query);
     return { ...base, status: "ok", data: normalize(message.query, dataOf(result)), ...cost() };
   } catch (error) {
     const problem =
@@ -66,8 +64,6 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext, usag
       error: problemBody(problem, { requestId: message.deliveryId, instance: "/v1/webhooks/daily-fans", upstreamStyle: false }),
       ...cost(),
     };
-  } finally {
-    usage?.finish(hit, context.trace.upstream);
   }
 }
 

@@ -26,6 +26,7 @@ export const PROBLEMS = {
   "unsupported-media-type": { status: 415, title: "The request body is not in a supported format", upstreamCode: 400 },
   "rate-limited": { status: 429, title: "Too many requests for this client", upstreamCode: 302 },
   "key-spend-limit": { status: 429, title: "This key's daily upstream calls are used up", upstreamCode: 302 },
+  "ledger-unavailable": { status: 503, title: "The key's ledger cannot be reached; retry later", upstreamCode: 500 },
   "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
   "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
   "upstream-token-invalid": { status: 502, title: "The upstream rejected the gateway's token", upstreamCode: 100 },

@@ -66,6 +66,7 @@ const UPSTREAM_PROBLEMS: ProblemType[] = [
   "upstream-unavailable",
   "upstream-no-data",
   "key-spend-limit",
+  "ledger-unavailable",
   "upstream-collection-failed",
   "upstream-rate-limited",
   "upstream-quota-exceeded",
@@ -235,7 +236,7 @@ export function openApiDocument(): Json {
           summary: "The calling key's day: requests, hits, upstream calls, billed calls and its daily limit",
           responses: {
             "200": { description: "Today's usage (Asia/Shanghai).", content: { "application/json": { schema: ref("Usage") } } },
-            ...problems(...AUTH_PROBLEMS),
+            ...problems(...AUTH_PROBLEMS, "ledger-unavailable"),
           },
         },
       },

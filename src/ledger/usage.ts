@@ -11,12 +11,21 @@ import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
-import type { DayUsage, UsageDelta } from "./key-ledger.ts";
+import type { Admission, DayUsage, UsageDelta } from "./key-ledger.ts";
 import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 
 const USAGE_FLUSH_MS = 60_000;
+const LEDGER_RETRY_AFTER_S = 30;
+
+/** The ledger owns the decision to spend: when it cannot be asked, nothing is spent. */
+function ledgerUnavailable(): ProblemError {
+  return new ProblemError("ledger-unavailable", {
+    detail: "The key's ledger could not be reached, so no upstream call is made for it now; cached answers are still served.",
+    retryAfterSeconds: LEDGER_RETRY_AFTER_S,
+  });
+}
 
 /** What an isolate has counted for one key and not yet sent. */
 export interface UsageBatch {
@@ -61,7 +70,12 @@ export function keyUsage(
     async admit() {
       if (client.dailyUpstreamCalls <= 0) return;
       const now = runtime.now();
-      const admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
+      let admission: Admission;
+      try {
+        admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
+      } catch {
+        throw ledgerUnavailable();
+      }
       if (!admission.ok) {
         throw new ProblemError("key-spend-limit", {
           detail: `This key's ${client.dailyUpstreamCalls} billed upstream calls for today (Asia/Shanghai) are used up; cached answers are still served.`,
@@ -98,8 +112,14 @@ export function keyUsage(
 export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage> {
   const ledger = ledgerOf(env, name);
   const batch = takeBatch(runtime, name);
-  if (batch) await ledger.record(batch.day, batch.delta, null);
-  return ledger.usage(shanghaiToday(runtime.now()));
+  try {
+    if (batch) await ledger.record(batch.day, batch.delta, null);
+    return await ledger.usage(shanghaiToday(runtime.now()));
+  } catch {
+    // The batch is counted again with this isolate's next one rather than lost.
+    if (batch && !runtime.isolate.usage.has(name)) runtime.isolate.usage.set(name, batch);
+    throw ledgerUnavailable();
+  }
 }
 
 /** A lookup whose upstream calls the key's ledger admits, and whose cost it counts (when the caller has a key). */

@@ -54,6 +54,25 @@ describe("a key's daily limit of billed upstream calls", () => {
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
   });
 
+  it("spends nothing when the key's ledger cannot be reached, and still serves hits", async () => {
+    const unreachable = {
+      idFromName: (name: string) => name,
+      get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("Durable Object unreachable")) }),
+    };
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 5 });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    const cut = makeGateway({ env: { KEY_LEDGER: unreachable } });
+    const miss = await cut.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(miss.status).toBe(503);
+    expect(await miss.json()).toMatchObject({ type: "/problems/ledger-unavailable" });
+    expect(Number(miss.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(cut.upstreamFetches).toBe(0);
+    expect((await cut.request(path, { as: key })).status).toBe(200);
+    expect((await cut.request("/v1/usage", { as: key })).status).toBe(503);
+  });
+
   it("does not limit a key without a limit", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS);

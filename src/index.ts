@@ -18,3 +18,4 @@ export default {
 } satisfies ExportedHandler<Bindings>;
 
 export { KeyLedger } from "./ledger/key-ledger.ts";
+export { DeliveryBook } from "./webhooks/delivery-book.ts";

@@ -9,6 +9,7 @@
 import { loadConfig, type Config } from "./config.ts";
 import { ProblemError } from "../problem.ts";
 import type { Bindings } from "../bindings.ts";
+import type { DeliveryBook } from "../webhooks/delivery-book.ts";
 
 export interface ReadinessChecks {
   config: "valid" | "invalid";
@@ -85,6 +86,14 @@ export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
   if (env.KEY_LEDGER) return env.KEY_LEDGER;
   throw misconfigured(
     "The Durable Object binding KEY_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
+  );
+}
+
+/** The delivery books (webhook deliveries and their status), or a 503 problem naming the binding. */
+export function requireDeliveryBooks(env: Bindings): DurableObjectNamespace<DeliveryBook> {
+  if (env.DELIVERY_BOOK) return env.DELIVERY_BOOK;
+  throw misconfigured(
+    "The Durable Object binding DELIVERY_BOOK is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
   );
 }
 

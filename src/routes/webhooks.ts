@@ -16,17 +16,10 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
 import { dataOf } from "../lookup/lookup.ts";
-import { requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
+import { requireDeliveryBooks, requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
+import type { Acceptance } from "../webhooks/delivery-book.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
-import {
-  deliveryForRequest,
-  readDelivery,
-  rememberRequest,
-  writeDelivery,
-  type DeliveryAccepted,
-  type DeliveryMessage,
-  type DeliveryStatus,
-} from "../webhooks/deliveries.ts";
+import { deliveryBookOf, requestHash, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -93,6 +86,7 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
     throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
   }
   const queue = requireDeliveryQueue(c.env);
+  const books = requireDeliveryBooks(c.env);
   requireSigningSecret(lookup.config);
   const accepted = (status: DeliveryStatus) =>
     c.json<DeliveryAccepted>({ deliveryId: status.id, status: status.status, statusUrl: `/v1/webhooks/deliveries/${status.id}` }, 202, {
@@ -100,11 +94,6 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
       "Cache-Control": "no-store",
     });
   const requestId = request.requestId ?? null;
-  if (requestId) {
-    const existing = await deliveryForRequest(lookup.store, client.name, requestId);
-    const status = existing ? await readDelivery(lookup.store, existing) : null;
-    if (status) return accepted(status);
-  }
   const at = new Date(runtime.now()).toISOString();
   const status: DeliveryStatus = {
     id: runtime.uuid(),
@@ -128,10 +117,24 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
       ...(request.acceptCache === undefined ? {} : { acceptCache: request.acceptCache }),
     },
   };
-  await writeDelivery(lookup.store, status);
-  if (requestId) await rememberRequest(lookup.store, client.name, requestId, status.id);
-  await queue.send(message);
-  return accepted(status);
+  const book = deliveryBookOf(books, client.name);
+  let acceptance: Acceptance;
+  try {
+    acceptance = await book.accept(status, requestId === null ? null : await requestHash(message), runtime.now());
+  } catch {
+    throw new ProblemError("ledger-unavailable", {
+      detail: "The key's delivery book could not be reached, so nothing was queued; retry with the same requestId.",
+      retryAfterSeconds: 30,
+    });
+  }
+  if (acceptance.kind === "conflict") {
+    throw new ProblemError("request-id-conflict", {
+      detail: `The requestId "${requestId}" was used in the last 24 h for a different request; use a new requestId for this one.`,
+    });
+  }
+  // Only the request that created the delivery queues it: a repeat gets the same delivery back.
+  if (acceptance.kind === "created") await queue.send(message);
+  return accepted(acceptance.status);
 }
 
 export function webhookRoutes(runtime: Runtime) {
@@ -149,7 +152,7 @@ export function webhookRoutes(runtime: Runtime) {
     })
     .get(DELIVERY_PATH, context, auth, async (c) => {
       requireKeyFor(c.var.client, "Reading a delivery");
-      const status = await readDelivery(c.var.lookup.store, c.req.param("id"));
+      const status = await deliveryBookOf(requireDeliveryBooks(c.env), c.var.client.name).read(c.req.param("id"));
       // Another key's delivery is answered exactly like one that does not exist.
       if (!status || status.owner !== c.var.client.name) {
         throw new ProblemError("not-found", { detail: "No delivery with this id belongs to this key." });

@@ -13,7 +13,7 @@ import { dataOf } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
 import { deriveSigningSecret, signatureHeader } from "./signature.ts";
-import { deliveryMessageSchema, readDelivery, writeDelivery, type DeliveryMessage } from "./deliveries.ts";
+import { deliveryBookOf, deliveryMessageSchema, type DeliveryMessage } from "./deliveries.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
@@ -109,18 +109,11 @@ export async function deliver(
     defer,
     warn: (msg) => runtime.log({ level: "warn", msg, deliveryId: delivery.deliveryId }),
   });
-  const { config, store } = context;
-  const status = await readDelivery(store, delivery.deliveryId);
-  const record = async (outcome: "delivered" | "failed" | "queued", lastError: string | null) => {
-    if (!status) return;
-    await writeDelivery(store, {
-      ...status,
-      status: outcome,
-      attempts: message.attempts,
-      lastError,
-      updatedAt: new Date(runtime.now()).toISOString(),
-    });
-  };
+  const { config } = context;
+  // The owner's delivery book; a failure to reach it throws, so the message is retried, never lost.
+  const book = deliveryBookOf(env.DELIVERY_BOOK, delivery.owner);
+  const record = (outcome: "delivered" | "failed" | "queued", lastError: string | null) =>
+    book.update(delivery.deliveryId, outcome, message.attempts, lastError, new Date(runtime.now()).toISOString());
 
   // The allow-list may have changed since the request was accepted: check again before sending.
   const url = checkCallbackUrl(delivery.callbackUrl, config);

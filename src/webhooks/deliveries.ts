@@ -1,9 +1,10 @@
 /**
- * @module Asynchronous deliveries: the queue message, the status record a client can read, and
- * the idempotency index that turns a repeated `requestId` into the same delivery.
+ * @module Asynchronous deliveries: the queue message and the status record a client can read, both
+ * kept in the owner key's delivery book (delivery-book.ts), with the idempotency of `requestId`.
  */
 import * as z from "zod";
-import type { Store } from "../cache/types.ts";
+import { hex } from "../bytes.ts";
+import type { DeliveryBook } from "./delivery-book.ts";
 
 export const deliveryStatusSchema = z.object({
   id: z.string(),
@@ -34,27 +35,13 @@ export const deliveryMessageSchema = z.object({
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
-/** Delivery records and idempotency entries are kept a day. */
-export const DELIVERY_KEEP_SECONDS = 24 * 3600;
+/** The delivery book of a key (delivery-book.ts). */
+export const deliveryBookOf = (namespace: DurableObjectNamespace<DeliveryBook>, owner: string) =>
+  namespace.get(namespace.idFromName(owner));
 
-const statusKey = (id: string) => `v1:delivery:${id}`;
-const requestKey = (owner: string, requestId: string) => `v1:delivery-request:${owner}:${requestId}`;
-
-export async function readDelivery(store: Store, id: string): Promise<DeliveryStatus | null> {
-  const read = await store.get(statusKey(id));
-  const parsed = deliveryStatusSchema.safeParse(read.ok ? read.value : null);
-  return parsed.success ? parsed.data : null;
-}
-
-export function writeDelivery(store: Store, status: DeliveryStatus): Promise<boolean> {
-  return store.put(statusKey(status.id), status, DELIVERY_KEEP_SECONDS);
-}
-
-export async function deliveryForRequest(store: Store, owner: string, requestId: string): Promise<string | null> {
-  const read = await store.get(requestKey(owner, requestId));
-  return read.ok && typeof read.value === "string" ? read.value : null;
-}
-
-export function rememberRequest(store: Store, owner: string, requestId: string, deliveryId: string): Promise<boolean> {
-  return store.put(requestKey(owner, requestId), deliveryId, DELIVERY_KEEP_SECONDS);
+/** What a `requestId` promises: the same request. A reused id with another request is a conflict. */
+export async function requestHash(message: Pick<DeliveryMessage, "callbackUrl" | "query">): Promise<string> {
+  const { kolId, startDate, endDate, acceptCache } = message.query;
+  const canonical = JSON.stringify([kolId, startDate, endDate, acceptCache ?? null, message.callbackUrl]);
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
 }

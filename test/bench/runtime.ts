@@ -73,7 +73,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
           compatibilityDate: COMPATIBILITY_DATE,
           routes: ["gateway.bench/*"],
           kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
-          durableObjects: { KEY_LEDGER: { className: "KeyLedger", useSQLite: true } },
+          durableObjects: {
+            KEY_LEDGER: { className: "KeyLedger", useSQLite: true },
+            DELIVERY_BOOK: { className: "DeliveryBook", useSQLite: true },
+          },
           ratelimits: {
             RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
             RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },

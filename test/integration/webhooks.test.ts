@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
 import { createTestKey, type TestKey } from "../support/keys.ts";
+import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
 import { deriveSigningSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature.ts";
 
 const MASTER = "test-webhook-master-secret-0123456789";
@@ -287,6 +288,41 @@ describe("asynchronous deliveries", () => {
     const second = await (await gateway.request(WEBHOOK, { ...json(body), as: client.key })).json<{ deliveryId: string }>();
     expect(second.deliveryId).toBe(first.deliveryId);
     expect(sent).toHaveLength(1);
+  });
+
+  it("are idempotent under concurrency: 20 identical POSTs at once make one delivery", async () => {
+    const { gateway, sent } = setup();
+    const client = await createTestKey(env.KEYS);
+    const body = { kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "burst-1" };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gateway.request(WEBHOOK, { ...json(body), as: client.key }).then((r) => r.json<{ deliveryId: string }>()),
+      ),
+    );
+    expect(new Set(answers.map((answer) => answer.deliveryId)).size).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("answer 409 when a requestId is reused for a different request", async () => {
+    const { gateway, sent } = setup();
+    const client = await createTestKey(env.KEYS);
+    const body = { kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook", requestId: "order-7" };
+    expect((await gateway.request(WEBHOOK, { ...json(body), as: client.key })).status).toBe(202);
+    const reused = await gateway.request(WEBHOOK, { ...json({ ...body, endDate: "2026-03-06" }), as: client.key });
+    expect(reused.status).toBe(409);
+    expect(await reused.json()).toMatchObject({ type: "/problems/request-id-conflict" });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("keep their records out of the cache, so a cache that cannot write loses none", async () => {
+    const { gateway } = setup({ env: { CACHE: failingKv("put", KV_WRITE_RATE_ERROR) } });
+    const client = await createTestKey(env.KEYS);
+    const accepted = await gateway.request(WEBHOOK, {
+      ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }),
+      as: client.key,
+    });
+    const { statusUrl } = await accepted.json<{ statusUrl: string }>();
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "queued" });
   });
 
   it("show their status only to the key that created them", async () => {

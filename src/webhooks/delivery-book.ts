@@ -1,0 +1,91 @@
+/**
+ * @module The delivery book: one Durable Object (SQLite) per client key, where that key's
+ * asynchronous deliveries, their status and the idempotency index live. Deliveries are durable
+ * state, so they are written where writes are checked, never to the optional cache.
+ *
+ * `accept` is one transaction: of any number of concurrent requests with one `requestId`, exactly
+ * one creates a delivery; the others get it back, or 409 when they asked for something else.
+ * Records are kept DELIVERY_KEEP_MS (a day).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../bindings.ts";
+import type { DeliveryStatus } from "./deliveries.ts";
+
+const DELIVERY_KEEP_MS = 24 * 3600 * 1000;
+
+export type Acceptance = { kind: "created" | "existing"; status: DeliveryStatus } | { kind: "conflict" };
+
+interface Row extends Record<string, SqlStorageValue> {
+  id: string;
+  owner: string;
+  request_id: string | null;
+  status: DeliveryStatus["status"];
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  request_hash: string | null;
+}
+
+const toStatus = (row: Row): DeliveryStatus => ({
+  id: row.id,
+  owner: row.owner,
+  status: row.status,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  requestId: row.request_id,
+});
+
+export class DeliveryBook extends DurableObject<Bindings> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (
+      id TEXT PRIMARY KEY, owner TEXT NOT NULL, request_id TEXT UNIQUE, request_hash TEXT, status TEXT NOT NULL,
+      attempts INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_ms INTEGER NOT NULL)`);
+  }
+
+  /** Records a new delivery, or answers with the one this `requestId` already made. */
+  accept(status: DeliveryStatus, requestHash: string | null, nowMs: number): Acceptance {
+    this.sql.exec("DELETE FROM deliveries WHERE created_ms < ?", nowMs - DELIVERY_KEEP_MS);
+    if (status.requestId !== null) {
+      const [existing] = this.sql.exec<Row>("SELECT * FROM deliveries WHERE request_id = ?", status.requestId).toArray();
+      if (existing) return existing.request_hash === requestHash ? { kind: "existing", status: toStatus(existing) } : { kind: "conflict" };
+    }
+    this.sql.exec(
+      `INSERT INTO deliveries (id, owner, request_id, request_hash, status, attempts, last_error, created_at, updated_at, created_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      status.id,
+      status.owner,
+      status.requestId,
+      requestHash,
+      status.status,
+      status.attempts,
+      status.lastError,
+      status.createdAt,
+      status.updatedAt,
+      nowMs,
+    );
+    return { kind: "created", status };
+  }
+
+  read(id: string): DeliveryStatus | null {
+    const [row] = this.sql.exec<Row>("SELECT * FROM deliveries WHERE id = ?", id).toArray();
+    return row ? toStatus(row) : null;
+  }
+
+  update(id: string, outcome: DeliveryStatus["status"], attempts: number, lastError: string | null, updatedAt: string): void {
+    this.sql.exec(
+      "UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+      outcome,
+      attempts,
+      lastError,
+      updatedAt,
+      id,
+    );
+  }
+}

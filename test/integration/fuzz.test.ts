@@ -8,6 +8,7 @@ import { describe, expect, inject, it } from "vitest";
 import { makeGateway } from "../support/gateway.ts";
 import { problemSchema, PROBLEMS } from "../../src/problem.ts";
 import type { Fault } from "../../tools/emulator/emulator.ts";
+import { ENDPOINT_NAMES, UPSTREAM_ENDPOINTS } from "../../src/upstream/request.ts";
 
 const RUNS = inject("fuzzRuns");
 // Long mode (10,000 cases) needs more than vitest's default 5 s per property.
@@ -111,39 +112,28 @@ describe("fuzzing", () => {
     TIMEOUT_MS,
   );
 
-  it(
-    "answers any query string on the drop-in route with a documented status",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
-          const params: [string, string][] = [["kolId", kolId], ["startDate", startDate], ["endDate", endDate], ["token", token], ...extra];
-          await withFault(next, () => gateway.request(`/api/douyin-xingtu/get-kol-daily-fans/v1?${query(params)}`));
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT_MS,
-  );
-
-  it(
-    "answers any query string on the successor's drop-in route with a documented status",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
-          const params: [string, string][] = [
-            ["oAuthorId", kolId],
-            ["startDate", startDate],
-            ["endDate", endDate],
-            ["token", token],
-            ...extra,
-          ];
-          await withFault(next, () => gateway.request(`/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?${query(params)}`));
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT_MS,
-  );
+  for (const endpoint of ENDPOINT_NAMES) {
+    const { path, idParam } = UPSTREAM_ENDPOINTS[endpoint];
+    it(
+      `answers any query string on the ${endpoint} drop-in route with a documented status`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(kolLike, dateLike, dateLike, extraParams, fault, async (kolId, startDate, endDate, extra, next) => {
+            const params: [string, string][] = [
+              [idParam, kolId],
+              ["startDate", startDate],
+              ["endDate", endDate],
+              ["token", token],
+              ...extra,
+            ];
+            await withFault(next, () => gateway.request(`${path}?${query(params)}`));
+          }),
+          { numRuns: RUNS },
+        );
+      },
+      TIMEOUT_MS,
+    );
+  }
 
   it(
     "answers any path with a documented status",

@@ -52,7 +52,7 @@ export interface Runtime extends RuntimeParts {
   isolate: IsolateState;
 }
 
-export function createRuntime(parts: RuntimeParts): Runtime {
+function createRuntime(parts: RuntimeParts): Runtime {
   return {
     ...parts,
     isolate: {

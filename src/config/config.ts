@@ -31,6 +31,19 @@ const flag = (fallback: boolean) =>
     .default(fallback)
     .transform((value) => value === true || value === "true");
 
+/** A comma-separated list (wrangler vars are strings): trimmed, empty entries dropped, each item checked. */
+const commaList = (item: z.ZodType<string, string>, normalise: (entry: string) => string = (entry) => entry) =>
+  z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((entry) => normalise(entry.trim()))
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
 export const configSchema = z
   .object({
     JUSTONEAPI_TOKEN: z.string().trim().min(1, { error: "is empty" }).optional(),
@@ -58,56 +71,19 @@ export const configSchema = z
     DAY_CACHE: flag(true),
     UPSTREAM_DAILY_BUDGET: integer(0, 0),
     QUOTA_RESET_HOUR: integer(0, 0).pipe(z.number().max(23, { error: "must be an hour from 0 to 23" })),
-    WARM_KOLS: z
-      .string()
-      .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((kolId) => kolId.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
+    WARM_KOLS: commaList(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" })),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
     WEBHOOK_SIGNING_SECRET: z.string().trim().min(16, { error: "must be at least 16 characters" }).optional(),
-    CALLBACK_HOSTS: z
-      .string()
-      .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((host) => host.trim().toLowerCase())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),
-        ),
-      ),
+    CALLBACK_HOSTS: commaList(
+      z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),
+      (host) => host.toLowerCase(),
+    ),
     ALLOW_LOCAL_CALLBACKS: flag(false),
-    CALLBACK_PORTS: z
-      .string()
-      .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((port) => port.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^[1-9]\d{0,4}$/, { error: "must list port numbers separated by commas" }))),
+    CALLBACK_PORTS: commaList(z.string().regex(/^[1-9]\d{0,4}$/, { error: "must list port numbers separated by commas" })),
     DELIVERY_MAX_ATTEMPTS: integer(6, 1),
     CALLBACK_TIMEOUT_MS: integer(10_000, 1),
-    ALLOWED_ORIGINS: z
-      .string()
-      .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.url({ protocol: /^https?$/, error: "must list http(s) origins separated by commas" }))),
+    ALLOWED_ORIGINS: commaList(z.url({ protocol: /^https?$/, error: "must list http(s) origins separated by commas" })),
   })
   .superRefine((config, ctx) => {
     if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {

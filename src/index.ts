@@ -19,3 +19,5 @@ export default {
 
 export { KeyLedger } from "./ledger/key-ledger.ts";
 export { DeliveryBook } from "./webhooks/delivery-book.ts";
+export { KolCoordinator } from "./coordination/kol-coordinator.ts";
+export { AccountLedger } from "./ledger/account-ledger.ts";

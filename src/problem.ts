@@ -19,6 +19,7 @@ interface ProblemDefinition {
 export const PROBLEMS = {
   "invalid-request": { status: 400, title: "The request has invalid parameters", upstreamCode: 400 },
   unauthorized: { status: 401, title: "A valid client key is required", upstreamCode: 100 },
+  forbidden: { status: 403, title: "The key lacks the permission this route needs", upstreamCode: 100 },
   "not-found": { status: 404, title: "No such route", upstreamCode: 400 },
   "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
   "request-id-conflict": { status: 409, title: "This requestId was already used for another request", upstreamCode: 400 },
@@ -27,7 +28,7 @@ export const PROBLEMS = {
   "unsupported-media-type": { status: 415, title: "The request body is not in a supported format", upstreamCode: 400 },
   "rate-limited": { status: 429, title: "Too many requests for this client", upstreamCode: 302 },
   "key-spend-limit": { status: 429, title: "This key's daily upstream calls are used up", upstreamCode: 302 },
-  "ledger-unavailable": { status: 503, title: "The key's ledger cannot be reached; retry later", upstreamCode: 500 },
+  "ledger-unavailable": { status: 503, title: "A ledger that decides spending cannot be reached; retry later", upstreamCode: 500 },
   "gateway-misconfigured": { status: 503, title: "The gateway is not configured", upstreamCode: 500 },
   "upstream-invalid-parameters": { status: 400, title: "The upstream rejected the parameters", upstreamCode: 400 },
   "upstream-token-invalid": { status: 502, title: "The upstream rejected the gateway's token", upstreamCode: 100 },

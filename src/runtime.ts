@@ -38,8 +38,10 @@ export interface IsolateState {
   memory?: Store;
   /** Key records recently read from KEYS. */
   keyRecords: Store;
-  /** Background refreshes (stale-while-revalidate) by range: one at a time, backing off after failures. */
+  /** A KOL coordinator's background refreshes (stale-while-revalidate) by range: one at a time, backing off after failures. */
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
+  /** A gateway isolate's requests for those refreshes by range: until when it does not ask again. */
+  refreshAsks: Map<string, number>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
   usage: Map<string, UsageBatch>;
   /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts). */
@@ -59,6 +61,7 @@ function createRuntime(parts: RuntimeParts): Runtime {
       singleFlight: createSingleFlight(),
       keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
       refreshes: new Map(),
+      refreshAsks: new Map(),
       usage: new Map(),
     },
   };

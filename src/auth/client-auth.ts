@@ -31,6 +31,8 @@ export interface Client {
   name: string;
   tier: Tier;
   canRefresh: boolean;
+  /** May read and clear the spend guard (`/v1/spend-guard`). */
+  canOperate: boolean;
   anonymous: boolean;
   /** Billed upstream calls a Shanghai day (the key's ledger admits them); 0: no limit. */
   dailyUpstreamCalls: number;
@@ -140,7 +142,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     };
     let client: Client;
     if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
-      client = { name: "public", tier: "standard", canRefresh: false, anonymous: true, dailyUpstreamCalls: 0 };
+      client = { name: "public", tier: "standard", canRefresh: false, canOperate: false, anonymous: true, dailyUpstreamCalls: 0 };
     } else {
       let record: KeyRecord | null;
       try {
@@ -159,6 +161,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         name: record.name,
         tier: record.tier,
         canRefresh: record.permissions.includes("refresh"),
+        canOperate: record.permissions.includes("operate"),
         anonymous: false,
         dailyUpstreamCalls: record.dailyUpstreamCalls,
       };

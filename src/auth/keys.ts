@@ -10,7 +10,8 @@ import { constantTimeEqual, hex } from "../bytes.ts";
 
 export const KEY_PREFIX = "xte_";
 export const TIERS = ["standard", "bulk"] as const;
-export const PERMISSIONS = ["refresh"] as const;
+/** `refresh`: may force a refresh; `operate`: may clear the spend guard. */
+export const PERMISSIONS = ["refresh", "operate"] as const;
 
 export const keyRecordSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),

@@ -69,6 +69,8 @@ export const configSchema = z
     MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),
     MEMORY_CACHE_SECONDS: integer(60, 0),
     DAY_CACHE: flag(true),
+    // A KOL's coordinator gathers the misses that arrive this close together into one upstream call.
+    COALESCE_WINDOW_MS: integer(20, 0),
     UPSTREAM_DAILY_BUDGET: integer(0, 0),
     QUOTA_RESET_HOUR: integer(0, 0).pipe(z.number().max(23, { error: "must be an hour from 0 to 23" })),
     WARM_KOLS: commaList(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" })),

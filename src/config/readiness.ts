@@ -10,6 +10,8 @@ import { loadConfig, type Config } from "./config.ts";
 import { ProblemError } from "../problem.ts";
 import type { Bindings } from "../bindings.ts";
 import type { DeliveryBook } from "../webhooks/delivery-book.ts";
+import type { KolCoordinator } from "../coordination/kol-coordinator.ts";
+import type { AccountLedger } from "../ledger/account-ledger.ts";
 
 export interface ReadinessChecks {
   config: "valid" | "invalid";
@@ -86,6 +88,22 @@ export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
   if (env.KEY_LEDGER) return env.KEY_LEDGER;
   throw misconfigured(
     "The Durable Object binding KEY_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
+  );
+}
+
+/** The KOLs' coordinators (where misses are resolved), or a 503 problem naming the binding. */
+export function requireCoordinators(env: Bindings): DurableObjectNamespace<KolCoordinator> {
+  if (env.KOL_COORDINATOR) return env.KOL_COORDINATOR;
+  throw misconfigured(
+    "The Durable Object binding KOL_COORDINATOR is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
+  );
+}
+
+/** The upstream account's ledger (daily budget and breaker), or a 503 problem naming the binding. */
+export function requireAccountLedger(env: Bindings): DurableObjectNamespace<AccountLedger> {
+  if (env.ACCOUNT_LEDGER) return env.ACCOUNT_LEDGER;
+  throw misconfigured(
+    "The Durable Object binding ACCOUNT_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
   );
 }
 

@@ -10,6 +10,7 @@ import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
 import { healthSchema } from "../routes/health.ts";
 import { usageSchema } from "../routes/usage.ts";
+import { spendGuardSchema } from "../routes/spend-guard.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { VERSION } from "../version.ts";
 
@@ -240,6 +241,26 @@ export function openApiDocument(): Json {
           },
         },
       },
+      "/v1/spend-guard": {
+        get: {
+          tags: ["operations"],
+          operationId: "getSpendGuard",
+          summary: "The upstream account's breaker and today's calls (a key with the operate permission)",
+          responses: {
+            "200": { description: "The spend guard.", content: { "application/json": { schema: ref("SpendGuard") } } },
+            ...problems(...AUTH_PROBLEMS, "forbidden", "ledger-unavailable"),
+          },
+        },
+        delete: {
+          tags: ["operations"],
+          operationId: "clearSpendGuard",
+          summary: "Close the breaker, so misses call the upstream again (a key with the operate permission)",
+          responses: {
+            "200": { description: "The spend guard after clearing.", content: { "application/json": { schema: ref("SpendGuard") } } },
+            ...problems(...AUTH_PROBLEMS, "forbidden", "ledger-unavailable"),
+          },
+        },
+      },
       "/healthz": {
         get: {
           tags: ["operations"],
@@ -329,6 +350,7 @@ export function openApiDocument(): Json {
         DeliveryStatus: schema(deliveryStatusSchema),
         Health: schema(healthSchema),
         Usage: schema(usageSchema),
+        SpendGuard: schema(spendGuardSchema),
       },
     },
   };

@@ -9,6 +9,7 @@
  */
 import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
+import { ledgerUnavailable } from "./unavailable.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Admission, DayUsage, UsageDelta } from "./key-ledger.ts";
@@ -17,16 +18,6 @@ import type { LookupContext } from "../lookup/context.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 
 const USAGE_FLUSH_MS = 60_000;
-const LEDGER_RETRY_AFTER_S = 30;
-
-/** The ledger owns the decision to spend: when it cannot be asked, nothing is spent. */
-function ledgerUnavailable(): ProblemError {
-  return new ProblemError("ledger-unavailable", {
-    detail: "The key's ledger could not be reached, so no upstream call is made for it now; cached answers are still served.",
-    retryAfterSeconds: LEDGER_RETRY_AFTER_S,
-  });
-}
-
 /** What an isolate has counted for one key and not yet sent. */
 export interface UsageBatch {
   day: string;
@@ -74,7 +65,7 @@ export function keyUsage(
       try {
         admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
       } catch {
-        throw ledgerUnavailable();
+        throw ledgerUnavailable("The key's ledger");
       }
       if (!admission.ok) {
         throw new ProblemError("key-spend-limit", {
@@ -118,7 +109,7 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
     if (batch && !runtime.isolate.usage.has(name)) runtime.isolate.usage.set(name, batch);
-    throw ledgerUnavailable();
+    throw ledgerUnavailable("The key's ledger");
   }
 }
 

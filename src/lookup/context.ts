@@ -1,10 +1,10 @@
 /**
  * @module What every lookup needs, for a request, a scheduled run or a queued delivery: the
- * configuration, the tiered store, the spend guard and the runtime, built from what lives as long
+ * configuration, the tiered store, the spend guard, the KOLs' coordinators and the runtime, built from what lives as long
  * as the isolate (see runtime.ts).
  */
 import type { Config } from "../config/config.ts";
-import { requireReady } from "../config/readiness.ts";
+import { requireAccountLedger, requireCoordinators, requireReady } from "../config/readiness.ts";
 import { kvStore } from "../cache/kv-store.ts";
 import type { Store } from "../cache/types.ts";
 import { memoryStore } from "../cache/memory-store.ts";
@@ -13,12 +13,15 @@ import { createSpendGuard, type SpendGuard } from "./spend-guard.ts";
 import type { UpstreamTrace } from "../upstream/client.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
+import type { KolCoordinator } from "../coordination/kol-coordinator.ts";
 
 export interface LookupContext {
   config: Config;
   token: string;
   store: Store;
   guard: SpendGuard;
+  /** One coordinator per KOL: where misses are resolved. */
+  coordinators: DurableObjectNamespace<KolCoordinator>;
   runtime: Runtime;
   trace: LookupTrace;
   /** Background work that must not delay the response (`ctx.waitUntil`). */
@@ -34,6 +37,8 @@ export interface LookupTrace {
   upstream: UpstreamTrace;
   coalesced: boolean;
   storeReadFailed: boolean;
+  /** The KOL's coordinator could not be reached, so this isolate resolved the miss on its own. */
+  coordinatorUnreachable: boolean;
   /** Days of the range served from stored days rather than this request's upstream answer. */
   reusedDays: number;
   /** Milliseconds spent reading the cache. */
@@ -45,6 +50,7 @@ export function newTrace(): LookupTrace {
     upstream: { attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 },
     coalesced: false,
     storeReadFailed: false,
+    coordinatorUnreachable: false,
     reusedDays: 0,
     storeMs: 0,
   };
@@ -73,7 +79,8 @@ export function createLookupContext(parts: ContextParts): LookupContext {
     config,
     token,
     store,
-    guard: createSpendGuard(store, config, runtime.now, parts.defer),
+    guard: createSpendGuard(requireAccountLedger(parts.env), config, runtime.now),
+    coordinators: requireCoordinators(parts.env),
     runtime,
     trace,
     defer: parts.defer,

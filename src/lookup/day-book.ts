@@ -1,6 +1,6 @@
 /**
- * @module Day-level reuse: what the upstream said about each day of each KOL, kept per KOL and
- * calendar year (one KV value per KOL-year, so a 365-day range costs at most two reads).
+ * @module Day-level reuse: what the upstream said about each day of a KOL, kept by that KOL's
+ * coordinator (coordination/kol-coordinator.ts) in its SQLite storage, one row per day.
  *
  * A day's count and delta do not depend on the range they were asked in, so any later request
  * can reuse them. Values are kept exactly as the upstream sent them (strings stay strings), so
@@ -10,7 +10,6 @@
  */
 import * as z from "zod";
 import { addDays, shanghaiToday } from "../calendar.ts";
-import type { Store } from "../cache/types.ts";
 
 const rawCount = z.union([z.string(), z.number()]);
 
@@ -24,15 +23,11 @@ const storedDaySchema = z.object({
   /** At least two Shanghai days old when fetched: Douyin no longer revises it. */
   settled: z.boolean(),
 });
-const dayDocSchema = z.object({ days: z.record(z.string(), storedDaySchema) });
 
 export type StoredDay = z.infer<typeof storedDaySchema>;
-type DayDoc = z.infer<typeof dayDocSchema>;
 
-/** `v2`: days are named objects (v1 kept positional tuples, which this version does not read). */
-export const dayDocKey = (kolId: string, year: string) => `v2:days:${kolId}:${year}`;
-
-const yearsOf = (dates: string[]) => [...new Set(dates.map((date) => date.slice(0, 4)))];
+/** A KOL's stored days, by date. */
+export type DayBook = Map<string, StoredDay>;
 
 export interface DayPolicy {
   now: number;
@@ -51,61 +46,53 @@ export interface RawSeries {
   delta: RawPoint[];
 }
 
-/** A KOL's stored days for the years a range touches. */
-export interface DayBook {
-  kolId: string;
-  docs: Map<string, DayDoc>;
-}
-
-/** The stored day, however old. */
-export function storedDay(book: DayBook, date: string): StoredDay | undefined {
-  return book.docs.get(date.slice(0, 4))?.days[date];
-}
-
 /** The stored day if it is still reusable under the policy, else undefined. */
 export function usableDay(book: DayBook, date: string, policy: DayPolicy): StoredDay | undefined {
-  const day = storedDay(book, date);
+  const day = book.get(date);
   if (!day) return undefined;
   const age = policy.now - day.fetchedAt;
   return age >= 0 && age < (day.settled ? policy.settledMs : policy.liveMs) ? day : undefined;
 }
 
 /**
- * Records the upstream's answer for every date it was asked about. A day the answer has on one
- * side only (a count without its delta, or the reverse) is served as it came but not stored: it
- * is asked again next time, never kept for a week as half a day.
+ * The days an answer tells, for every date it was asked about. A day the answer has on one side
+ * only (a count without its delta, or the reverse) is served as it came but not stored: it is
+ * asked again next time, never kept for a week as half a day.
  */
-export function recordDays(book: DayBook, dates: string[], raw: RawSeries, now: number): void {
+export function daysOf(dates: string[], raw: RawSeries, now: number): DayBook {
   const lastSettled = addDays(shanghaiToday(now), -2);
   const fans = new Map(raw.daily.map((point) => [point.date, point.fans_cnt]));
   const deltas = new Map(raw.delta.map((point) => [point.date, point.fans_cnt]));
+  const book: DayBook = new Map();
   for (const date of dates) {
     const [count, delta] = [fans.get(date) ?? null, deltas.get(date) ?? null];
     if ((count === null) !== (delta === null)) continue;
-    const year = date.slice(0, 4);
-    const doc = book.docs.get(year) ?? { days: {} };
-    doc.days[date] = { fans: count, delta, fetchedAt: now, settled: date <= lastSettled };
-    book.docs.set(year, doc);
+    book.set(date, { fans: count, delta, fetchedAt: now, settled: date <= lastSettled });
   }
+  return book;
 }
 
-/** The book for `dates`, or null when the store could not be read. */
-export async function readDayBook(store: Store, kolId: string, dates: string[]): Promise<DayBook | null> {
-  const years = yearsOf(dates);
-  const reads = await Promise.all(years.map((year) => store.get(dayDocKey(kolId, year))));
-  const docs = new Map<string, DayDoc>();
-  for (const [i, read] of reads.entries()) {
-    if (!read.ok) return null;
-    const parsed = dayDocSchema.safeParse(read.value);
-    docs.set(years[i]!, parsed.success ? parsed.data : { days: {} });
-  }
-  return { kolId, docs };
+/** The coordinator's table of days (one KOL per object, so the date is the key). */
+export function createDayTable(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS days (date TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, day TEXT NOT NULL)");
 }
 
-/** Writes back the years `dates` touch. Another isolate's concurrent write may win: it is a cache. */
-export async function writeDayBook(store: Store, book: DayBook, dates: string[], keepSeconds: number): Promise<boolean> {
-  const results = await Promise.all(
-    yearsOf(dates).map((year) => store.put(dayDocKey(book.kolId, year), book.docs.get(year) ?? { days: {} }, keepSeconds)),
-  );
-  return results.every(Boolean);
+/** The stored days from `startDate` to `endDate`; a row that no longer parses is simply missing. */
+export function readDays(sql: SqlStorage, startDate: string, endDate: string): DayBook {
+  const book: DayBook = new Map();
+  const rows = sql.exec<{ date: string; day: string }>("SELECT date, day FROM days WHERE date BETWEEN ? AND ?", startDate, endDate);
+  for (const row of rows) {
+    const parsed = storedDaySchema.safeParse(JSON.parse(row.day));
+    if (parsed.success) book.set(row.date, parsed.data);
+  }
+  return book;
+}
+
+/** Stores days (one transaction: the object's writes before its next await commit together) and
+ * forgets days fetched longer ago than `keepMs`. */
+export function writeDays(sql: SqlStorage, book: DayBook, now: number, keepMs: number): void {
+  for (const [date, day] of book) {
+    sql.exec("INSERT OR REPLACE INTO days (date, fetched_at, day) VALUES (?, ?, ?)", date, day.fetchedAt, JSON.stringify(day));
+  }
+  sql.exec("DELETE FROM days WHERE fetched_at < ?", now - keepMs);
 }

@@ -1,12 +1,12 @@
 /**
  * @module The one path from a validated request to upstream data, cheapest source first:
- * 1. the stored answer for exactly this range: fresh, or within the stale-while-revalidate
- *    grace (served at once, refreshed in the background);
- * 2. plan from the stored days of this KOL (day-level reuse): a range whose every day is known
- *    needs no upstream call at all;
- * 3. fetch what is missing in one coalesced upstream call (the span of the missing days, or the
- *    whole range), admitted by the spend guard, and store its days and answer in the background;
- * 4. assemble the range from the days it already had and the ones just fetched.
+ * 1. the stored answer for exactly this range (memory tier, then KV): fresh, or within the
+ *    stale-while-revalidate grace (served at once; the KOL's coordinator refreshes it in the
+ *    background). Hits never leave the isolate and KV.
+ * 2. a miss goes to the KOL's coordinator (coordination/), which answers from the KOL's stored
+ *    days when they cover the range, else with one coalesced upstream call for what is missing,
+ *    admitted by the account's ledger and the calling key's;
+ * 3. this isolate stores the answer in both tiers, where every location reads it.
  * When the upstream fails, a stored answer for the range stands in (stale-if-error, RFC 5861).
  * The upstream's paid "no data" (code 201) is an answer too: stored for NO_DATA_TTL_SECONDS, so
  * the same empty question is not paid for again.
@@ -15,12 +15,11 @@
  */
 import type { Config } from "../config/config.ts";
 import { cacheKey, ttlPolicy } from "./policy.ts";
-import { datesOf } from "../calendar.ts";
-import { readDayBook, recordDays, storedDay, usableDay, writeDayBook, type DayBook, type RawSeries, type StoredDay } from "./day-book.ts";
-import { assembleBody } from "./assemble.ts";
-import { fetchUpstream, type UpstreamAnswer } from "../upstream/client.ts";
+import type { UpstreamAnswer } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { upstreamDataSchema, type UpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
+import { resolveMiss, revalidate } from "../coordination/coordinator.ts";
+import { reviveProblem, type MissOutcome } from "../coordination/protocol.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
 import * as z from "zod";
@@ -123,109 +122,23 @@ function storeAnswer(context: LookupContext, range: KolRange, answer: UpstreamAn
   return ttlSeconds;
 }
 
-function storeDays(context: LookupContext, book: DayBook, dates: string[], raw: RawSeries): void {
-  recordDays(book, dates, raw, context.runtime.now());
-  context.defer(
-    writeDayBook(context.store, book, dates, context.config.SETTLED_TTL_SECONDS).then((written) => {
-      if (!written) context.warn("day cache write failed");
-    }),
-  );
-}
-
-/** One upstream call (admitted by the spend guard, coalesced per isolate) for `window`. */
-function callUpstream(context: LookupContext, window: UpstreamQuery): { promise: Promise<UpstreamAnswer>; coalesced: boolean } {
-  const flight = context.runtime.isolate.singleFlight(cacheKey(window), async () => {
-    await context.guard.admit();
-    const before = context.trace.upstream.attempts;
-    try {
-      return await fetchUpstream(context.config, context.token, window, context.runtime, context.trace.upstream);
-    } catch (error) {
-      context.guard.recordFailure(error);
-      throw error;
-    } finally {
-      context.guard.recordCalls(context.trace.upstream.attempts - before);
-    }
-  });
-  return { promise: flight.promise, coalesced: !flight.leader };
-}
-
-/** What the stored days already answer for a range, and which of its days are missing. */
-interface DayPlan {
-  book: DayBook;
-  known: Map<string, StoredDay>;
-  missing: string[];
-}
-
-/** Step 1: the plan, or null when day-level reuse is off or the stored days cannot be read. */
-async function planFromDays(context: LookupContext, range: KolRange, refetchLiveDays: boolean): Promise<DayPlan | null> {
-  const dates = datesOf(range.startDate, range.endDate);
-  const book = await readDayBook(context.store, range.kolId, dates);
-  if (!book) return null;
-  const policy = {
-    now: context.runtime.now(),
-    settledMs: context.config.SETTLED_TTL_SECONDS * 1000,
-    liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000,
-  };
-  const known = new Map<string, StoredDay>();
-  const missing: string[] = [];
-  for (const date of dates) {
-    const day = usableDay(book, date, policy);
-    if (day) known.set(date, day);
-    else missing.push(date);
-  }
-  return { book, known, missing };
-}
-
-/** The range's answer in the upstream's own shape, built from stored days. */
-function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamSuccess {
-  const body = assembleBody(datesOf(range.startDate, range.endDate), days);
-  return { raw: body, data: upstreamDataSchema.parse(body.data) };
-}
-
-/** What one upstream call brought back, and the stored days it was recorded into. */
-interface Fetched {
-  window: UpstreamQuery;
-  answer: UpstreamAnswer;
-  book: DayBook | null;
-  coalesced: boolean;
-}
-
-/** Step 2: one upstream call for the span of the missing days (or the whole range without a plan). */
-async function fetchMissing(context: LookupContext, query: UpstreamQuery, plan: DayPlan | null): Promise<Fetched> {
-  await context.admit?.();
-  const [first, last] = plan && plan.missing.length > 0 ? [plan.missing[0]!, plan.missing[plan.missing.length - 1]!] : [];
-  const window: UpstreamQuery = first && last ? { ...query, startDate: first, endDate: last } : query;
-  const call = callUpstream(context, window);
-  const answer = await call.promise;
-  const windowDates = datesOf(window.startDate, window.endDate);
-  const book = plan?.book ?? (context.config.DAY_CACHE ? await readDayBook(context.store, query.kolId, windowDates) : null);
-  // "No data" is kept as the range's answer only: the days of a later, wider range may exist.
-  if (book && answer.kind === "data") storeDays(context, book, windowDates, answer.success.raw.data as RawSeries);
-  return { window, answer, book, coalesced: call.coalesced };
-}
-
-/** Step 3: the range's answer: the upstream's own when it was asked for exactly this range. */
-function assembleRange(range: KolRange, fetched: Fetched, plan: DayPlan | null): { answer: UpstreamAnswer; fromDays: boolean } {
-  const exact = fetched.window.startDate === range.startDate && fetched.window.endDate === range.endDate;
-  if (exact || !fetched.book || !plan) return { answer: fetched.answer, fromDays: false };
-  // With data, the book now holds the days it knew and the ones just fetched: the whole range.
-  // Without ("no data" for the missing span), the range is what the stored days knew.
-  const book = fetched.book;
-  const days =
-    fetched.answer.kind === "no-data"
-      ? plan.known
-      : new Map(
-          datesOf(range.startDate, range.endDate).flatMap((date) => {
-            const day = storedDay(book, date);
-            return day ? [[date, day] as const] : [];
-          }),
-        );
-  return { answer: { kind: "data", success: assembled(range, days) }, fromDays: true };
-}
-
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
 function canFallBack(error: unknown): error is ProblemError {
   return error instanceof ProblemError && error.problemType !== "upstream-invalid-parameters" && error.status >= 500;
+}
+
+/** What resolving a miss cost goes into this request's trace (headers, log line, key usage). */
+function traced(context: LookupContext, outcome: MissOutcome): void {
+  const upstream = context.trace.upstream;
+  upstream.attempts += outcome.upstream.attempts;
+  upstream.billed += outcome.upstream.billed;
+  upstream.uncertain += outcome.upstream.uncertain;
+  upstream.elapsedMs += outcome.upstream.elapsedMs;
+  for (const field of ["lastCode", "lastMessage", "requestId", "endpoint"] as const) {
+    if (outcome.upstream[field] !== undefined) Object.assign(upstream, { [field]: outcome.upstream[field] });
+  }
+  context.trace.coalesced ||= outcome.coalesced;
+  context.trace.reusedDays = outcome.reusedDays;
 }
 
 export async function lookupTrend(context: LookupContext, query: UpstreamQuery, options: LookupOptions = {}): Promise<LookupResult> {
@@ -249,60 +162,49 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
     }
   }
 
-  const plan = !refresh && context.config.DAY_CACHE ? await planFromDays(context, query, options.refetchLiveDays ?? false) : null;
-  if (plan && plan.missing.length === 0) {
-    context.trace.reusedDays = plan.known.size;
-    const answer: UpstreamAnswer = { kind: "data", success: assembled(query, plan.known) };
-    const ttlSeconds = storeAnswer(context, query, answer, true);
-    return { answer, outcome: "hit", ageSeconds: 0, ttlSeconds, refresh, fromDays: true };
+  const outcome = await resolveMiss(context, { query, refresh, refetchLiveDays: options.refetchLiveDays ?? false });
+  traced(context, outcome);
+  if (outcome.ok) {
+    const ttlSeconds = outcome.identical
+      ? ttlOf(context, query, outcome.answer.kind === "no-data" || outcome.noDataCall)
+      : storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
+    const result = { answer: outcome.answer, fromDays: outcome.fromDays, ageSeconds: 0, ttlSeconds, refresh };
+    return {
+      ...result,
+      outcome: refresh ? "refresh" : outcome.fromDays && outcome.upstream.attempts === 0 && !outcome.coalesced ? "hit" : "miss",
+    };
   }
-
-  try {
-    const fetched = await fetchMissing(context, query, plan);
-    const range = assembleRange(query, fetched, plan);
-    context.trace.coalesced = fetched.coalesced;
-    if (range.fromDays) context.trace.reusedDays = plan?.known.size ?? 0;
-    const ttlSeconds = storeAnswer(context, query, range.answer, range.fromDays, fetched.answer.kind === "no-data");
-    return { ...range, outcome: refresh ? "refresh" : "miss", ageSeconds: 0, ttlSeconds, refresh };
-  } catch (error) {
-    if (!stored || !canFallBack(error)) throw error;
-    const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
-    return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
-  }
+  const error = reviveProblem(outcome.problem);
+  if (!stored || !canFallBack(error)) throw error;
+  const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
+  return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
 }
 
-/** After a failed background refresh, the next waits this long, doubling up to the cap. */
-const REFRESH_BACKOFF_MS = 60_000;
-const REFRESH_BACKOFF_CAP_MS = 15 * 60_000;
-/** Ranges whose refresh state an isolate remembers; the oldest are forgotten first. */
+/** How long an isolate waits before asking a KOL's coordinator to refresh the same range again. */
+const REFRESH_ASK_MS = 60_000;
+/** Ranges an isolate remembers asking about; the oldest are forgotten first. */
 const MAX_REMEMBERED_REFRESHES = 1000;
 
 /**
- * The background half of stale-while-revalidate: at most one refresh per range at a time in an
- * isolate, and none while a failed one's back-off lasts, so stale hits on a failing upstream do
- * not each pay for a call.
+ * The background half of stale-while-revalidate. The KOL's coordinator runs the one refresh of a
+ * range (and backs off after failures); this isolate asks it at most once a minute per range, so
+ * stale hits do not each cost a round trip, and stores the answer it brings.
  */
 function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   const key = cacheKey(query);
-  const refreshes = context.runtime.isolate.refreshes;
+  const asked = context.runtime.isolate.refreshAsks;
   const now = context.runtime.now();
-  const state = refreshes.get(key);
-  if (state && (state.running || state.notBefore > now)) return;
-  const failures = state?.failures ?? 0;
-  refreshes.delete(key);
-  refreshes.set(key, { running: true, failures, notBefore: 0 });
-  if (refreshes.size > MAX_REMEMBERED_REFRESHES) refreshes.delete(refreshes.keys().next().value!);
-  // A background refresh is the gateway's own upkeep: the spend guard admits it, not the key.
-  const work = fetchMissing({ ...context, admit: undefined }, query, null).then(
-    (fetched) => {
-      refreshes.delete(key);
-      storeAnswer(context, query, fetched.answer, false);
+  if ((asked.get(key) ?? 0) > now) return;
+  asked.delete(key);
+  asked.set(key, now + REFRESH_ASK_MS);
+  if (asked.size > MAX_REMEMBERED_REFRESHES) asked.delete(asked.keys().next().value!);
+  const work = revalidate(context, query).then(
+    (outcome) => {
+      if (!outcome) return;
+      if (outcome.ok) storeAnswer(context, query, outcome.answer, false, outcome.noDataCall);
+      else context.warn("background revalidation failed; the stale answer stays, and the KOL's coordinator backs off before the next");
     },
-    () => {
-      const backoff = Math.min(REFRESH_BACKOFF_CAP_MS, REFRESH_BACKOFF_MS * 2 ** failures);
-      refreshes.set(key, { running: false, failures: failures + 1, notBefore: context.runtime.now() + backoff });
-      context.warn(`background revalidation failed; the stale answer stays, next refresh in ${backoff / 1000} s at the earliest`);
-    },
+    () => context.warn("background revalidation could not reach the KOL's coordinator; the stale answer stays"),
   );
   context.defer(work);
 }

@@ -8,6 +8,7 @@ import { docsRoutes } from "./docs.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { usageRoutes } from "./usage.ts";
+import { spendGuardRoutes } from "./spend-guard.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -17,7 +18,8 @@ export function gatewayRoutes(runtime: Runtime) {
     .route("/", docsRoutes)
     .route("/", dailyFansRoutes(runtime))
     .route("/", webhookRoutes(runtime))
-    .route("/", usageRoutes(runtime));
+    .route("/", usageRoutes(runtime))
+    .route("/", spendGuardRoutes(runtime));
 }
 
 export type AppType = ReturnType<typeof gatewayRoutes>;

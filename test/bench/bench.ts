@@ -6,6 +6,8 @@
  * - miss: a cold trend vs calling the emulator directly at the same fixed latency, so the
  *   difference is the gateway's own overhead (validation, upstream client, normalise, KV write);
  * - coalescing: upstream calls made for 100 concurrent identical cold requests;
+ * - coordination: the same and more with two gateway isolates sharing the Durable Objects
+ *   (coordination.ts): cold identical requests, overlapping ranges, the budget, idempotency;
  * - CPU per request for a 365-day range (validate, normalise, serialise) vs a pass-through;
  * - the deployable bundle's size, raw and gzip;
  * - a replayed realistic workload: upstream calls and days fetched with day-level reuse, against
@@ -16,6 +18,7 @@ import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRunti
 import { drive, type Sample } from "./measure.ts";
 import { measureCpu } from "./cpu.ts";
 import { generateWorkload, replay } from "./replay.ts";
+import { measureCoordination } from "./coordination.ts";
 
 const EMULATOR_LATENCY_MS = 50;
 const HIT_REQUESTS = Number(process.env.BENCH_HIT_REQUESTS ?? 3000);
@@ -92,6 +95,8 @@ try {
     if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
   }
 
+  const coordination = await measureCoordination(gatewayBundle, emulatorBundle);
+
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const ms = (value: number) => Math.round(value * 100) / 100;
   const results = {
@@ -109,6 +114,7 @@ try {
       p50RatioToDirect: ratio(miss.p50, direct.p50),
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
+    coordination,
     cpu: {
       rangeDays: cpu.days,
       gatewayMicrosPerRequest: Math.round(cpu.gatewayMicros),
@@ -147,6 +153,15 @@ try {
     `miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`,
   );
   console.log(`coalescing: ${COALESCING_REQUESTS} concurrent identical cold requests -> ${coalescedCalls} upstream call(s)`);
+  const { coldIdentical, overlapping, budget, idempotency } = coordination;
+  console.log(
+    [
+      `coordination over ${coordination.isolates} isolates: ${coldIdentical.requests} identical cold -> ${coldIdentical.upstreamCalls} call(s);`,
+      `${overlapping.requests} overlapping ranges over ${overlapping.distinctDays} days -> ${overlapping.upstreamDays} days fetched, ${overlapping.storedDaysAfter} stored;`,
+      `budget ${budget.limit} under ${budget.concurrentMisses} misses -> ${budget.upstreamCalls} calls;`,
+      `${idempotency.concurrentPosts} identical webhook POSTs -> ${idempotency.deliveries} delivery(ies)`,
+    ].join(" "),
+  );
   console.log(
     `CPU for a ${cpu.days}-day range (validate + normalise + serialise): ${results.cpu.gatewayMicrosPerRequest} us, x${results.cpu.ratioToPassThrough} a parse/stringify pass-through`,
   );

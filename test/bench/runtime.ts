@@ -1,6 +1,10 @@
 /**
  * @module The gateway and the emulator in local workerd through Miniflare's API, from the very
  * bundles `wrangler deploy` would upload: what is measured is what ships, with no dev proxy.
+ *
+ * As on Cloudflare, the Durable Objects do not run in the isolates that serve requests: a third
+ * copy of the bundle (`objects`) hosts them, and each gateway copy (`gateway`, `gateway-2`, ...)
+ * is its own isolate with its own memory tier, bound to the same objects and KV.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -10,6 +14,8 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { generateKey, newKeyRecord, recordWrites } from "../../src/auth/keys.ts";
 
 export const GATEWAY_ORIGIN = "http://gateway.bench";
+/** The origin of the n-th gateway isolate (0-based); the first is GATEWAY_ORIGIN. */
+export const gatewayOrigin = (n: number) => (n === 0 ? GATEWAY_ORIGIN : `http://gateway-${n + 1}.bench`);
 export const EMULATOR_ORIGIN = "http://emulator.bench";
 const COMPATIBILITY_DATE = "2026-11-01";
 
@@ -46,7 +52,21 @@ export interface RuntimeOptions {
   persistTo?: string;
   /** Requests per minute for each tier; by default high enough never to interfere with a measurement. */
   limits?: { standard: number; bulk: number };
+  /** Keep the gateway's error-level log lines to itself (scenarios that expect 503s). */
+  quiet?: boolean;
+  /** Gateway isolates (default 1). */
+  isolates?: number;
 }
+
+const DURABLE_OBJECTS = {
+  KEY_LEDGER: "KeyLedger",
+  DELIVERY_BOOK: "DeliveryBook",
+  KOL_COORDINATOR: "KolCoordinator",
+  ACCOUNT_LEDGER: "AccountLedger",
+} as const;
+const OBJECTS_WORKER = "objects";
+/** Webhook callbacks go here (and are not delivered: the bench runs no consumer). */
+export const CALLBACK_HOST = "hooks.bench";
 
 /** The namespace ids in wrangler.toml: local storage is keyed by them. */
 const CACHE_NAMESPACE_ID = "00000000000000000000000000000000";
@@ -63,31 +83,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
       port: options.listen ? 0 : undefined,
       resourcePersistencePath: options.persistTo ? join(options.persistTo, "v3") : undefined,
       handleStructuredLogs(log) {
-        if (log.level === "error") process.stderr.write(`${log.message}\n`);
+        if (log.level === "error" && !options.quiet) process.stderr.write(`${log.message}\n`);
       },
       workers: [
+        ...Array.from({ length: options.isolates ?? 1 }, (_, n) => ({
+          ...gatewayWorker(options),
+          name: n === 0 ? "gateway" : `gateway-${n + 1}`,
+          routes: [`${new URL(gatewayOrigin(n)).host}/*`],
+          durableObjects: Object.fromEntries(
+            Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, scriptName: OBJECTS_WORKER }]),
+          ),
+        })),
         {
-          name: "gateway",
-          modules: true,
-          scriptPath: options.gateway.path,
-          compatibilityDate: COMPATIBILITY_DATE,
-          routes: ["gateway.bench/*"],
-          kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
-          durableObjects: {
-            KEY_LEDGER: { className: "KeyLedger", useSQLite: true },
-            DELIVERY_BOOK: { className: "DeliveryBook", useSQLite: true },
-          },
-          ratelimits: {
-            RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 } },
-            RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 } },
-            RATE_LIMIT_AUTH_FAILURES: { namespace_id: "1003", simple: { limit: 1_000_000_000, period: 60 } },
-          },
-          bindings: {
-            JUSTONEAPI_TOKEN: "bench-upstream-token",
-            UPSTREAM_BASE_URL: "https://api.justoneapi.com",
-            ...options.vars,
-          },
-          outboundService: "emulator",
+          ...gatewayWorker(options),
+          name: OBJECTS_WORKER,
+          durableObjects: Object.fromEntries(
+            Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
+          ),
         },
         {
           name: "emulator",
@@ -114,4 +126,28 @@ export async function seedClientKey(mf: Miniflare, name: string): Promise<string
   };
   for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return key;
+}
+
+/** What every copy of the gateway bundle shares: the code, KV, limits, queue, variables and outbound route. */
+function gatewayWorker(options: RuntimeOptions) {
+  return {
+    modules: true,
+    scriptPath: options.gateway.path,
+    compatibilityDate: COMPATIBILITY_DATE,
+    kvNamespaces: { CACHE: CACHE_NAMESPACE_ID, KEYS: KEYS_NAMESPACE_ID },
+    queueProducers: { DELIVERIES: "xingtu-edge-deliveries" },
+    ratelimits: {
+      RATE_LIMIT_STANDARD: { namespace_id: "1001", simple: { limit: options.limits?.standard ?? 1_000_000_000, period: 60 as const } },
+      RATE_LIMIT_BULK: { namespace_id: "1002", simple: { limit: options.limits?.bulk ?? 1_000_000_000, period: 60 as const } },
+      RATE_LIMIT_AUTH_FAILURES: { namespace_id: "1003", simple: { limit: 1_000_000_000, period: 60 as const } },
+    },
+    bindings: {
+      JUSTONEAPI_TOKEN: "bench-upstream-token",
+      UPSTREAM_BASE_URL: "https://api.justoneapi.com",
+      WEBHOOK_SIGNING_SECRET: "bench-signing-secret-not-for-production",
+      CALLBACK_HOSTS: CALLBACK_HOST,
+      ...options.vars,
+    },
+    outboundService: "emulator",
+  };
 }

@@ -94,10 +94,19 @@ describe("the KV cache", () => {
     expect(gateway.logs.filter((l) => (l.upstream as { coalesced: boolean }).coalesced)).toHaveLength(49);
   });
 
-  it("does not coalesce different ranges", async () => {
+  it("fetches concurrent different ranges of one KOL in one call for their union", async () => {
     const gateway = makeGateway({ emulator: { latencyMs: 5 } });
     const kolId = uniqueKol();
-    await Promise.all([gateway.request(trendPath(kolId, ...SETTLED)), gateway.request(trendPath(kolId, ...LIVE))]);
+    const [settled, live] = await Promise.all([gateway.request(trendPath(kolId, ...SETTLED)), gateway.request(trendPath(kolId, ...LIVE))]);
+    expect((await settled.json<{ series: unknown[] }>()).series).toHaveLength(28);
+    expect((await live.json<{ series: unknown[] }>()).series).toHaveLength(9);
+    expect(gateway.upstreamFetches).toBe(1);
+    expect(gateway.emulator.requests[0]).toMatchObject({ startDate: SETTLED[0], endDate: LIVE[1] });
+  });
+
+  it("does not coalesce different KOLs", async () => {
+    const gateway = makeGateway({ emulator: { latencyMs: 5 } });
+    await Promise.all([gateway.request(trendPath(uniqueKol(), ...SETTLED)), gateway.request(trendPath(uniqueKol(), ...SETTLED))]);
     expect(gateway.upstreamFetches).toBe(2);
   });
 });

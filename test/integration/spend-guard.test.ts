@@ -38,11 +38,11 @@ describe("the spend guard", () => {
     expect((await gateway.request(cached)).status).toBe(200);
   });
 
-  it("is shared through KV by every isolate", async () => {
+  it("is shared by every isolate through the account's ledger", async () => {
     const first = makeGateway();
     first.emulator.queueFaults({ kind: "code", code: 303 });
     await first.request(trendPath(uniqueKol(), ...RANGE));
-    const other = makeGateway();
+    const other = makeGateway({ account: first.account });
     expect((await other.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
     expect(other.emulator.requests).toHaveLength(0);
   });

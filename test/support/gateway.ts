@@ -3,9 +3,11 @@
  * through `app.request` with a real execution context so background KV writes can be awaited.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
-import { BREAKER_KEY } from "../../src/lookup/spend-guard.ts";
+import { accountLedgerOf } from "../../src/lookup/spend-guard.ts";
+import type { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
+import type { Runtime } from "../../src/runtime.ts";
 import { createEmulator, type EmulatorOptions } from "../../tools/emulator/emulator.ts";
 import type { LogFields } from "../../src/log.ts";
 import type { Bindings } from "../../src/bindings.ts";
@@ -23,6 +25,8 @@ export interface GatewayOptions {
   emulator?: EmulatorOptions;
   /** Replace the upstream fetch entirely (for faults the emulator cannot express). */
   fetch?: (request: Request) => Promise<Response>;
+  /** Share another test gateway's account ledger (its `account`), as every isolate of a deployment does. */
+  account?: string;
   /** Answers the gateway's requests to any host but the upstream's (webhook callbacks). */
   receiver?: (request: Request) => Promise<Response>;
 }
@@ -61,6 +65,12 @@ export function makeGateway(options: GatewayOptions = {}) {
   const isolate = runtime.isolate;
   const app = createApp(runtime);
   const testEnv = Object.assign({}, env, options.env) as Bindings;
+  // This gateway's own account ledger (the budget and breaker of one test), and coordinators that
+  // work with its clock, upstream and log.
+  const account = options.account ?? `gateway-${crypto.randomUUID()}`;
+  testEnv.ACCOUNT_LEDGER = renamed(env.ACCOUNT_LEDGER, account);
+  if (!options.env || !("KOL_COORDINATOR" in options.env))
+    testEnv.KOL_COORDINATOR = adopting(env.KOL_COORDINATOR, { env: testEnv, runtime });
   let client: Promise<TestKey> | undefined;
 
   /** Sends a request with the gateway's test client key (bulk tier, refresh allowed) unless told otherwise. */
@@ -79,10 +89,9 @@ export function makeGateway(options: GatewayOptions = {}) {
     return response;
   }
 
-  /** Closes the spend guard in both tiers, as `npm run guard -- clear` does. */
+  /** Closes the spend guard, as `npm run guard -- clear` does. */
   async function clearGuard(): Promise<void> {
-    await isolate.memory?.delete(BREAKER_KEY);
-    await testEnv.CACHE.delete(BREAKER_KEY);
+    await accountLedgerOf(testEnv.ACCOUNT_LEDGER).clear(clock.now);
   }
 
   /** Runs the warm-list Cron Trigger once, at the gateway's clock, and waits for its writes. */
@@ -120,6 +129,7 @@ export function makeGateway(options: GatewayOptions = {}) {
 
   return {
     app,
+    account,
     isolate,
     clearGuard,
     runScheduled,
@@ -146,4 +156,37 @@ export const dropInPath = (kolId: string, startDate: string, endDate: string, ex
 export function uniqueKol(): string {
   const digits = crypto.getRandomValues(new Uint32Array(2)).join("");
   return `1${digits}`.slice(0, 20);
+}
+
+/** A namespace whose objects are other objects than the production names give (one ledger per test gateway). */
+function renamed<T extends Rpc.DurableObjectBranded | undefined>(
+  namespace: DurableObjectNamespace<T>,
+  suffix: string,
+): DurableObjectNamespace<T> {
+  return Object.assign(Object.create(namespace) as DurableObjectNamespace<T>, {
+    idFromName: (name: string) => namespace.idFromName(`${name}:${suffix}`),
+    get: (id: DurableObjectId) => namespace.get(id),
+  });
+}
+
+/**
+ * KOL coordinators that take the test gateway's bindings and runtime before each call: the
+ * objects run in this test's isolate, so its clock, emulator and log reach them through RPC.
+ */
+function adopting(
+  namespace: DurableObjectNamespace<KolCoordinator>,
+  deps: { env: Bindings; runtime: Runtime },
+): DurableObjectNamespace<KolCoordinator> {
+  const get = (id: DurableObjectId) => {
+    const stub = namespace.get(id);
+    const adopt = () => runInDurableObject(stub, (instance: KolCoordinator) => void (instance.deps = deps));
+    return {
+      resolve: async (...args: Parameters<KolCoordinator["resolve"]>) => (await adopt(), stub.resolve(...args)),
+      revalidate: async (...args: Parameters<KolCoordinator["revalidate"]>) => (await adopt(), stub.revalidate(...args)),
+    } as unknown as DurableObjectStub<KolCoordinator>;
+  };
+  return Object.assign(Object.create(namespace) as DurableObjectNamespace<KolCoordinator>, {
+    idFromName: (name: string) => namespace.idFromName(name),
+    get,
+  });
 }

@@ -1,42 +1,57 @@
 /**
- * @module `npm run guard -- <command>`: the spend guard, from an operator's shell.
+ * @module `npm run guard -- <command>`: the spend guard (the account ledger's breaker), from an
+ * operator's shell, through the gateway's own `/v1/spend-guard`.
  *
- *   status   is the upstream being called? why not, until when; today's call count
+ *   status   is the upstream being called? why not, until when; today's calls
  *   clear    close the breaker now (after topping up, or when the quota was raised)
  *
- * Add `--remote` for the deployed gateway (after `wrangler login`); without it, local storage.
+ * `--url` is the gateway (default: the local run, http://127.0.0.1:8787); the key, which needs the
+ * operate permission, comes from `--key` or XINGTU_KEY (default: the local run's own key).
  */
 import { parseArgs } from "node:util";
-import { shanghaiToday } from "../../src/calendar.ts";
-import { BREAKER_KEY, breakerSchema, budgetKey } from "../../src/lookup/spend-guard.ts";
-import { deleteValue, getValue, type Target } from "./kv.ts";
+import { LOCAL_KEY } from "./key.ts";
+
+const USAGE = "usage: npm run guard -- status|clear [--url https://gateway.example] [--key KEY]   (or XINGTU_KEY=KEY)";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { remote: { type: "boolean", default: false }, "persist-to": { type: "string" } },
+  options: { url: { type: "string", default: "http://127.0.0.1:8787" }, key: { type: "string" } },
 });
-const target: Target = { binding: "CACHE", remote: values.remote, persistTo: values["persist-to"] };
-const where = target.remote ? "the deployed gateway" : "local storage";
-
-switch (positionals[0]) {
-  case "status": {
-    const breaker = getValue(target, BREAKER_KEY);
-    const parsed = breakerSchema.safeParse(breaker === null ? null : JSON.parse(breaker));
-    const open = parsed.success && parsed.data.until > Date.now() ? parsed.data : null;
-    console.log(
-      open
-        ? `Upstream calls are stopped in ${where}: ${open.reason}, until ${new Date(open.until).toISOString()}.`
-        : `Upstream calls are allowed in ${where}.`,
-    );
-    const today = shanghaiToday(Date.now());
-    console.log(`Upstream calls counted today (${today}, Asia/Shanghai): ${getValue(target, budgetKey(today)) ?? 0}`);
-    break;
-  }
-  case "clear":
-    deleteValue(target, BREAKER_KEY);
-    console.log(`Cleared the spend guard in ${where}; every location calls the upstream again within about a minute.`);
-    break;
-  default:
-    console.error("usage: npm run guard -- status|clear [--remote]");
-    process.exit(1);
+const key = values.key ?? process.env.XINGTU_KEY ?? LOCAL_KEY;
+const method = { status: "GET", clear: "DELETE" }[positionals[0] ?? ""];
+if (!method) {
+  console.error(USAGE);
+  process.exit(1);
 }
+
+let response: Response;
+try {
+  response = await fetch(new URL("/v1/spend-guard", values.url), { method, headers: { Authorization: `Bearer ${key}` } });
+} catch {
+  console.error(`Could not reach the gateway at ${values.url}: is it running (npm start), or is --url right?`);
+  process.exit(1);
+}
+const body = (await response.json()) as {
+  upstreamCalls?: string;
+  breaker?: { reason: string; until: string } | null;
+  today?: { day: string; calls: number; billed: number; inFlight: number };
+  budget?: number | null;
+  cleared?: boolean;
+  detail?: string;
+};
+if (!response.ok) {
+  console.error(`The gateway refused (${response.status}): ${body.detail ?? "no detail"}`);
+  process.exit(1);
+}
+if (body.cleared !== undefined)
+  console.log(body.cleared ? "Cleared the spend guard: misses call the upstream again." : "The spend guard was not open.");
+console.log(
+  body.breaker
+    ? `Upstream calls are stopped at ${values.url}: ${body.breaker.reason}, until ${body.breaker.until}.`
+    : `Upstream calls are allowed at ${values.url}.`,
+);
+const today = body.today!;
+const budget = body.budget ? ` of a budget of ${body.budget}` : "";
+console.log(
+  `Upstream calls today (${today.day}, Asia/Shanghai): ${today.calls}${budget}, ${today.billed} billed, ${today.inFlight} in flight.`,
+);

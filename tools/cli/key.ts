@@ -1,7 +1,8 @@
 /**
  * @module `npm run key -- <command>`: create, list and revoke client keys.
  *
- *   create --name NAME [--tier standard|bulk] [--refresh]   prints the new key once, never again
+ *   create --name NAME [--tier standard|bulk] [--refresh] [--operator]
+ *                                                            prints the new key once, never again
  *   list                                                     names, tiers, permissions, state
  *   revoke NAME                                              disables the key (kept for the record)
  *   secret NAME                                              the key's webhook signing secret
@@ -27,7 +28,7 @@ import {
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
 import { deriveSigningSecret } from "../../src/webhooks/signature.ts";
 
-const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--daily-upstream-calls N] [--remote]
+const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--operator] [--daily-upstream-calls N] [--remote]
        npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: no limit)
        npm run key -- list [--remote]
        npm run key -- revoke NAME [--remote]
@@ -35,6 +36,8 @@ const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|"
 
 /** The Worker secret WEBHOOK_SIGNING_SECRET of the local run (`npm start`); never a deployed one. */
 export const LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-production";
+/** The local run's own key (`npm start`): it may force refreshes and operate the spend guard. */
+export const LOCAL_KEY = "local-dev-key";
 
 function fail(message: string): never {
   console.error(message);
@@ -63,6 +66,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: "string" },
       tier: { type: "string", default: "standard" },
       refresh: { type: "boolean", default: false },
+      operator: { type: "boolean", default: false },
       "daily-upstream-calls": { type: "string" },
       remote: { type: "boolean", default: false },
       "persist-to": { type: "string" },
@@ -85,14 +89,13 @@ async function main(argv: string[]): Promise<void> {
       const record = await writeRecord(target, key, {
         name,
         tier: values.tier as Tier,
-        permissions: values.refresh ? ["refresh"] : [],
+        permissions: [...(values.refresh ? (["refresh"] as const) : []), ...(values.operator ? (["operate"] as const) : [])],
         dailyUpstreamCalls: dailyUpstreamCalls ?? 0,
       });
       const calls = record.dailyUpstreamCalls;
       const limit = calls > 0 ? `, ${calls} billed upstream call${calls === 1 ? "" : "s"} a day` : "";
-      console.log(
-        `Created key "${record.name}" (${record.tier} tier${values.refresh ? ", may force refreshes" : ""}${limit}) in ${where}.`,
-      );
+      const may = [values.refresh ? ", may force refreshes" : "", values.operator ? ", may operate the spend guard" : ""].join("");
+      console.log(`Created key "${record.name}" (${record.tier} tier${may}${limit}) in ${where}.`);
       console.log("The key is shown this once; store it now:");
       console.log(`\n  ${key}\n`);
       return;

@@ -1,5 +1,5 @@
 /**
- * @module KV namespaces from an operator's shell, through wrangler's `kv key` commands: local
+ * @module The KEYS namespace from an operator's shell, through wrangler's `kv key` commands: local
  * storage (the one `npm start` uses) by default, the deployed namespace with `--remote`.
  */
 import { execFileSync } from "node:child_process";
@@ -9,8 +9,6 @@ const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrang
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface Target {
-  /** The KV binding in wrangler.toml: KEYS for client keys, CACHE for the spend guard. */
-  binding?: "KEYS" | "CACHE";
   remote: boolean;
   /** Local storage directory, when not wrangler's default `.wrangler/state`. */
   persistTo?: string;
@@ -18,7 +16,7 @@ export interface Target {
 
 function wrangler(target: Target, args: string[]): string {
   const where = target.remote ? ["--remote"] : ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
-  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", target.binding ?? "KEYS", ...where], {
+  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where], {
     cwd: projectRoot,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -40,10 +38,6 @@ export function getValue(target: Target, name: string): string | null {
   } catch {
     return null;
   }
-}
-
-export function deleteValue(target: Target, name: string): void {
-  wrangler(target, ["delete", name]);
 }
 
 export interface ListedKey {

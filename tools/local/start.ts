@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
+import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
 
 const HOST = "127.0.0.1";
@@ -67,8 +67,7 @@ function shanghaiDate(offsetDays: number): string {
 }
 
 // The local key exists only in local storage (the one `wrangler dev` serves from), never remotely.
-const LOCAL_KEY = "local-dev-key";
-await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh"] });
+await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh", "operate"] });
 
 const emulator = run("emulator", EMULATOR_PORT, [
   "--config",

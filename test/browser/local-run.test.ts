@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
@@ -120,5 +121,24 @@ describe("the local run's log", () => {
     expect(output).toContain("[emulator] [wrangler:info] GET /api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1 200");
     expect(output).not.toContain("local-emulator-token");
     expect(output).not.toContain(`token=${LOCAL_KEY}`);
+  });
+});
+
+describe("npm run guard against the local run", () => {
+  const guard = (command: string) =>
+    execFileSync(process.execPath, ["tools/cli/guard.ts", command, "--url", ORIGIN], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+
+  it("reports the breaker the upstream's 303 opened, with its reason, then clears it", async () => {
+    // The emulator answers code 303 (daily quota exceeded) for KOL 999303.
+    const response = await fetch(`${ORIGIN}/v1/kols/999303/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, {
+      headers: { Authorization: `Bearer ${LOCAL_KEY}` },
+    });
+    expect(response.status).toBe(503);
+    expect(guard("status")).toContain(`Upstream calls are stopped at ${ORIGIN}: the upstream answered 303, daily quota exceeded, until`);
+    expect(guard("clear")).toContain("Cleared the spend guard");
+    expect(guard("status")).toContain(`Upstream calls are allowed at ${ORIGIN}.`);
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * @module A KOL's coordinator: one Durable Object (SQLite) per KOL, the only place that decides
+ * whether to call the upstream for that KOL. Every isolate's misses for the KOL come here (hits
+ * never do: they are answered from the memory tier and KV).
+ *
+ * - It owns the KOL's stored days (lookup/day-book.ts): each write is one transaction, so
+ *   concurrent ranges never lose each other's days.
+ * - It coalesces: identical misses share one resolution, and misses whose missing days arrive
+ *   within COALESCE_WINDOW_MS of each other are fetched by one call spanning their union. A miss
+ *   whose days a call already in flight will bring waits for that call instead of making its own.
+ *   Calls for one KOL are made one at a time; misses that arrive meanwhile gather for the next.
+ * - It runs the one background refresh of a range (stale-while-revalidate), backing off after
+ *   failures.
+ * Each call is admitted by the account ledger (budget and breaker) and, for a request's own
+ * call, by the calling key's ledger through the admission the caller passes in. The caller
+ * stores the answer in KV, where every location reads it.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { datesOf } from "../calendar.ts";
+import { requireAccountLedger, requireReady } from "../config/readiness.ts";
+import { createSpendGuard } from "../lookup/spend-guard.ts";
+import { cacheKey } from "../lookup/policy.ts";
+import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
+import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
+import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
+import { platformRuntime, type Runtime } from "../runtime.ts";
+import type { Bindings } from "../bindings.ts";
+import { assembled, failed, outcomeOf, planOf, refusal, shared, spendOnUpstream, type ResolveContext } from "./resolve.ts";
+import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest, type ProblemParts } from "./protocol.ts";
+
+/** After a failed background refresh, the next waits this long, doubling up to the cap. */
+const REFRESH_BACKOFF_MS = 60_000;
+const REFRESH_BACKOFF_CAP_MS = 15 * 60_000;
+
+type BatchResult =
+  /** `window`: what was fetched, or null when every day had been stored meanwhile. */
+  { ok: true; window: UpstreamQuery | null; answer: UpstreamAnswer | null } | { ok: false; problem: ProblemParts };
+
+/** Missing days gathered into one upstream call. */
+interface Batch {
+  days: Set<string>;
+  refetchLiveDays: boolean;
+  done: Promise<BatchResult>;
+}
+
+/** A miss's place in a batch: the leader's call is charged to it, the others share it. */
+interface Joined {
+  batch: Batch;
+  leader: boolean;
+}
+
+const sameRange = (a: KolRange, b: KolRange) => a.startDate === b.startDate && a.endDate === b.endDate;
+
+export class KolCoordinator extends DurableObject<Bindings> {
+  /** The bindings and the platform's runtime this object works with; tests hand it theirs. */
+  deps: { env: Bindings; runtime: Runtime };
+  private readonly sql: SqlStorage;
+  private running: Batch | null = null;
+  private gathering: Batch | null = null;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    createDayTable(this.sql);
+    this.deps = { env, runtime: platformRuntime() };
+  }
+
+  /** Resolves a miss: from stored days when they answer it, else with (a share of) one upstream call. */
+  async resolve(request: MissRequest, admitKey?: KeyAdmission): Promise<MissOutcome> {
+    const trace = newUpstreamTrace();
+    return outcomeOf(trace, async () => {
+      const context = this.context();
+      const key = `coordinator:${cacheKey(request.query)}:${request.refresh}:${request.refetchLiveDays}`;
+      return shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, request, admitKey, trace)));
+    });
+  }
+
+  /**
+   * The background half of stale-while-revalidate: at most one refresh of a range at a time, and
+   * none while a failed one's back-off lasts. Null when none was made now.
+   */
+  async revalidate(query: UpstreamQuery): Promise<MissOutcome | null> {
+    const { runtime } = this.deps;
+    const key = cacheKey(query);
+    const state = runtime.isolate.refreshes.get(key);
+    if (state && (state.running || state.notBefore > runtime.now())) return null;
+    const failures = state?.failures ?? 0;
+    runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
+    // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
+    const outcome = await this.resolve({ query, refresh: true, refetchLiveDays: false });
+    if (outcome.ok) {
+      runtime.isolate.refreshes.delete(key);
+    } else {
+      const backoff = Math.min(REFRESH_BACKOFF_CAP_MS, REFRESH_BACKOFF_MS * 2 ** failures);
+      runtime.isolate.refreshes.set(key, { running: false, failures: failures + 1, notBefore: runtime.now() + backoff });
+    }
+    return outcome;
+  }
+
+  private context(): ResolveContext {
+    const { env, runtime } = this.deps;
+    const { config, token } = requireReady(env);
+    return { config, token, runtime, guard: createSpendGuard(requireAccountLedger(env), config, runtime.now) };
+  }
+
+  private async resolveOnce(
+    context: ResolveContext,
+    request: MissRequest,
+    admitKey: KeyAdmission | undefined,
+    trace: UpstreamTrace,
+  ): Promise<MissOutcome> {
+    const { query } = request;
+    if (request.refresh || !context.config.DAY_CACHE) {
+      const refused = await refusal(admitKey, trace);
+      if (refused) return refused;
+      const answer = await spendOnUpstream(context, query, trace);
+      this.keepDays(context, query, answer);
+      return { ok: true, answer, fromDays: false, noDataCall: answer.kind === "no-data", upstream: trace, coalesced: false, reusedDays: 0 };
+    }
+
+    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
+    const reusedDays = plan.known.size;
+    if (plan.missing.length === 0) {
+      return {
+        ok: true,
+        answer: assembled(query, plan.known),
+        fromDays: true,
+        noDataCall: false,
+        upstream: trace,
+        coalesced: false,
+        reusedDays,
+      };
+    }
+
+    let joined: Joined | undefined = this.covering(plan.missing);
+    if (!joined) {
+      const refused = await refusal(admitKey, trace);
+      if (refused) return refused;
+      // The admission awaited: a call that brings these days may have started meanwhile.
+      joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request.refetchLiveDays, trace);
+    }
+    const result = await joined.batch.done;
+    const upstream = joined.leader ? trace : newUpstreamTrace();
+    const coalesced = !joined.leader;
+    if (!result.ok) return failed(result.problem, upstream, coalesced);
+    const base = { ok: true, upstream, coalesced, reusedDays } as const;
+    if (result.window && result.answer && sameRange(result.window, query)) {
+      return { ...base, answer: result.answer, fromDays: false, noDataCall: result.answer.kind === "no-data", reusedDays: 0 };
+    }
+    // "No data" for what was missing: the range is what the stored days knew.
+    if (result.answer?.kind === "no-data") return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true };
+    const after = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    return { ...base, answer: assembled(query, after.known), fromDays: true, noDataCall: false };
+  }
+
+  /** The batch in flight or gathering that will bring every one of `days`, if any. */
+  private covering(days: string[]): Joined | undefined {
+    const batch = [this.running, this.gathering].find((candidate) => candidate && days.every((day) => candidate.days.has(day)));
+    return batch ? { batch, leader: false } : undefined;
+  }
+
+  /** Adds `days` to the batch gathering now, or starts one: it calls once the window has passed and the call before it is done. */
+  private gather(context: ResolveContext, query: UpstreamQuery, days: string[], refetchLiveDays: boolean, trace: UpstreamTrace): Joined {
+    const gathering = this.gathering;
+    if (gathering) {
+      for (const day of days) gathering.days.add(day);
+      gathering.refetchLiveDays ||= refetchLiveDays;
+      return { batch: gathering, leader: false };
+    }
+    const previous = this.running;
+    const batch: Batch = { days: new Set(days), refetchLiveDays, done: Promise.resolve({ ok: true, window: null, answer: null }) };
+    batch.done = (async () => {
+      await pause(context.runtime, context.config.COALESCE_WINDOW_MS);
+      await previous?.done.catch(() => undefined);
+      if (this.gathering === batch) this.gathering = null;
+      this.running = batch;
+      try {
+        return await this.fetchBatch(context, query, batch, trace);
+      } finally {
+        if (this.running === batch) this.running = null;
+      }
+    })();
+    this.gathering = batch;
+    return { batch, leader: true };
+  }
+
+  /** One upstream call spanning the batch's days that are still missing; its days are stored before anyone reads them. */
+  private async fetchBatch(context: ResolveContext, query: UpstreamQuery, batch: Batch, trace: UpstreamTrace): Promise<BatchResult> {
+    const dates = [...batch.days].sort();
+    const span = { kolId: query.kolId, startDate: dates[0]!, endDate: dates[dates.length - 1]! };
+    const plan = planOf(context, readDays(this.sql, span.startDate, span.endDate), span, batch.refetchLiveDays);
+    const missing = plan.missing.filter((day) => batch.days.has(day));
+    if (missing.length === 0) return { ok: true, window: null, answer: null };
+    const window: UpstreamQuery = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
+    try {
+      const answer = await spendOnUpstream(context, window, trace);
+      this.keepDays(context, window, answer);
+      return { ok: true, window, answer };
+    } catch (error) {
+      return { ok: false, problem: problemParts(error) };
+    }
+  }
+
+  /** Stores what an answer says of each of its days ("no data" is kept as the range's answer only). */
+  private keepDays(context: ResolveContext, window: KolRange, answer: UpstreamAnswer): void {
+    if (answer.kind !== "data" || !context.config.DAY_CACHE) return;
+    const now = context.runtime.now();
+    const days = daysOf(datesOf(window.startDate, window.endDate), answer.success.raw.data as RawSeries, now);
+    writeDays(this.sql, days, now, context.config.SETTLED_TTL_SECONDS * 1000);
+  }
+}
+
+/** Waits `ms` on the platform's timer (not the runtime's sleep, which tests fast-forward). */
+function pause(runtime: Runtime, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => runtime.abortAfter(ms).signal.addEventListener("abort", () => resolve(), { once: true }));
+}

@@ -1,0 +1,57 @@
+/**
+ * @module What crosses between a gateway isolate and a KOL's coordinator (Workers RPC): plain,
+ * structured-cloneable values only. A problem travels as its type and options and is rebuilt
+ * on the other side, since RPC keeps an error's message but not its class.
+ */
+import { ProblemError, type ProblemOptions, type ProblemType } from "../problem.ts";
+import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
+import type { UpstreamQuery } from "../upstream/request.ts";
+
+export interface MissRequest {
+  query: UpstreamQuery;
+  /** Skip the stored days and ask the upstream for the whole range (a forced refresh). */
+  refresh: boolean;
+  /** Treat stored live days as missing (the warm list keeps them current). */
+  refetchLiveDays: boolean;
+}
+
+export interface ProblemParts {
+  problemType: ProblemType;
+  options: ProblemOptions;
+}
+
+/** What resolving a miss cost this caller, however it ended. */
+interface MissCost {
+  /** This caller's share: the calls it led (a coalesced caller's is zero). */
+  upstream: UpstreamTrace;
+  /** Answered by a call another caller led. */
+  coalesced: boolean;
+  /** An identical miss resolved by another caller, which stores the answer (so it is written once). */
+  identical?: boolean;
+  /** Days of the range served from stored days. */
+  reusedDays: number;
+}
+
+export type MissOutcome =
+  | (MissCost & {
+      ok: true;
+      answer: UpstreamAnswer;
+      /** Built from stored days rather than one upstream answer for exactly this range. */
+      fromDays: boolean;
+      /** The call that answered said "no data" (201) for what was missing. */
+      noDataCall: boolean;
+    })
+  | (MissCost & { ok: false; problem: ProblemParts });
+
+/** Admits a call for the calling key (its daily limit); resolves to the refusal, or null. */
+export type KeyAdmission = () => Promise<ProblemParts | null>;
+
+export const newUpstreamTrace = (): UpstreamTrace => ({ attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 });
+
+/** A problem as it crosses RPC; anything that is not one stays an error of the gateway's own. */
+export function problemParts(error: unknown): ProblemParts {
+  if (error instanceof ProblemError) return { problemType: error.problemType, options: error.options };
+  throw error;
+}
+
+export const reviveProblem = (parts: ProblemParts) => new ProblemError(parts.problemType, parts.options);

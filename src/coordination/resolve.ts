@@ -1,0 +1,95 @@
+/**
+ * @module What both ways of resolving a miss share (a KOL's coordinator, and an isolate on its own
+ * when the coordinator cannot be reached): one upstream call admitted by the account ledger, the
+ * plan of what stored days already answer, and a range assembled from days.
+ */
+import type { Config } from "../config/config.ts";
+import { datesOf } from "../calendar.ts";
+import { usableDay, type DayBook, type StoredDay } from "../lookup/day-book.ts";
+import { assembleBody } from "../lookup/assemble.ts";
+import type { SpendGuard } from "../lookup/spend-guard.ts";
+import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
+import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
+import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
+import type { Runtime } from "../runtime.ts";
+import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type ProblemParts } from "./protocol.ts";
+
+export interface ResolveContext {
+  config: Config;
+  token: string;
+  guard: SpendGuard;
+  runtime: Runtime;
+}
+
+/** One logical upstream call for `window`, admitted and counted by the account ledger; its attempts go to `trace`. */
+export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, trace: UpstreamTrace): Promise<UpstreamAnswer> {
+  const before = { attempts: trace.attempts, billed: trace.billed };
+  return context.guard.spend(
+    () => fetchUpstream(context.config, context.token, window, context.runtime, trace),
+    () => ({ attempts: trace.attempts - before.attempts, billed: trace.billed - before.billed }),
+  );
+}
+
+/** What the stored days already answer for a range, and which of its days are missing. */
+export interface DayPlan {
+  known: Map<string, StoredDay>;
+  missing: string[];
+}
+
+export function planOf(context: ResolveContext, book: DayBook, range: KolRange, refetchLiveDays: boolean): DayPlan {
+  const policy = {
+    now: context.runtime.now(),
+    settledMs: context.config.SETTLED_TTL_SECONDS * 1000,
+    liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000,
+  };
+  const known = new Map<string, StoredDay>();
+  const missing: string[] = [];
+  for (const date of datesOf(range.startDate, range.endDate)) {
+    const day = usableDay(book, date, policy);
+    if (day) known.set(date, day);
+    else missing.push(date);
+  }
+  return { known, missing };
+}
+
+/** The range's answer in the upstream's own shape, built from stored days. */
+export function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamAnswer {
+  const body = assembleBody(datesOf(range.startDate, range.endDate), days);
+  const success: UpstreamSuccess = { raw: body, data: upstreamDataSchema.parse(body.data) };
+  return { kind: "data", success };
+}
+
+/** Asks the key's admission, if any, turning a refusal into the outcome that ends this miss. */
+export async function refusal(admitKey: KeyAdmission | undefined, trace: UpstreamTrace): Promise<MissOutcome | null> {
+  const problem: ProblemParts | null = admitKey ? await admitKey() : null;
+  return problem ? failed(problem, trace) : null;
+}
+
+export const failed = (problem: ProblemParts, upstream: UpstreamTrace, coalesced = false): MissOutcome => ({
+  ok: false,
+  problem,
+  upstream,
+  coalesced,
+  reusedDays: 0,
+});
+
+/** Runs `work`; a problem it throws becomes a failed outcome (anything else is a bug and stays thrown). */
+export async function outcomeOf(trace: UpstreamTrace, work: () => Promise<MissOutcome>): Promise<MissOutcome> {
+  try {
+    return await work();
+  } catch (error) {
+    return failed(problemParts(error), trace);
+  }
+}
+
+/**
+ * Concurrent identical misses share one resolution: the first caller's. The others spent nothing,
+ * unless the first was refused by its own key's daily limit, which says nothing of theirs.
+ */
+export async function shared(runtime: Runtime, key: string, work: () => Promise<MissOutcome>): Promise<MissOutcome> {
+  const flight = runtime.isolate.singleFlight(key, work);
+  const outcome = await flight.promise;
+  if (flight.leader) return outcome;
+  if (!outcome.ok && outcome.problem.problemType === "key-spend-limit") return work();
+  return { ...outcome, upstream: newUpstreamTrace(), coalesced: true, identical: true };
+}

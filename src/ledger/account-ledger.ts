@@ -1,0 +1,113 @@
+/**
+ * @module The account ledger: one Durable Object (SQLite) for the upstream account, the one place
+ * that admits each upstream call under the daily budget (UPSTREAM_DAILY_BUDGET) and keeps the
+ * breaker that the upstream's 303, 601 and 602 open.
+ *
+ * Like the key ledger, admission reserves a slot before the call and the call's record releases
+ * it, so concurrent misses from every isolate and location cannot overshoot the budget: the
+ * object runs one method at a time and each method is one transaction. A reservation whose
+ * record never came (a caller that died mid-call) stops counting after RESERVATION_TTL_MS.
+ * Callers pass their clock, so the ledger's day is the caller's Shanghai day.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { addDays } from "../calendar.ts";
+import type { Bindings } from "../bindings.ts";
+
+export interface Breaker {
+  reason: string;
+  openedAt: number;
+  until: number;
+}
+
+/** What today looks like: calls made and billed, open reservations, and the breaker if open. */
+export interface AccountDay {
+  day: string;
+  calls: number;
+  billed: number;
+  reserved: number;
+  breaker: Breaker | null;
+}
+
+export type AccountAdmission =
+  | { ok: true; reservation: number }
+  /** The breaker was open (or the budget was reached and opened it). */
+  | { ok: false; breaker: Breaker };
+
+export interface BudgetRule {
+  /** Calls a Shanghai day; 0: no budget. */
+  limit: number;
+  /** When a breaker opened now would close (the next QUOTA_RESET_HOUR). */
+  resetAt: number;
+}
+
+const RESERVATION_TTL_MS = 5 * 60_000;
+const KEEP_DAYS = 40;
+
+export class AccountLedger extends DurableObject<Bindings> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, calls INTEGER NOT NULL, billed INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, at INTEGER NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS breaker (one INTEGER PRIMARY KEY CHECK (one = 1), reason TEXT NOT NULL, opened_at INTEGER NOT NULL, until INTEGER NOT NULL)",
+    );
+  }
+
+  /** Admits one upstream call on `day`, unless the breaker is open or calls and reservations reach the budget. */
+  admit(day: string, budget: BudgetRule, now: number): AccountAdmission {
+    const open = this.openBreaker(now);
+    if (open) return { ok: false, breaker: open };
+    this.sql.exec("DELETE FROM reservations WHERE at < ?", now - RESERVATION_TTL_MS);
+    const today = this.day(day, now);
+    if (budget.limit > 0 && today.calls + today.reserved >= budget.limit) {
+      return { ok: false, breaker: this.open(`daily budget of ${budget.limit} upstream calls reached`, now, budget.resetAt) };
+    }
+    const { id } = this.sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, now).one();
+    return { ok: true, reservation: id };
+  }
+
+  /** Counts what an admitted call cost and releases its reservation. */
+  record(day: string, reservation: number, calls: number, billed: number): void {
+    this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
+    this.sql.exec(
+      `INSERT INTO days (day, calls, billed) VALUES (?, ?, ?)
+       ON CONFLICT(day) DO UPDATE SET calls = calls + excluded.calls, billed = billed + excluded.billed`,
+      day,
+      calls,
+      billed,
+    );
+    this.sql.exec("DELETE FROM days WHERE day < ?", addDays(day, -KEEP_DAYS));
+  }
+
+  /** Opens the breaker until `until` (the upstream said the quota, the balance or the cap is gone). */
+  open(reason: string, now: number, until: number): Breaker {
+    const breaker = { reason, openedAt: now, until };
+    this.sql.exec("INSERT OR REPLACE INTO breaker (one, reason, opened_at, until) VALUES (1, ?, ?, ?)", reason, now, until);
+    return breaker;
+  }
+
+  /** Closes the breaker (`npm run guard -- clear`); true when one was open. */
+  clear(now: number): boolean {
+    const wasOpen = this.openBreaker(now) !== null;
+    this.sql.exec("DELETE FROM breaker");
+    return wasOpen;
+  }
+
+  day(day: string, now: number): AccountDay {
+    const rows = this.sql.exec<{ calls: number; billed: number }>("SELECT calls, billed FROM days WHERE day = ?", day).toArray();
+    const reserved = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM reservations WHERE day = ? AND at >= ?", day, now - RESERVATION_TTL_MS)
+      .one().n;
+    return { day, calls: rows[0]?.calls ?? 0, billed: rows[0]?.billed ?? 0, reserved, breaker: this.openBreaker(now) };
+  }
+
+  private openBreaker(now: number): Breaker | null {
+    const row = this.sql
+      .exec<{ reason: string; opened_at: number; until: number }>("SELECT reason, opened_at, until FROM breaker")
+      .toArray()[0];
+    return row && row.until > now ? { reason: row.reason, openedAt: row.opened_at, until: row.until } : null;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * @module Exactness across isolates: two gateway isolates (each its own memory tier) bound to the
+ * same Durable Objects and KV, as two locations of one deployment are. Used by `npm run bench`
+ * (the `coordination` section) and by the Node test that holds the figures to their goals.
+ */
+import type { Miniflare } from "miniflare";
+import { CALLBACK_HOST, EMULATOR_ORIGIN, gatewayOrigin, seedClientKey, startRuntime, type Bundle } from "./runtime.ts";
+
+export interface Coordination {
+  isolates: number;
+  coldIdentical: { requests: number; upstreamCalls: number };
+  overlapping: { requests: number; distinctDays: number; upstreamDays: number; storedDaysAfter: number };
+  budget: { limit: number; concurrentMisses: number; upstreamCalls: number };
+  idempotency: { concurrentPosts: number; deliveries: number };
+}
+
+const ISOLATES = 2;
+const EMULATOR_LATENCY_MS = 50;
+const COLD_IDENTICAL = 100;
+const OVERLAPPING = 20;
+const OVERLAP_DAYS = 8;
+const BUDGET = 5;
+const BUDGET_MISSES = 30;
+const POSTS = 20;
+const DAY_MS = 86_400_000;
+
+const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (start: string, end: string) => (Date.parse(end) - Date.parse(start)) / DAY_MS + 1;
+
+/** A request as the scenarios send it: Miniflare's own request type is not Node's. */
+interface Send {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What a scenario reads of an answer: Miniflare's Response and Node's share this much. */
+type Answer = Pick<Response, "status" | "text" | "arrayBuffer">;
+
+interface Driver {
+  /** Sends to isolate `n % isolates`. */
+  send(n: number, path: string, init?: Send): Promise<Answer>;
+  /** The upstream requests made since the last call, by their ranges. */
+  takeUpstream(): Promise<{ startDate: string; endDate: string }[]>;
+}
+
+async function driver(mf: Miniflare): Promise<Driver> {
+  const key = await seedClientKey(mf, "coordination");
+  return {
+    send: (n, path, init = {}) =>
+      mf.dispatchFetch(`${gatewayOrigin(n % ISOLATES)}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${key}`, ...init.headers },
+      }),
+    async takeUpstream() {
+      const requests = (await (await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/requests`)).json()) as {
+        startDate: string;
+        endDate: string;
+      }[];
+      await (await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/reset`, { method: "POST" })).arrayBuffer();
+      return requests;
+    },
+  };
+}
+
+/** Sends all at once and reads every body, so no answer is left half-read. */
+async function burst(count: number, send: (i: number) => Promise<Answer>): Promise<{ status: number; body: string }[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const response = await send(i);
+      return { status: response.status, body: await response.text() };
+    }),
+  );
+}
+
+async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget">> {
+  const gateway = await driver(mf);
+  await gateway.takeUpstream();
+
+  const cold = `/v1/kols/880001/daily-fans?startDate=2026-01-01&endDate=2026-03-31`;
+  const identical = await burst(COLD_IDENTICAL, (i) => gateway.send(i, cold));
+  if (identical.some((answer) => answer.status !== 200))
+    throw new Error(`a cold identical request failed: ${identical.find((a) => a.status !== 200)?.body}`);
+  const coldCalls = (await gateway.takeUpstream()).length;
+
+  const first = "2026-02-01";
+  const last = dayAfter(first, OVERLAPPING - 1 + OVERLAP_DAYS - 1);
+  const overlapping = await burst(OVERLAPPING, (i) =>
+    gateway.send(i, `/v1/kols/880002/daily-fans?startDate=${dayAfter(first, i)}&endDate=${dayAfter(first, i + OVERLAP_DAYS - 1)}`),
+  );
+  if (overlapping.some((answer) => answer.status !== 200)) throw new Error("an overlapping request failed");
+  const upstreamDays = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysBetween(call.startDate, call.endDate), 0);
+  // The union of the ranges, never asked as such: whatever it still has to fetch was not stored.
+  const union = await gateway.send(1, `/v1/kols/880002/daily-fans?startDate=${first}&endDate=${last}`);
+  if (union.status !== 200) throw new Error(`the union answered ${union.status}`);
+  await union.arrayBuffer();
+  const refetched = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysBetween(call.startDate, call.endDate), 0);
+  const distinctDays = daysBetween(first, last);
+
+  const body = JSON.stringify({
+    kolId: "880003",
+    startDate: "2026-03-01",
+    endDate: "2026-03-07",
+    callbackUrl: `https://${CALLBACK_HOST}/xingtu`,
+    requestId: "coordination-1",
+  });
+  const posts = await burst(POSTS, (i) =>
+    gateway.send(i, "/v1/webhooks/daily-fans", { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+  );
+  if (posts.some((answer) => answer.status !== 202)) throw new Error(`a webhook POST failed: ${posts.find((a) => a.status !== 202)?.body}`);
+  const deliveries = new Set(posts.map((answer) => (JSON.parse(answer.body) as { deliveryId: string }).deliveryId)).size;
+
+  return {
+    isolates: ISOLATES,
+    coldIdentical: { requests: COLD_IDENTICAL, upstreamCalls: coldCalls },
+    overlapping: { requests: OVERLAPPING, distinctDays, upstreamDays, storedDaysAfter: distinctDays - refetched },
+    idempotency: { concurrentPosts: POSTS, deliveries },
+  };
+}
+
+async function budgetScenario(mf: Miniflare): Promise<Coordination["budget"]> {
+  const gateway = await driver(mf);
+  await gateway.takeUpstream();
+  await burst(BUDGET_MISSES, (i) => gateway.send(i, `/v1/kols/${881_000 + i}/daily-fans?startDate=2026-03-01&endDate=2026-03-07`));
+  return { limit: BUDGET, concurrentMisses: BUDGET_MISSES, upstreamCalls: (await gateway.takeUpstream()).length };
+}
+
+/** Runs each scenario on fresh local storage: two isolates, one set of Durable Objects. */
+export async function measureCoordination(gatewayBundle: Bundle, emulatorBundle: Bundle): Promise<Coordination> {
+  const base = {
+    gateway: gatewayBundle,
+    emulator: emulatorBundle,
+    emulatorLatencyMs: EMULATOR_LATENCY_MS,
+    isolates: ISOLATES,
+    quiet: true,
+  };
+  const mf = await startRuntime(base);
+  let measured: Omit<Coordination, "budget">;
+  try {
+    measured = await scenarios(mf);
+  } finally {
+    await mf.dispose();
+  }
+  const budgeted = await startRuntime({ ...base, vars: { UPSTREAM_DAILY_BUDGET: String(BUDGET) } });
+  try {
+    return { ...measured, budget: await budgetScenario(budgeted) };
+  } finally {
+    await budgeted.dispose();
+  }
+}

@@ -30,6 +30,14 @@ export interface RuntimeParts {
   log: LogSink;
 }
 
+/** Calls go to the other upstream path until `until`: `from` answered that it is retired. */
+export interface Failover {
+  from: UpstreamEndpoint;
+  to: UpstreamEndpoint;
+  since: number;
+  until: number;
+}
+
 /** What one isolate keeps between requests. */
 export interface IsolateState {
   /** Coalesces concurrent identical upstream calls. */
@@ -44,8 +52,9 @@ export interface IsolateState {
   refreshAsks: Map<string, number>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
   usage: Map<string, UsageBatch>;
-  /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts). */
-  upstreamFailover?: { from: UpstreamEndpoint; to: UpstreamEndpoint; since: number; until: number };
+  /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts); the
+   * account ledger keeps it for every isolate and hands it over with each admission. */
+  upstreamFailover?: Failover;
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
 }

@@ -10,23 +10,27 @@ import { loadConfig, type Config } from "./config.ts";
 import { ProblemError } from "../problem.ts";
 import type { Bindings } from "../bindings.ts";
 import type { DeliveryBook } from "../webhooks/delivery-book.ts";
-import type { KolCoordinator } from "../coordination/kol-coordinator.ts";
-import type { AccountLedger } from "../ledger/account-ledger.ts";
 
 export interface ReadinessChecks {
   config: "valid" | "invalid";
   token: "present" | "missing";
   cache: "bound" | "missing";
   keys: "bound" | "missing";
+  coordinators: "bound" | "missing";
+  accountLedger: "bound" | "missing";
 }
 
 export type Readiness =
   | { ready: true; config: Config; token: string; checks: ReadinessChecks; problems: [] }
   | { ready: false; config: Config | null; checks: ReadinessChecks; problems: string[] };
 
+const DECLARE_OBJECT = "declare it in wrangler.toml ([[durable_objects.bindings]] and its migration)";
+/** What a lookup cannot do without: where answers and keys are stored, and who decides to spend. */
 const REQUIRED_BINDINGS = {
-  CACHE: "create it (`wrangler kv namespace create CACHE`) and bind it in wrangler.toml",
-  KEYS: "create it (`wrangler kv namespace create KEYS`) and bind it in wrangler.toml",
+  CACHE: ["KV namespace", "create it (`wrangler kv namespace create CACHE`) and bind it in wrangler.toml"],
+  KEYS: ["KV namespace", "create it (`wrangler kv namespace create KEYS`) and bind it in wrangler.toml"],
+  KOL_COORDINATOR: ["Durable Object", DECLARE_OBJECT],
+  ACCOUNT_LEDGER: ["Durable Object", DECLARE_OBJECT],
 } as const;
 
 const bound = (value: unknown) => (value ? "bound" : "missing");
@@ -44,6 +48,8 @@ export function readiness(env: Bindings): Readiness {
     token: token ? "present" : "missing",
     cache: bound(env.CACHE),
     keys: bound(env.KEYS),
+    coordinators: bound(env.KOL_COORDINATOR),
+    accountLedger: bound(env.ACCOUNT_LEDGER),
   };
   const problems: string[] = [];
   if (!loaded.ok) {
@@ -51,9 +57,8 @@ export function readiness(env: Bindings): Readiness {
   } else if (!token) {
     problems.push("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
   }
-  for (const [binding, action] of Object.entries(REQUIRED_BINDINGS)) {
-    if (!env[binding as keyof typeof REQUIRED_BINDINGS])
-      problems.push(`The KV namespace binding ${binding} is missing. Operator: ${action}.`);
+  for (const [binding, [kind, action]] of Object.entries(REQUIRED_BINDINGS)) {
+    if (!env[binding as keyof typeof REQUIRED_BINDINGS]) problems.push(`The ${kind} binding ${binding} is missing. Operator: ${action}.`);
   }
   const config = loaded.ok ? loaded.config : null;
   const result: Readiness =
@@ -88,22 +93,6 @@ export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
   if (env.KEY_LEDGER) return env.KEY_LEDGER;
   throw misconfigured(
     "The Durable Object binding KEY_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
-  );
-}
-
-/** The KOLs' coordinators (where misses are resolved), or a 503 problem naming the binding. */
-export function requireCoordinators(env: Bindings): DurableObjectNamespace<KolCoordinator> {
-  if (env.KOL_COORDINATOR) return env.KOL_COORDINATOR;
-  throw misconfigured(
-    "The Durable Object binding KOL_COORDINATOR is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
-  );
-}
-
-/** The upstream account's ledger (daily budget and breaker), or a 503 problem naming the binding. */
-export function requireAccountLedger(env: Bindings): DurableObjectNamespace<AccountLedger> {
-  if (env.ACCOUNT_LEDGER) return env.ACCOUNT_LEDGER;
-  throw misconfigured(
-    "The Durable Object binding ACCOUNT_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
   );
 }
 

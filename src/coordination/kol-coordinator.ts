@@ -17,7 +17,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
-import { requireAccountLedger, requireReady } from "../config/readiness.ts";
+import { requireReady } from "../config/readiness.ts";
 import { createSpendGuard } from "../lookup/spend-guard.ts";
 import { cacheKey } from "../lookup/policy.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
@@ -100,7 +100,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private context(): ResolveContext {
     const { env, runtime } = this.deps;
     const { config, token } = requireReady(env);
-    return { config, token, runtime, guard: createSpendGuard(requireAccountLedger(env), config, runtime.now) };
+    return { config, token, runtime, guard: createSpendGuard(env.ACCOUNT_LEDGER, config, runtime.now) };
   }
 
   private async resolveOnce(

@@ -11,7 +11,7 @@ import type { SpendGuard } from "../lookup/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
-import type { Runtime } from "../runtime.ts";
+import type { Failover, Runtime } from "../runtime.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type ProblemParts } from "./protocol.ts";
 
 export interface ResolveContext {
@@ -21,12 +21,25 @@ export interface ResolveContext {
   runtime: Runtime;
 }
 
-/** One logical upstream call for `window`, admitted and counted by the account ledger; its attempts go to `trace`. */
+/**
+ * One logical upstream call for `window`, admitted and counted by the account ledger; its
+ * attempts go to `trace`. The call starts from the account's fail-over state and reports back a
+ * fail-over it made (or ended).
+ */
 export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, trace: UpstreamTrace): Promise<UpstreamAnswer> {
   const before = { attempts: trace.attempts, billed: trace.billed };
+  const isolate = context.runtime.isolate;
+  let known: Failover | undefined;
   return context.guard.spend(
-    () => fetchUpstream(context.config, context.token, window, context.runtime, trace),
-    () => ({ attempts: trace.attempts - before.attempts, billed: trace.billed - before.billed }),
+    (failover) => {
+      known = isolate.upstreamFailover = failover ?? undefined;
+      return fetchUpstream(context.config, context.token, window, context.runtime, trace);
+    },
+    () => ({
+      attempts: trace.attempts - before.attempts,
+      billed: trace.billed - before.billed,
+      ...(isolate.upstreamFailover === known ? {} : { failover: isolate.upstreamFailover ?? null }),
+    }),
   );
 }
 

@@ -8,10 +8,15 @@
  * object runs one method at a time and each method is one transaction. A reservation whose
  * record never came (a caller that died mid-call) stops counting after RESERVATION_TTL_MS.
  * Callers pass their clock, so the ledger's day is the caller's Shanghai day.
+ *
+ * It also remembers a fail-over to the other upstream path (upstream/client.ts) for the whole
+ * account: each admission hands it to the caller, so no coordinator probes a retired path that
+ * another one already found gone, and `/healthz` reports it.
  */
 import { DurableObject } from "cloudflare:workers";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
+import type { Failover } from "../runtime.ts";
 
 export interface Breaker {
   reason: string;
@@ -26,10 +31,11 @@ export interface AccountDay {
   billed: number;
   reserved: number;
   breaker: Breaker | null;
+  failover: Failover | null;
 }
 
 export type AccountAdmission =
-  | { ok: true; reservation: number }
+  | { ok: true; reservation: number; failover: Failover | null }
   /** The breaker was open (or the budget was reached and opened it). */
   | { ok: false; breaker: Breaker };
 
@@ -52,6 +58,9 @@ export class AccountLedger extends DurableObject<Bindings> {
     this.sql.exec("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, calls INTEGER NOT NULL, billed INTEGER NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, at INTEGER NOT NULL)");
     this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS failover (one INTEGER PRIMARY KEY CHECK (one = 1), from_path TEXT NOT NULL, to_path TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER NOT NULL)",
+    );
+    this.sql.exec(
       "CREATE TABLE IF NOT EXISTS breaker (one INTEGER PRIMARY KEY CHECK (one = 1), reason TEXT NOT NULL, opened_at INTEGER NOT NULL, until INTEGER NOT NULL)",
     );
   }
@@ -66,12 +75,23 @@ export class AccountLedger extends DurableObject<Bindings> {
       return { ok: false, breaker: this.open(`daily budget of ${budget.limit} upstream calls reached`, now, budget.resetAt) };
     }
     const { id } = this.sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, now).one();
-    return { ok: true, reservation: id };
+    return { ok: true, reservation: id, failover: this.failover(now) };
   }
 
-  /** Counts what an admitted call cost and releases its reservation. */
-  record(day: string, reservation: number, calls: number, billed: number): void {
+  /** Counts what an admitted call cost and releases its reservation; `failover`, when given, is
+   * what the call learned of the upstream's paths (null: the configured path is back). */
+  record(day: string, reservation: number, calls: number, billed: number, failover?: Failover | null): void {
     this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
+    if (failover === null) this.sql.exec("DELETE FROM failover");
+    if (failover) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO failover (one, from_path, to_path, since, until) VALUES (1, ?, ?, ?, ?)",
+        failover.from,
+        failover.to,
+        failover.since,
+        failover.until,
+      );
+    }
     this.sql.exec(
       `INSERT INTO days (day, calls, billed) VALUES (?, ?, ?)
        ON CONFLICT(day) DO UPDATE SET calls = calls + excluded.calls, billed = billed + excluded.billed`,
@@ -101,7 +121,22 @@ export class AccountLedger extends DurableObject<Bindings> {
     const reserved = this.sql
       .exec<{ n: number }>("SELECT COUNT(*) AS n FROM reservations WHERE day = ? AND at >= ?", day, now - RESERVATION_TTL_MS)
       .one().n;
-    return { day, calls: rows[0]?.calls ?? 0, billed: rows[0]?.billed ?? 0, reserved, breaker: this.openBreaker(now) };
+    return {
+      day,
+      calls: rows[0]?.calls ?? 0,
+      billed: rows[0]?.billed ?? 0,
+      reserved,
+      breaker: this.openBreaker(now),
+      failover: this.failover(now),
+    };
+  }
+
+  private failover(now: number): Failover | null {
+    const row = this.sql
+      .exec<{ from_path: string; to_path: string; since: number; until: number }>("SELECT from_path, to_path, since, until FROM failover")
+      .toArray()[0];
+    if (!row || row.until <= now) return null;
+    return { from: row.from_path as Failover["from"], to: row.to_path as Failover["to"], since: row.since, until: row.until };
   }
 
   private openBreaker(now: number): Breaker | null {

@@ -4,7 +4,7 @@
  * as the isolate (see runtime.ts).
  */
 import type { Config } from "../config/config.ts";
-import { requireAccountLedger, requireCoordinators, requireReady } from "../config/readiness.ts";
+import { requireReady } from "../config/readiness.ts";
 import { kvStore } from "../cache/kv-store.ts";
 import type { Store } from "../cache/types.ts";
 import { memoryStore } from "../cache/memory-store.ts";
@@ -79,8 +79,8 @@ export function createLookupContext(parts: ContextParts): LookupContext {
     config,
     token,
     store,
-    guard: createSpendGuard(requireAccountLedger(parts.env), config, runtime.now),
-    coordinators: requireCoordinators(parts.env),
+    guard: createSpendGuard(parts.env.ACCOUNT_LEDGER, config, runtime.now),
+    coordinators: parts.env.KOL_COORDINATOR,
     runtime,
     trace,
     defer: parts.defer,

@@ -13,6 +13,7 @@ import { ProblemError } from "../problem.ts";
 import { BUSINESS_CODES } from "../upstream/codes.ts";
 import type { AccountAdmission, AccountDay, AccountLedger, Breaker } from "../ledger/account-ledger.ts";
 import { ledgerUnavailable } from "../ledger/unavailable.ts";
+import type { Failover } from "../runtime.ts";
 
 /** The upstream's codes that stop every call (303, 601, 602), by the problem each becomes. */
 const OPENING_CODES = new Map(
@@ -24,6 +25,13 @@ const OPENING_CODES = new Map(
 /** The account's one ledger. */
 export const accountLedgerOf = (namespace: DurableObjectNamespace<AccountLedger>) =>
   namespace.get(namespace.idFromName("upstream-account"));
+
+/** What an admitted call cost, and what it learned of the upstream's paths (undefined: nothing new). */
+export interface CallCost {
+  attempts: number;
+  billed: number;
+  failover?: Failover | null;
+}
 
 export interface GuardStatus {
   breaker: Breaker | null;
@@ -54,7 +62,7 @@ export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger
      * Runs one upstream call if the ledger admits it, and records what it cost (its attempts and
      * billed answers); opens the breaker when the upstream said the quota or the balance is gone.
      */
-    async spend<T>(call: () => Promise<T>, cost: () => { attempts: number; billed: number }): Promise<T> {
+    async spend<T>(call: (failover: Failover | null) => Promise<T>, cost: () => CallCost): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
       const admission = await reach(async (): Promise<AccountAdmission> => {
@@ -64,7 +72,7 @@ export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger
       });
       if (!admission.ok) throw refuse(admission.breaker);
       try {
-        return await call();
+        return await call(admission.failover);
       } catch (error) {
         const opening = error instanceof ProblemError ? OPENING_CODES.get(error.problemType) : undefined;
         if (opening) await reach(() => ledger().open(`the upstream answered ${opening}`, now(), resetAt(now())));
@@ -74,7 +82,7 @@ export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger
         // The record must land: it is what makes the budget exact. A failure here costs at most
         // the reservation, which lapses on its own.
         await ledger()
-          .record(day, admission.reservation, spent.attempts, spent.billed)
+          .record(day, admission.reservation, spent.attempts, spent.billed, spent.failover)
           .catch(() => undefined);
       }
     },

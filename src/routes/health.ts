@@ -12,20 +12,26 @@ import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { anyKeyExists, NO_KEYS } from "../auth/client-auth.ts";
-import { activeEndpoint } from "../upstream/client.ts";
+import { ProblemError } from "../problem.ts";
 import { ENDPOINT_NAMES } from "../upstream/request.ts";
+
+const LEDGER_UNREACHABLE =
+  "The upstream account's ledger cannot be reached: stored answers are served, misses are refused with 503 until it can.";
 
 const presence = z.enum(["present", "missing"]);
 const binding = z.enum(["bound", "missing"]);
 
 export const healthSchema = z.object({
-  status: z.enum(["ok", "misconfigured"]),
+  /** "degraded": configured, but the account's ledger cannot be reached (hits are served, misses are not). */
+  status: z.enum(["ok", "degraded", "misconfigured"]),
   version: z.string(),
   checks: z.object({
     config: z.enum(["valid", "invalid"]),
     token: presence,
     cache: binding,
     keys: binding,
+    coordinators: binding,
+    accountLedger: binding,
     /** Whether any client key exists ("not-needed" under PUBLIC_ACCESS; "unknown" when not configured). */
     clientKeys: z.enum(["present", "none", "not-needed", "unknown"]),
   }),
@@ -34,7 +40,7 @@ export const healthSchema = z.object({
     .object({
       /** The configured path (UPSTREAM_ENDPOINT). */
       endpoint: z.enum(ENDPOINT_NAMES),
-      /** The path this isolate calls now: the configured one unless it failed over. */
+      /** The path calls go to now: the configured one unless the account failed over. */
       active: z.enum(ENDPOINT_NAMES),
       failover: z.object({ from: z.enum(ENDPOINT_NAMES), to: z.enum(ENDPOINT_NAMES), since: z.string(), until: z.string() }).nullable(),
     })
@@ -61,14 +67,19 @@ export function healthRoutes(runtime: Runtime) {
           ? "present"
           : "none";
     const ready = state.ready && clientKeys !== "none";
-    const problems = clientKeys === "none" ? [NO_KEYS] : state.problems;
+    const problems = clientKeys === "none" ? [NO_KEYS] : [...state.problems];
     let spendGuard: Health["spendGuard"] = null;
     let upstream: Health["upstream"] = null;
+    let reachable = true;
     if (state.ready) {
       const context = createLookupContext({ env: c.env, runtime, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
-      const status = await context.guard.status();
-      const failover = runtime.isolate.upstreamFailover;
-      const active = activeEndpoint(state.config, runtime);
+      const status = await context.guard.status().catch((error: unknown) => {
+        if (error instanceof ProblemError && error.problemType === "ledger-unavailable") return null;
+        throw error;
+      });
+      reachable = status !== null;
+      const failover = status?.today.failover ?? null;
+      const active = failover && failover.until > runtime.now() ? failover.to : state.config.UPSTREAM_ENDPOINT;
       upstream = {
         endpoint: state.config.UPSTREAM_ENDPOINT,
         active,
@@ -82,15 +93,16 @@ export function healthRoutes(runtime: Runtime) {
               }
             : null,
       };
-      spendGuard = {
+      spendGuard = status && {
         upstreamCalls: status.breaker ? "stopped" : "allowed",
         breaker: status.breaker ? { reason: status.breaker.reason, until: new Date(status.breaker.until).toISOString() } : null,
         budget: status.budget,
       };
     }
+    if (!reachable) problems.push(LEDGER_UNREACHABLE);
     return c.json<Health>(
       {
-        status: ready ? "ok" : "misconfigured",
+        status: !ready ? "misconfigured" : reachable ? "ok" : "degraded",
         version: VERSION,
         checks: { ...state.checks, clientKeys },
         problems,

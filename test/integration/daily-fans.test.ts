@@ -115,7 +115,15 @@ describe("GET /healthz", () => {
     expect(await response.json()).toEqual({
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
-      checks: { config: "valid", token: "present", cache: "bound", keys: "bound", clientKeys: "present" },
+      checks: {
+        config: "valid",
+        token: "present",
+        cache: "bound",
+        keys: "bound",
+        coordinators: "bound",
+        accountLedger: "bound",
+        clientKeys: "present",
+      },
       problems: [],
       upstream: { endpoint: "author-daily-fans", active: "author-daily-fans", failover: null },
       spendGuard: { upstreamCalls: "allowed", breaker: null, budget: null },

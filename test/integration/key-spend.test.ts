@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
@@ -55,15 +55,11 @@ describe("a key's daily limit of billed upstream calls", () => {
   });
 
   it("spends nothing when the key's ledger cannot be reached, and still serves hits", async () => {
-    const unreachable = {
-      idFromName: (name: string) => name,
-      get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("Durable Object unreachable")) }),
-    };
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 5 });
     const path = trendPath(uniqueKol(), ...RANGE);
     await gateway.request(path, { as: key });
-    const cut = makeGateway({ env: { KEY_LEDGER: unreachable } });
+    const cut = makeGateway({ env: { KEY_LEDGER: unreachableNamespace() } });
     const miss = await cut.request(trendPath(uniqueKol(), ...RANGE), { as: key });
     expect(miss.status).toBe(503);
     expect(await miss.json()).toMatchObject({ type: "/problems/ledger-unavailable" });

@@ -60,6 +60,14 @@ describe("observability", () => {
   it("reports the version and configuration on /healthz", async () => {
     const body = await (await makeGateway().request("/healthz")).json<{ version: string; checks: object }>();
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(body.checks).toEqual({ config: "valid", token: "present", cache: "bound", keys: "bound", clientKeys: "present" });
+    expect(body.checks).toEqual({
+      config: "valid",
+      token: "present",
+      cache: "bound",
+      keys: "bound",
+      coordinators: "bound",
+      accountLedger: "bound",
+      clientKeys: "present",
+    });
   });
 });

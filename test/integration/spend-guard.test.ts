@@ -96,6 +96,16 @@ describe("the daily upstream budget", () => {
     expect(gateway.emulator.requests).toHaveLength(2);
   });
 
+  it("admits exactly the budget under concurrent misses from two isolates", async () => {
+    const one = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "5" }, emulator: { latencyMs: 5 } });
+    const other = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "5" }, emulator: { latencyMs: 5 }, account: one.account });
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? one : other).request(trendPath(uniqueKol(), ...RANGE)).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+    expect(one.upstreamFetches + other.upstreamFetches).toBe(5);
+  });
+
   it("counts retries as calls and shows the count on /healthz", async () => {
     const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "10" } });
     gateway.emulator.queueFaults({ kind: "code", code: 301 });

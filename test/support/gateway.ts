@@ -68,7 +68,7 @@ export function makeGateway(options: GatewayOptions = {}) {
   // This gateway's own account ledger (the budget and breaker of one test), and coordinators that
   // work with its clock, upstream and log.
   const account = options.account ?? `gateway-${crypto.randomUUID()}`;
-  testEnv.ACCOUNT_LEDGER = renamed(env.ACCOUNT_LEDGER, account);
+  if (!options.env || !("ACCOUNT_LEDGER" in options.env)) testEnv.ACCOUNT_LEDGER = renamed(env.ACCOUNT_LEDGER, account);
   if (!options.env || !("KOL_COORDINATOR" in options.env))
     testEnv.KOL_COORDINATOR = adopting(env.KOL_COORDINATOR, { env: testEnv, runtime });
   let client: Promise<TestKey> | undefined;
@@ -170,8 +170,9 @@ function renamed<T extends Rpc.DurableObjectBranded | undefined>(
 }
 
 /**
- * KOL coordinators that take the test gateway's bindings and runtime before each call: the
- * objects run in this test's isolate, so its clock, emulator and log reach them through RPC.
+ * KOL coordinators that take the test gateway's bindings, clock, upstream and log before each
+ * call (the objects run in this test's isolate, so they reach them through RPC), but keep what an
+ * object keeps for itself (its refreshes, its coalescing), as on Cloudflare.
  */
 function adopting(
   namespace: DurableObjectNamespace<KolCoordinator>,
@@ -179,7 +180,10 @@ function adopting(
 ): DurableObjectNamespace<KolCoordinator> {
   const get = (id: DurableObjectId) => {
     const stub = namespace.get(id);
-    const adopt = () => runInDurableObject(stub, (instance: KolCoordinator) => void (instance.deps = deps));
+    const adopt = () =>
+      runInDurableObject(stub, (instance: KolCoordinator) => {
+        instance.deps = { env: deps.env, runtime: { ...deps.runtime, isolate: instance.deps.runtime.isolate } };
+      });
     return {
       resolve: async (...args: Parameters<KolCoordinator["resolve"]>) => (await adopt(), stub.resolve(...args)),
       revalidate: async (...args: Parameters<KolCoordinator["revalidate"]>) => (await adopt(), stub.revalidate(...args)),
@@ -190,3 +194,10 @@ function adopting(
     get,
   });
 }
+
+/** A Durable Object namespace whose every call fails, as one that cannot be reached does. */
+export const unreachableNamespace = () =>
+  ({
+    idFromName: (name: string) => name,
+    get: () => new Proxy({}, { get: () => () => Promise.reject(new Error("Durable Object unreachable")) }),
+  }) as unknown as DurableObjectNamespace;

@@ -3,10 +3,9 @@
  * that admits each upstream call under the daily budget (UPSTREAM_DAILY_BUDGET) and keeps the
  * breaker that the upstream's 303, 601 and 602 open.
  *
- * Like the key ledger, admission reserves a slot before the call and the call's record releases
- * it, so concurrent misses from every isolate and location cannot overshoot the budget: the
- * object runs one method at a time and each method is one transaction. A reservation whose
- * record never came (a caller that died mid-call) stops counting after RESERVATION_TTL_MS.
+ * Like the key ledger, admission reserves a slot before the call (reservations.ts), so concurrent
+ * misses from every isolate and location cannot overshoot the budget: the object runs one method
+ * at a time and each method is one transaction.
  * Callers pass their clock, so the ledger's day is the caller's Shanghai day.
  *
  * It also remembers a fail-over to the other upstream path (upstream/client.ts) for the whole
@@ -17,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Failover } from "../runtime.ts";
+import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
 
 export interface Breaker {
   reason: string;
@@ -46,7 +46,6 @@ export interface BudgetRule {
   resetAt: number;
 }
 
-const RESERVATION_TTL_MS = 5 * 60_000;
 const KEEP_DAYS = 40;
 
 export class AccountLedger extends DurableObject<Bindings> {
@@ -56,7 +55,7 @@ export class AccountLedger extends DurableObject<Bindings> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, calls INTEGER NOT NULL, billed INTEGER NOT NULL)");
-    this.sql.exec("CREATE TABLE IF NOT EXISTS reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, at INTEGER NOT NULL)");
+    createReservationTable(this.sql);
     this.sql.exec(
       "CREATE TABLE IF NOT EXISTS failover (one INTEGER PRIMARY KEY CHECK (one = 1), from_path TEXT NOT NULL, to_path TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER NOT NULL)",
     );
@@ -69,19 +68,17 @@ export class AccountLedger extends DurableObject<Bindings> {
   admit(day: string, budget: BudgetRule, now: number): AccountAdmission {
     const open = this.openBreaker(now);
     if (open) return { ok: false, breaker: open };
-    this.sql.exec("DELETE FROM reservations WHERE at < ?", now - RESERVATION_TTL_MS);
     const today = this.day(day, now);
     if (budget.limit > 0 && today.calls + today.reserved >= budget.limit) {
       return { ok: false, breaker: this.open(`daily budget of ${budget.limit} upstream calls reached`, now, budget.resetAt) };
     }
-    const { id } = this.sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, now).one();
-    return { ok: true, reservation: id, failover: this.failover(now) };
+    return { ok: true, reservation: reserve(this.sql, day, now), failover: this.failover(now) };
   }
 
   /** Counts what an admitted call cost and releases its reservation; `failover`, when given, is
    * what the call learned of the upstream's paths (null: the configured path is back). */
   record(day: string, reservation: number, calls: number, billed: number, failover?: Failover | null): void {
-    this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
+    release(this.sql, reservation);
     if (failover === null) this.sql.exec("DELETE FROM failover");
     if (failover) {
       this.sql.exec(
@@ -118,9 +115,7 @@ export class AccountLedger extends DurableObject<Bindings> {
 
   day(day: string, now: number): AccountDay {
     const rows = this.sql.exec<{ calls: number; billed: number }>("SELECT calls, billed FROM days WHERE day = ?", day).toArray();
-    const reserved = this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM reservations WHERE day = ? AND at >= ?", day, now - RESERVATION_TTL_MS)
-      .one().n;
+    const reserved = openReservations(this.sql, day, now);
     return {
       day,
       calls: rows[0]?.calls ?? 0,

@@ -2,14 +2,14 @@
  * @module The key ledger: one Durable Object (SQLite) per client key, the one place that admits
  * that key's upstream calls under its daily limit and keeps its daily usage.
  *
- * Admission reserves a slot before the call and the call's record releases it, so concurrent
- * misses from every isolate and location cannot overshoot the limit: the object runs one method
- * at a time, and each method is one transaction. A reservation whose record never came (an
- * isolate that died mid-call) stops counting after RESERVATION_TTL_MS, longer than any call.
+ * Admission reserves a slot before the call and the call's record releases it (reservations.ts),
+ * so concurrent misses from every isolate and location cannot overshoot the limit: the object
+ * runs one method at a time, and each method is one transaction.
  */
 import { DurableObject } from "cloudflare:workers";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
+import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
 
 /** One Shanghai day of a key's usage. */
 export interface DayUsage {
@@ -26,7 +26,6 @@ export type UsageDelta = Omit<DayUsage, "day">;
 
 export type Admission = { ok: true; reservation: number } | { ok: false; billed: number };
 
-const RESERVATION_TTL_MS = 5 * 60_000;
 /** Days of usage kept per key. */
 const KEEP_DAYS = 40;
 
@@ -38,22 +37,19 @@ export class KeyLedger extends DurableObject<Bindings> {
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS usage (
       day TEXT PRIMARY KEY, requests INTEGER NOT NULL, hits INTEGER NOT NULL, calls INTEGER NOT NULL, billed INTEGER NOT NULL)`);
-    this.sql.exec("CREATE TABLE IF NOT EXISTS reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, at INTEGER NOT NULL)");
+    createReservationTable(this.sql);
   }
 
   /** Admits one upstream call on `day` when billed calls and open reservations stay under `limit` (0: no limit). */
   admit(day: string, limit: number, now: number): Admission {
-    this.sql.exec("DELETE FROM reservations WHERE at < ?", now - RESERVATION_TTL_MS);
     const { billed } = this.usage(day);
-    const open = this.sql.exec<{ open: number }>("SELECT COUNT(*) AS open FROM reservations WHERE day = ?", day).one().open;
-    if (limit > 0 && billed + open >= limit) return { ok: false, billed };
-    const { id } = this.sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, now).one();
-    return { ok: true, reservation: id };
+    if (limit > 0 && billed + openReservations(this.sql, day, now) >= limit) return { ok: false, billed };
+    return { ok: true, reservation: reserve(this.sql, day, now) };
   }
 
   /** Adds what requests cost on `day`, and releases the reservation their call held. */
   record(day: string, delta: UsageDelta, reservation: number | null): void {
-    if (reservation !== null) this.sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
+    if (reservation !== null) release(this.sql, reservation);
     this.sql.exec(
       `INSERT INTO usage (day, requests, hits, calls, billed) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(day) DO UPDATE SET requests = requests + excluded.requests, hits = hits + excluded.hits,

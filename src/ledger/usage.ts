@@ -33,8 +33,9 @@ export interface SpendingClient {
 }
 
 export interface KeyUsage {
-  /** Before a miss calls the upstream: admits the call, or throws 429 past the key's daily limit. */
-  admit(): Promise<void>;
+  /** Before a miss calls the upstream: admits the call, or throws 429 past the key's daily limit.
+   * Absent for a key without a limit: nothing to ask, so no round trip to its ledger. */
+  admit?: () => Promise<void>;
   /** After the request: counts it and what its upstream calls cost. */
   finish(hit: boolean, upstream: { attempts: number; billed: number }): void;
 }
@@ -58,23 +59,25 @@ export function keyUsage(
   if (client.anonymous || !env.KEY_LEDGER) return null;
   let reservation: number | null = null;
   return {
-    async admit() {
-      if (client.dailyUpstreamCalls <= 0) return;
-      const now = runtime.now();
-      let admission: Admission;
-      try {
-        admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
-      } catch {
-        throw ledgerUnavailable("The key's ledger");
-      }
-      if (!admission.ok) {
-        throw new ProblemError("key-spend-limit", {
-          detail: `This key's ${client.dailyUpstreamCalls} billed upstream calls for today (Asia/Shanghai) are used up; cached answers are still served.`,
-          retryAfterSeconds: secondsUntilShanghaiHour(now, 0),
-        });
-      }
-      reservation = admission.reservation;
-    },
+    admit:
+      client.dailyUpstreamCalls <= 0
+        ? undefined
+        : async () => {
+            const now = runtime.now();
+            let admission: Admission;
+            try {
+              admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
+            } catch {
+              throw ledgerUnavailable("The key's ledger");
+            }
+            if (!admission.ok) {
+              throw new ProblemError("key-spend-limit", {
+                detail: `This key's ${client.dailyUpstreamCalls} billed upstream calls for today (Asia/Shanghai) are used up; cached answers are still served.`,
+                retryAfterSeconds: secondsUntilShanghaiHour(now, 0),
+              });
+            }
+            reservation = admission.reservation;
+          },
     finish(hit, upstream) {
       const now = runtime.now();
       const day = shanghaiToday(now);

@@ -56,18 +56,4 @@ describe("observability", () => {
       { blobs: ["anonymous", "/v1/kols/:kolId/daily-fans", "none", "401"], doubles: [1, 0, 0, 0, 0], indexes: ["anonymous"] },
     ]);
   });
-
-  it("reports the version and configuration on /healthz", async () => {
-    const body = await (await makeGateway().request("/healthz")).json<{ version: string; checks: object }>();
-    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(body.checks).toEqual({
-      config: "valid",
-      token: "present",
-      cache: "bound",
-      keys: "bound",
-      coordinators: "bound",
-      accountLedger: "bound",
-      clientKeys: "present",
-    });
-  });
 });

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   "not-found": { status: 404, title: "No such route", upstreamCode: 400 },
   "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
   "request-id-conflict": { status: 409, title: "This requestId was already used for another request", upstreamCode: 400 },
+  "webhook-replayed": { status: 409, title: "This webhook-id was already accepted", upstreamCode: 400 },
   "payload-too-large": { status: 413, title: "The request body is too large", upstreamCode: 400 },
   "uri-too-long": { status: 414, title: "The request URL is too long", upstreamCode: 400 },
   "unsupported-media-type": { status: 415, title: "The request body is not in a supported format", upstreamCode: 400 },

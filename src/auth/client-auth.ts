@@ -3,8 +3,9 @@
  *
  * A key arrives as `Authorization: Bearer <key>` or, on the drop-in route, as the upstream-style
  * `token` query parameter; never from a cookie. Where a route allows it (the webhook target), a
- * request may instead be signed with the key's signing secret (`X-Signature`, naming the key in
- * `X-Key-Name`); the raw body is verified before anything parses it. Missing, unknown and revoked
+ * request may instead be signed with the key's webhook secret by Standard Webhooks (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`, naming the key in `X-Key-Name`); the raw body is
+ * verified before anything parses it, and each `webhook-id` is accepted once. Missing, unknown and revoked
  * keys get the same 401, so an answer never tells whether a key exists. With no key in the
  * namespace at all the gateway fails closed with an operator message, unless PUBLIC_ACCESS is set.
  */
@@ -12,8 +13,9 @@ import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
 import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
-import { deriveSigningSecret, verifySignature } from "../webhooks/signature.ts";
-import { requireSigningSecret } from "../config/readiness.ts";
+import { signingSecrets, verifySigned } from "../webhooks/signature.ts";
+import { requireDeliveryBooks, requireSigningSecret } from "../config/readiness.ts";
+import { deliveryBookOf } from "../webhooks/deliveries.ts";
 import { kvStore } from "../cache/kv-store.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
 import type { Runtime } from "../runtime.ts";
@@ -93,15 +95,34 @@ function presentedKey(c: Context<ClientEnv>): string | null {
   return param ? (c.req.query(param) ?? null) : null;
 }
 
-/** The key named by a signed request, once its signature over the raw body is verified. */
-async function signedKey(c: Context<ClientEnv>, read: KeysReader, header: string): Promise<KeyRecord | null> {
+/** The key named by a signed request, once its signature over the raw body is verified and its
+ * `webhook-id` accepted for the first time. */
+async function signedKey(c: Context<ClientEnv>, read: KeysReader): Promise<KeyRecord | null> {
   const { config, runtime } = c.var.lookup;
   const name = c.req.header("X-Key-Name");
   if (!name) throw unauthorized(true, "A signed request must name its key in X-Key-Name.");
-  const secret = await deriveSigningSecret(requireSigningSecret(config), name);
-  const verification = await verifySignature(header, await c.req.text(), secret, runtime.now());
+  const master = requireSigningSecret(config);
+  const record = await recordOfName(read, name);
+  if (!record || record.disabled) return null;
+  const secrets = await signingSecrets(master, name, record.webhookSecret);
+  const verification = verifySigned(c.req.raw.headers, await c.req.text(), secrets, runtime.now());
   if (!verification.ok) throw unauthorized(true, `The request's signature is not valid: ${verification.reason}.`);
-  return recordOfName(read, name);
+  let first: boolean;
+  try {
+    first = await deliveryBookOf(requireDeliveryBooks(c.env), name).claimMessageId(verification.id, runtime.now());
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    throw new ProblemError("ledger-unavailable", {
+      detail: "The key's delivery book could not be reached to check the webhook-id; retry with a new signature.",
+      retryAfterSeconds: 30,
+    });
+  }
+  if (!first) {
+    throw new ProblemError("webhook-replayed", {
+      detail: `The webhook-id "${verification.id}" was already accepted: sign each request with a new webhook-id (use requestId to make a delivery idempotent).`,
+    });
+  }
+  return record;
 }
 
 export interface ClientAuthOptions {
@@ -128,7 +149,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
       const stored = await keyStore.get(name, { edgeCacheSeconds: KEY_CACHE_TTL_SECONDS });
       return stored.ok ? stored.value : null;
     };
-    const signature = options.signatures ? c.req.header("X-Signature") : undefined;
+    const signature = options.signatures ? c.req.header("webhook-signature") : undefined;
     const key = signature === undefined ? presentedKey(c) : null;
     const address = c.req.header("CF-Connecting-IP");
     // Failed attempts are limited per address (Cloudflare sets CF-Connecting-IP on every request),
@@ -146,7 +167,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     } else {
       let record: KeyRecord | null;
       try {
-        record = signature !== undefined ? await signedKey(c, read, signature) : key ? await recordOfKey(read, key) : null;
+        record = signature !== undefined ? await signedKey(c, read) : key ? await recordOfKey(read, key) : null;
       } catch (error) {
         if (error instanceof ProblemError && error.problemType === "unauthorized") return refuse(error);
         throw error;

@@ -19,6 +19,10 @@ export const keyRecordSchema = z.object({
   permissions: z.array(z.enum(PERMISSIONS)),
   created: z.string(),
   disabled: z.boolean(),
+  /** The generations of the key's webhook secret valid now (webhooks/signature.ts): the previous one during a rotation. */
+  webhookSecret: z
+    .object({ current: z.number().int().min(1), previous: z.number().int().min(1).nullable() })
+    .default({ current: 1, previous: null }),
   /** Billed upstream calls this key's misses may cause per Shanghai day; 0 (the default): no limit. */
   dailyUpstreamCalls: z.number().int().min(0).default(0),
   /** The key's SHA-256, hex: the record's KV name holds it too, kept here to compare in constant time. */

@@ -201,7 +201,7 @@ export function openApiDocument(): Json {
           tags: ["webhooks"],
           operationId: "postDailyFansWebhook",
           summary: "The trend for a webhook: answered at once, or delivered to a callback",
-          security: [{ bearerKey: [] }, { webhookSignature: [], webhookKeyName: [] }],
+          security: [{ bearerKey: [] }, { webhookId: [], webhookTimestamp: [], webhookSignature: [], webhookKeyName: [] }],
           requestBody: { required: true, content: { "application/json": { schema: ref("WebhookRequest") } } },
           responses: {
             "200": {
@@ -214,7 +214,15 @@ export function openApiDocument(): Json {
               headers: { Location: header("Location") },
               content: { "application/json": { schema: ref("DeliveryAccepted") } },
             },
-            ...problems("invalid-request", "payload-too-large", "unsupported-media-type", ...AUTH_PROBLEMS, ...UPSTREAM_PROBLEMS),
+            ...problems(
+              "invalid-request",
+              "request-id-conflict",
+              "webhook-replayed",
+              "payload-too-large",
+              "unsupported-media-type",
+              ...AUTH_PROBLEMS,
+              ...UPSTREAM_PROBLEMS,
+            ),
           },
         },
       },
@@ -294,17 +302,30 @@ export function openApiDocument(): Json {
           description:
             "A client key in the URL (chart route only, for `<img>`); it shows in browser histories, so prefer a key made for embedding.",
         },
+        webhookId: {
+          type: "apiKey",
+          in: "header",
+          name: "webhook-id",
+          description: "Standard Webhooks: the message's id, new for each request; each is accepted once.",
+        },
+        webhookTimestamp: {
+          type: "apiKey",
+          in: "header",
+          name: "webhook-timestamp",
+          description: "Standard Webhooks: unix seconds, within 5 minutes of the gateway's clock either way.",
+        },
         webhookSignature: {
           type: "apiKey",
           in: "header",
-          name: "X-Signature",
-          description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` with the key\'s signing secret.',
+          name: "webhook-signature",
+          description:
+            'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` with the key\'s `whsec_` secret (`npm run key -- secret`).',
         },
         webhookKeyName: {
           type: "apiKey",
           in: "header",
           name: "X-Key-Name",
-          description: "The name of the key whose signing secret signed the request.",
+          description: "The name of the key whose webhook secret signed the request.",
         },
       },
       headers: {

@@ -4,7 +4,8 @@
  *   requestId? }`: without `callbackUrl` it answers like the GET route (same cache); with one it
  *   answers 202 at once and a Queue delivers the answer to the callback, signed;
  * - `GET /v1/webhooks/deliveries/{id}`: a delivery's status, for the key that created it only.
- * Requests carry a client key or are signed with the key's signing secret.
+ * POSTs carry a client key or are signed with the key's webhook secret (Standard Webhooks); status
+ * reads carry the key.
  */
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -139,10 +140,12 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
 
 export function webhookRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
-  const auth = clientAuth(runtime, { signatures: true });
+  const signedOrKeyed = clientAuth(runtime, { signatures: true });
+  // A delivery's status needs the key itself: a signature proves a message, not a reader.
+  const keyed = clientAuth(runtime);
 
   return new Hono<GatewayEnv>()
-    .post(WEBHOOK_PATH, context, auth, jsonOnly, webhookBody(runtime.now), async (c) => {
+    .post(WEBHOOK_PATH, context, signedOrKeyed, jsonOnly, webhookBody(runtime.now), async (c) => {
       const request = c.req.valid("json");
       if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
@@ -150,7 +153,7 @@ export function webhookRoutes(runtime: Runtime) {
       c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })
-    .get(DELIVERY_PATH, context, auth, async (c) => {
+    .get(DELIVERY_PATH, context, keyed, async (c) => {
       requireKeyFor(c.var.client, "Reading a delivery");
       const status = await deliveryBookOf(requireDeliveryBooks(c.env), c.var.client.name).read(c.req.param("id"));
       // Another key's delivery is answered exactly like one that does not exist.

@@ -1,24 +1,24 @@
 /**
  * @module The delivery queue's consumer: fetch the answer (through the same cache), then POST it
- * to the callback, signed with the owner key's signing secret.
+ * to the callback, signed with the owner key's webhook secret.
  *
  * A callback that fails (network error, non-2xx, or a redirect, which is never followed) is
  * retried with exponential backoff; after DELIVERY_MAX_ATTEMPTS attempts the delivery is marked
- * failed with its last error and the message goes on to the dead-letter queue. The delivery id
- * travels as `Idempotency-Key`, so a receiver can drop a repeat.
+ * failed with its last error and the message goes on to the dead-letter queue. Callbacks are
+ * signed by Standard Webhooks; their `webhook-id` is the delivery id, so a receiver can drop a repeat.
  */
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError, problemBody } from "../problem.ts";
 import { dataOf } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
-import { deriveSigningSecret, signatureHeader } from "./signature.ts";
+import { signedHeaders, signingSecrets } from "./signature.ts";
 import { deliveryBookOf, deliveryMessageSchema, type DeliveryMessage } from "./deliveries.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
 import { kvStore } from "../cache/kv-store.ts";
-import { recordOfName } from "../auth/keys.ts";
+import { recordOfName, type KeyRecord } from "../auth/keys.ts";
 
 const BACKOFF_BASE_SECONDS = 10;
 const BACKOFF_CAP_SECONDS = 15 * 60;
@@ -27,21 +27,13 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
 }
 
-/** The owner key's usage: its ledger admits the delivery's upstream calls as it does the key's own requests. */
-async function ownerUsage(
-  env: Bindings,
-  runtime: Runtime,
-  owner: string,
-  defer: (work: Promise<unknown>) => void,
-): Promise<KeyUsage | null> {
+/** The owner key's record: its ledger admits the delivery's upstream calls, and its secrets sign the callback. */
+function ownerRecord(env: Bindings, owner: string): Promise<KeyRecord | null> {
   const keys = kvStore(env.KEYS);
-  const record = await recordOfName(async (name) => {
+  return recordOfName(async (name) => {
     const read = await keys.get(name);
     return read.ok ? read.value : null;
   }, owner);
-  return record
-    ? keyUsage(env, runtime, { name: record.name, anonymous: false, dailyUpstreamCalls: record.dailyUpstreamCalls }, defer)
-    : null;
 }
 
 async function payloadFor(message: DeliveryMessage, context: LookupContext, usage: KeyUsage | null) {
@@ -123,16 +115,20 @@ export async function deliver(
     return;
   }
 
-  const body = JSON.stringify(await payloadFor(delivery, context, await ownerUsage(env, runtime, delivery.owner, defer)));
-  const secret = await deriveSigningSecret(config.WEBHOOK_SIGNING_SECRET, delivery.owner);
+  const owner = await ownerRecord(env, delivery.owner);
+  const usage = owner
+    ? keyUsage(env, runtime, { name: owner.name, anonymous: false, dailyUpstreamCalls: owner.dailyUpstreamCalls }, defer)
+    : null;
+  const body = JSON.stringify(await payloadFor(delivery, context, usage));
+  const generations = owner?.webhookSecret ?? { current: 1, previous: null };
+  const secrets = await signingSecrets(config.WEBHOOK_SIGNING_SECRET, delivery.owner, generations);
+  // Standard Webhooks: webhook-id is the delivery's id, the same on every retry, so a receiver dedupes on it.
   const failure = await post(
     url.url.href,
     body,
     {
       "Content-Type": "application/json",
-      "X-Signature": await signatureHeader(secret, body, Math.floor(runtime.now() / 1000)),
-      "X-Delivery-Id": delivery.deliveryId,
-      "Idempotency-Key": delivery.deliveryId,
+      ...signedHeaders(secrets, delivery.deliveryId, runtime.now(), body),
       "User-Agent": "xingtu-edge-webhooks",
     },
     runtime,

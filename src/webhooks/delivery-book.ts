@@ -6,12 +6,18 @@
  * `accept` is one transaction: of any number of concurrent requests with one `requestId`, exactly
  * one creates a delivery; the others get it back, or 409 when they asked for something else.
  * Records are kept DELIVERY_KEEP_MS (a day).
+ *
+ * It also remembers the `webhook-id` of every signed request the key made, for longer than a
+ * signature is valid, so each is accepted once: a captured request cannot be replayed.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings.ts";
 import type { DeliveryStatus } from "./deliveries.ts";
+import { TOLERANCE_SECONDS } from "./signature.ts";
 
 const DELIVERY_KEEP_MS = 24 * 3600 * 1000;
+/** Twice the signature tolerance (either way): a signature outside it is refused anyway. */
+const MESSAGE_ID_KEEP_MS = 2 * TOLERANCE_SECONDS * 1000;
 
 export type Acceptance = { kind: "created" | "existing"; status: DeliveryStatus } | { kind: "conflict" };
 
@@ -47,6 +53,14 @@ export class DeliveryBook extends DurableObject<Bindings> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (
       id TEXT PRIMARY KEY, owner TEXT NOT NULL, request_id TEXT UNIQUE, request_hash TEXT, status TEXT NOT NULL,
       attempts INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_ms INTEGER NOT NULL)`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS message_ids (id TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL)");
+  }
+
+  /** Accepts a signed request's `webhook-id` the first time only; false for a replay. */
+  claimMessageId(id: string, nowMs: number): boolean {
+    this.sql.exec("DELETE FROM message_ids WHERE seen_ms < ?", nowMs - MESSAGE_ID_KEEP_MS);
+    const inserted = this.sql.exec("INSERT OR IGNORE INTO message_ids (id, seen_ms) VALUES (?, ?)", id, nowMs).rowsWritten;
+    return inserted > 0;
   }
 
   /** Records a new delivery, or answers with the one this `requestId` already made. */

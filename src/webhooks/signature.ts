@@ -1,44 +1,71 @@
 /**
- * @module Webhook signatures in the style of the large senders:
- * `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.
+ * @module Webhook signatures by Standard Webhooks (standardwebhooks.com), through its reference
+ * library: `webhook-id`, `webhook-timestamp` (unix seconds) and `webhook-signature:
+ * v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, several space-separated while a secret
+ * is being rotated.
  *
- * Each client key has its own signing secret, derived from the Worker secret
- * WEBHOOK_SIGNING_SECRET and the key's name, so none is stored anywhere. Plain Web Crypto, so the
- * `npm run key -- secret` command derives the very same secret. Verification reads the raw body
- * before anything parses it, compares in constant time, and bounds the replay window.
+ * Each client key has its own `whsec_` secret, derived from the Worker secret
+ * WEBHOOK_SIGNING_SECRET, the key's name and a generation number kept in the key's record, so no
+ * secret is stored anywhere and a rotation is a new generation: during one, the previous
+ * generation stays valid too (`npm run key -- rotate-secret`). Plain Web Crypto, so `npm run key
+ * -- secret` derives the very same secret.
+ *
+ * Verification uses the gateway's clock (the library's own check reads the global one), reads the
+ * raw body before anything parses it, and compares in constant time; each `webhook-id` is then
+ * accepted once by the key's delivery book.
  */
-import { constantTimeEqual, hex } from "../bytes.ts";
+import { Webhook } from "standardwebhooks";
+import { constantTimeEqual } from "../bytes.ts";
 
 const encoder = new TextEncoder();
-/** Requests signed longer ago than this are replays. */
-export const REPLAY_WINDOW_SECONDS = 300;
-/** A sender's clock may run this far ahead of ours. */
-export const CLOCK_SKEW_SECONDS = 30;
+/** Standard Webhooks' tolerance: a signature more than this far from our clock, either way, is refused. */
+export const TOLERANCE_SECONDS = 5 * 60;
 
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return hex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+/** The generations of a key's secret that are valid now: the current one, and the previous one during a rotation. */
+export interface SecretGenerations {
+  current: number;
+  previous: number | null;
 }
 
-export async function deriveSigningSecret(master: string, keyName: string): Promise<string> {
-  return `whsec_${await hmacHex(master, `xingtu-edge signing secret:${keyName}`)}`;
+async function derive(master: string, keyName: string, generation: number): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(master), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const bytes = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, encoder.encode(`xingtu-edge webhook secret:${keyName}:${generation}`)),
+  );
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
 }
 
-export async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
-  return `t=${unixSeconds},v1=${await hmacHex(secret, `${unixSeconds}.${body}`)}`;
+/** The key's valid secrets, current first. */
+export function signingSecrets(master: string, keyName: string, generations: SecretGenerations): Promise<string[]> {
+  const valid = generations.previous === null ? [generations.current] : [generations.current, generations.previous];
+  return Promise.all(valid.map((generation) => derive(master, keyName, generation)));
 }
 
-export type Verification = { ok: true } | { ok: false; reason: string };
+/** The Standard Webhooks headers of a message, signed with every valid secret. */
+export function signedHeaders(secrets: string[], id: string, nowMs: number, body: string): Record<string, string> {
+  const at = new Date(Math.floor(nowMs / 1000) * 1000);
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(at.getTime() / 1000),
+    "webhook-signature": secrets.map((secret) => new Webhook(secret).sign(id, at, body)).join(" "),
+  };
+}
 
-export async function verifySignature(header: string, body: string, secret: string, nowMs: number): Promise<Verification> {
-  const parts = new Map(header.split(",").map((part) => part.trim().split("=", 2) as [string, string]));
-  const t = parts.get("t");
-  const v1 = parts.get("v1");
-  if (!t || !/^\d{1,12}$/.test(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1))
-    return { ok: false, reason: "X-Signature must be t=<unix seconds>,v1=<64 hex digits>" };
-  const age = nowMs / 1000 - Number(t);
-  if (age > REPLAY_WINDOW_SECONDS) return { ok: false, reason: `the signature is older than ${REPLAY_WINDOW_SECONDS} seconds` };
-  if (age < -CLOCK_SKEW_SECONDS) return { ok: false, reason: "the signature's timestamp is in the future" };
-  const expected = await hmacHex(secret, `${t}.${body}`);
-  return constantTimeEqual(expected, v1) ? { ok: true } : { ok: false, reason: "the signature does not match the body" };
+export type Verification = { ok: true; id: string } | { ok: false; reason: string };
+
+/** Checks a signed request's headers and raw body against the key's valid secrets. */
+export function verifySigned(headers: Headers, body: string, secrets: string[], nowMs: number): Verification {
+  const [id, timestamp, signature] = ["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => headers.get(name));
+  if (!id || !timestamp || !signature)
+    return { ok: false, reason: "a signed request needs webhook-id, webhook-timestamp and webhook-signature" };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "webhook-timestamp must be unix seconds" };
+  const skew = nowMs / 1000 - Number(timestamp);
+  if (skew > TOLERANCE_SECONDS) return { ok: false, reason: `the signature is older than ${TOLERANCE_SECONDS} seconds` };
+  if (skew < -TOLERANCE_SECONDS) return { ok: false, reason: "the signature's timestamp is in the future" };
+  const at = new Date(Number(timestamp) * 1000);
+  const expected = secrets.map((secret) => new Webhook(secret).sign(id, at, body));
+  const passed = signature.split(" ").filter((part) => part.startsWith("v1,"));
+  return passed.some((candidate) => expected.some((valid) => constantTimeEqual(candidate, valid)))
+    ? { ok: true, id }
+    : { ok: false, reason: "no signature matches the body with this key's secret" };
 }

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
 import { createTestKey, type TestKey } from "../support/keys.ts";
 import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
-import { deriveSigningSecret, signatureHeader, verifySignature } from "../../src/webhooks/signature.ts";
+import { Webhook } from "standardwebhooks";
+import { signingSecrets } from "../../src/webhooks/signature.ts";
 
 const MASTER = "test-webhook-master-secret-0123456789";
 const WEBHOOK = "/v1/webhooks/daily-fans";
@@ -44,14 +45,35 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { "Content-Type": "application/json", ...headers },
 });
 
-async function signed(client: TestKey, body: string, t = NOW_S, name = client.record.name) {
-  const secret = await deriveSigningSecret(MASTER, name);
+/** The key's valid webhook secrets (current first), as `npm run key -- secret` prints them. */
+const secretsOf = (client: TestKey) => signingSecrets(MASTER, client.record.name, client.record.webhookSecret);
+
+/** A request signed by Standard Webhooks' reference library with the key's current secret (or `secret`). */
+async function signed(client: TestKey, body: string, t = NOW_S, name = client.record.name, secret?: string) {
+  const id = `msg_${crypto.randomUUID()}`;
+  const signature = new Webhook(secret ?? (await secretsOf(client))[0]!).sign(id, new Date(t * 1000), body);
   return {
     method: "POST",
     body,
     as: null,
-    headers: { "Content-Type": "application/json", "X-Signature": await signatureHeader(secret, body, t), "X-Key-Name": name },
+    headers: {
+      "Content-Type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(t),
+      "webhook-signature": signature,
+      "X-Key-Name": name,
+    },
   };
+}
+
+/** Verifies a callback with the reference library, at the gateway's clock (the library reads the global one). */
+function verifyCallback(secret: string, callback: Received): unknown {
+  vi.useFakeTimers({ now: FIXED_NOW, toFake: ["Date"] });
+  try {
+    return new Webhook(secret).verify(callback.body, Object.fromEntries(callback.request.headers));
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe("the webhook target, synchronously", () => {
@@ -149,17 +171,47 @@ describe("signed requests", () => {
     const init = await signed(client, JSON.stringify({ kolId: "1", ...RANGE }));
     const response = await gateway.request(WEBHOOK, { ...init, body: JSON.stringify({ kolId: "2", ...RANGE }) });
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ detail: expect.stringContaining("does not match") });
+    expect(await response.json()).toMatchObject({ detail: expect.stringContaining("no signature matches the body") });
   });
 
-  it("are refused outside the replay window, and within the clock-skew allowance accepted", async () => {
+  it("are accepted within Standard Webhooks' five-minute tolerance either way, and refused outside it", async () => {
     const { gateway } = setup();
     const client = await createTestKey(env.KEYS);
     const body = () => JSON.stringify({ kolId: uniqueKol(), ...RANGE });
     expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S - 301))).status).toBe(401);
     expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S - 299))).status).toBe(200);
-    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 20))).status).toBe(200);
-    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 120))).status).toBe(401);
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 299))).status).toBe(200);
+    expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 301))).status).toBe(401);
+  });
+
+  it("accept each webhook-id once: a replayed request is 409", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    const init = await signed(client, JSON.stringify({ kolId: uniqueKol(), ...RANGE }));
+    expect((await gateway.request(WEBHOOK, init)).status).toBe(200);
+    const replay = await gateway.request(WEBHOOK, init);
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toMatchObject({ type: "/problems/webhook-replayed" });
+  });
+
+  it("accept both secrets while one is rotated, and only the new one after", async () => {
+    const { gateway } = setup();
+    const rotating = await createTestKey(env.KEYS, { webhookSecret: { current: 2, previous: 1 } });
+    const [current, previous] = await secretsOf(rotating);
+    const body = () => JSON.stringify({ kolId: uniqueKol(), ...RANGE });
+    expect((await gateway.request(WEBHOOK, await signed(rotating, body(), NOW_S, undefined, current))).status).toBe(200);
+    expect((await gateway.request(WEBHOOK, await signed(rotating, body(), NOW_S, undefined, previous))).status).toBe(200);
+    const rotated = await createTestKey(env.KEYS, { webhookSecret: { current: 2, previous: null } });
+    const [old] = await signingSecrets(MASTER, rotated.record.name, { current: 1, previous: null });
+    expect((await gateway.request(WEBHOOK, await signed(rotated, body(), NOW_S, undefined, old))).status).toBe(401);
+  });
+
+  it("cannot read a delivery's status: that needs the key", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    const init = await signed(client, "");
+    const response = await gateway.request("/v1/webhooks/deliveries/any", { method: "GET", headers: init.headers, as: null });
+    expect(response.status).toBe(401);
   });
 
   it("are refused for a revoked key or an unnamed one", async () => {
@@ -231,16 +283,27 @@ describe("asynchronous deliveries", () => {
     expect(result.explicitAcks).toEqual(["message-0"]);
     expect(received).toHaveLength(1);
     const callback = received[0]!;
-    expect(callback.request.headers.get("X-Delivery-Id")).toBe(deliveryId);
-    expect(callback.request.headers.get("Idempotency-Key")).toBe(deliveryId);
-    const secret = await deriveSigningSecret(MASTER, client.record.name);
-    expect(await verifySignature(callback.request.headers.get("X-Signature")!, callback.body, secret, FIXED_NOW)).toEqual({ ok: true });
-    const payload = JSON.parse(callback.body);
+    expect(callback.request.headers.get("webhook-id")).toBe(deliveryId);
+    const [secret] = await secretsOf(client);
+    const payload = verifyCallback(secret!, callback) as { data: { series: unknown[] } };
     expect(payload).toMatchObject({ deliveryId, requestId: "r-1", status: "ok", data: { kolId, ...RANGE } });
     expect(payload.data.series).toHaveLength(5);
 
     const lookup = await gateway.request(statusUrl, { as: client.key });
     expect(await lookup.json()).toMatchObject({ id: deliveryId, status: "delivered", attempts: 1, lastError: null });
+  });
+
+  it("sign callbacks with both secrets while one is rotated, so receivers with either verify them", async () => {
+    const { gateway, received, sent } = setup();
+    const client = await createTestKey(env.KEYS, { webhookSecret: { current: 2, previous: 1 } });
+    await gateway.request(WEBHOOK, {
+      ...json({ kolId: uniqueKol(), ...RANGE, callbackUrl: "https://receiver.test/hook" }),
+      as: client.key,
+    });
+    await gateway.runQueue(sent.map((body) => ({ body })));
+    const [current, previous] = await secretsOf(client);
+    expect(received[0]!.request.headers.get("webhook-signature")!.split(" ")).toHaveLength(2);
+    for (const secret of [current!, previous!]) expect(verifyCallback(secret, received[0]!)).toMatchObject({ status: "ok" });
   });
 
   it("retry a failing callback with growing delays, then mark it failed for the dead-letter queue", async () => {

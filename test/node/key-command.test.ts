@@ -78,4 +78,17 @@ describe("npm run key", () => {
     expect(keyCommand("list")).toMatch(/acme.*revoked/);
     expect(await statusWith(key)).toBe(401);
   });
+
+  it("rotates a key's webhook secret: both valid while rotating, only the new one after --finish", () => {
+    keyCommand("create", "--name", "rotating");
+    const secrets = () => [...keyCommand("secret", "rotating").matchAll(/whsec_[A-Za-z0-9+/=]+/g)].map((match) => match[0]);
+    const [first] = secrets();
+    expect(secrets()).toEqual([first]);
+    expect(keyCommand("rotate-secret", "rotating")).toContain("both secrets are valid");
+    const [next, previous] = secrets();
+    expect(previous).toBe(first);
+    expect(next).not.toBe(first);
+    keyCommand("rotate-secret", "rotating", "--finish");
+    expect(secrets()).toEqual([next]);
+  });
 });

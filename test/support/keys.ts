@@ -8,7 +8,7 @@ export interface TestKey {
 
 export async function createTestKey(
   keys: KVNamespace,
-  options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name" | "dailyUpstreamCalls">> = {},
+  options: Partial<Pick<KeyRecord, "tier" | "permissions" | "disabled" | "name" | "dailyUpstreamCalls" | "webhookSecret">> = {},
 ): Promise<TestKey> {
   const key = generateKey();
   const created = await newKeyRecord(
@@ -21,7 +21,7 @@ export async function createTestKey(
     },
     new Date(),
   );
-  const record = { ...created, disabled: options.disabled ?? false };
+  const record = { ...created, disabled: options.disabled ?? false, webhookSecret: options.webhookSecret ?? created.webhookSecret };
   for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return { key, record };
 }

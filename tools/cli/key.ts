@@ -5,7 +5,8 @@
  *                                                            prints the new key once, never again
  *   list                                                     names, tiers, permissions, state
  *   revoke NAME                                              disables the key (kept for the record)
- *   secret NAME                                              the key's webhook signing secret
+ *   secret NAME                                              the key's webhook secret(s), whsec_...
+ *   rotate-secret NAME [--finish]                            a new webhook secret; both valid until --finish
  *
  * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`); without it the
  * command acts on local storage, the one `npm start` serves from.
@@ -26,13 +27,14 @@ import {
   type Tier,
 } from "../../src/auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
-import { deriveSigningSecret } from "../../src/webhooks/signature.ts";
+import { signingSecrets } from "../../src/webhooks/signature.ts";
 
 const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--operator] [--daily-upstream-calls N] [--remote]
        npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: no limit)
        npm run key -- list [--remote]
        npm run key -- revoke NAME [--remote]
-       npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)`;
+       npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)
+       npm run key -- rotate-secret NAME [--finish] [--remote]`;
 
 /** The Worker secret WEBHOOK_SIGNING_SECRET of the local run (`npm start`); never a deployed one. */
 export const LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-production";
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
       tier: { type: "string", default: "standard" },
       refresh: { type: "boolean", default: false },
       operator: { type: "boolean", default: false },
+      finish: { type: "boolean", default: false },
       "daily-upstream-calls": { type: "string" },
       remote: { type: "boolean", default: false },
       "persist-to": { type: "string" },
@@ -137,9 +140,30 @@ async function main(argv: string[]): Promise<void> {
         ? (process.env.WEBHOOK_SIGNING_SECRET ??
           fail("set WEBHOOK_SIGNING_SECRET to the deployed Worker's secret to derive a remote key's signing secret"))
         : LOCAL_SIGNING_SECRET;
-      if (!(await findByName(target, name))) fail(`no key named ${name} in ${where}`);
-      console.log(`Signing secret of key "${name}" (${where}): sign webhook bodies with it and verify callbacks with it.`);
-      console.log(`\n  ${await deriveSigningSecret(master, name)}\n`);
+      const record = (await findByName(target, name)) ?? fail(`no key named ${name} in ${where}`);
+      const [current, previous] = await signingSecrets(master, name, record.webhookSecret);
+      console.log(`Webhook secret of key "${name}" (${where}), for Standard Webhooks: sign requests with it and verify callbacks with it.`);
+      console.log(`\n  ${current}\n`);
+      if (previous)
+        console.log(`Being rotated: the previous secret stays valid until \`rotate-secret ${name} --finish\`:\n\n  ${previous}\n`);
+      return;
+    }
+    case "rotate-secret": {
+      const name = argument ?? fail(`rotate-secret needs a key name\n${USAGE}`);
+      const record = (await findByName(target, name)) ?? fail(`no key named ${name} in ${where}`);
+      const { current, previous } = record.webhookSecret;
+      if (values.finish && previous === null) fail(`key ${name} is not being rotated`);
+      if (!values.finish && previous !== null) fail(`key ${name} is being rotated already: finish it first (--finish)`);
+      const rotated = {
+        ...record,
+        webhookSecret: values.finish ? { current, previous: null } : { current: current + 1, previous: current },
+      };
+      putValue(target, recordKvName(record.hash), JSON.stringify(rotated), recordMetadata(rotated));
+      console.log(
+        values.finish
+          ? `Finished rotating the webhook secret of "${name}" in ${where}: only the new one is valid (everywhere within about a minute and a half).`
+          : `Rotating the webhook secret of "${name}" in ${where}: both secrets are valid and callbacks carry both signatures until \`rotate-secret ${name} --finish\`. See them with \`secret ${name}\`.`,
+      );
       return;
     }
     default:

@@ -24,15 +24,22 @@ const schema = (zod: z.ZodType, io: "input" | "output" = "output"): Json => {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
-function parameter(name: string, where: "path" | "query", zod: z.ZodType, required: boolean): Json {
+function parameter(name: string, where: "path" | "query", zod: z.ZodType, required: boolean, description?: string): Json {
   return {
     name,
     in: where,
     required,
     schema: schema(zod, "input"),
-    description: (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined,
+    description: description ?? (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined,
   };
 }
+
+/** The rules that tie the two dates together, which JSON Schema cannot state: every request is held to them (400 otherwise). */
+const RANGE_RULES =
+  "Range rules (Asia/Shanghai days, checked together, each a 400 `invalid-request` naming the field and the rule): " +
+  "startDate <= endDate (`date_order`); endDate not after today in Asia/Shanghai (`not_in_future`); " +
+  "at most MAX_RANGE_DAYS days from startDate to endDate inclusive (`max_range`; 365 unless the operator set another); " +
+  "startDate not before MIN_DATE (`min_date`; 2018-01-01 unless the operator set another).";
 
 function problems(...types: ProblemType[]): Json {
   const byStatus = new Map<number, ProblemType[]>();
@@ -92,8 +99,8 @@ const cachedHeaders = {
 };
 
 const rangeQuery = [
-  parameter("startDate", "query", dateSchema, true),
-  parameter("endDate", "query", dateSchema, true),
+  parameter("startDate", "query", dateSchema, true, `The first day, yyyy-MM-dd. ${RANGE_RULES}`),
+  parameter("endDate", "query", dateSchema, true, `The last day, yyyy-MM-dd, included. ${RANGE_RULES}`),
   parameter("acceptCache", "query", acceptCacheSchema.unwrap(), false),
 ];
 
@@ -127,10 +134,24 @@ export function openApiDocument(): Json {
       version: VERSION,
       description:
         "Douyin Xingtu KOL daily follower trends (Just One API's KOL Follower Trend V1), validated, cached and normalized at the edge. Every error is application/problem+json (RFC 9457).",
+      // Whoever deploys the gateway answers for it; the document names the project and its terms.
+      contact: { name: "Xingtu Edge (the operator of this deployment)" },
+      license: { name: "Proprietary (package.json: UNLICENSED)", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: "/" }],
     security: [{ bearerKey: [] }],
-    tags: [{ name: "trends" }, { name: "webhooks" }, { name: "operations" }],
+    tags: [
+      {
+        name: "trends",
+        description:
+          "A KOL's daily follower counts over a range: normalized JSON, CSV, an SVG chart, and drop-in twins of the upstream's paths.",
+      },
+      {
+        name: "webhooks",
+        description: "The same answers for automation tools: at once, or delivered to a callback signed by Standard Webhooks.",
+      },
+      { name: "operations", description: "Health, usage, the spend guard and this document." },
+    ],
     paths: {
       "/v1/kols/{kolId}/daily-fans": {
         get: {
@@ -278,6 +299,7 @@ export function openApiDocument(): Json {
           responses: {
             "200": { description: "Configured.", content: { "application/json": { schema: ref("Health") } } },
             "503": { description: "Not configured: see checks and problems.", content: { "application/json": { schema: ref("Health") } } },
+            ...problems("method-not-allowed"),
           },
         },
       },
@@ -287,7 +309,10 @@ export function openApiDocument(): Json {
           operationId: "getOpenApi",
           summary: "This document",
           security: [],
-          responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } },
+          responses: {
+            "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } },
+            ...problems("method-not-allowed"),
+          },
         },
       },
     },
@@ -366,7 +391,7 @@ export function openApiDocument(): Json {
           required: ["code", "data"],
           properties: { code: { oneOf: [{ type: "integer" }, { type: "string" }] }, data: schema(upstreamDataSchema, "input") },
         },
-        WebhookRequest: schema(webhookBodySchema, "input"),
+        WebhookRequest: { ...schema(webhookBodySchema, "input"), description: RANGE_RULES },
         DeliveryAccepted: schema(deliveryAcceptedSchema),
         DeliveryStatus: schema(deliveryStatusSchema),
         Health: schema(healthSchema),

@@ -49,6 +49,9 @@ export default defineConfig({
               },
               // Miniflare hands Node's undici Request; the emulator only uses its standard surface.
               outboundService: (request) => outbound(request as unknown as Request),
+              // The MCP Worker is not part of this runtime: tests that use it bind MCP to its handler
+              // themselves (test/integration/mcp.test.ts), with the test gateway as its GATEWAY.
+              serviceBindings: { MCP: () => new Response("the MCP Worker is bound per test", { status: 503 }) },
             },
           }),
         ],

@@ -9,7 +9,7 @@ import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
 import { healthSchema } from "../routes/health.ts";
-import { usageSchema } from "../routes/usage.ts";
+import { keyInfoSchema, usageSchema } from "../routes/usage.ts";
 import { spendGuardSchema } from "../routes/spend-guard.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { VERSION } from "../version.ts";
@@ -150,7 +150,8 @@ export function openApiDocument(): Json {
         name: "webhooks",
         description: "The same answers for automation tools: at once, or delivered to a callback signed by Standard Webhooks.",
       },
-      { name: "operations", description: "Health, usage, the spend guard and this document." },
+      { name: "mcp", description: "A remote MCP server for AI agents (Claude, Cursor, VS Code, any MCP client)." },
+      { name: "operations", description: "Health, the calling key and its usage, the spend guard and this document." },
     ],
     paths: {
       "/v1/kols/{kolId}/daily-fans": {
@@ -267,6 +268,38 @@ export function openApiDocument(): Json {
           responses: {
             "200": { description: "Today's usage (Asia/Shanghai).", content: { "application/json": { schema: ref("Usage") } } },
             ...problems(...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+      },
+      "/v1/key": {
+        get: {
+          tags: ["operations"],
+          operationId: "getKey",
+          summary: "Which key this is: its name, tier, permissions and daily limit (never the key itself)",
+          responses: {
+            "200": { description: "The calling key.", content: { "application/json": { schema: ref("KeyInfo") } } },
+            ...problems(...AUTH_PROBLEMS),
+          },
+        },
+      },
+      "/mcp": {
+        post: {
+          tags: ["mcp"],
+          operationId: "postMcp",
+          summary: "The remote MCP server (Model Context Protocol, stateless Streamable HTTP, JSON answers)",
+          description:
+            "JSON-RPC messages of the Model Context Protocol. Tools: `get_kol_daily_fans` (the normalized trend with its summary, `cacheStatus`, `upstreamCalls` and `upstreamBilled`) and `get_kol_daily_fans_csv`, each taking `kolId`, `startDate` and `endDate` with the trend routes' rules. Tool calls go through the trend routes with the caller's key: same cache, limits, spend guard and logs; a refused input is a tool error carrying the problem's detail. Stateless: GET and DELETE are 405.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { type: "object", description: "A JSON-RPC 2.0 message (MCP)." } } },
+          },
+          responses: {
+            "200": {
+              description: "The JSON-RPC answer.",
+              content: { "application/json": { schema: { type: "object", description: "A JSON-RPC 2.0 answer (MCP)." } } },
+            },
+            "202": { description: "A notification, accepted." },
+            ...problems(...AUTH_PROBLEMS),
           },
         },
       },
@@ -397,6 +430,7 @@ export function openApiDocument(): Json {
         Health: schema(healthSchema),
         Usage: schema(usageSchema),
         SpendGuard: schema(spendGuardSchema),
+        KeyInfo: schema(keyInfoSchema),
       },
     },
   };

@@ -9,6 +9,7 @@ import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { usageRoutes } from "./usage.ts";
 import { spendGuardRoutes } from "./spend-guard.ts";
+import { mcpRoutes } from "./mcp.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -19,7 +20,8 @@ export function gatewayRoutes(runtime: Runtime) {
     .route("/", dailyFansRoutes(runtime))
     .route("/", webhookRoutes(runtime))
     .route("/", usageRoutes(runtime))
-    .route("/", spendGuardRoutes(runtime));
+    .route("/", spendGuardRoutes(runtime))
+    .route("/", mcpRoutes());
 }
 
 export type AppType = ReturnType<typeof gatewayRoutes>;

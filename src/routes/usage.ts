@@ -15,6 +15,17 @@ import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
 export const USAGE_PATH = "/v1/usage";
+export const KEY_PATH = "/v1/key";
+
+/** `GET /v1/key`: which key this is (its name, tier, permissions and daily limit), never the key itself. */
+export const keyInfoSchema = z.object({
+  key: z.string(),
+  tier: z.enum(["standard", "bulk"]),
+  permissions: z.array(z.enum(["refresh", "operate"])),
+  /** The key's daily limit of billed upstream calls; null: none. */
+  dailyUpstreamCalls: z.number().int().nullable(),
+});
+export type KeyInfo = z.infer<typeof keyInfoSchema>;
 
 export const usageSchema = z.object({
   key: z.string(),
@@ -32,30 +43,53 @@ export const usageSchema = z.object({
 });
 export type Usage = z.infer<typeof usageSchema>;
 
+/** Usage and identity are per key: an anonymous caller (PUBLIC_ACCESS) has neither. */
+function requireNamedKey(client: { anonymous: boolean }, what: string): void {
+  if (client.anonymous)
+    throw new ProblemError("unauthorized", { detail: `${what} is kept per client key: send \`Authorization: Bearer <key>\`.` });
+}
+
 export function usageRoutes(runtime: Runtime) {
-  return new Hono<GatewayEnv>().get(USAGE_PATH, gatewayContext(runtime), clientAuth(runtime), async (c) => {
-    const { client } = c.var;
-    if (client.anonymous) {
-      throw new ProblemError("unauthorized", { detail: "Usage is kept per client key: send `Authorization: Bearer <key>`." });
-    }
-    requireKeyLedger(c.env);
-    const now = runtime.now();
-    const usage = await usageToday(c.env, runtime, client.name);
-    const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
-    return c.json<Usage>(
-      {
-        key: client.name,
-        day: shanghaiToday(now),
-        requests: usage.requests,
-        hits: usage.hits,
-        upstreamCalls: usage.calls,
-        billedCalls: usage.billed,
-        dailyUpstreamCalls: limit,
-        remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
-        resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
-      },
-      200,
-      { "Cache-Control": "no-store" },
-    );
-  });
+  return new Hono<GatewayEnv>()
+    .get(KEY_PATH, gatewayContext(runtime), clientAuth(runtime), (c) => {
+      const { client } = c.var;
+      requireNamedKey(client, "A key's identity");
+      const permissions: KeyInfo["permissions"] = [
+        ...(client.canRefresh ? ["refresh" as const] : []),
+        ...(client.canOperate ? ["operate" as const] : []),
+      ];
+      return c.json<KeyInfo>(
+        {
+          key: client.name,
+          tier: client.tier,
+          permissions,
+          dailyUpstreamCalls: client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null,
+        },
+        200,
+        { "Cache-Control": "no-store" },
+      );
+    })
+    .get(USAGE_PATH, gatewayContext(runtime), clientAuth(runtime), async (c) => {
+      const { client } = c.var;
+      requireNamedKey(client, "Usage");
+      requireKeyLedger(c.env);
+      const now = runtime.now();
+      const usage = await usageToday(c.env, runtime, client.name);
+      const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
+      return c.json<Usage>(
+        {
+          key: client.name,
+          day: shanghaiToday(now),
+          requests: usage.requests,
+          hits: usage.hits,
+          upstreamCalls: usage.calls,
+          billedCalls: usage.billed,
+          dailyUpstreamCalls: limit,
+          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
+          resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
+        },
+        200,
+        { "Cache-Control": "no-store" },
+      );
+    });
 }

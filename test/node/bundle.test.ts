@@ -29,4 +29,31 @@ describe("the deployable bundle (wrangler deploy --dry-run)", () => {
   it("holds no test code", () => {
     for (const marker of ["vitest", "cloudflare:test", "upstream-secret-"]) expect(bundle).not.toContain(marker);
   });
+
+  it("holds no MCP SDK: the MCP server is its own Worker, off the data path", () => {
+    for (const marker of ["McpServer", "StreamableHTTPServerTransport", "notifications/initialized"]) expect(bundle).not.toContain(marker);
+  });
+});
+
+describe("the MCP Worker's bundle (wrangler deploy --dry-run -c src/mcp/wrangler.toml)", () => {
+  it("builds and holds the MCP server and its tools", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "xingtu-mcp-bundle-"));
+    execFileSync(
+      process.execPath,
+      ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "-c", "src/mcp/wrangler.toml", "--outdir", outdir],
+      {
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        stdio: "pipe",
+      },
+    );
+    const mcp = readFileSync(
+      join(
+        outdir,
+        readdirSync(outdir).find((name) => name.endsWith(".js"))!,
+      ),
+      "utf8",
+    );
+    expect(mcp).toContain("get_kol_daily_fans");
+    expect(mcp).toContain("StreamableHTTPServerTransport");
+  });
 });

@@ -78,6 +78,9 @@ const emulator = run("emulator", EMULATOR_PORT, [
 const gateway = run("gateway", GATEWAY_PORT, [
   "--config",
   "wrangler.toml",
+  // The MCP Worker runs beside the gateway in the same session, bound to it both ways (/mcp).
+  "--config",
+  "src/mcp/wrangler.toml",
   "--var",
   `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
   "--var",

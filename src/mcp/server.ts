@@ -1,0 +1,96 @@
+/**
+ * @module The MCP server's tools (Model Context Protocol, stateless Streamable HTTP): a KOL's
+ * daily followers over a range, as the normalized trend with its summary, or as CSV.
+ *
+ * Every tool call is a request to the gateway's own HTTP routes with the caller's key, so the MCP
+ * server shares their validation, cache, rate limits, spend guard, ledgers and logs; it adds no
+ * rule of its own. Inputs are checked with the very zod schemas the routes use; the rules that tie
+ * the dates together are the routes' (a violation comes back as a tool error with the problem's
+ * detail). Each result says where the answer came from (`Cache-Status`) and what it cost
+ * (upstream calls, billed calls), as the routes' headers do.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { dateSchema, kolIdSchema } from "../schemas/request.ts";
+import { VERSION } from "../version.ts";
+
+/** A GET to one of the gateway's routes, with the caller's key. */
+export type GatewayGet = (path: string) => Promise<Response>;
+
+const rangeInput = {
+  kolId: kolIdSchema.describe("The creator's Xingtu id: 1 to 32 digits (the number in the creator's Xingtu page address)."),
+  startDate: dateSchema.describe("The first day, yyyy-MM-dd (Asia/Shanghai)."),
+  endDate: dateSchema.describe(
+    "The last day, yyyy-MM-dd, included: not before startDate, not after today in Asia/Shanghai, at most 365 days after startDate.",
+  ),
+};
+
+interface Range {
+  kolId: string;
+  startDate: string;
+  endDate: string;
+}
+
+const trendPath = ({ kolId, startDate, endDate }: Range, format?: "csv") =>
+  `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${new URLSearchParams({ startDate, endDate, ...(format ? { format } : {}) })}`;
+
+/** What the answer cost and where it came from, from the route's headers. */
+function provenance(response: Response) {
+  return {
+    cacheStatus: response.headers.get("Cache-Status"),
+    upstreamCalls: Number(response.headers.get("Xingtu-Upstream-Calls") ?? 0),
+    upstreamBilled: Number(response.headers.get("Xingtu-Upstream-Billed") ?? 0),
+  };
+}
+
+/** A problem answer as a tool error: its title and detail, and each field rule it names. */
+async function toolError(response: Response): Promise<CallToolResult> {
+  const problem = (await response.json().catch(() => ({}))) as {
+    title?: string;
+    detail?: string;
+    errors?: { field: string; message: string }[];
+  };
+  const fields = (problem.errors ?? []).map((error) => `${error.field} ${error.message}`);
+  const text = [`${problem.title ?? `HTTP ${response.status}`}: ${problem.detail ?? "no detail"}`, ...fields].join("\n");
+  return { isError: true, content: [{ type: "text", text }], structuredContent: { status: response.status, problem } };
+}
+
+export function createMcpServer(get: GatewayGet): McpServer {
+  const server = new McpServer({ name: "xingtu-edge", version: VERSION });
+
+  server.registerTool(
+    "get_kol_daily_fans",
+    {
+      title: "A Douyin creator's daily followers",
+      description:
+        "A Douyin Xingtu creator's (KOL's) follower count for each day of a range, with each day's change and a summary (first, last, change, growth rate, best and worst day). Cached answers cost nothing; the result says what this one cost.",
+      inputSchema: rangeInput,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    async (range): Promise<CallToolResult> => {
+      const response = await get(trendPath(range));
+      if (!response.ok) return toolError(response);
+      const trend = (await response.json()) as Record<string, unknown>;
+      const result = { ...trend, ...provenance(response) };
+      return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
+    },
+  );
+
+  server.registerTool(
+    "get_kol_daily_fans_csv",
+    {
+      title: "A Douyin creator's daily followers, as CSV",
+      description: "The same series as get_kol_daily_fans as CSV (date,fans,delta), for spreadsheets.",
+      inputSchema: rangeInput,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    async (range): Promise<CallToolResult> => {
+      const response = await get(trendPath(range, "csv"));
+      if (!response.ok) return toolError(response);
+      const csv = await response.text();
+      return { content: [{ type: "text", text: csv }], structuredContent: { csv, ...provenance(response) } };
+    },
+  );
+
+  return server;
+}

@@ -1,0 +1,54 @@
+/**
+ * @module The MCP Worker (`xingtu-edge-mcp`): a remote MCP server, stateless Streamable HTTP with
+ * JSON answers, reached through the gateway's `/mcp` (a service binding) and calling the gateway
+ * back for data (another). It is a Worker of its own because the MCP SDK alone outweighs the data
+ * path's whole bundle: the data routes never load it.
+ *
+ * Every request must carry a client key (`Authorization: Bearer`); it is checked by the gateway
+ * (`GET /v1/key`) before anything else, so MCP clients get the gateway's own 401, 429 and 503.
+ */
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { createMcpServer } from "./server.ts";
+import { ProblemError, problemResponse } from "../problem.ts";
+import { MCP_PATH } from "./path.ts";
+
+export interface McpEnv {
+  /** The gateway Worker (service binding). */
+  GATEWAY: Fetcher;
+}
+
+function problem(request: Request, error: ProblemError): Response {
+  return problemResponse(error, {
+    requestId: crypto.randomUUID(),
+    instance: new URL(request.url).pathname.slice(0, 200),
+    upstreamStyle: false,
+  });
+}
+
+export async function handleMcp(request: Request, env: McpEnv): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.pathname !== MCP_PATH) return problem(request, new ProblemError("not-found", { detail: `The MCP server is at ${MCP_PATH}.` }));
+  // Stateless: no session to stream to (GET) or to end (DELETE).
+  if (request.method !== "POST") {
+    return problem(
+      request,
+      new ProblemError("method-not-allowed", { detail: "The MCP server is stateless: POST JSON-RPC messages.", allow: "POST" }),
+    );
+  }
+  const forwarded = new Headers();
+  for (const name of ["Authorization", "CF-Connecting-IP", "X-Request-Id"]) {
+    const value = request.headers.get(name);
+    if (value !== null) forwarded.set(name, value);
+  }
+  const get = (path: string) => env.GATEWAY.fetch(new Request(new URL(path, url.origin), { headers: forwarded }));
+  const caller = await get("/v1/key");
+  if (!caller.ok) return caller;
+  await caller.body?.cancel();
+
+  const server = createMcpServer(get);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await server.connect(transport);
+  return transport.handleRequest(request);
+}
+
+export default { fetch: handleMcp } satisfies ExportedHandler<McpEnv>;

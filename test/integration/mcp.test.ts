@@ -1,0 +1,125 @@
+/**
+ * The remote MCP server, driven by the official MCP client: through the gateway's /mcp (forwarded
+ * to the MCP Worker's handler, as the service binding does in production), which calls the
+ * gateway's own routes back with the caller's key.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { handleMcp } from "../../src/mcp/worker.ts";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+import { TEST_UPSTREAM_TOKEN } from "../support/constants.ts";
+
+const RANGE = { startDate: "2026-03-01", endDate: "2026-03-05" };
+
+function mcpGateway() {
+  // The gateway's MCP binding runs the MCP Worker's handler, whose GATEWAY binding is this gateway.
+  const gateway = makeGateway({
+    env: {
+      MCP: {
+        fetch: (request: Request) =>
+          handleMcp(request, {
+            GATEWAY: {
+              fetch: (call: Request) => {
+                const url = new URL(call.url);
+                return gateway.request(url.pathname + url.search, {
+                  headers: call.headers,
+                  as: call.headers.has("Authorization") ? undefined : null,
+                });
+              },
+            } as Fetcher,
+          }),
+      },
+    },
+  });
+
+  async function connect(key: string | null): Promise<Client> {
+    const transport = new StreamableHTTPClientTransport(new URL("https://gateway.test/mcp"), {
+      fetch: (url, init) => gateway.request(new URL(url).pathname, { ...init, as: null }),
+      requestInit: { headers: key === null ? {} : { Authorization: `Bearer ${key}` } },
+    });
+    const client = new Client({ name: "xingtu-edge-test", version: "1.0.0" });
+    await client.connect(transport);
+    return client;
+  }
+  return { gateway, connect };
+}
+
+type TrendResult = {
+  series: unknown[];
+  summary: Record<string, unknown>;
+  cacheStatus: string;
+  upstreamCalls: number;
+  upstreamBilled: number;
+};
+
+describe("the remote MCP server", () => {
+  it("lists its tools to a client with a key", async () => {
+    const { connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["get_kol_daily_fans", "get_kol_daily_fans_csv"]);
+    expect(tools[0]!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
+  });
+
+  it("answers the trend with its summary, cache status and cost, through the routes' cache", async () => {
+    const { gateway, connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const kolId = uniqueKol();
+    const first = await client.callTool({ name: "get_kol_daily_fans", arguments: { kolId, ...RANGE } });
+    const trend = first.structuredContent as TrendResult;
+    expect(trend.series).toHaveLength(5);
+    expect(trend.summary).toHaveProperty("change");
+    expect(trend).toMatchObject({ upstreamCalls: 1, upstreamBilled: 1 });
+    expect(trend.cacheStatus).toMatch(/fwd=miss/);
+    const again = (await client.callTool({ name: "get_kol_daily_fans", arguments: { kolId, ...RANGE } })).structuredContent as TrendResult;
+    expect(again).toMatchObject({ upstreamCalls: 0 });
+    expect(again.cacheStatus).toMatch(/; hit;/);
+    expect((await gateway.request(trendPath(kolId, RANGE.startDate, RANGE.endDate))).headers.get("Cache-Status")).toMatch(/; hit;/);
+    expect(gateway.upstreamFetches).toBe(1);
+    expect(JSON.stringify([first, again])).not.toContain(TEST_UPSTREAM_TOKEN);
+  });
+
+  it("answers CSV for spreadsheets", async () => {
+    const { connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const result = await client.callTool({ name: "get_kol_daily_fans_csv", arguments: { kolId: uniqueKol(), ...RANGE } });
+    const { csv } = result.structuredContent as { csv: string };
+    expect(csv.split("\r\n")[0]).toBe("date,fans,delta");
+    expect(csv.trim().split("\r\n")).toHaveLength(6);
+  });
+
+  it("refuses an input the routes' schema refuses, as a tool error, without calling the upstream", async () => {
+    const { gateway, connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const result = await client.callTool({ name: "get_kol_daily_fans", arguments: { kolId: "not-digits", ...RANGE } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("must be 1 to 32 ASCII digits");
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("reports a broken range rule with the problem's detail, naming the field", async () => {
+    const { gateway, connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const result = await client.callTool({
+      name: "get_kol_daily_fans",
+      arguments: { kolId: uniqueKol(), startDate: "2026-03-05", endDate: "2026-03-01" },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("startDate must not be after endDate");
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("refuses a client without a valid key with the gateway's 401", async () => {
+    const { connect } = mcpGateway();
+    let failure: unknown;
+    try {
+      await connect("xte_not-a-key");
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).toMatch(/401/);
+  });
+});

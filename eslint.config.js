@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "dist/", "src/worker-configuration.d.ts"] },
+  { ignores: ["**/node_modules/", ".wrangler/", "**/dist/", "src/worker-configuration.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

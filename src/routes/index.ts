@@ -1,6 +1,6 @@
 /**
- * @module Every route of the gateway, chained so that their types add up: `AppType` is what
- * `hono/client` needs to give TypeScript users a typed client (see client.ts).
+ * @module Every route of the gateway, in one chain. (TypeScript users have a typed client of
+ * their own: packages/client, which needs neither Hono nor the Worker's types.)
  */
 import { Hono } from "hono";
 import { healthRoutes } from "./health.ts";
@@ -23,5 +23,3 @@ export function gatewayRoutes(runtime: Runtime) {
     .route("/", spendGuardRoutes(runtime))
     .route("/", mcpRoutes());
 }
-
-export type AppType = ReturnType<typeof gatewayRoutes>;

@@ -1,29 +1,87 @@
+/**
+ * The installable client (packages/client) against a test gateway: its calls, its errors, and its
+ * hand-written types held equal to the gateway's own schemas, so they cannot drift.
+ * (test/node/client-package.test.ts packs and installs it as a user would.)
+ */
 import { env } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createGatewayClient, type Trend } from "../../src/client.ts";
+import type * as z from "zod";
+import * as published from "../../packages/client/src/index.ts";
+import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
+import type { Trend } from "../../src/schemas/trend.ts";
+import type { Problem } from "../../src/problem.ts";
+import type { KeyInfo, Usage } from "../../src/routes/usage.ts";
+import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/webhooks/deliveries.ts";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 
-describe("the typed client (hono/client)", () => {
-  it("calls the trend route with typed parameters and reads a typed body", async () => {
+async function clientOf(gateway: ReturnType<typeof makeGateway>) {
+  const { key } = await createTestKey(env.KEYS);
+  return createGatewayClient("https://gateway.test/", key, {
+    fetch: (input, init) => {
+      const url = new URL(input);
+      return gateway.request(`${url.pathname}${url.search}`, { ...init, as: undefined });
+    },
+  });
+}
+
+describe("the installable client", () => {
+  it("has the gateway's own types", () => {
+    expectTypeOf<published.Trend>().toEqualTypeOf<Trend>();
+    expectTypeOf<published.Problem>().toEqualTypeOf<Problem>();
+    expectTypeOf<published.Usage>().toEqualTypeOf<Usage>();
+    expectTypeOf<published.KeyInfo>().toEqualTypeOf<KeyInfo>();
+    expectTypeOf<published.DeliveryStatus>().toEqualTypeOf<DeliveryStatus>();
+    expectTypeOf<published.DeliveryAccepted>().toEqualTypeOf<z.infer<typeof deliveryAcceptedSchema>>();
+  });
+
+  it("answers the trend with where it came from and what it cost", async () => {
     const gateway = makeGateway();
-    const { key } = await createTestKey(env.KEYS);
-    const client = createGatewayClient("https://gateway.test", key, {
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        return gateway.request(`${url.pathname}${url.search}`, { ...init, as: undefined });
-      },
-    });
+    const client = await clientOf(gateway);
     const kolId = uniqueKol();
-    const response = await client.v1.kols[":kolId"]["daily-fans"].$get({
-      param: { kolId },
-      query: { startDate: "2026-03-01", endDate: "2026-03-05" },
+    const first = await client.dailyFans(kolId, { startDate: "2026-03-01", endDate: "2026-03-05" });
+    expect(first.data.kolId).toBe(kolId);
+    expect(first.data.series).toHaveLength(5);
+    expect(first).toMatchObject({ upstreamCalls: 1, upstreamBilled: 1 });
+    const again = await client.dailyFans(kolId, { startDate: "2026-03-01", endDate: "2026-03-05" });
+    expect(again.upstreamCalls).toBe(0);
+    expect(again.cacheStatus).toMatch(/; hit;/);
+    const csv = await client.dailyFansCsv(kolId, { startDate: "2026-03-01", endDate: "2026-03-05" });
+    expect(csv.data.split("\r\n")[0]).toBe("date,fans,delta");
+  });
+
+  it("throws the gateway's problem, naming the field and the rule", async () => {
+    const client = await clientOf(makeGateway());
+    let error: unknown;
+    try {
+      await client.dailyFans("42", { startDate: "2026-03-05", endDate: "2026-03-01" });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).problem).toMatchObject({
+      status: 400,
+      errors: [expect.objectContaining({ field: "startDate", rule: "date_order" })],
     });
-    expect(response.status).toBe(200);
-    if (response.status !== 200) return;
-    const trend = await response.json();
-    expectTypeOf(trend).toMatchTypeOf<Trend>();
-    expect(trend.kolId).toBe(kolId);
-    expect(trend.series).toHaveLength(5);
+  });
+
+  it("reads the key, its usage, and a delivery it requested", async () => {
+    const client = await clientOf(
+      makeGateway({
+        env: {
+          CALLBACK_HOSTS: "receiver.test",
+          WEBHOOK_SIGNING_SECRET: "test-webhook-master-secret-0123456789",
+          DELIVERIES: { send: async () => undefined },
+        },
+      }),
+    );
+    expect((await client.key()).tier).toBe("bulk");
+    expect((await client.usage()).day).toBe("2026-03-10");
+    const accepted = await client.requestDelivery(uniqueKol(), {
+      startDate: "2026-03-01",
+      endDate: "2026-03-05",
+      callbackUrl: "https://receiver.test/hook",
+    });
+    expect((await client.delivery(accepted.deliveryId)).status).toBe("queued");
   });
 });

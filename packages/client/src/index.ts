@@ -1,0 +1,226 @@
+/**
+ * @module A typed client for a Xingtu Edge gateway, with no dependencies: Node 20+, browsers and
+ * any runtime with `fetch`. The types mirror the gateway's own schemas (a test in the gateway's
+ * repository holds them equal), so they cannot drift.
+ */
+
+/** One day: the follower count and the change from the day before (null when the upstream had none). */
+export interface TrendPoint {
+  date: string;
+  fans: number | null;
+  delta: number | null;
+}
+
+export interface TrendSummary {
+  days: number;
+  firstFans: number | null;
+  lastFans: number | null;
+  change: number | null;
+  /** `change / firstFans` as a fraction (0.01 = 1 %), null when undefined. */
+  changeRate: number | null;
+  minFans: number | null;
+  maxFans: number | null;
+  gainDays: number;
+  lossDays: number;
+}
+
+/** The upstream's own range-level fields, as numbers. */
+export interface TrendUpstreamFields {
+  fansGrowth: number | null;
+  fansGrowthRate: number | null;
+  fansGrowthV2: number | null;
+  fansGrowthRateV2Bp: number | null;
+  description: string;
+  fansAdvice: string;
+}
+
+export interface Trend {
+  kolId: string;
+  startDate: string;
+  endDate: string;
+  series: TrendPoint[];
+  summary: TrendSummary;
+  upstream: TrendUpstreamFields;
+}
+
+/** One violated rule of one input field. */
+export interface FieldError {
+  field: string;
+  in?: "path" | "query" | "header" | "body";
+  rule: string;
+  message: string;
+}
+
+/** Every error the gateway answers (RFC 9457). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+  code?: number;
+  message?: string;
+}
+
+export interface Usage {
+  key: string;
+  day: string;
+  requests: number;
+  hits: number;
+  upstreamCalls: number;
+  billedCalls: number;
+  dailyUpstreamCalls: number | null;
+  remainingUpstreamCalls: number | null;
+  resetsAt: string;
+}
+
+export interface KeyInfo {
+  key: string;
+  tier: "standard" | "bulk";
+  permissions: ("refresh" | "operate")[];
+  dailyUpstreamCalls: number | null;
+}
+
+export type DeliveryState = "queued" | "delivered" | "failed";
+
+export interface DeliveryAccepted {
+  deliveryId: string;
+  status: DeliveryState;
+  statusUrl: string;
+}
+
+export interface DeliveryStatus {
+  id: string;
+  owner: string;
+  status: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  requestId: string | null;
+}
+
+/** A range of Shanghai days, yyyy-MM-dd, both included. */
+export interface Range {
+  startDate: string;
+  endDate: string;
+  /** Forwarded to the upstream on a miss (its own cache). */
+  acceptCache?: boolean;
+  /** Skip every stored answer (keys with the `refresh` permission; each one costs an upstream call). */
+  refresh?: boolean;
+}
+
+/** An answer, with where it came from and what it cost. */
+export interface Answer<T> {
+  data: T;
+  /** RFC 9211 `Cache-Status`, e.g. `xingtu-edge; hit; ttl=3540`. */
+  cacheStatus: string | null;
+  /** Upstream calls this request made (0 on a hit), and how many of them are billed. */
+  upstreamCalls: number;
+  upstreamBilled: number;
+  /** The gateway's request id (its log line), for support. */
+  requestId: string | null;
+}
+
+/** A refused request: the gateway's problem, with its HTTP status. */
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(`${problem.title}: ${problem.detail}`);
+    this.name = "GatewayError";
+    this.status = problem.status;
+    this.problem = problem;
+  }
+}
+
+export interface ClientOptions {
+  /** The fetch to use (default: the global one). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+async function failure(response: Response): Promise<GatewayError> {
+  const body = (await response.json().catch(() => null)) as Problem | null;
+  return new GatewayError(
+    body && typeof body.type === "string"
+      ? body
+      : {
+          type: "about:blank",
+          title: `HTTP ${response.status}`,
+          status: response.status,
+          detail: response.statusText,
+          instance: "",
+          requestId: "",
+        },
+  );
+}
+
+export function createGatewayClient(baseUrl: string, key: string, options: ClientOptions = {}) {
+  const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  const base = baseUrl.replace(/\/+$/, "");
+
+  async function call(path: string, init: RequestInit = {}, accept = "application/json"): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("Authorization", `Bearer ${key}`);
+    headers.set("Accept", accept);
+    const response = await send(`${base}${path}`, { ...init, headers });
+    if (!response.ok) throw await failure(response);
+    return response;
+  }
+
+  const answer = async <T>(response: Response, data: T): Promise<Answer<T>> => ({
+    data,
+    cacheStatus: response.headers.get("Cache-Status"),
+    upstreamCalls: Number(response.headers.get("Xingtu-Upstream-Calls") ?? 0),
+    upstreamBilled: Number(response.headers.get("Xingtu-Upstream-Billed") ?? 0),
+    requestId: response.headers.get("X-Request-Id"),
+  });
+
+  const trendPath = (kolId: string, range: Range, format?: "csv") => {
+    const query = new URLSearchParams({ startDate: range.startDate, endDate: range.endDate });
+    if (range.acceptCache !== undefined) query.set("acceptCache", String(range.acceptCache));
+    if (format) query.set("format", format);
+    return `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${query}`;
+  };
+  const refresh = (range: Range): RequestInit => (range.refresh ? { headers: { "Cache-Control": "no-cache" } } : {});
+
+  return {
+    /** A creator's daily followers over a range, normalized and summarised. */
+    async dailyFans(kolId: string, range: Range): Promise<Answer<Trend>> {
+      const response = await call(trendPath(kolId, range), refresh(range));
+      return answer(response, (await response.json()) as Trend);
+    },
+    /** The same series as CSV (`date,fans,delta`), for spreadsheets. */
+    async dailyFansCsv(kolId: string, range: Range): Promise<Answer<string>> {
+      const response = await call(trendPath(kolId, range, "csv"), refresh(range), "text/csv");
+      return answer(response, await response.text());
+    },
+    /** Delivers a range's answer to `callbackUrl` later, signed by Standard Webhooks. */
+    async requestDelivery(kolId: string, range: Range & { callbackUrl: string; requestId?: string }): Promise<DeliveryAccepted> {
+      const { refresh: _refresh, ...body } = range;
+      const response = await call("/v1/webhooks/daily-fans", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ kolId, ...body }),
+      });
+      return (await response.json()) as DeliveryAccepted;
+    },
+    /** A delivery's status. */
+    async delivery(id: string): Promise<DeliveryStatus> {
+      return (await (await call(`/v1/webhooks/deliveries/${encodeURIComponent(id)}`)).json()) as DeliveryStatus;
+    },
+    /** This key's day (Asia/Shanghai): requests, hits, upstream calls, billed calls, its limit. */
+    async usage(): Promise<Usage> {
+      return (await (await call("/v1/usage")).json()) as Usage;
+    },
+    /** Which key this is. */
+    async key(): Promise<KeyInfo> {
+      return (await (await call("/v1/key")).json()) as KeyInfo;
+    },
+  };
+}
+
+export type GatewayClient = ReturnType<typeof createGatewayClient>;

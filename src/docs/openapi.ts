@@ -181,6 +181,8 @@ export function openApiDocument(): Json {
           tags: ["trends"],
           operationId: "getDailyFansChart",
           summary: "A line chart of the followers over the range, for `<img>` embeds",
+          description:
+            "An accessible SVG line chart (with a title and a text description) of the same trend, through the same cache. The key may travel as `key=` for `<img>` embeds that cannot send headers.",
           security: [{ bearerKey: [] }, { keyQuery: [] }],
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
@@ -223,6 +225,8 @@ export function openApiDocument(): Json {
           tags: ["webhooks"],
           operationId: "postDailyFansWebhook",
           summary: "The trend for a webhook: answered at once, or delivered to a callback",
+          description:
+            "Without `callbackUrl`, the trend route's answer through the same cache. With it, 202 at once and a queued delivery to the callback, signed by Standard Webhooks (`webhook-id` is the delivery id), retried with back-off. `requestId` makes it idempotent for 24 h. Signed requests (Standard Webhooks) are accepted instead of a key; each `webhook-id` once.",
           security: [{ bearerKey: [] }, { webhookId: [], webhookTimestamp: [], webhookSignature: [], webhookKeyName: [] }],
           requestBody: { required: true, content: { "application/json": { schema: ref("WebhookRequest") } } },
           responses: {
@@ -253,6 +257,8 @@ export function openApiDocument(): Json {
           tags: ["webhooks"],
           operationId: "getDelivery",
           summary: "A delivery's status, for the key that created it",
+          description:
+            "queued, delivered or failed, with attempts and the last error. Needs the key itself (never a signature); another key's delivery is a 404.",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
             "200": { description: "The delivery.", content: { "application/json": { schema: ref("DeliveryStatus") } } },
@@ -265,6 +271,7 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "getUsage",
           summary: "The calling key's day: requests, hits, upstream calls, billed calls and its daily limit",
+          description: "One Shanghai day of the key's ledger, including this isolate's not yet sent counts.",
           responses: {
             "200": { description: "Today's usage (Asia/Shanghai).", content: { "application/json": { schema: ref("Usage") } } },
             ...problems(...AUTH_PROBLEMS, "ledger-unavailable"),
@@ -276,6 +283,7 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "getKey",
           summary: "Which key this is: its name, tier, permissions and daily limit (never the key itself)",
+          description: "Checks a key without spending anything (the MCP server asks it on every request).",
           responses: {
             "200": { description: "The calling key.", content: { "application/json": { schema: ref("KeyInfo") } } },
             ...problems(...AUTH_PROBLEMS),
@@ -308,6 +316,8 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "getSpendGuard",
           summary: "The upstream account's breaker and today's calls (a key with the operate permission)",
+          description:
+            "From the account's ledger: whether upstream calls are allowed, why not and until when, today's calls, billed calls and calls in flight, and the daily budget.",
           responses: {
             "200": { description: "The spend guard.", content: { "application/json": { schema: ref("SpendGuard") } } },
             ...problems(...AUTH_PROBLEMS, "forbidden", "ledger-unavailable"),
@@ -317,6 +327,7 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "clearSpendGuard",
           summary: "Close the breaker, so misses call the upstream again (a key with the operate permission)",
+          description: "For after a top-up or a raised quota (`npm run guard -- clear`); `cleared` says whether one was open.",
           responses: {
             "200": { description: "The spend guard after clearing.", content: { "application/json": { schema: ref("SpendGuard") } } },
             ...problems(...AUTH_PROBLEMS, "forbidden", "ledger-unavailable"),
@@ -328,6 +339,8 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "getHealth",
           summary: "Is the gateway configured? (no upstream call, no key needed)",
+          description:
+            "Which pieces are present (never their values), operator messages for what is missing, the upstream path in use and the spend guard. 200 `ok` or `degraded` (the account's ledger unreachable), 503 `misconfigured`.",
           security: [],
           responses: {
             "200": { description: "Configured.", content: { "application/json": { schema: ref("Health") } } },
@@ -341,6 +354,7 @@ export function openApiDocument(): Json {
           tags: ["operations"],
           operationId: "getOpenApi",
           summary: "This document",
+          description: "OpenAPI 3.1, generated from the schemas that validate requests and type answers; rendered at /docs.",
           security: [],
           responses: {
             "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } },

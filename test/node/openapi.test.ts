@@ -34,4 +34,13 @@ describe("the OpenAPI document", () => {
     expect(get.parameters.find((p) => p.name === "kolId")!.schema.pattern).toBe("^[0-9]{1,32}$");
     expect(get.parameters.find((p) => p.name === "startDate")!.schema.format).toBe("date");
   });
+
+  it("gives every operation a summary and a description", () => {
+    const bare = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations as Record<string, { summary?: string; description?: string }>)
+        .filter(([, operation]) => !operation.summary || !operation.description)
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(bare).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * @module `GET /v1/usage`: the calling key's own day (Asia/Shanghai): its data requests, hits,
  * the upstream calls its misses made and how many were billed, and its daily limit, from its
- * ledger (ledger/key-ledger.ts).
+ * ledger (ledger/key-ledger.ts); and the gateway's state from the account's ledger (is the
+ * upstream being called, what is left of the daily budget), so a key sees why a miss would be refused.
  */
 import { Hono } from "hono";
 import * as z from "zod";
@@ -40,6 +41,14 @@ export const usageSchema = z.object({
   remainingUpstreamCalls: z.number().int().nullable(),
   /** When the day (and the limit) resets. */
   resetsAt: z.string(),
+  /** The gateway's own state, from the upstream account's ledger: whether misses may call the
+   * upstream now (why not, until when), and what is left of its daily budget (null: none). */
+  gateway: z.object({
+    upstreamCalls: z.enum(["allowed", "stopped"]),
+    stoppedUntil: z.string().nullable(),
+    reason: z.string().nullable(),
+    budgetRemaining: z.number().int().nullable(),
+  }),
 });
 export type Usage = z.infer<typeof usageSchema>;
 
@@ -74,7 +83,7 @@ export function usageRoutes(runtime: Runtime) {
       requireNamedKey(client, "Usage");
       requireKeyLedger(c.env);
       const now = runtime.now();
-      const usage = await usageToday(c.env, runtime, client.name);
+      const [usage, guard] = await Promise.all([usageToday(c.env, runtime, client.name), c.var.lookup.guard.status()]);
       const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
       return c.json<Usage>(
         {
@@ -87,6 +96,12 @@ export function usageRoutes(runtime: Runtime) {
           dailyUpstreamCalls: limit,
           remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
+          gateway: {
+            upstreamCalls: guard.breaker ? "stopped" : "allowed",
+            stoppedUntil: guard.breaker ? new Date(guard.breaker.until).toISOString() : null,
+            reason: guard.breaker?.reason ?? null,
+            budgetRemaining: guard.budget ? Math.max(0, guard.budget.limit - guard.budget.used) : null,
+          },
         },
         200,
         { "Cache-Control": "no-store" },

@@ -97,6 +97,27 @@ describe("GET /v1/usage", () => {
       dailyUpstreamCalls: 10,
       remainingUpstreamCalls: 8,
       resetsAt: "2026-03-10T16:00:00.000Z",
+      gateway: { upstreamCalls: "allowed", stoppedUntil: null, reason: null, budgetRemaining: null },
+    });
+  });
+
+  it("shows the gateway's state from the account's ledger: its budget left, and why and until when it stopped", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "2" } });
+    const { key } = await createTestKey(env.KEYS);
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect((await (await gateway.request("/v1/usage", { as: key })).json<{ gateway: object }>()).gateway).toEqual({
+      upstreamCalls: "allowed",
+      stoppedUntil: null,
+      reason: null,
+      budgetRemaining: 1,
+    });
+    gateway.emulator.queueFaults({ kind: "code", code: 303 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect((await (await gateway.request("/v1/usage", { as: key })).json<{ gateway: object }>()).gateway).toEqual({
+      upstreamCalls: "stopped",
+      stoppedUntil: "2026-03-10T16:00:00.000Z",
+      reason: "the upstream answered 303, daily quota exceeded",
+      budgetRemaining: 0,
     });
   });
 

@@ -74,6 +74,13 @@ export interface Usage {
   dailyUpstreamCalls: number | null;
   remainingUpstreamCalls: number | null;
   resetsAt: string;
+  /** Whether the gateway calls the upstream now (why not, until when), and its daily budget left. */
+  gateway: {
+    upstreamCalls: "allowed" | "stopped";
+    stoppedUntil: string | null;
+    reason: string | null;
+    budgetRemaining: number | null;
+  };
 }
 
 export interface KeyInfo {

@@ -15,6 +15,6 @@ export function trendCsv(trend: Trend): string {
   return rows.map((row) => row.map(field).join(",")).join("\r\n") + "\r\n";
 }
 
-export function csvFilename(trend: Trend): string {
+export function csvFilename(trend: Pick<Trend, "kolId" | "startDate" | "endDate">): string {
   return `kol-${trend.kolId}-daily-fans-${trend.startDate}-to-${trend.endDate}.csv`;
 }

@@ -31,6 +31,7 @@ import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, trendCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
+import { renderOnce } from "../render/once.ts";
 import { dataOf, rawBody } from "../lookup/lookup.ts";
 import type { z } from "zod";
 import type { GatewayEnv } from "./env.ts";
@@ -41,43 +42,56 @@ export const CHART_PATH = "/v1/kols/:kolId/daily-fans.svg";
 
 const ETAG_RETAINED_HEADERS = ["cache-control", "etag", "vary", "age", "cache-status", "x-request-id", "xingtu-refresh"];
 
-type Respond<R extends Response> = (
+type Respond = (c: Context<GatewayEnv>, request: TrendRequest, result: LookupResult, headers: Record<string, string>) => Promise<Response>;
+
+/** Sends a representation rendered once per stored answer (render/once.ts), with its ETag. */
+async function send(
   c: Context<GatewayEnv>,
-  request: TrendRequest,
   result: LookupResult,
+  representation: string,
+  render: () => string,
   headers: Record<string, string>,
-) => R;
+): Promise<Response> {
+  const { body, etag } = await renderOnce(result.answer, representation, render);
+  return c.body(body, 200, { ...headers, ETag: etag });
+}
 
 const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
   request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
 
-const respondTrend = ((c, request, result, headers) => {
-  const trend = normalize(request, dataOf(result, headers));
-  if (!wantsCsv(c, request)) return c.json(trend, 200, { ...headers, Vary: "Accept" });
-  const csv = c.body(trendCsv(trend), 200, {
+const JSON_TYPE = "application/json";
+
+const respondTrend: Respond = (c, request, result, headers) => {
+  const data = dataOf(result, headers);
+  const trend = () => normalize(request, data);
+  if (!wantsCsv(c, request)) {
+    return send(c, result, "json", () => JSON.stringify(trend()), { ...headers, Vary: "Accept", "Content-Type": JSON_TYPE });
+  }
+  return send(c, result, "csv", () => trendCsv(trend()), {
     ...headers,
     Vary: "Accept",
     "Content-Type": "text/csv; charset=utf-8; header=present",
-    "Content-Disposition": `attachment; filename="${csvFilename(trend)}"`,
+    "Content-Disposition": `attachment; filename="${csvFilename(request)}"`,
   });
-  // The typed client (hono/client) describes the JSON answer; CSV is asked for explicitly.
-  return csv as unknown as ReturnType<typeof c.json<typeof trend, 200>>;
-}) satisfies Respond<Response>;
+};
 
-const respondChart: Respond<Response> = (c, request, result, headers) =>
-  c.body(trendSvg(normalize(request, dataOf(result, headers))), 200, { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
+const respondChart: Respond = (c, request, result, headers) => {
+  const data = dataOf(result, headers);
+  return send(c, result, "svg", () => trendSvg(normalize(request, data)), { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
+};
 
-const respondUpstreamStyle = ((c, _request, result, headers) => c.json(rawBody(result), 200, headers)) satisfies Respond<Response>;
+const respondUpstreamStyle: Respond = (c, _request, result, headers) =>
+  send(c, result, "upstream", () => JSON.stringify(rawBody(result)), { ...headers, "Content-Type": JSON_TYPE });
 
 export function dailyFansRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
 
-  const route = <P extends string, T extends TrendRequest, Q, R extends Response>(
+  const route = <P extends string, T extends TrendRequest, Q>(
     path: P,
     schemaFor: (limits: RangeLimits) => z.ZodType<T>,
     queryPart: (request: T) => Q,
-    respond: Respond<R>,
+    respond: Respond,
   ) =>
     new Hono<GatewayEnv>().get(
       path,

@@ -10,7 +10,7 @@ import { assembleBody } from "../lookup/assemble.ts";
 import type { SpendGuard } from "../lookup/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
-import { upstreamDataSchema, type UpstreamSuccess } from "../upstream/schema.ts";
+import { parseUpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
 import type { Failover, Runtime } from "../runtime.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type ProblemParts } from "./protocol.ts";
 
@@ -68,7 +68,10 @@ export function planOf(context: ResolveContext, book: DayBook, range: KolRange, 
 /** The range's answer in the upstream's own shape, built from stored days. */
 export function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamAnswer {
   const body = assembleBody(datesOf(range.startDate, range.endDate), days);
-  const success: UpstreamSuccess = { raw: body, data: upstreamDataSchema.parse(body.data) };
+  const data = parseUpstreamData(body.data);
+  // Built from stored days that were validated when they came: a refusal here is a bug.
+  if (!data.success) throw data.error;
+  const success: UpstreamSuccess = { raw: body, data: data.data };
   return { kind: "data", success };
 }
 

@@ -17,7 +17,7 @@ import type { Config } from "../config/config.ts";
 import { cacheKey, ttlPolicy } from "./policy.ts";
 import type { UpstreamAnswer } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
-import { upstreamDataSchema, type UpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
+import { parseUpstreamData, type UpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
 import { resolveMiss, revalidate } from "../coordination/coordinator.ts";
 import { reviveProblem, type MissOutcome } from "../coordination/protocol.ts";
 import { ProblemError } from "../problem.ts";
@@ -78,7 +78,7 @@ function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } |
   if (entry.data.noData) {
     answer = { kind: "no-data", raw: entry.data.body };
   } else {
-    const data = upstreamDataSchema.safeParse(entry.data.body.data);
+    const data = parseUpstreamData(entry.data.body.data);
     if (!data.success) return null;
     answer = { kind: "data", success: { raw: entry.data.body, data: data.data } };
   }

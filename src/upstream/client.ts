@@ -16,7 +16,7 @@ import { ProblemError } from "../problem.ts";
 import type { Runtime } from "../runtime.ts";
 import { BUSINESS_CODES } from "./codes.ts";
 import { buildUpstreamRequest, otherEndpoint, redact, type UpstreamEndpoint, type UpstreamQuery } from "./request.ts";
-import { upstreamDataSchema, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
+import { parseUpstreamData, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
 
 /** A 365-day answer is about 40 KB; anything past this is not a real answer and is not buffered. */
 export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
@@ -125,7 +125,7 @@ function interpretBody(text: string, status: number, now: number, config: Config
   const billing: Billing = known.billed ? "billed" : "unbilled";
   if (code === 201) return [{ kind: "answer", answer: { kind: "no-data", raw: json as UpstreamSuccess["raw"] } }, billing];
   if (code === 0) {
-    const data = upstreamDataSchema.safeParse(envelope.data.data);
+    const data = parseUpstreamData(envelope.data.data);
     if (!data.success) return [{ kind: "fail", error: invalid("its data does not have the documented shape") }, billing];
     return [{ kind: "answer", answer: { kind: "data", success: { raw: json as UpstreamSuccess["raw"], data: data.data } } }, billing];
   }

@@ -19,6 +19,10 @@ import { drive, type Sample } from "./measure.ts";
 import { measureCpu } from "./cpu.ts";
 import { generateWorkload, replay } from "./replay.ts";
 import { measureCoordination } from "./coordination.ts";
+import { buildToys, toyOrigin } from "./toys.ts";
+import { TOY_HIT_KEY } from "./toys/keys.ts";
+import { startupOverMs } from "./startup.ts";
+import { performance } from "node:perf_hooks";
 
 const EMULATOR_LATENCY_MS = 50;
 const HIT_REQUESTS = Number(process.env.BENCH_HIT_REQUESTS ?? 3000);
@@ -30,6 +34,7 @@ const MISS_CONCURRENCY = 1;
 const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
 const COALESCING_REQUESTS = 100;
 const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
+const WORKERS_CPU_ITERATIONS = 200;
 const REPLAY_REQUESTS = Number(process.env.BENCH_REPLAY_REQUESTS ?? 10_000);
 const REPLAY_KOLS = 500;
 const REPLAY_CONCURRENCY = 48;
@@ -37,7 +42,8 @@ const REPLAY_CONCURRENCY = 48;
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
 const emulatorBundle = buildBundle("emulator", "tools/emulator/wrangler.toml");
 const mcpBundle = buildBundle("mcp", "src/mcp/wrangler.toml");
-const mf = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: EMULATOR_LATENCY_MS });
+const toys = await buildToys();
+const mf = await startRuntime({ gateway: gatewayBundle, emulator: emulatorBundle, emulatorLatencyMs: EMULATOR_LATENCY_MS, toys });
 
 try {
   const key = await seedClientKey(mf, "bench");
@@ -50,14 +56,41 @@ try {
   await drive(() => fetchGateway("/healthz"), 300, CONCURRENCY);
   await drive(() => fetchGateway(hitPath), 300, CONCURRENCY);
 
+  // The toy hit serves the very body the gateway's hit does, from one KV read.
+  const cache = (await mf.getKVNamespace("CACHE", "gateway")) as unknown as { put(key: string, value: string): Promise<void> };
+  await cache.put(TOY_HIT_KEY, await (await fetchGateway(hitPath)).text());
+  const fetchToy = (name: "hit" | "proxy" | "cpu", path: string) => mf.dispatchFetch(`${toyOrigin(name)}${path}`);
+  await drive(() => fetchToy("hit", "/"), 300, CONCURRENCY);
+
   const healthz = await drive(() => fetchGateway("/healthz"), HIT_REQUESTS, CONCURRENCY);
   const hit = await drive(() => fetchGateway(hitPath), HIT_REQUESTS, CONCURRENCY);
+  const toyHit = await drive(() => fetchToy("hit", "/"), HIT_REQUESTS, CONCURRENCY);
   const direct = await drive(
     (i) => mf.dispatchFetch(`${EMULATOR_ORIGIN}/api/douyin-xingtu/get-kol-daily-fans/v1?token=t&kolId=${500_000 + i}&${RANGE}`),
     MISS_REQUESTS,
     MISS_CONCURRENCY,
   );
   const miss = await drive((i) => fetchGateway(`/v1/kols/${900_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
+  const toyProxy = await drive(
+    (i) => fetchToy("proxy", `/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${700_000 + i}&${RANGE}`),
+    MISS_REQUESTS,
+    MISS_CONCURRENCY,
+  );
+
+  // The CPU subject inside workerd: the wall time of N iterations over none, per iteration.
+  const cpuWall = async (n: number) => {
+    const started = performance.now();
+    await (await fetchToy("cpu", `/?n=${n}`)).text();
+    return performance.now() - started;
+  };
+  await cpuWall(50);
+  const medianOf = async (n: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await cpuWall(n));
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  const workersCpuMicros = ((await medianOf(WORKERS_CPU_ITERATIONS)) - (await medianOf(0))) * (1000 / WORKERS_CPU_ITERATIONS);
+  const startupMs = await startupOverMs(gatewayBundle.path, toys.find((toy) => toy.name === "toy-hit")!.path);
 
   await mf.dispatchFetch(`${EMULATOR_ORIGIN}/__emulator/reset`, { method: "POST" });
   const coldPath = `/v1/kols/777000/daily-fans?${RANGE}`;
@@ -106,6 +139,7 @@ try {
     emulatorLatencyMs: EMULATOR_LATENCY_MS,
     hit: {
       rpsRatioToHealthz: ratio(hit.rps, healthz.rps),
+      rpsRatioToToy: ratio(hit.rps, toyHit.rps),
       p50RatioToHealthz: ratio(hit.p50, healthz.p50),
       p99RatioToHealthz: ratio(hit.p99, healthz.p99),
     },
@@ -113,6 +147,7 @@ try {
       overheadP50Ms: ms(miss.p50 - direct.p50),
       overheadMeanMs: ms(miss.mean - direct.mean),
       p50RatioToDirect: ratio(miss.p50, direct.p50),
+      overheadP50MsOverToyProxy: ms(miss.p50 - toyProxy.p50),
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
     coordination,
@@ -121,7 +156,9 @@ try {
       gatewayMicrosPerRequest: Math.round(cpu.gatewayMicros),
       passThroughMicrosPerRequest: Math.round(cpu.passThroughMicros),
       ratioToPassThrough: ratio(cpu.gatewayMicros, cpu.passThroughMicros),
+      workersModeMicrosPerRequest: Math.round(workersCpuMicros),
     },
+    startup: { msOverToyHit: ms(startupMs) },
     bundle: {
       bytes: gatewayBundle.bytes,
       gzipBytes: gatewayBundle.gzipBytes,
@@ -135,7 +172,7 @@ try {
       callsRatio: ratio(dayAware.callsPer1000, plain.callsPer1000),
       upstreamDaysRatio: ratio(dayAware.upstreamDaysPerDayServed, plain.upstreamDaysPerDayServed),
     },
-    raw: { healthz, hit, direct, miss },
+    raw: { healthz, hit, toyHit, direct, miss, toyProxy },
   };
 
   const row = (name: string, s: Sample) => ({
@@ -148,11 +185,17 @@ try {
   console.table([
     row("healthz (baseline)", healthz),
     row("trend, cache hit", hit),
+    row("toy hit (baseline)", toyHit),
     row("emulator direct (baseline)", direct),
     row("trend, cache miss", miss),
+    row("toy proxy (baseline)", toyProxy),
   ]);
   console.log(
-    `hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}`,
+    `hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}; vs the toy hit: throughput x${results.hit.rpsRatioToToy}`,
+  );
+  console.log(`miss p50 over the toy proxy: +${results.miss.overheadP50MsOverToyProxy} ms`);
+  console.log(
+    `CPU for a 365-day range inside workerd: ${results.cpu.workersModeMicrosPerRequest} us; start-up over the toy hit: +${results.startup.msOverToyHit} ms`,
   );
   console.log(
     `miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`,

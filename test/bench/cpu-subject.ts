@@ -3,7 +3,7 @@
  * modules: one upstream body in, the client's JSON out, and the least any proxy would do.
  */
 import { normalize } from "../../src/lookup/normalize.ts";
-import { upstreamDataSchema } from "../../src/upstream/schema.ts";
+import { parseUpstreamData } from "../../src/upstream/schema.ts";
 import { successBody } from "../../tools/emulator/series.ts";
 
 export function upstreamText(kolId: string, startDate: string, endDate: string): string {
@@ -13,7 +13,9 @@ export function upstreamText(kolId: string, startDate: string, endDate: string):
 /** The gateway's work on a miss: parse, validate, normalise, serialise. */
 export function normaliseAndSerialise(text: string, range: { kolId: string; startDate: string; endDate: string }): string {
   const body = JSON.parse(text) as { data: unknown };
-  return JSON.stringify(normalize(range, upstreamDataSchema.parse(body.data)));
+  const data = parseUpstreamData(body.data);
+  if (!data.success) throw data.error;
+  return JSON.stringify(normalize(range, data.data));
 }
 
 /** Baseline: a pass-through proxy that only parses and re-serialises. */

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { generateKey, newKeyRecord, recordWrites } from "../../src/auth/keys.ts";
+import type { Toy } from "./toys.ts";
 
 export const GATEWAY_ORIGIN = "http://gateway.bench";
 /** The origin of the n-th gateway isolate (0-based); the first is GATEWAY_ORIGIN. */
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   quiet?: boolean;
   /** Gateway isolates (default 1). */
   isolates?: number;
+  /** Baseline Workers beside the gateway (toys.ts), with the same KV and outbound route. */
+  toys?: Toy[];
 }
 
 const DURABLE_OBJECTS = {
@@ -101,6 +104,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
             Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
           ),
         },
+        ...(options.toys ?? []).map((toy) => ({
+          name: toy.name,
+          modules: true,
+          scriptPath: toy.path,
+          compatibilityDate: COMPATIBILITY_DATE,
+          routes: [`${toy.host}/*`],
+          kvNamespaces: { CACHE: CACHE_NAMESPACE_ID },
+          outboundService: "emulator",
+        })),
         {
           name: "emulator",
           modules: true,

@@ -1,0 +1,42 @@
+/**
+ * @module Module start-up in workerd: how much longer a fresh runtime takes to be ready with a
+ * bundle than with the toy hit (a Hono Worker of a few lines). workerd does not report CPU time,
+ * so this is wall time on an idle runtime, the median of several starts; the runtime's own
+ * start-up is in both and cancels out.
+ */
+import { performance } from "node:perf_hooks";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+
+const STARTS = 5;
+
+async function readyMs(scriptPath: string): Promise<number> {
+  const started = performance.now();
+  // Both get a CACHE namespace (the toy reads it) and keep their log lines to themselves.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath,
+      compatibilityDate: "2026-11-01",
+      kvNamespaces: { CACHE: "startup" },
+      handleStructuredLogs: () => undefined,
+    }),
+  );
+  await mf.ready;
+  await (await mf.dispatchFetch("http://start.bench/__never")).arrayBuffer();
+  const ms = performance.now() - started;
+  await mf.dispose();
+  return ms;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Milliseconds `bundle` adds to a runtime's start and first answer over `baseline`'s. */
+export async function startupOverMs(bundle: string, baseline: string): Promise<number> {
+  const bundleMs: number[] = [];
+  const baselineMs: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    baselineMs.push(await readyMs(baseline));
+    bundleMs.push(await readyMs(bundle));
+  }
+  return median(bundleMs) - median(baselineMs);
+}

@@ -39,9 +39,6 @@ export default defineConfig({
                 JUSTONEAPI_TOKEN: TEST_UPSTREAM_TOKEN,
                 WEBHOOK_SIGNING_SECRET: TEST_SIGNING_SECRET,
                 CALLBACK_HOSTS: RECEIVER_HOST,
-                // The limiters below, as the configuration must know them.
-                RATE_LIMIT_STANDARD_PER_MINUTE: String(TEST_STANDARD_LIMIT),
-                RATE_LIMIT_BULK_PER_MINUTE: "1000000",
               },
               // Small, known limits, so a test can reach the standard tier's in a few requests;
               // test clients use the bulk tier unless a test is about limits.

@@ -38,12 +38,6 @@ export interface Failover {
   until: number;
 }
 
-export interface RateWindow {
-  window: number;
-  count: number;
-  refused: boolean;
-}
-
 /** What one isolate keeps between requests. */
 export interface IsolateState {
   /** Coalesces concurrent identical upstream calls. */
@@ -61,8 +55,6 @@ export interface IsolateState {
   /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts); the
    * account ledger keeps it for every isolate and hands it over with each admission. */
   upstreamFailover?: Failover;
-  /** Requests counted per rate-limit subject in the current window, and whether the limiter refused it. */
-  rateWindows: Map<string, RateWindow>;
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
 }
@@ -79,7 +71,6 @@ function createRuntime(parts: RuntimeParts): Runtime {
       keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
       refreshes: new Map(),
       refreshAsks: new Map(),
-      rateWindows: new Map(),
       usage: new Map(),
     },
   };

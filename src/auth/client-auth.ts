@@ -130,47 +130,6 @@ export interface ClientAuthOptions {
   signatures?: boolean;
 }
 
-/** Subjects an isolate keeps a window for; the oldest are forgotten first. */
-const MAX_RATE_WINDOWS = 10_000;
-
-/**
- * Whether this request is within the subject's limit. Every request is counted by the platform's
- * limiter, but a hit does not wait for it while the subject has used less than half of its limit
- * in this isolate's window: the call runs in the background. From half the limit on, the answer
- * is awaited, so a key using one isolate gets exactly its limit. A refusal is remembered until the
- * window ends, so a flood is refused at once, without asking again; across isolates, a few
- * requests may pass while a refusal is on its way.
- */
-async function withinLimit(
-  runtime: Runtime,
-  limiter: RateLimit,
-  subject: string,
-  limit: number,
-  defer: (work: Promise<unknown>) => void,
-): Promise<boolean> {
-  const window = Math.floor(runtime.now() / 1000 / RATE_LIMIT_PERIOD_SECONDS);
-  const windows = runtime.isolate.rateWindows;
-  let state = windows.get(subject);
-  if (!state || state.window !== window) {
-    state = { window, count: 0, refused: false };
-    windows.delete(subject);
-    windows.set(subject, state);
-    if (windows.size > MAX_RATE_WINDOWS) windows.delete(windows.keys().next().value!);
-  }
-  if (state.refused) return false;
-  state.count++;
-  const current = state;
-  const asked = limiter.limit({ key: subject }).then(({ success }) => {
-    if (!success) current.refused = true;
-    return success;
-  });
-  if (state.count * 2 <= limit) {
-    defer(asked);
-    return true;
-  }
-  return asked;
-}
-
 /** "Does any key exist?", memoised per isolate so a 401 does not cost a KV list. */
 export async function anyKeyExists(keys: KVNamespace, runtime: Runtime): Promise<boolean> {
   const now = runtime.now();
@@ -231,9 +190,9 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     c.set("client", client);
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
-    const limit = client.tier === "bulk" ? config.RATE_LIMIT_BULK_PER_MINUTE : config.RATE_LIMIT_STANDARD_PER_MINUTE;
     const subject = client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`;
-    if (!(await withinLimit(runtime, limiter, subject, limit, c.var.lookup.defer))) {
+    const { success } = await limiter.limit({ key: subject });
+    if (!success) {
       throw rateLimited(
         `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}.`,
         runtime.now(),

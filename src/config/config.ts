@@ -76,10 +76,6 @@ export const configSchema = z
     WARM_KOLS: commaList(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" })),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
-    // The tiers' limits as wrangler.toml's [[ratelimits]] set them (a test holds them equal): an
-    // isolate asks the limiter in the background until a key has used half of its limit.
-    RATE_LIMIT_STANDARD_PER_MINUTE: integer(60, 1),
-    RATE_LIMIT_BULK_PER_MINUTE: integer(600, 1),
     WEBHOOK_SIGNING_SECRET: z.string().trim().min(16, { error: "must be at least 16 characters" }).optional(),
     CALLBACK_HOSTS: commaList(
       z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),

@@ -157,8 +157,6 @@ function gatewayWorker(options: RuntimeOptions) {
       JUSTONEAPI_TOKEN: "bench-upstream-token",
       UPSTREAM_BASE_URL: "https://api.justoneapi.com",
       WEBHOOK_SIGNING_SECRET: "bench-signing-secret-not-for-production",
-      RATE_LIMIT_STANDARD_PER_MINUTE: String(options.limits?.standard ?? 1_000_000_000),
-      RATE_LIMIT_BULK_PER_MINUTE: String(options.limits?.bulk ?? 1_000_000_000),
       CALLBACK_HOSTS: CALLBACK_HOST,
       ...options.vars,
     },

@@ -35,17 +35,3 @@ describe("the README's configuration table", () => {
     }
   });
 });
-
-describe("wrangler.toml's rate limiters", () => {
-  const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
-  const limitOf = (binding: string) => {
-    const match = new RegExp(`name = "${binding}"\\s*\\n[^\\[]*?simple = \\{ limit = (\\d+), period = 60 \\}`).exec(toml);
-    if (!match) throw new Error(`no one-minute [[ratelimits]] ${binding} in wrangler.toml`);
-    return Number(match[1]);
-  };
-
-  it("allow what the configuration says, so isolates know when to wait for the limiter", () => {
-    expect(limitOf("RATE_LIMIT_STANDARD")).toBe(defaults.RATE_LIMIT_STANDARD_PER_MINUTE);
-    expect(limitOf("RATE_LIMIT_BULK")).toBe(defaults.RATE_LIMIT_BULK_PER_MINUTE);
-  });
-});

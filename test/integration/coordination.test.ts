@@ -13,6 +13,29 @@ const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00
 const daysIn = (request: { startDate: string | null; endDate: string | null }) =>
   (Date.parse(request.endDate!) - Date.parse(request.startDate!)) / DAY_MS + 1;
 
+describe("hits", () => {
+  it("never touch a Durable Object: memory tier, then KV", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), "2026-03-01", "2026-03-05");
+    await gateway.request(path);
+    const touched: string[] = [];
+    for (const binding of ["KOL_COORDINATOR", "ACCOUNT_LEDGER", "KEY_LEDGER", "DELIVERY_BOOK"] as const) {
+      const namespace = gateway.env[binding] as DurableObjectNamespace;
+      gateway.env[binding] = Object.assign(Object.create(namespace) as DurableObjectNamespace, {
+        idFromName: (name: string) => namespace.idFromName(name),
+        get: (id: DurableObjectId) => (touched.push(binding), namespace.get(id)),
+      }) as never;
+    }
+    const hits = await Promise.all(Array.from({ length: 20 }, () => gateway.request(path)));
+    for (const hit of hits) expect(hit.headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit;/);
+    // A fresh isolate reads the answer from KV, still without a Durable Object.
+    const other = makeGateway();
+    Object.assign(other.env, { KOL_COORDINATOR: gateway.env.KOL_COORDINATOR, ACCOUNT_LEDGER: gateway.env.ACCOUNT_LEDGER });
+    expect((await other.request(path)).headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit;/);
+    expect(touched).toEqual([]);
+  });
+});
+
 describe("a KOL's coordinator", () => {
   it("fetches each distinct day of concurrent overlapping ranges once, and keeps every one", async () => {
     const gateway = makeGateway({ emulator: { latencyMs: 10 } });

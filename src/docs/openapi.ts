@@ -1,18 +1,18 @@
 /**
  * @module The OpenAPI 3.1 document, generated from the very zod schemas that validate requests
- * and type responses (no second copy of any schema), served at `/openapi.json`.
+ * and type responses (no second copy of any schema). It is built before the Worker runs
+ * (tools/build/openapi.ts, on install and on every `wrangler dev` and `deploy`) and served as a
+ * static asset at `/openapi.json`, so the Worker's bundle carries neither this module nor zod's
+ * JSON Schema generator.
  */
 import * as z from "zod";
 import { PROBLEMS, problemSchema, type ProblemType } from "../problem.ts";
 import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "../schemas/request.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
-import { deliveryAcceptedSchema, deliveryStatusSchema } from "../webhooks/deliveries.ts";
-import { healthSchema } from "../routes/health.ts";
-import { keyInfoSchema, usageSchema } from "../routes/usage.ts";
-import { spendGuardSchema } from "../routes/spend-guard.ts";
+import { deliveryAcceptedSchema, deliveryStatusSchema } from "../schemas/deliveries.ts";
+import { healthSchema, keyInfoSchema, spendGuardSchema, usageSchema } from "../schemas/operations.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
-import { VERSION } from "../version.ts";
 
 type Json = Record<string, unknown>;
 
@@ -124,14 +124,13 @@ function dropIn(operation: { operationId: string; summary: string; description: 
   };
 }
 
-let built: Json | undefined;
-
-export function openApiDocument(): Json {
-  built ??= {
+/** The document for the gateway at `version` (package.json's). */
+export function openApiDocument(version: string): Json {
+  return {
     openapi: "3.1.0",
     info: {
       title: "Xingtu Edge",
-      version: VERSION,
+      version,
       description:
         "Douyin Xingtu KOL daily follower trends (Just One API's KOL Follower Trend V1), validated, cached and normalized at the edge. Every error is application/problem+json (RFC 9457).",
       // Whoever deploys the gateway answers for it; the document names the project and its terms.
@@ -448,5 +447,4 @@ export function openApiDocument(): Json {
       },
     },
   };
-  return built;
 }

@@ -4,7 +4,6 @@
  * spend guard's state (is the upstream being called, how much of today's budget is used).
  */
 import { Hono } from "hono";
-import * as z from "zod";
 import { readiness } from "../config/readiness.ts";
 import { createLookupContext, newTrace } from "../lookup/context.ts";
 import { deferWith } from "../middleware/gateway-context.ts";
@@ -13,47 +12,10 @@ import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { anyKeyExists, NO_KEYS } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
-import { ENDPOINT_NAMES } from "../upstream/request.ts";
+import type { Health } from "../schemas/operations.ts";
 
 const LEDGER_UNREACHABLE =
   "The upstream account's ledger cannot be reached: stored answers are served, misses are refused with 503 until it can.";
-
-const presence = z.enum(["present", "missing"]);
-const binding = z.enum(["bound", "missing"]);
-
-export const healthSchema = z.object({
-  /** "degraded": configured, but the account's ledger cannot be reached (hits are served, misses are not). */
-  status: z.enum(["ok", "degraded", "misconfigured"]),
-  version: z.string(),
-  checks: z.object({
-    config: z.enum(["valid", "invalid"]),
-    token: presence,
-    cache: binding,
-    keys: binding,
-    coordinators: binding,
-    accountLedger: binding,
-    /** Whether any client key exists ("not-needed" under PUBLIC_ACCESS; "unknown" when not configured). */
-    clientKeys: z.enum(["present", "none", "not-needed", "unknown"]),
-  }),
-  problems: z.array(z.string()),
-  upstream: z
-    .object({
-      /** The configured path (UPSTREAM_ENDPOINT). */
-      endpoint: z.enum(ENDPOINT_NAMES),
-      /** The path calls go to now: the configured one unless the account failed over. */
-      active: z.enum(ENDPOINT_NAMES),
-      failover: z.object({ from: z.enum(ENDPOINT_NAMES), to: z.enum(ENDPOINT_NAMES), since: z.string(), until: z.string() }).nullable(),
-    })
-    .nullable(),
-  spendGuard: z
-    .object({
-      upstreamCalls: z.enum(["allowed", "stopped"]),
-      breaker: z.object({ reason: z.string(), until: z.string() }).nullable(),
-      budget: z.object({ limit: z.number(), used: z.number(), day: z.string() }).nullable(),
-    })
-    .nullable(),
-});
-export type Health = z.infer<typeof healthSchema>;
 
 export function healthRoutes(runtime: Runtime) {
   return new Hono<{ Bindings: Bindings }>().get("/healthz", async (c) => {

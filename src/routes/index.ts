@@ -4,7 +4,6 @@
  */
 import { Hono } from "hono";
 import { healthRoutes } from "./health.ts";
-import { docsRoutes } from "./docs.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { usageRoutes } from "./usage.ts";
@@ -16,7 +15,6 @@ import type { Runtime } from "../runtime.ts";
 export function gatewayRoutes(runtime: Runtime) {
   return new Hono<GatewayEnv>()
     .route("/", healthRoutes(runtime))
-    .route("/", docsRoutes)
     .route("/", dailyFansRoutes(runtime))
     .route("/", webhookRoutes(runtime))
     .route("/", usageRoutes(runtime))

@@ -4,7 +4,7 @@
  * lets the gateway spend again.
  */
 import { Hono } from "hono";
-import * as z from "zod";
+import type { SpendGuardState } from "../schemas/operations.ts";
 import { ProblemError } from "../problem.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
@@ -15,18 +15,6 @@ import type { Runtime } from "../runtime.ts";
 import type { Context } from "hono";
 
 export const SPEND_GUARD_PATH = "/v1/spend-guard";
-
-export const spendGuardSchema = z.object({
-  upstreamCalls: z.enum(["allowed", "stopped"]),
-  breaker: z.object({ reason: z.string(), until: z.string() }).nullable(),
-  /** Today (Asia/Shanghai) for the upstream account: calls made, billed, and in flight. */
-  today: z.object({ day: z.string(), calls: z.number().int(), billed: z.number().int(), inFlight: z.number().int() }),
-  /** UPSTREAM_DAILY_BUDGET; null: none. */
-  budget: z.number().int().nullable(),
-  /** DELETE only: whether a breaker was open and is now closed. */
-  cleared: z.boolean().optional(),
-});
-export type SpendGuardState = z.infer<typeof spendGuardSchema>;
 
 function operatorGuard(c: Context<GatewayEnv>, runtime: Runtime) {
   if (!c.var.client.canOperate) {

@@ -5,7 +5,7 @@
  * upstream being called, what is left of the daily budget), so a key sees why a miss would be refused.
  */
 import { Hono } from "hono";
-import * as z from "zod";
+import type { KeyInfo, Usage } from "../schemas/operations.ts";
 import { addDays, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
 import { requireKeyLedger } from "../config/readiness.ts";
@@ -17,40 +17,6 @@ import type { Runtime } from "../runtime.ts";
 
 export const USAGE_PATH = "/v1/usage";
 export const KEY_PATH = "/v1/key";
-
-/** `GET /v1/key`: which key this is (its name, tier, permissions and daily limit), never the key itself. */
-export const keyInfoSchema = z.object({
-  key: z.string(),
-  tier: z.enum(["standard", "bulk"]),
-  permissions: z.array(z.enum(["refresh", "operate"])),
-  /** The key's daily limit of billed upstream calls; null: none. */
-  dailyUpstreamCalls: z.number().int().nullable(),
-});
-export type KeyInfo = z.infer<typeof keyInfoSchema>;
-
-export const usageSchema = z.object({
-  key: z.string(),
-  /** The Shanghai day counted. */
-  day: z.string(),
-  requests: z.number().int(),
-  hits: z.number().int(),
-  upstreamCalls: z.number().int(),
-  billedCalls: z.number().int(),
-  /** The key's daily limit of billed upstream calls; null: none. */
-  dailyUpstreamCalls: z.number().int().nullable(),
-  remainingUpstreamCalls: z.number().int().nullable(),
-  /** When the day (and the limit) resets. */
-  resetsAt: z.string(),
-  /** The gateway's own state, from the upstream account's ledger: whether misses may call the
-   * upstream now (why not, until when), and what is left of its daily budget (null: none). */
-  gateway: z.object({
-    upstreamCalls: z.enum(["allowed", "stopped"]),
-    stoppedUntil: z.string().nullable(),
-    reason: z.string().nullable(),
-    budgetRemaining: z.number().int().nullable(),
-  }),
-});
-export type Usage = z.infer<typeof usageSchema>;
 
 /** Usage and identity are per key: an anonymous caller (PUBLIC_ACCESS) has neither. */
 function requireNamedKey(client: { anonymous: boolean }, what: string): void {

@@ -20,7 +20,8 @@ import { dataOf } from "../lookup/lookup.ts";
 import { requireDeliveryBooks, requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
 import type { Acceptance } from "../webhooks/delivery-book.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
-import { deliveryBookOf, requestHash, type DeliveryAccepted, type DeliveryMessage, type DeliveryStatus } from "../webhooks/deliveries.ts";
+import { deliveryBookOf, requestHash, type DeliveryMessage } from "../webhooks/deliveries.ts";
+import type { DeliveryAccepted, DeliveryStatus } from "../schemas/deliveries.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 

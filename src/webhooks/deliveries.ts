@@ -6,26 +6,6 @@ import * as z from "zod";
 import { hex } from "../bytes.ts";
 import type { DeliveryBook } from "./delivery-book.ts";
 
-export const deliveryStatusSchema = z.object({
-  id: z.string(),
-  owner: z.string(),
-  status: z.enum(["queued", "delivered", "failed"]),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  requestId: z.string().nullable(),
-});
-export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
-
-/** The 202 answer to an asynchronous webhook request. */
-export const deliveryAcceptedSchema = z.object({
-  deliveryId: z.string(),
-  status: deliveryStatusSchema.shape.status,
-  statusUrl: z.string(),
-});
-export type DeliveryAccepted = z.infer<typeof deliveryAcceptedSchema>;
-
 export const deliveryMessageSchema = z.object({
   deliveryId: z.string(),
   owner: z.string(),

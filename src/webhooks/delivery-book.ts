@@ -12,7 +12,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings.ts";
-import type { DeliveryStatus } from "./deliveries.ts";
+import type { DeliveryStatus } from "../schemas/deliveries.ts";
 import { TOLERANCE_SECONDS } from "./signature.ts";
 
 const DELIVERY_KEEP_MS = 24 * 3600 * 1000;

@@ -10,8 +10,8 @@ import * as published from "../../packages/client/src/index.ts";
 import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
 import type { Problem } from "../../src/problem.ts";
-import type { KeyInfo, Usage } from "../../src/routes/usage.ts";
-import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/webhooks/deliveries.ts";
+import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
+import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 

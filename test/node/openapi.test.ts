@@ -4,7 +4,7 @@ import { openApiDocument } from "../../src/docs/openapi.ts";
 import { createApp } from "../../src/app.ts";
 import { platformRuntime } from "../../src/runtime.ts";
 
-const document = openApiDocument() as { paths: Record<string, Record<string, unknown>>; openapi: string };
+const document = openApiDocument("0.0.0-test") as { paths: Record<string, Record<string, unknown>>; openapi: string };
 
 describe("the OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
@@ -21,8 +21,11 @@ describe("the OpenAPI document", () => {
         .filter((route) => route.method !== "ALL")
         .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`),
     );
+    // /openapi.json itself is a static asset (tools/build/openapi.ts), served before the app runs.
     const documented = new Set(
-      Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)),
+      Object.entries(document.paths)
+        .filter(([path]) => path !== "/openapi.json")
+        .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)),
     );
     expect([...served].sort()).toEqual([...documented].sort());
   });

@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { writeOpenApi } from "../build/openapi.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = `${root}node_modules/.xingtu-docs/docs/`;
@@ -15,3 +16,5 @@ mkdirSync(out, { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"])
   copyFileSync(`${swagger}${file}`, `${out}${file === "LICENSE" ? "swagger-ui-LICENSE.txt" : file}`);
 for (const file of ["index.html", "init.js"]) copyFileSync(`${root}src/docs/${file}`, `${out}${file}`);
+// The document the page shows, built from the code (tools/build/openapi.ts).
+writeOpenApi();

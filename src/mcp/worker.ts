@@ -25,6 +25,16 @@ function problem(request: Request, error: ProblemError): Response {
   });
 }
 
+/** The gateway's refusal of the caller (401, 429, 503), as this route's: same status, headers and
+ * problem, with `instance` naming /mcp rather than the route asked on the caller's behalf. */
+async function asOwnProblem(refusal: Response): Promise<Response> {
+  const problem = (await refusal.json().catch(() => null)) as Record<string, unknown> | null;
+  const body = problem ? JSON.stringify({ ...problem, instance: MCP_PATH }) : null;
+  const headers = new Headers(refusal.headers);
+  headers.delete("Content-Length");
+  return new Response(body, { status: refusal.status, headers });
+}
+
 export async function handleMcp(request: Request, env: McpEnv): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname !== MCP_PATH) return problem(request, new ProblemError("not-found", { detail: `The MCP server is at ${MCP_PATH}.` }));
@@ -42,7 +52,7 @@ export async function handleMcp(request: Request, env: McpEnv): Promise<Response
   }
   const get = (path: string) => env.GATEWAY.fetch(new Request(new URL(path, url.origin), { headers: forwarded }));
   const caller = await get("/v1/key");
-  if (!caller.ok) return caller;
+  if (!caller.ok) return asOwnProblem(caller);
   await caller.body?.cancel();
 
   const server = createMcpServer(get);

@@ -112,6 +112,19 @@ describe("the remote MCP server", () => {
     expect(gateway.upstreamFetches).toBe(0);
   });
 
+  it("answers a bad key with the gateway's own 401 problem, as this route's", async () => {
+    const { gateway } = mcpGateway();
+    const response = await gateway.request("/mcp", {
+      method: "POST",
+      as: "xte_not-a-key",
+      headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+    expect(await response.json()).toMatchObject({ type: "/problems/unauthorized", instance: "/mcp" });
+  });
+
   it("refuses a client without a valid key with the gateway's 401", async () => {
     const { connect } = mcpGateway();
     let failure: unknown;

@@ -34,9 +34,16 @@ export interface CallCost {
 }
 
 export interface GuardStatus {
-  breaker: Breaker | null;
   budget: { limit: number; used: number; day: string } | null;
   today: AccountDay;
+}
+
+/** Whether the upstream is being called, and the open breaker, as `/healthz` and `/v1/spend-guard` show them. */
+export function breakerView(breaker: Breaker | null) {
+  return {
+    upstreamCalls: breaker ? ("stopped" as const) : ("allowed" as const),
+    breaker: breaker ? { reason: breaker.reason, until: new Date(breaker.until).toISOString() } : null,
+  };
 }
 
 export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger>, config: Config, now: () => number) {
@@ -90,7 +97,7 @@ export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger
       const at = now();
       const today = await reach(() => ledger().day(shanghaiToday(at), at));
       const budget = config.UPSTREAM_DAILY_BUDGET > 0 ? { limit: config.UPSTREAM_DAILY_BUDGET, used: today.calls, day: today.day } : null;
-      return { breaker: today.breaker, budget, today };
+      return { budget, today };
     },
     /** Closes the breaker; true when one was open. */
     clear: () => reach(() => ledger().clear(now())),

@@ -12,6 +12,7 @@ import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { anyKeyExists, NO_KEYS } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
+import { breakerView } from "../lookup/spend-guard.ts";
 import type { Health } from "../schemas/operations.ts";
 
 const LEDGER_UNREACHABLE =
@@ -40,26 +41,20 @@ export function healthRoutes(runtime: Runtime) {
         throw error;
       });
       reachable = status !== null;
-      const failover = status?.today.failover ?? null;
-      const active = failover && failover.until > runtime.now() ? failover.to : state.config.UPSTREAM_ENDPOINT;
+      // The ledger hands over only a fail-over still in force; one to the configured path is none.
+      const failover = status?.today.failover;
+      const current = failover && failover.to !== state.config.UPSTREAM_ENDPOINT ? failover : null;
       upstream = {
         endpoint: state.config.UPSTREAM_ENDPOINT,
-        active,
-        failover:
-          failover && active !== state.config.UPSTREAM_ENDPOINT
-            ? {
-                from: failover.from,
-                to: failover.to,
-                since: new Date(failover.since).toISOString(),
-                until: new Date(failover.until).toISOString(),
-              }
-            : null,
+        active: current?.to ?? state.config.UPSTREAM_ENDPOINT,
+        failover: current && {
+          from: current.from,
+          to: current.to,
+          since: new Date(current.since).toISOString(),
+          until: new Date(current.until).toISOString(),
+        },
       };
-      spendGuard = status && {
-        upstreamCalls: status.breaker ? "stopped" : "allowed",
-        breaker: status.breaker ? { reason: status.breaker.reason, until: new Date(status.breaker.until).toISOString() } : null,
-        budget: status.budget,
-      };
+      spendGuard = status && { ...breakerView(status.today.breaker), budget: status.budget };
     }
     if (!reachable) problems.push(LEDGER_UNREACHABLE);
     return c.json<Health>(

@@ -63,9 +63,9 @@ export function usageRoutes(runtime: Runtime) {
           remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
           gateway: {
-            upstreamCalls: guard.breaker ? "stopped" : "allowed",
-            stoppedUntil: guard.breaker ? new Date(guard.breaker.until).toISOString() : null,
-            reason: guard.breaker?.reason ?? null,
+            upstreamCalls: guard.today.breaker ? "stopped" : "allowed",
+            stoppedUntil: guard.today.breaker ? new Date(guard.today.breaker.until).toISOString() : null,
+            reason: guard.today.breaker?.reason ?? null,
             budgetRemaining: guard.budget ? Math.max(0, guard.budget.limit - guard.budget.used) : null,
           },
         },

@@ -201,7 +201,7 @@ function backoffMs(retry: number, random: () => number): number {
 }
 
 /** The path to call now: the configured one, or the other while a fail-over is remembered. */
-export function activeEndpoint(config: Config, deps: Pick<UpstreamDeps, "now" | "isolate">): UpstreamEndpoint {
+function activeEndpoint(config: Config, deps: Pick<UpstreamDeps, "now" | "isolate">): UpstreamEndpoint {
   const failover = deps.isolate.upstreamFailover;
   return failover && failover.until > deps.now() ? failover.to : config.UPSTREAM_ENDPOINT;
 }

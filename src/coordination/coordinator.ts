@@ -8,7 +8,7 @@
 import { cacheKey } from "../lookup/policy.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { KolCoordinator } from "./kol-coordinator.ts";
-import { outcomeOf, refusal, shared, spendOnUpstream, type ResolveContext } from "./resolve.ts";
+import { outcomeOf, shared, wholeRange, type ResolveContext } from "./resolve.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest } from "./protocol.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 
@@ -21,7 +21,6 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
   try {
     return await coordinatorOf(context.coordinators, request.query.kolId).resolve(request, admitKey);
   } catch {
-    context.trace.coordinatorUnreachable = true;
     context.warn("the KOL's coordinator could not be reached; this isolate resolved the miss on its own");
     return resolveInIsolate(context, request, admitKey);
   }
@@ -36,11 +35,6 @@ export async function revalidate(context: LookupContext, query: UpstreamQuery): 
 function resolveInIsolate(context: ResolveContext, request: MissRequest, admitKey: KeyAdmission | undefined): Promise<MissOutcome> {
   const trace = newUpstreamTrace();
   return shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>
-    outcomeOf(trace, async () => {
-      const refused = await refusal(admitKey, trace);
-      if (refused) return refused;
-      const answer = await spendOnUpstream(context, request.query, trace);
-      return { ok: true, answer, fromDays: false, noDataCall: answer.kind === "no-data", upstream: trace, coalesced: false, reusedDays: 0 };
-    }),
+    outcomeOf(trace, () => wholeRange(context, request.query, admitKey, trace)),
   );
 }

@@ -25,7 +25,7 @@ import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
-import { assembled, failed, outcomeOf, planOf, refusal, shared, spendOnUpstream, type ResolveContext } from "./resolve.ts";
+import { assembled, failed, outcomeOf, planOf, refusal, shared, spendOnUpstream, wholeRange, type ResolveContext } from "./resolve.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest, type ProblemParts } from "./protocol.ts";
 
 /** After a failed background refresh, the next waits this long, doubling up to the cap. */
@@ -111,11 +111,9 @@ export class KolCoordinator extends DurableObject<Bindings> {
   ): Promise<MissOutcome> {
     const { query } = request;
     if (request.refresh || !context.config.DAY_CACHE) {
-      const refused = await refusal(admitKey, trace);
-      if (refused) return refused;
-      const answer = await spendOnUpstream(context, query, trace);
-      this.keepDays(context, query, answer);
-      return { ok: true, answer, fromDays: false, noDataCall: answer.kind === "no-data", upstream: trace, coalesced: false, reusedDays: 0 };
+      const outcome = await wholeRange(context, query, admitKey, trace);
+      if (outcome.ok) this.keepDays(context, query, outcome.answer);
+      return outcome;
     }
 
     const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);

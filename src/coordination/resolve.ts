@@ -75,6 +75,22 @@ export function assembled(range: KolRange, days: Map<string, StoredDay>): Upstre
   return { kind: "data", success };
 }
 
+/**
+ * The whole range in one call, admitted by the key (if it has a limit) and the account: a forced
+ * refresh, a gateway without day-level reuse, or an isolate without its coordinator.
+ */
+export async function wholeRange(
+  context: ResolveContext,
+  query: UpstreamQuery,
+  admitKey: KeyAdmission | undefined,
+  trace: UpstreamTrace,
+): Promise<MissOutcome> {
+  const refused = await refusal(admitKey, trace);
+  if (refused) return refused;
+  const answer = await spendOnUpstream(context, query, trace);
+  return { ok: true, answer, fromDays: false, noDataCall: answer.kind === "no-data", upstream: trace, coalesced: false, reusedDays: 0 };
+}
+
 /** Asks the key's admission, if any, turning a refusal into the outcome that ends this miss. */
 export async function refusal(admitKey: KeyAdmission | undefined, trace: UpstreamTrace): Promise<MissOutcome | null> {
   const problem: ProblemParts | null = admitKey ? await admitKey() : null;

@@ -37,8 +37,6 @@ export interface LookupTrace {
   upstream: UpstreamTrace;
   coalesced: boolean;
   storeReadFailed: boolean;
-  /** The KOL's coordinator could not be reached, so this isolate resolved the miss on its own. */
-  coordinatorUnreachable: boolean;
   /** Days of the range served from stored days rather than this request's upstream answer. */
   reusedDays: number;
   /** Milliseconds spent reading the cache. */
@@ -50,7 +48,6 @@ export function newTrace(): LookupTrace {
     upstream: { attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 },
     coalesced: false,
     storeReadFailed: false,
-    coordinatorUnreachable: false,
     reusedDays: 0,
     storeMs: 0,
   };

@@ -15,7 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
-import { drive, type Sample } from "./measure.ts";
+import { drive, median, type Sample } from "./measure.ts";
 import { measureCpu } from "./cpu.ts";
 import { generateWorkload, replay } from "./replay.ts";
 import { measureCoordination } from "./coordination.ts";
@@ -87,7 +87,7 @@ try {
   const medianOf = async (n: number) => {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) times.push(await cpuWall(n));
-    return times.sort((a, b) => a - b)[2]!;
+    return median(times);
   };
   const workersCpuMicros = ((await medianOf(WORKERS_CPU_ITERATIONS)) - (await medianOf(0))) * (1000 / WORKERS_CPU_ITERATIONS);
   const startupMs = await startupOverMs(gatewayBundle.path, toys.find((toy) => toy.name === "toy-hit")!.path);

@@ -4,6 +4,7 @@
  * (the `coordination` section) and by the Node test that holds the figures to their goals.
  */
 import type { Miniflare } from "miniflare";
+import { addDays, daysInRange } from "../../src/calendar.ts";
 import { CALLBACK_HOST, EMULATOR_ORIGIN, gatewayOrigin, seedClientKey, startRuntime, type Bundle } from "./runtime.ts";
 
 export interface Coordination {
@@ -22,10 +23,6 @@ const OVERLAP_DAYS = 8;
 const BUDGET = 5;
 const BUDGET_MISSES = 30;
 const POSTS = 20;
-const DAY_MS = 86_400_000;
-
-const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const daysBetween = (start: string, end: string) => (Date.parse(end) - Date.parse(start)) / DAY_MS + 1;
 
 /** A request as the scenarios send it: Miniflare's own request type is not Node's. */
 interface Send {
@@ -84,18 +81,18 @@ async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget">> {
   const coldCalls = (await gateway.takeUpstream()).length;
 
   const first = "2026-02-01";
-  const last = dayAfter(first, OVERLAPPING - 1 + OVERLAP_DAYS - 1);
+  const last = addDays(first, OVERLAPPING - 1 + OVERLAP_DAYS - 1);
   const overlapping = await burst(OVERLAPPING, (i) =>
-    gateway.send(i, `/v1/kols/880002/daily-fans?startDate=${dayAfter(first, i)}&endDate=${dayAfter(first, i + OVERLAP_DAYS - 1)}`),
+    gateway.send(i, `/v1/kols/880002/daily-fans?startDate=${addDays(first, i)}&endDate=${addDays(first, i + OVERLAP_DAYS - 1)}`),
   );
   if (overlapping.some((answer) => answer.status !== 200)) throw new Error("an overlapping request failed");
-  const upstreamDays = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysBetween(call.startDate, call.endDate), 0);
+  const upstreamDays = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysInRange(call.startDate, call.endDate), 0);
   // The union of the ranges, never asked as such: whatever it still has to fetch was not stored.
   const union = await gateway.send(1, `/v1/kols/880002/daily-fans?startDate=${first}&endDate=${last}`);
   if (union.status !== 200) throw new Error(`the union answered ${union.status}`);
   await union.arrayBuffer();
-  const refetched = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysBetween(call.startDate, call.endDate), 0);
-  const distinctDays = daysBetween(first, last);
+  const refetched = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysInRange(call.startDate, call.endDate), 0);
+  const distinctDays = daysInRange(first, last);
 
   const body = JSON.stringify({
     kolId: "880003",

@@ -19,6 +19,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+export const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
 /** What a driven request answers: Node's Response or Miniflare's, which share this much. */
 export type Answer = Pick<Response, "status" | "arrayBuffer">;
 

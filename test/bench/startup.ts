@@ -6,6 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { median } from "./measure.ts";
 
 const STARTS = 5;
 
@@ -27,8 +28,6 @@ async function readyMs(scriptPath: string): Promise<number> {
   await mf.dispose();
   return ms;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Milliseconds `bundle` adds to a runtime's start and first answer over `baseline`'s. */
 export async function startupOverMs(bundle: string, baseline: string): Promise<number> {

@@ -6,12 +6,10 @@
  * with two workerd isolates from the deployable bundle.)
  */
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
+import { addDays, daysInRange } from "../../src/calendar.ts";
+import { makeGateway, trendPath, uniqueKol, unreachableNamespace, wrapNamespace } from "../support/gateway.ts";
 
-const DAY_MS = 86_400_000;
-const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const daysIn = (request: { startDate: string | null; endDate: string | null }) =>
-  (Date.parse(request.endDate!) - Date.parse(request.startDate!)) / DAY_MS + 1;
+const daysIn = (request: { startDate: string | null; endDate: string | null }) => daysInRange(request.startDate!, request.endDate!);
 
 describe("hits", () => {
   it("never touch a Durable Object: memory tier, then KV", async () => {
@@ -21,10 +19,7 @@ describe("hits", () => {
     const touched: string[] = [];
     for (const binding of ["KOL_COORDINATOR", "ACCOUNT_LEDGER", "KEY_LEDGER", "DELIVERY_BOOK"] as const) {
       const namespace = gateway.env[binding] as DurableObjectNamespace;
-      gateway.env[binding] = Object.assign(Object.create(namespace) as DurableObjectNamespace, {
-        idFromName: (name: string) => namespace.idFromName(name),
-        get: (id: DurableObjectId) => (touched.push(binding), namespace.get(id)),
-      }) as never;
+      gateway.env[binding] = wrapNamespace(namespace, { get: (id) => (touched.push(binding), namespace.get(id)) }) as never;
     }
     const hits = await Promise.all(Array.from({ length: 20 }, () => gateway.request(path)));
     for (const hit of hits) expect(hit.headers.get("Cache-Status")).toMatch(/^xingtu-edge; hit;/);
@@ -42,12 +37,12 @@ describe("a KOL's coordinator", () => {
     const kolId = uniqueKol();
     const first = "2026-02-01";
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => gateway.request(trendPath(kolId, dayAfter(first, i), dayAfter(first, i + 7)))),
+      Array.from({ length: 20 }, (_, i) => gateway.request(trendPath(kolId, addDays(first, i), addDays(first, i + 7)))),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
     expect(gateway.emulator.requests.reduce((sum, request) => sum + daysIn(request), 0)).toBe(27);
     // The union was never asked as such: it is assembled from the stored days alone.
-    const union = await gateway.request(trendPath(kolId, first, dayAfter(first, 26)));
+    const union = await gateway.request(trendPath(kolId, first, addDays(first, 26)));
     expect((await union.json<{ series: unknown[] }>()).series).toHaveLength(27);
     expect(union.headers.get("Xingtu-Upstream-Calls")).toBe("0");
     expect(gateway.emulator.requests.reduce((sum, request) => sum + daysIn(request), 0)).toBe(27);

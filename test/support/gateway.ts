@@ -65,10 +65,12 @@ export function makeGateway(options: GatewayOptions = {}) {
   const isolate = runtime.isolate;
   const app = createApp(runtime);
   const testEnv = Object.assign({}, env, options.env) as Bindings;
-  // This gateway's own account ledger (the budget and breaker of one test), and coordinators that
+  // This gateway's own account ledger (the budget and breaker of one test: other objects than the
+  // production name gives), and coordinators that
   // work with its clock, upstream and log.
   const account = options.account ?? `gateway-${crypto.randomUUID()}`;
-  if (!options.env || !("ACCOUNT_LEDGER" in options.env)) testEnv.ACCOUNT_LEDGER = renamed(env.ACCOUNT_LEDGER, account);
+  if (!options.env || !("ACCOUNT_LEDGER" in options.env))
+    testEnv.ACCOUNT_LEDGER = wrapNamespace(env.ACCOUNT_LEDGER, { rename: (name) => `${name}:${account}` });
   if (!options.env || !("KOL_COORDINATOR" in options.env))
     testEnv.KOL_COORDINATOR = adopting(env.KOL_COORDINATOR, { env: testEnv, runtime });
   let client: Promise<TestKey> | undefined;
@@ -158,14 +160,15 @@ export function uniqueKol(): string {
   return `1${digits}`.slice(0, 20);
 }
 
-/** A namespace whose objects are other objects than the production names give (one ledger per test gateway). */
-function renamed<T extends Rpc.DurableObjectBranded | undefined>(
+/** A namespace in front of `namespace`: names pass through `rename`, objects through `get` (by default, as they are). */
+export function wrapNamespace<T extends Rpc.DurableObjectBranded | undefined>(
   namespace: DurableObjectNamespace<T>,
-  suffix: string,
+  through: { rename?: (name: string) => string; get?: (id: DurableObjectId) => DurableObjectStub<T> },
 ): DurableObjectNamespace<T> {
+  const rename = through.rename ?? ((name) => name);
   return Object.assign(Object.create(namespace) as DurableObjectNamespace<T>, {
-    idFromName: (name: string) => namespace.idFromName(`${name}:${suffix}`),
-    get: (id: DurableObjectId) => namespace.get(id),
+    idFromName: (name: string) => namespace.idFromName(rename(name)),
+    get: through.get ?? ((id: DurableObjectId) => namespace.get(id)),
   });
 }
 
@@ -189,10 +192,7 @@ function adopting(
       revalidate: async (...args: Parameters<KolCoordinator["revalidate"]>) => (await adopt(), stub.revalidate(...args)),
     } as unknown as DurableObjectStub<KolCoordinator>;
   };
-  return Object.assign(Object.create(namespace) as DurableObjectNamespace<KolCoordinator>, {
-    idFromName: (name: string) => namespace.idFromName(name),
-    get,
-  });
+  return wrapNamespace(namespace, { get });
 }
 
 /** A Durable Object namespace whose every call fails, as one that cannot be reached does. */

@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { LOCAL_KEY } from "./key.ts";
+import type { SpendGuardState } from "../../src/schemas/operations.ts";
 
 const USAGE = "usage: npm run guard -- status|clear [--url https://gateway.example] [--key KEY]   (or XINGTU_KEY=KEY)";
 
@@ -31,18 +32,12 @@ try {
   console.error(`Could not reach the gateway at ${values.url}: is it running (npm start), or is --url right?`);
   process.exit(1);
 }
-const body = (await response.json()) as {
-  upstreamCalls?: string;
-  breaker?: { reason: string; until: string } | null;
-  today?: { day: string; calls: number; billed: number; inFlight: number };
-  budget?: number | null;
-  cleared?: boolean;
-  detail?: string;
-};
 if (!response.ok) {
-  console.error(`The gateway refused (${response.status}): ${body.detail ?? "no detail"}`);
+  const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+  console.error(`The gateway refused (${response.status}): ${problem.detail ?? "no detail"}`);
   process.exit(1);
 }
+const body = (await response.json()) as SpendGuardState;
 if (body.cleared !== undefined)
   console.log(body.cleared ? "Cleared the spend guard: misses call the upstream again." : "The spend guard was not open.");
 console.log(
@@ -50,7 +45,7 @@ console.log(
     ? `Upstream calls are stopped at ${values.url}: ${body.breaker.reason}, until ${body.breaker.until}.`
     : `Upstream calls are allowed at ${values.url}.`,
 );
-const today = body.today!;
+const { today } = body;
 const budget = body.budget ? ` of a budget of ${body.budget}` : "";
 console.log(
   `Upstream calls today (${today.day}, Asia/Shanghai): ${today.calls}${budget}, ${today.billed} billed, ${today.inFlight} in flight.`,

@@ -101,16 +101,17 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
   return { ...parsed, ageMs };
 }
 
-/** The TTL of an answer: its range's (settled or live), or NO_DATA_TTL_SECONDS for "no data". */
-function ttlOf(context: LookupContext, range: KolRange, noData: boolean): number {
+/** The TTL of an answer: its range's (settled or live), or NO_DATA_TTL_SECONDS when it, or the
+ * call that filled it in, said "no data". */
+function ttlOf(context: LookupContext, range: KolRange, answer: UpstreamAnswer, noDataCall: boolean): number {
   const { ttlSeconds } = ttlPolicy(range.endDate, context.runtime.now(), context.config);
-  return noData ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
+  return answer.kind === "no-data" || noDataCall ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
 }
 
 function storeAnswer(context: LookupContext, range: KolRange, answer: UpstreamAnswer, fromDays: boolean, noDataCall = false): number {
   const now = context.runtime.now();
   const noData = answer.kind === "no-data";
-  const ttlSeconds = ttlOf(context, range, noData || noDataCall);
+  const ttlSeconds = ttlOf(context, range, answer, noDataCall);
   const body = answer.kind === "data" ? answer.success.raw : answer.raw;
   const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
   const keep = ttlSeconds + graceSeconds(context.config);
@@ -166,7 +167,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   traced(context, outcome);
   if (outcome.ok) {
     const ttlSeconds = outcome.identical
-      ? ttlOf(context, query, outcome.answer.kind === "no-data" || outcome.noDataCall)
+      ? ttlOf(context, query, outcome.answer, outcome.noDataCall)
       : storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
     const result = { answer: outcome.answer, fromDays: outcome.fromDays, ageSeconds: 0, ttlSeconds, refresh };
     return {

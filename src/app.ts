@@ -33,7 +33,10 @@ export function createApp(runtime: Runtime) {
   app.use(wrongMethod(app));
   app.use(SEED_PATH, seedDeprecation, upstreamStyleErrors);
   app.use(SUCCESSOR_PATH, upstreamStyleErrors);
-  app.route("/", gatewayRoutes(runtime));
+  app.route(
+    "/",
+    gatewayRoutes(runtime, (request, env, ctx) => app.fetch(request, env, ctx)),
+  );
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {

@@ -4,7 +4,13 @@
  * the middleware that sets them (Hono's own pattern), not here.
  */
 
-export type Bindings = CloudflareBindings & { JUSTONEAPI_TOKEN?: string; WEBHOOK_SIGNING_SECRET?: string };
+export type Bindings = Omit<CloudflareBindings, "MCP"> & {
+  JUSTONEAPI_TOKEN?: string;
+  WEBHOOK_SIGNING_SECRET?: string;
+  /** The MCP Worker's RPC entrypoint (`wrangler types` sees only a service name). Type-only: the
+   * gateway's bundle holds none of it. */
+  MCP?: Service<typeof import("./mcp/worker.ts").default>;
+};
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- merging into the runtime's own namespace

@@ -1,21 +1,21 @@
 /**
  * @module The MCP Worker (`xingtu-edge-mcp`): a remote MCP server, stateless Streamable HTTP with
- * JSON answers, reached through the gateway's `/mcp` (a service binding) and calling the gateway
- * back for data (another). It is a Worker of its own because the MCP SDK alone outweighs the data
- * path's whole bundle: the data routes never load it.
+ * JSON answers. It is a Worker of its own because the MCP SDK alone outweighs the data path's whole
+ * bundle: the data routes never load it. The gateway's `/mcp` calls `serve` through its MCP
+ * service binding (RPC) and hands over a callback into its own routes; this Worker has no binding
+ * back, so the two deploy in order (this one first) with no cycle for Cloudflare to refuse.
  *
  * Every request must carry a client key (`Authorization: Bearer`); it is checked by the gateway
  * (`GET /v1/key`) before anything else, so MCP clients get the gateway's own 401, 429 and 503.
  */
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { createMcpServer } from "./server.ts";
 import { ProblemError, problemResponse } from "../problem.ts";
 import { MCP_PATH } from "./path.ts";
 
-export interface McpEnv {
-  /** The gateway Worker (service binding). */
-  GATEWAY: Fetcher;
-}
+/** The gateway's own routes, called in the gateway's isolate for this request (an RPC callback). */
+export type GatewayFetch = (request: Request) => Promise<Response>;
 
 function problem(request: Request, error: ProblemError): Response {
   return problemResponse(error, {
@@ -35,7 +35,7 @@ async function asOwnProblem(refusal: Response): Promise<Response> {
   return new Response(body, { status: refusal.status, headers });
 }
 
-export async function handleMcp(request: Request, env: McpEnv): Promise<Response> {
+export async function serveMcp(request: Request, gateway: GatewayFetch): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname !== MCP_PATH) return problem(request, new ProblemError("not-found", { detail: `The MCP server is at ${MCP_PATH}.` }));
   // Stateless: no session to stream to (GET) or to end (DELETE).
@@ -50,7 +50,7 @@ export async function handleMcp(request: Request, env: McpEnv): Promise<Response
     const value = request.headers.get(name);
     if (value !== null) forwarded.set(name, value);
   }
-  const get = (path: string) => env.GATEWAY.fetch(new Request(new URL(path, url.origin), { headers: forwarded }));
+  const get = (path: string) => gateway(new Request(new URL(path, url.origin), { headers: forwarded }));
   const caller = await get("/v1/key");
   if (!caller.ok) return asOwnProblem(caller);
   await caller.body?.cancel();
@@ -61,4 +61,13 @@ export async function handleMcp(request: Request, env: McpEnv): Promise<Response
   return transport.handleRequest(request);
 }
 
-export default { fetch: handleMcp } satisfies ExportedHandler<McpEnv>;
+export default class McpWorker extends WorkerEntrypoint {
+  serve(request: Request, gateway: GatewayFetch): Promise<Response> {
+    return serveMcp(request, gateway);
+  }
+
+  /** Nothing is served directly: MCP clients use the gateway's /mcp. */
+  override fetch(request: Request): Response {
+    return problem(request, new ProblemError("not-found", { detail: `Use the gateway's ${MCP_PATH}.` }));
+  }
+}

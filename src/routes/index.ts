@@ -2,7 +2,7 @@
  * @module Every route of the gateway, in one chain. (TypeScript users have a typed client of
  * their own: packages/client, which needs neither Hono nor the Worker's types.)
  */
-import { Hono } from "hono";
+import { Hono, type ExecutionContext } from "hono";
 import { healthRoutes } from "./health.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";
@@ -11,13 +11,17 @@ import { spendGuardRoutes } from "./spend-guard.ts";
 import { mcpRoutes } from "./mcp.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
+import type { Bindings } from "../bindings.ts";
 
-export function gatewayRoutes(runtime: Runtime) {
+/** The whole app, for routes that call the gateway's own routes back (the MCP Worker's tools). */
+export type SelfFetch = (request: Request, env: Bindings, ctx: ExecutionContext) => Response | Promise<Response>;
+
+export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
   return new Hono<GatewayEnv>()
     .route("/", healthRoutes(runtime))
     .route("/", dailyFansRoutes(runtime))
     .route("/", webhookRoutes(runtime))
     .route("/", usageRoutes(runtime))
     .route("/", spendGuardRoutes(runtime))
-    .route("/", mcpRoutes());
+    .route("/", mcpRoutes(self));
 }

@@ -1,13 +1,13 @@
 /**
- * The remote MCP server, driven by the official MCP client: through the gateway's /mcp (forwarded
- * to the MCP Worker's handler, as the service binding does in production), which calls the
- * gateway's own routes back with the caller's key.
+ * The remote MCP server, driven by the official MCP client: through the gateway's /mcp (handed to
+ * the MCP Worker's `serve`, as the service binding's RPC does in production), which calls the
+ * gateway's own routes back with the caller's key through the gateway's callback.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { handleMcp } from "../../src/mcp/worker.ts";
+import { serveMcp } from "../../src/mcp/worker.ts";
 import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_UPSTREAM_TOKEN } from "../support/constants.ts";
@@ -15,25 +15,8 @@ import { TEST_UPSTREAM_TOKEN } from "../support/constants.ts";
 const RANGE = { startDate: "2026-03-01", endDate: "2026-03-05" };
 
 function mcpGateway() {
-  // The gateway's MCP binding runs the MCP Worker's handler, whose GATEWAY binding is this gateway.
-  const gateway = makeGateway({
-    env: {
-      MCP: {
-        fetch: (request: Request) =>
-          handleMcp(request, {
-            GATEWAY: {
-              fetch: (call: Request) => {
-                const url = new URL(call.url);
-                return gateway.request(url.pathname + url.search, {
-                  headers: call.headers,
-                  as: call.headers.has("Authorization") ? undefined : null,
-                });
-              },
-            } as Fetcher,
-          }),
-      },
-    },
-  });
+  // The gateway's MCP binding runs the MCP Worker's own `serve`.
+  const gateway = makeGateway({ env: { MCP: { serve: serveMcp } } });
 
   async function connect(key: string | null): Promise<Client> {
     const transport = new StreamableHTTPClientTransport(new URL("https://gateway.test/mcp"), {

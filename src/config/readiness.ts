@@ -27,8 +27,8 @@ export type Readiness =
 const DECLARE_OBJECT = "declare it in wrangler.toml ([[durable_objects.bindings]] and its migration)";
 /** What a lookup cannot do without: where answers and keys are stored, and who decides to spend. */
 const REQUIRED_BINDINGS = {
-  CACHE: ["KV namespace", "create it (`wrangler kv namespace create CACHE`) and bind it in wrangler.toml"],
-  KEYS: ["KV namespace", "create it (`wrangler kv namespace create KEYS`) and bind it in wrangler.toml"],
+  CACHE: ["KV namespace", "declare it in wrangler.toml ([[kv_namespaces]], no id needed) and run `npm run deploy`, which creates it"],
+  KEYS: ["KV namespace", "declare it in wrangler.toml ([[kv_namespaces]], no id needed) and run `npm run deploy`, which creates it"],
   KOL_COORDINATOR: ["Durable Object", DECLARE_OBJECT],
   ACCOUNT_LEDGER: ["Durable Object", DECLARE_OBJECT],
 } as const;

@@ -71,9 +71,9 @@ const OBJECTS_WORKER = "objects";
 /** Webhook callbacks go here (and are not delivered: the bench runs no consumer). */
 export const CALLBACK_HOST = "hooks.bench";
 
-/** The namespace ids in wrangler.toml: local storage is keyed by them. */
-const CACHE_NAMESPACE_ID = "00000000000000000000000000000000";
-const KEYS_NAMESPACE_ID = "11111111111111111111111111111111";
+/** wrangler.toml's KV bindings have no id: local storage is keyed by the binding's name. */
+const CACHE_NAMESPACE_ID = "CACHE";
+const KEYS_NAMESPACE_ID = "KEYS";
 
 /** Requests to GATEWAY_ORIGIN reach the gateway, to EMULATOR_ORIGIN the emulator directly; the
  * gateway's own upstream fetches are routed to the emulator as its outbound service. */

@@ -8,8 +8,9 @@
  *   secret NAME                                              the key's webhook secret(s), whsec_...
  *   rotate-secret NAME [--finish]                            a new webhook secret; both valid until --finish
  *
- * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`); without it the
- * command acts on local storage, the one `npm start` serves from.
+ * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`), and `--env staging`
+ * for the staging gateway's; without `--remote` the command acts on local storage, the one
+ * `npm start` serves from.
  */
 import { parseArgs } from "node:util";
 import {
@@ -34,7 +35,8 @@ const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|"
        npm run key -- list [--remote]
        npm run key -- revoke NAME [--remote]
        npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)
-       npm run key -- rotate-secret NAME [--finish] [--remote]`;
+       npm run key -- rotate-secret NAME [--finish] [--remote]
+Add --env staging (with --remote) for the staging gateway's keys.`;
 
 /** The Worker secret WEBHOOK_SIGNING_SECRET of the local run (`npm start`); never a deployed one. */
 export const LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-production";
@@ -72,15 +74,16 @@ async function main(argv: string[]): Promise<void> {
       finish: { type: "boolean", default: false },
       "daily-upstream-calls": { type: "string" },
       remote: { type: "boolean", default: false },
+      env: { type: "string" },
       "persist-to": { type: "string" },
     },
   });
-  const target: Target = { remote: values.remote, persistTo: values["persist-to"] };
+  const target: Target = { remote: values.remote, env: values.env, persistTo: values["persist-to"] };
   const limitArg = values["daily-upstream-calls"];
   if (limitArg !== undefined && !/^\d{1,9}$/.test(limitArg)) fail("--daily-upstream-calls must be a whole number (0: no limit)");
   const dailyUpstreamCalls = limitArg === undefined ? undefined : Number(limitArg);
   const [command, argument] = positionals;
-  const where = target.remote ? "the deployed KEYS namespace" : "local storage";
+  const where = target.remote ? `the deployed KEYS namespace${target.env ? ` (${target.env})` : ""}` : "local storage";
 
   switch (command) {
     case "create": {

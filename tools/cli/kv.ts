@@ -10,13 +10,16 @@ const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface Target {
   remote: boolean;
+  /** A wrangler.toml environment (`staging`): its own KEYS namespace. */
+  env?: string;
   /** Local storage directory, when not wrangler's default `.wrangler/state`. */
   persistTo?: string;
 }
 
 function wrangler(target: Target, args: string[]): string {
   const where = target.remote ? ["--remote"] : ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
-  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where], {
+  const env = target.env ? ["--env", target.env] : [];
+  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where, ...env], {
     cwd: projectRoot,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],

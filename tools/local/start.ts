@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
+import { migrateLocalKv } from "./migrate-kv.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
@@ -65,6 +66,9 @@ async function waitUntilUp(url: string, deadline: number): Promise<void> {
 function shanghaiDate(offsetDays: number): string {
   return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
+
+const migrated = await migrateLocalKv(new URL("../../.wrangler/state", import.meta.url).pathname);
+if (migrated > 0) console.log(`Moved ${migrated} local KV entries from the old namespace ids to the id-less bindings.`);
 
 // The local key exists only in local storage (the one `wrangler dev` serves from), never remotely.
 await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh", "operate"] });

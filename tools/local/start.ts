@@ -21,7 +21,7 @@ const OFFLINE_NOISE = /Request\.cf|getaddrinfo ENOTFOUND|GetAddrInfoReqWrap|call
 
 const wranglerBin = new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname;
 
-function run(name: string, port: number, args: string[]): ChildProcess {
+function run(name: string, port: number, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -38,7 +38,7 @@ function run(name: string, port: number, args: string[]): ChildProcess {
       "log",
       ...args,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env } },
   );
   const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
@@ -79,27 +79,33 @@ const emulator = run("emulator", EMULATOR_PORT, [
   "--var",
   `EMULATOR_LATENCY_MS:${EMULATOR_LATENCY_MS}`,
 ]);
-const gateway = run("gateway", GATEWAY_PORT, [
-  "--config",
-  "wrangler.toml",
-  // The MCP Worker runs beside the gateway in the same session, bound to it both ways (/mcp).
-  "--config",
-  "src/mcp/wrangler.toml",
-  "--var",
-  `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
-  "--var",
-  "ALLOW_INSECURE_UPSTREAM:true",
-  "--var",
-  "JUSTONEAPI_TOKEN:local-emulator-token",
-  "--var",
-  `WEBHOOK_SIGNING_SECRET:${LOCAL_SIGNING_SECRET}`,
-  "--var",
-  "ALLOW_LOCAL_CALLBACKS:true",
-  "--var",
-  `CALLBACK_PORTS:${process.env.CALLBACK_PORTS ?? "9090"}`,
-  // Which upstream path to call (`UPSTREAM_ENDPOINT=kol-daily-fans npm start`); the emulator serves both.
-  ...(process.env.UPSTREAM_ENDPOINT ? ["--var", `UPSTREAM_ENDPOINT:${process.env.UPSTREAM_ENDPOINT}`] : []),
-]);
+const gateway = run(
+  "gateway",
+  GATEWAY_PORT,
+  [
+    "--config",
+    "wrangler.toml",
+    // The MCP Worker runs beside the gateway in the same session, bound to it both ways (/mcp).
+    "--config",
+    "src/mcp/wrangler.toml",
+    "--var",
+    `UPSTREAM_BASE_URL:http://${HOST}:${EMULATOR_PORT}`,
+    "--var",
+    "ALLOW_INSECURE_UPSTREAM:true",
+    "--var",
+    "ALLOW_LOCAL_CALLBACKS:true",
+    "--var",
+    `CALLBACK_PORTS:${process.env.CALLBACK_PORTS ?? "9090"}`,
+    // Which upstream path to call (`UPSTREAM_ENDPOINT=kol-daily-fans npm start`); the emulator serves both.
+    ...(process.env.UPSTREAM_ENDPOINT ? ["--var", `UPSTREAM_ENDPOINT:${process.env.UPSTREAM_ENDPOINT}`] : []),
+  ],
+  {
+    // wrangler.toml's required secrets, read by wrangler dev from the environment: local stand-ins,
+    // whatever the shell holds (a real token never reaches the local run).
+    JUSTONEAPI_TOKEN: "local-emulator-token",
+    WEBHOOK_SIGNING_SECRET: LOCAL_SIGNING_SECRET,
+  },
+);
 const children = [emulator, gateway];
 
 let stopping = false;

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloudflareStandIn, type CloudflareStandIn, type RecordedCall, type UploadBinding } from "./cloudflare-api.ts";
 
@@ -75,6 +76,8 @@ describe("npm run deploy on an empty account, then again, then --env staging", (
   let first: Deploy;
   let second: Deploy;
   let staging: Deploy;
+  const configs = ["wrangler.toml", "src/mcp/wrangler.toml"];
+  const configsBefore = configs.map((path) => readFileSync(path, "utf8"));
 
   beforeAll(async () => {
     api = await startCloudflareStandIn();
@@ -87,6 +90,10 @@ describe("npm run deploy on an empty account, then again, then --env staging", (
   it("succeeds each time and asks nothing the stand-in cannot answer", () => {
     expect([first.code, second.code, staging.code]).toEqual([0, 0, 0]);
     expect(api.unanswered).toEqual([]);
+  });
+
+  it("leaves wrangler.toml as it was: no id written back", () => {
+    expect(configs.map((path) => readFileSync(path, "utf8"))).toEqual(configsBefore);
   });
 
   it("creates the two KV namespaces and both queues (the dead-letter queue too) on the first deploy", () => {

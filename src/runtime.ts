@@ -14,6 +14,7 @@ import { createSingleFlight, type SingleFlight } from "./cache/single-flight.ts"
 import { consoleSink } from "./log.ts";
 import type { UsageBatch } from "./ledger/usage.ts";
 import type { UpstreamEndpoint } from "./upstream/request.ts";
+import type { Grants } from "./auth/allowance.ts";
 
 /** How long an isolate trusts a key record it read; see auth/client-auth.ts. */
 const KEY_MEMORY_BYTES = 256 * 1024;
@@ -50,6 +51,8 @@ export interface IsolateState {
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
   /** A gateway isolate's requests for those refreshes by range: until when it does not ask again. */
   refreshAsks: Map<string, number>;
+  /** Rate-limit grants per key (or address) in the current window (see auth/allowance.ts). */
+  allowances: Map<string, Grants>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
   usage: Map<string, UsageBatch>;
   /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts); the
@@ -71,6 +74,7 @@ function createRuntime(parts: RuntimeParts): Runtime {
       keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
       refreshes: new Map(),
       refreshAsks: new Map(),
+      allowances: new Map(),
       usage: new Map(),
     },
   };

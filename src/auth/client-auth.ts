@@ -12,6 +12,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
+import { admit } from "./allowance.ts";
 import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
 import { signingSecrets, verifySigned } from "../webhooks/signature.ts";
 import { requireDeliveryBooks, requireSigningSecret } from "../config/readiness.ts";
@@ -191,8 +192,12 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
     const subject = client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`;
-    const { success } = await limiter.limit({ key: subject });
-    if (!success) {
+    const admitted = await admit(runtime.isolate.allowances, subject, async () => (await limiter.limit({ key: subject })).success, {
+      size: client.tier === "bulk" ? config.RATE_LIMIT_BULK_GRANT : config.RATE_LIMIT_STANDARD_GRANT,
+      periodSeconds: RATE_LIMIT_PERIOD_SECONDS,
+      nowMs: runtime.now(),
+    });
+    if (!admitted) {
       throw rateLimited(
         `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}.`,
         runtime.now(),

@@ -76,6 +76,10 @@ export const configSchema = z
     WARM_KOLS: commaList(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" })),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
+    // Requests admitted per rate-limiter call, per tier (auth/allowance.ts): the tier's limiter
+    // counts grants, so its wrangler.toml limit is requests per window divided by this.
+    RATE_LIMIT_STANDARD_GRANT: integer(1, 1),
+    RATE_LIMIT_BULK_GRANT: integer(10, 1),
     WEBHOOK_SIGNING_SECRET: z.string().trim().min(16, { error: "must be at least 16 characters" }).optional(),
     CALLBACK_HOSTS: commaList(
       z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),

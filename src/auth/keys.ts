@@ -5,7 +5,7 @@
  * usable key. Shared by the Worker and the `npm run key` command (plain Web Crypto, no Node or
  * Workers APIs), so both agree on every byte.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { constantTimeEqual, hex } from "../bytes.ts";
 
 export const KEY_PREFIX = "xte_";
@@ -14,19 +14,20 @@ export const TIERS = ["standard", "bulk"] as const;
 export const PERMISSIONS = ["refresh", "operate"] as const;
 
 export const keyRecordSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)),
   tier: z.enum(TIERS),
   permissions: z.array(z.enum(PERMISSIONS)),
   created: z.string(),
   disabled: z.boolean(),
   /** The generations of the key's webhook secret valid now (webhooks/signature.ts): the previous one during a rotation. */
-  webhookSecret: z
-    .object({ current: z.number().int().min(1), previous: z.number().int().min(1).nullable() })
-    .default({ current: 1, previous: null }),
+  webhookSecret: z._default(z.object({ current: z.int().check(z.minimum(1)), previous: z.nullable(z.int().check(z.minimum(1))) }), {
+    current: 1,
+    previous: null,
+  }),
   /** Billed upstream calls this key's misses may cause per Shanghai day; 0 (the default): no limit. */
-  dailyUpstreamCalls: z.number().int().min(0).default(0),
+  dailyUpstreamCalls: z._default(z.int().check(z.minimum(0)), 0),
   /** The key's SHA-256, hex: the record's KV name holds it too, kept here to compare in constant time. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
 
 export type KeyRecord = z.infer<typeof keyRecordSchema>;

@@ -8,59 +8,59 @@
  * memoised per object. Problems are reported by variable name and rule only: a value may be a
  * secret, so it never appears in a message.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../schemas/messages.ts";
 import { KV_MINIMUM_TTL_SECONDS } from "../cache/types.ts";
 import { ENDPOINT_NAMES } from "../upstream/request.ts";
 import { isCalendarDate } from "../calendar.ts";
 
 const integer = (fallback: number, min: number) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, { error: "must be a whole number" })])
-    .default(fallback)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, { error: `must be at least ${min}` }),
-    );
+  z.pipe(
+    z.pipe(
+      z._default(z.union([z.number(), z.string().check(z.trim(), z.regex(/^\d+$/, { error: "must be a whole number" }))]), fallback),
+      z.transform(Number),
+    ),
+    z.int().check(z.minimum(min, { error: `must be at least ${min}` })),
+  );
 
 const flag = (fallback: boolean) =>
-  z
-    .union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })])
-    .default(fallback)
-    .transform((value) => value === true || value === "true");
+  z.pipe(
+    z._default(z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })]), fallback),
+    z.transform((value) => value === true || value === "true"),
+  );
 
 /** A comma-separated list (wrangler vars are strings): trimmed, empty entries dropped, each item checked. */
-const commaList = (item: z.ZodType<string, string>, normalise: (entry: string) => string = (entry) => entry) =>
-  z
-    .string()
-    .default("")
-    .transform((list) =>
-      list
-        .split(",")
-        .map((entry) => normalise(entry.trim()))
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
+const commaList = (item: z.ZodMiniType<string, string>, normalise: (entry: string) => string = (entry) => entry) =>
+  z.pipe(
+    z.pipe(
+      z._default(z.string(), ""),
+      z.transform((list: string) =>
+        list
+          .split(",")
+          .map((entry) => normalise(entry.trim()))
+          .filter(Boolean),
+      ),
+    ),
+    z.array(item),
+  );
 
 export const configSchema = z
   .object({
-    JUSTONEAPI_TOKEN: z.string().trim().min(1, { error: "is empty" }).optional(),
-    UPSTREAM_BASE_URL: z
-      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-      .default("https://api.justoneapi.com")
-      .transform((url) => url.replace(/\/+$/, "")),
+    JUSTONEAPI_TOKEN: z.optional(z.string().check(z.trim(), z.minLength(1, { error: "is empty" }))),
+    UPSTREAM_BASE_URL: z.pipe(
+      z._default(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }), "https://api.justoneapi.com"),
+      z.transform((url: string) => url.replace(/\/+$/, "")),
+    ),
     ALLOW_INSECURE_UPSTREAM: flag(false),
     // The maker's current path by default: the seed's is deprecated and may be switched off.
-    UPSTREAM_ENDPOINT: z.enum(ENDPOINT_NAMES, { error: `must be one of ${ENDPOINT_NAMES.join(", ")}` }).default("author-daily-fans"),
+    UPSTREAM_ENDPOINT: z._default(z.enum(ENDPOINT_NAMES, { error: `must be one of ${ENDPOINT_NAMES.join(", ")}` }), "author-daily-fans"),
     UPSTREAM_FAILOVER_SECONDS: integer(3600, 1),
     UPSTREAM_TIMEOUT_MS: integer(60_000, 1),
     UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
     MAX_RANGE_DAYS: integer(365, 1),
     // Douyin Xingtu's follower history starts around 2018: earlier dates are never forwarded.
-    MIN_DATE: z.string().refine(isCalendarDate, { error: "must be a calendar date written yyyy-MM-dd" }).default("2018-01-01"),
+    MIN_DATE: z._default(z.string().check(z.refine(isCalendarDate, { error: "must be a calendar date written yyyy-MM-dd" })), "2018-01-01"),
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     NO_DATA_TTL_SECONDS: integer(6 * 3600, KV_MINIMUM_TTL_SECONDS),
@@ -72,34 +72,36 @@ export const configSchema = z
     // A KOL's coordinator gathers the misses that arrive this close together into one upstream call.
     COALESCE_WINDOW_MS: integer(20, 0),
     UPSTREAM_DAILY_BUDGET: integer(0, 0),
-    QUOTA_RESET_HOUR: integer(0, 0).pipe(z.number().max(23, { error: "must be an hour from 0 to 23" })),
-    WARM_KOLS: commaList(z.string().regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" })),
+    QUOTA_RESET_HOUR: z.pipe(integer(0, 0), z.number().check(z.maximum(23, { error: "must be an hour from 0 to 23" }))),
+    WARM_KOLS: commaList(z.string().check(z.regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
     // Requests admitted per rate-limiter call, per tier (auth/allowance.ts): the tier's limiter
     // counts grants, so its wrangler.toml limit is requests per window divided by this.
     RATE_LIMIT_STANDARD_GRANT: integer(1, 1),
     RATE_LIMIT_BULK_GRANT: integer(10, 1),
-    WEBHOOK_SIGNING_SECRET: z.string().trim().min(16, { error: "must be at least 16 characters" }).optional(),
+    WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.trim(), z.minLength(16, { error: "must be at least 16 characters" }))),
     CALLBACK_HOSTS: commaList(
-      z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" }),
+      z.string().check(z.regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" })),
       (host) => host.toLowerCase(),
     ),
     ALLOW_LOCAL_CALLBACKS: flag(false),
-    CALLBACK_PORTS: commaList(z.string().regex(/^[1-9]\d{0,4}$/, { error: "must list port numbers separated by commas" })),
+    CALLBACK_PORTS: commaList(z.string().check(z.regex(/^[1-9]\d{0,4}$/, { error: "must list port numbers separated by commas" }))),
     DELIVERY_MAX_ATTEMPTS: integer(6, 1),
     CALLBACK_TIMEOUT_MS: integer(10_000, 1),
     ALLOWED_ORIGINS: commaList(z.url({ protocol: /^https?$/, error: "must list http(s) origins separated by commas" })),
   })
-  .superRefine((config, ctx) => {
-    if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["UPSTREAM_BASE_URL"],
-        message: "is plain http, which would send the token in clear; use https or set ALLOW_INSECURE_UPSTREAM=true",
-      });
-    }
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      if (config.UPSTREAM_BASE_URL.startsWith("http://") && !config.ALLOW_INSECURE_UPSTREAM) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["UPSTREAM_BASE_URL"],
+          message: "is plain http, which would send the token in clear; use https or set ALLOW_INSECURE_UPSTREAM=true",
+        });
+      }
+    }),
+  );
 
 export type Config = z.infer<typeof configSchema>;
 

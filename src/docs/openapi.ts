@@ -16,7 +16,7 @@ import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/reque
 
 type Json = Record<string, unknown>;
 
-const schema = (zod: z.ZodType, io: "input" | "output" = "output"): Json => {
+const schema = (zod: z.core.$ZodType, io: "input" | "output" = "output"): Json => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: "any" }) as Json;
   return rest;
 };
@@ -24,7 +24,7 @@ const schema = (zod: z.ZodType, io: "input" | "output" = "output"): Json => {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
-function parameter(name: string, where: "path" | "query", zod: z.ZodType, required: boolean, description?: string): Json {
+function parameter(name: string, where: "path" | "query", zod: z.core.$ZodType, required: boolean, description?: string): Json {
   return {
     name,
     in: where,
@@ -101,7 +101,7 @@ const cachedHeaders = {
 const rangeQuery = [
   parameter("startDate", "query", dateSchema, true, `The first day, yyyy-MM-dd. ${RANGE_RULES}`),
   parameter("endDate", "query", dateSchema, true, `The last day, yyyy-MM-dd, included. ${RANGE_RULES}`),
-  parameter("acceptCache", "query", acceptCacheSchema.unwrap(), false),
+  parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
 ];
 
 /** A drop-in twin of one of the upstream's paths: its parameters and its own body shape. */
@@ -162,7 +162,7 @@ export function openApiDocument(version: string): Json {
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
             ...rangeQuery,
-            parameter("format", "query", formatSchema.unwrap(), false),
+            parameter("format", "query", formatSchema.def.innerType, false),
           ],
           responses: {
             "200": {
@@ -186,7 +186,7 @@ export function openApiDocument(version: string): Json {
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
             ...rangeQuery,
-            parameter("key", "query", chartKeySchema.unwrap(), false),
+            parameter("key", "query", chartKeySchema.def.innerType, false),
           ],
           responses: {
             "200": {

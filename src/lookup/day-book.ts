@@ -8,16 +8,16 @@
  * data is kept as known-empty, not re-asked. Settled days are reusable for SETTLED_TTL_SECONDS;
  * live days (the last two) only for LIVE_TTL_SECONDS after they were fetched.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { addDays, shanghaiToday } from "../calendar.ts";
 
 const rawCount = z.union([z.string(), z.number()]);
 
 const storedDaySchema = z.object({
   /** The day's follower count (`daily[].fans_cnt`), as sent; null when the upstream had none. */
-  fans: rawCount.nullable(),
+  fans: z.nullable(rawCount),
   /** The change from the day before (`delta[].fans_cnt`), as sent; null when the upstream had none. */
-  delta: rawCount.nullable(),
+  delta: z.nullable(rawCount),
   /** When it was fetched (ms since the epoch). */
   fetchedAt: z.number(),
   /** At least two Shanghai days old when fetched: Douyin no longer revises it. */

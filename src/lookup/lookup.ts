@@ -22,7 +22,7 @@ import { resolveMiss, revalidate } from "../coordination/coordinator.ts";
 import { reviveProblem, type MissOutcome } from "../coordination/protocol.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
@@ -47,10 +47,10 @@ export interface LookupOptions {
 
 const entrySchema = z.object({
   storedAt: z.number(),
-  ttlSeconds: z.number().int().positive(),
-  assembled: z.boolean().default(false),
+  ttlSeconds: z.int().check(z.positive()),
+  assembled: z._default(z.boolean(), false),
   /** The upstream's code 201: no data for this KOL and range. */
-  noData: z.boolean().default(false),
+  noData: z._default(z.boolean(), false),
   body: z.looseObject({ code: z.unknown(), data: z.unknown() }),
 });
 type Entry = z.infer<typeof entrySchema>;

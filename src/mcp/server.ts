@@ -9,6 +9,7 @@
  * detail). Each result says where the answer came from (`Cache-Status`) and what it cost
  * (upstream calls, billed calls), as the routes' headers do.
  */
+import * as z from "zod/mini";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { dateSchema, kolIdSchema } from "../schemas/request.ts";
@@ -18,10 +19,12 @@ import { VERSION } from "../version.ts";
 export type GatewayGet = (path: string) => Promise<Response>;
 
 const rangeInput = {
-  kolId: kolIdSchema.describe("The creator's Xingtu id: 1 to 32 digits (the number in the creator's Xingtu page address)."),
-  startDate: dateSchema.describe("The first day, yyyy-MM-dd (Asia/Shanghai)."),
-  endDate: dateSchema.describe(
-    "The last day, yyyy-MM-dd, included: not before startDate, not after today in Asia/Shanghai, at most 365 days after startDate.",
+  kolId: kolIdSchema.check(z.describe("The creator's Xingtu id: 1 to 32 digits (the number in the creator's Xingtu page address).")),
+  startDate: dateSchema.check(z.describe("The first day, yyyy-MM-dd (Asia/Shanghai).")),
+  endDate: dateSchema.check(
+    z.describe(
+      "The last day, yyyy-MM-dd, included: not before startDate, not after today in Asia/Shanghai, at most 365 days after startDate.",
+    ),
   ),
 };
 

@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { validator } from "hono/validator";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { Clock } from "../calendar.ts";
 import { invalidFields, perLimits, rangeLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
 import type { LookupEnv } from "./gateway-context.ts";
@@ -17,7 +17,7 @@ export interface TrendRequestVariables {
   trendRequest: TrendRequest;
 }
 
-type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodType<T>;
+type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodMiniType<T>;
 
 export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: SchemaFactory<T>, now: Clock, queryPart: (request: T) => Q) {
   const schemaForLimits = perLimits(schemaFor);

@@ -33,7 +33,7 @@ import { trendSvg } from "../render/svg.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
 import { dataOf, rawBody } from "../lookup/lookup.ts";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -89,7 +89,7 @@ export function dailyFansRoutes(runtime: Runtime) {
 
   const route = <P extends string, T extends TrendRequest, Q>(
     path: P,
-    schemaFor: (limits: RangeLimits) => z.ZodType<T>,
+    schemaFor: (limits: RangeLimits) => z.ZodMiniType<T>,
     queryPart: (request: T) => Q,
     respond: Respond,
   ) =>

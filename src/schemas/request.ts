@@ -5,35 +5,42 @@
  * query) and the rule, so a client fixes everything in one round trip. Rules that depend on the
  * clock or on configuration come from a factory; the field schemas themselves are shared.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./messages.ts";
 import { dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
 
 const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
-export const kolIdSchema = z
-  .string()
-  .refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits"))
-  .meta({
+export const kolIdSchema = z.string().check(
+  z.refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits")),
+  z.meta({
     description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits.",
     pattern: "^[0-9]{1,32}$",
     examples: ["6838432048"],
-  });
+  }),
+);
 
 export const dateSchema = z
   .string()
-  .refine(isCalendarDate, rule("calendar_date", "must be a real calendar date written yyyy-MM-dd"))
-  .meta({ description: "A calendar date, yyyy-MM-dd (Asia/Shanghai days).", format: "date", examples: ["2026-03-08"] });
+  .check(
+    z.refine(isCalendarDate, rule("calendar_date", "must be a real calendar date written yyyy-MM-dd")),
+    z.meta({ description: "A calendar date, yyyy-MM-dd (Asia/Shanghai days).", format: "date", examples: ["2026-03-08"] }),
+  );
 
 const BOOLEAN_WORDS = ["true", "false", "1", "0"];
 
-export const acceptCacheSchema = z
-  .string()
-  .refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0"))
-  .meta({ description: "Let the upstream answer from its own cache (passed to the upstream on a miss).", enum: BOOLEAN_WORDS })
-  .transform((value) => value === "true" || value === "1")
-  .optional();
+const acceptCacheWord = z.string().check(
+  z.refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0")),
+  z.meta({ description: "Let the upstream answer from its own cache (passed to the upstream on a miss).", enum: BOOLEAN_WORDS }),
+);
+const acceptCacheValue = z.pipe(
+  acceptCacheWord,
+  z.transform((value: string) => value === "true" || value === "1"),
+);
+
+export const acceptCacheSchema = z.optional(acceptCacheValue);
 
 export interface RangeLimits {
   maxRangeDays: number;
@@ -69,9 +76,9 @@ const hasFormatIssueAt = (payload: z.core.ParsePayload, field: string) =>
     (issue) => issue.path?.includes(field) && !RANGE_RULES.has(String((issue as { params?: { rule?: unknown } }).params?.rule)),
   );
 
-function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
-  return query
-    .superRefine(
+function withRangeRules<T extends z.ZodMiniObject>(query: T, limits: RangeLimits) {
+  return query.check(
+    z.superRefine(
       (value, ctx) => {
         const { startDate, endDate } = value as { startDate: string; endDate: string };
         const start = dayNumber(startDate) as number;
@@ -94,8 +101,8 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
         }
       },
       { when: (payload) => !hasFormatIssueAt(payload, "startDate") && !hasFormatIssueAt(payload, "endDate") },
-    )
-    .superRefine(
+    ),
+    z.superRefine(
       (value, ctx) => {
         if ((value as { endDate: string }).endDate > limits.today) {
           ctx.addIssue({
@@ -106,82 +113,97 @@ function withRangeRules<T extends z.ZodObject>(query: T, limits: RangeLimits) {
         }
       },
       { when: (payload) => !hasFormatIssueAt(payload, "endDate") },
-    );
+    ),
+  );
 }
 
-export const formatSchema = z
-  .enum(["json", "csv"], { error: "must be json or csv" })
-  .meta({ description: "json (the default) or csv; `Accept: text/csv` also asks for CSV." })
-  .optional();
+export const formatSchema = z.optional(
+  z
+    .enum(["json", "csv"], { error: "must be json or csv" })
+    .check(z.meta({ description: "json (the default) or csv; `Accept: text/csv` also asks for CSV." })),
+);
 
 /** `/v1/kols/{kolId}/daily-fans?startDate&endDate[&acceptCache][&format]` */
 export function trendRequestSchema(limits: RangeLimits) {
-  return z
-    .object({
+  return z.pipe(
+    z.object({
       path: z.object({ kolId: kolIdSchema }),
       query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
-    })
-    .transform(({ path, query }) => ({ kolId: path.kolId, ...query }));
+    }),
+    z.transform(({ path, query }) => ({ kolId: path.kolId, ...query })),
+  );
 }
 
-export const chartKeySchema = z.string().meta({ description: "A client key, for `<img>` embeds that cannot send headers." }).optional();
+export const chartKeySchema = z.optional(
+  z.string().check(z.meta({ description: "A client key, for `<img>` embeds that cannot send headers." })),
+);
 
 /** `/v1/kols/{kolId}/daily-fans.svg?startDate&endDate[&acceptCache][&key]` */
 export function chartRequestSchema(limits: RangeLimits) {
-  return z
-    .object({
+  return z.pipe(
+    z.object({
       path: z.object({ kolId: kolIdSchema }),
       query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema }), limits),
-    })
-    .transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query }));
+    }),
+    z.transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query })),
+  );
 }
 
 /** The upstream's seed path (`kolId`); its `token` parameter is accepted and never forwarded. */
 export function dropInRequestSchema(limits: RangeLimits) {
-  return z
-    .object({
-      query: withRangeRules(z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }), limits),
-    })
-    .transform(({ query: { token: _token, ...query } }) => query);
+  return z.pipe(
+    z.object({
+      query: withRangeRules(z.strictObject({ kolId: kolIdSchema, ...rangeFields, token: z.optional(z.unknown()) }), limits),
+    }),
+    z.transform(({ query: { token: _token, ...query } }) => query),
+  );
 }
 
 /** The upstream's successor path: the same creator id, named `oAuthorId`. */
 export function successorDropInRequestSchema(limits: RangeLimits) {
-  return z
-    .object({
-      query: withRangeRules(z.strictObject({ oAuthorId: kolIdSchema, ...rangeFields, token: z.unknown().optional() }), limits),
-    })
-    .transform(({ query: { token: _token, oAuthorId, ...query } }) => ({ kolId: oAuthorId, ...query }));
+  return z.pipe(
+    z.object({
+      query: withRangeRules(z.strictObject({ oAuthorId: kolIdSchema, ...rangeFields, token: z.optional(z.unknown()) }), limits),
+    }),
+    z.transform(({ query: { token: _token, oAuthorId, ...query } }) => ({ kolId: oAuthorId, ...query })),
+  );
 }
 
 export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv" };
 
-const webhookAcceptCache = z
-  .union([z.boolean(), acceptCacheSchema.unwrap()], { error: "must be true or false (or one of the words true, false, 1, 0)" })
-  .optional();
+const webhookAcceptCache = z.optional(
+  z.union([z.boolean(), acceptCacheValue], { error: "must be true or false (or one of the words true, false, 1, 0)" }),
+);
 
 export const webhookBodySchema = z.strictObject({
   kolId: kolIdSchema,
   ...rangeFields,
   acceptCache: webhookAcceptCache,
-  callbackUrl: z
-    .string()
-    .max(2048, { error: "must be at most 2048 characters" })
-    .meta({ description: "Deliver the answer asynchronously: an https URL on a host in CALLBACK_HOSTS.", format: "uri" })
-    .optional(),
-  requestId: z
-    .string()
-    .refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -"))
-    .meta({
-      description: "Makes the request idempotent for 24 h: the same id yields the same delivery.",
-      pattern: "^[A-Za-z0-9._:-]{1,128}$",
-    })
-    .optional(),
+  callbackUrl: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(2048, { error: "must be at most 2048 characters" }),
+        z.meta({ description: "Deliver the answer asynchronously: an https URL on a host in CALLBACK_HOSTS.", format: "uri" }),
+      ),
+  ),
+  requestId: z.optional(
+    z.string().check(
+      z.refine((value) => /^[A-Za-z0-9._:-]{1,128}$/.test(value), rule("request_id", "must be 1 to 128 letters, digits or . _ : -")),
+      z.meta({
+        description: "Makes the request idempotent for 24 h: the same id yields the same delivery.",
+        pattern: "^[A-Za-z0-9._:-]{1,128}$",
+      }),
+    ),
+  ),
 });
 
 /** `POST /v1/webhooks/daily-fans`: the same rules, in a JSON body, with delivery options. */
 export function webhookRequestSchema(limits: RangeLimits) {
-  return z.object({ body: withRangeRules(webhookBodySchema, limits) }).transform(({ body }) => body);
+  return z.pipe(
+    z.object({ body: withRangeRules(webhookBodySchema, limits) }),
+    z.transform(({ body }) => body),
+  );
 }
 
 export type WebhookRequest = z.output<ReturnType<typeof webhookRequestSchema>>;

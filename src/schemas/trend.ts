@@ -1,34 +1,34 @@
 /**
  * @module The gateway's own answer: a normalized follower trend, typed from this schema.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 
-const count = z.number().int();
+const count = z.int();
 
 export const trendPointSchema = z.object({
   date: z.string(),
-  fans: count.nullable(),
-  delta: count.nullable(),
+  fans: z.nullable(count),
+  delta: z.nullable(count),
 });
 
 export const trendSummarySchema = z.object({
   days: count,
-  firstFans: count.nullable(),
-  lastFans: count.nullable(),
-  change: count.nullable(),
+  firstFans: z.nullable(count),
+  lastFans: z.nullable(count),
+  change: z.nullable(count),
   /** `change / firstFans` as a fraction (0.01 = 1 %), null when undefined. */
-  changeRate: z.number().nullable(),
-  minFans: count.nullable(),
-  maxFans: count.nullable(),
+  changeRate: z.nullable(z.number()),
+  minFans: z.nullable(count),
+  maxFans: z.nullable(count),
   gainDays: count,
   lossDays: count,
 });
 
 export const trendUpstreamFieldsSchema = z.object({
-  fansGrowth: count.nullable(),
-  fansGrowthRate: z.number().nullable(),
-  fansGrowthV2: count.nullable(),
-  fansGrowthRateV2Bp: z.number().nullable(),
+  fansGrowth: z.nullable(count),
+  fansGrowthRate: z.nullable(z.number()),
+  fansGrowthV2: z.nullable(count),
+  fansGrowthRateV2Bp: z.nullable(z.number()),
   description: z.string(),
   fansAdvice: z.string(),
 });

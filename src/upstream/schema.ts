@@ -5,46 +5,47 @@
  * does not fit a JavaScript safe integer is rejected rather than silently rounded. Objects are
  * loose so the drop-in route can hand back fields we do not model, exactly as they came.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { isCalendarDate } from "../calendar.ts";
 
 /** Counts and numbers as text: one spelling for zod's schemas and the fast guard below. */
 const INTEGER_TEXT = /^-?\d+$/;
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
-const integerText = z.string().regex(INTEGER_TEXT).transform(Number);
-export const countSchema = z
-  .union([integerText, z.number()])
-  .pipe(z.number().refine(Number.isSafeInteger, { message: "count exceeds the safe integer range" }));
+const integerText = z.pipe(z.string().check(z.regex(INTEGER_TEXT)), z.transform(Number));
+export const countSchema = z.pipe(
+  z.union([integerText, z.number()]),
+  z.number().check(z.refine(Number.isSafeInteger, { message: "count exceeds the safe integer range" })),
+);
 
-const numeric = z.union([z.number(), z.string().regex(DECIMAL_TEXT).transform(Number)]).pipe(z.number());
+const numeric = z.pipe(z.union([z.number(), z.pipe(z.string().check(z.regex(DECIMAL_TEXT)), z.transform(Number))]), z.number());
 
 const pointSchema = z.looseObject({
-  date: z.string().refine(isCalendarDate, { message: "not a calendar date" }),
+  date: z.string().check(z.refine(isCalendarDate, { message: "not a calendar date" })),
   fans_cnt: countSchema,
 });
 
 const uniqueDates = (points: { date: string }[]) => new Set(points.map((p) => p.date)).size === points.length;
 
-const seriesSchema = z.array(pointSchema).refine(uniqueDates, { message: "a date appears twice" });
+const seriesSchema = z.array(pointSchema).check(z.refine(uniqueDates, { message: "a date appears twice" }));
 
 export const upstreamDataSchema = z.looseObject({
   daily: seriesSchema,
   delta: seriesSchema,
-  fans_growth: countSchema.optional(),
-  fans_growth_rate: numeric.optional(),
-  fans_growth_v2: z.looseObject({ value: countSchema }).optional(),
-  fans_growth_rate_v2: z.looseObject({ value: numeric }).optional(),
-  description: z.string().optional(),
-  fans_advice: z.string().optional(),
+  fans_growth: z.optional(countSchema),
+  fans_growth_rate: z.optional(numeric),
+  fans_growth_v2: z.optional(z.looseObject({ value: countSchema })),
+  fans_growth_rate_v2: z.optional(z.looseObject({ value: numeric })),
+  description: z.optional(z.string()),
+  fans_advice: z.optional(z.string()),
 });
 
 export const upstreamEnvelopeSchema = z.looseObject({
-  code: z.union([z.number().int(), integerText]),
-  message: z.string().nullish(),
+  code: z.union([z.int(), integerText]),
+  message: z.nullish(z.string()),
   data: z.unknown(),
   /** The maker's id for the call, what its support needs to trace a charge (a string, or a number). */
-  requestId: z.union([z.string(), z.number()]).nullish(),
+  requestId: z.nullish(z.union([z.string(), z.number()])),
 });
 
 export type UpstreamData = z.output<typeof upstreamDataSchema>;
@@ -126,7 +127,7 @@ function fastUpstreamData(value: unknown): UpstreamData | null {
 }
 
 /** The upstream's success `data`, validated: by the fast guard, else by zod (which explains a rejection). */
-export function parseUpstreamData(value: unknown): { success: true; data: UpstreamData } | { success: false; error: z.ZodError } {
+export function parseUpstreamData(value: unknown): { success: true; data: UpstreamData } | { success: false; error: z.core.$ZodError } {
   const fast = fastUpstreamData(value);
   if (fast) return { success: true, data: fast };
   const parsed = upstreamDataSchema.safeParse(value);

@@ -2,16 +2,16 @@
  * @module Asynchronous deliveries: the queue message and the status record a client can read, both
  * kept in the owner key's delivery book (delivery-book.ts), with the idempotency of `requestId`.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { hex } from "../bytes.ts";
 import type { DeliveryBook } from "./delivery-book.ts";
 
 export const deliveryMessageSchema = z.object({
   deliveryId: z.string(),
   owner: z.string(),
-  requestId: z.string().nullable(),
+  requestId: z.nullable(z.string()),
   callbackUrl: z.string(),
-  query: z.object({ kolId: z.string(), startDate: z.string(), endDate: z.string(), acceptCache: z.boolean().optional() }),
+  query: z.object({ kolId: z.string(), startDate: z.string(), endDate: z.string(), acceptCache: z.optional(z.boolean()) }),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 

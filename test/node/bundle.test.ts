@@ -30,6 +30,12 @@ describe("the deployable bundle (wrangler deploy --dry-run)", () => {
     for (const marker of ["vitest", "cloudflare:test", "upstream-secret-"]) expect(bundle).not.toContain(marker);
   });
 
+  it("holds zod/mini with its English messages, not zod's classic API (which cannot tree-shake)", () => {
+    expect(bundle).toContain('"ZodMiniObject"');
+    expect(bundle).toContain("Invalid input: expected");
+    for (const marker of ['"ZodObject"', '"ZodNumber"']) expect(bundle).not.toContain(marker);
+  });
+
   it("holds no MCP SDK: the MCP server is its own Worker, off the data path", () => {
     for (const marker of ["McpServer", "StreamableHTTPServerTransport", "notifications/initialized"]) expect(bundle).not.toContain(marker);
   });

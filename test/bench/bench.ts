@@ -16,6 +16,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
 import { drive, median, type Sample } from "./measure.ts";
+import { configSchema } from "../../src/config/config.ts";
 import { measureCpu } from "./cpu.ts";
 import { generateWorkload, replay } from "./replay.ts";
 import { measureCoordination } from "./coordination.ts";
@@ -131,6 +132,34 @@ try {
 
   const coordination = await measureCoordination(gatewayBundle, emulatorBundle);
 
+  // The same misses with the coordinators' gather window off (COALESCE_WINDOW_MS=0), beside the toy
+  // proxy in the same runtime: what is left over the toy is the Durable Object hops and our own work.
+  const noWindow = await startRuntime({
+    gateway: gatewayBundle,
+    emulator: emulatorBundle,
+    emulatorLatencyMs: EMULATOR_LATENCY_MS,
+    toys,
+    vars: { COALESCE_WINDOW_MS: "0" },
+  });
+  let missWithoutWindow: Sample;
+  let toyProxyWithoutWindow: Sample;
+  try {
+    const noWindowKey = await seedClientKey(noWindow, "bench");
+    const send = (path: string) =>
+      noWindow.dispatchFetch(`${GATEWAY_ORIGIN}${path}`, { headers: { Authorization: `Bearer ${noWindowKey}` } });
+    missWithoutWindow = await drive((i) => send(`/v1/kols/${950_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
+    toyProxyWithoutWindow = await drive(
+      (i) =>
+        noWindow.dispatchFetch(
+          `${toyOrigin("proxy")}/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${750_000 + i}&${RANGE}`,
+        ),
+      MISS_REQUESTS,
+      MISS_CONCURRENCY,
+    );
+  } finally {
+    await noWindow.dispose();
+  }
+
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const ms = (value: number) => Math.round(value * 100) / 100;
   const results = {
@@ -148,6 +177,8 @@ try {
       overheadMeanMs: ms(miss.mean - direct.mean),
       p50RatioToDirect: ratio(miss.p50, direct.p50),
       overheadP50MsOverToyProxy: ms(miss.p50 - toyProxy.p50),
+      gatherWindowMs: configSchema.parse({}).COALESCE_WINDOW_MS,
+      withoutGatherWindow: { overheadP50MsOverToyProxy: ms(missWithoutWindow.p50 - toyProxyWithoutWindow.p50) },
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
     coordination,
@@ -194,6 +225,9 @@ try {
     `hit vs /healthz: throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}; vs the toy hit: throughput x${results.hit.rpsRatioToToy}`,
   );
   console.log(`miss p50 over the toy proxy: +${results.miss.overheadP50MsOverToyProxy} ms`);
+  console.log(
+    `  with the ${results.miss.gatherWindowMs} ms gather window off: +${results.miss.withoutGatherWindow.overheadP50MsOverToyProxy} ms over the toy proxy`,
+  );
   console.log(
     `CPU for a 365-day range inside workerd: ${results.cpu.workersModeMicrosPerRequest} us; start-up over the toy hit: +${results.startup.msOverToyHit} ms`,
   );

@@ -100,7 +100,8 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private context(): ResolveContext {
     const { env, runtime } = this.deps;
     const { config, token } = requireReady(env);
-    return { config, token, runtime, guard: createSpendGuard(env.ACCOUNT_LEDGER, config, runtime.now) };
+    const guard = createSpendGuard(env.ACCOUNT_LEDGER, config, runtime.now, (work) => this.ctx.waitUntil(work));
+    return { config, token, runtime, guard };
   }
 
   private async resolveOnce(

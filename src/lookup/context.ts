@@ -76,7 +76,7 @@ export function createLookupContext(parts: ContextParts): LookupContext {
     config,
     token,
     store,
-    guard: createSpendGuard(parts.env.ACCOUNT_LEDGER, config, runtime.now),
+    guard: createSpendGuard(parts.env.ACCOUNT_LEDGER, config, runtime.now, parts.defer),
     coordinators: parts.env.KOL_COORDINATOR,
     runtime,
     trace,

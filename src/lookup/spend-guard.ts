@@ -46,7 +46,16 @@ export function breakerView(breaker: Breaker | null) {
   };
 }
 
-export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger>, config: Config, now: () => number) {
+/**
+ * `defer` keeps work running after the answer has gone (`waitUntil`): recording what a call cost
+ * need not delay the answer, since the call's reservation already counts against the budget.
+ */
+export function createSpendGuard(
+  namespace: DurableObjectNamespace<AccountLedger>,
+  config: Config,
+  now: () => number,
+  defer: (work: Promise<unknown>) => void,
+) {
   const ledger = () => accountLedgerOf(namespace);
   const resetAt = (at: number) => at + secondsUntilShanghaiHour(at, config.QUOTA_RESET_HOUR) * 1000;
 
@@ -86,11 +95,13 @@ export function createSpendGuard(namespace: DurableObjectNamespace<AccountLedger
         throw error;
       } finally {
         const spent = cost();
-        // The record must land: it is what makes the budget exact. A failure here costs at most
-        // the reservation, which lapses on its own.
-        await ledger()
-          .record(day, admission.reservation, spent.attempts, spent.billed, spent.failover)
-          .catch(() => undefined);
+        // The record lands after the answer has gone: until then the reservation counts the call,
+        // so the budget stays exact. A failure here costs at most the reservation, which lapses.
+        defer(
+          ledger()
+            .record(day, admission.reservation, spent.attempts, spent.billed, spent.failover)
+            .catch(() => undefined),
+        );
       }
     },
     async status(): Promise<GuardStatus> {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import fc from "fast-check";
 import {
   addDays,
   datesOf,
+  dayNumber,
   daysInRange,
   isCalendarDate,
   secondsUntilShanghaiHour,
@@ -24,6 +26,33 @@ describe("calendar dates", () => {
     for (const date of ["2026-3-08", "20260308", "2026/03/08", " 2026-03-08", "2026-03-08T00:00:00Z", "２０２６-03-08"]) {
       expect(isCalendarDate(date), date).toBe(false);
     }
+  });
+
+  it("numbers every date as the platform's own Date does, and refuses what Date would roll over", () => {
+    // The oracle: Date.UTC, with a round trip that exposes rolled-over days (2026-02-30).
+    const oracle = (date: string) => {
+      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+      if (!match) return null;
+      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+      const back = new Date(Date.UTC(year, month - 1, day));
+      const same = back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day;
+      return same ? back.getTime() / 86_400_000 : null;
+    };
+    const digits = (length: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: length, maxLength: length });
+    const shaped = fc.tuple(digits(4), digits(2), digits(2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+    const real = fc.date({ min: new Date("0100-01-01T00:00:00Z"), max: new Date("9999-12-31T00:00:00Z"), noInvalidDate: true });
+    const numRuns = inject("fuzzRuns") * 10;
+    fc.assert(
+      fc.property(shaped, (date) => dayNumber(date) === oracle(date)),
+      { numRuns },
+    );
+    fc.assert(
+      fc.property(
+        real.map((at) => at.toISOString().slice(0, 10)),
+        (date) => dayNumber(date) === oracle(date),
+      ),
+      { numRuns },
+    );
   });
 
   it("adds days across month and year ends", () => {

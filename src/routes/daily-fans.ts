@@ -11,7 +11,8 @@
  *
  * Each route runs, in order: ETag/304, configuration, client key and rate limit, validation.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono/tiny";
+import type { Context } from "hono";
 import { etag } from "hono/etag";
 import { wantsRefresh } from "../lookup/cache-status.ts";
 import { normalize } from "../lookup/normalize.ts";

@@ -3,7 +3,8 @@
  * reveals a value: whether each required piece is present, which variables are wrong, and the
  * spend guard's state (is the upstream being called, how much of today's budget is used).
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
+
 import { readiness } from "../config/readiness.ts";
 import { createLookupContext, newTrace } from "../lookup/context.ts";
 import { deferWith } from "../middleware/gateway-context.ts";

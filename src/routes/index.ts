@@ -2,7 +2,8 @@
  * @module Every route of the gateway, in one chain. (TypeScript users have a typed client of
  * their own: packages/client, which needs neither Hono nor the Worker's types.)
  */
-import { Hono, type ExecutionContext } from "hono";
+import { Hono } from "hono/tiny";
+import type { ExecutionContext } from "hono";
 import { healthRoutes } from "./health.ts";
 import { dailyFansRoutes } from "./daily-fans.ts";
 import { webhookRoutes } from "./webhooks.ts";

@@ -4,7 +4,8 @@
  * The gateway hands that Worker a callback into its own routes, which its tools call with the
  * caller's key (same validation, cache, limits and logs as any client).
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
+
 import { ProblemError } from "../problem.ts";
 import { MCP_PATH } from "../mcp/path.ts";
 import type { Bindings } from "../bindings.ts";

@@ -3,7 +3,8 @@
  * operators (`npm run guard`). Both need a key with the `operate` permission: clearing the breaker
  * lets the gateway spend again.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
+
 import type { SpendGuardState } from "../schemas/operations.ts";
 import { ProblemError } from "../problem.ts";
 import { breakerView } from "../lookup/spend-guard.ts";

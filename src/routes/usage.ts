@@ -4,7 +4,8 @@
  * ledger (ledger/key-ledger.ts); and the gateway's state from the account's ledger (is the
  * upstream being called, what is left of the daily budget), so a key sees why a miss would be refused.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
+
 import type { KeyInfo, Usage } from "../schemas/operations.ts";
 import { addDays, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";

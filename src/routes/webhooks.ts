@@ -7,7 +7,8 @@
  * POSTs carry a client key or are signed with the key's webhook secret (Standard Webhooks); status
  * reads carry the key.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono/tiny";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { validator } from "hono/validator";
 import { normalize } from "../lookup/normalize.ts";

@@ -21,3 +21,4 @@ export { KeyLedger } from "./ledger/key-ledger.ts";
 export { DeliveryBook } from "./webhooks/delivery-book.ts";
 export { KolCoordinator } from "./coordination/kol-coordinator.ts";
 export { AccountLedger } from "./ledger/account-ledger.ts";
+export { RosterBook } from "./rosters/roster-book.ts";

@@ -24,6 +24,8 @@ export const PROBLEMS = {
   "method-not-allowed": { status: 405, title: "Method not allowed on this route", upstreamCode: 400 },
   "request-id-conflict": { status: 409, title: "This requestId was already used for another request", upstreamCode: 400 },
   "webhook-replayed": { status: 409, title: "This webhook-id was already accepted", upstreamCode: 400 },
+  "roster-not-found": { status: 404, title: "This key has no roster of that name", upstreamCode: 400 },
+  "roster-limit": { status: 409, title: "A roster limit is reached", upstreamCode: 400 },
   "payload-too-large": { status: 413, title: "The request body is too large", upstreamCode: 400 },
   "uri-too-long": { status: 414, title: "The request URL is too long", upstreamCode: 400 },
   "unsupported-media-type": { status: 415, title: "The request body is not in a supported format", upstreamCode: 400 },

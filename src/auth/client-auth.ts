@@ -141,6 +141,18 @@ export async function anyKeyExists(keys: KVNamespace, runtime: Runtime): Promise
   return listed.keys.length > 0;
 }
 
+/**
+ * What belongs to a key (deliveries, rosters) needs one: under PUBLIC_ACCESS every anonymous caller
+ * is one identity, so one could read or change another's. Anonymous callers get data answers only.
+ */
+export function requireKeyFor(client: { anonymous: boolean }, what: string): void {
+  if (!client.anonymous) return;
+  throw new ProblemError("unauthorized", {
+    detail: `${what} needs a client key: send \`Authorization: Bearer <key>\`.`,
+    authenticate: 'Bearer realm="xingtu-edge"',
+  });
+}
+
 export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
   return createMiddleware<ClientEnv>(async (c, next) => {
     const { config } = c.var.lookup;

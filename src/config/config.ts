@@ -23,6 +23,15 @@ const integer = (fallback: number, min: number) =>
     z.int().check(z.minimum(min, { error: `must be at least ${min}` })),
   );
 
+const decimal = (fallback: number, min: number) =>
+  z.pipe(
+    z.pipe(
+      z._default(z.union([z.number(), z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, { error: "must be a number" }))]), fallback),
+      z.transform(Number),
+    ),
+    z.number().check(z.minimum(min, { error: `must be at least ${min}` })),
+  );
+
 const flag = (fallback: boolean) =>
   z.pipe(
     z._default(z.union([z.boolean(), z.enum(["true", "false"], { error: 'must be "true" or "false"' })]), fallback),
@@ -76,6 +85,8 @@ export const configSchema = z
     WARM_KOLS: commaList(z.string().check(z.regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
+    // How far from a creator's normal daily change a day must be to be flagged (rosters/anomalies.ts).
+    ANOMALY_THRESHOLD: decimal(3.5, 1),
     // Requests admitted per rate-limiter call, per tier (auth/allowance.ts): the tier's limiter
     // counts grants, so its wrangler.toml limit is requests per window divided by this.
     RATE_LIMIT_STANDARD_GRANT: integer(1, 1),

@@ -8,6 +8,7 @@
  */
 import { loadConfig, type Config } from "./config.ts";
 import { ProblemError } from "../problem.ts";
+import type { RosterBook } from "../rosters/roster-book.ts";
 import type { Bindings } from "../bindings.ts";
 import type { DeliveryBook } from "../webhooks/delivery-book.ts";
 
@@ -101,6 +102,14 @@ export function requireDeliveryBooks(env: Bindings): DurableObjectNamespace<Deli
   if (env.DELIVERY_BOOK) return env.DELIVERY_BOOK;
   throw misconfigured(
     "The Durable Object binding DELIVERY_BOOK is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
+  );
+}
+
+/** The roster books (each key's rosters), or a 503 problem naming the binding. */
+export function requireRosterBooks(env: Bindings): DurableObjectNamespace<RosterBook> {
+  if (env.ROSTER_BOOK) return env.ROSTER_BOOK;
+  throw misconfigured(
+    "The Durable Object binding ROSTER_BOOK is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
   );
 }
 

@@ -12,6 +12,17 @@ import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../schemas/deliveries.ts";
 import { healthSchema, keyInfoSchema, spendGuardSchema, usageSchema } from "../schemas/operations.ts";
+import {
+  adhocBodySchema,
+  MAX_ADHOC_KOLS,
+  MAX_ROSTER_SIZE,
+  MAX_ROSTERS,
+  rosterKolsBodySchema,
+  rosterListSchema,
+  rosterNameSchema,
+  rosterSchema,
+  rosterTrendsSchema,
+} from "../schemas/rosters.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 
 type Json = Record<string, unknown>;
@@ -98,6 +109,32 @@ const cachedHeaders = {
   "Xingtu-Upstream-Request-Id": header("Xingtu-Upstream-Request-Id"),
 };
 
+const rosterName = parameter("name", "path", rosterNameSchema, true);
+
+const ROSTER_TRENDS =
+  "Each creator is answered as its own trend request would be (same cache, stored days, coordinator, spend guard and key limits; only missing creators cost upstream calls). " +
+  "A creator that cannot be answered is listed with its problem beside the rest (`complete: false`, `Xingtu-Roster-Failed`). " +
+  "Each answered series carries its anomalous days (modified z-score of the daily change against the creator's own median and MAD, at or past ANOMALY_THRESHOLD: `spike` or `drop`); `rankings` orders creators by change and by anomaly. " +
+  "`format=csv` (or `Accept: text/csv`): long CSV, `kolId,date,fans,delta`.";
+
+function rosterTrendsResponses(...more: ProblemType[]): Json {
+  return {
+    "200": {
+      description: "Every creator's answer or problem.",
+      headers: {
+        "Xingtu-Roster-Failed": header("Xingtu-Roster-Failed"),
+        "Xingtu-Upstream-Calls": header("Xingtu-Upstream-Calls"),
+        "Xingtu-Upstream-Billed": header("Xingtu-Upstream-Billed"),
+      },
+      content: {
+        "application/json": { schema: ref("RosterTrends") },
+        "text/csv": { schema: { type: "string", description: "kolId,date,fans,delta" } },
+      },
+    },
+    ...problems("invalid-request", ...more, ...AUTH_PROBLEMS, "ledger-unavailable"),
+  };
+}
+
 const rangeQuery = [
   parameter("startDate", "query", dateSchema, true, `The first day, yyyy-MM-dd. ${RANGE_RULES}`),
   parameter("endDate", "query", dateSchema, true, `The last day, yyyy-MM-dd, included. ${RANGE_RULES}`),
@@ -148,6 +185,10 @@ export function openApiDocument(version: string): Json {
       {
         name: "webhooks",
         description: "The same answers for automation tools: at once, or delivered to a callback signed by Standard Webhooks.",
+      },
+      {
+        name: "rosters",
+        description: `A key's named rosters of creators (up to ${MAX_ROSTERS}, ${MAX_ROSTER_SIZE} creators each), and many creators' trends in one answer, with their anomalous days.`,
       },
       { name: "mcp", description: "A remote MCP server for AI agents (Claude, Cursor, VS Code, any MCP client)." },
       { name: "operations", description: "Health, the calling key and its usage, the spend guard and this document." },
@@ -263,6 +304,121 @@ export function openApiDocument(version: string): Json {
             "200": { description: "The delivery.", content: { "application/json": { schema: ref("DeliveryStatus") } } },
             ...problems("not-found", ...AUTH_PROBLEMS),
           },
+        },
+      },
+      "/v1/rosters": {
+        get: {
+          tags: ["rosters"],
+          operationId: "listRosters",
+          summary: "The calling key's rosters, with their sizes and the limits",
+          description: "Rosters belong to the key that made them; another key sees its own.",
+          responses: {
+            "200": { description: "The rosters.", content: { "application/json": { schema: ref("RosterList") } } },
+            ...problems(...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+      },
+      "/v1/rosters/{name}": {
+        put: {
+          tags: ["rosters"],
+          operationId: "putRoster",
+          summary: "Creates a roster, or replaces its creators",
+          description: `Kept durably for the key. At most ${MAX_ROSTER_SIZE} creators, no repeats; at most ${MAX_ROSTERS} rosters per key.`,
+          parameters: [rosterName],
+          requestBody: { required: true, content: { "application/json": { schema: ref("RosterKols") } } },
+          responses: {
+            "200": { description: "Replaced.", content: { "application/json": { schema: ref("Roster") } } },
+            "201": {
+              description: "Created.",
+              headers: { Location: header("Location") },
+              content: { "application/json": { schema: ref("Roster") } },
+            },
+            ...problems(
+              "invalid-request",
+              "roster-limit",
+              "payload-too-large",
+              "unsupported-media-type",
+              ...AUTH_PROBLEMS,
+              "ledger-unavailable",
+            ),
+          },
+        },
+        get: {
+          tags: ["rosters"],
+          operationId: "getRoster",
+          summary: "A roster's creators, in their order",
+          description: "The creator ids as they were put or added.",
+          parameters: [rosterName],
+          responses: {
+            "200": { description: "The roster.", content: { "application/json": { schema: ref("Roster") } } },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+        delete: {
+          tags: ["rosters"],
+          operationId: "deleteRoster",
+          summary: "Deletes a roster",
+          description: "Its creators' cached trends stay cached.",
+          parameters: [rosterName],
+          responses: {
+            "204": { description: "Deleted." },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+      },
+      "/v1/rosters/{name}/kols": {
+        post: {
+          tags: ["rosters"],
+          operationId: "addRosterKols",
+          summary: "Adds creators to a roster",
+          description: "After those it has; creators already in it stay where they are.",
+          parameters: [rosterName],
+          requestBody: { required: true, content: { "application/json": { schema: ref("RosterKols") } } },
+          responses: {
+            "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } },
+            ...problems(
+              "invalid-request",
+              "roster-not-found",
+              "roster-limit",
+              "payload-too-large",
+              "unsupported-media-type",
+              ...AUTH_PROBLEMS,
+              "ledger-unavailable",
+            ),
+          },
+        },
+      },
+      "/v1/rosters/{name}/kols/{kolId}": {
+        delete: {
+          tags: ["rosters"],
+          operationId: "removeRosterKol",
+          summary: "Removes one creator from a roster",
+          description: "Removing a creator the roster does not hold changes nothing.",
+          parameters: [rosterName, parameter("kolId", "path", kolIdSchema, true)],
+          responses: {
+            "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+      },
+      "/v1/rosters/{name}/daily-fans": {
+        get: {
+          tags: ["rosters"],
+          operationId: "getRosterDailyFans",
+          summary: "Every creator of a roster: trend, summary and anomalous days, in one answer",
+          description: ROSTER_TRENDS,
+          parameters: [rosterName, ...rangeQuery, parameter("format", "query", formatSchema.def.innerType, false)],
+          responses: rosterTrendsResponses("roster-not-found"),
+        },
+      },
+      "/v1/kols/daily-fans": {
+        post: {
+          tags: ["rosters"],
+          operationId: "postKolsDailyFans",
+          summary: `Up to ${MAX_ADHOC_KOLS} creators at once, without saving a roster`,
+          description: ROSTER_TRENDS,
+          requestBody: { required: true, content: { "application/json": { schema: ref("KolsTrendsRequest") } } },
+          responses: rosterTrendsResponses("payload-too-large", "unsupported-media-type"),
         },
       },
       "/v1/usage": {
@@ -427,7 +583,11 @@ export function openApiDocument(version: string): Json {
           schema: { type: "integer" },
         },
         Allow: { description: "The methods the route serves.", schema: { type: "string" } },
-        Location: { description: "The delivery's status URL.", schema: { type: "string" } },
+        Location: { description: "The delivery's status URL, or the roster's.", schema: { type: "string" } },
+        "Xingtu-Roster-Failed": {
+          description: "Creators that could not be answered (listed with their problem).",
+          schema: { type: "integer" },
+        },
       },
       schemas: {
         Trend: schema(trendSchema),
@@ -444,6 +604,11 @@ export function openApiDocument(version: string): Json {
         Usage: schema(usageSchema),
         SpendGuard: schema(spendGuardSchema),
         KeyInfo: schema(keyInfoSchema),
+        Roster: schema(rosterSchema),
+        RosterList: schema(rosterListSchema),
+        RosterKols: schema(rosterKolsBodySchema, "input"),
+        RosterTrends: schema(rosterTrendsSchema),
+        KolsTrendsRequest: { ...schema(adhocBodySchema, "input"), description: RANGE_RULES },
       },
     },
   };

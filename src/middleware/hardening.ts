@@ -14,7 +14,8 @@ import { UPSTREAM_BILLED_HEADER, UPSTREAM_CALLS_HEADER, UPSTREAM_REQUEST_ID_HEAD
 import type { Bindings } from "../bindings.ts";
 
 export const MAX_URL_LENGTH = 2048;
-export const MAX_BODY_BYTES = 16 * 1024;
+// A roster of 500 creators with the longest ids is about 18 KiB of JSON.
+export const MAX_BODY_BYTES = 32 * 1024;
 
 export const securityHeaders = secureHeaders({
   // Charts and JSON may be embedded by other sites (`<img>`, fetch with CORS).

@@ -10,6 +10,7 @@ import { webhookRoutes } from "./webhooks.ts";
 import { usageRoutes } from "./usage.ts";
 import { spendGuardRoutes } from "./spend-guard.ts";
 import { mcpRoutes } from "./mcp.ts";
+import { rosterRoutes } from "./rosters.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
@@ -24,5 +25,6 @@ export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
     .route("/", webhookRoutes(runtime))
     .route("/", usageRoutes(runtime))
     .route("/", spendGuardRoutes(runtime))
+    .route("/", rosterRoutes(runtime))
     .route("/", mcpRoutes(self));
 }

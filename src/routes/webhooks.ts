@@ -9,13 +9,12 @@
  */
 import { Hono } from "hono/tiny";
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
-import { validator } from "hono/validator";
+import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError } from "../problem.ts";
 import { invalidFields, perLimits, rangeLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
-import { clientAuth } from "../auth/client-auth.ts";
+import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
 import { dataOf } from "../lookup/lookup.ts";
 import { requireDeliveryBooks, requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
@@ -31,53 +30,12 @@ export const DELIVERY_PATH = "/v1/webhooks/deliveries/:id";
 
 const webhookSchemaFor = perLimits(webhookRequestSchema);
 
-/** Hono's JSON validator reads any body it does not recognise as `{}`: anything but JSON is refused first. */
-const jsonOnly = createMiddleware(async (c, next) => {
-  if (!/^application\/json\s*(;|$)/i.test(c.req.header("Content-Type") ?? "")) {
-    throw new ProblemError("unsupported-media-type", { detail: "Send the body as JSON, with Content-Type: application/json." });
-  }
-  const encoding = c.req.header("Content-Encoding");
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
-    throw new ProblemError("unsupported-media-type", { detail: "Send the body uncompressed: no Content-Encoding." });
-  }
-  await next();
-});
-
 function webhookBody(now: () => number) {
-  return validator("json", (json: unknown, c: Context<GatewayEnv>): WebhookRequest => {
-    if (typeof json !== "object" || json === null || Array.isArray(json)) {
-      throw new ProblemError("invalid-request", { detail: "The body must be a JSON object." });
-    }
-    // Everything goes in the body: a query parameter here is a mistake, not something to ignore.
-    const query = Object.keys(c.req.queries());
-    if (query.length > 0) {
-      throw invalidFields(
-        query.map((field) => ({
-          field,
-          in: "query",
-          rule: "unknown_parameter",
-          message: "is not a parameter of this route; send it in the body",
-        })),
-        "parameter",
-      );
-    }
-    const raw = { body: json as Record<string, unknown> };
+  return jsonObjectBody((raw, c: Context<GatewayEnv>): WebhookRequest => {
     const limits = rangeLimits(c.var.lookup.config, now());
     const parsed = webhookSchemaFor(limits).safeParse(raw);
     if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
     return parsed.data;
-  });
-}
-
-/**
- * Deliveries belong to a key: under PUBLIC_ACCESS every anonymous caller is one identity, so one
- * could read another's deliveries or replay its requestId. Anonymous callers get synchronous answers only.
- */
-function requireKeyFor(client: { anonymous: boolean }, what: string): void {
-  if (!client.anonymous) return;
-  throw new ProblemError("unauthorized", {
-    detail: `${what} needs a client key: send \`Authorization: Bearer <key>\`.`,
-    authenticate: 'Bearer realm="xingtu-edge"',
   });
 }
 

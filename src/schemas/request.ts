@@ -11,7 +11,7 @@ import { dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
 
-const rule = (name: string, message: string) => ({ message, params: { rule: name } });
+export const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
 export const kolIdSchema = z.string().check(
   z.refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits")),
@@ -76,7 +76,7 @@ const hasFormatIssueAt = (payload: z.core.ParsePayload, field: string) =>
     (issue) => issue.path?.includes(field) && !RANGE_RULES.has(String((issue as { params?: { rule?: unknown } }).params?.rule)),
   );
 
-function withRangeRules<T extends z.ZodMiniObject>(query: T, limits: RangeLimits) {
+export function withRangeRules<T extends z.ZodMiniObject>(query: T, limits: RangeLimits) {
   return query.check(
     z.superRefine(
       (value, ctx) => {
@@ -225,11 +225,17 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
         message: "is not a parameter of this route",
       }));
     }
-    const field = String(issue.path[issue.path.length - 1] ?? "");
+    // The field's name within its location: `startDate`, or `kolIds[3]` for an item of a list.
+    const field = issue.path
+      .slice(1)
+      .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index > 0 ? "." : ""}${String(part)}`))
+      .join("");
     if (issue.code === "custom") {
       return [{ field, in: location, rule: String(issue.params?.rule ?? "invalid"), message: issue.message }];
     }
-    const sent = raw[location]?.[field];
+    const sent = issue.path
+      .slice(1)
+      .reduce<unknown>((value, part) => (value as Record<PropertyKey, unknown> | undefined)?.[part], raw[location]);
     if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
     // A repeated query parameter arrives as a list; in a JSON body a list is simply the wrong type.
     if (Array.isArray(sent) && location !== "body") return [{ field, in: location, rule: "single_value", message: "must be sent once" }];

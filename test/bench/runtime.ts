@@ -66,6 +66,7 @@ const DURABLE_OBJECTS = {
   DELIVERY_BOOK: "DeliveryBook",
   KOL_COORDINATOR: "KolCoordinator",
   ACCOUNT_LEDGER: "AccountLedger",
+  ROSTER_BOOK: "RosterBook",
 } as const;
 const OBJECTS_WORKER = "objects";
 /** Webhook callbacks go here (and are not delivered: the bench runs no consumer). */

@@ -1,3 +1,4 @@
+import { MAX_BODY_BYTES } from "../../src/middleware/hardening.ts";
 import fc from "fast-check";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
@@ -320,7 +321,10 @@ describe("hardening", () => {
   });
 
   it("refuses an oversized body with 413", async () => {
-    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { method: "POST", body: "x".repeat(20_000) });
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), {
+      method: "POST",
+      body: "x".repeat(MAX_BODY_BYTES + 1),
+    });
     expect(response.status).toBe(413);
   });
 });

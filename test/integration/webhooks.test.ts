@@ -1,3 +1,4 @@
+import { MAX_BODY_BYTES } from "../../src/middleware/hardening.ts";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
@@ -145,7 +146,7 @@ describe("the webhook target, synchronously", () => {
 
   it("bounds the body size", async () => {
     const { gateway } = setup();
-    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, pad: "x".repeat(20_000) }))).status).toBe(413);
+    expect((await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, pad: "x".repeat(MAX_BODY_BYTES) }))).status).toBe(413);
   });
 
   it("answers GET with 405 and Allow: POST", async () => {

@@ -117,10 +117,10 @@ describe("npm run deploy on an empty account, then again, then --env staging", (
     expect(binding(bindings, "MCP")).toMatchObject({ type: "service", service: "xingtu-edge-mcp" });
     expect(binding(bindings, "USAGE")).toMatchObject({ type: "analytics_engine" });
     expect(binding(bindings, "RATE_LIMIT_STANDARD")).toMatchObject({ type: "ratelimit" });
-    for (const name of ["KEY_LEDGER", "DELIVERY_BOOK", "KOL_COORDINATOR", "ACCOUNT_LEDGER"]) {
+    for (const name of ["KEY_LEDGER", "DELIVERY_BOOK", "KOL_COORDINATOR", "ACCOUNT_LEDGER", "ROSTER_BOOK"]) {
       expect(binding(bindings, name)).toMatchObject({ type: "durable_object_namespace" });
     }
-    expect(gateway!.metadata.migrations).toMatchObject({ new_tag: "v3" });
+    expect(gateway!.metadata.migrations).toMatchObject({ new_tag: "v4" });
     expect(binding(bindings, "JUSTONEAPI_TOKEN")).toEqual({ type: "secret_text", name: "JUSTONEAPI_TOKEN", text: UPSTREAM_TOKEN });
     expect(String(binding(bindings, "WEBHOOK_SIGNING_SECRET")?.text)).toMatch(/^[A-Za-z0-9+/]{43}=$/);
   });

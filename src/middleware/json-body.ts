@@ -1,0 +1,43 @@
+/**
+ * @module JSON request bodies: refused unless they are JSON (Hono's JSON validator reads any
+ * other body as `{}`), uncompressed, a JSON object, and alone (a query parameter on a body route
+ * is a mistake, not something to ignore).
+ */
+import type { Context, Env } from "hono";
+import { createMiddleware } from "hono/factory";
+import { validator } from "hono/validator";
+import { ProblemError } from "../problem.ts";
+import { invalidFields } from "../schemas/request.ts";
+
+export const jsonOnly = createMiddleware(async (c, next) => {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header("Content-Type") ?? "")) {
+    throw new ProblemError("unsupported-media-type", { detail: "Send the body as JSON, with Content-Type: application/json." });
+  }
+  const encoding = c.req.header("Content-Encoding");
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+    throw new ProblemError("unsupported-media-type", { detail: "Send the body uncompressed: no Content-Encoding." });
+  }
+  await next();
+});
+
+/** Validates a JSON object body with `parse`, which gets it as `{ body }` (the shape of the route schemas). */
+export function jsonObjectBody<E extends Env, T>(parse: (raw: { body: Record<string, unknown> }, c: Context<E>) => T) {
+  return validator("json", (json: unknown, c: Context<E>): T => {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new ProblemError("invalid-request", { detail: "The body must be a JSON object." });
+    }
+    const query = Object.keys(c.req.queries());
+    if (query.length > 0) {
+      throw invalidFields(
+        query.map((field) => ({
+          field,
+          in: "query",
+          rule: "unknown_parameter",
+          message: "is not a parameter of this route; send it in the body",
+        })),
+        "parameter",
+      );
+    }
+    return parse({ body: json as Record<string, unknown> }, c);
+  });
+}

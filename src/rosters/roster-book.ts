@@ -1,0 +1,116 @@
+/**
+ * @module The roster book: one Durable Object (SQLite) per client key, holding that key's named
+ * rosters of creator ids. Rosters are durable state (a team's shortlist), so they live where
+ * writes are checked, never in the optional cache; each change is one transaction.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../bindings.ts";
+import { MAX_ROSTER_SIZE, MAX_ROSTERS } from "../schemas/rosters.ts";
+
+export interface Roster {
+  name: string;
+  kolIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RosterSummary {
+  name: string;
+  size: number;
+  updatedAt: string;
+}
+
+/** What a change did: done, or why not (the route turns a refusal into its problem). */
+export type RosterChange =
+  { ok: true; roster: Roster; created: boolean } | { ok: false; refused: "not-found" | "too-many-rosters" | "too-large" };
+
+interface RosterRow extends Record<string, SqlStorageValue> {
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export class RosterBook extends DurableObject<Bindings> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS rosters (name TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS members (roster TEXT NOT NULL, kol_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (roster, kol_id))",
+    );
+  }
+
+  list(): RosterSummary[] {
+    return this.sql
+      .exec<{ name: string; updated_at: string; size: number }>(
+        "SELECT r.name, r.updated_at, (SELECT COUNT(*) FROM members m WHERE m.roster = r.name) AS size FROM rosters r ORDER BY r.name",
+      )
+      .toArray()
+      .map((row) => ({ name: row.name, size: row.size, updatedAt: row.updated_at }));
+  }
+
+  get(name: string): Roster | null {
+    const [row] = this.sql.exec<RosterRow>("SELECT * FROM rosters WHERE name = ?", name).toArray();
+    if (!row) return null;
+    const kolIds = this.sql
+      .exec<{ kol_id: string }>("SELECT kol_id FROM members WHERE roster = ? ORDER BY position", name)
+      .toArray()
+      .map((member) => member.kol_id);
+    return { name, kolIds, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  /** Creates the roster, or replaces its creators. */
+  put(name: string, kolIds: string[], now: string): RosterChange {
+    return this.ctx.storage.transactionSync(() => {
+      const exists = this.get(name) !== null;
+      if (!exists && this.count() >= MAX_ROSTERS) return { ok: false, refused: "too-many-rosters" } as const;
+      if (exists) this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      else this.sql.exec("INSERT INTO rosters (name, created_at, updated_at) VALUES (?, ?, ?)", name, now, now);
+      this.sql.exec("DELETE FROM members WHERE roster = ?", name);
+      this.insert(name, kolIds, 0);
+      return { ok: true, roster: this.get(name)!, created: !exists } as const;
+    });
+  }
+
+  /** Adds creators after the roster's own (those already in it stay where they are). */
+  add(name: string, kolIds: string[], now: string): RosterChange {
+    return this.ctx.storage.transactionSync(() => {
+      const roster = this.get(name);
+      if (!roster) return { ok: false, refused: "not-found" } as const;
+      const fresh = kolIds.filter((kolId) => !roster.kolIds.includes(kolId));
+      if (roster.kolIds.length + fresh.length > MAX_ROSTER_SIZE) return { ok: false, refused: "too-large" } as const;
+      this.insert(name, fresh, roster.kolIds.length);
+      this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      return { ok: true, roster: this.get(name)!, created: false } as const;
+    });
+  }
+
+  remove(name: string, kolId: string, now: string): RosterChange {
+    return this.ctx.storage.transactionSync(() => {
+      if (!this.get(name)) return { ok: false, refused: "not-found" } as const;
+      this.sql.exec("DELETE FROM members WHERE roster = ? AND kol_id = ?", name, kolId);
+      this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      return { ok: true, roster: this.get(name)!, created: false } as const;
+    });
+  }
+
+  /** Deletes the roster; false when there was none. */
+  delete(name: string): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM members WHERE roster = ?", name);
+      return this.sql.exec("DELETE FROM rosters WHERE name = ?", name).rowsWritten > 0;
+    });
+  }
+
+  private count(): number {
+    return this.sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM rosters").one().count;
+  }
+
+  private insert(name: string, kolIds: string[], from: number): void {
+    kolIds.forEach((kolId, index) =>
+      this.sql.exec("INSERT INTO members (roster, kol_id, position) VALUES (?, ?, ?)", name, kolId, from + index),
+    );
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * @module Many creators in one answer: each creator is looked up exactly as a single request
+ * would be (the same cache, stored days, coordinator, spend guard and key limits), a few at a time,
+ * and its trend carries its anomalous days. A creator that cannot be answered (no data, the
+ * upstream down, a spend limit) is listed with its problem beside the others: it never fails the
+ * whole roster, and the answer says whether it is complete.
+ */
+import { normalize } from "../lookup/normalize.ts";
+import { dataOf, type LookupResult } from "../lookup/lookup.ts";
+import { PROBLEMS, ProblemError, problemTypeUri } from "../problem.ts";
+import { anomaliesOf } from "./anomalies.ts";
+import type { KolRange } from "../upstream/request.ts";
+import type { RosterMember, RosterTrends } from "../schemas/rosters.ts";
+
+/** Creators looked up at once: enough to overlap their misses, few enough to spare the coordinators. */
+export const ROSTER_CONCURRENCY = 8;
+
+export type MemberLookup = (kolId: string) => Promise<{ result: LookupResult; cacheStatus: string }>;
+
+function failedMember(kolId: string, error: unknown): RosterMember {
+  if (!(error instanceof ProblemError)) throw error;
+  const { title, status } = PROBLEMS[error.problemType];
+  return { kolId, ok: false, problem: { type: problemTypeUri(error.problemType), title, status, detail: error.options.detail } };
+}
+
+async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: MemberLookup, threshold: number): Promise<RosterMember> {
+  try {
+    const { result, cacheStatus } = await lookup(kolId);
+    const { series, summary } = normalize({ kolId, ...range }, dataOf(result));
+    return { kolId, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, threshold) };
+  } catch (error) {
+    return failedMember(kolId, error);
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+async function pooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const strongest = (candidate: RosterMember) =>
+  candidate.ok ? Math.max(0, ...candidate.anomalies.map((anomaly) => Math.abs(anomaly.score))) : 0;
+
+export async function rosterTrends(
+  roster: string | null,
+  kolIds: readonly string[],
+  range: Omit<KolRange, "kolId">,
+  lookup: MemberLookup,
+  threshold: number,
+): Promise<RosterTrends> {
+  const members = await pooled(kolIds, ROSTER_CONCURRENCY, (kolId) => member(kolId, range, lookup, threshold));
+  const answered = members.filter((candidate) => candidate.ok);
+  const change = (candidate: RosterMember) => (candidate.ok ? (candidate.summary.change ?? -Infinity) : -Infinity);
+  return {
+    roster,
+    ...range,
+    complete: answered.length === members.length,
+    answered: answered.length,
+    failed: members.length - answered.length,
+    members,
+    rankings: {
+      byChange: [...answered].sort((a, b) => change(b) - change(a)).map((candidate) => candidate.kolId),
+      byAnomaly: answered
+        .filter((candidate) => strongest(candidate) > 0)
+        .sort((a, b) => strongest(b) - strongest(a))
+        .map((candidate) => candidate.kolId),
+    },
+  };
+}

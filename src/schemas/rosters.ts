@@ -1,0 +1,108 @@
+/**
+ * @module Rosters: what a client may send (names, creator lists, the range of a roster's trends)
+ * and what it gets back, validated and typed with zod like the single-creator routes.
+ */
+import * as z from "zod/mini";
+import { dateSchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
+import { trendPointSchema, trendSummarySchema } from "./trend.ts";
+
+/** Creators in one roster. */
+export const MAX_ROSTER_SIZE = 500;
+/** Rosters one key may keep. */
+export const MAX_ROSTERS = 100;
+/** Creators in one ad-hoc request (`POST /v1/kols/daily-fans`), which saves no roster. */
+export const MAX_ADHOC_KOLS = 200;
+
+export const rosterNameSchema = z.string().check(
+  z.refine(
+    (value) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value),
+    rule("roster_name", "must be 1 to 64 letters, digits, . _ or -, starting with a letter or digit"),
+  ),
+  z.meta({
+    description: "The roster's name, unique for the key.",
+    pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    examples: ["spring-campaign"],
+  }),
+);
+
+const kolIdsSchema = (max: number) =>
+  z.array(kolIdSchema).check(
+    z.refine((ids) => ids.length >= 1, rule("min_items", "must list at least one creator")),
+    z.refine((ids) => ids.length <= max, rule("max_items", `must list at most ${max} creators`)),
+    z.refine((ids) => new Set(ids).size === ids.length, rule("unique", "must not list a creator twice")),
+    z.meta({ description: `Creator (KOL) ids, each 1 to 32 digits; at most ${max}, no repeats.` }),
+  );
+
+/** The body of `PUT /v1/rosters/{name}` and `POST /v1/rosters/{name}/kols`. */
+export const rosterKolsBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ROSTER_SIZE) });
+
+export const rosterBodySchema = z.object({ path: z.object({ name: rosterNameSchema }), body: rosterKolsBodySchema });
+
+/** `GET /v1/rosters/{name}/daily-fans?startDate&endDate[&acceptCache][&format]` */
+export function rosterTrendsRequestSchema(limits: RangeLimits) {
+  return z.object({
+    path: z.object({ name: rosterNameSchema }),
+    query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
+  });
+}
+
+/** The body of `POST /v1/kols/daily-fans`: `{ kolIds, startDate, endDate, acceptCache?, format? }`. */
+export const adhocBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ADHOC_KOLS), ...rangeFields, format: formatSchema });
+
+export function adhocTrendsRequestSchema(limits: RangeLimits) {
+  return z.object({ body: withRangeRules(adhocBodySchema, limits) });
+}
+
+export const rosterSchema = z.object({
+  name: z.string(),
+  kolIds: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RosterBody = z.output<typeof rosterSchema>;
+
+export const rosterListSchema = z.object({
+  rosters: z.array(z.object({ name: z.string(), size: z.int(), updatedAt: z.string() })),
+  limits: z.object({ rosters: z.int(), creatorsPerRoster: z.int() }),
+});
+export type RosterList = z.output<typeof rosterListSchema>;
+
+export const anomalySchema = z.object({
+  date: dateSchema,
+  delta: z.int(),
+  score: z.number(),
+  kind: z.enum(["spike", "drop"]),
+});
+
+const memberProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() });
+
+export const rosterMemberSchema = z.union([
+  z.object({
+    kolId: z.string(),
+    ok: z.literal(true),
+    cacheStatus: z.string(),
+    series: z.array(trendPointSchema),
+    summary: trendSummarySchema,
+    anomalies: z.array(anomalySchema),
+  }),
+  z.object({ kolId: z.string(), ok: z.literal(false), problem: memberProblemSchema }),
+]);
+export type RosterMember = z.output<typeof rosterMemberSchema>;
+
+export const rosterTrendsSchema = z.object({
+  roster: z.nullable(z.string()),
+  startDate: z.string(),
+  endDate: z.string(),
+  /** Every creator answered. */
+  complete: z.boolean(),
+  answered: z.int(),
+  failed: z.int(),
+  members: z.array(rosterMemberSchema),
+  rankings: z.object({
+    /** Answered creators, largest follower change first. */
+    byChange: z.array(z.string()),
+    /** Creators with anomalous days, the strongest first. */
+    byAnomaly: z.array(z.string()),
+  }),
+});
+export type RosterTrends = z.output<typeof rosterTrendsSchema>;

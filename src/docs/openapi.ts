@@ -14,6 +14,7 @@ import { deliveryAcceptedSchema, deliveryStatusSchema } from "../schemas/deliver
 import { healthSchema, keyInfoSchema, spendGuardSchema, usageSchema } from "../schemas/operations.ts";
 import {
   adhocBodySchema,
+  compareModeSchema,
   MAX_ADHOC_KOLS,
   MAX_ROSTER_SIZE,
   MAX_ROSTERS,
@@ -24,6 +25,7 @@ import {
   rosterTrendsSchema,
 } from "../schemas/rosters.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
+import { MAX_COMPARED } from "../render/compare.ts";
 
 type Json = Record<string, unknown>;
 
@@ -409,6 +411,34 @@ export function openApiDocument(version: string): Json {
           description: ROSTER_TRENDS,
           parameters: [rosterName, ...rangeQuery, parameter("format", "query", formatSchema.def.innerType, false)],
           responses: rosterTrendsResponses("roster-not-found"),
+        },
+      },
+      "/v1/rosters/{name}/daily-fans.svg": {
+        get: {
+          tags: ["rosters"],
+          operationId: "getRosterChart",
+          summary: "A roster's creators on one SVG chart, absolute or indexed to 100",
+          description: `Up to ${MAX_COMPARED} lines (the roster's first answered creators), each with its own colour, dash and legend entry; the y axis on round values; a text alternative giving each creator's change. For \`<img>\` embeds the key may come as \`key\`. ETag and If-None-Match as the single chart.`,
+          security: [{ bearerKey: [] }, { keyQuery: [] }],
+          parameters: [
+            rosterName,
+            ...rangeQuery,
+            parameter("mode", "query", compareModeSchema.def.innerType, false),
+            parameter("key", "query", chartKeySchema.def.innerType, false),
+          ],
+          responses: {
+            "200": {
+              description: "The chart.",
+              headers: {
+                ETag: header("ETag"),
+                "Cache-Control": header("Cache-Control"),
+                "Xingtu-Roster-Failed": header("Xingtu-Roster-Failed"),
+              },
+              content: { "image/svg+xml": { schema: { type: "string" } } },
+            },
+            "304": { description: "Not modified (If-None-Match)." },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
         },
       },
       "/v1/kols/daily-fans": {

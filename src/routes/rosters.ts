@@ -12,7 +12,9 @@ import type * as z from "zod/mini";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
-import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
+import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
+import { etag } from "hono/etag";
+import { compareSvg } from "../render/compare.ts";
 import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import { newTrace, type LookupTrace } from "../lookup/context.ts";
@@ -27,6 +29,7 @@ import {
   MAX_ROSTERS,
   rosterBodySchema,
   rosterNameSchema,
+  rosterChartRequestSchema,
   rosterTrendsRequestSchema,
   type RosterBody,
   type RosterList,
@@ -41,11 +44,13 @@ export const ROSTER_PATH = "/v1/rosters/:name";
 export const ROSTER_KOLS_PATH = "/v1/rosters/:name/kols";
 export const ROSTER_KOL_PATH = "/v1/rosters/:name/kols/:kolId";
 export const ROSTER_TRENDS_PATH = "/v1/rosters/:name/daily-fans";
+export const ROSTER_CHART_PATH = "/v1/rosters/:name/daily-fans.svg";
 export const ADHOC_TRENDS_PATH = "/v1/kols/daily-fans";
 
 type Ctx = Context<GatewayEnv>;
 
 const trendsSchemaFor = perLimits(rosterTrendsRequestSchema);
+const chartSchemaFor = perLimits(rosterChartRequestSchema);
 const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The caller's roster book (one per key); reaching it may fail like any Durable Object. */
@@ -133,6 +138,26 @@ function respondTrends(c: Ctx, trends: RosterTrends, format: "json" | "csv" | un
   });
 }
 
+/** How long a browser may keep a roster's chart: its creators' answers are cached longer than this. */
+const CHART_MAX_AGE_SECONDS = 300;
+
+/** Path and query, checked together by `schema` (a repeated parameter stays a list, which it refuses as such). */
+function parsedQuery<T>(c: Ctx, schema: z.ZodMiniType<T>): T {
+  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
+  const input = { path: { name: c.req.param("name") }, query };
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), "parameter");
+  return parsed.data;
+}
+
+async function trendsOfRoster(c: Ctx, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+  const book = bookOf(c);
+  const roster = await reach(() => book.get(name));
+  if (!roster) throw notFound(name);
+  const range = { startDate: query.startDate, endDate: query.endDate };
+  return rosterTrends(name, roster.kolIds, range, memberLookup(c, query), c.var.lookup.config.ANOMALY_THRESHOLD);
+}
+
 export function rosterRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
@@ -150,6 +175,7 @@ export function rosterRoutes(runtime: Runtime) {
   });
 
   return new Hono<GatewayEnv>()
+    .use(ROSTER_CHART_PATH, keyInQuery("key"))
     .use(ROSTERS_PATH, context, auth)
     .use(`${ROSTERS_PATH}/*`, context, auth)
     .use(ADHOC_TRENDS_PATH, context, auth)
@@ -190,26 +216,20 @@ export function rosterRoutes(runtime: Runtime) {
       return changed(c, name, await changeOf(() => book.remove(name, kolId, now())));
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
-      // A repeated parameter stays a list, which the schema refuses as such.
-      const query = Object.fromEntries(
-        Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]),
-      );
-      const input = { path: { name: c.req.param("name") }, query };
-      const parsed = trendsSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())).safeParse(input);
-      if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), "parameter");
-      const { path, query: range } = parsed.data;
-      const book = bookOf(c);
-      const roster = await reach(() => book.get(path.name));
-      if (!roster) throw notFound(path.name);
-      const { format, ...upstreamRange } = range;
-      const trends = await rosterTrends(
-        path.name,
-        roster.kolIds,
-        { startDate: range.startDate, endDate: range.endDate },
-        memberLookup(c, upstreamRange),
-        c.var.lookup.config.ANOMALY_THRESHOLD,
-      );
-      return respondTrends(c, trends, format);
+      const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
+      const { format, ...range } = query;
+      return respondTrends(c, await trendsOfRoster(c, path.name, range), format);
+    })
+    .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
+      const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
+      const { mode, key: _key, ...range } = query;
+      const trends = await trendsOfRoster(c, path.name, range);
+      c.set("cacheStatus", `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`);
+      return c.body(compareSvg(trends, mode ?? "absolute"), 200, {
+        "Content-Type": "image/svg+xml; charset=utf-8",
+        "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,
+        "Xingtu-Roster-Failed": String(trends.failed),
+      });
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
       const { kolIds, format, ...range } = c.req.valid("json");

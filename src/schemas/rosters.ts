@@ -3,7 +3,7 @@
  * and what it gets back, validated and typed with zod like the single-creator routes.
  */
 import * as z from "zod/mini";
-import { dateSchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
+import { chartKeySchema, dateSchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
 import { trendPointSchema, trendSummarySchema } from "./trend.ts";
 
 /** Creators in one roster. */
@@ -43,6 +43,20 @@ export function rosterTrendsRequestSchema(limits: RangeLimits) {
   return z.object({
     path: z.object({ name: rosterNameSchema }),
     query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
+  });
+}
+
+export const compareModeSchema = z.optional(
+  z
+    .enum(["absolute", "indexed"], { error: "must be absolute or indexed" })
+    .check(z.meta({ description: "absolute follower counts (the default), or each creator indexed to 100 on its first day." })),
+);
+
+/** `GET /v1/rosters/{name}/daily-fans.svg?startDate&endDate[&acceptCache][&mode][&key]` */
+export function rosterChartRequestSchema(limits: RangeLimits) {
+  return z.object({
+    path: z.object({ name: rosterNameSchema }),
+    query: withRangeRules(z.strictObject({ ...rangeFields, mode: compareModeSchema, key: chartKeySchema }), limits),
   });
 }
 

@@ -85,6 +85,7 @@ describe("keeping rosters", () => {
 });
 
 describe("a roster's trends", () => {
+  // 350 lookups (150 of them misses through their coordinators): seconds, not the default 5.
   it("answers 200 creators in one request, calling the upstream only for the missing ones", async () => {
     const gateway = makeGateway();
     const members = kols(200);
@@ -103,7 +104,7 @@ describe("a roster's trends", () => {
     const again = await gateway.request(`/v1/rosters/campaign/daily-fans${range()}`);
     expect(again.headers.get("Xingtu-Upstream-Calls")).toBe("0");
     expect(gateway.upstreamFetches - before).toBe(150);
-  });
+  }, 60_000);
 
   it("lists a creator it cannot answer with its problem, beside the answered ones", async () => {
     const gateway = makeGateway();
@@ -176,5 +177,62 @@ describe("many creators without a roster (POST /v1/kols/daily-fans)", () => {
     const response = await makeGateway().request("/v1/kols/daily-fans");
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toContain("POST");
+  });
+});
+
+describe("a roster's comparison chart (GET /v1/rosters/{name}/daily-fans.svg)", () => {
+  const chart = (name: string, extra = "") => `/v1/rosters/${name}/daily-fans.svg${range(extra)}`;
+
+  it("draws every creator as its own line, with a legend and a text alternative giving each change", async () => {
+    const gateway = makeGateway();
+    const members = kols(3);
+    await gateway.request("/v1/rosters/trio", json("PUT", { kolIds: members }));
+    const response = await gateway.request(chart("trio"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+    const svg = await response.text();
+    expect(svg).toMatch(/role="img" aria-labelledby="title desc"/);
+    expect(svg).toContain(`<title id="title">Douyin followers of roster trio, ${RANGE.startDate} to ${RANGE.endDate}</title>`);
+    for (const [i, kolId] of members.entries()) {
+      expect(svg).toMatch(new RegExp(`<path d="M[\\d.]+,[\\d.]+(L[\\d.]+,[\\d.]+){4}" class="s${i}"/>`));
+      expect(svg).toContain(`class="label">${kolId}</text>`);
+      expect(svg).toMatch(new RegExp(`<desc id="desc">[^<]*${kolId}: [+-][\\d,]+ \\([+-][\\d.]+%\\)`));
+    }
+  });
+
+  it("draws at most 10 lines, and says how many more there were", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/dozen", json("PUT", { kolIds: kols(12) }));
+    const svg = await (await gateway.request(chart("dozen"))).text();
+    expect(svg.match(/<path d="M/g)).toHaveLength(10);
+    expect(svg).toContain("2 more not drawn (at most 10 lines).");
+  });
+
+  it("indexes each creator to 100 on its first day", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/indexed", json("PUT", { kolIds: kols(2) }));
+    const svg = await (await gateway.request(chart("indexed", "&mode=indexed"))).text();
+    expect(svg).toContain("(first day = 100)");
+    expect(svg).toMatch(/class="label">100(\.\d+)?<\/text>/);
+  });
+
+  it("takes the key from the URL for <img>, and answers If-None-Match with 304", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    await gateway.request("/v1/rosters/embed", { ...json("PUT", { kolIds: kols(2) }), as: owner.key });
+    const first = await gateway.request(chart("embed", `&key=${owner.key}`), { as: null });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("ETag")!;
+    expect(etag).toBeTruthy();
+    const again = await gateway.request(chart("embed", `&key=${owner.key}`), { as: null, headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it("refuses an unknown mode, naming the parameter", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/modes", json("PUT", { kolIds: kols(1) }));
+    const response = await gateway.request(chart("modes", "&mode=log"));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "mode", in: "query" })]);
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * @module What the SVG charts share: the frame (title, text alternative, axes, the y grid on round
+ * values, dates below), and a y scale whose ticks fall on round numbers (d3-array's "nice"
+ * ticks: 3,100,000 rather than 3,112,941) with room above and below the data, so the min and max
+ * labels stay clear of the line.
+ *
+ * Rendered with `hono/html`: every interpolated value is escaped by construction.
+ */
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { nice, ticks } from "d3-array";
+
+export const WIDTH = 800;
+export const HEIGHT = 400;
+export const MARGIN = { top: 56, right: 32, bottom: 56, left: 96 };
+export const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
+export const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
+const Y_TICKS = 5;
+/** Headroom above and below the data, as a share of its span, for the min and max labels. */
+const HEADROOM = 0.12;
+
+export const thousands = new Intl.NumberFormat("en-US");
+export const round = (value: number) => Math.round(value * 10) / 10;
+
+export interface YScale {
+  y: (value: number) => number;
+  ticks: number[];
+}
+
+/** A y scale over [low, high], widened by the headroom and then to round ticks. */
+export function yScale(low: number, high: number): YScale {
+  const span = high - low || Math.max(1, Math.abs(high) * 0.01);
+  const [from, to] = nice(low - span * HEADROOM, high + span * HEADROOM, Y_TICKS);
+  const y = (value: number) => MARGIN.top + PLOT_H - ((value - from) / (to - from)) * PLOT_H;
+  return { y, ticks: ticks(from, to, Y_TICKS) };
+}
+
+/** x positions of `count` days across the plot. */
+export function xScale(count: number): (i: number) => number {
+  const n = Math.max(1, count - 1);
+  return (i) => MARGIN.left + (count === 1 ? PLOT_W / 2 : (i / n) * PLOT_W);
+}
+
+/** An SVG path through the points that have a value; a gap breaks the line rather than bridging it. */
+export function linePath(values: (number | null)[], x: (i: number) => number, y: (value: number) => number): string {
+  let path = "";
+  let pen = false;
+  values.forEach((value, i) => {
+    if (value === null) {
+      pen = false;
+      return;
+    }
+    path += `${pen ? "L" : "M"}${round(x(i))},${round(y(value))}`;
+    pen = true;
+  });
+  return path;
+}
+
+export interface Frame {
+  title: string;
+  description: string;
+  /** The y axis's name. */
+  yLabel: string;
+  scale: YScale;
+  dates: string[];
+  style: string;
+  /** The marks: lines, markers, legend. */
+  body: HtmlEscapedString | Promise<HtmlEscapedString> | string;
+  /** How a tick value is written. */
+  tickLabel?: (value: number) => string;
+  /** Named series (the comparison chart): a legend of swatches under the heading, in rows. */
+  legend?: { label: string; className: string }[];
+}
+
+const LEGEND_PER_ROW = 5;
+const LEGEND_ROW = 20;
+const LEGEND_COLUMN = PLOT_W / LEGEND_PER_ROW;
+
+const FRAME_STYLE = [
+  ".axis{stroke:#9aa0a6;stroke-width:1}",
+  ".grid{stroke:#e8eaed;stroke-width:1}",
+  ".label{font-size:12px;fill:#5f6368}",
+  ".mark{font-size:12px;fill:#202124;font-weight:600}",
+  ".heading{font-size:16px;fill:#202124;font-weight:600}",
+].join("");
+
+function legendOf(items: NonNullable<Frame["legend"]>) {
+  return items.map((item, i) => {
+    const lx = MARGIN.left + (i % LEGEND_PER_ROW) * LEGEND_COLUMN;
+    const ly = 48 + Math.floor(i / LEGEND_PER_ROW) * LEGEND_ROW;
+    return html`
+<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" class="${item.className}"/><text x="${lx + 24}" y="${ly}" class="label">${item.label}</text>`;
+  });
+}
+
+export function chartSvg(frame: Frame): string {
+  // The legend's rows push the plot down; the chart grows by as much.
+  const legendHeight = frame.legend ? Math.ceil(frame.legend.length / LEGEND_PER_ROW) * LEGEND_ROW + 8 : 0;
+  const height = HEIGHT + legendHeight;
+  const bottom = MARGIN.top + PLOT_H;
+  const right = MARGIN.left + PLOT_W;
+  const midY = MARGIN.top + PLOT_H / 2;
+  const tickLabel = frame.tickLabel ?? ((value: number) => thousands.format(value));
+  const x = xScale(frame.dates.length);
+  const last = Math.max(0, frame.dates.length - 1);
+  const grid = frame.scale.ticks.map((value) => {
+    const ty = round(frame.scale.y(value));
+    return html`
+<line x1="${MARGIN.left}" x2="${right}" y1="${ty}" y2="${ty}" class="grid"/><text x="${MARGIN.left - 8}" y="${ty + 4}" text-anchor="end" class="label">${tickLabel(value)}</text>`;
+  });
+  const dates = [...new Set([0, Math.floor(last / 2), last].filter((i) => i < frame.dates.length))].map((i) => {
+    const anchor = i === last && i > 0 ? "end" : "middle";
+    return html`
+<text x="${round(x(i))}" y="${bottom + 20}" text-anchor="${anchor}" class="label">${frame.dates[i] ?? ""}</text>`;
+  });
+  // Nothing interpolated is a promise, so the result is synchronous: an escaped string.
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="title desc" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">
+<title id="title">${frame.title}</title>
+<desc id="desc">${frame.description}</desc>
+<style>${FRAME_STYLE + frame.style}</style>
+<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>
+<text x="${MARGIN.left}" y="28" class="heading">${frame.title}</text>${frame.legend ? legendOf(frame.legend) : ""}
+<g${legendHeight ? html` transform="translate(0 ${legendHeight})"` : ""}>${grid}
+<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" class="axis"/>
+<line x1="${MARGIN.left}" x2="${right}" y1="${bottom}" y2="${bottom}" class="axis"/>${dates}
+<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">Date (Asia/Shanghai)</text>
+<text x="18" y="${midY}" text-anchor="middle" class="label" transform="rotate(-90 18 ${midY})">${frame.yLabel}</text>
+${frame.body}
+</g>
+</svg>`.toString();
+}

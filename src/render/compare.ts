@@ -1,0 +1,76 @@
+/**
+ * @module Several creators on one chart (a roster's comparison chart): absolute follower counts,
+ * or each creator indexed to 100 on its first day with a count, so creators of any size compare.
+ * Up to ten lines, each with its own colour and dash and a legend; the text alternative states
+ * each creator's change. Shares the single chart's frame, round ticks and accessibility.
+ */
+import { html } from "hono/html";
+import { datesOf } from "../calendar.ts";
+import type { RosterMember, RosterTrends } from "../schemas/rosters.ts";
+import { chartSvg, linePath, thousands, xScale, yScale } from "./chart.ts";
+
+export const COMPARE_MODES = ["absolute", "indexed"] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
+/** Lines one chart keeps legible. */
+export const MAX_COMPARED = 10;
+
+// Ten colours told apart by most colour-blind readers, each line also with its own dash.
+const COLOURS = ["#1a73e8", "#e8710a", "#188038", "#d93025", "#9334e6", "#12b5cb", "#e52592", "#795548", "#5f6368", "#f9ab00"];
+const DASHES = ["", "6 3", "2 3", "8 3 2 3", "", "6 3", "2 3", "8 3 2 3", "", "6 3"];
+
+const STYLE = COLOURS.map(
+  (colour, i) =>
+    `.s${i}{fill:none;stroke:${colour};stroke-width:2;stroke-linejoin:round${DASHES[i] ? `;stroke-dasharray:${DASHES[i]}` : ""}}`,
+).join("");
+
+type Answered = Extract<RosterMember, { ok: true }>;
+
+function valuesOf(member: Answered, dates: string[], mode: CompareMode): (number | null)[] {
+  const byDate = new Map(member.series.map((point) => [point.date, point.fans]));
+  const base = member.summary.firstFans;
+  return dates.map((date) => {
+    const fans = byDate.get(date) ?? null;
+    if (fans === null || mode === "absolute") return fans;
+    return base ? Math.round((fans / base) * 10_000) / 100 : null;
+  });
+}
+
+const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 2, signDisplay: "always" });
+
+export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
+  const answered = trends.members.filter((member): member is Answered => member.ok);
+  const shown = answered.slice(0, MAX_COMPARED);
+  const dates = datesOf(trends.startDate, trends.endDate);
+  const lines = shown.map((member) => valuesOf(member, dates, mode));
+  const all = lines.flat().filter((value): value is number => value !== null);
+  const scale = yScale(all.length ? Math.min(...all) : 0, all.length ? Math.max(...all) : 1);
+  const x = xScale(dates.length);
+  const who = trends.roster ? `roster ${trends.roster}` : `${answered.length} KOLs`;
+  const title = `Douyin followers of ${who}${mode === "indexed" ? " (first day = 100)" : ""}, ${trends.startDate} to ${trends.endDate}`;
+  const changes = shown.map((member) => {
+    const { change, changeRate } = member.summary;
+    return change === null
+      ? `${member.kolId}: no counts`
+      : `${member.kolId}: ${change >= 0 ? "+" : ""}${thousands.format(change)} (${percent.format(changeRate ?? 0)})`;
+  });
+  const left = answered.length - shown.length;
+  const description =
+    (shown.length ? `Follower change over the range: ${changes.join("; ")}.` : "No creator of this set had counts for this range.") +
+    (left > 0 ? ` ${left} more not drawn (at most ${MAX_COMPARED} lines).` : "") +
+    (trends.failed > 0 ? ` ${trends.failed} could not be answered.` : "");
+
+  return chartSvg({
+    title,
+    description,
+    yLabel: mode === "indexed" ? "Followers (first day = 100)" : "Followers",
+    scale,
+    dates,
+    style: STYLE,
+    tickLabel: mode === "indexed" ? (value) => String(value) : undefined,
+    legend: shown.map((member, i) => ({ label: member.kolId, className: `s${i}` })),
+    body: html`${lines.map((values, i) => {
+      const path = linePath(values, x, scale.y);
+      return path ? html`<path d="${path}" class="s${i}"/>` : "";
+    })}`,
+  });
+}

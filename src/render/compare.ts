@@ -35,6 +35,13 @@ function valuesOf(member: Answered, dates: string[], mode: CompareMode): (number
   });
 }
 
+/** Index ticks with as many decimals as their step needs, the same for all: 99.95, 100.00, 100.05. */
+function indexLabel(ticks: number[]): (value: number) => string {
+  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 1;
+  const decimals = Math.min(4, Math.max(0, -Math.floor(Math.log10(step))));
+  return (value) => value.toFixed(decimals);
+}
+
 const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 2, signDisplay: "always" });
 
 export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
@@ -46,7 +53,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
   const scale = yScale(all.length ? Math.min(...all) : 0, all.length ? Math.max(...all) : 1);
   const x = xScale(dates.length);
   const who = trends.roster ? `roster ${trends.roster}` : `${answered.length} KOLs`;
-  const title = `Douyin followers of ${who}${mode === "indexed" ? " (first day = 100)" : ""}, ${trends.startDate} to ${trends.endDate}`;
+  const title = `Douyin followers of ${who}, ${trends.startDate} to ${trends.endDate}`;
   const changes = shown.map((member) => {
     const { change, changeRate } = member.summary;
     return change === null
@@ -66,7 +73,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
     scale,
     dates,
     style: STYLE,
-    tickLabel: mode === "indexed" ? (value) => String(value) : undefined,
+    tickLabel: mode === "indexed" ? indexLabel(scale.ticks) : undefined,
     legend: shown.map((member, i) => ({ label: member.kolId, className: `s${i}` })),
     body: html`${lines.map((values, i) => {
       const path = linePath(values, x, scale.y);

@@ -212,7 +212,7 @@ describe("a roster's comparison chart (GET /v1/rosters/{name}/daily-fans.svg)", 
     const gateway = makeGateway();
     await gateway.request("/v1/rosters/indexed", json("PUT", { kolIds: kols(2) }));
     const svg = await (await gateway.request(chart("indexed", "&mode=indexed"))).text();
-    expect(svg).toContain("(first day = 100)");
+    expect(svg).toContain("Followers (first day = 100)");
     expect(svg).toMatch(/class="label">100(\.\d+)?<\/text>/);
   });
 

@@ -13,10 +13,11 @@ import * as z from "zod/mini";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { dateSchema, kolIdSchema } from "../schemas/request.ts";
+import { MAX_ADHOC_KOLS, rosterNameSchema } from "../schemas/rosters.ts";
 import { VERSION } from "../version.ts";
 
-/** A GET to one of the gateway's routes, with the caller's key. */
-export type GatewayGet = (path: string) => Promise<Response>;
+/** A request to one of the gateway's routes, with the caller's key: a GET, or a POST of `body` as JSON. */
+export type GatewayCall = (path: string, body?: unknown) => Promise<Response>;
 
 const rangeInput = {
   kolId: kolIdSchema.check(z.describe("The creator's Xingtu id: 1 to 32 digits (the number in the creator's Xingtu page address).")),
@@ -58,7 +59,7 @@ async function toolError(response: Response): Promise<CallToolResult> {
   return { isError: true, content: [{ type: "text", text }], structuredContent: { status: response.status, problem } };
 }
 
-export function createMcpServer(get: GatewayGet): McpServer {
+export function createMcpServer(get: GatewayCall): McpServer {
   const server = new McpServer({ name: "xingtu-edge", version: VERSION });
 
   server.registerTool(
@@ -93,6 +94,61 @@ export function createMcpServer(get: GatewayGet): McpServer {
       const csv = await response.text();
       return { content: [{ type: "text", text: csv }], structuredContent: { csv, ...provenance(response) } };
     },
+  );
+
+  server.registerTool(
+    "list_rosters",
+    {
+      title: "The rosters this key keeps",
+      description: "The names and sizes of the caller's rosters (named lists of creators), and how many it may keep.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (): Promise<CallToolResult> => {
+      const response = await get("/v1/rosters");
+      if (!response.ok) return toolError(response);
+      const list = (await response.json()) as Record<string, unknown>;
+      return { content: [{ type: "text", text: JSON.stringify(list) }], structuredContent: list };
+    },
+  );
+
+  const many = async (response: Response): Promise<CallToolResult> => {
+    if (!response.ok) return toolError(response);
+    const result = { ...((await response.json()) as Record<string, unknown>), ...provenance(response) };
+    return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
+  };
+  const manyDescription =
+    "Each creator's daily followers, summary and anomalous days (spikes and drops against its own normal), with rankings by change and by anomaly. A creator that cannot be answered is listed with its problem; `complete` says whether all were answered. Only creators missing from the cache cost upstream calls; the result says how many.";
+
+  server.registerTool(
+    "get_roster_daily_fans",
+    {
+      title: "A roster's creators, compared",
+      description: `Every creator of one of the caller's rosters over a range. ${manyDescription}`,
+      inputSchema: {
+        name: rosterNameSchema.check(z.describe("The roster's name (list_rosters lists them).")),
+        startDate: rangeInput.startDate,
+        endDate: rangeInput.endDate,
+      },
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    async ({ name, startDate, endDate }): Promise<CallToolResult> =>
+      many(await get(`/v1/rosters/${encodeURIComponent(name)}/daily-fans?${new URLSearchParams({ startDate, endDate })}`)),
+  );
+
+  server.registerTool(
+    "compare_kols_daily_fans",
+    {
+      title: "Several creators, compared",
+      description: `Up to ${MAX_ADHOC_KOLS} creators over a range, without saving a roster. ${manyDescription}`,
+      inputSchema: {
+        kolIds: z.array(kolIdSchema).check(z.describe(`The creators' Xingtu ids, at most ${MAX_ADHOC_KOLS}, no repeats.`)),
+        startDate: rangeInput.startDate,
+        endDate: rangeInput.endDate,
+      },
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    async (input): Promise<CallToolResult> => many(await get("/v1/kols/daily-fans", input)),
   );
 
   return server;

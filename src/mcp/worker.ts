@@ -10,7 +10,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { createMcpServer } from "./server.ts";
+import { createMcpServer, type GatewayCall } from "./server.ts";
 import { ProblemError, problemResponse } from "../problem.ts";
 import { MCP_PATH } from "./path.ts";
 
@@ -50,12 +50,17 @@ export async function serveMcp(request: Request, gateway: GatewayFetch): Promise
     const value = request.headers.get(name);
     if (value !== null) forwarded.set(name, value);
   }
-  const get = (path: string) => gateway(new Request(new URL(path, url.origin), { headers: forwarded }));
-  const caller = await get("/v1/key");
+  const call: GatewayCall = (path, body) => {
+    const headers = new Headers(forwarded);
+    if (body !== undefined) headers.set("Content-Type", "application/json");
+    const init = body === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(body) };
+    return gateway(new Request(new URL(path, url.origin), init));
+  };
+  const caller = await call("/v1/key");
   if (!caller.ok) return asOwnProblem(caller);
   await caller.body?.cancel();
 
-  const server = createMcpServer(get);
+  const server = createMcpServer(call);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   return transport.handleRequest(request);

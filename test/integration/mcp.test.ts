@@ -43,8 +43,14 @@ describe("the remote MCP server", () => {
     const { connect } = mcpGateway();
     const client = await connect((await createTestKey(env.KEYS)).key);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["get_kol_daily_fans", "get_kol_daily_fans_csv"]);
-    expect(tools[0]!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "compare_kols_daily_fans",
+      "get_kol_daily_fans",
+      "get_kol_daily_fans_csv",
+      "get_roster_daily_fans",
+      "list_rosters",
+    ]);
+    expect(tools.find((tool) => tool.name === "get_kol_daily_fans")!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
   });
 
   it("answers the trend with its summary, cache status and cost, through the routes' cache", async () => {
@@ -117,5 +123,32 @@ describe("the remote MCP server", () => {
       failure = error;
     }
     expect(String(failure)).toMatch(/401/);
+  });
+
+  it("lists the key's rosters and compares a roster's creators, with what it cost", async () => {
+    const { gateway, connect } = mcpGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const kolIds = [uniqueKol(), uniqueKol()];
+    const put = { method: "PUT", body: JSON.stringify({ kolIds }), headers: { "Content-Type": "application/json" }, as: key };
+    expect((await gateway.request("/v1/rosters/agents", put)).status).toBe(201);
+    const client = await connect(key);
+    const listed = (await client.callTool({ name: "list_rosters", arguments: {} })).structuredContent as { rosters: { name: string }[] };
+    expect(listed.rosters.map((roster) => roster.name)).toEqual(["agents"]);
+    const compared = (await client.callTool({ name: "get_roster_daily_fans", arguments: { name: "agents", ...RANGE } }))
+      .structuredContent as { complete: boolean; members: { kolId: string }[]; upstreamCalls: number };
+    expect(compared).toMatchObject({ complete: true, upstreamCalls: 2 });
+    expect(compared.members.map((member) => member.kolId)).toEqual(kolIds);
+  });
+
+  it("compares creators without a roster, and turns a refusal into a tool error naming the rule", async () => {
+    const { connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const kolId = uniqueKol();
+    const compared = (await client.callTool({ name: "compare_kols_daily_fans", arguments: { kolIds: [kolId], ...RANGE } }))
+      .structuredContent as { answered: number };
+    expect(compared.answered).toBe(1);
+    const refused = await client.callTool({ name: "compare_kols_daily_fans", arguments: { kolIds: [kolId, kolId], ...RANGE } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("kolIds must not list a creator twice");
   });
 });

@@ -9,6 +9,7 @@ import type * as z from "zod";
 import * as published from "../../packages/client/src/index.ts";
 import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
+import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/rosters.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";
@@ -33,6 +34,26 @@ describe("the installable client", () => {
     expectTypeOf<published.KeyInfo>().toEqualTypeOf<KeyInfo>();
     expectTypeOf<published.DeliveryStatus>().toEqualTypeOf<DeliveryStatus>();
     expectTypeOf<published.DeliveryAccepted>().toEqualTypeOf<z.infer<typeof deliveryAcceptedSchema>>();
+    expectTypeOf<published.RosterTrends>().toEqualTypeOf<RosterTrends>();
+    expectTypeOf<published.Roster>().toEqualTypeOf<RosterBody>();
+    expectTypeOf<published.RosterList>().toEqualTypeOf<RosterList>();
+  });
+
+  it("keeps a roster and compares its creators", async () => {
+    const gateway = makeGateway();
+    const client = await clientOf(gateway);
+    const kolIds = [uniqueKol(), uniqueKol()];
+    expect((await client.putRoster("team", kolIds)).kolIds).toEqual(kolIds);
+    expect((await client.rosters()).rosters.map((roster) => roster.name)).toEqual(["team"]);
+    const range = { startDate: "2026-03-01", endDate: "2026-03-05" };
+    const compared = await client.rosterDailyFans("team", range);
+    expect(compared.data).toMatchObject({ roster: "team", complete: true, answered: 2 });
+    expect(compared.upstreamCalls).toBe(2);
+    expect((await client.rosterDailyFansCsv("team", range)).data.split("\r\n")[0]).toBe("kolId,date,fans,delta");
+    expect((await client.compareDailyFans(kolIds, range)).upstreamCalls).toBe(0);
+    expect((await client.removeFromRoster("team", kolIds[0]!)).kolIds).toEqual([kolIds[1]]);
+    await client.deleteRoster("team");
+    await expect(client.roster("team")).rejects.toMatchObject({ status: 404, problem: { type: "/problems/roster-not-found" } });
   });
 
   it("answers the trend with where it came from and what it cost", async () => {

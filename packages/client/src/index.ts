@@ -109,6 +109,46 @@ export interface DeliveryStatus {
   requestId: string | null;
 }
 
+/** A day whose follower change departs from the creator's own normal over the range. */
+export interface Anomaly {
+  date: string;
+  delta: number;
+  /** Modified z-score: how far from the creator's normal, and which way. */
+  score: number;
+  kind: "spike" | "drop";
+}
+
+/** One creator of a roster's answer: its trend, or the problem that kept it from being answered. */
+export type RosterMember =
+  | { kolId: string; ok: true; cacheStatus: string; series: TrendPoint[]; summary: TrendSummary; anomalies: Anomaly[] }
+  | { kolId: string; ok: false; problem: { type: string; title: string; status: number; detail: string } };
+
+/** Many creators in one answer. */
+export interface RosterTrends {
+  /** The roster's name; null for creators sent without one. */
+  roster: string | null;
+  startDate: string;
+  endDate: string;
+  /** Every creator answered. */
+  complete: boolean;
+  answered: number;
+  failed: number;
+  members: RosterMember[];
+  rankings: { byChange: string[]; byAnomaly: string[] };
+}
+
+export interface Roster {
+  name: string;
+  kolIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RosterList {
+  rosters: { name: string; size: number; updatedAt: string }[];
+  limits: { rosters: number; creatorsPerRoster: number };
+}
+
 /** A range of Shanghai days, yyyy-MM-dd, both included. */
 export interface Range {
   startDate: string;
@@ -186,12 +226,20 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     requestId: response.headers.get("X-Request-Id"),
   });
 
-  const trendPath = (kolId: string, range: Range, format?: "csv") => {
+  const rangeQuery = (range: Range, format?: "csv") => {
     const query = new URLSearchParams({ startDate: range.startDate, endDate: range.endDate });
     if (range.acceptCache !== undefined) query.set("acceptCache", String(range.acceptCache));
     if (format) query.set("format", format);
-    return `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${query}`;
+    return query;
   };
+  const trendPath = (kolId: string, range: Range, format?: "csv") =>
+    `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${rangeQuery(range, format)}`;
+  const rosterPath = (name: string) => `/v1/rosters/${encodeURIComponent(name)}`;
+  const json = (method: string, body: unknown): RequestInit => ({
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const refresh = (range: Range): RequestInit => (range.refresh ? { headers: { "Cache-Control": "no-cache" } } : {});
 
   return {
@@ -218,6 +266,45 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     /** A delivery's status. */
     async delivery(id: string): Promise<DeliveryStatus> {
       return (await (await call(`/v1/webhooks/deliveries/${encodeURIComponent(id)}`)).json()) as DeliveryStatus;
+    },
+    /** The key's rosters: names, sizes, and how many it may keep. */
+    async rosters(): Promise<RosterList> {
+      return (await (await call("/v1/rosters")).json()) as RosterList;
+    },
+    /** A roster's creators. */
+    async roster(name: string): Promise<Roster> {
+      return (await (await call(rosterPath(name))).json()) as Roster;
+    },
+    /** Creates a roster, or replaces its creators. */
+    async putRoster(name: string, kolIds: string[]): Promise<Roster> {
+      return (await (await call(rosterPath(name), json("PUT", { kolIds }))).json()) as Roster;
+    },
+    /** Adds creators after the roster's own. */
+    async addToRoster(name: string, kolIds: string[]): Promise<Roster> {
+      return (await (await call(`${rosterPath(name)}/kols`, json("POST", { kolIds }))).json()) as Roster;
+    },
+    /** Removes one creator from a roster. */
+    async removeFromRoster(name: string, kolId: string): Promise<Roster> {
+      return (await (await call(`${rosterPath(name)}/kols/${encodeURIComponent(kolId)}`, { method: "DELETE" })).json()) as Roster;
+    },
+    async deleteRoster(name: string): Promise<void> {
+      await call(rosterPath(name), { method: "DELETE" });
+    },
+    /** Every creator of a roster over a range: trends, summaries, anomalous days, rankings. */
+    async rosterDailyFans(name: string, range: Range): Promise<Answer<RosterTrends>> {
+      const response = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range)}`);
+      return answer(response, (await response.json()) as RosterTrends);
+    },
+    /** The same as long CSV (`kolId,date,fans,delta`), for spreadsheets. */
+    async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
+      const response = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
+      return answer(response, await response.text());
+    },
+    /** Several creators (up to 200) over a range, without a roster. */
+    async compareDailyFans(kolIds: string[], range: Range): Promise<Answer<RosterTrends>> {
+      const { refresh: _refresh, ...body } = range;
+      const response = await call("/v1/kols/daily-fans", json("POST", { kolIds, ...body }));
+      return answer(response, (await response.json()) as RosterTrends);
     },
     /** This key's day (Asia/Shanghai): requests, hits, upstream calls, billed calls, its limit. */
     async usage(): Promise<Usage> {

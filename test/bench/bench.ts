@@ -38,6 +38,8 @@ const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
 const WORKERS_CPU_ITERATIONS = 200;
 const REPLAY_REQUESTS = Number(process.env.BENCH_REPLAY_REQUESTS ?? 10_000);
 const REPLAY_KOLS = 500;
+const ROSTER_SIZE = 200;
+const ROSTER_ROUNDS = 7;
 const REPLAY_CONCURRENCY = 48;
 
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
@@ -134,6 +136,40 @@ try {
 
   const coordination = await measureCoordination(gatewayBundle, emulatorBundle);
 
+  // A warm 200-creator, 30-day roster answered in one request, against the 200 single requests a
+  // script would send instead (8 at a time, as the roster looks its creators up), in the same runtime.
+  const rosterKols = Array.from({ length: ROSTER_SIZE }, (_, i) => String(600_000 + i));
+  const rosterRange = "startDate=2026-03-01&endDate=2026-03-30";
+  const put = await mf.dispatchFetch(`${GATEWAY_ORIGIN}/v1/rosters/bench`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ kolIds: rosterKols }),
+  });
+  if (put.status !== 201) throw new Error(`roster PUT answered ${put.status}: ${await put.text()}`);
+  const rosterOnce = async () => {
+    const response = await fetchGateway(`/v1/rosters/bench/daily-fans?${rosterRange}`);
+    const body = (await response.json()) as { complete: boolean };
+    if (response.status !== 200 || !body.complete) throw new Error(`roster answered ${response.status}`);
+  };
+  await rosterOnce();
+  const timed = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  };
+  const singles = () =>
+    drive((i) => fetchGateway(`/v1/kols/${rosterKols[i]}/daily-fans?${rosterRange}`), ROSTER_SIZE, 8).then((sample) => {
+      if (Object.keys(sample.statuses).some((status) => status !== "200"))
+        throw new Error(`singles answered ${JSON.stringify(sample.statuses)}`);
+    });
+  await singles();
+  const rosterMs: number[] = [];
+  const singlesMs: number[] = [];
+  for (let i = 0; i < ROSTER_ROUNDS; i++) {
+    rosterMs.push(await timed(rosterOnce));
+    singlesMs.push(await timed(singles));
+  }
+
   // The same misses with the coordinators' gather window off (COALESCE_WINDOW_MS=0), beside the toy
   // proxy in the same runtime: what is left over the toy is the Durable Object hops and our own work.
   const noWindow = await startRuntime({
@@ -194,6 +230,13 @@ try {
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
     coordination,
+    roster: {
+      creators: ROSTER_SIZE,
+      days: 30,
+      warmOneRequestP50Ms: ms(median(rosterMs)),
+      warmSingleRequestsP50Ms: ms(median(singlesMs)),
+      ratio: ratio(median(rosterMs), median(singlesMs)),
+    },
     cpu: {
       rangeDays: cpu.days,
       gatewayMicrosPerRequest: Math.round(cpu.gatewayMicros),
@@ -248,6 +291,10 @@ try {
     `miss overhead over the emulator at ${EMULATOR_LATENCY_MS} ms: p50 +${results.miss.overheadP50Ms} ms, mean +${results.miss.overheadMeanMs} ms`,
   );
   console.log(`coalescing: ${COALESCING_REQUESTS} concurrent identical cold requests -> ${coalescedCalls} upstream call(s)`);
+  console.log(
+    `roster of ${ROSTER_SIZE} creators x 30 days, warm: one request p50 ${results.roster.warmOneRequestP50Ms} ms, ` +
+      `${ROSTER_SIZE} single requests p50 ${results.roster.warmSingleRequestsP50Ms} ms (x${results.roster.ratio})`,
+  );
   const { coldIdentical, overlapping, budget, idempotency } = coordination;
   console.log(
     [

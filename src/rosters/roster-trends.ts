@@ -17,19 +17,32 @@ export const ROSTER_CONCURRENCY = 8;
 
 export type MemberLookup = (kolId: string) => Promise<{ result: LookupResult; cacheStatus: string }>;
 
-function failedMember(kolId: string, error: unknown): RosterMember {
-  if (!(error instanceof ProblemError)) throw error;
-  const { title, status } = PROBLEMS[error.problemType];
-  return { kolId, ok: false, problem: { type: problemTypeUri(error.problemType), title, status, detail: error.options.detail } };
+/** A creator's problem; anything but a problem (a platform limit reached, say) is its own
+ * `internal-error`, so one creator never fails the rest. */
+function failedMember(kolId: string, error: unknown, warn: (message: string) => void): RosterMember {
+  const problem =
+    error instanceof ProblemError
+      ? error
+      : new ProblemError("internal-error", {
+          detail: "This creator's lookup failed unexpectedly; the request id identifies the log line.",
+        });
+  if (problem !== error) warn(`a roster creator's lookup failed unexpectedly (${error instanceof Error ? error.name : typeof error})`);
+  const { title, status } = PROBLEMS[problem.problemType];
+  return { kolId, ok: false, problem: { type: problemTypeUri(problem.problemType), title, status, detail: problem.options.detail } };
 }
 
-async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: MemberLookup, threshold: number): Promise<RosterMember> {
+interface MemberOptions {
+  threshold: number;
+  warn: (message: string) => void;
+}
+
+async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: MemberLookup, options: MemberOptions): Promise<RosterMember> {
   try {
     const { result, cacheStatus } = await lookup(kolId);
     const { series, summary } = normalize({ kolId, ...range }, dataOf(result));
-    return { kolId, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, threshold) };
+    return { kolId, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, options.threshold) };
   } catch (error) {
-    return failedMember(kolId, error);
+    return failedMember(kolId, error, options.warn);
   }
 }
 
@@ -55,9 +68,9 @@ export async function rosterTrends(
   kolIds: readonly string[],
   range: Omit<KolRange, "kolId">,
   lookup: MemberLookup,
-  threshold: number,
+  options: MemberOptions,
 ): Promise<RosterTrends> {
-  const members = await pooled(kolIds, ROSTER_CONCURRENCY, (kolId) => member(kolId, range, lookup, threshold));
+  const members = await pooled(kolIds, ROSTER_CONCURRENCY, (kolId) => member(kolId, range, lookup, options));
   const answered = members.filter((candidate) => candidate.ok);
   const change = (candidate: RosterMember) => (candidate.ok ? (candidate.summary.change ?? -Infinity) : -Infinity);
   return {

@@ -155,7 +155,10 @@ async function trendsOfRoster(c: Ctx, name: string, query: Omit<UpstreamQuery, "
   const roster = await reach(() => book.get(name));
   if (!roster) throw notFound(name);
   const range = { startDate: query.startDate, endDate: query.endDate };
-  return rosterTrends(name, roster.kolIds, range, memberLookup(c, query), c.var.lookup.config.ANOMALY_THRESHOLD);
+  return rosterTrends(name, roster.kolIds, range, memberLookup(c, query), {
+    threshold: c.var.lookup.config.ANOMALY_THRESHOLD,
+    warn: c.var.lookup.warn,
+  });
 }
 
 export function rosterRoutes(runtime: Runtime) {
@@ -233,13 +236,10 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
       const { kolIds, format, ...range } = c.req.valid("json");
-      const trends = await rosterTrends(
-        null,
-        kolIds,
-        { startDate: range.startDate, endDate: range.endDate },
-        memberLookup(c, range),
-        c.var.lookup.config.ANOMALY_THRESHOLD,
-      );
+      const trends = await rosterTrends(null, kolIds, { startDate: range.startDate, endDate: range.endDate }, memberLookup(c, range), {
+        threshold: c.var.lookup.config.ANOMALY_THRESHOLD,
+        warn: c.var.lookup.warn,
+      });
       return respondTrends(c, trends, format);
     });
 }

@@ -44,7 +44,7 @@ export const browserAccess = cors({
     const loaded = loadConfig(c.env as object);
     return loaded.ok && loaded.config.ALLOWED_ORIGINS.includes(origin) ? origin : null;
   },
-  allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+  allowMethods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
   allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id"],
   exposeHeaders: [
     "Cache-Status",
@@ -58,6 +58,8 @@ export const browserAccess = cors({
     UPSTREAM_REQUEST_ID_HEADER,
     "Deprecation",
     "Link",
+    "Location",
+    "Xingtu-Roster-Failed",
   ],
   maxAge: 600,
   credentials: false,

@@ -250,9 +250,20 @@ describe("browsers (CORS)", () => {
         "Xingtu-Upstream-Billed",
         "Xingtu-Upstream-Request-Id",
         "Deprecation",
+        "Xingtu-Roster-Failed",
       ]),
     );
     expect(response.headers.has("Access-Control-Allow-Credentials")).toBe(false);
+  });
+
+  it("lets a listed origin keep rosters: PUT and DELETE pass the preflight", async () => {
+    const gateway = makeGateway({ env: { ALLOWED_ORIGINS: ORIGIN } });
+    const preflight = await gateway.request("/v1/rosters/team", {
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization, content-type" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("Access-Control-Allow-Methods")?.split(",")).toEqual(expect.arrayContaining(["PUT", "DELETE"]));
   });
 
   it("gives an unlisted origin no CORS headers", async () => {

@@ -197,6 +197,56 @@ describe("fuzzing", () => {
   );
 
   it(
+    "answers any roster request (names, methods, bodies, ranges) with a documented status",
+    async () => {
+      const name = fc.oneof(
+        fc.constantFrom("team", "a.b-c_d", "-bad", "x".repeat(65), "%2e%2e", ""),
+        fc.string({ maxLength: 12 }).map(encodeURIComponent),
+      );
+      const ids = fc.oneof(fc.array(kolLike, { maxLength: 3 }), fc.constant([]), fc.jsonValue());
+      const body = fc.oneof(
+        fc.record(
+          { kolIds: ids, startDate: dateLike, endDate: dateLike, format: fc.constantFrom("json", "csv", "xml") },
+          { requiredKeys: [] },
+        ),
+        fc.dictionary(paramName, fc.oneof(ids, dateLike), { maxKeys: 4 }),
+        fc.jsonValue(),
+      );
+      const route = fc.oneof(
+        fc.tuple(fc.constantFrom("PUT", "GET", "DELETE", "POST"), name, fc.constant("")),
+        fc.tuple(fc.constantFrom("POST", "GET"), name, fc.constant("/kols")),
+        fc.tuple(
+          fc.constantFrom("DELETE", "PUT"),
+          name,
+          kolLike.map((kolId) => `/kols/${encodeURIComponent(kolId)}`),
+        ),
+        fc.tuple(fc.constant("GET"), name, fc.constantFrom("/daily-fans", "/daily-fans.svg")),
+        fc.tuple(fc.constantFrom("POST", "GET"), fc.constant(""), fc.constant("../kols/daily-fans")),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          route,
+          body,
+          dateLike,
+          dateLike,
+          extraParams,
+          fault,
+          async ([method, roster, suffix], payload, startDate, endDate, extra, next) => {
+            const search = suffix.startsWith("/daily-fans") ? `?${query([["startDate", startDate], ["endDate", endDate], ...extra])}` : "";
+            const init: RequestInit =
+              method === "PUT" || method === "POST"
+                ? { method, body: JSON.stringify(payload), headers: { "Content-Type": "application/json" } }
+                : { method };
+            await withFault(next, () => gateway.request(`/v1/rosters/${roster}${suffix}${search}`, init));
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "answers any request headers with a documented status",
     async () => {
       const headerName = fc.oneof(

@@ -5,8 +5,8 @@
  * client can branch on `type` and an operator can read `detail`. Nothing in this file ever sees
  * the upstream token: details are written from codes and field names, never from URLs.
  */
-import * as z from "zod/mini";
 import { HTTPException } from "hono/http-exception";
+import type { FieldError, Problem } from "./schemas/problem.ts";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 interface ProblemDefinition {
@@ -58,32 +58,7 @@ export const PROBLEMS = {
 
 export type ProblemType = keyof typeof PROBLEMS;
 
-export const fieldErrorSchema = z.object({
-  field: z.string(),
-  in: z.optional(z.enum(["path", "query", "header", "body"])),
-  rule: z.string(),
-  message: z.string(),
-});
-
-/** One violated rule of one input field. */
-export type FieldError = z.infer<typeof fieldErrorSchema>;
-
-/** The body of every error response: RFC 9457 members plus our own. */
-export const problemSchema = z.object({
-  type: z.string().check(z.startsWith("/problems/")),
-  title: z.string(),
-  status: z.int().check(z.minimum(400), z.maximum(599)),
-  detail: z.string(),
-  instance: z.string(),
-  requestId: z.string().check(z.minLength(1)),
-  errors: z.optional(z.array(fieldErrorSchema)),
-  /** Drop-in route only: the upstream-style business code. */
-  code: z.optional(z.int()),
-  /** Drop-in route only: the upstream-style message. */
-  message: z.optional(z.string()),
-});
-
-export type Problem = z.infer<typeof problemSchema>;
+export type { FieldError, Problem } from "./schemas/problem.ts";
 
 export interface ProblemOptions {
   detail: string;

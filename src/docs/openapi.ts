@@ -6,7 +6,8 @@
  * JSON Schema generator.
  */
 import * as z from "zod";
-import { PROBLEMS, problemSchema, type ProblemType } from "../problem.ts";
+import { PROBLEMS, type ProblemType } from "../problem.ts";
+import { problemSchema } from "../schemas/problem.ts";
 import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "../schemas/request.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
@@ -19,11 +20,9 @@ import {
   MAX_ROSTER_SIZE,
   MAX_ROSTERS,
   rosterKolsBodySchema,
-  rosterListSchema,
   rosterNameSchema,
-  rosterSchema,
-  rosterTrendsSchema,
 } from "../schemas/rosters.ts";
+import { rosterListSchema, rosterSchema, rosterTrendsSchema } from "../schemas/roster-answers.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { MAX_COMPARED } from "../render/compare.ts";
 

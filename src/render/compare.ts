@@ -6,7 +6,7 @@
  */
 import { html } from "hono/html";
 import { datesOf } from "../calendar.ts";
-import type { RosterMember, RosterTrends } from "../schemas/rosters.ts";
+import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
 import { chartSvg, linePath, thousands, xScale, yScale } from "./chart.ts";
 
 export const COMPARE_MODES = ["absolute", "indexed"] as const;

@@ -3,7 +3,7 @@
  * ends; a missing count is an empty field, never a made-up number.
  */
 import type { Trend } from "../schemas/trend.ts";
-import type { RosterTrends } from "../schemas/rosters.ts";
+import type { RosterTrends } from "../schemas/roster-answers.ts";
 
 function field(value: string | number | null): string {
   if (value === null) return "";

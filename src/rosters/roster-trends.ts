@@ -10,7 +10,7 @@ import { dataOf, type LookupResult } from "../lookup/lookup.ts";
 import { PROBLEMS, ProblemError, problemTypeUri } from "../problem.ts";
 import { anomaliesOf } from "./anomalies.ts";
 import type { KolRange } from "../upstream/request.ts";
-import type { RosterMember, RosterTrends } from "../schemas/rosters.ts";
+import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
 
 /** Creators looked up at once: enough to overlap their misses, few enough to spare the coordinators. */
 export const ROSTER_CONCURRENCY = 8;

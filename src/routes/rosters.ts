@@ -31,10 +31,8 @@ import {
   rosterNameSchema,
   rosterChartRequestSchema,
   rosterTrendsRequestSchema,
-  type RosterBody,
-  type RosterList,
-  type RosterTrends,
 } from "../schemas/rosters.ts";
+import type { RosterBody, RosterList, RosterTrends } from "../schemas/roster-answers.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";

@@ -1,10 +1,9 @@
 /**
- * @module Rosters: what a client may send (names, creator lists, the range of a roster's trends)
- * and what it gets back, validated and typed with zod like the single-creator routes.
+ * @module Rosters: what a client may send (names, creator lists, the range of a roster's trends),
+ * validated with zod like the single-creator routes. What it gets back is roster-answers.ts.
  */
 import * as z from "zod/mini";
-import { chartKeySchema, dateSchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
-import { trendPointSchema, trendSummarySchema } from "./trend.ts";
+import { chartKeySchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
 
 /** Creators in one roster. */
 export const MAX_ROSTER_SIZE = 500;
@@ -66,57 +65,3 @@ export const adhocBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ADHOC_K
 export function adhocTrendsRequestSchema(limits: RangeLimits) {
   return z.object({ body: withRangeRules(adhocBodySchema, limits) });
 }
-
-export const rosterSchema = z.object({
-  name: z.string(),
-  kolIds: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type RosterBody = z.output<typeof rosterSchema>;
-
-export const rosterListSchema = z.object({
-  rosters: z.array(z.object({ name: z.string(), size: z.int(), updatedAt: z.string() })),
-  limits: z.object({ rosters: z.int(), creatorsPerRoster: z.int() }),
-});
-export type RosterList = z.output<typeof rosterListSchema>;
-
-export const anomalySchema = z.object({
-  date: dateSchema,
-  delta: z.int(),
-  score: z.number(),
-  kind: z.enum(["spike", "drop"]),
-});
-
-const memberProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() });
-
-export const rosterMemberSchema = z.union([
-  z.object({
-    kolId: z.string(),
-    ok: z.literal(true),
-    cacheStatus: z.string(),
-    series: z.array(trendPointSchema),
-    summary: trendSummarySchema,
-    anomalies: z.array(anomalySchema),
-  }),
-  z.object({ kolId: z.string(), ok: z.literal(false), problem: memberProblemSchema }),
-]);
-export type RosterMember = z.output<typeof rosterMemberSchema>;
-
-export const rosterTrendsSchema = z.object({
-  roster: z.nullable(z.string()),
-  startDate: z.string(),
-  endDate: z.string(),
-  /** Every creator answered. */
-  complete: z.boolean(),
-  answered: z.int(),
-  failed: z.int(),
-  members: z.array(rosterMemberSchema),
-  rankings: z.object({
-    /** Answered creators, largest follower change first. */
-    byChange: z.array(z.string()),
-    /** Creators with anomalous days, the strongest first. */
-    byAnomaly: z.array(z.string()),
-  }),
-});
-export type RosterTrends = z.output<typeof rosterTrendsSchema>;

@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
 import { makeGateway } from "../support/gateway.ts";
-import { problemSchema, PROBLEMS } from "../../src/problem.ts";
+import { PROBLEMS } from "../../src/problem.ts";
+import { problemSchema } from "../../src/schemas/problem.ts";
 import type { Fault } from "../../tools/emulator/emulator.ts";
 import { ENDPOINT_NAMES, UPSTREAM_ENDPOINTS } from "../../src/upstream/request.ts";
 

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
-import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/rosters.ts";
+import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
 import type { Problem } from "../../src/problem.ts";
 
 const RANGE = { startDate: "2026-03-01", endDate: "2026-03-05" };

@@ -9,7 +9,7 @@ import type * as z from "zod";
 import * as published from "../../packages/client/src/index.ts";
 import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
-import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/rosters.ts";
+import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";

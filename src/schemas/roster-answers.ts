@@ -1,0 +1,61 @@
+/**
+ * @module What the roster routes answer, typed from these schemas. The Worker imports only their
+ * types: the schemas themselves serve the OpenAPI document and the tests, off the data path.
+ */
+import * as z from "zod/mini";
+import { dateSchema } from "./request.ts";
+import { trendPointSchema, trendSummarySchema } from "./trend.ts";
+
+export const rosterSchema = z.object({
+  name: z.string(),
+  kolIds: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RosterBody = z.output<typeof rosterSchema>;
+
+export const rosterListSchema = z.object({
+  rosters: z.array(z.object({ name: z.string(), size: z.int(), updatedAt: z.string() })),
+  limits: z.object({ rosters: z.int(), creatorsPerRoster: z.int() }),
+});
+export type RosterList = z.output<typeof rosterListSchema>;
+
+export const anomalySchema = z.object({
+  date: dateSchema,
+  delta: z.int(),
+  score: z.number(),
+  kind: z.enum(["spike", "drop"]),
+});
+
+const memberProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string() });
+
+export const rosterMemberSchema = z.union([
+  z.object({
+    kolId: z.string(),
+    ok: z.literal(true),
+    cacheStatus: z.string(),
+    series: z.array(trendPointSchema),
+    summary: trendSummarySchema,
+    anomalies: z.array(anomalySchema),
+  }),
+  z.object({ kolId: z.string(), ok: z.literal(false), problem: memberProblemSchema }),
+]);
+export type RosterMember = z.output<typeof rosterMemberSchema>;
+
+export const rosterTrendsSchema = z.object({
+  roster: z.nullable(z.string()),
+  startDate: z.string(),
+  endDate: z.string(),
+  /** Every creator answered. */
+  complete: z.boolean(),
+  answered: z.int(),
+  failed: z.int(),
+  members: z.array(rosterMemberSchema),
+  rankings: z.object({
+    /** Answered creators, largest follower change first. */
+    byChange: z.array(z.string()),
+    /** Creators with anomalous days, the strongest first. */
+    byAnomaly: z.array(z.string()),
+  }),
+});
+export type RosterTrends = z.output<typeof rosterTrendsSchema>;

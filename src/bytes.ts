@@ -1,8 +1,12 @@
-/** @module Bytes and secrets: one hex spelling and one constant-time comparison, for key hashes and webhook signatures. */
+/** @module Bytes and secrets: one hex and one base64 spelling and one constant-time comparison, for key hashes and signatures. */
 const encoder = new TextEncoder();
 
 export function hex(bytes: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+export function base64(bytes: ArrayBuffer | Uint8Array): string {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)));
 }
 
 /** Compares in time that depends on the length only, never on where the strings differ. */

@@ -6,7 +6,7 @@
  * Workers APIs), so both agree on every byte.
  */
 import * as z from "zod/mini";
-import { constantTimeEqual, hex } from "../bytes.ts";
+import { base64, constantTimeEqual, hex } from "../bytes.ts";
 
 export const KEY_PREFIX = "xte_";
 export const TIERS = ["standard", "bulk"] as const;
@@ -40,8 +40,8 @@ export const RECORD_PREFIX = "key:";
 
 export function generateKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const base64 = btoa(String.fromCharCode(...bytes));
-  return KEY_PREFIX + base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const encoded = base64(bytes);
+  return KEY_PREFIX + encoded.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export async function hashKey(key: string): Promise<string> {

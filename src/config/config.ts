@@ -87,6 +87,8 @@ export const configSchema = z
     PUBLIC_ACCESS: flag(false),
     // How far from a creator's normal daily change a day must be to be flagged (rosters/anomalies.ts).
     ANOMALY_THRESHOLD: decimal(3.5, 1),
+    // When watches run (Shanghai hour): yesterday has settled by then. The two hours after retry.
+    WATCH_HOUR: z.pipe(integer(10, 0), z.number().check(z.maximum(23, { error: "must be an hour from 0 to 23" }))),
     // Requests admitted per rate-limiter call, per tier (auth/allowance.ts): the tier's limiter
     // counts grants, so its wrangler.toml limit is requests per window divided by this.
     RATE_LIMIT_STANDARD_GRANT: integer(1, 1),

@@ -25,6 +25,7 @@ import {
 import { rosterListSchema, rosterSchema, rosterTrendsSchema } from "../schemas/roster-answers.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { MAX_COMPARED } from "../render/compare.ts";
+import { watchBodySchema, watchViewSchema } from "../schemas/watches.ts";
 
 type Json = Record<string, unknown>;
 
@@ -111,6 +112,10 @@ const cachedHeaders = {
 };
 
 const rosterName = parameter("name", "path", rosterNameSchema, true);
+
+const WATCH_DESCRIPTION =
+  "Once a Shanghai day, at WATCH_HOUR (10:00 unless the operator set another, once yesterday has settled), the roster's creators are read as a roster request would (same cache, spend guard and key limits) and the rules applied to yesterday: `anomaly` (a spike or drop, as the roster answer flags), `change` (at least `above` followers or `abovePercent` % over `days` days), `below` (fewer than `fans`). " +
+  "When any is met, one digest goes to each target, once per day: `webhook` (Standard Webhooks, signed with the key's secret; the host must be in CALLBACK_HOSTS), `feishu`, `dingtalk` (each with its optional signing secret), `wecom`, `slack` (their own bot message formats, to their own hosts only), spaced to each service's rate limit and retried through the queue.";
 
 const ROSTER_TRENDS =
   "Each creator is answered as its own trend request would be (same cache, stored days, coordinator, spend guard and key limits; only missing creators cost upstream calls). " +
@@ -440,6 +445,49 @@ export function openApiDocument(version: string): Json {
           },
         },
       },
+      "/v1/rosters/{name}/watch": {
+        put: {
+          tags: ["rosters"],
+          operationId: "putRosterWatch",
+          summary: "Watches a roster: rules, and where the day's digest goes",
+          description: WATCH_DESCRIPTION,
+          parameters: [rosterName],
+          requestBody: { required: true, content: { "application/json": { schema: ref("Watch") } } },
+          responses: {
+            "200": { description: "The watch, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } },
+            ...problems(
+              "invalid-request",
+              "roster-not-found",
+              "payload-too-large",
+              "unsupported-media-type",
+              ...AUTH_PROBLEMS,
+              "ledger-unavailable",
+            ),
+          },
+        },
+        get: {
+          tags: ["rosters"],
+          operationId: "getRosterWatch",
+          summary: "A roster's watch, without its secrets",
+          description: "Secrets show as `set`; a chat service's address shows its origin only (the rest is its credential).",
+          parameters: [rosterName],
+          responses: {
+            "200": { description: "The watch.", content: { "application/json": { schema: ref("WatchView") } } },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+        delete: {
+          tags: ["rosters"],
+          operationId: "deleteRosterWatch",
+          summary: "Stops watching a roster",
+          description: "The roster stays.",
+          parameters: [rosterName],
+          responses: {
+            "204": { description: "Stopped." },
+            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
+          },
+        },
+      },
       "/v1/kols/daily-fans": {
         post: {
           tags: ["rosters"],
@@ -638,6 +686,8 @@ export function openApiDocument(version: string): Json {
         RosterKols: schema(rosterKolsBodySchema, "input"),
         RosterTrends: schema(rosterTrendsSchema),
         KolsTrendsRequest: { ...schema(adhocBodySchema, "input"), description: RANGE_RULES },
+        Watch: schema(watchBodySchema, "input"),
+        WatchView: schema(watchViewSchema),
       },
     },
   };

@@ -14,6 +14,7 @@ import { lookupTrend } from "./lookup.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { errorFields } from "../log.ts";
+import { runWatches } from "../alerts/watch-run.ts";
 
 /** The hour (0-23) of the Shanghai day in which a KOL is warmed. */
 export function warmHour(kolId: string): number {
@@ -57,8 +58,15 @@ export async function warmWatchList(env: Bindings, runtime: Runtime, defer: (wor
   return report;
 }
 
+/** Runs that try the day's watch digests: WATCH_HOUR, then two more hours for what could not be queued. */
+const WATCH_RUNS = 3;
+
 export function scheduledHandler(runtime: Runtime) {
   return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
-    await warmWatchList(env, runtime, deferTo(ctx));
+    const defer = deferTo(ctx);
+    await warmWatchList(env, runtime, defer);
+    const { config } = requireReady(env);
+    const since = (shanghaiHour(runtime.now()) - config.WATCH_HOUR + 24) % 24;
+    if (since < WATCH_RUNS) await runWatches(env, runtime, defer);
   };
 }

@@ -1,11 +1,13 @@
 /**
  * @module The roster book: one Durable Object (SQLite) per client key, holding that key's named
- * rosters of creator ids. Rosters are durable state (a team's shortlist), so they live where
- * writes are checked, never in the optional cache; each change is one transaction.
+ * rosters of creator ids and their watches (rules, targets, the last day a digest went out).
+ * Rosters are durable state (a team's shortlist), so they live where writes are checked, never in
+ * the optional cache; each change is one transaction, and so is claiming a day's digest.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings.ts";
 import { MAX_ROSTER_SIZE, MAX_ROSTERS } from "../schemas/rosters.ts";
+import type { Watch } from "../schemas/watches.ts";
 
 export interface Roster {
   name: string;
@@ -40,6 +42,7 @@ export class RosterBook extends DurableObject<Bindings> {
     this.sql.exec(
       "CREATE TABLE IF NOT EXISTS members (roster TEXT NOT NULL, kol_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (roster, kol_id))",
     );
+    this.sql.exec("CREATE TABLE IF NOT EXISTS watches (roster TEXT PRIMARY KEY, watch TEXT NOT NULL, last_digest TEXT)");
   }
 
   list(): RosterSummary[] {
@@ -96,9 +99,57 @@ export class RosterBook extends DurableObject<Bindings> {
     });
   }
 
-  /** Deletes the roster; false when there was none. */
+  /** Sets the roster's watch (one per roster); the day of its last digest is kept. */
+  putWatch(name: string, watch: Watch): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (!this.get(name)) return false;
+      this.sql.exec(
+        "INSERT INTO watches (roster, watch) VALUES (?, ?) ON CONFLICT (roster) DO UPDATE SET watch = excluded.watch",
+        name,
+        JSON.stringify(watch),
+      );
+      return true;
+    });
+  }
+
+  /** The roster's watch, secrets included (the route never shows them), and its last digest's day. */
+  getWatch(name: string): { watch: Watch; lastDigest: string | null } | null {
+    const [row] = this.sql
+      .exec<{ watch: string; last_digest: string | null }>("SELECT watch, last_digest FROM watches WHERE roster = ?", name)
+      .toArray();
+    return row ? { watch: JSON.parse(row.watch) as Watch, lastDigest: row.last_digest } : null;
+  }
+
+  deleteWatch(name: string): boolean {
+    return this.sql.exec("DELETE FROM watches WHERE roster = ?", name).rowsWritten > 0;
+  }
+
+  /** Every watched roster, with its creators: what the daily run reads. */
+  watched(): { name: string; kolIds: string[]; watch: Watch }[] {
+    return this.sql
+      .exec<{ roster: string; watch: string }>("SELECT roster, watch FROM watches ORDER BY roster")
+      .toArray()
+      .map((row) => ({ name: row.roster, kolIds: this.get(row.roster)?.kolIds ?? [], watch: JSON.parse(row.watch) as Watch }));
+  }
+
+  /** Claims the digest of `day` for the roster: true once, false for every later claim of that day. */
+  claimDigest(name: string, day: string): boolean {
+    return this.ctx.storage.transactionSync(
+      () =>
+        this.sql.exec("UPDATE watches SET last_digest = ? WHERE roster = ? AND (last_digest IS NULL OR last_digest < ?)", day, name, day)
+          .rowsWritten > 0,
+    );
+  }
+
+  /** Gives back a claimed day whose digest could not be queued. */
+  releaseDigest(name: string, day: string): void {
+    this.sql.exec("UPDATE watches SET last_digest = NULL WHERE roster = ? AND last_digest = ?", name, day);
+  }
+
+  /** Deletes the roster and its watch; false when there was none. */
   delete(name: string): boolean {
     return this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM watches WHERE roster = ?", name);
       this.sql.exec("DELETE FROM members WHERE roster = ?", name);
       return this.sql.exec("DELETE FROM rosters WHERE name = ?", name).rowsWritten > 0;
     });

@@ -31,8 +31,11 @@ import {
   rosterNameSchema,
   rosterChartRequestSchema,
   rosterTrendsRequestSchema,
+  watchRequestSchema,
 } from "../schemas/rosters.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../schemas/roster-answers.ts";
+import type { Watch, WatchView } from "../schemas/watches.ts";
+import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
@@ -43,6 +46,7 @@ export const ROSTER_KOLS_PATH = "/v1/rosters/:name/kols";
 export const ROSTER_KOL_PATH = "/v1/rosters/:name/kols/:kolId";
 export const ROSTER_TRENDS_PATH = "/v1/rosters/:name/daily-fans";
 export const ROSTER_CHART_PATH = "/v1/rosters/:name/daily-fans.svg";
+export const ROSTER_WATCH_PATH = "/v1/rosters/:name/watch";
 export const ADHOC_TRENDS_PATH = "/v1/kols/daily-fans";
 
 type Ctx = Context<GatewayEnv>;
@@ -159,6 +163,20 @@ async function trendsOfRoster(c: Ctx, name: string, query: Omit<UpstreamQuery, "
   });
 }
 
+/** The watch as a client reads it back: chat addresses carry their credential, so only their
+ * origin shows, and a secret only says that it is set. */
+function watchView(stored: { watch: Watch; lastDigest: string | null }): WatchView {
+  return {
+    rules: stored.watch.rules,
+    targets: stored.watch.targets.map((target) => {
+      const url = new URL(target.url);
+      const shown = target.type === "webhook" ? `${url.origin}${url.pathname}` : `${url.origin}/…`;
+      return { type: target.type, url: shown, ...("secret" in target && target.secret ? { secret: "set" as const } : {}) };
+    }),
+    lastDigest: stored.lastDigest,
+  };
+}
+
 export function rosterRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
@@ -167,6 +185,22 @@ export function rosterRoutes(runtime: Runtime) {
     const parsed = rosterBodySchema.safeParse({ path: { name: c.req.param("name") }, body: raw.body });
     if (!parsed.success)
       throw invalidFields(toFieldErrors(parsed.error.issues, { path: { name: c.req.param("name") }, body: raw.body }), "body");
+    return parsed.data;
+  });
+  const watchBody = jsonObjectBody((raw, c: Ctx) => {
+    const input = { path: { name: c.req.param("name") }, body: raw.body };
+    const parsed = watchRequestSchema.safeParse(input);
+    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), "body");
+    const webhook = parsed.data.body.targets.findIndex(
+      (target) => target.type === "webhook" && !checkCallbackUrl(target.url, c.var.lookup.config).ok,
+    );
+    if (webhook >= 0) {
+      const reason = checkCallbackUrl(parsed.data.body.targets[webhook]!.url, c.var.lookup.config);
+      throw invalidFields(
+        [{ field: `targets[${webhook}].url`, in: "body", rule: "callback_url", message: reason.ok ? "" : reason.reason }],
+        "body",
+      );
+    }
     return parsed.data;
   });
   const adhocBody = jsonObjectBody((raw, c: Ctx) => {
@@ -231,6 +265,27 @@ export function rosterRoutes(runtime: Runtime) {
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,
         "Xingtu-Roster-Failed": String(trends.failed),
       });
+    })
+    .put(ROSTER_WATCH_PATH, jsonOnly, watchBody, async (c) => {
+      const { path, body: watch } = c.req.valid("json");
+      const book = bookOf(c);
+      if (!(await reach(() => book.putWatch(path.name, watch)))) throw notFound(path.name);
+      const stored = await reach(() => book.getWatch(path.name));
+      return c.json<WatchView>(watchView(stored!), 200, { "Cache-Control": "no-store" });
+    })
+    .get(ROSTER_WATCH_PATH, async (c) => {
+      const name = pathField(c, "name", rosterNameSchema);
+      const book = bookOf(c);
+      const stored = await reach(() => book.getWatch(name));
+      if (!stored) throw new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
+      return c.json<WatchView>(watchView(stored), 200, { "Cache-Control": "no-store" });
+    })
+    .delete(ROSTER_WATCH_PATH, async (c) => {
+      const name = pathField(c, "name", rosterNameSchema);
+      const book = bookOf(c);
+      if (!(await reach(() => book.deleteWatch(name))))
+        throw new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
+      return c.body(null, 204);
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
       const { kolIds, format, ...range } = c.req.valid("json");

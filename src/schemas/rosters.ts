@@ -3,6 +3,7 @@
  * validated with zod like the single-creator routes. What it gets back is roster-answers.ts.
  */
 import * as z from "zod/mini";
+import { watchBodySchema } from "./watches.ts";
 import { chartKeySchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
 
 /** Creators in one roster. */
@@ -65,3 +66,6 @@ export const adhocBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ADHOC_K
 export function adhocTrendsRequestSchema(limits: RangeLimits) {
   return z.object({ body: withRangeRules(adhocBodySchema, limits) });
 }
+
+/** `PUT /v1/rosters/{name}/watch`: the roster's name with the watch. */
+export const watchRequestSchema = z.object({ path: z.object({ name: rosterNameSchema }), body: watchBodySchema });

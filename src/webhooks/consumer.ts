@@ -1,6 +1,7 @@
 /**
  * @module The delivery queue's consumer: fetch the answer (through the same cache), then POST it
- * to the callback, signed with the owner key's webhook secret.
+ * to the callback, signed with the owner key's webhook secret. (Watch digests travel the same
+ * queue: alerts/digest-delivery.ts sends them.)
  *
  * A callback that fails (network error, non-2xx, or a redirect, which is never followed) is
  * retried with exponential backoff; after DELIVERY_MAX_ATTEMPTS attempts the delivery is marked
@@ -13,19 +14,13 @@ import { dataOf } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
 import { signedHeaders, signingSecrets } from "./signature.ts";
-import { deliveryBookOf, deliveryMessageSchema, type DeliveryMessage } from "./deliveries.ts";
+import { deliveryBookOf, deliveryMessageSchema, retryDelaySeconds, type DeliveryMessage } from "./deliveries.ts";
+import { deliverDigest, isDigestMessage } from "../alerts/digest-delivery.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
 import { kvStore } from "../cache/kv-store.ts";
 import { recordOfName, type KeyRecord } from "../auth/keys.ts";
-
-const BACKOFF_BASE_SECONDS = 10;
-const BACKOFF_CAP_SECONDS = 15 * 60;
-
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
-}
 
 /** The owner key's record: its ledger admits the delivery's upstream calls, and its secrets sign the callback. */
 function ownerRecord(env: Bindings, owner: string): Promise<KeyRecord | null> {
@@ -159,6 +154,10 @@ export function queueHandler(runtime: Runtime) {
   return async (batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> => {
     const defer = deferTo(ctx);
     // Deliveries never wait on one another: a slow receiver delays only its own.
-    await Promise.all(batch.messages.map((message) => deliver(message, env, runtime, defer)));
+    await Promise.all(
+      batch.messages.map((message) =>
+        isDigestMessage(message.body) ? deliverDigest(message, message.body, env, runtime) : deliver(message, env, runtime, defer),
+      ),
+    );
   };
 }

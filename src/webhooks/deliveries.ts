@@ -25,3 +25,11 @@ export async function requestHash(message: Pick<DeliveryMessage, "callbackUrl" |
   const canonical = JSON.stringify([kolId, startDate, endDate, acceptCache ?? null, message.callbackUrl]);
   return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
 }
+
+const BACKOFF_BASE_SECONDS = 10;
+const BACKOFF_CAP_SECONDS = 15 * 60;
+
+/** The wait before a failed callback (a delivery or a watch's digest) is tried again. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
+}

@@ -15,7 +15,7 @@
  * accepted once by the key's delivery book.
  */
 import { Webhook } from "standardwebhooks";
-import { constantTimeEqual } from "../bytes.ts";
+import { base64, constantTimeEqual } from "../bytes.ts";
 
 const encoder = new TextEncoder();
 /** Standard Webhooks' tolerance: a signature more than this far from our clock, either way, is refused. */
@@ -32,7 +32,7 @@ async function derive(master: string, keyName: string, generation: number): Prom
   const bytes = new Uint8Array(
     await crypto.subtle.sign("HMAC", key, encoder.encode(`xingtu-edge webhook secret:${keyName}:${generation}`)),
   );
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+  return `whsec_${base64(bytes)}`;
 }
 
 /** The key's valid secrets, current first. */

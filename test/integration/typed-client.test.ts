@@ -10,6 +10,7 @@ import * as published from "../../packages/client/src/index.ts";
 import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
+import type { watchBodySchema, WatchView } from "../../src/schemas/watches.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";
@@ -37,6 +38,8 @@ describe("the installable client", () => {
     expectTypeOf<published.RosterTrends>().toEqualTypeOf<RosterTrends>();
     expectTypeOf<published.Roster>().toEqualTypeOf<RosterBody>();
     expectTypeOf<published.RosterList>().toEqualTypeOf<RosterList>();
+    expectTypeOf<published.WatchView>().toEqualTypeOf<WatchView>();
+    expectTypeOf<published.Watch>().toEqualTypeOf<z.input<typeof watchBodySchema>>();
   });
 
   it("keeps a roster and compares its creators", async () => {
@@ -52,6 +55,13 @@ describe("the installable client", () => {
     expect((await client.rosterDailyFansCsv("team", range)).data.split("\r\n")[0]).toBe("kolId,date,fans,delta");
     expect((await client.compareDailyFans(kolIds, range)).upstreamCalls).toBe(0);
     expect((await client.removeFromRoster("team", kolIds[0]!)).kolIds).toEqual([kolIds[1]]);
+    const watched = await client.putWatch("team", {
+      rules: [{ kind: "anomaly" }],
+      targets: [{ type: "slack", url: "https://hooks.slack.com/services/T/B/x" }],
+    });
+    expect(watched.targets).toEqual([{ type: "slack", url: "https://hooks.slack.com/…" }]);
+    expect((await client.watch("team")).rules).toEqual([{ kind: "anomaly" }]);
+    await client.deleteWatch("team");
     await client.deleteRoster("team");
     await expect(client.roster("team")).rejects.toMatchObject({ status: 404, problem: { type: "/problems/roster-not-found" } });
   });

@@ -2,6 +2,7 @@
  * A gateway app wired to an in-process emulator, a controllable clock and a captured log, run
  * through `app.request` with a real execution context so background KV writes can be awaited.
  */
+import { runWatches } from "../../src/alerts/watch-run.ts";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
@@ -104,6 +105,14 @@ export function makeGateway(options: GatewayOptions = {}) {
     return report;
   }
 
+  /** Runs the daily watch run once, at the gateway's clock, and waits for its writes. */
+  async function runWatchesNow() {
+    const ctx = createExecutionContext();
+    const report = await runWatches(testEnv, runtime, (work) => ctx.waitUntil(work));
+    await waitOnExecutionContext(ctx);
+    return report;
+  }
+
   /** Runs the delivery queue's consumer on these messages, as the runtime would. */
   async function runQueue(messages: { body: unknown; attempts?: number }[]) {
     const batch = createMessageBatch(
@@ -135,6 +144,7 @@ export function makeGateway(options: GatewayOptions = {}) {
     isolate,
     clearGuard,
     runScheduled,
+    runWatchesNow,
     runQueue,
     emulator,
     logs,

@@ -149,6 +149,30 @@ export interface RosterList {
   limits: { rosters: number; creatorsPerRoster: number };
 }
 
+/** What makes a watch alert, about yesterday (Shanghai). */
+export type WatchRule =
+  { kind: "anomaly" } | { kind: "change"; days: number; above?: number; abovePercent?: number } | { kind: "below"; fans: number };
+
+/** Where a watch's daily digest goes. */
+export type WatchTarget =
+  | { type: "webhook"; url: string }
+  | { type: "feishu"; url: string; secret?: string }
+  | { type: "dingtalk"; url: string; secret?: string }
+  | { type: "wecom"; url: string }
+  | { type: "slack"; url: string };
+
+export interface Watch {
+  rules: WatchRule[];
+  targets: WatchTarget[];
+}
+
+/** A watch as the gateway shows it: secrets as `set`, chat addresses as their origin. */
+export interface WatchView {
+  rules: WatchRule[];
+  targets: { type: WatchTarget["type"]; url: string; secret?: "set" }[];
+  lastDigest: string | null;
+}
+
 /** A range of Shanghai days, yyyy-MM-dd, both included. */
 export interface Range {
   startDate: string;
@@ -299,6 +323,16 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
       const response = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
       return answer(response, await response.text());
+    },
+    /** Watches a roster: its rules, and where the day's digest goes. */
+    async putWatch(name: string, watch: Watch): Promise<WatchView> {
+      return (await (await call(`${rosterPath(name)}/watch`, json("PUT", watch))).json()) as WatchView;
+    },
+    async watch(name: string): Promise<WatchView> {
+      return (await (await call(`${rosterPath(name)}/watch`)).json()) as WatchView;
+    },
+    async deleteWatch(name: string): Promise<void> {
+      await call(`${rosterPath(name)}/watch`, { method: "DELETE" });
     },
     /** Several creators (up to 200) over a range, without a roster. */
     async compareDailyFans(kolIds: string[], range: Range): Promise<Answer<RosterTrends>> {

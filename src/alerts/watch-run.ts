@@ -1,0 +1,83 @@
+/**
+ * @module The daily watch run (the Cron Trigger, at WATCH_HOUR in Shanghai, once the day before
+ * has settled): for every key's watched roster, read its creators as a roster request would (the
+ * same cache, stored days, coordinators, spend guard and the key's own limits: usually no
+ * upstream call at all), apply the rules to yesterday, and when they raise alerts, claim the
+ * day's digest in the roster book (once: a second run that day sends nothing) and queue one
+ * delivery per target, spaced to each service's rate limit.
+ */
+import { addDays, shanghaiToday } from "../calendar.ts";
+import { createLookupContext, newTrace } from "../lookup/context.ts";
+import { countedLookup, keyUsage } from "../ledger/usage.ts";
+import { requireReady } from "../config/readiness.ts";
+import { RECORD_PREFIX, type KeyRecord } from "../auth/keys.ts";
+import { rosterTrends, type MemberLookup } from "../rosters/roster-trends.ts";
+import { WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
+import { evaluate } from "./rules.ts";
+import type { Digest } from "./formats.ts";
+import type { DigestMessage } from "./digest-delivery.ts";
+import type { Bindings } from "../bindings.ts";
+import type { Runtime } from "../runtime.ts";
+
+/** Messages a minute each kind of target takes (DingTalk and WeCom robots: 20; Feishu: 100; Slack: about 1 a second). */
+const PER_MINUTE: Record<WatchTarget["type"], number> = { webhook: 600, feishu: 100, dingtalk: 20, wecom: 20, slack: 60 };
+
+export interface WatchReport {
+  watches: number;
+  digests: number;
+}
+
+type KeyMetadata = Pick<KeyRecord, "name" | "disabled" | "dailyUpstreamCalls">;
+
+async function keysOf(env: Bindings): Promise<KeyMetadata[]> {
+  const keys: KeyMetadata[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.KEYS.list<KeyMetadata>({ prefix: RECORD_PREFIX, cursor });
+    for (const key of page.keys) if (key.metadata && !key.metadata.disabled) keys.push(key.metadata);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return keys;
+}
+
+export async function runWatches(env: Bindings, runtime: Runtime, defer: (work: Promise<unknown>) => void): Promise<WatchReport> {
+  const { config } = requireReady(env);
+  const warn = (msg: string) => runtime.log({ level: "warn", msg });
+  const day = addDays(shanghaiToday(runtime.now()), -1);
+  const range = { startDate: addDays(day, -(WATCH_RANGE_DAYS - 1)), endDate: day };
+  const report: WatchReport = { watches: 0, digests: 0 };
+  if (!env.ROSTER_BOOK) return report;
+  // Spacing per target address, across every digest of this run.
+  const scheduled = new Map<string, number>();
+
+  for (const key of await keysOf(env)) {
+    const book = env.ROSTER_BOOK.get(env.ROSTER_BOOK.idFromName(key.name));
+    const client = { name: key.name, anonymous: false, dailyUpstreamCalls: key.dailyUpstreamCalls ?? 0 };
+    for (const { name, kolIds, watch } of await book.watched()) {
+      report.watches += 1;
+      const lookup: MemberLookup = async (kolId) => {
+        const context = createLookupContext({ env, runtime, trace: newTrace(), defer, warn });
+        const result = await countedLookup(context, keyUsage(env, runtime, client, defer), { kolId, ...range });
+        return { result, cacheStatus: "" };
+      };
+      const trends = await rosterTrends(name, kolIds, range, lookup, { threshold: config.ANOMALY_THRESHOLD, warn });
+      const alerts = evaluate(trends, watch.rules, day);
+      if (alerts.length === 0 || !(await book.claimDigest(name, day))) continue;
+      const digest: Digest = { roster: name, day, ...range, alerts, unanswered: trends.failed };
+      try {
+        for (const [target, { type, url }] of watch.targets.entries()) {
+          const ahead = scheduled.get(url) ?? 0;
+          scheduled.set(url, ahead + 1);
+          const message: DigestMessage = { kind: "digest", owner: key.name, roster: name, target, digest };
+          await env.DELIVERIES.send(message, { delaySeconds: Math.ceil((ahead * 60) / PER_MINUTE[type]) });
+        }
+        report.digests += 1;
+      } catch {
+        // Not queued: the day is given back, so the next run (an hour later) tries again.
+        await book.releaseDigest(name, day);
+        warn("a watch digest could not be queued; the next hourly run retries it");
+      }
+    }
+  }
+  return report;
+}

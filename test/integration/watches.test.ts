@@ -1,0 +1,192 @@
+/**
+ * Watches: a roster's rules and targets, the daily run that raises a digest once per day, and the
+ * digest delivered to each kind of target (Standard Webhooks verified with its reference library;
+ * the chat services' bodies and signatures are checked in test/unit/alert-formats.test.ts).
+ */
+import { describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { makeGateway, uniqueKol } from "../support/gateway.ts";
+import { createEmulator } from "../../tools/emulator/emulator.ts";
+import { datesOf } from "../../src/calendar.ts";
+import { signingSecrets } from "../../src/webhooks/signature.ts";
+import type { Problem } from "../../src/problem.ts";
+import type { WatchView } from "../../src/schemas/watches.ts";
+
+const MASTER = "test-webhook-master-secret-0123456789";
+/** The gateway's clock is 2026-03-10 noon in Shanghai: the watch speaks of 2026-03-09. */
+const YESTERDAY = "2026-03-09";
+
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+
+/** The upstream: the emulator, except `spiking`, who gains 80,000 followers yesterday after a month of about 100 a day. */
+function upstreamWith(spiking: string) {
+  const emulator = createEmulator();
+  return async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const kolId = url.searchParams.get("oAuthorId") ?? url.searchParams.get("kolId");
+    if (kolId !== spiking) return emulator.fetch(request);
+    const dates = datesOf(url.searchParams.get("startDate")!, url.searchParams.get("endDate")!);
+    let fans = 1_000_000;
+    const deltas = dates.map((date, i) => (date === YESTERDAY ? 80_000 : 90 + (i % 5) * 5));
+    const daily = dates.map((date, i) => ({ date, fans_cnt: String((fans += deltas[i]!)) }));
+    return Response.json({
+      code: 0,
+      message: "success",
+      data: { daily, delta: dates.map((date, i) => ({ date, fans_cnt: String(deltas[i]) })) },
+    });
+  };
+}
+
+const TARGETS = [
+  { type: "webhook", url: "https://receiver.test/digest" },
+  { type: "feishu", url: "https://open.feishu.cn/open-apis/bot/v2/hook/f1", secret: "feishu-secret" },
+  { type: "dingtalk", url: "https://oapi.dingtalk.com/robot/send?access_token=d1", secret: "SECding" },
+  { type: "wecom", url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=w1" },
+  { type: "slack", url: "https://hooks.slack.com/services/T0/B0/s1" },
+];
+
+function setup() {
+  const spiking = uniqueKol();
+  const sent: { body: unknown; delaySeconds?: number }[] = [];
+  const received: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const gateway = makeGateway({
+    fetch: upstreamWith(spiking),
+    env: {
+      WEBHOOK_SIGNING_SECRET: MASTER,
+      CALLBACK_HOSTS: "receiver.test",
+      DELIVERIES: { send: async (body: unknown, options?: { delaySeconds?: number }) => void sent.push({ body, ...options }) },
+    },
+    receiver: async (request) => {
+      received.push({ url: request.url, headers: Object.fromEntries(request.headers), body: await request.text() });
+      const chat = new URL(request.url).hostname;
+      if (chat === "oapi.dingtalk.com" || chat === "qyapi.weixin.qq.com") return Response.json({ errcode: 0, errmsg: "ok" });
+      if (chat === "open.feishu.cn") return Response.json({ code: 0, msg: "success" });
+      return new Response("ok");
+    },
+  });
+  return { gateway, spiking, sent, received };
+}
+
+describe("a roster's watch", () => {
+  it("is kept with the roster, and read back without its secrets or the chat services' credentials", async () => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const put = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
+    expect(put.status).toBe(200);
+    const view = (await (await gateway.request("/v1/rosters/spring/watch")).json()) as WatchView;
+    expect(view.rules).toEqual([{ kind: "anomaly" }]);
+    expect(view.targets).toEqual([
+      { type: "webhook", url: "https://receiver.test/digest" },
+      { type: "feishu", url: "https://open.feishu.cn/…", secret: "set" },
+      { type: "dingtalk", url: "https://oapi.dingtalk.com/…", secret: "set" },
+      { type: "wecom", url: "https://qyapi.weixin.qq.com/…" },
+      { type: "slack", url: "https://hooks.slack.com/…" },
+    ]);
+    expect(JSON.stringify(view)).not.toMatch(/feishu-secret|SECding|access_token|key=w1|s1/);
+    expect((await gateway.request("/v1/rosters/spring/watch", { method: "DELETE" })).status).toBe(204);
+    expect((await gateway.request("/v1/rosters/spring/watch")).status).toBe(404);
+  });
+
+  it("names every broken rule of a watch", async () => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const response = await gateway.request(
+      "/v1/rosters/spring/watch",
+      json("PUT", {
+        rules: [{ kind: "change", days: 7 }],
+        targets: [{ type: "slack", url: "https://evil.example/hook" }],
+      }),
+    );
+    expect(response.status).toBe(400);
+    const rules = ((await response.json()) as Problem).errors!.map((error) => `${error.field}:${error.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(["rules[0]:change_threshold", "targets[0].url:target_url"]));
+    const webhook = await gateway.request(
+      "/v1/rosters/spring/watch",
+      json("PUT", { rules: [{ kind: "anomaly" }], targets: [{ type: "webhook", url: "https://elsewhere.example/x" }] }),
+    );
+    expect(((await webhook.json()) as Problem).errors).toEqual([
+      expect.objectContaining({ field: "targets[0].url", rule: "callback_url" }),
+    ]);
+    const missing = await gateway.request("/v1/rosters/nope/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }));
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("the daily watch run", () => {
+  it("queues one digest per target for yesterday's spike, once: a second run that day sends nothing", async () => {
+    const { gateway, spiking, sent } = setup();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol(), spiking] }));
+    await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
+    // The run reads every key's watches (this file's other tests' too): this key's gives one digest.
+    expect(await gateway.runWatchesNow()).toMatchObject({ digests: 1 });
+    expect(sent).toHaveLength(5);
+    expect(sent[0]!.body).toMatchObject({
+      kind: "digest",
+      roster: "spring",
+      digest: { day: YESTERDAY, alerts: [{ kolId: spiking, rule: "anomaly" }] },
+    });
+    expect(await gateway.runWatchesNow()).toMatchObject({ digests: 0 });
+    expect(sent).toHaveLength(5);
+  });
+
+  it("sends nothing when no rule is met", async () => {
+    const { gateway, sent } = setup();
+    await gateway.request("/v1/rosters/calm", json("PUT", { kolIds: [uniqueKol()] }));
+    await gateway.request("/v1/rosters/calm/watch", json("PUT", { rules: [{ kind: "below", fans: 1 }], targets: [TARGETS[0]] }));
+    expect(await gateway.runWatchesNow()).toMatchObject({ digests: 0 });
+    expect(sent).toEqual([]);
+  });
+
+  it("raises a change rule and a fall below a count on the latest day", async () => {
+    const { gateway, spiking, sent } = setup();
+    await gateway.request("/v1/rosters/rules", json("PUT", { kolIds: [spiking] }));
+    const rules = [
+      { kind: "change", days: 7, above: 50_000 },
+      { kind: "below", fans: 2_000_000 },
+    ];
+    await gateway.request("/v1/rosters/rules/watch", json("PUT", { rules, targets: [TARGETS[0]] }));
+    await gateway.runWatchesNow();
+    const alerts = (sent[0]!.body as { digest: { alerts: { rule: string; text: string }[] } }).digest.alerts;
+    expect(alerts.map((alert) => alert.rule)).toEqual(["change", "below"]);
+    expect(alerts[0]!.text).toMatch(/\+80,\d{3} followers \(\+\d+\.\d{2}%\) over 7 days to 2026-03-09/);
+  });
+
+  it("delivers the digest to every target: the webhook signed by Standard Webhooks, each chat service in its format", async () => {
+    const { gateway, spiking, sent, received } = setup();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [spiking] }));
+    await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
+    await gateway.runWatchesNow();
+    const result = await gateway.runQueue(sent.map(({ body }) => ({ body })));
+    expect(result.explicitAcks).toHaveLength(5);
+    const byHost = new Map(received.map((request) => [new URL(request.url).hostname, request]));
+    expect([...byHost.keys()].sort()).toEqual([
+      "hooks.slack.com",
+      "oapi.dingtalk.com",
+      "open.feishu.cn",
+      "qyapi.weixin.qq.com",
+      "receiver.test",
+    ]);
+    const webhook = byHost.get("receiver.test")!;
+    const owner = (sent[0]!.body as { owner: string }).owner;
+    const [secret] = await signingSecrets(MASTER, owner, { current: 1, previous: null });
+    // The gateway's clock is the test's (2026-03-10): the reference library signs again at that time to compare.
+    const at = new Date(Number(webhook.headers["webhook-timestamp"]) * 1000);
+    expect(webhook.headers["webhook-signature"]!.split(" ")).toContain(
+      new Webhook(secret!).sign(webhook.headers["webhook-id"]!, at, webhook.body),
+    );
+    expect(JSON.parse(webhook.body)).toMatchObject({ type: "roster.digest", roster: "spring", day: YESTERDAY });
+    expect(byHost.get("oapi.dingtalk.com")!.url).toMatch(/&timestamp=\d+&sign=/);
+    for (const request of received.filter((candidate) => candidate !== webhook))
+      expect(request.body).toContain(`${spiking}: spike of +80,000 followers on ${YESTERDAY}`);
+  });
+
+  it("spaces the digests to one DingTalk robot by its 20 messages a minute", async () => {
+    const { gateway, spiking, sent } = setup();
+    for (const name of ["a", "b", "c"]) {
+      await gateway.request(`/v1/rosters/${name}`, json("PUT", { kolIds: [spiking] }));
+      await gateway.request(`/v1/rosters/${name}/watch`, json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[2]] }));
+    }
+    await gateway.runWatchesNow();
+    expect(sent.map((message) => message.delaySeconds)).toEqual([0, 3, 6]);
+  });
+});

@@ -123,6 +123,32 @@ const ROSTER_TRENDS =
   "Each answered series carries its anomalous days (modified z-score of the daily change against the creator's own median and MAD, at or past ANOMALY_THRESHOLD: `spike` or `drop`); `rankings` orders creators by change and by anomaly. " +
   "`format=csv` (or `Accept: text/csv`): long CSV, `kolId,date,fans,delta`.";
 
+interface RosterOperation {
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Path parameters after the roster's name. */
+  parameters?: Json[];
+  /** The request body's component, for PUT and POST. */
+  body?: string;
+  answers: Json;
+  /** The route's own problems, besides those every roster route may give. */
+  problems: ProblemType[];
+}
+
+/** An operation on one roster: its name in the path, the key and the roster book's problems. */
+function rosterOperation(operation: RosterOperation): Json {
+  const { body, answers, problems: own, parameters = [], ...named } = operation;
+  const bodyProblems: ProblemType[] = body ? ["payload-too-large", "unsupported-media-type"] : [];
+  return {
+    tags: ["rosters"],
+    ...named,
+    parameters: [rosterName, ...parameters],
+    ...(body ? { requestBody: { required: true, content: { "application/json": { schema: ref(body) } } } } : {}),
+    responses: { ...answers, ...problems("invalid-request", ...own, ...bodyProblems, ...AUTH_PROBLEMS, "ledger-unavailable") },
+  };
+}
+
 function rosterTrendsResponses(...more: ProblemType[]): Json {
   return {
     "200": {
@@ -325,87 +351,55 @@ export function openApiDocument(version: string): Json {
         },
       },
       "/v1/rosters/{name}": {
-        put: {
-          tags: ["rosters"],
+        put: rosterOperation({
           operationId: "putRoster",
           summary: "Creates a roster, or replaces its creators",
           description: `Kept durably for the key. At most ${MAX_ROSTER_SIZE} creators, no repeats; at most ${MAX_ROSTERS} rosters per key.`,
-          parameters: [rosterName],
-          requestBody: { required: true, content: { "application/json": { schema: ref("RosterKols") } } },
-          responses: {
+          body: "RosterKols",
+          answers: {
             "200": { description: "Replaced.", content: { "application/json": { schema: ref("Roster") } } },
             "201": {
               description: "Created.",
               headers: { Location: header("Location") },
               content: { "application/json": { schema: ref("Roster") } },
             },
-            ...problems(
-              "invalid-request",
-              "roster-limit",
-              "payload-too-large",
-              "unsupported-media-type",
-              ...AUTH_PROBLEMS,
-              "ledger-unavailable",
-            ),
           },
-        },
-        get: {
-          tags: ["rosters"],
+          problems: ["roster-limit"],
+        }),
+        get: rosterOperation({
           operationId: "getRoster",
           summary: "A roster's creators, in their order",
           description: "The creator ids as they were put or added.",
-          parameters: [rosterName],
-          responses: {
-            "200": { description: "The roster.", content: { "application/json": { schema: ref("Roster") } } },
-            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
-          },
-        },
-        delete: {
-          tags: ["rosters"],
+          answers: { "200": { description: "The roster.", content: { "application/json": { schema: ref("Roster") } } } },
+          problems: ["roster-not-found"],
+        }),
+        delete: rosterOperation({
           operationId: "deleteRoster",
           summary: "Deletes a roster",
-          description: "Its creators' cached trends stay cached.",
-          parameters: [rosterName],
-          responses: {
-            "204": { description: "Deleted." },
-            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
-          },
-        },
+          description: "Its creators' cached trends stay cached; its watch goes with it.",
+          answers: { "204": { description: "Deleted." } },
+          problems: ["roster-not-found"],
+        }),
       },
       "/v1/rosters/{name}/kols": {
-        post: {
-          tags: ["rosters"],
+        post: rosterOperation({
           operationId: "addRosterKols",
           summary: "Adds creators to a roster",
           description: "After those it has; creators already in it stay where they are.",
-          parameters: [rosterName],
-          requestBody: { required: true, content: { "application/json": { schema: ref("RosterKols") } } },
-          responses: {
-            "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } },
-            ...problems(
-              "invalid-request",
-              "roster-not-found",
-              "roster-limit",
-              "payload-too-large",
-              "unsupported-media-type",
-              ...AUTH_PROBLEMS,
-              "ledger-unavailable",
-            ),
-          },
-        },
+          body: "RosterKols",
+          answers: { "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } } },
+          problems: ["roster-not-found", "roster-limit"],
+        }),
       },
       "/v1/rosters/{name}/kols/{kolId}": {
-        delete: {
-          tags: ["rosters"],
+        delete: rosterOperation({
           operationId: "removeRosterKol",
           summary: "Removes one creator from a roster",
           description: "Removing a creator the roster does not hold changes nothing.",
-          parameters: [rosterName, parameter("kolId", "path", kolIdSchema, true)],
-          responses: {
-            "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } },
-            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
-          },
-        },
+          parameters: [parameter("kolId", "path", kolIdSchema, true)],
+          answers: { "200": { description: "The roster now.", content: { "application/json": { schema: ref("Roster") } } } },
+          problems: ["roster-not-found"],
+        }),
       },
       "/v1/rosters/{name}/daily-fans": {
         get: {
@@ -446,47 +440,28 @@ export function openApiDocument(version: string): Json {
         },
       },
       "/v1/rosters/{name}/watch": {
-        put: {
-          tags: ["rosters"],
+        put: rosterOperation({
           operationId: "putRosterWatch",
           summary: "Watches a roster: rules, and where the day's digest goes",
           description: WATCH_DESCRIPTION,
-          parameters: [rosterName],
-          requestBody: { required: true, content: { "application/json": { schema: ref("Watch") } } },
-          responses: {
-            "200": { description: "The watch, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } },
-            ...problems(
-              "invalid-request",
-              "roster-not-found",
-              "payload-too-large",
-              "unsupported-media-type",
-              ...AUTH_PROBLEMS,
-              "ledger-unavailable",
-            ),
-          },
-        },
-        get: {
-          tags: ["rosters"],
+          body: "Watch",
+          answers: { "200": { description: "The watch, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } } },
+          problems: ["roster-not-found"],
+        }),
+        get: rosterOperation({
           operationId: "getRosterWatch",
           summary: "A roster's watch, without its secrets",
           description: "Secrets show as `set`; a chat service's address shows its origin only (the rest is its credential).",
-          parameters: [rosterName],
-          responses: {
-            "200": { description: "The watch.", content: { "application/json": { schema: ref("WatchView") } } },
-            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
-          },
-        },
-        delete: {
-          tags: ["rosters"],
+          answers: { "200": { description: "The watch.", content: { "application/json": { schema: ref("WatchView") } } } },
+          problems: ["roster-not-found"],
+        }),
+        delete: rosterOperation({
           operationId: "deleteRosterWatch",
           summary: "Stops watching a roster",
           description: "The roster stays.",
-          parameters: [rosterName],
-          responses: {
-            "204": { description: "Stopped." },
-            ...problems("invalid-request", "roster-not-found", ...AUTH_PROBLEMS, "ledger-unavailable"),
-          },
-        },
+          answers: { "204": { description: "Stopped." } },
+          problems: ["roster-not-found"],
+        }),
       },
       "/v1/kols/daily-fans": {
         post: {

@@ -189,4 +189,16 @@ describe("the daily watch run", () => {
     await gateway.runWatchesNow();
     expect(sent.map((message) => message.delaySeconds)).toEqual([0, 3, 6]);
   });
+
+  it("runs from the hourly Cron Trigger at WATCH_HOUR and the two hours after, not before", async () => {
+    const { gateway, spiking, sent } = setup();
+    await gateway.request("/v1/rosters/timed", json("PUT", { kolIds: [spiking] }));
+    await gateway.request("/v1/rosters/timed/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[4]] }));
+    gateway.clock.now = Date.parse("2026-03-10T01:07:00Z"); // 09:07 in Shanghai
+    await gateway.runCron();
+    expect(sent).toEqual([]);
+    gateway.clock.now = Date.parse("2026-03-10T02:07:00Z"); // 10:07
+    await gateway.runCron();
+    expect(sent.filter((message) => (message.body as { roster: string }).roster === "timed")).toHaveLength(1);
+  });
 });

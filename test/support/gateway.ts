@@ -13,7 +13,7 @@ import { createEmulator, type EmulatorOptions } from "../../tools/emulator/emula
 import type { LogFields } from "../../src/log.ts";
 import type { Bindings } from "../../src/bindings.ts";
 import { platformRuntime } from "../../src/runtime.ts";
-import { warmWatchList } from "../../src/lookup/warm.ts";
+import { scheduledHandler, warmWatchList } from "../../src/lookup/warm.ts";
 import { queueHandler } from "../../src/webhooks/consumer.ts";
 import { createTestKey, type TestKey } from "./keys.ts";
 
@@ -105,6 +105,13 @@ export function makeGateway(options: GatewayOptions = {}) {
     return report;
   }
 
+  /** Runs the hourly Cron Trigger's handler (warm list, then the watches in their hours) at the gateway's clock. */
+  async function runCron() {
+    const ctx = createExecutionContext();
+    await scheduledHandler(runtime)({ scheduledTime: clock.now, cron: "7 * * * *", noRetry: () => undefined }, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
   /** Runs the daily watch run once, at the gateway's clock, and waits for its writes. */
   async function runWatchesNow() {
     const ctx = createExecutionContext();
@@ -145,6 +152,7 @@ export function makeGateway(options: GatewayOptions = {}) {
     clearGuard,
     runScheduled,
     runWatchesNow,
+    runCron,
     runQueue,
     emulator,
     logs,

@@ -51,6 +51,8 @@ export interface IsolateState {
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
   /** A gateway isolate's requests for those refreshes by range: until when it does not ask again. */
   refreshAsks: Map<string, number>;
+  /** Roster lists this isolate read, by key and name, and until when it trusts them (routes/rosters.ts). */
+  rosters: Map<string, { kolIds: string[]; until: number }>;
   /** Rate-limit grants per key (or address) in the current window (see auth/allowance.ts). */
   allowances: Map<string, Grants>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
@@ -75,6 +77,7 @@ function createRuntime(parts: RuntimeParts): Runtime {
       refreshes: new Map(),
       refreshAsks: new Map(),
       allowances: new Map(),
+      rosters: new Map(),
       usage: new Map(),
     },
   };

@@ -152,12 +152,39 @@ function parsedQuery<T>(c: Ctx, schema: z.ZodMiniType<T>): T {
   return parsed.data;
 }
 
-async function trendsOfRoster(c: Ctx, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+/** How long an isolate answers a roster's trends from the list it last read: a roster whose
+ * creators are all cached then touches no Durable Object, and an edit made through another
+ * isolate shows within this time (an edit through this one at once). */
+const ROSTER_MEMORY_MS = 10_000;
+/** Rosters an isolate remembers; the oldest are forgotten first. */
+const MAX_REMEMBERED_ROSTERS = 1000;
+
+const rosterMemoryKey = (c: Ctx, name: string) => `${c.var.client.name}\u0000${name}`;
+
+/** Forgets this isolate's copy of a roster the caller has just changed (after the change is written). */
+function forget(c: Ctx, runtime: Runtime, name: string): void {
+  runtime.isolate.rosters.delete(rosterMemoryKey(c, name));
+}
+
+async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[]> {
+  const memory = runtime.isolate.rosters;
+  const key = rosterMemoryKey(c, name);
+  const known = memory.get(key);
+  if (known && known.until > runtime.now()) return known.kolIds;
   const book = bookOf(c);
   const roster = await reach(() => book.get(name));
   if (!roster) throw notFound(name);
+  memory.delete(key);
+  memory.set(key, { kolIds: roster.kolIds, until: runtime.now() + ROSTER_MEMORY_MS });
+  if (memory.size > MAX_REMEMBERED_ROSTERS) memory.delete(memory.keys().next().value!);
+  return roster.kolIds;
+}
+
+async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+  requireKeyFor(c.var.client, "Rosters");
+  const kolIds = await kolIdsOf(c, runtime, name);
   const range = { startDate: query.startDate, endDate: query.endDate };
-  return rosterTrends(name, roster.kolIds, range, memberLookup(c, query), {
+  return rosterTrends(name, kolIds, range, memberLookup(c, query), {
     threshold: c.var.lookup.config.ANOMALY_THRESHOLD,
     warn: c.var.lookup.warn,
   });
@@ -224,7 +251,9 @@ export function rosterRoutes(runtime: Runtime) {
     .put(ROSTER_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
       const book = bookOf(c);
-      return changed(c, path.name, await changeOf(() => book.put(path.name, roster.kolIds, now())));
+      const change = await changeOf(() => book.put(path.name, roster.kolIds, now()));
+      forget(c, runtime, path.name);
+      return changed(c, path.name, change);
     })
     .get(ROSTER_PATH, async (c) => {
       const name = pathField(c, "name", rosterNameSchema);
@@ -236,29 +265,35 @@ export function rosterRoutes(runtime: Runtime) {
     .delete(ROSTER_PATH, async (c) => {
       const name = pathField(c, "name", rosterNameSchema);
       const book = bookOf(c);
-      if (!(await reach(() => book.delete(name)))) throw notFound(name);
+      const deleted = await reach(() => book.delete(name));
+      forget(c, runtime, name);
+      if (!deleted) throw notFound(name);
       return c.body(null, 204);
     })
     .post(ROSTER_KOLS_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
       const book = bookOf(c);
-      return changed(c, path.name, await changeOf(() => book.add(path.name, roster.kolIds, now())));
+      const change = await changeOf(() => book.add(path.name, roster.kolIds, now()));
+      forget(c, runtime, path.name);
+      return changed(c, path.name, change);
     })
     .delete(ROSTER_KOL_PATH, async (c) => {
       const name = pathField(c, "name", rosterNameSchema);
       const kolId = pathField(c, "kolId", kolIdSchema);
       const book = bookOf(c);
-      return changed(c, name, await changeOf(() => book.remove(name, kolId, now())));
+      const change = await changeOf(() => book.remove(name, kolId, now()));
+      forget(c, runtime, name);
+      return changed(c, name, change);
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
       const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
       const { format, ...range } = query;
-      return respondTrends(c, await trendsOfRoster(c, path.name, range), format);
+      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
       const { mode, key: _key, ...range } = query;
-      const trends = await trendsOfRoster(c, path.name, range);
+      const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`);
       return c.body(compareSvg(trends, mode ?? "absolute"), 200, {
         "Content-Type": "image/svg+xml; charset=utf-8",

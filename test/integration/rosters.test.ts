@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
 import type { Problem } from "../../src/problem.ts";
@@ -105,6 +105,24 @@ describe("a roster's trends", () => {
     expect(again.headers.get("Xingtu-Upstream-Calls")).toBe("0");
     expect(gateway.upstreamFetches - before).toBe(150);
   }, 60_000);
+
+  it("answers a warm roster again without touching a Durable Object, and sees its own isolate's edits at once", async () => {
+    const gateway = makeGateway();
+    const members = kols(3);
+    await gateway.request("/v1/rosters/warm", json("PUT", { kolIds: members }));
+    await gateway.request(`/v1/rosters/warm/daily-fans${range()}`);
+    const touched: string[] = [];
+    for (const binding of ["KOL_COORDINATOR", "ACCOUNT_LEDGER", "KEY_LEDGER", "ROSTER_BOOK"] as const) {
+      const namespace = gateway.env[binding] as DurableObjectNamespace;
+      gateway.env[binding] = wrapNamespace(namespace, { get: (id) => (touched.push(binding), namespace.get(id)) }) as never;
+    }
+    const again = (await (await gateway.request(`/v1/rosters/warm/daily-fans${range()}`)).json()) as RosterTrends;
+    expect(again.answered).toBe(3);
+    expect(touched).toEqual([]);
+    await gateway.request(`/v1/rosters/warm/kols/${members[0]}`, { method: "DELETE" });
+    const edited = (await (await gateway.request(`/v1/rosters/warm/daily-fans${range()}`)).json()) as RosterTrends;
+    expect(edited.members.map((member) => member.kolId)).toEqual(members.slice(1));
+  });
 
   it("lists a creator it cannot answer with its problem, beside the answered ones", async () => {
     const gateway = makeGateway();

@@ -4,6 +4,7 @@
  * anomaly is reported in that day's digest and never again.
  */
 import { addDays } from "../calendar.ts";
+import { signed, thousands } from "../render/numbers.ts";
 import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
 import type { WatchRule } from "../schemas/watches.ts";
 
@@ -13,9 +14,6 @@ export interface Alert {
   /** One line for a person: what happened, with the numbers. */
   text: string;
 }
-
-const thousands = new Intl.NumberFormat("en-US");
-const signed = (value: number) => `${value >= 0 ? "+" : ""}${thousands.format(value)}`;
 
 type Answered = Extract<RosterMember, { ok: true }>;
 
@@ -38,7 +36,7 @@ function alertsOf(member: Answered, rule: WatchRule, day: string): Alert[] {
           {
             kolId: member.kolId,
             rule: "below",
-            text: `${member.kolId}: ${thousands.format(latest.fans!)} followers on ${day}, below ${thousands.format(rule.fans)}`,
+            text: `${member.kolId}: ${thousands(latest.fans!)} followers on ${day}, below ${thousands(rule.fans)}`,
           },
         ]
       : [];

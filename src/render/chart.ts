@@ -9,6 +9,7 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { nice, ticks } from "d3-array";
+import { thousands } from "./numbers.ts";
 
 export const WIDTH = 800;
 export const HEIGHT = 400;
@@ -19,7 +20,6 @@ const Y_TICKS = 5;
 /** Headroom above and below the data, as a share of its span, for the min and max labels. */
 const HEADROOM = 0.12;
 
-export const thousands = new Intl.NumberFormat("en-US");
 export const round = (value: number) => Math.round(value * 10) / 10;
 
 export interface YScale {
@@ -100,7 +100,7 @@ export function chartSvg(frame: Frame): string {
   const bottom = MARGIN.top + PLOT_H;
   const right = MARGIN.left + PLOT_W;
   const midY = MARGIN.top + PLOT_H / 2;
-  const tickLabel = frame.tickLabel ?? ((value: number) => thousands.format(value));
+  const tickLabel = frame.tickLabel ?? thousands;
   const x = xScale(frame.dates.length);
   const last = Math.max(0, frame.dates.length - 1);
   const grid = frame.scale.ticks.map((value) => {

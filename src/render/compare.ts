@@ -7,7 +7,8 @@
 import { html } from "hono/html";
 import { datesOf } from "../calendar.ts";
 import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
-import { chartSvg, linePath, thousands, xScale, yScale } from "./chart.ts";
+import { chartSvg, linePath, xScale, yScale } from "./chart.ts";
+import { signed, signedPercent } from "./numbers.ts";
 
 export const COMPARE_MODES = ["absolute", "indexed"] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
@@ -42,8 +43,6 @@ function indexLabel(ticks: number[]): (value: number) => string {
   return (value) => value.toFixed(decimals);
 }
 
-const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 2, signDisplay: "always" });
-
 export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
   const answered = trends.members.filter((member): member is Answered => member.ok);
   const shown = answered.slice(0, MAX_COMPARED);
@@ -56,9 +55,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
   const title = `Douyin followers of ${who}, ${trends.startDate} to ${trends.endDate}`;
   const changes = shown.map((member) => {
     const { change, changeRate } = member.summary;
-    return change === null
-      ? `${member.kolId}: no counts`
-      : `${member.kolId}: ${change >= 0 ? "+" : ""}${thousands.format(change)} (${percent.format(changeRate ?? 0)})`;
+    return change === null ? `${member.kolId}: no counts` : `${member.kolId}: ${signed(change)} (${signedPercent(changeRate ?? 0)})`;
   });
   const left = answered.length - shown.length;
   const description =

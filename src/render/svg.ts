@@ -6,7 +6,8 @@
  */
 import { html } from "hono/html";
 import type { Trend } from "../schemas/trend.ts";
-import { chartSvg, linePath, MARGIN, PLOT_W, round, thousands, xScale, yScale } from "./chart.ts";
+import { chartSvg, linePath, MARGIN, PLOT_W, round, xScale, yScale } from "./chart.ts";
+import { thousands } from "./numbers.ts";
 
 const STYLE = [".line{fill:none;stroke:#1a73e8;stroke-width:2.5;stroke-linejoin:round}", ".min{fill:#d93025}", ".max{fill:#188038}"].join(
   "",
@@ -30,7 +31,7 @@ export function trendSvg(trend: Trend): string {
     const i = points.findIndex((point) => point.fans === fans);
     const cx = round(x(i));
     const cy = round(scale.y(fans));
-    const label = `${kind} ${thousands.format(fans)} (${points[i]!.date})`;
+    const label = `${kind} ${thousands(fans)} (${points[i]!.date})`;
     // The scale leaves room above the maximum and below the minimum: each label goes there,
     // anchored so it never leaves the plot.
     const anchor = cx < MARGIN.left + 120 ? "start" : cx > right - 120 ? "end" : "middle";
@@ -40,8 +41,8 @@ export function trendSvg(trend: Trend): string {
   const description =
     minFans === null
       ? "No follower counts were available for this range."
-      : `From ${thousands.format(firstFans ?? 0)} to ${thousands.format(lastFans ?? 0)} followers; ` +
-        `lowest ${thousands.format(minFans)}, highest ${thousands.format(maxFans ?? minFans)}.`;
+      : `From ${thousands(firstFans ?? 0)} to ${thousands(lastFans ?? 0)} followers; ` +
+        `lowest ${thousands(minFans)}, highest ${thousands(maxFans ?? minFans)}.`;
 
   return chartSvg({
     title,

@@ -8,10 +8,9 @@
  */
 import { addDays, shanghaiToday } from "../calendar.ts";
 import { createLookupContext, newTrace } from "../lookup/context.ts";
-import { countedLookup, keyUsage } from "../ledger/usage.ts";
 import { requireReady } from "../config/readiness.ts";
 import { RECORD_PREFIX, type KeyRecord } from "../auth/keys.ts";
-import { rosterTrends, type MemberLookup } from "../rosters/roster-trends.ts";
+import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
 import { evaluate } from "./rules.ts";
 import type { Digest } from "./formats.ts";
@@ -50,16 +49,18 @@ export async function runWatches(env: Bindings, runtime: Runtime, defer: (work: 
   // Spacing per target address, across every digest of this run.
   const scheduled = new Map<string, number>();
 
+  const context = createLookupContext({ env, runtime, trace: newTrace(), defer, warn });
   for (const key of await keysOf(env)) {
     const book = env.ROSTER_BOOK.get(env.ROSTER_BOOK.idFromName(key.name));
-    const client = { name: key.name, anonymous: false, dailyUpstreamCalls: key.dailyUpstreamCalls ?? 0 };
+    // The owning key's ledger admits and counts the watch's lookups, as for its own requests.
+    const lookup = creatorLookup(
+      context,
+      env,
+      { name: key.name, anonymous: false, dailyUpstreamCalls: key.dailyUpstreamCalls ?? 0 },
+      range,
+    );
     for (const { name, kolIds, watch } of await book.watched()) {
       report.watches += 1;
-      const lookup: MemberLookup = async (kolId) => {
-        const context = createLookupContext({ env, runtime, trace: newTrace(), defer, warn });
-        const result = await countedLookup(context, keyUsage(env, runtime, client, defer), { kolId, ...range });
-        return { result, cacheStatus: "" };
-      };
       const trends = await rosterTrends(name, kolIds, range, lookup, { threshold: config.ANOMALY_THRESHOLD, warn });
       const alerts = evaluate(trends, watch.rules, day);
       if (alerts.length === 0 || !(await book.claimDigest(name, day))) continue;

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type * as z from "zod/mini";
 import type { Clock } from "../calendar.ts";
-import { invalidFields, perLimits, rangeLimits, toFieldErrors, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
+import { perLimits, rangeLimits, validated, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
 import type { LookupEnv } from "./gateway-context.ts";
 
 export interface TrendRequestVariables {
@@ -28,10 +28,9 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
       const unnamed = c.req.url.includes("?") && new URL(c.req.url).searchParams.has("");
       const raw = { path: c.req.param() as Record<string, unknown>, query: unnamed ? { ...query, "": "" } : query };
       const limits = rangeLimits(c.var.lookup.config, now());
-      const parsed = schemaForLimits(limits).safeParse(raw);
-      if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "parameter");
-      c.set("trendRequest", parsed.data);
-      return queryPart(parsed.data);
+      const request = validated(schemaForLimits(limits), raw, "parameter");
+      c.set("trendRequest", request);
+      return queryPart(request);
     },
   );
 }

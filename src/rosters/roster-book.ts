@@ -26,6 +26,12 @@ export interface RosterSummary {
 export type RosterChange =
   { ok: true; roster: Roster; created: boolean } | { ok: false; refused: "not-found" | "too-many-rosters" | "too-large" };
 
+/** A roster's watch, secrets included (the routes never show them), and its last digest's day. */
+export interface StoredWatch {
+  watch: Watch;
+  lastDigest: string | null;
+}
+
 interface RosterRow extends Record<string, SqlStorageValue> {
   name: string;
   created_at: string;
@@ -69,7 +75,7 @@ export class RosterBook extends DurableObject<Bindings> {
     return this.ctx.storage.transactionSync(() => {
       const exists = this.get(name) !== null;
       if (!exists && this.count() >= MAX_ROSTERS) return { ok: false, refused: "too-many-rosters" } as const;
-      if (exists) this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      if (exists) this.touch(name, now);
       else this.sql.exec("INSERT INTO rosters (name, created_at, updated_at) VALUES (?, ?, ?)", name, now, now);
       this.sql.exec("DELETE FROM members WHERE roster = ?", name);
       this.insert(name, kolIds, 0);
@@ -85,7 +91,7 @@ export class RosterBook extends DurableObject<Bindings> {
       const fresh = kolIds.filter((kolId) => !roster.kolIds.includes(kolId));
       if (roster.kolIds.length + fresh.length > MAX_ROSTER_SIZE) return { ok: false, refused: "too-large" } as const;
       this.insert(name, fresh, roster.kolIds.length);
-      this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      this.touch(name, now);
       return { ok: true, roster: this.get(name)!, created: false } as const;
     });
   }
@@ -94,26 +100,26 @@ export class RosterBook extends DurableObject<Bindings> {
     return this.ctx.storage.transactionSync(() => {
       if (!this.get(name)) return { ok: false, refused: "not-found" } as const;
       this.sql.exec("DELETE FROM members WHERE roster = ? AND kol_id = ?", name, kolId);
-      this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
+      this.touch(name, now);
       return { ok: true, roster: this.get(name)!, created: false } as const;
     });
   }
 
-  /** Sets the roster's watch (one per roster); the day of its last digest is kept. */
-  putWatch(name: string, watch: Watch): boolean {
+  /** Sets the roster's watch (one per roster), keeping the day of its last digest; the watch as
+   * stored, or null when there is no such roster. */
+  putWatch(name: string, watch: Watch): StoredWatch | null {
     return this.ctx.storage.transactionSync(() => {
-      if (!this.get(name)) return false;
+      if (!this.get(name)) return null;
       this.sql.exec(
         "INSERT INTO watches (roster, watch) VALUES (?, ?) ON CONFLICT (roster) DO UPDATE SET watch = excluded.watch",
         name,
         JSON.stringify(watch),
       );
-      return true;
+      return this.getWatch(name);
     });
   }
 
-  /** The roster's watch, secrets included (the route never shows them), and its last digest's day. */
-  getWatch(name: string): { watch: Watch; lastDigest: string | null } | null {
+  getWatch(name: string): StoredWatch | null {
     const [row] = this.sql
       .exec<{ watch: string; last_digest: string | null }>("SELECT watch, last_digest FROM watches WHERE roster = ?", name)
       .toArray();
@@ -134,11 +140,14 @@ export class RosterBook extends DurableObject<Bindings> {
 
   /** Claims the digest of `day` for the roster: true once, false for every later claim of that day. */
   claimDigest(name: string, day: string): boolean {
-    return this.ctx.storage.transactionSync(
-      () =>
-        this.sql.exec("UPDATE watches SET last_digest = ? WHERE roster = ? AND (last_digest IS NULL OR last_digest < ?)", day, name, day)
-          .rowsWritten > 0,
+    // One conditional UPDATE: the object runs one call at a time, so two claims never both see the old day.
+    const claimed = this.sql.exec(
+      "UPDATE watches SET last_digest = ? WHERE roster = ? AND (last_digest IS NULL OR last_digest < ?)",
+      day,
+      name,
+      day,
     );
+    return claimed.rowsWritten > 0;
   }
 
   /** Gives back a claimed day whose digest could not be queued. */
@@ -153,6 +162,10 @@ export class RosterBook extends DurableObject<Bindings> {
       this.sql.exec("DELETE FROM members WHERE roster = ?", name);
       return this.sql.exec("DELETE FROM rosters WHERE name = ?", name).rowsWritten > 0;
     });
+  }
+
+  private touch(name: string, now: string): void {
+    this.sql.exec("UPDATE rosters SET updated_at = ? WHERE name = ?", now, name);
   }
 
   private count(): number {

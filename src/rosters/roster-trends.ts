@@ -7,15 +7,42 @@
  */
 import { normalize } from "../lookup/normalize.ts";
 import { dataOf, type LookupResult } from "../lookup/lookup.ts";
+import { newTrace, type LookupContext, type LookupTrace } from "../lookup/context.ts";
+import { cacheStatus } from "../lookup/cache-status.ts";
+import { countedLookup, keyUsage, type SpendingClient } from "../ledger/usage.ts";
+import type { Bindings } from "../bindings.ts";
 import { PROBLEMS, ProblemError, problemTypeUri } from "../problem.ts";
 import { anomaliesOf } from "./anomalies.ts";
-import type { KolRange } from "../upstream/request.ts";
+import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
 
 /** Creators looked up at once: enough to overlap their misses, few enough to spare the coordinators. */
 export const ROSTER_CONCURRENCY = 8;
 
 export type MemberLookup = (kolId: string) => Promise<{ result: LookupResult; cacheStatus: string }>;
+
+/**
+ * Looks each creator up as its own request would: its own trace, and the key's ledger admitting
+ * its upstream calls and counting it. `spent` hears what each lookup cost (a request's headers
+ * and log line add them up).
+ */
+export function creatorLookup(
+  context: LookupContext,
+  env: Bindings,
+  client: SpendingClient,
+  range: Omit<UpstreamQuery, "kolId">,
+  spent: (trace: LookupTrace) => void = () => undefined,
+): MemberLookup {
+  return async (kolId) => {
+    const trace = newTrace();
+    try {
+      const result = await countedLookup({ ...context, trace }, keyUsage(env, context.runtime, client, context.defer), { kolId, ...range });
+      return { result, cacheStatus: cacheStatus(result, trace.storeReadFailed) };
+    } finally {
+      spent(trace);
+    }
+  };
+}
 
 /** A creator's problem; anything but a problem (a platform limit reached, say) is its own
  * `internal-error`, so one creator never fails the rest. */
@@ -31,7 +58,7 @@ function failedMember(kolId: string, error: unknown, warn: (message: string) => 
   return { kolId, ok: false, problem: { type: problemTypeUri(problem.problemType), title, status, detail: problem.options.detail } };
 }
 
-interface MemberOptions {
+export interface MemberOptions {
   threshold: number;
   warn: (message: string) => void;
 }

@@ -8,7 +8,7 @@
  * Each creator is looked up as a single request would be (rosters/roster-trends.ts).
  */
 import { Hono } from "hono/tiny";
-import type * as z from "zod/mini";
+import * as z from "zod/mini";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
@@ -17,12 +17,11 @@ import { etag } from "hono/etag";
 import { compareSvg } from "../render/compare.ts";
 import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
-import { newTrace, type LookupTrace } from "../lookup/context.ts";
-import { lookupWithHeaders } from "./lookup-response.ts";
-import type { RosterBook, RosterChange } from "../rosters/roster-book.ts";
-import { rosterTrends, type MemberLookup } from "../rosters/roster-trends.ts";
+import type { LookupTrace } from "../lookup/context.ts";
+import type { RosterBook, RosterChange, StoredWatch } from "../rosters/roster-book.ts";
+import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { rosterCsv } from "../render/csv.ts";
-import { invalidFields, kolIdSchema, perLimits, rangeLimits, toFieldErrors } from "../schemas/request.ts";
+import { invalidFields, kolIdSchema, perLimits, rangeLimits, validated } from "../schemas/request.ts";
 import {
   adhocTrendsRequestSchema,
   MAX_ROSTER_SIZE,
@@ -34,7 +33,7 @@ import {
   watchRequestSchema,
 } from "../schemas/rosters.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../schemas/roster-answers.ts";
-import type { Watch, WatchView } from "../schemas/watches.ts";
+import type { WatchView } from "../schemas/watches.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -73,14 +72,11 @@ async function reach<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A path parameter, checked by its schema; a violation is the same problem a query's would be. */
-function pathField(c: Ctx, field: "name" | "kolId", schema: z.ZodMiniType<string>): string {
-  const value = c.req.param(field);
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ["path", field] }));
-  throw invalidFields(toFieldErrors(issues, { path: { [field]: value } }), "parameter");
-}
+const namePathSchema = z.object({ path: z.object({ name: rosterNameSchema }) });
+const memberPathSchema = z.object({ path: z.object({ name: rosterNameSchema, kolId: kolIdSchema }) });
+
+/** The route's path parameters, checked: a violation is the same problem a query's would be. */
+const namePath = (c: Ctx) => validated(namePathSchema, { path: { name: c.req.param("name") } }, "parameter").path;
 
 /** RPC types a union result as a union of promises: awaited here, it is the union again. */
 const changeOf = async (call: () => Promise<unknown>): Promise<RosterChange> => (await reach(call)) as RosterChange;
@@ -108,26 +104,20 @@ function addTrace(into: LookupTrace, from: LookupTrace): void {
   into.reusedDays += from.reusedDays;
 }
 
-/** Looks one creator up as its own request would, with its own trace and key usage. */
-function memberLookup(c: Ctx, range: Omit<UpstreamQuery, "kolId">): MemberLookup {
-  return async (kolId) => {
-    const trace = newTrace();
-    try {
-      const { result, cacheStatus } = await lookupWithHeaders(
-        { lookup: { ...c.var.lookup, trace }, client: c.var.client },
-        c.env,
-        { kolId, ...range },
-        false,
-      );
-      return { result, cacheStatus };
-    } finally {
-      addTrace(c.var.lookup.trace, trace);
-    }
-  };
+/** Many creators' trends for this request: each looked up as its own request would be, its cost
+ * added to this request's. */
+function trendsFor(c: Ctx, roster: string | null, kolIds: readonly string[], query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+  const { lookup, client } = c.var;
+  const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
+  const range = { startDate: query.startDate, endDate: query.endDate };
+  return rosterTrends(roster, kolIds, range, members, { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn });
 }
 
+/** The log line's `cache` for an answer made of many creators' answers. */
+const rosterCacheStatus = (trends: RosterTrends) => `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`;
+
 function respondTrends(c: Ctx, trends: RosterTrends, format: "json" | "csv" | undefined): Response {
-  c.set("cacheStatus", `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`);
+  c.set("cacheStatus", rosterCacheStatus(trends));
   const headers: Record<string, string> = { "Cache-Control": "no-store", "Xingtu-Roster-Failed": String(trends.failed) };
   const csv = format === "csv" || (format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
   if (!csv) return c.json(trends, 200, { ...headers, Vary: "Accept" });
@@ -146,10 +136,7 @@ const CHART_MAX_AGE_SECONDS = 300;
 /** Path and query, checked together by `schema` (a repeated parameter stays a list, which it refuses as such). */
 function parsedQuery<T>(c: Ctx, schema: z.ZodMiniType<T>): T {
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
-  const input = { path: { name: c.req.param("name") }, query };
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), "parameter");
-  return parsed.data;
+  return validated(schema, { path: { name: c.req.param("name") }, query }, "parameter");
 }
 
 /** How long an isolate answers a roster's trends from the list it last read: a roster whose
@@ -182,17 +169,14 @@ async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[
 
 async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
   requireKeyFor(c.var.client, "Rosters");
-  const kolIds = await kolIdsOf(c, runtime, name);
-  const range = { startDate: query.startDate, endDate: query.endDate };
-  return rosterTrends(name, kolIds, range, memberLookup(c, query), {
-    threshold: c.var.lookup.config.ANOMALY_THRESHOLD,
-    warn: c.var.lookup.warn,
-  });
+  return trendsFor(c, name, await kolIdsOf(c, runtime, name), query);
 }
+
+const noWatch = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
 
 /** The watch as a client reads it back: chat addresses carry their credential, so only their
  * origin shows, and a secret only says that it is set. */
-function watchView(stored: { watch: Watch; lastDigest: string | null }): WatchView {
+function watchView(stored: StoredWatch): WatchView {
   return {
     rules: stored.watch.rules,
     targets: stored.watch.targets.map((target) => {
@@ -208,33 +192,23 @@ export function rosterRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
   const now = () => new Date(runtime.now()).toISOString();
-  const body = jsonObjectBody((raw, c: Ctx) => {
-    const parsed = rosterBodySchema.safeParse({ path: { name: c.req.param("name") }, body: raw.body });
-    if (!parsed.success)
-      throw invalidFields(toFieldErrors(parsed.error.issues, { path: { name: c.req.param("name") }, body: raw.body }), "body");
-    return parsed.data;
-  });
+  const body = jsonObjectBody((raw, c: Ctx) =>
+    validated(rosterBodySchema, { path: { name: c.req.param("name") }, body: raw.body }, "body"),
+  );
   const watchBody = jsonObjectBody((raw, c: Ctx) => {
-    const input = { path: { name: c.req.param("name") }, body: raw.body };
-    const parsed = watchRequestSchema.safeParse(input);
-    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), "body");
-    const webhook = parsed.data.body.targets.findIndex(
-      (target) => target.type === "webhook" && !checkCallbackUrl(target.url, c.var.lookup.config).ok,
-    );
-    if (webhook >= 0) {
-      const reason = checkCallbackUrl(parsed.data.body.targets[webhook]!.url, c.var.lookup.config);
-      throw invalidFields(
-        [{ field: `targets[${webhook}].url`, in: "body", rule: "callback_url", message: reason.ok ? "" : reason.reason }],
-        "body",
-      );
+    const request = validated(watchRequestSchema, { path: { name: c.req.param("name") }, body: raw.body }, "body");
+    // Webhook targets follow CALLBACK_HOSTS, as callbacks do; chat targets were held to their hosts above.
+    for (const [index, target] of request.body.targets.entries()) {
+      if (target.type !== "webhook") continue;
+      const checked = checkCallbackUrl(target.url, c.var.lookup.config);
+      if (!checked.ok)
+        throw invalidFields([{ field: `targets[${index}].url`, in: "body", rule: "callback_url", message: checked.reason }], "body");
     }
-    return parsed.data;
+    return request;
   });
-  const adhocBody = jsonObjectBody((raw, c: Ctx) => {
-    const parsed = adhocSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())).safeParse(raw);
-    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
-    return parsed.data.body;
-  });
+  const adhocBody = jsonObjectBody(
+    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())), raw, "body").body,
+  );
 
   return new Hono<GatewayEnv>()
     .use(ROSTER_CHART_PATH, keyInQuery("key"))
@@ -256,14 +230,14 @@ export function rosterRoutes(runtime: Runtime) {
       return changed(c, path.name, change);
     })
     .get(ROSTER_PATH, async (c) => {
-      const name = pathField(c, "name", rosterNameSchema);
+      const { name } = namePath(c);
       const book = bookOf(c);
       const roster = await reach(() => book.get(name));
       if (!roster) throw notFound(name);
       return c.json<RosterBody>(roster, 200, { "Cache-Control": "no-store" });
     })
     .delete(ROSTER_PATH, async (c) => {
-      const name = pathField(c, "name", rosterNameSchema);
+      const { name } = namePath(c);
       const book = bookOf(c);
       const deleted = await reach(() => book.delete(name));
       forget(c, runtime, name);
@@ -278,8 +252,7 @@ export function rosterRoutes(runtime: Runtime) {
       return changed(c, path.name, change);
     })
     .delete(ROSTER_KOL_PATH, async (c) => {
-      const name = pathField(c, "name", rosterNameSchema);
-      const kolId = pathField(c, "kolId", kolIdSchema);
+      const { name, kolId } = validated(memberPathSchema, { path: c.req.param() }, "parameter").path;
       const book = bookOf(c);
       const change = await changeOf(() => book.remove(name, kolId, now()));
       forget(c, runtime, name);
@@ -294,7 +267,7 @@ export function rosterRoutes(runtime: Runtime) {
       const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
       const { mode, key: _key, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
-      c.set("cacheStatus", `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`);
+      c.set("cacheStatus", rosterCacheStatus(trends));
       return c.body(compareSvg(trends, mode ?? "absolute"), 200, {
         "Content-Type": "image/svg+xml; charset=utf-8",
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,
@@ -304,30 +277,25 @@ export function rosterRoutes(runtime: Runtime) {
     .put(ROSTER_WATCH_PATH, jsonOnly, watchBody, async (c) => {
       const { path, body: watch } = c.req.valid("json");
       const book = bookOf(c);
-      if (!(await reach(() => book.putWatch(path.name, watch)))) throw notFound(path.name);
-      const stored = await reach(() => book.getWatch(path.name));
-      return c.json<WatchView>(watchView(stored!), 200, { "Cache-Control": "no-store" });
+      const stored = await reach(() => book.putWatch(path.name, watch));
+      if (!stored) throw notFound(path.name);
+      return c.json<WatchView>(watchView(stored), 200, { "Cache-Control": "no-store" });
     })
     .get(ROSTER_WATCH_PATH, async (c) => {
-      const name = pathField(c, "name", rosterNameSchema);
+      const { name } = namePath(c);
       const book = bookOf(c);
       const stored = await reach(() => book.getWatch(name));
-      if (!stored) throw new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
+      if (!stored) throw noWatch(name);
       return c.json<WatchView>(watchView(stored), 200, { "Cache-Control": "no-store" });
     })
     .delete(ROSTER_WATCH_PATH, async (c) => {
-      const name = pathField(c, "name", rosterNameSchema);
+      const { name } = namePath(c);
       const book = bookOf(c);
-      if (!(await reach(() => book.deleteWatch(name))))
-        throw new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
+      if (!(await reach(() => book.deleteWatch(name)))) throw noWatch(name);
       return c.body(null, 204);
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
       const { kolIds, format, ...range } = c.req.valid("json");
-      const trends = await rosterTrends(null, kolIds, { startDate: range.startDate, endDate: range.endDate }, memberLookup(c, range), {
-        threshold: c.var.lookup.config.ANOMALY_THRESHOLD,
-        warn: c.var.lookup.warn,
-      });
-      return respondTrends(c, trends, format);
+      return respondTrends(c, await trendsFor(c, null, kolIds, range), format);
     });
 }

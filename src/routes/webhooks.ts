@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError } from "../problem.ts";
-import { invalidFields, perLimits, rangeLimits, toFieldErrors, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
+import { invalidFields, perLimits, rangeLimits, validated, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
@@ -32,10 +32,7 @@ const webhookSchemaFor = perLimits(webhookRequestSchema);
 
 function webhookBody(now: () => number) {
   return jsonObjectBody((raw, c: Context<GatewayEnv>): WebhookRequest => {
-    const limits = rangeLimits(c.var.lookup.config, now());
-    const parsed = webhookSchemaFor(limits).safeParse(raw);
-    if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, raw), "body");
-    return parsed.data;
+    return validated(webhookSchemaFor(rangeLimits(c.var.lookup.config, now())), raw, "body");
   });
 }
 

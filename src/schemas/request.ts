@@ -244,6 +244,13 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
   });
 }
 
+/** `input` as `schema` reads it, or the one problem naming every rule it breaks. */
+export function validated<T>(schema: z.ZodMiniType<T>, input: Partial<RawRequest>, noun: "parameter" | "body"): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), noun);
+  return parsed.data;
+}
+
 /** The one problem for a request that broke field rules: every violation, named, at once. */
 export function invalidFields(errors: LocatedFieldError[], noun: "parameter" | "body"): ProblemError {
   return new ProblemError("invalid-request", {

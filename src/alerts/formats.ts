@@ -9,9 +9,10 @@
  * - `slack` (incoming webhook): `{ text }`, the secret is the URL.
  * Chat services answer HTTP 200 with their own code: `accepted` reads it.
  */
-import { base64 } from "../bytes.ts";
+import { base64, hmacSha256 } from "../bytes.ts";
 import type { Alert } from "./rules.ts";
 import type { WatchTarget } from "../schemas/watches.ts";
+import type { Outgoing } from "../webhooks/outbound.ts";
 
 export interface Digest {
   roster: string;
@@ -24,18 +25,7 @@ export interface Digest {
   unanswered: number;
 }
 
-export interface Outgoing {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const encoder = new TextEncoder();
-
-async function hmacBase64(key: string, message: string): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return base64(new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message))));
-}
+const hmacBase64 = async (key: string, message: string) => base64(await hmacSha256(key, message));
 
 export function digestTitle(digest: Digest): string {
   return `Xingtu Edge: roster ${digest.roster}, ${digest.day}: ${digest.alerts.length} alert${digest.alerts.length === 1 ? "" : "s"}`;

@@ -13,23 +13,12 @@ import { ProblemError, problemBody } from "../problem.ts";
 import { dataOf } from "../lookup/lookup.ts";
 import { createLookupContext, deferTo, newTrace, type LookupContext } from "../lookup/context.ts";
 import { checkCallbackUrl } from "./callback-url.ts";
-import { signedHeaders, signingSecrets } from "./signature.ts";
+import { ownerRecord, ownerSignedHeaders, postOnce } from "./outbound.ts";
 import { deliveryBookOf, deliveryMessageSchema, retryDelaySeconds, type DeliveryMessage } from "./deliveries.ts";
 import { deliverDigest, isDigestMessage } from "../alerts/digest-delivery.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
-import { kvStore } from "../cache/kv-store.ts";
-import { recordOfName, type KeyRecord } from "../auth/keys.ts";
-
-/** The owner key's record: its ledger admits the delivery's upstream calls, and its secrets sign the callback. */
-function ownerRecord(env: Bindings, owner: string): Promise<KeyRecord | null> {
-  const keys = kvStore(env.KEYS);
-  return recordOfName(async (name) => {
-    const read = await keys.get(name);
-    return read.ok ? read.value : null;
-  }, owner);
-}
 
 async function payloadFor(message: DeliveryMessage, context: LookupContext, usage: KeyUsage | null) {
   const base = { deliveryId: message.deliveryId, requestId: message.requestId };
@@ -54,26 +43,12 @@ async function payloadFor(message: DeliveryMessage, context: LookupContext, usag
   }
 }
 
-/** POSTs the payload within `timeoutMs`; resolves with null on success or the reason it failed. */
-async function post(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  runtime: Runtime,
-  timeoutMs: number,
-): Promise<string | null> {
-  const timer = runtime.abortAfter(timeoutMs);
-  try {
-    const response = await runtime.fetch(new Request(url, { method: "POST", body, headers, redirect: "manual", signal: timer.signal }));
-    await response.body?.cancel();
-    if (response.status >= 300 && response.status < 400)
-      return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
-    return response.ok ? null : `the callback answered HTTP ${response.status}`;
-  } catch {
-    return timer.signal.aborted ? `the callback did not answer within ${timeoutMs} ms` : "the callback could not be reached";
-  } finally {
-    timer.cancel();
-  }
+/** A callback is taken by any 2xx answer; a redirect is never followed. */
+async function callbackJudge(response: Response): Promise<string | null> {
+  await response.body?.cancel();
+  if (response.status >= 300 && response.status < 400)
+    return `the callback redirected (HTTP ${response.status}); redirects are not followed`;
+  return response.ok ? null : `the callback answered HTTP ${response.status}`;
 }
 
 export async function deliver(
@@ -115,20 +90,18 @@ export async function deliver(
     ? keyUsage(env, runtime, { name: owner.name, anonymous: false, dailyUpstreamCalls: owner.dailyUpstreamCalls }, defer)
     : null;
   const body = JSON.stringify(await payloadFor(delivery, context, usage));
-  const generations = owner?.webhookSecret ?? { current: 1, previous: null };
-  const secrets = await signingSecrets(config.WEBHOOK_SIGNING_SECRET, delivery.owner, generations);
   // Standard Webhooks: webhook-id is the delivery's id, the same on every retry, so a receiver dedupes on it.
-  const failure = await post(
-    url.url.href,
+  const signed = await ownerSignedHeaders(config.WEBHOOK_SIGNING_SECRET, delivery.owner, owner, {
+    id: delivery.deliveryId,
+    nowMs: runtime.now(),
     body,
-    {
-      "Content-Type": "application/json",
-      ...signedHeaders(secrets, delivery.deliveryId, runtime.now(), body),
-      "User-Agent": "xingtu-edge-webhooks",
-    },
-    runtime,
-    config.CALLBACK_TIMEOUT_MS,
-  );
+  });
+  const outgoing = {
+    url: url.url.href,
+    body,
+    headers: { "Content-Type": "application/json", ...signed, "User-Agent": "xingtu-edge-webhooks" },
+  };
+  const failure = await postOnce(outgoing, runtime, config.CALLBACK_TIMEOUT_MS, "callback", callbackJudge);
 
   if (failure === null) {
     await record("delivered", null);

@@ -15,9 +15,8 @@
  * accepted once by the key's delivery book.
  */
 import { Webhook } from "standardwebhooks";
-import { base64, constantTimeEqual } from "../bytes.ts";
+import { base64, constantTimeEqual, hmacSha256 } from "../bytes.ts";
 
-const encoder = new TextEncoder();
 /** Standard Webhooks' tolerance: a signature more than this far from our clock, either way, is refused. */
 export const TOLERANCE_SECONDS = 5 * 60;
 
@@ -28,11 +27,7 @@ export interface SecretGenerations {
 }
 
 async function derive(master: string, keyName: string, generation: number): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(master), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const bytes = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, encoder.encode(`xingtu-edge webhook secret:${keyName}:${generation}`)),
-  );
-  return `whsec_${base64(bytes)}`;
+  return `whsec_${base64(await hmacSha256(master, `xingtu-edge webhook secret:${keyName}:${generation}`))}`;
 }
 
 /** The key's valid secrets, current first. */

@@ -14,23 +14,19 @@ import { KV_MINIMUM_TTL_SECONDS } from "../cache/types.ts";
 import { ENDPOINT_NAMES } from "../upstream/request.ts";
 import { isCalendarDate } from "../calendar.ts";
 
-const integer = (fallback: number, min: number) =>
+/** A number from a wrangler var (a string) or a JSON value, written as `text` allows, at least `min`. */
+const numeric = (fallback: number, min: number, text: { pattern: RegExp; error: string }, number: z.ZodMiniNumber<number>) =>
   z.pipe(
     z.pipe(
-      z._default(z.union([z.number(), z.string().check(z.trim(), z.regex(/^\d+$/, { error: "must be a whole number" }))]), fallback),
+      z._default(z.union([z.number(), z.string().check(z.trim(), z.regex(text.pattern, { error: text.error }))]), fallback),
       z.transform(Number),
     ),
-    z.int().check(z.minimum(min, { error: `must be at least ${min}` })),
+    number.check(z.minimum(min, { error: `must be at least ${min}` })),
   );
 
+const integer = (fallback: number, min: number) => numeric(fallback, min, { pattern: /^\d+$/, error: "must be a whole number" }, z.int());
 const decimal = (fallback: number, min: number) =>
-  z.pipe(
-    z.pipe(
-      z._default(z.union([z.number(), z.string().check(z.trim(), z.regex(/^\d+(\.\d+)?$/, { error: "must be a number" }))]), fallback),
-      z.transform(Number),
-    ),
-    z.number().check(z.minimum(min, { error: `must be at least ${min}` })),
-  );
+  numeric(fallback, min, { pattern: /^\d+(\.\d+)?$/, error: "must be a number" }, z.number());
 
 const flag = (fallback: boolean) =>
   z.pipe(

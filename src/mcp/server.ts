@@ -59,6 +59,14 @@ async function toolError(response: Response): Promise<CallToolResult> {
   return { isError: true, content: [{ type: "text", text }], structuredContent: { status: response.status, problem } };
 }
 
+/** A JSON answer as a tool result (and its cost, from the route's headers, when `cost`); a problem as a tool error. */
+async function jsonResult(response: Response, cost: boolean): Promise<CallToolResult> {
+  if (!response.ok) return toolError(response);
+  const body = (await response.json()) as Record<string, unknown>;
+  const result = cost ? { ...body, ...provenance(response) } : body;
+  return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
+}
+
 export function createMcpServer(get: GatewayCall): McpServer {
   const server = new McpServer({ name: "xingtu-edge", version: VERSION });
 
@@ -71,13 +79,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       inputSchema: rangeInput,
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async (range): Promise<CallToolResult> => {
-      const response = await get(trendPath(range));
-      if (!response.ok) return toolError(response);
-      const trend = (await response.json()) as Record<string, unknown>;
-      const result = { ...trend, ...provenance(response) };
-      return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
-    },
+    async (range): Promise<CallToolResult> => jsonResult(await get(trendPath(range)), true),
   );
 
   server.registerTool(
@@ -104,19 +106,9 @@ export function createMcpServer(get: GatewayCall): McpServer {
       inputSchema: {},
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async (): Promise<CallToolResult> => {
-      const response = await get("/v1/rosters");
-      if (!response.ok) return toolError(response);
-      const list = (await response.json()) as Record<string, unknown>;
-      return { content: [{ type: "text", text: JSON.stringify(list) }], structuredContent: list };
-    },
+    async (): Promise<CallToolResult> => jsonResult(await get("/v1/rosters"), false),
   );
 
-  const many = async (response: Response): Promise<CallToolResult> => {
-    if (!response.ok) return toolError(response);
-    const result = { ...((await response.json()) as Record<string, unknown>), ...provenance(response) };
-    return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
-  };
   const manyDescription =
     "Each creator's daily followers, summary and anomalous days (spikes and drops against its own normal), with rankings by change and by anomaly. A creator that cannot be answered is listed with its problem; `complete` says whether all were answered. Only creators missing from the cache cost upstream calls; the result says how many.";
 
@@ -133,7 +125,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async ({ name, startDate, endDate }): Promise<CallToolResult> =>
-      many(await get(`/v1/rosters/${encodeURIComponent(name)}/daily-fans?${new URLSearchParams({ startDate, endDate })}`)),
+      jsonResult(await get(`/v1/rosters/${encodeURIComponent(name)}/daily-fans?${new URLSearchParams({ startDate, endDate })}`), true),
   );
 
   server.registerTool(
@@ -148,7 +140,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async (input): Promise<CallToolResult> => many(await get("/v1/kols/daily-fans", input)),
+    async (input): Promise<CallToolResult> => jsonResult(await get("/v1/kols/daily-fans", input), true),
   );
 
   return server;

@@ -5,7 +5,7 @@
  */
 import { addDays } from "../calendar.ts";
 import { signed, thousands } from "../render/numbers.ts";
-import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
+import type { AnsweredMember, RosterTrends } from "../schemas/roster-answers.ts";
 import type { WatchRule } from "../schemas/watches.ts";
 
 export interface Alert {
@@ -15,9 +15,7 @@ export interface Alert {
   text: string;
 }
 
-type Answered = Extract<RosterMember, { ok: true }>;
-
-function alertsOf(member: Answered, rule: WatchRule, day: string): Alert[] {
+function alertsOf(member: AnsweredMember, rule: WatchRule, day: string): Alert[] {
   const counted = member.series.filter((point) => point.fans !== null);
   const latest = counted[counted.length - 1];
   if (rule.kind === "anomaly") {

@@ -6,7 +6,7 @@
  */
 import { html } from "hono/html";
 import { datesOf } from "../calendar.ts";
-import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
+import type { AnsweredMember, RosterTrends } from "../schemas/roster-answers.ts";
 import { chartSvg, linePath, xScale, yScale } from "./chart.ts";
 import { signed, signedPercent } from "./numbers.ts";
 
@@ -24,9 +24,7 @@ const STYLE = COLOURS.map(
     `.s${i}{fill:none;stroke:${colour};stroke-width:2;stroke-linejoin:round${DASHES[i] ? `;stroke-dasharray:${DASHES[i]}` : ""}}`,
 ).join("");
 
-type Answered = Extract<RosterMember, { ok: true }>;
-
-function valuesOf(member: Answered, dates: string[], mode: CompareMode): (number | null)[] {
+function valuesOf(member: AnsweredMember, dates: string[], mode: CompareMode): (number | null)[] {
   const byDate = new Map(member.series.map((point) => [point.date, point.fans]));
   const base = member.summary.firstFans;
   return dates.map((date) => {
@@ -44,7 +42,7 @@ function indexLabel(ticks: number[]): (value: number) => string {
 }
 
 export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
-  const answered = trends.members.filter((member): member is Answered => member.ok);
+  const answered = trends.members.filter((member): member is AnsweredMember => member.ok);
   const shown = answered.slice(0, MAX_COMPARED);
   const dates = datesOf(trends.startDate, trends.endDate);
   const lines = shown.map((member) => valuesOf(member, dates, mode));

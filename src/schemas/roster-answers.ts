@@ -41,6 +41,8 @@ export const rosterMemberSchema = z.union([
   z.object({ kolId: z.string(), ok: z.literal(false), problem: memberProblemSchema }),
 ]);
 export type RosterMember = z.output<typeof rosterMemberSchema>;
+/** A creator the answer has a trend for. */
+export type AnsweredMember = Extract<RosterMember, { ok: true }>;
 
 export const rosterTrendsSchema = z.object({
   roster: z.nullable(z.string()),

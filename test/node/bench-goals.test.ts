@@ -1,0 +1,50 @@
+/**
+ * How `npm run bench` judges the performance goals (test/bench/goals.ts): which way each goal
+ * points, by how much a miss misses, and that only a missed goal carries a reason.
+ */
+import { describe, expect, it } from "vitest";
+import { judgeGoals, type GoalFigures } from "../bench/goals.ts";
+
+const allMet: GoalFigures = {
+  hit: { rpsRatioToHealthz: 1.05, rpsRatioToToy: 1.0 },
+  miss: { overheadP50Ms: 2, overheadP50MsOverToyProxy: 0.5, gatherWindowMs: 20, withoutGatherWindow: { overheadP50MsOverToyProxy: 0.4 } },
+  cpu: { workersModeMicrosPerRequest: 300 },
+  startup: { cpuMs: 9.5, toyHitCpuMs: 3 },
+  bundle: { gzipBytes: 48 * 1024 },
+};
+
+const verdict = (figures: GoalFigures, figure: string) => judgeGoals(figures).find((goal) => goal.figure === figure)!;
+
+describe("bench goals", () => {
+  it("counts figures at or within their targets as met, with no reason", () => {
+    const goals = judgeGoals(allMet);
+    expect(goals.map((goal) => [goal.figure, goal.met, goal.missedBy, goal.why])).toEqual(
+      goals.map((goal) => [goal.figure, true, 0, null]),
+    );
+    expect(goals).toHaveLength(7);
+  });
+
+  it("says by how much an upper bound is passed, in the figure's unit", () => {
+    const startup = verdict({ ...allMet, startup: { cpuMs: 23.456, toyHitCpuMs: 2.8 } }, "start-up CPU");
+    expect(startup).toMatchObject({ met: false, missedBy: 13.46, unit: "ms", measured: 23.456 });
+    expect(startup.why).toContain("2.8 ms");
+  });
+
+  it("says by how much a lower bound is missed", () => {
+    const hit = verdict({ ...allMet, hit: { rpsRatioToHealthz: 1.1, rpsRatioToToy: 0.93 } }, "hit throughput / toy hit");
+    expect(hit).toMatchObject({ met: false, missedBy: 0.07, at: "least" });
+  });
+
+  it("reports the bundle in KiB and the miss with the gather window told apart", () => {
+    const figures = {
+      ...allMet,
+      bundle: { gzipBytes: 61_991 },
+      miss: { ...allMet.miss, overheadP50MsOverToyProxy: 30.73, withoutGatherWindow: { overheadP50MsOverToyProxy: 9.64 } },
+    };
+    expect(verdict(figures, "bundle, gzip")).toMatchObject({ measured: 60.5, missedBy: 12.5, met: false });
+    const miss = verdict(figures, "miss p50 over the toy proxy");
+    expect(miss.missedBy).toBe(29.73);
+    expect(miss.why).toContain("20 ms gather window");
+    expect(miss.why).toContain("+9.64 ms");
+  });
+});

@@ -12,6 +12,8 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { median } from "./measure.ts";
 
 const STARTS = 5;
+// A fresh Node process per sample is cheap, and its CPU time varies by a few ms: more samples.
+const CPU_SAMPLES = 11;
 
 async function readyMs(scriptPath: string): Promise<number> {
   const started = performance.now();
@@ -56,7 +58,7 @@ export function startupCpuMs(bundle: string): number {
   writeFileSync(loadable, readFileSync(bundle, "utf8").replaceAll('"cloudflare:workers"', JSON.stringify(PLATFORM_STUB)));
   // Node loads its Web Crypto lazily, on first touch, where workerd has it built in: touched first.
   const script = `void globalThis.crypto.subtle; const before = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(loadable).href)}); const used = process.cpuUsage(before); console.log((used.user + used.system) / 1000);`;
-  const samples = Array.from({ length: STARTS }, () =>
+  const samples = Array.from({ length: CPU_SAMPLES }, () =>
     Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }).trim()),
   );
   return median(samples);

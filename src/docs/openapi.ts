@@ -22,10 +22,10 @@ import {
   rosterKolsBodySchema,
   rosterNameSchema,
 } from "../schemas/rosters.ts";
-import { rosterListSchema, rosterSchema, rosterTrendsSchema } from "../schemas/roster-answers.ts";
+import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { MAX_COMPARED } from "../render/compare.ts";
-import { watchBodySchema, watchViewSchema } from "../schemas/watches.ts";
+import { watchSchemas } from "../schemas/watches.ts";
 
 type Json = Record<string, unknown>;
 
@@ -661,7 +661,7 @@ export function openApiDocument(version: string): Json {
         RosterKols: schema(rosterKolsBodySchema, "input"),
         RosterTrends: schema(rosterTrendsSchema),
         KolsTrendsRequest: { ...schema(adhocBodySchema, "input"), description: RANGE_RULES },
-        Watch: schema(watchBodySchema, "input"),
+        Watch: schema(watchSchemas().body, "input"),
         WatchView: schema(watchViewSchema),
       },
     },

@@ -33,7 +33,7 @@ import {
   watchRequestSchema,
 } from "../schemas/rosters.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../schemas/roster-answers.ts";
-import type { WatchView } from "../schemas/watches.ts";
+import type { WatchView } from "../schemas/roster-answers.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -196,7 +196,7 @@ export function rosterRoutes(runtime: Runtime) {
     validated(rosterBodySchema, { path: { name: c.req.param("name") }, body: raw.body }, "body"),
   );
   const watchBody = jsonObjectBody((raw, c: Ctx) => {
-    const request = validated(watchRequestSchema, { path: { name: c.req.param("name") }, body: raw.body }, "body");
+    const request = validated(watchRequestSchema(), { path: { name: c.req.param("name") }, body: raw.body }, "body");
     // Webhook targets follow CALLBACK_HOSTS, as callbacks do; chat targets were held to their hosts above.
     for (const [index, target] of request.body.targets.entries()) {
       if (target.type !== "webhook") continue;

@@ -66,6 +66,13 @@ export function perLimits<T>(factory: (limits: RangeLimits) => T): (limits: Rang
   };
 }
 
+/** Builds a schema the first time it is asked for: for routes off the data path, whose schemas
+ * every isolate would otherwise build at start-up, whether it serves them or not. */
+export function builtOnFirstUse<T>(build: () => T): () => T {
+  let built: { schema: T } | undefined;
+  return () => (built ??= { schema: build() }).schema;
+}
+
 export const rangeFields = { startDate: dateSchema, endDate: dateSchema, acceptCache: acceptCacheSchema };
 
 // Refinements that read a field run only when that field is well formed; every other rule's

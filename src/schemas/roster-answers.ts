@@ -5,6 +5,7 @@
 import * as z from "zod/mini";
 import { dateSchema } from "./request.ts";
 import { trendPointSchema, trendSummarySchema } from "./trend.ts";
+import { watchSchemas } from "./watches.ts";
 
 export const rosterSchema = z.object({
   name: z.string(),
@@ -61,3 +62,15 @@ export const rosterTrendsSchema = z.object({
   }),
 });
 export type RosterTrends = z.output<typeof rosterTrendsSchema>;
+
+/** What a client reads back of a watch: the rules, each target with its secret replaced by whether
+ * it is set (a chat service's address shows its origin only: the rest is its credential), and the
+ * last day a digest went out. */
+export const watchViewSchema = z.object({
+  rules: z.array(watchSchemas().rule),
+  targets: z.array(
+    z.object({ type: z.enum(["webhook", "feishu", "dingtalk", "wecom", "slack"]), url: z.string(), secret: z.optional(z.literal("set")) }),
+  ),
+  lastDigest: z.nullable(z.string()),
+});
+export type WatchView = z.output<typeof watchViewSchema>;

@@ -3,8 +3,17 @@
  * validated with zod like the single-creator routes. What it gets back is roster-answers.ts.
  */
 import * as z from "zod/mini";
-import { watchBodySchema } from "./watches.ts";
-import { chartKeySchema, formatSchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
+import { watchSchemas } from "./watches.ts";
+import {
+  builtOnFirstUse,
+  chartKeySchema,
+  formatSchema,
+  kolIdSchema,
+  rangeFields,
+  rule,
+  withRangeRules,
+  type RangeLimits,
+} from "./request.ts";
 
 /** Creators in one roster. */
 export const MAX_ROSTER_SIZE = 500;
@@ -68,4 +77,6 @@ export function adhocTrendsRequestSchema(limits: RangeLimits) {
 }
 
 /** `PUT /v1/rosters/{name}/watch`: the roster's name with the watch. */
-export const watchRequestSchema = z.object({ path: z.object({ name: rosterNameSchema }), body: watchBodySchema });
+export const watchRequestSchema = builtOnFirstUse(() =>
+  z.object({ path: z.object({ name: rosterNameSchema }), body: watchSchemas().body }),
+);

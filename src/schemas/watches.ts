@@ -4,37 +4,13 @@
  * watch cannot be pointed at anything else; a Standard Webhooks target follows CALLBACK_HOSTS.
  */
 import * as z from "zod/mini";
-import { rule } from "./request.ts";
+import { builtOnFirstUse, rule } from "./request.ts";
 
 /** Rules one watch may have, and targets it may send to. */
 export const MAX_RULES = 10;
 export const MAX_TARGETS = 5;
 /** Days a watch reads (ending yesterday, Shanghai): the anomaly rule's normal, and the longest change. */
 export const WATCH_RANGE_DAYS = 30;
-
-export const watchRuleSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("anomaly") }),
-  z
-    .strictObject({
-      kind: z.literal("change"),
-      days: z
-        .int()
-        .check(
-          z.minimum(1, { error: "must be at least 1" }),
-          z.maximum(WATCH_RANGE_DAYS - 1, { error: `must be at most ${WATCH_RANGE_DAYS - 1}` }),
-        ),
-      above: z.optional(z.int().check(z.minimum(1, { error: "must be at least 1" }))),
-      abovePercent: z.optional(z.number().check(z.gt(0, { error: "must be more than 0" }))),
-    })
-    .check(
-      z.refine(
-        (value) => value.above !== undefined || value.abovePercent !== undefined,
-        rule("change_threshold", "needs above or abovePercent"),
-      ),
-    ),
-  z.strictObject({ kind: z.literal("below"), fans: z.int().check(z.minimum(0, { error: "must be at least 0" })) }),
-]);
-export type WatchRule = z.output<typeof watchRuleSchema>;
 
 /** The service hosts each chat target type may send to. */
 export const CHAT_HOSTS = {
@@ -58,41 +34,58 @@ const chatUrl = (type: keyof typeof CHAT_HOSTS) =>
       rule("target_url", `must be an https URL on ${CHAT_HOSTS[type].join(" or ")}`),
     ),
   );
-const secret = z.optional(z.string().check(z.minLength(1), z.maxLength(256)));
-
-export const watchTargetSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("webhook"), url: z.string().check(z.maxLength(2048)) }),
-  z.strictObject({ type: z.literal("feishu"), url: chatUrl("feishu"), secret }),
-  z.strictObject({ type: z.literal("dingtalk"), url: chatUrl("dingtalk"), secret }),
-  z.strictObject({ type: z.literal("wecom"), url: chatUrl("wecom") }),
-  z.strictObject({ type: z.literal("slack"), url: chatUrl("slack") }),
-]);
-export type WatchTarget = z.output<typeof watchTargetSchema>;
-
-export const watchBodySchema = z.strictObject({
-  rules: z
-    .array(watchRuleSchema)
-    .check(
-      z.minLength(1, { error: "must list at least one rule" }),
-      z.maxLength(MAX_RULES, { error: `must list at most ${MAX_RULES} rules` }),
-    ),
-  targets: z
-    .array(watchTargetSchema)
-    .check(
-      z.minLength(1, { error: "must list at least one target" }),
-      z.maxLength(MAX_TARGETS, { error: `must list at most ${MAX_TARGETS} targets` }),
-    ),
+/**
+ * The watch schemas, built on first use: only the watch routes need them, and building them at
+ * start-up was a tenth of the Worker's start-up CPU, paid by every isolate that only serves data.
+ */
+export const watchSchemas = builtOnFirstUse(() => {
+  const ruleSchema = z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("anomaly") }),
+    z
+      .strictObject({
+        kind: z.literal("change"),
+        days: z
+          .int()
+          .check(
+            z.minimum(1, { error: "must be at least 1" }),
+            z.maximum(WATCH_RANGE_DAYS - 1, { error: `must be at most ${WATCH_RANGE_DAYS - 1}` }),
+          ),
+        above: z.optional(z.int().check(z.minimum(1, { error: "must be at least 1" }))),
+        abovePercent: z.optional(z.number().check(z.gt(0, { error: "must be more than 0" }))),
+      })
+      .check(
+        z.refine(
+          (value) => value.above !== undefined || value.abovePercent !== undefined,
+          rule("change_threshold", "needs above or abovePercent"),
+        ),
+      ),
+    z.strictObject({ kind: z.literal("below"), fans: z.int().check(z.minimum(0, { error: "must be at least 0" })) }),
+  ]);
+  const secret = z.optional(z.string().check(z.minLength(1), z.maxLength(256)));
+  const targetSchema = z.discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("webhook"), url: z.string().check(z.maxLength(2048)) }),
+    z.strictObject({ type: z.literal("feishu"), url: chatUrl("feishu"), secret }),
+    z.strictObject({ type: z.literal("dingtalk"), url: chatUrl("dingtalk"), secret }),
+    z.strictObject({ type: z.literal("wecom"), url: chatUrl("wecom") }),
+    z.strictObject({ type: z.literal("slack"), url: chatUrl("slack") }),
+  ]);
+  const bodySchema = z.strictObject({
+    rules: z
+      .array(ruleSchema)
+      .check(
+        z.minLength(1, { error: "must list at least one rule" }),
+        z.maxLength(MAX_RULES, { error: `must list at most ${MAX_RULES} rules` }),
+      ),
+    targets: z
+      .array(targetSchema)
+      .check(
+        z.minLength(1, { error: "must list at least one target" }),
+        z.maxLength(MAX_TARGETS, { error: `must list at most ${MAX_TARGETS} targets` }),
+      ),
+  });
+  return { rule: ruleSchema, target: targetSchema, body: bodySchema };
 });
-export type Watch = z.output<typeof watchBodySchema>;
-
-/** What a client reads back: the rules, each target with its secret replaced by whether it is set
- * (a chat service's address shows its origin only: the rest is its credential), and the last day
- * a digest went out. */
-export const watchViewSchema = z.object({
-  rules: z.array(watchRuleSchema),
-  targets: z.array(
-    z.object({ type: z.enum(["webhook", "feishu", "dingtalk", "wecom", "slack"]), url: z.string(), secret: z.optional(z.literal("set")) }),
-  ),
-  lastDigest: z.nullable(z.string()),
-});
-export type WatchView = z.output<typeof watchViewSchema>;
+type WatchSchemas = ReturnType<typeof watchSchemas>;
+export type WatchRule = z.output<WatchSchemas["rule"]>;
+export type WatchTarget = z.output<WatchSchemas["target"]>;
+export type Watch = z.output<WatchSchemas["body"]>;

@@ -10,7 +10,8 @@ import * as published from "../../packages/client/src/index.ts";
 import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
-import type { watchBodySchema, WatchView } from "../../src/schemas/watches.ts";
+import type { watchSchemas } from "../../src/schemas/watches.ts";
+import type { WatchView } from "../../src/schemas/roster-answers.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";
@@ -39,7 +40,7 @@ describe("the installable client", () => {
     expectTypeOf<published.Roster>().toEqualTypeOf<RosterBody>();
     expectTypeOf<published.RosterList>().toEqualTypeOf<RosterList>();
     expectTypeOf<published.WatchView>().toEqualTypeOf<WatchView>();
-    expectTypeOf<published.Watch>().toEqualTypeOf<z.input<typeof watchBodySchema>>();
+    expectTypeOf<published.Watch>().toEqualTypeOf<z.input<ReturnType<typeof watchSchemas>["body"]>>();
   });
 
   it("keeps a roster and compares its creators", async () => {

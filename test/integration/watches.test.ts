@@ -10,7 +10,7 @@ import { createEmulator } from "../../tools/emulator/emulator.ts";
 import { datesOf } from "../../src/calendar.ts";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
 import type { Problem } from "../../src/problem.ts";
-import type { WatchView } from "../../src/schemas/watches.ts";
+import type { WatchView } from "../../src/schemas/roster-answers.ts";
 
 const MASTER = "test-webhook-master-secret-0123456789";
 /** The gateway's clock is 2026-03-10 noon in Shanghai: the watch speaks of 2026-03-09. */

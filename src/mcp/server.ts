@@ -1,6 +1,7 @@
 /**
  * @module The MCP server's tools (Model Context Protocol, stateless Streamable HTTP): a KOL's
- * daily followers over a range, as the normalized trend with its summary, or as CSV.
+ * daily followers over a range, as the normalized trend with its summary, or as CSV; the caller's
+ * rosters compared; a roster saved; and a roster's watch (the alerts of its daily digest).
  *
  * Every tool call is a request to the gateway's own HTTP routes with the caller's key, so the MCP
  * server shares their validation, cache, rate limits, spend guard, ledgers and logs; it adds no
@@ -13,11 +14,13 @@ import * as z from "zod/mini";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { dateSchema, kolIdSchema } from "../schemas/request.ts";
-import { MAX_ADHOC_KOLS, rosterNameSchema } from "../schemas/rosters.ts";
+import { MAX_ADHOC_KOLS, MAX_ROSTER_SIZE, rosterNameSchema } from "../schemas/rosters.ts";
+import { MAX_RULES, MAX_TARGETS, watchSchemas } from "../schemas/watches.ts";
 import { VERSION } from "../version.ts";
 
-/** A request to one of the gateway's routes, with the caller's key: a GET, or a POST of `body` as JSON. */
-export type GatewayCall = (path: string, body?: unknown) => Promise<Response>;
+/** A request to one of the gateway's routes, with the caller's key: a GET unless `method` says
+ * otherwise, with `body` sent as JSON. */
+export type GatewayCall = (path: string, init?: { method?: "POST" | "PUT" | "DELETE"; body?: unknown }) => Promise<Response>;
 
 const rangeInput = {
   kolId: kolIdSchema.check(z.describe("The creator's Xingtu id: 1 to 32 digits (the number in the creator's Xingtu page address).")),
@@ -98,6 +101,11 @@ export function createMcpServer(get: GatewayCall): McpServer {
     },
   );
 
+  const rosterName = rosterNameSchema.check(
+    z.describe("The roster's name: 1 to 64 letters, digits, . _ or - (list_rosters lists the caller's)."),
+  );
+  const rosterPath = (name: string, rest = "") => `/v1/rosters/${encodeURIComponent(name)}${rest}`;
+
   server.registerTool(
     "list_rosters",
     {
@@ -118,14 +126,14 @@ export function createMcpServer(get: GatewayCall): McpServer {
       title: "A roster's creators, compared",
       description: `Every creator of one of the caller's rosters over a range. ${manyDescription}`,
       inputSchema: {
-        name: rosterNameSchema.check(z.describe("The roster's name (list_rosters lists them).")),
+        name: rosterName,
         startDate: rangeInput.startDate,
         endDate: rangeInput.endDate,
       },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async ({ name, startDate, endDate }): Promise<CallToolResult> =>
-      jsonResult(await get(`/v1/rosters/${encodeURIComponent(name)}/daily-fans?${new URLSearchParams({ startDate, endDate })}`), true),
+      jsonResult(await get(rosterPath(name, `/daily-fans?${new URLSearchParams({ startDate, endDate })}`)), true),
   );
 
   server.registerTool(
@@ -140,7 +148,73 @@ export function createMcpServer(get: GatewayCall): McpServer {
       },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async (input): Promise<CallToolResult> => jsonResult(await get("/v1/kols/daily-fans", input), true),
+    async (input): Promise<CallToolResult> => jsonResult(await get("/v1/kols/daily-fans", { method: "POST", body: input }), true),
+  );
+
+  server.registerTool(
+    "save_roster",
+    {
+      title: "Save a roster",
+      description: `Creates the caller's roster of this name, or replaces its creators: at most ${MAX_ROSTER_SIZE} Xingtu ids, no repeats. Saving costs no upstream call.`,
+      inputSchema: {
+        name: rosterName,
+        kolIds: z.array(kolIdSchema).check(z.describe(`The creators' Xingtu ids, at most ${MAX_ROSTER_SIZE}, no repeats.`)),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ name, kolIds }): Promise<CallToolResult> =>
+      jsonResult(await get(rosterPath(name), { method: "PUT", body: { kolIds } }), false),
+  );
+
+  const { rules, targets } = watchSchemas().body.shape;
+
+  server.registerTool(
+    "get_roster_watch",
+    {
+      title: "A roster's watch",
+      description:
+        "The rules that raise an alert on one of the caller's rosters and where its daily digest goes (secrets show as `set`, chat addresses as their origin), and the last day a digest went out.",
+      inputSchema: { name: rosterName },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ name }): Promise<CallToolResult> => jsonResult(await get(rosterPath(name, "/watch")), false),
+  );
+
+  server.registerTool(
+    "set_roster_watch",
+    {
+      title: "Watch a roster",
+      description:
+        "Sets (or replaces) a roster's watch. Every day, once yesterday has settled, the gateway checks each creator of the roster " +
+        "against the rules and sends one digest of the alerts to each target; a quiet day sends nothing. Rules: " +
+        '`{"kind":"anomaly"}` (a day far from the creator\'s own normal change), `{"kind":"change","days":D,"above":N}` or ' +
+        '`"abovePercent":P` (moved by more than N followers or P % over the last D days), `{"kind":"below","fans":N}`. ' +
+        "Targets: `webhook` (a Standard Webhooks-signed POST to a host the operator allows), `feishu`, `dingtalk` (each with an " +
+        "optional signing `secret`), `wecom`, `slack`: the bot's webhook address on its own service.",
+      inputSchema: {
+        name: rosterName,
+        rules: rules.check(z.describe(`One to ${MAX_RULES} rules.`)),
+        targets: targets.check(z.describe(`One to ${MAX_TARGETS} targets.`)),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    async ({ name, ...watch }): Promise<CallToolResult> =>
+      jsonResult(await get(rosterPath(name, "/watch"), { method: "PUT", body: watch }), false),
+  );
+
+  server.registerTool(
+    "delete_roster_watch",
+    {
+      title: "Stop watching a roster",
+      description: "Removes a roster's watch: no more digests. The roster itself stays.",
+      inputSchema: { name: rosterName },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    async ({ name }): Promise<CallToolResult> => {
+      const response = await get(rosterPath(name, "/watch"), { method: "DELETE" });
+      if (!response.ok) return toolError(response);
+      return { content: [{ type: "text", text: `The watch on "${name}" is removed.` }], structuredContent: { name, watching: false } };
+    },
   );
 
   return server;

@@ -50,10 +50,10 @@ export async function serveMcp(request: Request, gateway: GatewayFetch): Promise
     const value = request.headers.get(name);
     if (value !== null) forwarded.set(name, value);
   }
-  const call: GatewayCall = (path, body) => {
+  const call: GatewayCall = (path, { method = "GET", body } = {}) => {
     const headers = new Headers(forwarded);
     if (body !== undefined) headers.set("Content-Type", "application/json");
-    const init = body === undefined ? { headers } : { method: "POST", headers, body: JSON.stringify(body) };
+    const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
     return gateway(new Request(new URL(path, url.origin), init));
   };
   const caller = await call("/v1/key");

@@ -45,10 +45,14 @@ describe("the remote MCP server", () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       "compare_kols_daily_fans",
+      "delete_roster_watch",
       "get_kol_daily_fans",
       "get_kol_daily_fans_csv",
       "get_roster_daily_fans",
+      "get_roster_watch",
       "list_rosters",
+      "save_roster",
+      "set_roster_watch",
     ]);
     expect(tools.find((tool) => tool.name === "get_kol_daily_fans")!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
   });
@@ -150,5 +154,48 @@ describe("the remote MCP server", () => {
     const refused = await client.callTool({ name: "compare_kols_daily_fans", arguments: { kolIds: [kolId, kolId], ...RANGE } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("kolIds must not list a creator twice");
+  });
+
+  it("saves a roster, then sets, reads and removes its watch, never showing a secret", async () => {
+    const { connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const kolIds = [uniqueKol(), uniqueKol()];
+    const saved = await client.callTool({ name: "save_roster", arguments: { name: "watched", kolIds } });
+    expect(saved.structuredContent).toMatchObject({ name: "watched", kolIds });
+
+    const hook = "https://open.feishu.cn/open-apis/bot/v2/hook/0b1c2d3e";
+    const watch = {
+      name: "watched",
+      rules: [{ kind: "anomaly" }, { kind: "change", days: 7, abovePercent: 5 }],
+      targets: [{ type: "feishu", url: hook, secret: "feishu-signing-secret" }],
+    };
+    const set = await client.callTool({ name: "set_roster_watch", arguments: watch });
+    const expected = {
+      rules: watch.rules,
+      targets: [{ type: "feishu", url: "https://open.feishu.cn/…", secret: "set" }],
+      lastDigest: null,
+    };
+    expect(set.structuredContent).toEqual(expected);
+    const read = await client.callTool({ name: "get_roster_watch", arguments: { name: "watched" } });
+    expect(read.structuredContent).toEqual(expected);
+    expect(JSON.stringify([set, read])).not.toMatch(/feishu-signing-secret|0b1c2d3e/);
+
+    const removed = await client.callTool({ name: "delete_roster_watch", arguments: { name: "watched" } });
+    expect(removed.structuredContent).toEqual({ name: "watched", watching: false });
+    const gone = await client.callTool({ name: "get_roster_watch", arguments: { name: "watched" } });
+    expect(gone.isError).toBe(true);
+    expect(gone.structuredContent).toMatchObject({ status: 404 });
+  });
+
+  it("refuses a watch whose target is not its chat service's own address, naming the field", async () => {
+    const { connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    await client.callTool({ name: "save_roster", arguments: { name: "elsewhere", kolIds: [uniqueKol()] } });
+    const refused = await client.callTool({
+      name: "set_roster_watch",
+      arguments: { name: "elsewhere", rules: [{ kind: "anomaly" }], targets: [{ type: "slack", url: "https://attacker.example/hook" }] },
+    });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("must be an https URL on hooks.slack.com at targets[0].url");
   });
 });

@@ -245,8 +245,12 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
       .reduce<unknown>((value, part) => (value as Record<PropertyKey, unknown> | undefined)?.[part], raw[location]);
     if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
     // A repeated query parameter arrives as a list; in a JSON body a list is simply the wrong type.
-    if (Array.isArray(sent) && location !== "body") return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
-    if (Array.isArray(sent)) return [{ field, in: location, rule: "type", message: "must be a single value, not a list" }];
+    // (A list's own rules, its length for one, are about a list that was meant to be one.)
+    if (Array.isArray(sent) && issue.code === "invalid_type") {
+      return location === "body"
+        ? [{ field, in: location, rule: "type", message: "must be a single value, not a list" }]
+        : [{ field, in: location, rule: "single_value", message: "must be sent once" }];
+    }
     return [{ field, in: location, rule: issue.code, message: issue.message }];
   });
 }

@@ -107,6 +107,10 @@ describe("a roster's watch", () => {
     expect(((await webhook.json()) as Problem).errors).toEqual([
       expect.objectContaining({ field: "targets[0].url", rule: "callback_url" }),
     ]);
+    const empty = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [], targets: [TARGETS[0]] }));
+    expect(((await empty.json()) as Problem).errors).toEqual([
+      { field: "rules", in: "body", rule: "too_small", message: "must list at least one rule" },
+    ]);
     const missing = await gateway.request("/v1/rosters/nope/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }));
     expect(missing.status).toBe(404);
   });

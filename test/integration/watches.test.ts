@@ -107,6 +107,10 @@ describe("a roster's watch", () => {
     expect(((await webhook.json()) as Problem).errors).toEqual([
       expect.objectContaining({ field: "targets[0].url", rule: "callback_url" }),
     ]);
+    const unknown = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "spike" }], targets: [TARGETS[0]] }));
+    expect(((await unknown.json()) as Problem).errors).toEqual([
+      { field: "rules[0].kind", in: "body", rule: "invalid_union", message: "must be one of anomaly, change, below" },
+    ]);
     const empty = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [], targets: [TARGETS[0]] }));
     expect(((await empty.json()) as Problem).errors).toEqual([
       { field: "rules", in: "body", rule: "too_small", message: "must list at least one rule" },

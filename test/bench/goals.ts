@@ -96,7 +96,7 @@ const GOALS: Goal[] = [
     unit: "KiB",
     measured: (f) => Math.round((f.bundle.gzipBytes / KIB) * 10) / 10,
     why: () =>
-      "Hono, zod/mini with its English messages and the Standard Webhooks library's own SHA-256 and base64 are most of it " +
+      "Hono, zod/mini and the Standard Webhooks library's own SHA-256 and base64 are most of it " +
       "(README, Proof harness, has the composition)",
   },
   {

@@ -91,7 +91,8 @@ export class RosterBook extends DurableObject<Bindings> {
       const fresh = kolIds.filter((kolId) => !roster.kolIds.includes(kolId));
       if (roster.kolIds.length + fresh.length > MAX_ROSTER_SIZE) return { ok: false, refused: "too-large" } as const;
       this.insert(name, fresh, roster.kolIds.length);
-      this.touch(name, now);
+      // A roster that did not change keeps its updatedAt (a client may poll for changes by it).
+      if (fresh.length > 0) this.touch(name, now);
       return { ok: true, roster: this.get(name)!, created: false } as const;
     });
   }
@@ -99,8 +100,7 @@ export class RosterBook extends DurableObject<Bindings> {
   remove(name: string, kolId: string, now: string): RosterChange {
     return this.ctx.storage.transactionSync(() => {
       if (!this.get(name)) return { ok: false, refused: "not-found" } as const;
-      this.sql.exec("DELETE FROM members WHERE roster = ? AND kol_id = ?", name, kolId);
-      this.touch(name, now);
+      if (this.sql.exec("DELETE FROM members WHERE roster = ? AND kol_id = ?", name, kolId).rowsWritten > 0) this.touch(name, now);
       return { ok: true, roster: this.get(name)!, created: false } as const;
     });
   }

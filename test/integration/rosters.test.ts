@@ -18,6 +18,18 @@ const kols = (count: number) => Array.from({ length: count }, uniqueKol);
 const range = (extra = "") => `?startDate=${RANGE.startDate}&endDate=${RANGE.endDate}${extra}`;
 
 describe("keeping rosters", () => {
+  it("keeps a roster's updatedAt when adding creators it has or removing one it has not", async () => {
+    const gateway = makeGateway();
+    const [a, b] = kols(2);
+    const created = (await (await gateway.request("/v1/rosters/still", json("PUT", { kolIds: [a] }))).json()) as RosterBody;
+    gateway.clock.now += 60_000;
+    const added = (await (await gateway.request("/v1/rosters/still/kols", json("POST", { kolIds: [a] }))).json()) as RosterBody;
+    const removed = (await (await gateway.request(`/v1/rosters/still/kols/${b}`, { method: "DELETE" })).json()) as RosterBody;
+    expect([added.updatedAt, removed.updatedAt]).toEqual([created.updatedAt, created.updatedAt]);
+    const changed = (await (await gateway.request(`/v1/rosters/still/kols/${a}`, { method: "DELETE" })).json()) as RosterBody;
+    expect(changed.updatedAt).toBe(new Date(gateway.clock.now).toISOString());
+  });
+
   it("creates, reads, adds to, removes from and deletes a roster", async () => {
     const gateway = makeGateway();
     const [a, b, c] = kols(3);

@@ -46,5 +46,7 @@ describe("bench goals", () => {
     expect(miss.missedBy).toBe(29.73);
     expect(miss.why).toContain("20 ms gather window");
     expect(miss.why).toContain("+9.64 ms");
+    const overEmulator = verdict({ ...figures, miss: { ...figures.miss, overheadP50Ms: 33.18 } }, "miss p50 over the emulator");
+    expect(overEmulator.why).toContain("the toy proxy itself is +2.45 ms over the emulator");
   });
 });

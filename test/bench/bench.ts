@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
 import { drive, median, type Sample } from "./measure.ts";
 import { configSchema } from "../../src/config/config.ts";
-import { measureCpu } from "./cpu.ts";
+import { measureCpu, measureRequestCpu } from "./cpu.ts";
 import { generateWorkload, replay } from "./replay.ts";
 import { measureCoordination } from "./coordination.ts";
 import { buildToys, toyOrigin } from "./toys.ts";
@@ -42,6 +42,7 @@ const RANGE = "startDate=2026-01-01&endDate=2026-03-31";
 const COALESCING_REQUESTS = 100;
 const CPU_ITERATIONS = Number(process.env.BENCH_CPU_ITERATIONS ?? 2000);
 const WORKERS_CPU_ITERATIONS = 200;
+const REQUEST_CPU_ITERATIONS = Number(process.env.BENCH_REQUEST_CPU_ITERATIONS ?? 10_000);
 const REPLAY_REQUESTS = Number(process.env.BENCH_REPLAY_REQUESTS ?? 10_000);
 const REPLAY_KOLS = 500;
 const ROSTER_SIZE = 200;
@@ -118,6 +119,7 @@ try {
   if (coalesced.some((status) => status !== 200)) throw new Error(`coalescing burst answered ${coalesced.join(",")}`);
 
   const cpu = await measureCpu(CPU_ITERATIONS);
+  const requestCpu = await measureRequestCpu(REQUEST_CPU_ITERATIONS, 3);
 
   const workload = generateWorkload(REPLAY_REQUESTS, REPLAY_KOLS, Date.now());
   const replayOn = async (dayCache: boolean) => {
@@ -233,6 +235,7 @@ try {
       p50RatioToHealthz: ofRounds((round) => ratio(round.hit.p50, round.healthz.p50)),
       p99RatioToHealthz: ofRounds((round) => ratio(round.hit.p99, round.healthz.p99)),
       rpsRatioToToyByRound: hitRounds.map((round) => ratio(round.hit.rps, round.toyHit.rps)),
+      cpuMicros: { hit: Math.round(requestCpu.hitMicros), healthz: Math.round(requestCpu.healthzMicros) },
     },
     miss: {
       overheadP50Ms: ms(miss.p50 - direct.p50),
@@ -293,6 +296,9 @@ try {
   ]);
   console.log(
     `hit vs /healthz (median of ${HIT_ROUNDS} rounds): throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}; vs the toy hit: throughput x${results.hit.rpsRatioToToy}`,
+  );
+  console.log(
+    `CPU per request in V8 (the app in-process, bindings in memory): cache hit ${results.hit.cpuMicros.hit} us, /healthz ${results.hit.cpuMicros.healthz} us`,
   );
   console.log(`miss p50 over the toy proxy: +${results.miss.overheadP50MsOverToyProxy} ms`);
   console.log(

@@ -46,7 +46,7 @@ export async function startupOverMs(bundle: string, baseline: string): Promise<n
 }
 
 // The platform module, as far as a bundle's top level uses it: classes to extend.
-const PLATFORM_STUB = "data:text/javascript,export class DurableObject{}export class WorkerEntrypoint{}";
+export const PLATFORM_STUB = "data:text/javascript,export class DurableObject{}export class WorkerEntrypoint{}";
 
 /**
  * CPU milliseconds to load and evaluate `bundle` (parse, compile, run its top level), in a fresh

@@ -47,6 +47,8 @@ export interface IsolateState {
   memory?: Store;
   /** Key records recently read from KEYS. */
   keyRecords: Store;
+  /** The hashes of keys presented here (auth/keys.ts), by key: never leaves the isolate. */
+  keyHashes: Map<string, string>;
   /** A KOL coordinator's background refreshes (stale-while-revalidate) by range: one at a time, backing off after failures. */
   refreshes: Map<string, { running: boolean; failures: number; notBefore: number }>;
   /** A gateway isolate's requests for those refreshes by range: until when it does not ask again. */
@@ -74,6 +76,7 @@ function createRuntime(parts: RuntimeParts): Runtime {
     isolate: {
       singleFlight: createSingleFlight(),
       keyRecords: memoryStore({ maxBytes: KEY_MEMORY_BYTES, now: parts.now }),
+      keyHashes: new Map(),
       refreshes: new Map(),
       refreshAsks: new Map(),
       allowances: new Map(),

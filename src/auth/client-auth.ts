@@ -180,7 +180,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     } else {
       let record: KeyRecord | null;
       try {
-        record = signature !== undefined ? await signedKey(c, read) : key ? await recordOfKey(read, key) : null;
+        record = signature !== undefined ? await signedKey(c, read) : key ? await recordOfKey(read, key, runtime.isolate.keyHashes) : null;
       } catch (error) {
         if (error instanceof ProblemError && error.problemType === "unauthorized") return refuse(error);
         throw error;

@@ -78,11 +78,26 @@ export function recordWrites(record: KeyRecord): KvWrite[] {
 /** Reads one KEYS value as parsed JSON (null when absent): the Worker through its store, the CLI through wrangler. */
 export type KeysReader = (kvName: string) => Promise<unknown>;
 
-/** The record of a presented key, compared by hash in constant time. */
-export async function recordOfKey(read: KeysReader, key: string): Promise<KeyRecord | null> {
-  const hash = await hashKey(key);
+/** Keys whose hash an isolate remembers; past this, the one remembered first is forgotten. */
+const REMEMBERED_KEY_HASHES = 256;
+
+/**
+ * The record of a presented key, compared by hash in constant time. A valid key's hash is
+ * remembered by the isolate (`hashes`): the same few keys arrive again and again, and hashing one
+ * was a sixth of a cache hit's CPU. Only keys that matched a record are kept, and only in the
+ * isolate's memory (never in a log, a store or a response); the record itself is still read each
+ * time, so a revoked key stops working as soon as its record does.
+ */
+export async function recordOfKey(read: KeysReader, key: string, hashes: Map<string, string>): Promise<KeyRecord | null> {
+  const known = hashes.get(key);
+  const hash = known ?? (await hashKey(key));
   const record = keyRecordSchema.safeParse(await read(recordKvName(hash)));
-  return record.success && constantTimeEqual(record.data.hash, hash) ? record.data : null;
+  if (!record.success || !constantTimeEqual(record.data.hash, hash)) return null;
+  if (known === undefined) {
+    if (hashes.size >= REMEMBERED_KEY_HASHES) hashes.delete(hashes.keys().next().value!);
+    hashes.set(key, hash);
+  }
+  return record.data;
 }
 
 /** The record of a named key, through the name index (signed requests name their key). */

@@ -43,9 +43,9 @@ export function createApp(runtime: Runtime) {
 
   const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
     problemResponse(error, {
-      requestId: c.var.requestId ?? runtime.uuid(),
+      requestId: c.get("requestId") ?? runtime.uuid(),
       instance: c.req.path.slice(0, 200),
-      upstreamStyle: c.var.upstreamStyle ?? false,
+      upstreamStyle: c.get("upstreamStyle") ?? false,
     });
 
   app.notFound((c) =>
@@ -58,7 +58,7 @@ export function createApp(runtime: Runtime) {
       return respond(c, new ProblemError("invalid-request", { detail: error.message || "The request is malformed." }));
     }
     const token = readiness(c.env).config?.JUSTONEAPI_TOKEN;
-    runtime.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, ...errorFields(error, token) });
+    runtime.log({ level: "error", msg: "unhandled error", requestId: c.get("requestId"), ...errorFields(error, token) });
     return respond(
       c,
       new ProblemError("internal-error", { detail: "The gateway failed unexpectedly; the request id identifies the log line." }),

@@ -74,8 +74,13 @@ export function daysInRange(start: string, end: string): number {
   return b - a + 1;
 }
 
+let today: { day: number; date: string } | undefined;
+
+/** Today's date in Asia/Shanghai; every request asks, so the day's date is written once a day. */
 export function shanghaiToday(nowMs: number): string {
-  return dateOfDayNumber(Math.floor((nowMs + SHANGHAI_OFFSET_MS) / DAY_MS));
+  const day = Math.floor((nowMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  if (today?.day !== day) today = { day, date: dateOfDayNumber(day) };
+  return today.date;
 }
 
 /** Seconds until the next time the Shanghai clock reads `hour`:00 (by default midnight, when the

@@ -92,14 +92,14 @@ function presentedKey(c: Context<ClientEnv>): string | null {
     const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
     return match ? match[1]! : "";
   }
-  const param = c.var.queryKey;
+  const param = c.get("queryKey");
   return param ? (c.req.query(param) ?? null) : null;
 }
 
 /** The key named by a signed request, once its signature over the raw body is verified and its
  * `webhook-id` accepted for the first time. */
 async function signedKey(c: Context<ClientEnv>, read: KeysReader): Promise<KeyRecord | null> {
-  const { config, runtime } = c.var.lookup;
+  const { config, runtime } = c.get("lookup");
   const name = c.req.header("X-Key-Name");
   if (!name) throw unauthorized(true, "A signed request must name its key in X-Key-Name.");
   const master = requireSigningSecret(config);
@@ -155,7 +155,7 @@ export function requireKeyFor(client: { anonymous: boolean }, what: string): voi
 
 export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
   return createMiddleware<ClientEnv>(async (c, next) => {
-    const { config } = c.var.lookup;
+    const { config } = c.get("lookup");
     const keys = c.env.KEYS;
     const keyStore = tieredStore(runtime.isolate.keyRecords, kvStore(keys), KEY_MEMORY_SECONDS);
     const read: KeysReader = async (name) => {

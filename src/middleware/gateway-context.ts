@@ -30,13 +30,13 @@ export function deferWith(c: Context): (work: Promise<unknown>) => void {
 
 export function gatewayContext(runtime: Runtime) {
   return createMiddleware<LookupEnv>(async (c, next) => {
-    const requestId = c.var.requestId;
+    const requestId = c.get("requestId");
     c.set(
       "lookup",
       createLookupContext({
         env: c.env,
         runtime,
-        trace: c.var.trace,
+        trace: c.get("trace"),
         defer: deferWith(c),
         warn: (message) => runtime.log({ level: "warn", msg: message, requestId }),
       }),

@@ -42,8 +42,8 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     await next();
     const status = c.res.status;
     const route = routePath(c, -1) || c.req.path.slice(0, MAX_LOGGED_PATH);
-    const client = c.var.client?.name ?? null;
-    const cache = c.var.cacheStatus ?? null;
+    const client = c.get("client")?.name ?? null;
+    const cache = c.get("cacheStatus") ?? null;
     const hit = cache !== null && /; hit\b/.test(cache);
 
     // Every answer says what it cost: the upstream calls this request made, and how many are billed.
@@ -64,7 +64,7 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     log({
       level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
       msg: "request",
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       method: c.req.method,
       route,
       path: c.req.path.slice(0, MAX_LOGGED_PATH),

@@ -2,7 +2,7 @@
  * @module Request validation for the daily-fans routes: the path and the query are checked
  * together with one zod schema, so every violation comes back in one problem+json.
  *
- * The validated request is kept in `c.var.trendRequest`; what the validator itself returns is
+ * The validated request is kept in `c.get("trendRequest")`; what the validator itself returns is
  * only the query's part, because that is what `hono/client` reads as the query's input type.
  */
 import type { Context } from "hono";
@@ -27,7 +27,7 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
       // Hono's query parser drops a parameter without a name (`&=x`); it is still not a parameter of this route.
       const unnamed = c.req.url.includes("?") && new URL(c.req.url).searchParams.has("");
       const raw = { path: c.req.param() as Record<string, unknown>, query: unnamed ? { ...query, "": "" } : query };
-      const limits = rangeLimits(c.var.lookup.config, now());
+      const limits = rangeLimits(c.get("lookup").config, now());
       const request = validated(schemaForLimits(limits), raw, "parameter");
       c.set("trendRequest", request);
       return queryPart(request);

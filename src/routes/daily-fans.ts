@@ -101,9 +101,9 @@ export function dailyFansRoutes(runtime: Runtime) {
       auth,
       validateTrendRequest(schemaFor, runtime.now, queryPart),
       async (c) => {
-        const request = c.var.trendRequest;
+        const request = c.get("trendRequest");
         const { result, headers, cacheStatus } = await lookupWithHeaders(
-          c.var,
+          { lookup: c.get("lookup"), client: c.get("client") },
           c.env,
           request,
           wantsRefresh(c.req.header("Cache-Control")),

@@ -56,9 +56,9 @@ const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The caller's roster book (one per key); reaching it may fail like any Durable Object. */
 function bookOf(c: Ctx): DurableObjectStub<RosterBook> {
-  requireKeyFor(c.var.client, "Rosters");
+  requireKeyFor(c.get("client"), "Rosters");
   const books = requireRosterBooks(c.env);
-  return books.get(books.idFromName(c.var.client.name));
+  return books.get(books.idFromName(c.get("client").name));
 }
 
 async function reach<T>(call: () => Promise<T>): Promise<T> {
@@ -107,7 +107,8 @@ function addTrace(into: LookupTrace, from: LookupTrace): void {
 /** Many creators' trends for this request: each looked up as its own request would be, its cost
  * added to this request's. */
 function trendsFor(c: Ctx, roster: string | null, kolIds: readonly string[], query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
-  const { lookup, client } = c.var;
+  const lookup = c.get("lookup");
+  const client = c.get("client");
   const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
   const range = { startDate: query.startDate, endDate: query.endDate };
   return rosterTrends(roster, kolIds, range, members, { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn });
@@ -146,7 +147,7 @@ const ROSTER_MEMORY_MS = 10_000;
 /** Rosters an isolate remembers; the oldest are forgotten first. */
 const MAX_REMEMBERED_ROSTERS = 1000;
 
-const rosterMemoryKey = (c: Ctx, name: string) => `${c.var.client.name}\u0000${name}`;
+const rosterMemoryKey = (c: Ctx, name: string) => `${c.get("client").name}\u0000${name}`;
 
 /** Forgets this isolate's copy of a roster the caller has just changed (after the change is written). */
 function forget(c: Ctx, runtime: Runtime, name: string): void {
@@ -168,7 +169,7 @@ async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[
 }
 
 async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
-  requireKeyFor(c.var.client, "Rosters");
+  requireKeyFor(c.get("client"), "Rosters");
   return trendsFor(c, name, await kolIdsOf(c, runtime, name), query);
 }
 
@@ -200,14 +201,14 @@ export function rosterRoutes(runtime: Runtime) {
     // Webhook targets follow CALLBACK_HOSTS, as callbacks do; chat targets were held to their hosts above.
     for (const [index, target] of request.body.targets.entries()) {
       if (target.type !== "webhook") continue;
-      const checked = checkCallbackUrl(target.url, c.var.lookup.config);
+      const checked = checkCallbackUrl(target.url, c.get("lookup").config);
       if (!checked.ok)
         throw invalidFields([{ field: `targets[${index}].url`, in: "body", rule: "callback_url", message: checked.reason }], "body");
     }
     return request;
   });
   const adhocBody = jsonObjectBody(
-    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())), raw, "body").body,
+    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())), raw, "body").body,
   );
 
   return new Hono<GatewayEnv>()
@@ -259,12 +260,12 @@ export function rosterRoutes(runtime: Runtime) {
       return changed(c, name, change);
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
-      const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
+      const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
       const { format, ...range } = query;
       return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
-      const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.var.lookup.config, runtime.now())));
+      const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
       const { mode, key: _key, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));

@@ -17,7 +17,7 @@ import type { Context } from "hono";
 export const SPEND_GUARD_PATH = "/v1/spend-guard";
 
 function requireOperator(c: Context<GatewayEnv>): void {
-  if (c.var.client.canOperate) return;
+  if (c.get("client").canOperate) return;
   throw new ProblemError("forbidden", {
     detail: "The spend guard needs a key with the operate permission (`npm run key -- create --operator`).",
   });
@@ -25,7 +25,7 @@ function requireOperator(c: Context<GatewayEnv>): void {
 
 /** The guard as the request's lookup context (gateway-context.ts) sees it. */
 async function state(c: Context<GatewayEnv>, cleared?: boolean) {
-  const status = await c.var.lookup.guard.status();
+  const status = await c.get("lookup").guard.status();
   const { today } = status;
   return c.json<SpendGuardState>(
     {
@@ -47,6 +47,6 @@ export function spendGuardRoutes(runtime: Runtime) {
     })
     .delete(SPEND_GUARD_PATH, gatewayContext(runtime), clientAuth(runtime), async (c) => {
       requireOperator(c);
-      return state(c, await c.var.lookup.guard.clear());
+      return state(c, await c.get("lookup").guard.clear());
     });
 }

@@ -28,7 +28,7 @@ function requireNamedKey(client: { anonymous: boolean }, what: string): void {
 export function usageRoutes(runtime: Runtime) {
   return new Hono<GatewayEnv>()
     .get(KEY_PATH, gatewayContext(runtime), clientAuth(runtime), (c) => {
-      const { client } = c.var;
+      const client = c.get("client");
       requireNamedKey(client, "A key's identity");
       const permissions: KeyInfo["permissions"] = [
         ...(client.canRefresh ? ["refresh" as const] : []),
@@ -46,11 +46,11 @@ export function usageRoutes(runtime: Runtime) {
       );
     })
     .get(USAGE_PATH, gatewayContext(runtime), clientAuth(runtime), async (c) => {
-      const { client } = c.var;
+      const client = c.get("client");
       requireNamedKey(client, "Usage");
       requireKeyLedger(c.env);
       const now = runtime.now();
-      const [usage, guard] = await Promise.all([usageToday(c.env, runtime, client.name), c.var.lookup.guard.status()]);
+      const [usage, guard] = await Promise.all([usageToday(c.env, runtime, client.name), c.get("lookup").guard.status()]);
       const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
       return c.json<Usage>(
         {

@@ -32,12 +32,13 @@ const webhookSchemaFor = perLimits(webhookRequestSchema);
 
 function webhookBody(now: () => number) {
   return jsonObjectBody((raw, c: Context<GatewayEnv>): WebhookRequest => {
-    return validated(webhookSchemaFor(rangeLimits(c.var.lookup.config, now())), raw, "body");
+    return validated(webhookSchemaFor(rangeLimits(c.get("lookup").config, now())), raw, "body");
   });
 }
 
 async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callbackUrl: string }, runtime: Runtime): Promise<Response> {
-  const { lookup, client } = c.var;
+  const lookup = c.get("lookup");
+  const client = c.get("client");
   requireKeyFor(client, "An asynchronous delivery (callbackUrl)");
   const checked = checkCallbackUrl(request.callbackUrl, lookup.config);
   if (!checked.ok) {
@@ -106,15 +107,20 @@ export function webhookRoutes(runtime: Runtime) {
       const request = c.req.valid("json");
       if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const { result, headers, cacheStatus } = await lookupWithHeaders(c.var, c.env, query, false);
+      const { result, headers, cacheStatus } = await lookupWithHeaders(
+        { lookup: c.get("lookup"), client: c.get("client") },
+        c.env,
+        query,
+        false,
+      );
       c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })
     .get(DELIVERY_PATH, context, keyed, async (c) => {
-      requireKeyFor(c.var.client, "Reading a delivery");
-      const status = await deliveryBookOf(requireDeliveryBooks(c.env), c.var.client.name).read(c.req.param("id"));
+      requireKeyFor(c.get("client"), "Reading a delivery");
+      const status = await deliveryBookOf(requireDeliveryBooks(c.env), c.get("client").name).read(c.req.param("id"));
       // Another key's delivery is answered exactly like one that does not exist.
-      if (!status || status.owner !== c.var.client.name) {
+      if (!status || status.owner !== c.get("client").name) {
         throw new ProblemError("not-found", { detail: "No delivery with this id belongs to this key." });
       }
       return c.json(status, 200, { "Cache-Control": "no-store" });

@@ -74,11 +74,14 @@ export function daysInRange(start: string, end: string): number {
   return b - a + 1;
 }
 
+/** Today in Asia/Shanghai, as a day number (see dayNumber). */
+export const shanghaiDayNumber = (nowMs: number) => Math.floor((nowMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+
 let today: { day: number; date: string } | undefined;
 
 /** Today's date in Asia/Shanghai; every request asks, so the day's date is written once a day. */
 export function shanghaiToday(nowMs: number): string {
-  const day = Math.floor((nowMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  const day = shanghaiDayNumber(nowMs);
   if (today?.day !== day) today = { day, date: dateOfDayNumber(day) };
   return today.date;
 }

@@ -54,6 +54,7 @@ export async function hitSubject() {
     ACCOUNT_LEDGER: namespace({
       admit: async () => ({ ok: true, reservation: 1, failover: null }),
       record: async () => undefined,
+      day: async (day: string) => ({ day, calls: 1, billed: 1, reserved: 0, breaker: null, failover: null }),
     }),
     KEY_LEDGER: namespace({ record: async () => undefined }),
   };

@@ -84,9 +84,10 @@ const REMEMBERED_KEY_HASHES = 256;
 /**
  * The record of a presented key, compared by hash in constant time. A valid key's hash is
  * remembered by the isolate (`hashes`): the same few keys arrive again and again, and hashing one
- * was about a tenth of a cache hit's CPU inside workerd (half of it in Node, bench `hit.cpuMicros`). Only keys that matched a record are kept, and only in the
- * isolate's memory (never in a log, a store or a response); the record itself is still read each
- * time, so a revoked key stops working as soon as its record does.
+ * was about a tenth of a cache hit's CPU inside workerd (half of it in Node: bench
+ * `hit.cpuMicros`). Only keys that matched a record are kept, and only in the isolate's memory
+ * (never in a log, a store or a response); the record itself is still read each time, so a
+ * revoked key stops working as soon as its record does.
  */
 export async function recordOfKey(read: KeysReader, key: string, hashes: Map<string, string>): Promise<KeyRecord | null> {
   const known = hashes.get(key);

@@ -102,12 +102,7 @@ export function dailyFansRoutes(runtime: Runtime) {
       validateTrendRequest(schemaFor, runtime.now, queryPart),
       async (c) => {
         const request = c.get("trendRequest");
-        const { result, headers, cacheStatus } = await lookupWithHeaders(
-          { lookup: c.get("lookup"), client: c.get("client") },
-          c.env,
-          request,
-          wantsRefresh(c.req.header("Cache-Control")),
-        );
+        const { result, headers, cacheStatus } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
         c.set("cacheStatus", cacheStatus);
         return respond(c, request, result, headers);
       },

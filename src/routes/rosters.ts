@@ -56,9 +56,10 @@ const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The caller's roster book (one per key); reaching it may fail like any Durable Object. */
 function bookOf(c: Ctx): DurableObjectStub<RosterBook> {
-  requireKeyFor(c.get("client"), "Rosters");
+  const client = c.get("client");
+  requireKeyFor(client, "Rosters");
   const books = requireRosterBooks(c.env);
-  return books.get(books.idFromName(c.get("client").name));
+  return books.get(books.idFromName(client.name));
 }
 
 async function reach<T>(call: () => Promise<T>): Promise<T> {

@@ -107,20 +107,16 @@ export function webhookRoutes(runtime: Runtime) {
       const request = c.req.valid("json");
       if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const { result, headers, cacheStatus } = await lookupWithHeaders(
-        { lookup: c.get("lookup"), client: c.get("client") },
-        c.env,
-        query,
-        false,
-      );
+      const { result, headers, cacheStatus } = await lookupWithHeaders(c, query, false);
       c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })
     .get(DELIVERY_PATH, context, keyed, async (c) => {
-      requireKeyFor(c.get("client"), "Reading a delivery");
-      const status = await deliveryBookOf(requireDeliveryBooks(c.env), c.get("client").name).read(c.req.param("id"));
+      const client = c.get("client");
+      requireKeyFor(client, "Reading a delivery");
+      const status = await deliveryBookOf(requireDeliveryBooks(c.env), client.name).read(c.req.param("id"));
       // Another key's delivery is answered exactly like one that does not exist.
-      if (!status || status.owner !== c.get("client").name) {
+      if (!status || status.owner !== client.name) {
         throw new ProblemError("not-found", { detail: "No delivery with this id belongs to this key." });
       }
       return c.json(status, 200, { "Cache-Control": "no-store" });

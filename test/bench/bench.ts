@@ -9,7 +9,8 @@
  * - coalescing: upstream calls made for 100 concurrent identical cold requests;
  * - coordination: the same and more with two gateway isolates sharing the Durable Objects
  *   (coordination.ts): cold identical requests, overlapping ranges, the budget, idempotency;
- * - CPU per request for a 365-day range (validate, normalise, serialise) vs a pass-through;
+ * - CPU per request for a 365-day range (validate, normalise, serialise) vs a pass-through, and of
+ *   a cache hit and `/healthz` through the whole app in-process (cpu.ts, hit-subject.ts);
  * - the deployable bundle's size, raw and gzip;
  * - a replayed realistic workload: upstream calls and days fetched with day-level reuse, against
  *   a plain exact-range TTL cache on the same workload;

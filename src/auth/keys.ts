@@ -78,6 +78,23 @@ export function recordWrites(record: KeyRecord): KvWrite[] {
 /** Reads one KEYS value as parsed JSON (null when absent): the Worker through its store, the CLI through wrangler. */
 export type KeysReader = (kvName: string) => Promise<unknown>;
 
+/**
+ * Key records as parsed before, by the stored object they were parsed from: the isolate's memory
+ * tier hands back the same object until it reads KEYS again, so a hit need not validate it again.
+ */
+const parsedRecords = new WeakMap<object, KeyRecord | null>();
+
+function parsedRecord(stored: unknown): KeyRecord | null {
+  if (typeof stored !== "object" || stored === null) return null;
+  let parsed = parsedRecords.get(stored);
+  if (parsed === undefined) {
+    const result = keyRecordSchema.safeParse(stored);
+    parsed = result.success ? result.data : null;
+    parsedRecords.set(stored, parsed);
+  }
+  return parsed;
+}
+
 /** Keys whose hash an isolate remembers; past this, the one remembered first is forgotten. */
 const REMEMBERED_KEY_HASHES = 256;
 
@@ -92,19 +109,19 @@ const REMEMBERED_KEY_HASHES = 256;
 export async function recordOfKey(read: KeysReader, key: string, hashes: Map<string, string>): Promise<KeyRecord | null> {
   const known = hashes.get(key);
   const hash = known ?? (await hashKey(key));
-  const record = keyRecordSchema.safeParse(await read(recordKvName(hash)));
-  if (!record.success || !constantTimeEqual(record.data.hash, hash)) return null;
+  const record = parsedRecord(await read(recordKvName(hash)));
+  if (!record || !constantTimeEqual(record.hash, hash)) return null;
   if (known === undefined) {
     if (hashes.size >= REMEMBERED_KEY_HASHES) hashes.delete(hashes.keys().next().value!);
     hashes.set(key, hash);
   }
-  return record.data;
+  return record;
 }
 
 /** The record of a named key, through the name index (signed requests name their key). */
 export async function recordOfName(read: KeysReader, name: string): Promise<KeyRecord | null> {
   const hash = await read(nameKvName(name));
   if (typeof hash !== "string") return null;
-  const record = keyRecordSchema.safeParse(await read(recordKvName(hash)));
-  return record.success && record.data.name === name ? record.data : null;
+  const record = parsedRecord(await read(recordKvName(hash)));
+  return record?.name === name ? record : null;
 }

@@ -1,6 +1,7 @@
 /**
  * An isolate remembers the hash of each valid key it is shown (auth/keys.ts), so a cache hit does
- * not hash the key again; the record itself is still read every time.
+ * not hash the key again; the record itself is still read every time, and validated again only
+ * when the store hands back another object.
  */
 import { describe, expect, it } from "vitest";
 import { generateKey, newKeyRecord, recordKvName, recordOfKey, type KeyRecord } from "../../src/auth/keys.ts";
@@ -38,6 +39,15 @@ describe("remembered key hashes", () => {
     records.set(recordKvName(first.hash), { ...first, disabled: true });
     expect((await recordOfKey(read, keys[0]!, hashes))?.disabled).toBe(true);
     expect(reads).toHaveLength(2);
+  });
+
+  it("validates a stored record once for as long as the store hands back the same object", async () => {
+    const { keys, read } = await keysOf(1);
+    const hashes = new Map<string, string>();
+    const first = await recordOfKey(read, keys[0]!, hashes);
+    expect(await recordOfKey(read, keys[0]!, hashes)).toBe(first);
+    const stored = { ...first!, tier: "nonsense" };
+    expect(await recordOfKey(async () => stored, keys[0]!, hashes)).toBeNull();
   });
 
   it("forgets the first remembered once it holds 256", async () => {

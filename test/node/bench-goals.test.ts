@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { judgeGoals, type GoalFigures } from "../bench/goals.ts";
 
 const allMet: GoalFigures = {
-  hit: { rpsRatioToHealthz: 1.05, rpsRatioToToy: 1.0 },
+  hit: { rpsRatioToHealthz: 1.05, rpsRatioToToy: 1.0, loggedToyRpsRatioToToy: 0.9 },
   miss: { overheadP50Ms: 2, overheadP50MsOverToyProxy: 0.5, gatherWindowMs: 20, withoutGatherWindow: { overheadP50MsOverToyProxy: 0.4 } },
   cpu: { workersModeMicrosPerRequest: 300 },
   startup: { cpuMs: 9.5, toyHitCpuMs: 3 },
@@ -31,8 +31,12 @@ describe("bench goals", () => {
   });
 
   it("says by how much a lower bound is missed", () => {
-    const hit = verdict({ ...allMet, hit: { rpsRatioToHealthz: 1.1, rpsRatioToToy: 0.93 } }, "hit throughput / toy hit");
+    const hit = verdict(
+      { ...allMet, hit: { ...allMet.hit, rpsRatioToToy: 0.93, loggedToyRpsRatioToToy: 0.88 } },
+      "hit throughput / toy hit",
+    );
     expect(hit).toMatchObject({ met: false, missedBy: 0.07, at: "least" });
+    expect(hit.why).toContain("costs the toy x0.88 of its throughput");
   });
 
   it("reports the bundle in KiB and the miss with the gather window told apart", () => {

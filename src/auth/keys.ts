@@ -7,6 +7,7 @@
  */
 import * as z from "zod/mini";
 import { base64, constantTimeEqual, hex } from "../bytes.ts";
+import { remember } from "../cache/remember.ts";
 
 export const KEY_PREFIX = "xte_";
 export const TIERS = ["standard", "bulk"] as const;
@@ -111,10 +112,7 @@ export async function recordOfKey(read: KeysReader, key: string, hashes: Map<str
   const hash = known ?? (await hashKey(key));
   const record = parsedRecord(await read(recordKvName(hash)));
   if (!record || !constantTimeEqual(record.hash, hash)) return null;
-  if (known === undefined) {
-    if (hashes.size >= REMEMBERED_KEY_HASHES) hashes.delete(hashes.keys().next().value!);
-    hashes.set(key, hash);
-  }
+  if (known === undefined) remember(hashes, key, hash, REMEMBERED_KEY_HASHES);
   return record;
 }
 

@@ -23,6 +23,7 @@ import { reviveProblem, type MissOutcome } from "../coordination/protocol.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
 import * as z from "zod/mini";
+import { remember } from "../cache/remember.ts";
 
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
@@ -196,9 +197,7 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   const asked = context.runtime.isolate.refreshAsks;
   const now = context.runtime.now();
   if ((asked.get(key) ?? 0) > now) return;
-  asked.delete(key);
-  asked.set(key, now + REFRESH_ASK_MS);
-  if (asked.size > MAX_REMEMBERED_REFRESHES) asked.delete(asked.keys().next().value!);
+  remember(asked, key, now + REFRESH_ASK_MS, MAX_REMEMBERED_REFRESHES);
   const work = revalidate(context, query).then(
     (outcome) => {
       if (!outcome) return;

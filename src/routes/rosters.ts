@@ -38,6 +38,7 @@ import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
+import { remember } from "../cache/remember.ts";
 
 export const ROSTERS_PATH = "/v1/rosters";
 export const ROSTER_PATH = "/v1/rosters/:name";
@@ -163,9 +164,7 @@ async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[
   const book = bookOf(c);
   const roster = await reach(() => book.get(name));
   if (!roster) throw notFound(name);
-  memory.delete(key);
-  memory.set(key, { kolIds: roster.kolIds, until: runtime.now() + ROSTER_MEMORY_MS });
-  if (memory.size > MAX_REMEMBERED_ROSTERS) memory.delete(memory.keys().next().value!);
+  remember(memory, key, { kolIds: roster.kolIds, until: runtime.now() + ROSTER_MEMORY_MS }, MAX_REMEMBERED_ROSTERS);
   return roster.kolIds;
 }
 

@@ -80,9 +80,6 @@ const memberPathSchema = z.object({ path: z.object({ name: rosterNameSchema, kol
 /** The route's path parameters, checked: a violation is the same problem a query's would be. */
 const namePath = (c: Ctx) => validated(namePathSchema, { path: { name: c.req.param("name") } }, "parameter").path;
 
-/** RPC types a union result as a union of promises: awaited here, it is the union again. */
-const changeOf = async (call: () => Promise<unknown>): Promise<RosterChange> => (await reach(call)) as RosterChange;
-
 const notFound = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no roster named "${name}".` });
 
 function changed(c: Ctx, name: string, change: RosterChange): Response {
@@ -97,6 +94,20 @@ function changed(c: Ctx, name: string, change: RosterChange): Response {
         ? `This key already keeps ${MAX_ROSTERS} rosters, the most it may: delete one first.`
         : `A roster holds at most ${MAX_ROSTER_SIZE} creators: split it into two.`,
   });
+}
+
+/** Changes one of the caller's rosters in its book, forgets this isolate's copy, and answers the roster. */
+async function changeRoster(
+  c: Ctx,
+  runtime: Runtime,
+  name: string,
+  change: (book: DurableObjectStub<RosterBook>) => Promise<unknown>,
+): Promise<Response> {
+  const book = bookOf(c);
+  // RPC types a union result as a union of promises: awaited here, it is the union again.
+  const result = (await reach(() => change(book))) as RosterChange;
+  forget(c, runtime, name);
+  return changed(c, name, result);
 }
 
 /** Adds what one creator's lookup cost to the request's own trace (its headers and log line). */
@@ -225,10 +236,7 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .put(ROSTER_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
-      const book = bookOf(c);
-      const change = await changeOf(() => book.put(path.name, roster.kolIds, now()));
-      forget(c, runtime, path.name);
-      return changed(c, path.name, change);
+      return changeRoster(c, runtime, path.name, (book) => book.put(path.name, roster.kolIds, now()));
     })
     .get(ROSTER_PATH, async (c) => {
       const { name } = namePath(c);
@@ -247,17 +255,11 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .post(ROSTER_KOLS_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
-      const book = bookOf(c);
-      const change = await changeOf(() => book.add(path.name, roster.kolIds, now()));
-      forget(c, runtime, path.name);
-      return changed(c, path.name, change);
+      return changeRoster(c, runtime, path.name, (book) => book.add(path.name, roster.kolIds, now()));
     })
     .delete(ROSTER_KOL_PATH, async (c) => {
       const { name, kolId } = validated(memberPathSchema, { path: c.req.param() }, "parameter").path;
-      const book = bookOf(c);
-      const change = await changeOf(() => book.remove(name, kolId, now()));
-      forget(c, runtime, name);
-      return changed(c, name, change);
+      return changeRoster(c, runtime, name, (book) => book.remove(name, kolId, now()));
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
       const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));

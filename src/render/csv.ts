@@ -32,3 +32,17 @@ export function rosterCsv(trends: RosterTrends): string {
 export function csvFilename(trend: Pick<Trend, "kolId" | "startDate" | "endDate">): string {
   return `kol-${trend.kolId}-daily-fans-${trend.startDate}-to-${trend.endDate}.csv`;
 }
+
+export function rosterCsvFilename(trends: Pick<RosterTrends, "roster" | "startDate" | "endDate">): string {
+  return `${trends.roster ? `roster-${trends.roster}` : "kols"}-daily-fans-${trends.startDate}-to-${trends.endDate}.csv`;
+}
+
+/** Whether a request asks for CSV: `format=csv`, or no format and `Accept: text/csv`. */
+export const wantsCsv = (format: string | undefined, accept: string | undefined) =>
+  format === "csv" || (format === undefined && /\btext\/csv\b/i.test(accept ?? ""));
+
+/** A CSV answer's own headers: a download named `filename`. */
+export const csvHeaders = (filename: string) => ({
+  "Content-Type": "text/csv; charset=utf-8; header=present",
+  "Content-Disposition": `attachment; filename="${filename}"`,
+});

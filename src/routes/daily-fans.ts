@@ -29,7 +29,7 @@ import { SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { validateTrendRequest } from "../middleware/validate.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
-import { csvFilename, trendCsv } from "../render/csv.ts";
+import { csvFilename, csvHeaders, trendCsv, wantsCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
@@ -57,23 +57,15 @@ async function send(
   return c.body(body, 200, { ...headers, ETag: etag });
 }
 
-const wantsCsv = (c: Context<GatewayEnv>, request: TrendRequest) =>
-  request.format === "csv" || (request.format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
-
 const JSON_TYPE = "application/json";
 
 const respondTrend: Respond = (c, request, result, headers) => {
   const data = dataOf(result, headers);
   const trend = () => normalize(request, data);
-  if (!wantsCsv(c, request)) {
+  if (!wantsCsv(request.format, c.req.header("Accept"))) {
     return send(c, result, "json", () => JSON.stringify(trend()), { ...headers, Vary: "Accept", "Content-Type": JSON_TYPE });
   }
-  return send(c, result, "csv", () => trendCsv(trend()), {
-    ...headers,
-    Vary: "Accept",
-    "Content-Type": "text/csv; charset=utf-8; header=present",
-    "Content-Disposition": `attachment; filename="${csvFilename(request)}"`,
-  });
+  return send(c, result, "csv", () => trendCsv(trend()), { ...headers, Vary: "Accept", ...csvHeaders(csvFilename(request)) });
 };
 
 const respondChart: Respond = (c, request, result, headers) => {

@@ -20,7 +20,7 @@ import { ProblemError } from "../problem.ts";
 import type { LookupTrace } from "../lookup/context.ts";
 import type { RosterBook, RosterChange, StoredWatch } from "../rosters/roster-book.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
-import { rosterCsv } from "../render/csv.ts";
+import { csvHeaders, rosterCsv, rosterCsvFilename, wantsCsv } from "../render/csv.ts";
 import { invalidFields, kolIdSchema, perLimits, rangeLimits, validated } from "../schemas/request.ts";
 import {
   adhocTrendsRequestSchema,
@@ -133,15 +133,8 @@ const rosterCacheStatus = (trends: RosterTrends) => `xingtu-edge; roster; answer
 function respondTrends(c: Ctx, trends: RosterTrends, format: "json" | "csv" | undefined): Response {
   c.set("cacheStatus", rosterCacheStatus(trends));
   const headers: Record<string, string> = { "Cache-Control": "no-store", "Xingtu-Roster-Failed": String(trends.failed) };
-  const csv = format === "csv" || (format === undefined && /\btext\/csv\b/i.test(c.req.header("Accept") ?? ""));
-  if (!csv) return c.json(trends, 200, { ...headers, Vary: "Accept" });
-  const filename = `${trends.roster ? `roster-${trends.roster}` : "kols"}-daily-fans-${trends.startDate}-to-${trends.endDate}.csv`;
-  return c.body(rosterCsv(trends), 200, {
-    ...headers,
-    Vary: "Accept",
-    "Content-Type": "text/csv; charset=utf-8; header=present",
-    "Content-Disposition": `attachment; filename="${filename}"`,
-  });
+  if (!wantsCsv(format, c.req.header("Accept"))) return c.json(trends, 200, { ...headers, Vary: "Accept" });
+  return c.body(rosterCsv(trends), 200, { ...headers, Vary: "Accept", ...csvHeaders(rosterCsvFilename(trends)) });
 }
 
 /** How long a browser may keep a roster's chart: its creators' answers are cached longer than this. */

@@ -12,7 +12,7 @@
 import { base64, hmacSha256 } from "../bytes.ts";
 import type { Alert } from "./rules.ts";
 import type { WatchTarget } from "../schemas/watches.ts";
-import type { Outgoing } from "../webhooks/outbound.ts";
+import { refusalOf, type Outgoing } from "../webhooks/outbound.ts";
 
 export interface Digest {
   roster: string;
@@ -76,8 +76,11 @@ export async function chatRequest(target: Exclude<WatchTarget, { type: "webhook"
 
 /** Whether the target took the message: 2xx, and for chat services their own success code. */
 export async function accepted(target: WatchTarget, response: Response): Promise<string | null> {
-  if (!response.ok) return `the target answered HTTP ${response.status}`;
-  if (target.type === "webhook" || target.type === "slack") return null;
+  const refused = refusalOf(response, "target");
+  if (refused || target.type === "webhook" || target.type === "slack") {
+    await response.body?.cancel();
+    return refused;
+  }
   const answer = (await response.json().catch(() => null)) as {
     code?: number;
     StatusCode?: number;

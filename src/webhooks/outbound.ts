@@ -35,16 +35,28 @@ export interface Outgoing {
   body: string;
 }
 
+/** Why a receiver's HTTP status says it did not take a POST, or null for any 2xx; a redirect is
+ * refused, never followed. */
+export function refusalOf(response: Response, receiver: string): string | null {
+  if (response.status >= 300 && response.status < 400)
+    return `the ${receiver} redirected (HTTP ${response.status}); redirects are not followed`;
+  return response.ok ? null : `the ${receiver} answered HTTP ${response.status}`;
+}
+
 /**
- * POSTs `outgoing` within `timeoutMs`; `judge` reads the answer (null: taken). Resolves with null
- * or the reason it failed, naming the receiver as `receiver` ("callback", "target").
+ * POSTs `outgoing` within `timeoutMs`; `judge` reads the answer (null: taken), by default its
+ * status alone. Resolves with null or the reason it failed, naming the receiver as `receiver`
+ * ("callback", "target").
  */
 export async function postOnce(
   outgoing: Outgoing,
   runtime: Runtime,
   timeoutMs: number,
   receiver: string,
-  judge: (response: Response) => Promise<string | null>,
+  judge: (response: Response) => Promise<string | null> = async (response) => {
+    await response.body?.cancel();
+    return refusalOf(response, receiver);
+  },
 ): Promise<string | null> {
   const timer = runtime.abortAfter(timeoutMs);
   try {

@@ -3,10 +3,7 @@
  * storage (the one `npm start` uses) by default, the deployed namespace with `--remote`.
  */
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+import { PROJECT_ROOT, WRANGLER_BIN } from "../wrangler.ts";
 
 export interface Target {
   remote: boolean;
@@ -19,8 +16,8 @@ export interface Target {
 function wrangler(target: Target, args: string[]): string {
   const where = target.remote ? ["--remote"] : ["--local", ...(target.persistTo ? ["--persist-to", target.persistTo] : [])];
   const env = target.env ? ["--env", target.env] : [];
-  return execFileSync(process.execPath, [wranglerBin, "kv", "key", ...args, "--binding", "KEYS", ...where, ...env], {
-    cwd: projectRoot,
+  return execFileSync(process.execPath, [WRANGLER_BIN, "kv", "key", ...args, "--binding", "KEYS", ...where, ...env], {
+    cwd: PROJECT_ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",

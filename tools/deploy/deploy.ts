@@ -20,13 +20,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { RECORD_PREFIX, generateKey } from "../../src/auth/keys.ts";
 import { listKeys, type Target } from "../cli/kv.ts";
 import { writeRecord } from "../cli/key.ts";
+import { PROJECT_ROOT, WRANGLER_BIN } from "../wrangler.ts";
 
-const wranglerBin = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const MCP_CONFIG = "src/mcp/wrangler.toml";
 /** The first client key's name: it may force refreshes and operate the spend guard. */
 const FIRST_KEY_NAME = "owner";
@@ -43,8 +41,8 @@ interface Run {
 
 /** Runs wrangler from the project root; `echo` relays its output as it comes. */
 function wrangler(args: string[], echo: boolean): Run {
-  const result = spawnSync(process.execPath, [wranglerBin, ...args], {
-    cwd: projectRoot,
+  const result = spawnSync(process.execPath, [WRANGLER_BIN, ...args], {
+    cwd: PROJECT_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
 import { migrateLocalKv } from "./migrate-kv.ts";
+import { WRANGLER_BIN } from "../wrangler.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
@@ -19,13 +20,11 @@ const READY_TIMEOUT_MS = 90_000;
 // Offline, wrangler cannot fetch the `Request.cf` placeholder and prints a stack for it: harmless.
 const OFFLINE_NOISE = /Request\.cf|getaddrinfo ENOTFOUND|GetAddrInfoReqWrap|callbackTrampoline/;
 
-const wranglerBin = new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname;
-
 function run(name: string, port: number, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(
     process.execPath,
     [
-      wranglerBin,
+      WRANGLER_BIN,
       "dev",
       "--ip",
       HOST,

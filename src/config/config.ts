@@ -75,6 +75,8 @@ export const configSchema = z
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
     LIVE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     NO_DATA_TTL_SECONDS: integer(6 * 3600, KV_MINIMUM_TTL_SECONDS),
+    // A billed answer that could not be read is kept this long, so the range is not paid for again at once.
+    UNUSABLE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     STALE_IF_ERROR_SECONDS: integer(24 * 3600, 0),
     STALE_WHILE_REVALIDATE_SECONDS: integer(600, 0),
     MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),

@@ -11,6 +11,8 @@
  *   Calls for one KOL are made one at a time; misses that arrive meanwhile gather for the next.
  * - It runs the one background refresh of a range (stale-while-revalidate), backing off after
  *   failures.
+ * - It remembers a billed answer that could not be read (upstream/client.ts) for its window, for
+ *   UNUSABLE_TTL_SECONDS: a miss whose missing days it covers gets it again instead of a new call.
  * Each call is admitted by the account ledger (budget and breaker) and, for a request's own
  * call, by the calling key's ledger through the admission the caller passes in. The caller
  * stores the answer in KV, where every location reads it.
@@ -21,6 +23,7 @@ import { requireReady } from "../config/readiness.ts";
 import { createSpendGuard } from "../lookup/spend-guard.ts";
 import { cacheKey } from "../lookup/policy.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
+import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
@@ -62,6 +65,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     createDayTable(this.sql);
+    createUnusableTable(this.sql);
     this.deps = { env, runtime: platformRuntime() };
   }
 
@@ -111,7 +115,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
     trace: UpstreamTrace,
   ): Promise<MissOutcome> {
     const { query } = request;
+    const now = context.runtime.now();
     if (request.refresh || !context.config.DAY_CACHE) {
+      const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
+      if (kept) return { ok: true, answer: kept, fromDays: false, noDataCall: false, upstream: trace, coalesced: false, reusedDays: 0 };
       const outcome = await wholeRange(context, query, admitKey, trace);
       if (outcome.ok) this.keepDays(context, query, outcome.answer);
       return outcome;
@@ -119,6 +126,8 @@ export class KolCoordinator extends DurableObject<Bindings> {
 
     const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
     const reusedDays = plan.known.size;
+    const kept = keptUnusable(this.sql, plan.missing, now);
+    if (kept) return { ok: true, answer: kept, fromDays: false, noDataCall: false, upstream: trace, coalesced: false, reusedDays: 0 };
     if (plan.missing.length === 0) {
       return {
         ok: true,
@@ -143,7 +152,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const coalesced = !joined.leader;
     if (!result.ok) return failed(result.problem, upstream, coalesced);
     const base = { ok: true, upstream, coalesced, reusedDays } as const;
-    if (result.window && result.answer && sameRange(result.window, query)) {
+    if (result.answer?.kind === "unusable" || (result.window && result.answer && sameRange(result.window, query))) {
       return { ...base, answer: result.answer, fromDays: false, noDataCall: result.answer.kind === "no-data", reusedDays: 0 };
     }
     // "No data" for what was missing: the range is what the stored days knew.
@@ -200,10 +209,12 @@ export class KolCoordinator extends DurableObject<Bindings> {
     }
   }
 
-  /** Stores what an answer says of each of its days ("no data" is kept as the range's answer only). */
+  /** Stores what an answer says of each of its days ("no data" is kept as the range's answer only),
+   * or remembers that the window's answer could not be read. */
   private keepDays(context: ResolveContext, window: KolRange, answer: UpstreamAnswer): void {
-    if (answer.kind !== "data" || !context.config.DAY_CACHE) return;
     const now = context.runtime.now();
+    if (answer.kind === "unusable") keepUnusable(this.sql, window, answer, now + context.config.UNUSABLE_TTL_SECONDS * 1000);
+    if (answer.kind !== "data" || !context.config.DAY_CACHE) return;
     const days = daysOf(datesOf(window.startDate, window.endDate), answer.success.raw.data as RawSeries, now);
     writeDays(this.sql, days, now, context.config.SETTLED_TTL_SECONDS * 1000);
   }

@@ -9,7 +9,9 @@
  * 3. this isolate stores the answer in both tiers, where every location reads it.
  * When the upstream fails, a stored answer for the range stands in (stale-if-error, RFC 5861).
  * The upstream's paid "no data" (code 201) is an answer too: stored for NO_DATA_TTL_SECONDS, so
- * the same empty question is not paid for again.
+ * the same empty question is not paid for again. So is a paid answer that cannot be read
+ * (`unusable`): stored for UNUSABLE_TTL_SECONDS and answered as a 502 meanwhile, unless a stored
+ * answer for the range can stand in for it.
  *
  * Both public routes go through here, so they share entries and savings.
  */
@@ -20,7 +22,7 @@ import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { parseUpstreamData, type UpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
 import { resolveMiss, revalidate } from "../coordination/coordinator.ts";
 import { reviveProblem, type MissOutcome } from "../coordination/protocol.ts";
-import { ProblemError } from "../problem.ts";
+import { ProblemError, type ProblemOptions } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
 import * as z from "zod/mini";
 import { remember } from "../cache/remember.ts";
@@ -52,6 +54,8 @@ const entrySchema = z.object({
   assembled: z._default(z.boolean(), false),
   /** The upstream's code 201: no data for this KOL and range. */
   noData: z._default(z.boolean(), false),
+  /** A billed answer that could not be read, and why. */
+  unusable: z.optional(z.string()),
   body: z.looseObject({ code: z.unknown(), data: z.unknown() }),
 });
 type Entry = z.infer<typeof entrySchema>;
@@ -76,7 +80,9 @@ function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } |
   const entry = entrySchema.safeParse(value);
   if (!entry.success) return null;
   let answer: UpstreamAnswer;
-  if (entry.data.noData) {
+  if (entry.data.unusable !== undefined) {
+    answer = { kind: "unusable", raw: entry.data.body, reason: entry.data.unusable };
+  } else if (entry.data.noData) {
     answer = { kind: "no-data", raw: entry.data.body };
   } else {
     const data = parseUpstreamData(entry.data.body.data);
@@ -102,10 +108,11 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
   return { ...parsed, ageMs };
 }
 
-/** The TTL of an answer: its range's (settled or live), or NO_DATA_TTL_SECONDS when it, or the
- * call that filled it in, said "no data". */
+/** The TTL of an answer: its range's (settled or live), NO_DATA_TTL_SECONDS when it, or the call
+ * that filled it in, said "no data", and UNUSABLE_TTL_SECONDS when it could not be read. */
 function ttlOf(context: LookupContext, range: KolRange, answer: UpstreamAnswer, noDataCall: boolean): number {
   const { ttlSeconds } = ttlPolicy(range.endDate, context.runtime.now(), context.config);
+  if (answer.kind === "unusable") return Math.min(ttlSeconds, context.config.UNUSABLE_TTL_SECONDS);
   return answer.kind === "no-data" || noDataCall ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
 }
 
@@ -115,6 +122,7 @@ function storeAnswer(context: LookupContext, range: KolRange, answer: UpstreamAn
   const ttlSeconds = ttlOf(context, range, answer, noDataCall);
   const body = answer.kind === "data" ? answer.success.raw : answer.raw;
   const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
+  if (answer.kind === "unusable") entry.unusable = answer.reason;
   const keep = ttlSeconds + graceSeconds(context.config);
   context.defer(
     context.store.put(cacheKey(range), entry, keep).then((written) => {
@@ -166,6 +174,20 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
 
   const outcome = await resolveMiss(context, { query, refresh, refetchLiveDays: options.refetchLiveDays ?? false });
   traced(context, outcome);
+  if (outcome.ok && outcome.answer.kind === "unusable" && stored) {
+    // The stored answer stands in, and stays as it was stored (the KOL's coordinator remembers the
+    // unusable answer, so the range is not paid for again at once).
+    const failure = unusableProblem(outcome.answer.reason);
+    return {
+      answer: stored.answer,
+      ageSeconds: seconds(stored.ageMs),
+      ttlSeconds: stored.entry.ttlSeconds,
+      failure,
+      refresh,
+      outcome: "fallback",
+      fromDays: false,
+    };
+  }
   if (outcome.ok) {
     const ttlSeconds = outcome.identical
       ? ttlOf(context, query, outcome.answer, outcome.noDataCall)
@@ -209,16 +231,30 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   context.defer(work);
 }
 
+/** The problem a billed answer that could not be read becomes (a 502, kept like a 201). */
+function unusableProblem(reason: string, options: Partial<ProblemOptions> = {}): ProblemError {
+  return new ProblemError("upstream-invalid-response", {
+    detail: `The upstream's answer (billed) was not usable: ${reason}. The gateway keeps this outcome for the range for a while rather than paying for it again.`,
+    ...options,
+  });
+}
+
+const keptHeaders = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name === "Cache-Status" || name === "Age"));
+
 /** The upstream's own body of an answer (the drop-in route): its data, or its paid "no data" (201). */
-export function rawBody(result: LookupResult): UpstreamSuccess["raw"] {
+export function rawBody(result: LookupResult, headers: Record<string, string> = {}): UpstreamSuccess["raw"] {
+  if (result.answer.kind === "unusable") throw unusableProblem(result.answer.reason, { headers: keptHeaders(headers) });
   return result.answer.kind === "data" ? result.answer.success.raw : result.answer.raw;
 }
 
-/** The answer's data; "no data" (code 201, billed and cached) is a 404 problem that keeps the cache headers. */
+/** The answer's data; "no data" (code 201, billed and cached) is a 404 problem that keeps the cache
+ * headers, and a billed answer that could not be read a 502 that keeps them too. */
 export function dataOf(result: LookupResult, headers: Record<string, string> = {}): UpstreamData {
   if (result.answer.kind === "data") return result.answer.success.data;
+  if (result.answer.kind === "unusable") throw unusableProblem(result.answer.reason, { headers: keptHeaders(headers) });
   throw new ProblemError("upstream-no-data", {
     detail: "The upstream answered code 201 (No Content Available): it has no follower data for this KOL and range.",
-    headers: Object.fromEntries(Object.entries(headers).filter(([name]) => name === "Cache-Status" || name === "Age")),
+    headers: keptHeaders(headers),
   });
 }

@@ -62,8 +62,8 @@ export function normalize(range: KolRange, data: UpstreamData): Trend {
       fansGrowthRate: data.fans_growth_rate ?? null,
       fansGrowthV2: data.fans_growth_v2?.value ?? null,
       fansGrowthRateV2Bp: data.fans_growth_rate_v2?.value ?? null,
-      description: data.description ?? "",
-      fansAdvice: data.fans_advice ?? "",
+      description: data.description ?? null,
+      fansAdvice: data.fans_advice ?? null,
     },
   };
 }

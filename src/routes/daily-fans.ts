@@ -73,8 +73,10 @@ const respondChart: Respond = (c, request, result, headers) => {
   return send(c, result, "svg", () => trendSvg(normalize(request, data)), { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
 };
 
-const respondUpstreamStyle: Respond = (c, _request, result, headers) =>
-  send(c, result, "upstream", () => JSON.stringify(rawBody(result)), { ...headers, "Content-Type": JSON_TYPE });
+const respondUpstreamStyle: Respond = (c, _request, result, headers) => {
+  const body = rawBody(result, headers);
+  return send(c, result, "upstream", () => JSON.stringify(body), { ...headers, "Content-Type": JSON_TYPE });
+};
 
 export function dailyFansRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);

@@ -24,13 +24,22 @@ export const trendSummarySchema = z.object({
   lossDays: count,
 });
 
+/** A range-level field the upstream computes: null when its answer had it null, missing or in an odd form. */
+const upstreamField = <T extends z.ZodMiniType>(schema: T, description: string) =>
+  z
+    .nullable(schema)
+    .check(z.meta({ description: `${description} Null when the upstream's answer had it null, missing or in another form.` }));
+
 export const trendUpstreamFieldsSchema = z.object({
-  fansGrowth: z.nullable(count),
-  fansGrowthRate: z.nullable(z.number()),
-  fansGrowthV2: z.nullable(count),
-  fansGrowthRateV2Bp: z.nullable(z.number()),
-  description: z.string(),
-  fansAdvice: z.string(),
+  fansGrowth: upstreamField(count, "The upstream's `fans_growth` (a legacy field, 0 in every answer seen)."),
+  fansGrowthRate: upstreamField(z.number(), "The upstream's `fans_growth_rate` (a legacy field, 0 in every answer seen)."),
+  fansGrowthV2: upstreamField(count, "The upstream's `fans_growth_v2.value`: the last day's count minus the first's."),
+  fansGrowthRateV2Bp: upstreamField(
+    z.number(),
+    "The upstream's `fans_growth_rate_v2.value`: that change in basis points of the first day's count.",
+  ),
+  description: upstreamField(z.string(), "The upstream's `description` text."),
+  fansAdvice: upstreamField(z.string(), "The upstream's `fans_advice` text."),
 });
 
 export const trendSchema = z.object({

@@ -9,6 +9,12 @@
  * charges); a retry is made only when a whole attempt still fits UPSTREAM_RETRY_BUDGET_MS.
  * The token lives only inside the request URL built here; nothing derived from that URL, nor
  * any error text of the runtime's fetch, is ever put into a message.
+ *
+ * A code-0 answer is billed whatever it holds, so it is never thrown away: its days outside the
+ * asked range or without a count are dropped (and logged as upstream oddities), its odd
+ * range-level fields read as absent (schema.ts), and one that still cannot be read, or is too
+ * large to buffer, is an `unusable` answer: kept by the caller like a 201, so that range is not
+ * paid for again at once.
  */
 import type { Config } from "../config/config.ts";
 import { secondsUntilShanghaiHour } from "../calendar.ts";
@@ -16,7 +22,7 @@ import { ProblemError } from "../problem.ts";
 import type { Runtime } from "../runtime.ts";
 import { BUSINESS_CODES } from "./codes.ts";
 import { buildUpstreamRequest, otherEndpoint, redact, type UpstreamEndpoint, type UpstreamQuery } from "./request.ts";
-import { parseUpstreamData, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
+import { askedDays, parseUpstreamData, upstreamEnvelopeSchema, type UpstreamSuccess } from "./schema.ts";
 
 /** A 365-day answer is about 40 KB; anything past this is not a real answer and is not buffered. */
 export const MAX_UPSTREAM_BODY_BYTES = 4 * 1024 * 1024;
@@ -46,8 +52,12 @@ export interface UpstreamTrace {
   endpoint?: UpstreamEndpoint;
 }
 
-/** A logical call's result: the data, or the upstream's paid "no data for this KOL and range" (201). */
-export type UpstreamAnswer = { kind: "data"; success: UpstreamSuccess } | { kind: "no-data"; raw: UpstreamSuccess["raw"] };
+/** A logical call's result: the data, the upstream's paid "no data for this KOL and range" (201),
+ * or a paid code-0 answer that cannot be read (`reason` says why; `raw` keeps its envelope only). */
+export type UpstreamAnswer =
+  | { kind: "data"; success: UpstreamSuccess }
+  | { kind: "no-data"; raw: UpstreamSuccess["raw"] }
+  | { kind: "unusable"; raw: UpstreamSuccess["raw"]; reason: string };
 
 type Billing = "billed" | "unbilled" | "uncertain";
 
@@ -58,41 +68,106 @@ type Outcome =
   /** The path answered that it does not exist (HTTP 404 without an envelope, or code 300): unbilled. */
   | { kind: "retired"; error: ProblemError };
 
-async function readBounded(response: Response): Promise<string | null> {
-  const declared = Number(response.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_UPSTREAM_BODY_BYTES) {
-    await response.body?.cancel();
-    return null;
-  }
+/** A body too large to buffer: only its first bytes are kept, enough to read its business code. */
+interface Oversized {
+  head: string;
+}
+
+const HEAD_BYTES = 1024;
+
+async function readBounded(response: Response): Promise<string | Oversized> {
   if (!response.body) return "";
   const reader = response.body.getReader();
+  const declared = Number(response.headers.get("Content-Length") ?? "0");
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_UPSTREAM_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
     chunks.push(value);
+    if (size > MAX_UPSTREAM_BODY_BYTES || declared > MAX_UPSTREAM_BODY_BYTES) {
+      await reader.cancel();
+      return { head: new TextDecoder().decode(concat(chunks, size).slice(0, HEAD_BYTES)) };
+    }
   }
+  return new TextDecoder().decode(concat(chunks, size));
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+/** The business code at the start of a body too large to parse (the envelope's `code` comes first). */
+function leadingCode(head: string): number | null {
+  const match = /^\s*\{\s*"code"\s*:\s*"?(-?\d+)"?\s*[,}]/.exec(head);
+  return match ? Number(match[1]) : null;
 }
 
 function invalid(why: string): ProblemError {
   return new ProblemError("upstream-invalid-response", { detail: `The upstream's answer was not usable: ${why}.` });
 }
 
+/** What reading an answer needs besides its body: the call, the clock, the log and the trace. */
+interface Reading {
+  config: Config;
+  token: string;
+  query: UpstreamQuery;
+  deps: Pick<UpstreamDeps, "now" | "log">;
+  trace: UpstreamTrace;
+}
+
+/** A billed answer that cannot be read: kept by the caller like a 201, and the operator told. */
+function unusable(reading: Reading, code: number, reason: string): [Outcome, Billing] {
+  reading.deps.log({
+    level: "error",
+    msg: "the upstream billed an answer that cannot be read; it is kept for the range so it is not paid for again at once",
+    reason,
+    kolId: reading.query.kolId,
+    range: `${reading.query.startDate}..${reading.query.endDate}`,
+    upstreamRequestId: reading.trace.requestId,
+  });
+  return [{ kind: "answer", answer: { kind: "unusable", raw: { code, data: null }, reason } }, "billed"];
+}
+
+/** A code-0 answer: its asked days with counts, its data read as far as it can be. */
+function successOf(reading: Reading, json: Record<string, unknown>, data: unknown): [Outcome, Billing] {
+  const asked = askedDays(data, reading.query);
+  if (Object.keys(asked.oddities).length > 0) {
+    reading.deps.log({
+      level: "warn",
+      msg: "upstream oddity: days dropped from a billed answer",
+      kolId: reading.query.kolId,
+      range: `${reading.query.startDate}..${reading.query.endDate}`,
+      dropped: asked.oddities,
+      upstreamRequestId: reading.trace.requestId,
+    });
+  }
+  const parsed = parseUpstreamData(asked.data);
+  if (!parsed.success) return unusable(reading, 0, "its data does not have the documented shape");
+  const raw = { ...json, data: asked.data } as UpstreamSuccess["raw"];
+  return [{ kind: "answer", answer: { kind: "data", success: { raw, data: parsed.data } } }, "billed"];
+}
+
+/** A body too large to buffer: billed when it starts with a billed code, else nobody can tell. */
+function oversized(reading: Reading, body: Oversized): [Outcome, Billing] {
+  const code = leadingCode(body.head);
+  const why = `it was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes`;
+  if (code !== null) reading.trace.lastCode = code;
+  if (code !== null && BUSINESS_CODES[code]?.billed) return unusable(reading, code, why);
+  return [{ kind: "fail", error: invalid(why) }, "uncertain"];
+}
+
 /** Reads the envelope's `code` (number or numeric string), whatever the HTTP status was. */
-function interpretBody(text: string, status: number, now: number, config: Config, trace: UpstreamTrace, token: string): [Outcome, Billing] {
+function interpretBody(reading: Reading, text: string, status: number): [Outcome, Billing] {
+  const { config, token, trace } = reading;
+  const now = reading.deps.now();
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -124,11 +199,7 @@ function interpretBody(text: string, status: number, now: number, config: Config
   }
   const billing: Billing = known.billed ? "billed" : "unbilled";
   if (code === 201) return [{ kind: "answer", answer: { kind: "no-data", raw: json as UpstreamSuccess["raw"] } }, billing];
-  if (code === 0) {
-    const data = parseUpstreamData(envelope.data.data);
-    if (!data.success) return [{ kind: "fail", error: invalid("its data does not have the documented shape") }, billing];
-    return [{ kind: "answer", answer: { kind: "data", success: { raw: json as UpstreamSuccess["raw"], data: data.data } } }, billing];
-  }
+  if (code === 0) return successOf(reading, json as Record<string, unknown>, envelope.data.data);
   const detail =
     `The upstream answered code ${code} (${known.name}).` + (known.operatorAction ? ` Operator: ${known.operatorAction}.` : "");
   const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : known.retryAfterSeconds;
@@ -181,14 +252,14 @@ async function attempt(
     } catch {
       return timer.signal.aborted ? timedOut("answer") : broken("The upstream could not be reached (network error).");
     }
-    let text: string | null;
+    let text: string | Oversized;
     try {
       text = await readBounded(response);
     } catch {
       return timer.signal.aborted ? timedOut("finish its answer") : broken("The upstream's connection broke during its answer.");
     }
-    if (text === null) return [{ kind: "fail", error: invalid(`it was larger than ${MAX_UPSTREAM_BODY_BYTES} bytes`) }, "uncertain"];
-    return interpretBody(text, response.status, deps.now(), config, trace, token);
+    const reading = { config, token, query, deps, trace };
+    return typeof text === "string" ? interpretBody(reading, text, response.status) : oversized(reading, text);
   } finally {
     timer.cancel();
   }

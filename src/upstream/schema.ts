@@ -4,6 +4,11 @@
  * Counts arrive as strings of integers (sometimes numbers); both are accepted, and a count that
  * does not fit a JavaScript safe integer is rejected rather than silently rounded. Objects are
  * loose so the drop-in route can hand back fields we do not model, exactly as they came.
+ *
+ * A code-0 answer is billed, so it is read as far as it can be: a range-level field that is null,
+ * missing or odd (`fans_growth: null`, `fans_growth_rate: "NaN"`) is read as absent (null in the
+ * normalized trend), and a day without a count is a day without data (`askedDays` drops it, with
+ * days outside the asked range). Only a body whose series are not lists of days is unusable.
  */
 import * as z from "zod/mini";
 import { isCalendarDate } from "../calendar.ts";
@@ -29,15 +34,18 @@ const uniqueDates = (points: { date: string }[]) => new Set(points.map((p) => p.
 
 const seriesSchema = z.array(pointSchema).check(z.refine(uniqueDates, { message: "a date appears twice" }));
 
+/** A range-level field: read when it has its documented form, else absent (the answer is billed all the same). */
+const lenient = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
+
 export const upstreamDataSchema = z.looseObject({
   daily: seriesSchema,
   delta: seriesSchema,
-  fans_growth: z.optional(countSchema),
-  fans_growth_rate: z.optional(numeric),
-  fans_growth_v2: z.optional(z.looseObject({ value: countSchema })),
-  fans_growth_rate_v2: z.optional(z.looseObject({ value: numeric })),
-  description: z.optional(z.string()),
-  fans_advice: z.optional(z.string()),
+  fans_growth: lenient(countSchema),
+  fans_growth_rate: lenient(numeric),
+  fans_growth_v2: lenient(z.looseObject({ value: countSchema })),
+  fans_growth_rate_v2: lenient(z.looseObject({ value: numeric })),
+  description: lenient(z.string()),
+  fans_advice: lenient(z.string()),
 });
 
 export const upstreamEnvelopeSchema = z.looseObject({
@@ -89,13 +97,24 @@ function fastSeries(value: unknown): Loose[] | null {
   return points;
 }
 
-/** An optional loose `{ value }` object whose value `read` accepts; undefined when absent, null when refused. */
-function fastValueObject(value: unknown, read: (value: unknown) => number | null): Loose | undefined | null {
-  if (value === undefined) return undefined;
+/** A loose `{ value }` object whose value `read` accepts, else null. */
+function fastValueObject(value: unknown, read: (value: unknown) => number | null): Loose | null {
   if (!isLoose(value)) return null;
   const inner = read(value.value);
   return inner === null ? null : { ...value, value: inner };
 }
+
+const fastString = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+/** The range-level fields and how each is read; one that does not read is absent (zod's `lenient`). */
+const RANGE_FIELDS = [
+  ["fans_growth", fastCount],
+  ["fans_growth_rate", fastNumeric],
+  ["fans_growth_v2", (value: unknown) => fastValueObject(value, fastCount)],
+  ["fans_growth_rate_v2", (value: unknown) => fastValueObject(value, fastNumeric)],
+  ["description", fastString],
+  ["fans_advice", fastString],
+] as const;
 
 function fastUpstreamData(value: unknown): UpstreamData | null {
   if (!isLoose(value)) return null;
@@ -103,25 +122,9 @@ function fastUpstreamData(value: unknown): UpstreamData | null {
   const delta = fastSeries(value.delta);
   if (!daily || !delta) return null;
   const data: Loose = { ...value, daily, delta };
-  for (const [field, read] of [
-    ["fans_growth", fastCount],
-    ["fans_growth_rate", fastNumeric],
-  ] as const) {
-    if (value[field] === undefined) continue;
-    const parsed = read(value[field]);
-    if (parsed === null) return null;
-    data[field] = parsed;
-  }
-  for (const [field, read] of [
-    ["fans_growth_v2", fastCount],
-    ["fans_growth_rate_v2", fastNumeric],
-  ] as const) {
-    const parsed = fastValueObject(value[field], read);
-    if (parsed === null) return null;
-    if (parsed !== undefined) data[field] = parsed;
-  }
-  for (const field of ["description", "fans_advice"] as const) {
-    if (value[field] !== undefined && typeof value[field] !== "string") return null;
+  for (const [field, read] of RANGE_FIELDS) {
+    if (!(field in value)) continue;
+    data[field] = read(value[field]) ?? undefined;
   }
   return data as UpstreamData;
 }
@@ -132,4 +135,35 @@ export function parseUpstreamData(value: unknown): { success: true; data: Upstre
   if (fast) return { success: true, data: fast };
   const parsed = upstreamDataSchema.safeParse(value);
   return parsed.success ? { success: true, data: parsed.data } : { success: false, error: parsed.error };
+}
+
+/** What `askedDays` dropped from an answer, by reason: upstream oddities for the operator's log. */
+export type Oddities = Partial<
+  Record<"outside the asked range" | "without a calendar date" | "without a count" | "listed twice", string[]>
+>;
+
+/**
+ * An answer's days that can be served for the range asked: inside it, with a calendar date and a
+ * count, each date once in its series (a date listed twice is dropped, both times: which is right
+ * cannot be told). Everything else is left as it came; a `data` whose series are not lists is
+ * returned as it is, for the schema to refuse.
+ */
+export function askedDays(value: unknown, range: { startDate: string; endDate: string }): { data: unknown; oddities: Oddities } {
+  const oddities: Oddities = {};
+  if (!isLoose(value) || !Array.isArray(value.daily) || !Array.isArray(value.delta)) return { data: value, oddities };
+  const note = (reason: keyof Oddities, what: string) => (oddities[reason] ??= []).push(what);
+  const keep = (series: unknown[], name: string) => {
+    const dates = series.map((point) => (isLoose(point) && typeof point.date === "string" ? point.date : null));
+    const twice = new Set(dates.filter((date, i) => date !== null && dates.indexOf(date) !== i));
+    return series.filter((point, i) => {
+      const date = dates[i] ?? null;
+      if (date === null || !isCalendarDate(date)) note("without a calendar date", `${name}[${i}]`);
+      else if (date < range.startDate || date > range.endDate) note("outside the asked range", `${name} ${date}`);
+      else if (twice.has(date)) note("listed twice", `${name} ${date}`);
+      else if (fastCount((point as Loose).fans_cnt) === null) note("without a count", `${name} ${date}`);
+      else return true;
+      return false;
+    });
+  };
+  return { data: { ...value, daily: keep(value.daily, "daily"), delta: keep(value.delta, "delta") }, oddities };
 }

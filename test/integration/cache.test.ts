@@ -142,7 +142,7 @@ describe("what is never cached", () => {
   it("stores nothing for an upstream error or an invalid request", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();
-    gateway.emulator.queueFaults({ kind: "code", code: 500 }, { kind: "malformed" }, { kind: "wrong-shape" });
+    gateway.emulator.queueFaults({ kind: "code", code: 500 }, { kind: "malformed" }, { kind: "http", status: 502 });
     for (let i = 0; i < 3; i++) expect((await gateway.request(trendPath(kolId, ...SETTLED))).status).toBe(502);
     expect((await gateway.request(trendPath(kolId, "2026-02-30", "2026-03-01"))).status).toBe(400);
     expect((await gateway.env.CACHE.list({ prefix: `v1:daily-fans:${kolId}:` })).keys).toEqual([]);

@@ -29,6 +29,8 @@ interface Expectation {
   retryAfter?: boolean;
   /** The upstream rejecting the parameters is the one failure a stored answer does not mask. */
   noFallback?: boolean;
+  /** A billed answer that cannot be read: kept for the range, so a repeat pays nothing. */
+  kept?: boolean;
 }
 
 const matrix: Record<string, Expectation> = {
@@ -69,8 +71,16 @@ const matrix: Record<string, Expectation> = {
   },
   "malformed JSON": { fault: { kind: "malformed" }, status: 502, type: "upstream-invalid-response", calls: 1 },
   "truncated JSON": { fault: { kind: "truncated" }, status: 502, type: "upstream-invalid-response", calls: 1 },
-  "JSON of the wrong shape": { fault: { kind: "wrong-shape" }, status: 502, type: "upstream-invalid-response", calls: 1, billed: 1 },
-  "a huge body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response", calls: 1 },
+  "JSON of the wrong shape": {
+    fault: { kind: "wrong-shape" },
+    status: 502,
+    type: "upstream-invalid-response",
+    calls: 1,
+    billed: 1,
+    kept: true,
+  },
+  // Code 0 is billed whatever its size: the body's start tells the code.
+  "a huge code-0 body": { fault: { kind: "huge" }, status: 502, type: "upstream-invalid-response", calls: 1, billed: 1, kept: true },
   "connection resets mid-body": { fault: { kind: "reset", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
   "network errors": { fault: { kind: "network", times: 9 }, status: 502, type: "upstream-unreachable", calls: 1 },
   "a response slower than the timeout": {
@@ -101,7 +111,8 @@ async function transcript(response: Response): Promise<string> {
 
 describe("upstream faults with nothing stored", () => {
   for (const [name, expected] of Object.entries(matrix)) {
-    it(`answers ${expected.status} ${expected.type} for ${name}, and stores nothing`, async () => {
+    const stores = expected.kept ? "keeps it for the range: a repeat pays nothing" : "stores nothing";
+    it(`answers ${expected.status} ${expected.type} for ${name}, and ${stores}`, async () => {
       const gateway = gatewayWithShortTimeout();
       const kolId = uniqueKol();
       gateway.emulator.queueFaults(expected.fault);
@@ -117,10 +128,91 @@ describe("upstream faults with nothing stored", () => {
       expect(response.headers.get("Xingtu-Upstream-Billed")).toBe(String(expected.billed ?? 0));
       if (expected.retryAfter) expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
       else expect(response.headers.has("Retry-After")).toBe(false);
-      expect(await keysFor(gateway, kolId)).toEqual([]);
       expectNoToken(gateway, await transcript(response));
+      if (!expected.kept) {
+        expect(await keysFor(gateway, kolId)).toEqual([]);
+        return;
+      }
+      for (let i = 0; i < 3; i++) {
+        const repeat = await gateway.request(trendPath(kolId, ...RANGE));
+        expect(repeat.status).toBe(expected.status);
+        expect(repeat.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+      }
+      // Another range inside the same window is answered from the KOL's coordinator, unpaid too.
+      expect((await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-04"))).status).toBe(expected.status);
+      expect(gateway.upstreamFetches).toBe(expected.calls);
     });
   }
+});
+
+/** Code-0 answers with one odd part: each is billed once, served, and never paid for again. */
+const oddAnswers: Record<string, { fault: Fault; check: (trend: OddTrend) => void }> = {
+  "description: null": { fault: { kind: "patch", data: { description: null } }, check: (t) => expect(t.upstream.description).toBeNull() },
+  "fans_advice: null": { fault: { kind: "patch", data: { fans_advice: null } }, check: (t) => expect(t.upstream.fansAdvice).toBeNull() },
+  "fans_growth: null": { fault: { kind: "patch", data: { fans_growth: null } }, check: (t) => expect(t.upstream.fansGrowth).toBeNull() },
+  "fans_growth_v2: null": {
+    fault: { kind: "patch", data: { fans_growth_v2: null } },
+    check: (t) => expect(t.upstream.fansGrowthV2).toBeNull(),
+  },
+  'fans_growth_rate: "NaN"': {
+    fault: { kind: "patch", data: { fans_growth_rate: "NaN" } },
+    check: (t) => expect(t.upstream.fansGrowthRate).toBeNull(),
+  },
+  "one day's fans_cnt: null": {
+    fault: { kind: "patch", day: { index: 2, fans_cnt: null } },
+    check: (t) => {
+      expect(t.series.find((point) => point.date === "2026-03-03")).toMatchObject({ fans: null });
+      expect(t.series.filter((point) => point.fans !== null)).toHaveLength(4);
+    },
+  },
+  "a day outside the asked range": {
+    fault: { kind: "patch", extraDay: "2026-03-20" },
+    check: (t) => {
+      expect(t.series.map((point) => point.date)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]);
+      expect(t.summary.days).toBe(5);
+    },
+  },
+};
+
+interface OddTrend {
+  series: { date: string; fans: number | null }[];
+  summary: { days: number };
+  upstream: Record<string, unknown>;
+}
+
+describe("billed answers with odd parts", () => {
+  for (const [name, { fault, check }] of Object.entries(oddAnswers)) {
+    it(`serves ${name} and pays once for any number of requests`, async () => {
+      const gateway = makeGateway();
+      const kolId = uniqueKol();
+      gateway.emulator.queueFaults(fault);
+      const first = await gateway.request(trendPath(kolId, ...RANGE));
+      expect(first.status).toBe(200);
+      expect(first.headers.get("Xingtu-Upstream-Billed")).toBe("1");
+      check(await first.json<OddTrend>());
+      for (let i = 0; i < 3; i++) {
+        const repeat = await gateway.request(trendPath(kolId, ...RANGE));
+        expect(repeat.status).toBe(200);
+        check(await repeat.json<OddTrend>());
+      }
+      expect(gateway.upstreamFetches).toBe(1);
+    });
+  }
+
+  it("logs days it dropped as an upstream oddity, and keeps them out of the cache", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    gateway.emulator.queueFaults({ kind: "patch", extraDay: "2026-03-20" });
+    await gateway.request(trendPath(kolId, ...RANGE));
+    expect(gateway.logs).toContainEqual(
+      expect.objectContaining({
+        msg: expect.stringContaining("upstream oddity"),
+        dropped: { "outside the asked range": ["daily 2026-03-20", "delta 2026-03-20"] },
+      }),
+    );
+    const dropIn = await (await gateway.request(dropInPath(kolId, ...RANGE))).text();
+    expect(dropIn).not.toContain("2026-03-20");
+  });
 });
 
 describe("upstream faults with a stale answer stored", () => {

@@ -94,8 +94,8 @@ describe("merging daily and delta", () => {
       fansGrowthRate: null,
       fansGrowthV2: null,
       fansGrowthRateV2Bp: null,
-      description: "",
-      fansAdvice: "",
+      description: null,
+      fansAdvice: null,
     });
   });
 

@@ -147,16 +147,25 @@ describe("reading the upstream's answer", () => {
     expect((await failure(call())).problemType).toBe("upstream-invalid-response");
   });
 
-  it("rejects JSON of the wrong shape", async () => {
-    const { call } = harness({ faults: [{ kind: "wrong-shape" }] });
-    expect((await failure(call())).problemType).toBe("upstream-invalid-response");
+  it("answers a billed code 0 of the wrong shape as unusable, counted billed", async () => {
+    const { answer, trace } = harness({ faults: [{ kind: "wrong-shape" }] });
+    expect(await answer()).toMatchObject({ kind: "unusable", reason: "its data does not have the documented shape" });
+    expect(trace).toMatchObject({ attempts: 1, billed: 1, uncertain: 0 });
   });
 
-  it("refuses to buffer a body past its size bound", async () => {
-    const { call } = harness({ faults: [{ kind: "huge" }] });
+  it("refuses to buffer a body past its size bound, and reads the code at its start: code 0 is billed", async () => {
+    const { answer, trace } = harness({ faults: [{ kind: "huge" }] });
+    expect(await answer()).toMatchObject({ kind: "unusable", reason: expect.stringContaining("larger than") });
+    expect(trace).toMatchObject({ attempts: 1, billed: 1, uncertain: 0 });
+  });
+
+  it("counts a body past its size bound without a readable code as possibly billed", async () => {
+    const huge = `{"data":"${"x".repeat(5 * 1024 * 1024)}","code":0}`;
+    const { call, trace } = harness({ fetch: async () => new Response(huge) });
     const error = await failure(call());
     expect(error.problemType).toBe("upstream-invalid-response");
     expect(error.options.detail).toContain("larger than");
+    expect(trace).toMatchObject({ attempts: 1, billed: 0, uncertain: 1 });
   });
 });
 

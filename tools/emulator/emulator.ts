@@ -55,6 +55,14 @@ const faultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("network") }),
   z.object({ kind: z.literal("wrong-shape") }),
   z.object({ kind: z.literal("mismatch") }),
+  // A billed answer with odd parts: `data` fields replaced (e.g. `{ "fans_growth": null }`), one
+  // day's count replaced (`day`), or a day the request did not ask for added to both series (`extraDay`).
+  z.object({
+    kind: z.literal("patch"),
+    data: z.record(z.string(), z.unknown()).default({}),
+    day: z.object({ index: z.number().int().nonnegative(), fans_cnt: z.unknown() }).optional(),
+    extraDay: z.string().optional(),
+  }),
   z.object({
     kind: z.literal("huge"),
     bytes: z
@@ -219,6 +227,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
       case "mismatch":
         // The two sides disagree: daily lacks the first day, delta lacks the last.
         return json({ ...body, data: { ...body.data, daily: body.data.daily.slice(1), delta: body.data.delta.slice(0, -1) } });
+      case "patch": {
+        const daily = body.data.daily.map((point, i) => (i === fault.day?.index ? { ...point, fans_cnt: fault.day.fans_cnt } : point));
+        const extra = fault.extraDay ? [{ date: fault.extraDay, fans_cnt: "1" }] : [];
+        return json({ ...body, data: { ...body.data, ...fault.data, daily: [...daily, ...extra], delta: [...body.data.delta, ...extra] } });
+      }
       case "huge":
         return json({ ...body, data: { ...body.data, description: "x".repeat(fault.bytes) } });
       default:

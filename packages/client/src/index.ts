@@ -30,8 +30,9 @@ export interface TrendUpstreamFields {
   fansGrowthRate: number | null;
   fansGrowthV2: number | null;
   fansGrowthRateV2Bp: number | null;
-  description: string;
-  fansAdvice: string;
+  /** Null when the upstream sent none, or not as text. */
+  description: string | null;
+  fansAdvice: string | null;
 }
 
 export interface Trend {

@@ -9,6 +9,7 @@ import type { Config } from "../config/config.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import { ownerRecord, ownerSignedHeaders, postOnce, type Outgoing } from "../webhooks/outbound.ts";
 import { retryDelaySeconds } from "../webhooks/deliveries.ts";
+import { hex } from "../bytes.ts";
 import { accepted, chatRequest, type Digest } from "./formats.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
@@ -26,6 +27,18 @@ export interface DigestMessage {
 export const isDigestMessage = (body: unknown): body is DigestMessage =>
   typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "digest";
 
+/**
+ * The digest's Standard Webhooks `webhook-id`, which a receiver drops repeats by: the same on every
+ * retry of one message, and different for every key, roster, day and target, so two keys' rosters
+ * of one name never share it. The day stays readable; the rest is hashed, so the id names neither
+ * the key nor the roster, and holds no `.` (the signed content is `id.timestamp.body`).
+ */
+async function digestId(message: DigestMessage): Promise<string> {
+  // Neither a roster name nor a target's place holds a newline: the three parts cannot run together.
+  const seed = new TextEncoder().encode(`${message.owner}\n${message.roster}\n${message.target}`);
+  return `digest_${message.digest.day}_${hex(await crypto.subtle.digest("SHA-256", seed)).slice(0, 24)}`;
+}
+
 /** A Standard Webhooks callback, signed with the owner key's secrets; its id is the same on retries. */
 async function webhookRequest(
   env: Bindings,
@@ -38,7 +51,7 @@ async function webhookRequest(
   if (!checked.ok) return `the target URL ${checked.reason}`;
   if (!config.WEBHOOK_SIGNING_SECRET) return "WEBHOOK_SIGNING_SECRET is not set";
   const body = JSON.stringify({ type: "roster.digest", ...message.digest });
-  const id = `digest_${message.digest.day}_${message.roster}_${message.target}`;
+  const id = await digestId(message);
   const signed = await ownerSignedHeaders(config.WEBHOOK_SIGNING_SECRET, message.owner, await ownerRecord(env, message.owner), {
     id,
     nowMs,

@@ -451,7 +451,7 @@ export function openApiDocument(version: string): Json {
         get: rosterOperation({
           operationId: "getRosterWatch",
           summary: "A roster's watch, without its secrets",
-          description: "Secrets show as `set`; a chat service's address shows its origin only (the rest is its credential).",
+          description: "Secrets show as `set`; every target address shows its origin only (a path or query may hold a credential).",
           answers: { "200": { description: "The watch.", content: { "application/json": { schema: ref("WatchView") } } } },
           problems: ["roster-not-found"],
         }),

@@ -173,7 +173,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
     {
       title: "A roster's watch",
       description:
-        "The rules that raise an alert on one of the caller's rosters and where its daily digest goes (secrets show as `set`, chat addresses as their origin), and the last day a digest went out.",
+        "The rules that raise an alert on one of the caller's rosters and where its daily digest goes (secrets show as `set`, every target address as its origin only), and the last day a digest went out.",
       inputSchema: { name: rosterName },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -179,16 +179,17 @@ async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omi
 
 const noWatch = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
 
-/** The watch as a client reads it back: chat addresses carry their credential, so only their
- * origin shows, and a secret only says that it is set. */
+/** The watch as a client reads it back: every target's address shows its origin only, since a chat
+ * service's token and many webhook receivers' secrets are in the path or query, and a secret only
+ * says that it is set. */
 function watchView(stored: StoredWatch): WatchView {
   return {
     rules: stored.watch.rules,
-    targets: stored.watch.targets.map((target) => {
-      const url = new URL(target.url);
-      const shown = target.type === "webhook" ? `${url.origin}${url.pathname}` : `${url.origin}/…`;
-      return { type: target.type, url: shown, ...("secret" in target && target.secret ? { secret: "set" as const } : {}) };
-    }),
+    targets: stored.watch.targets.map((target) => ({
+      type: target.type,
+      url: new URL(target.url).origin,
+      ...("secret" in target && target.secret ? { secret: "set" as const } : {}),
+    })),
     lastDigest: stored.lastDigest,
   };
 }

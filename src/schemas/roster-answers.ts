@@ -64,8 +64,8 @@ export const rosterTrendsSchema = z.object({
 export type RosterTrends = z.output<typeof rosterTrendsSchema>;
 
 /** What a client reads back of a watch: the rules, each target with its secret replaced by whether
- * it is set (a chat service's address shows its origin only: the rest is its credential), and the
- * last day a digest went out. */
+ * it is set (every address shows its origin only: a chat service's token, and many receivers'
+ * secrets, are in the path or query), and the last day a digest went out. */
 export const watchViewSchema = z.object({
   rules: z.array(watchSchemas().rule),
   targets: z.array(

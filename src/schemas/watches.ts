@@ -1,7 +1,8 @@
 /**
  * @module A roster's watch: the rules that raise an alert, and where the day's digest goes.
- * Chat targets must be their service's own webhook address (the host is checked per type), so a
- * watch cannot be pointed at anything else; a Standard Webhooks target follows CALLBACK_HOSTS.
+ * A chat target must be its service's own incoming-webhook address, in the shape the service
+ * documents (host, path and token parameter, checked per type), so a watch cannot be pointed at
+ * anything else; a Standard Webhooks target follows CALLBACK_HOSTS.
  */
 import * as z from "zod/mini";
 import { builtOnFirstUse, rule } from "./request.ts";
@@ -11,28 +12,95 @@ export const MAX_RULES = 10;
 export const MAX_TARGETS = 5;
 /** Days a watch reads (ending yesterday, Shanghai): the anomaly rule's normal, and the longest change. */
 export const WATCH_RANGE_DAYS = 30;
+/** The longest chat address taken: the services' own are well under 200 characters. */
+export const MAX_CHAT_URL = 512;
 
-/** The service hosts each chat target type may send to. */
-export const CHAT_HOSTS = {
-  feishu: ["open.feishu.cn", "open.larksuite.com"],
-  dingtalk: ["oapi.dingtalk.com"],
-  wecom: ["qyapi.weixin.qq.com"],
-  slack: ["hooks.slack.com"],
-} as const;
+type ChatType = "feishu" | "dingtalk" | "wecom" | "slack";
 
-const chatUrl = (type: keyof typeof CHAT_HOSTS) =>
+interface ChatService {
+  /** What the service calls the address, for the refusal's message. */
+  name: string;
+  hosts: readonly string[];
+  path: RegExp;
+  /** The query parameter that carries the robot's token, where the path does not. */
+  token?: string;
+  /** The documented address, for the refusal's message. */
+  shape: string;
+}
+
+const SEGMENT = "[A-Za-z0-9_-]+";
+
+/** Each chat type's incoming-webhook address, as its service documents it. */
+export const CHAT_SERVICES: Record<ChatType, ChatService> = {
+  feishu: {
+    name: "a Feishu/Lark custom bot address",
+    hosts: ["open.feishu.cn", "open.larksuite.com"],
+    path: new RegExp(`^/open-apis/bot/v2/hook/${SEGMENT}$`),
+    shape: "https://open.feishu.cn/open-apis/bot/v2/hook/<token> (or open.larksuite.com)",
+  },
+  dingtalk: {
+    name: "a DingTalk custom robot address",
+    hosts: ["oapi.dingtalk.com"],
+    path: /^\/robot\/send$/,
+    token: "access_token",
+    shape: "https://oapi.dingtalk.com/robot/send?access_token=<token>",
+  },
+  wecom: {
+    name: "a WeCom group robot address",
+    hosts: ["qyapi.weixin.qq.com"],
+    path: /^\/cgi-bin\/webhook\/send$/,
+    token: "key",
+    shape: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=<key>",
+  },
+  slack: {
+    name: "a Slack incoming webhook or workflow trigger",
+    hosts: ["hooks.slack.com"],
+    path: new RegExp(`^/(?:services|triggers|workflows)(?:/${SEGMENT})+$`),
+    shape: "https://hooks.slack.com/services/<...> (or /triggers/<...>, /workflows/<...>)",
+  },
+};
+
+const parsedUrl = (value: string): URL | null => {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+};
+
+/** The path, token and what the documented address does not have: a port, or a fragment (a `#`
+ * would also swallow the signature DingTalk's delivery appends to the query). */
+function hasShape(service: ChatService, url: URL, value: string): boolean {
+  const tokens = service.token ? url.searchParams.getAll(service.token) : [];
+  return (
+    service.path.test(url.pathname) &&
+    (!service.token || (tokens.length === 1 && tokens[0] !== "")) &&
+    url.port === "" &&
+    !value.includes("#")
+  );
+}
+
+/** Every rule `value` breaks as a `type` target's address, each with its own reason. */
+function chatUrlProblems(type: ChatType, value: string): ReturnType<typeof rule>[] {
+  const service = CHAT_SERVICES[type];
+  const url = parsedUrl(value);
+  if (!url || url.protocol !== "https:" || !service.hosts.includes(url.hostname))
+    return [rule("target_url", `must be an https URL on ${service.hosts.join(" or ")}`)];
+  const problems: ReturnType<typeof rule>[] = [];
+  // The service never asks for them: at best a mistake, at worst someone's password kept with the watch.
+  if (url.username || url.password) problems.push(rule("target_url_credentials", "must not carry a user name or password"));
+  if (!hasShape(service, url, value))
+    problems.push(rule("target_url_shape", `must be ${service.name}, ${service.shape}, with no port or #fragment`));
+  return problems;
+}
+
+const chatUrl = (type: ChatType) =>
   z.string().check(
-    z.refine(
-      (value) => {
-        try {
-          const url = new URL(value);
-          return url.protocol === "https:" && (CHAT_HOSTS[type] as readonly string[]).includes(url.hostname) && url.port === "";
-        } catch {
-          return false;
-        }
-      },
-      rule("target_url", `must be an https URL on ${CHAT_HOSTS[type].join(" or ")}`),
-    ),
+    // Too long is the whole answer: the rest is not read.
+    z.maxLength(MAX_CHAT_URL, { error: `must be at most ${MAX_CHAT_URL} characters`, abort: true }),
+    z.superRefine((value, ctx) => {
+      for (const problem of chatUrlProblems(type, value)) ctx.addIssue({ code: "custom", ...problem });
+    }),
   );
 /**
  * The watch schemas, built on first use: only the watch routes need them, and building them at

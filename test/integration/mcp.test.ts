@@ -172,7 +172,7 @@ describe("the remote MCP server", () => {
     const set = await client.callTool({ name: "set_roster_watch", arguments: watch });
     const expected = {
       rules: watch.rules,
-      targets: [{ type: "feishu", url: "https://open.feishu.cn/…", secret: "set" }],
+      targets: [{ type: "feishu", url: "https://open.feishu.cn", secret: "set" }],
       lastDigest: null,
     };
     expect(set.structuredContent).toEqual(expected);

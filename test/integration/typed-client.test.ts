@@ -60,7 +60,7 @@ describe("the installable client", () => {
       rules: [{ kind: "anomaly" }],
       targets: [{ type: "slack", url: "https://hooks.slack.com/services/T/B/x" }],
     });
-    expect(watched.targets).toEqual([{ type: "slack", url: "https://hooks.slack.com/…" }]);
+    expect(watched.targets).toEqual([{ type: "slack", url: "https://hooks.slack.com" }]);
     expect((await client.watch("team")).rules).toEqual([{ kind: "anomaly" }]);
     await client.deleteWatch("team");
     await client.deleteRoster("team");

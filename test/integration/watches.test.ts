@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
 import { createEmulator } from "../../tools/emulator/emulator.ts";
 import { datesOf } from "../../src/calendar.ts";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
@@ -68,7 +69,7 @@ function setup() {
 }
 
 describe("a roster's watch", () => {
-  it("is kept with the roster, and read back without its secrets or the chat services' credentials", async () => {
+  it("is kept with the roster, and read back without its secrets or any address past its origin", async () => {
     const { gateway } = setup();
     await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
     const put = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
@@ -76,15 +77,35 @@ describe("a roster's watch", () => {
     const view = (await (await gateway.request("/v1/rosters/spring/watch")).json()) as WatchView;
     expect(view.rules).toEqual([{ kind: "anomaly" }]);
     expect(view.targets).toEqual([
-      { type: "webhook", url: "https://receiver.test/digest" },
-      { type: "feishu", url: "https://open.feishu.cn/…", secret: "set" },
-      { type: "dingtalk", url: "https://oapi.dingtalk.com/…", secret: "set" },
-      { type: "wecom", url: "https://qyapi.weixin.qq.com/…" },
-      { type: "slack", url: "https://hooks.slack.com/…" },
+      { type: "webhook", url: "https://receiver.test" },
+      { type: "feishu", url: "https://open.feishu.cn", secret: "set" },
+      { type: "dingtalk", url: "https://oapi.dingtalk.com", secret: "set" },
+      { type: "wecom", url: "https://qyapi.weixin.qq.com" },
+      { type: "slack", url: "https://hooks.slack.com" },
     ]);
     expect(JSON.stringify(view)).not.toMatch(/feishu-secret|SECding|access_token|key=w1|s1/);
     expect((await gateway.request("/v1/rosters/spring/watch", { method: "DELETE" })).status).toBe(204);
     expect((await gateway.request("/v1/rosters/spring/watch")).status).toBe(404);
+  });
+
+  it("never echoes a webhook's path or query, where many receivers keep their secret", async () => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/private", json("PUT", { kolIds: [uniqueKol()] }));
+    const targets = [
+      { type: "webhook", url: "https://receiver.test/hooks/path-secret-7f3a?token=query-secret-9c1d" },
+      { type: "slack", url: "https://hooks.slack.com/services/T0/B0/slack-secret-2b8e" },
+    ];
+    const put = await gateway.request("/v1/rosters/private/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets }));
+    const get = await gateway.request("/v1/rosters/private/watch");
+    for (const response of [put, get]) {
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toMatch(/path-secret|query-secret|slack-secret|hooks\/|services|token/);
+      expect((JSON.parse(text) as WatchView).targets).toEqual([
+        { type: "webhook", url: "https://receiver.test" },
+        { type: "slack", url: "https://hooks.slack.com" },
+      ]);
+    }
   });
 
   it("names every broken rule of a watch", async () => {
@@ -117,6 +138,96 @@ describe("a roster's watch", () => {
     ]);
     const missing = await gateway.request("/v1/rosters/nope/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }));
     expect(missing.status).toBe(404);
+  });
+});
+
+/**
+ * Each chat type: an address its service issues (Feishu/Lark custom bot, DingTalk custom robot,
+ * WeCom group robot, Slack incoming webhook or workflow trigger), one on the right host with the
+ * wrong path, and a piece of the shape the refusal must name.
+ */
+const CHAT_ADDRESSES = [
+  {
+    type: "feishu",
+    good: [
+      "https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+      "https://open.larksuite.com/open-apis/bot/v2/hook/f1",
+    ],
+    wrongPath: "https://open.feishu.cn/open-apis/im/v1/messages",
+    shape: "/open-apis/bot/v2/hook/<token>",
+  },
+  {
+    type: "dingtalk",
+    good: ["https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef"],
+    wrongPath: "https://oapi.dingtalk.com/topapi/message/send?access_token=0123456789abcdef",
+    shape: "/robot/send?access_token=<token>",
+  },
+  {
+    type: "wecom",
+    good: ["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"],
+    wrongPath: "https://qyapi.weixin.qq.com/cgi-bin/message/send?key=693a91f6",
+    shape: "/cgi-bin/webhook/send?key=<key>",
+  },
+  {
+    type: "slack",
+    good: [
+      "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+      "https://hooks.slack.com/triggers/T00000000/1234567890/abcdef0123456789",
+      "https://hooks.slack.com/workflows/T00000000/A00000000/1234567890/abcdef",
+    ],
+    wrongPath: "https://hooks.slack.com/api/chat.postMessage",
+    shape: "/services/",
+  },
+] as const;
+
+describe("a chat target's address", () => {
+  it.each(CHAT_ADDRESSES)("is held to $type's own incoming-webhook address, each refusal for its own reason", async (chat) => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/chat", json("PUT", { kolIds: [uniqueKol()] }));
+    /** The errors of a watch sending to `url`, or [] when it is taken. */
+    const errorsFor = async (url: string) => {
+      const response = await gateway.request(
+        "/v1/rosters/chat/watch",
+        json("PUT", { rules: [{ kind: "anomaly" }], targets: [{ type: chat.type, url }] }),
+      );
+      return response.status === 200 ? [] : ((await response.json()) as Problem).errors;
+    };
+    const refusal = (rule: string, message: unknown) => [{ field: "targets[0].url", in: "body", rule, message }];
+    for (const url of chat.good) expect(await errorsFor(url)).toEqual([]);
+    const [good] = chat.good;
+    expect(await errorsFor(good.replace("https://", "https://user:pw@"))).toEqual(
+      refusal("target_url_credentials", "must not carry a user name or password"),
+    );
+    expect(await errorsFor(chat.wrongPath)).toEqual(refusal("target_url_shape", expect.stringContaining(chat.shape)));
+    expect(await errorsFor(`${good}#frag`)).toEqual(refusal("target_url_shape", expect.stringMatching(/with no port or #fragment$/)));
+    // Longer than 512 characters, and otherwise the service's shape: refused for its length alone.
+    expect(await errorsFor(`${good}${"a".repeat(513 - good.length)}`)).toEqual(refusal("too_big", "must be at most 512 characters"));
+    expect(await errorsFor(`${good}${"a".repeat(512 - good.length)}`)).toEqual([]);
+    const onPort = new URL(good);
+    onPort.port = "8443";
+    expect(await errorsFor(onPort.href)).toEqual(refusal("target_url_shape", expect.stringMatching(/with no port or #fragment$/)));
+    expect(await errorsFor(good.replace("https://", "http://"))).toEqual(refusal("target_url", expect.stringContaining("https")));
+    expect(await errorsFor(good.replace(new URL(good).hostname, "evil.example"))).toEqual(refusal("target_url", expect.any(String)));
+  });
+
+  it("needs the DingTalk and WeCom robots' token parameter, once and not empty", async () => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/chat", json("PUT", { kolIds: [uniqueKol()] }));
+    const rulesFor = async (type: string, url: string) => {
+      const response = await gateway.request(
+        "/v1/rosters/chat/watch",
+        json("PUT", { rules: [{ kind: "anomaly" }], targets: [{ type, url }] }),
+      );
+      return ((await response.json()) as Problem).errors?.map((error) => error.rule);
+    };
+    for (const url of [
+      "https://oapi.dingtalk.com/robot/send",
+      "https://oapi.dingtalk.com/robot/send?access_token=",
+      "https://oapi.dingtalk.com/robot/send?access_token=a&access_token=b",
+    ])
+      expect(await rulesFor("dingtalk", url)).toEqual(["target_url_shape"]);
+    for (const url of ["https://qyapi.weixin.qq.com/cgi-bin/webhook/send", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?token=w1"])
+      expect(await rulesFor("wecom", url)).toEqual(["target_url_shape"]);
   });
 });
 
@@ -208,5 +319,31 @@ describe("the daily watch run", () => {
     gateway.clock.now = Date.parse("2026-03-10T02:07:00Z"); // 10:07
     await gateway.runCron();
     expect(sent.filter((message) => (message.body as { roster: string }).roster === "timed")).toHaveLength(1);
+  });
+});
+
+describe("a watch digest's webhook-id", () => {
+  it("is one per key, roster, day and target, the same on a retry, and names neither key nor roster", async () => {
+    const { gateway, spiking, sent, received } = setup();
+    // Two keys, each with a roster named `twin` watched by the same webhook.
+    const other = await createTestKey(gateway.env.KEYS);
+    for (const as of [undefined, other.key]) {
+      await gateway.request("/v1/rosters/twin", { ...json("PUT", { kolIds: [spiking] }), as });
+      await gateway.request("/v1/rosters/twin/watch", { ...json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }), as });
+    }
+    await gateway.runWatchesNow();
+    const twins = sent.filter((message) => (message.body as { roster: string }).roster === "twin");
+    const owners = twins.map((message) => (message.body as { owner: string }).owner);
+    expect(new Set(owners)).toEqual(new Set([other.record.name, expect.any(String)]));
+    expect(new Set(owners).size).toBe(2);
+    await gateway.runQueue(twins.map(({ body }) => ({ body })));
+    // The first key's digest again, as the queue retries it.
+    await gateway.runQueue([{ body: twins[0]!.body, attempts: 2 }]);
+    const ids = received.map((request) => request.headers["webhook-id"]!);
+    expect(ids).toHaveLength(3);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids[2]).toBe(ids[0]);
+    // The day stays readable; the rest is a hash: no key name, no roster name, no `.` (the signed content is id.timestamp.body).
+    for (const id of ids) expect(id).toMatch(new RegExp(`^digest_${YESTERDAY}_[0-9a-f]{24}$`));
   });
 });

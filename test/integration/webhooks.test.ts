@@ -1,11 +1,16 @@
 import { MAX_BODY_BYTES } from "../../src/middleware/hardening.ts";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, wrapNamespace, FIXED_NOW } from "../support/gateway.ts";
 import { createTestKey, type TestKey } from "../support/keys.ts";
 import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
 import { Webhook } from "standardwebhooks";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
+import { deliveryBookOf } from "../../src/webhooks/deliveries.ts";
+import { DeliveryBook } from "../../src/webhooks/delivery-book.ts";
+import type { Fault } from "../../tools/emulator/emulator.ts";
+import type { Bindings } from "../../src/bindings.ts";
+import { runInDurableObject } from "cloudflare:test";
 
 const MASTER = "test-webhook-master-secret-0123456789";
 const WEBHOOK = "/v1/webhooks/daily-fans";
@@ -17,7 +22,7 @@ interface Received {
   body: string;
 }
 
-function setup(options: { receiverStatus?: number[]; env?: Record<string, unknown> } = {}) {
+function setup(options: { receiverStatus?: number[]; env?: Record<string, unknown>; faults?: Fault[] } = {}) {
   const received: Received[] = [];
   const sent: unknown[] = [];
   const statuses = [...(options.receiverStatus ?? [])];
@@ -37,6 +42,7 @@ function setup(options: { receiverStatus?: number[]; env?: Record<string, unknow
       );
     },
   });
+  gateway.emulator.queueFaults(...(options.faults ?? []));
   return { gateway, received, sent };
 }
 
@@ -415,6 +421,176 @@ describe("asynchronous deliveries", () => {
     expect(JSON.parse(received[0]!.body)).toMatchObject({
       status: "error",
       error: { type: "/problems/upstream-permission-denied", status: 502 },
+    });
+  });
+});
+
+describe("a delivery's data, fetched once", () => {
+  const CALLBACK = "https://receiver.test/hook";
+  /** A consumer's 15 minutes and a minute for clocks: a claim this old was abandoned (consumer.ts). */
+  const CLAIM_ABANDONED_MS = 16 * 60 * 1000;
+
+  /** Queues a delivery for `kolId` with `client` (by default a fresh key); its message, id and status URL. */
+  async function queued(context: ReturnType<typeof setup>, kolId: string, client?: TestKey) {
+    client ??= await createTestKey(env.KEYS);
+    const accepted = await context.gateway.request(WEBHOOK, { ...json({ kolId, ...RANGE, callbackUrl: CALLBACK }), as: client.key });
+    const { deliveryId, statusUrl } = await accepted.json<{ deliveryId: string; statusUrl: string }>();
+    return { client, deliveryId, statusUrl, body: context.sent.at(-1) };
+  }
+
+  const upstreamRequestsFor = (gateway: ReturnType<typeof makeGateway>, kolId: string) =>
+    gateway.emulator.requests.filter((request) => request.kolId === kolId);
+
+  const outcomes: { name: string; faults?: Fault[]; env?: Record<string, unknown>; payload: object }[] = [
+    { name: "a trend", payload: { status: "ok", upstreamCalls: 1, upstreamBilled: 1 } },
+    {
+      name: "an upstream timeout",
+      faults: [{ kind: "slow", delayMs: 5_000 }],
+      env: { UPSTREAM_TIMEOUT_MS: "50" },
+      payload: { status: "error", error: { type: "/problems/upstream-timeout" }, upstreamCalls: 1 },
+    },
+    {
+      name: "an upstream HTTP 503",
+      faults: [{ kind: "http", status: 503 }],
+      payload: { status: "error", error: { type: "/problems/upstream-http-error" }, upstreamCalls: 1 },
+    },
+    {
+      name: "a billed answer that cannot be read",
+      faults: [{ kind: "wrong-shape" }],
+      payload: { status: "error", error: { type: "/problems/upstream-invalid-response" }, upstreamCalls: 1, upstreamBilled: 1 },
+    },
+  ];
+  for (const outcome of outcomes) {
+    it(`send ${outcome.name} six times to a failing receiver after one upstream call, in the same bytes`, async () => {
+      const kolId = uniqueKol();
+      const context = setup({
+        receiverStatus: Array<number>(6).fill(500),
+        env: outcome.env,
+        faults: (outcome.faults ?? []).map((fault) => ({ ...fault, kolId })),
+      });
+      const { gateway, received } = context;
+      const { client, deliveryId, statusUrl, body } = await queued(context, kolId);
+      for (let attempts = 1; attempts <= 6; attempts++) {
+        expect((await gateway.runQueue([{ body, attempts }])).retryMessages, `attempt ${attempts}`).toHaveLength(1);
+      }
+      expect(upstreamRequestsFor(gateway, kolId)).toHaveLength(1);
+      expect(gateway.upstreamFetches).toBe(1);
+      expect(received).toHaveLength(6);
+      expect(new Set(received.map((callback) => callback.body)).size).toBe(1);
+      expect(received.map((callback) => callback.request.headers.get("webhook-id"))).toEqual(Array(6).fill(deliveryId));
+      const [secret] = await secretsOf(client);
+      for (const callback of received) expect(verifyCallback(secret!, callback)).toMatchObject({ deliveryId, ...outcome.payload });
+      expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "failed", attempts: 6 });
+    });
+  }
+
+  it("never look up again after an attempt that claimed the data and stored nothing; it waits, then says so", async () => {
+    const context = setup();
+    const { gateway, received } = context;
+    const kolId = uniqueKol();
+    const { client, deliveryId, statusUrl, body } = await queued(context, kolId);
+    // The first attempt's claim, as if its Worker then died in the lookup.
+    const book = deliveryBookOf(env.DELIVERY_BOOK, client.record.name);
+    expect(await book.claim(deliveryId, gateway.clock.now)).toEqual({ kind: "claimed" });
+
+    // The claimer may still be fetching: nothing is sent until its claim is surely abandoned.
+    const waiting = await gateway.runQueue([{ body, attempts: 2 }]);
+    expect(waiting.retryMessages).toHaveLength(1);
+    expect(waiting.delays).toEqual([CLAIM_ABANDONED_MS / 1000]);
+    expect(received).toHaveLength(0);
+
+    gateway.clock.now += CLAIM_ABANDONED_MS;
+    expect((await gateway.runQueue([{ body, attempts: 3 }])).explicitAcks).toEqual(["message-0"]);
+    expect(upstreamRequestsFor(gateway, kolId)).toHaveLength(0);
+    expect(gateway.upstreamFetches).toBe(0);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({
+      deliveryId,
+      status: "error",
+      error: { type: "/problems/internal-error", detail: expect.stringContaining("interrupted") },
+      upstreamCalls: 0,
+      upstreamBilled: 0,
+    });
+    expect(await (await gateway.request(statusUrl, { as: client.key })).json()).toMatchObject({ status: "delivered", attempts: 3 });
+  });
+
+  it("never look up again when the book failed to store the body the lookup made", async () => {
+    let failed = false;
+    // Delivery books whose first store fails, as when the Worker dies between the lookup and the store.
+    const books = wrapNamespace(env.DELIVERY_BOOK, {
+      get: (id) => {
+        const stub = env.DELIVERY_BOOK.get(id);
+        return new Proxy(stub, {
+          get: (target, name) =>
+            name === "keepPayload" && !failed
+              ? ((failed = true), () => Promise.reject(new Error("the Worker died")))
+              : Reflect.get(target, name),
+        });
+      },
+    });
+    const context = setup({ receiverStatus: [500], env: { DELIVERY_BOOK: books } });
+    const { gateway, received } = context;
+    const kolId = uniqueKol();
+    const { body } = await queued(context, kolId);
+    await expect(gateway.runQueue([{ body, attempts: 1 }])).rejects.toThrow("the Worker died");
+    expect(upstreamRequestsFor(gateway, kolId)).toHaveLength(1);
+    expect(received).toHaveLength(0);
+
+    gateway.clock.now += CLAIM_ABANDONED_MS;
+    await gateway.runQueue([{ body, attempts: 2 }]);
+    await gateway.runQueue([{ body, attempts: 3 }]);
+    expect(upstreamRequestsFor(gateway, kolId)).toHaveLength(1);
+    expect(received).toHaveLength(2);
+    expect(received[1]!.body).toBe(received[0]!.body);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ status: "error", error: { type: "/problems/internal-error" } });
+  });
+
+  it("on the last attempt, send that the data was interrupted rather than wait", async () => {
+    const context = setup();
+    const { gateway, received } = context;
+    const { client, deliveryId, body } = await queued(context, uniqueKol());
+    await deliveryBookOf(env.DELIVERY_BOOK, client.record.name).claim(deliveryId, gateway.clock.now);
+    expect((await gateway.runQueue([{ body, attempts: 6 }])).explicitAcks).toEqual(["message-0"]);
+    expect(gateway.upstreamFetches).toBe(0);
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ status: "error", error: { type: "/problems/internal-error" } });
+  });
+
+  it("keep the body as long as the delivery, and drop a message whose delivery is gone", async () => {
+    const context = setup();
+    const { gateway, received } = context;
+    const kolId = uniqueKol();
+    const { client, deliveryId, body } = await queued(context, kolId);
+    await gateway.runQueue([{ body }]);
+    expect(gateway.upstreamFetches).toBe(1);
+    const book = deliveryBookOf(env.DELIVERY_BOOK, client.record.name);
+    expect(await book.claim(deliveryId, gateway.clock.now)).toEqual({ kind: "resolved", body: received[0]!.body });
+    // A day later, the next delivery of the key clears the first, body and all.
+    gateway.clock.now += 24 * 3600 * 1000 + 1;
+    await queued(context, uniqueKol(), client);
+    expect(await book.read(deliveryId)).toBeNull();
+    expect(await book.claim(deliveryId, gateway.clock.now)).toEqual({ kind: "missing" });
+    const result = await gateway.runQueue([{ body, attempts: 2 }]);
+    expect(result.explicitAcks).toEqual(["message-0"]);
+    expect(received).toHaveLength(1);
+    expect(gateway.upstreamFetches).toBe(1);
+    expect(gateway.logs).toContainEqual(
+      expect.objectContaining({ msg: "dropped a delivery whose record is gone from its book", deliveryId }),
+    );
+  });
+
+  it("add the body's columns to a book made before them", async () => {
+    const stub = env.DELIVERY_BOOK.get(env.DELIVERY_BOOK.idFromName(`old-book-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, (_instance: DeliveryBook, state) => {
+      state.storage.sql.exec("DROP TABLE deliveries");
+      // The table as the first version of the book made it.
+      state.storage.sql.exec(`CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY, owner TEXT NOT NULL, request_id TEXT UNIQUE, request_hash TEXT, status TEXT NOT NULL,
+        attempts INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_ms INTEGER NOT NULL)`);
+      state.storage.sql.exec("INSERT INTO deliveries VALUES ('d-1', 'owner', NULL, NULL, 'queued', 1, NULL, 'then', 'then', ?)", FIXED_NOW);
+      const book = new DeliveryBook(state, env as Bindings);
+      expect(book.claim("d-1", FIXED_NOW)).toEqual({ kind: "claimed" });
+      expect(book.keepPayload("d-1", '{"status":"ok"}')).toBe('{"status":"ok"}');
+      expect(book.claim("d-1", FIXED_NOW)).toEqual({ kind: "resolved", body: '{"status":"ok"}' });
+      expect(book.read("d-1")).toMatchObject({ id: "d-1", status: "queued" });
     });
   });
 });

@@ -22,8 +22,8 @@ export interface ResolveContext {
 }
 
 /**
- * One logical upstream call for `window`, admitted and counted by the account ledger; its
- * attempts go to `trace`. The call starts from the account's fail-over state and reports back a
+ * One logical upstream call for `window`, each of its attempts admitted and counted by the
+ * account ledger; its attempts go to `trace`. The call starts from the account's fail-over state and reports back a
  * fail-over it made (or ended).
  */
 export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, trace: UpstreamTrace): Promise<UpstreamAnswer> {
@@ -31,9 +31,9 @@ export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, 
   const isolate = context.runtime.isolate;
   let known: Failover | undefined;
   return context.guard.spend(
-    (failover) => {
+    (failover, admitNext) => {
       known = isolate.upstreamFailover = failover ?? undefined;
-      return fetchUpstream(context.config, context.token, window, context.runtime, trace);
+      return fetchUpstream(context.config, context.token, window, context.runtime, trace, admitNext);
     },
     () => ({
       attempts: trace.attempts - before.attempts,

@@ -3,9 +3,11 @@
  * that admits each upstream call under the daily budget (UPSTREAM_DAILY_BUDGET) and keeps the
  * breaker that the upstream's 303, 601 and 602 open.
  *
- * Like the key ledger, admission reserves a slot before the call (reservations.ts), so concurrent
- * misses from every isolate and location cannot overshoot the budget: the object runs one method
- * at a time and each method is one transaction.
+ * Like the key ledger, admission reserves a slot before each attempt (reservations.ts), retries
+ * and fail-overs included, so concurrent misses from every isolate and location cannot overshoot
+ * the budget: the object runs one method at a time and each method is one transaction. When the
+ * calls recorded reach the budget, the breaker opens (the guard says "stopped" at once, not only
+ * when the next call is refused).
  * Callers pass their clock, so the ledger's day is the caller's Shanghai day.
  *
  * It also remembers a fail-over to the other upstream path (upstream/client.ts) for the whole
@@ -38,6 +40,15 @@ export type AccountAdmission =
   | { ok: true; reservation: number; failover: Failover | null }
   /** The breaker was open (or the budget was reached and opened it). */
   | { ok: false; breaker: Breaker };
+
+/** What a call cost, and the budget it was admitted under. */
+export interface CallRecord {
+  calls: number;
+  billed: number;
+  budget: BudgetRule;
+  /** The caller's clock when the call ended. */
+  now: number;
+}
 
 export interface BudgetRule {
   /** Calls a Shanghai day; 0: no budget. */
@@ -75,10 +86,11 @@ export class AccountLedger extends DurableObject<Bindings> {
     return { ok: true, reservation: reserve(this.sql, day, now), failover: this.failover(now) };
   }
 
-  /** Counts what an admitted call cost and releases its reservation; `failover`, when given, is
-   * what the call learned of the upstream's paths (null: the configured path is back). */
-  record(day: string, reservation: number, calls: number, billed: number, failover?: Failover | null): void {
-    release(this.sql, reservation);
+  /** Counts what an admitted call cost and releases its attempts' reservations; `failover`, when
+   * given, is what the call learned of the upstream's paths (null: the configured path is back). */
+  record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null): void {
+    const { calls, billed, budget } = cost;
+    for (const reservation of reservations) release(this.sql, reservation);
     if (failover === null) this.sql.exec("DELETE FROM failover");
     if (failover) {
       this.sql.exec(
@@ -97,6 +109,10 @@ export class AccountLedger extends DurableObject<Bindings> {
       billed,
     );
     this.sql.exec("DELETE FROM days WHERE day < ?", addDays(day, -KEEP_DAYS));
+    const total = this.sql.exec<{ calls: number }>("SELECT calls FROM days WHERE day = ?", day).one().calls;
+    if (budget.limit > 0 && total >= budget.limit && !this.openBreaker(cost.now)) {
+      this.open(`daily budget of ${budget.limit} upstream calls reached`, cost.now, budget.resetAt);
+    }
   }
 
   /** Opens the breaker until `until` (the upstream said the quota, the balance or the cap is gone). */

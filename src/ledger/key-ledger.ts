@@ -5,10 +5,14 @@
  * Admission reserves a slot before the call and the call's record releases it (reservations.ts),
  * so concurrent misses from every isolate and location cannot overshoot the limit: the object
  * runs one method at a time, and each method is one transaction.
+ *
+ * A call that may have been billed (a timeout, a broken connection, an answer without a code)
+ * counts as spent: the limit holds billed and uncertain calls together.
  */
 import { DurableObject } from "cloudflare:workers";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
+import { ensureColumn } from "../sql.ts";
 import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
 
 /** One Shanghai day of a key's usage. */
@@ -17,14 +21,16 @@ export interface DayUsage {
   /** Data requests answered for the key (hits and misses). */
   requests: number;
   hits: number;
-  /** Upstream calls its misses made, and how many of them the maker bills. */
+  /** Upstream calls its misses made, how many of them the maker bills, and how many may have been billed. */
   calls: number;
   billed: number;
+  uncertain: number;
 }
 
 export type UsageDelta = Omit<DayUsage, "day">;
 
-export type Admission = { ok: true; reservation: number } | { ok: false; billed: number };
+/** A refusal says how many calls were spent (billed, or maybe billed). */
+export type Admission = { ok: true; reservation: number } | { ok: false; spent: number };
 
 /** Days of usage kept per key. */
 const KEEP_DAYS = 40;
@@ -36,14 +42,18 @@ export class KeyLedger extends DurableObject<Bindings> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS usage (
-      day TEXT PRIMARY KEY, requests INTEGER NOT NULL, hits INTEGER NOT NULL, calls INTEGER NOT NULL, billed INTEGER NOT NULL)`);
+      day TEXT PRIMARY KEY, requests INTEGER NOT NULL, hits INTEGER NOT NULL, calls INTEGER NOT NULL, billed INTEGER NOT NULL,
+      uncertain INTEGER NOT NULL DEFAULT 0)`);
+    // Ledgers made before uncertain calls were counted lack the column.
+    ensureColumn(this.sql, "usage", "uncertain", "INTEGER NOT NULL DEFAULT 0");
     createReservationTable(this.sql);
   }
 
-  /** Admits one upstream call on `day` when billed calls and open reservations stay under `limit` (0: no limit). */
+  /** Admits one upstream call on `day` when spent calls (billed or maybe) and open reservations stay under `limit` (0: no limit). */
   admit(day: string, limit: number, now: number): Admission {
-    const { billed } = this.usage(day);
-    if (limit > 0 && billed + openReservations(this.sql, day, now) >= limit) return { ok: false, billed };
+    const { billed, uncertain } = this.usage(day);
+    const spent = billed + uncertain;
+    if (limit > 0 && spent + openReservations(this.sql, day, now) >= limit) return { ok: false, spent };
     return { ok: true, reservation: reserve(this.sql, day, now) };
   }
 
@@ -51,20 +61,23 @@ export class KeyLedger extends DurableObject<Bindings> {
   record(day: string, delta: UsageDelta, reservation: number | null): void {
     if (reservation !== null) release(this.sql, reservation);
     this.sql.exec(
-      `INSERT INTO usage (day, requests, hits, calls, billed) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO usage (day, requests, hits, calls, billed, uncertain) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(day) DO UPDATE SET requests = requests + excluded.requests, hits = hits + excluded.hits,
-         calls = calls + excluded.calls, billed = billed + excluded.billed`,
+         calls = calls + excluded.calls, billed = billed + excluded.billed, uncertain = uncertain + excluded.uncertain`,
       day,
       delta.requests,
       delta.hits,
       delta.calls,
       delta.billed,
+      delta.uncertain,
     );
     this.sql.exec("DELETE FROM usage WHERE day < ?", addDays(day, -KEEP_DAYS));
   }
 
   usage(day: string): DayUsage {
-    const rows = this.sql.exec<Omit<DayUsage, "day">>("SELECT requests, hits, calls, billed FROM usage WHERE day = ?", day).toArray();
-    return { day, ...(rows[0] ?? { requests: 0, hits: 0, calls: 0, billed: 0 }) };
+    const rows = this.sql
+      .exec<Omit<DayUsage, "day">>("SELECT requests, hits, calls, billed, uncertain FROM usage WHERE day = ?", day)
+      .toArray();
+    return { day, ...(rows[0] ?? { requests: 0, hits: 0, calls: 0, billed: 0, uncertain: 0 }) };
   }
 }

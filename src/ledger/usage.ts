@@ -37,7 +37,7 @@ export interface KeyUsage {
    * Absent for a key without a limit: nothing to ask, so no round trip to its ledger. */
   admit?: () => Promise<void>;
   /** After the request: counts it and what its upstream calls cost. */
-  finish(hit: boolean, upstream: { attempts: number; billed: number }): void;
+  finish(hit: boolean, upstream: { attempts: number; billed: number; uncertain: number }): void;
 }
 
 const ledgerOf = (env: Bindings, name: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name));
@@ -72,7 +72,7 @@ export function keyUsage(
             }
             if (!admission.ok) {
               throw new ProblemError("key-spend-limit", {
-                detail: `This key's ${client.dailyUpstreamCalls} billed upstream calls for today (Asia/Shanghai) are used up; cached answers are still served.`,
+                detail: `This key's ${client.dailyUpstreamCalls} upstream calls for today (Asia/Shanghai; billed, or maybe billed) are used up; cached answers are still served.`,
                 retryAfterSeconds: secondsUntilShanghaiHour(now, 0),
               });
             }
@@ -87,11 +87,12 @@ export function keyUsage(
         defer(ledgerOf(env, client.name).record(old.day, old.delta, null));
         batch = undefined;
       }
-      batch ??= { day, delta: { requests: 0, hits: 0, calls: 0, billed: 0 }, since: now };
+      batch ??= { day, delta: { requests: 0, hits: 0, calls: 0, billed: 0, uncertain: 0 }, since: now };
       batch.delta.requests += 1;
       batch.delta.hits += hit ? 1 : 0;
       batch.delta.calls += upstream.attempts;
       batch.delta.billed += upstream.billed;
+      batch.delta.uncertain += upstream.uncertain;
       runtime.isolate.usage.set(client.name, batch);
       if (upstream.attempts > 0 || reservation !== null || now - batch.since >= USAGE_FLUSH_MS) {
         takeBatch(runtime, client.name);

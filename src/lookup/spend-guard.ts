@@ -75,20 +75,30 @@ export function createSpendGuard(
 
   return {
     /**
-     * Runs one upstream call if the ledger admits it, and records what it cost (its attempts and
-     * billed answers); opens the breaker when the upstream said the quota or the balance is gone.
+     * Runs one logical upstream call, each of its attempts (retries and a fail-over included)
+     * admitted by the ledger before it is made: the call's first attempt here, the others through
+     * `admitNext`, which throws the spend guard's problem when the ledger refuses. Records what the
+     * call cost (its attempts and billed answers); opens the breaker when the upstream said the
+     * quota or the balance is gone.
      */
-    async spend<T>(call: (failover: Failover | null) => Promise<T>, cost: () => CallCost): Promise<T> {
+    async spend<T>(call: (failover: Failover | null, admitNext: () => Promise<void>) => Promise<T>, cost: () => CallCost): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
-      const admission = await reach(async (): Promise<AccountAdmission> => {
-        // RPC types a union result as a union of promises: await it to get the union back.
-        const answer: AccountAdmission = await ledger().admit(day, { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) }, at);
-        return answer;
-      });
-      if (!admission.ok) throw refuse(admission.breaker);
+      const budget = { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) };
+      const reservations: number[] = [];
+      const admitOne = async () => {
+        const admission = await reach(async (): Promise<AccountAdmission> => {
+          // RPC types a union result as a union of promises: await it to get the union back.
+          const answer: AccountAdmission = await ledger().admit(day, budget, now());
+          return answer;
+        });
+        if (!admission.ok) throw refuse(admission.breaker);
+        reservations.push(admission.reservation);
+        return admission;
+      };
+      const first = await admitOne();
       try {
-        return await call(admission.failover);
+        return await call(first.failover, async () => void (await admitOne()));
       } catch (error) {
         const opening = error instanceof ProblemError ? OPENING_CODES.get(error.problemType) : undefined;
         if (opening) await reach(() => ledger().open(`the upstream answered ${opening}`, now(), resetAt(now())));
@@ -99,7 +109,7 @@ export function createSpendGuard(
         // so the budget stays exact. A failure here costs at most the reservation, which lapses.
         defer(
           ledger()
-            .record(day, admission.reservation, spent.attempts, spent.billed, spent.failover)
+            .record(day, reservations, { calls: spent.attempts, billed: spent.billed, budget, now: now() }, spent.failover)
             .catch(() => undefined),
         );
       }

@@ -60,8 +60,9 @@ export function usageRoutes(runtime: Runtime) {
           hits: usage.hits,
           upstreamCalls: usage.calls,
           billedCalls: usage.billed,
+          uncertainCalls: usage.uncertain,
           dailyUpstreamCalls: limit,
-          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed),
+          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
           gateway: {
             upstreamCalls: guard.today.breaker ? "stopped" : "allowed",

@@ -50,7 +50,9 @@ export const usageSchema = z.object({
   hits: z.number().int(),
   upstreamCalls: z.number().int(),
   billedCalls: z.number().int(),
-  /** The key's daily limit of billed upstream calls; null: none. */
+  /** Calls that may have been billed (a timeout, a broken connection, an answer without a code): counted as spent. */
+  uncertainCalls: z.number().int(),
+  /** The key's daily limit of spent (billed or maybe billed) upstream calls; null: none. */
   dailyUpstreamCalls: z.number().int().nullable(),
   remainingUpstreamCalls: z.number().int().nullable(),
   /** When the day (and the limit) resets. */

@@ -300,21 +300,28 @@ function failOver(config: Config, deps: UpstreamDeps, from: UpstreamEndpoint, re
   return to;
 }
 
-/** One logical upstream call. Resolves with the answer (data or paid "no data") or throws a ProblemError. */
+/**
+ * One logical upstream call. Resolves with the answer (data, paid "no data" or paid but unusable)
+ * or throws a ProblemError. The caller admitted its first attempt; `admitNext` admits each later
+ * one (a retry, a fail-over) before it is made, and throws when the budget refuses it.
+ */
 export async function fetchUpstream(
   config: Config,
   token: string,
   query: UpstreamQuery,
   deps: UpstreamDeps,
   trace: UpstreamTrace,
+  admitNext: () => Promise<void> = async () => undefined,
 ): Promise<UpstreamAnswer> {
   const started = deps.now();
   const deadline = started + config.UPSTREAM_RETRY_BUDGET_MS;
   let rateLimitRetried = false;
   let endpoint = activeEndpoint(config, deps);
   let failedOver = false;
+  let made = 0;
   try {
     for (let attemptNo = 1; ; attemptNo++) {
+      if (made++ > 0) await admitNext();
       trace.attempts++;
       const [outcome, billing] = await attempt(config, token, endpoint, query, deps, trace);
       if (billing === "billed") trace.billed++;

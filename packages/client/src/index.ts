@@ -72,6 +72,8 @@ export interface Usage {
   hits: number;
   upstreamCalls: number;
   billedCalls: number;
+  /** Calls that may have been billed (timeouts, broken connections): counted as spent. */
+  uncertainCalls: number;
   dailyUpstreamCalls: number | null;
   remainingUpstreamCalls: number | null;
   resetsAt: string;

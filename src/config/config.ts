@@ -79,6 +79,8 @@ export const configSchema = z
     UNUSABLE_TTL_SECONDS: integer(3600, KV_MINIMUM_TTL_SECONDS),
     STALE_IF_ERROR_SECONDS: integer(24 * 3600, 0),
     STALE_WHILE_REVALIDATE_SECONDS: integer(600, 0),
+    // A key's explicit refresh (Xingtu-Refresh) of one range is granted at most once this often.
+    REFRESH_INTERVAL_SECONDS: integer(600, 1),
     MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),
     MEMORY_CACHE_SECONDS: integer(60, 0),
     DAY_CACHE: flag(true),

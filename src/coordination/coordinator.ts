@@ -8,7 +8,8 @@
 import { cacheKey } from "../lookup/policy.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { KolCoordinator } from "./kol-coordinator.ts";
-import { outcomeOf, shared, wholeRange, type ResolveContext } from "./resolve.ts";
+import { failed, outcomeOf, shared, wholeRange, type ResolveContext } from "./resolve.ts";
+import { ledgerUnavailable } from "../ledger/unavailable.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest } from "./protocol.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 
@@ -21,6 +22,11 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
   try {
     return await coordinatorOf(context.coordinators, request.query.kolId).resolve(request, admitKey);
   } catch {
+    if (request.asked) {
+      // Only the coordinator can tell whether this key refreshed the range a moment ago: no refresh without it.
+      context.warn("the KOL's coordinator could not be reached; an explicit refresh was declined");
+      return failed(problemParts(ledgerUnavailable("The KOL's coordinator, which grants refreshes,")), newUpstreamTrace());
+    }
     context.warn("the KOL's coordinator could not be reached; this isolate resolved the miss on its own");
     return resolveInIsolate(context, request, admitKey);
   }

@@ -10,7 +10,8 @@
  *   whose days a call already in flight will bring waits for that call instead of making its own.
  *   Calls for one KOL are made one at a time; misses that arrive meanwhile gather for the next.
  * - It runs the one background refresh of a range (stale-while-revalidate), backing off after
- *   failures.
+ *   failures, and grants a client's explicit refresh at most once per key and range per
+ *   REFRESH_INTERVAL_SECONDS (refreshes.ts).
  * - It remembers a billed answer that could not be read (upstream/client.ts) for its window, for
  *   UNUSABLE_TTL_SECONDS: a miss whose missing days it covers gets it again instead of a new call.
  * Each call is admitted by the account ledger (budget and breaker) and, for a request's own
@@ -21,7 +22,9 @@ import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
 import { requireReady } from "../config/readiness.ts";
 import { createSpendGuard } from "../lookup/spend-guard.ts";
-import { cacheKey } from "../lookup/policy.ts";
+import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
+import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
+import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
 import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
@@ -66,6 +69,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     this.sql = ctx.storage.sql;
     createDayTable(this.sql);
     createUnusableTable(this.sql);
+    createRefreshTable(this.sql);
     this.deps = { env, runtime: platformRuntime() };
   }
 
@@ -74,9 +78,28 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const trace = newUpstreamTrace();
     return outcomeOf(trace, async () => {
       const context = this.context();
-      const key = `coordinator:${cacheKey(request.query)}:${request.refresh}:${request.refetchLiveDays}`;
-      return shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, request, admitKey, trace)));
+      const [granted, refreshed] = request.asked ? this.grant(context, request.query, request.asked) : [request, undefined];
+      const key = `coordinator:${cacheKey(granted.query)}:${granted.refresh}:${granted.refetchLiveDays}`;
+      const outcome = await shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, granted, admitKey, trace)));
+      return refreshed ? { ...outcome, refreshed } : outcome;
     });
+  }
+
+  /**
+   * A client's explicit refresh, granted (the request to resolve now buys the range's live days,
+   * or the whole range for `settled`) or declined: asked by the same key for the same range less
+   * than REFRESH_INTERVAL_SECONDS ago, or `live` on a range with no live day. A declined refresh
+   * is resolved as a plain miss (from stored days where they answer it).
+   */
+  private grant(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
+    const now = context.runtime.now();
+    const plain: MissRequest = { query, refresh: false, refetchLiveDays: false };
+    const intervalMs = context.config.REFRESH_INTERVAL_SECONDS * 1000;
+    const last = lastRefresh(this.sql, asked.by, query, now, intervalMs);
+    if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
+    if (asked.mode === "live" && ttlPolicy(query.endDate, now, context.config).settled) return [plain, { kind: "settled" }];
+    noteRefresh(this.sql, asked.by, query, now);
+    return [{ query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live" }, { kind: "done" }];
   }
 
   /**

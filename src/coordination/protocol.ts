@@ -6,13 +6,16 @@
 import { ProblemError, type ProblemOptions, type ProblemType } from "../problem.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
+import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 
 export interface MissRequest {
   query: UpstreamQuery;
-  /** Skip the stored days and ask the upstream for the whole range (a forced refresh). */
+  /** Skip the stored days and ask the upstream for the whole range (a background revalidation). */
   refresh: boolean;
   /** Treat stored live days as missing (the warm list keeps them current). */
   refetchLiveDays: boolean;
+  /** A client's explicit refresh, which the coordinator grants or declines (lookup/refresh.ts). */
+  asked?: AskedRefresh;
 }
 
 export interface ProblemParts {
@@ -30,6 +33,8 @@ interface MissCost {
   identical?: boolean;
   /** Days of the range served from stored days. */
   reusedDays: number;
+  /** What became of the client's explicit refresh, when it asked for one. */
+  refreshed?: RefreshVerdict;
 }
 
 export type MissOutcome =

@@ -173,6 +173,16 @@ const rangeQuery = [
   parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
 ];
 
+/** The only way a client asks the gateway to buy data it already has (lookup/refresh.ts). */
+const refreshParameter: Json = {
+  name: "Xingtu-Refresh",
+  in: "header",
+  required: false,
+  description:
+    "Asks for an explicit, paid refresh (keys with the `refresh` permission): `live` buys again the range's days Douyin may still revise (the last two), `settled` the whole range, settled days included. One key refreshes one range at most once per `REFRESH_INTERVAL_SECONDS` (600 s). No browser, proxy or spreadsheet sends this header on its own: `Cache-Control: no-cache` or `max-age=0` (a reload) never spends anything. The answer's own `Xingtu-Refresh` says what happened.",
+  schema: { type: "string", enum: ["live", "settled"] },
+};
+
 /** A drop-in twin of one of the upstream's paths: its parameters and its own body shape. */
 function dropIn(operation: { operationId: string; summary: string; description: string; idParameter: "kolId" | "oAuthorId" }): Json {
   const { idParameter, ...rest } = operation;
@@ -180,7 +190,7 @@ function dropIn(operation: { operationId: string; summary: string; description: 
     tags: ["trends"],
     ...rest,
     security: [{ bearerKey: [] }, { tokenQuery: [] }],
-    parameters: [parameter(idParameter, "query", kolIdSchema, true), ...rangeQuery],
+    parameters: [parameter(idParameter, "query", kolIdSchema, true), ...rangeQuery, refreshParameter],
     responses: {
       "200": {
         description: "The upstream's body, strings as the upstream sends them (code 0), or its own 'no data' body (code 201).",
@@ -231,11 +241,12 @@ export function openApiDocument(version: string): Json {
           tags: ["trends"],
           operationId: "getDailyFans",
           summary: "A KOL's daily followers over a range, normalized and summarised",
-          description: "Send `Cache-Control: no-cache` to force a fresh upstream answer (keys with the `refresh` permission).",
+          description: "Send `Xingtu-Refresh: live` (or `settled`) for an explicit, paid refresh (keys with the `refresh` permission).",
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
             ...rangeQuery,
             parameter("format", "query", formatSchema.def.innerType, false),
+            refreshParameter,
           ],
           responses: {
             "200": {
@@ -260,6 +271,7 @@ export function openApiDocument(version: string): Json {
             parameter("kolId", "path", kolIdSchema, true),
             ...rangeQuery,
             parameter("key", "query", chartKeySchema.def.innerType, false),
+            refreshParameter,
           ],
           responses: {
             "200": {
@@ -617,7 +629,8 @@ export function openApiDocument(version: string): Json {
         ETag: { description: "Strong validator; send it back as If-None-Match.", schema: { type: "string" } },
         "Cache-Control": { description: "`private, max-age=<TTL>`; `no-store` on stale answers.", schema: { type: "string" } },
         "Xingtu-Refresh": {
-          description: "Present when a forced refresh was not honoured (the key lacks the refresh permission).",
+          description:
+            'Present when the request asked for a refresh: `done`; `refused; reason="..."` (the key lacks the refresh permission); or `skipped; reason="..."` (the range has no live days, or this key refreshed it less than `REFRESH_INTERVAL_SECONDS` ago; then `next="<time>"`).',
           schema: { type: "string" },
         },
         "Retry-After": {

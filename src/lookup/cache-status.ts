@@ -48,13 +48,3 @@ export function cacheHeaders(result: LookupResult, storeReadFailed: boolean, sha
         : `${shared ? "public" : "private"}, max-age=${result.ttlSeconds}`,
   };
 }
-
-/** `Cache-Control: no-cache` (or `max-age=0`) from the client asks for a fresh upstream answer. */
-export function wantsRefresh(cacheControl: string | undefined): boolean {
-  if (!cacheControl) return false;
-  return cacheControl
-    .toLowerCase()
-    .split(",")
-    .map((directive) => directive.trim())
-    .some((directive) => directive === "no-cache" || directive === "max-age=0");
-}

@@ -26,6 +26,7 @@ import { ProblemError, type ProblemOptions } from "../problem.ts";
 import type { LookupContext } from "./context.ts";
 import * as z from "zod/mini";
 import { remember } from "../cache/remember.ts";
+import type { AskedRefresh, RefreshVerdict } from "./refresh.ts";
 
 export type CacheOutcome = "hit" | "stale" | "miss" | "refresh" | "fallback";
 
@@ -36,14 +37,17 @@ export interface LookupResult {
   ttlSeconds: number;
   /** With outcome "fallback": the upstream failure a stored answer stood in for. */
   failure?: ProblemError;
+  /** A client's explicit refresh was granted (and the upstream asked). */
   refresh: boolean;
+  /** What became of a client's explicit refresh, when it asked for one. */
+  refreshed?: RefreshVerdict;
   /** Built from stored days rather than one upstream answer for exactly this range. */
   fromDays: boolean;
 }
 
 export interface LookupOptions {
-  /** Skip every stored answer and ask the upstream for the whole range (a forced refresh). */
-  refresh?: boolean;
+  /** A client's explicit refresh (lookup/refresh.ts): the KOL's coordinator grants or declines it. */
+  asked?: AskedRefresh;
   /** Treat stored live days as missing (the warm list keeps them current). */
   refetchLiveDays?: boolean;
 }
@@ -152,17 +156,17 @@ function traced(context: LookupContext, outcome: MissOutcome): void {
 }
 
 export async function lookupTrend(context: LookupContext, query: UpstreamQuery, options: LookupOptions = {}): Promise<LookupResult> {
-  const refresh = options.refresh ?? false;
+  const { asked } = options;
   const policy = ttlPolicy(query.endDate, context.runtime.now(), context.config);
   const stored = await readStored(context, cacheKey(query), policy.settled);
 
-  if (stored && !refresh && !options.refetchLiveDays) {
+  if (stored && !asked && !options.refetchLiveDays) {
     const ttlMs = stored.entry.ttlSeconds * 1000;
     const fromStore = {
       answer: stored.answer,
       ageSeconds: seconds(stored.ageMs),
       ttlSeconds: stored.entry.ttlSeconds,
-      refresh,
+      refresh: false,
       fromDays: stored.entry.assembled,
     };
     if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
@@ -172,27 +176,23 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
     }
   }
 
-  const outcome = await resolveMiss(context, { query, refresh, refetchLiveDays: options.refetchLiveDays ?? false });
+  const request = { query, refresh: false, refetchLiveDays: options.refetchLiveDays ?? false, ...(asked ? { asked } : {}) };
+  const outcome = await resolveMiss(context, request);
   traced(context, outcome);
+  const refreshed = outcome.refreshed ? { refreshed: outcome.refreshed } : {};
+  const refresh = outcome.refreshed?.kind === "done";
   if (outcome.ok && outcome.answer.kind === "unusable" && stored) {
     // The stored answer stands in, and stays as it was stored (the KOL's coordinator remembers the
     // unusable answer, so the range is not paid for again at once).
     const failure = unusableProblem(outcome.answer.reason);
-    return {
-      answer: stored.answer,
-      ageSeconds: seconds(stored.ageMs),
-      ttlSeconds: stored.entry.ttlSeconds,
-      failure,
-      refresh,
-      outcome: "fallback",
-      fromDays: false,
-    };
+    const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure, refresh, ...refreshed };
+    return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
   }
   if (outcome.ok) {
     const ttlSeconds = outcome.identical
       ? ttlOf(context, query, outcome.answer, outcome.noDataCall)
       : storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
-    const result = { answer: outcome.answer, fromDays: outcome.fromDays, ageSeconds: 0, ttlSeconds, refresh };
+    const result = { answer: outcome.answer, fromDays: outcome.fromDays, ageSeconds: 0, ttlSeconds, refresh, ...refreshed };
     return {
       ...result,
       outcome: refresh ? "refresh" : outcome.fromDays && outcome.upstream.attempts === 0 && !outcome.coalesced ? "hit" : "miss",
@@ -200,7 +200,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   }
   const error = reviveProblem(outcome.problem);
   if (!stored || !canFallBack(error)) throw error;
-  const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh };
+  const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh, ...refreshed };
   return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
 }
 

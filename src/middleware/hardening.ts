@@ -45,7 +45,7 @@ export const browserAccess = cors({
     return loaded.ok && loaded.config.ALLOWED_ORIGINS.includes(origin) ? origin : null;
   },
   allowMethods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-  allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id"],
+  allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id", "Xingtu-Refresh"],
   exposeHeaders: [
     "Cache-Status",
     "Age",

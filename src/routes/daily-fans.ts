@@ -14,7 +14,7 @@
 import { Hono } from "hono/tiny";
 import type { Context } from "hono";
 import { etag } from "hono/etag";
-import { wantsRefresh } from "../lookup/cache-status.ts";
+import { askedMode, REFRESH_HEADER } from "../lookup/refresh.ts";
 import { normalize } from "../lookup/normalize.ts";
 import {
   chartRequestSchema,
@@ -96,7 +96,7 @@ export function dailyFansRoutes(runtime: Runtime) {
       validateTrendRequest(schemaFor, runtime.now, queryPart),
       async (c) => {
         const request = c.get("trendRequest");
-        const { result, headers, cacheStatus } = await lookupWithHeaders(c, request, wantsRefresh(c.req.header("Cache-Control")));
+        const { result, headers, cacheStatus } = await lookupWithHeaders(c, request, askedMode(c.req.header(REFRESH_HEADER)));
         c.set("cacheStatus", cacheStatus);
         return respond(c, request, result, headers);
       },

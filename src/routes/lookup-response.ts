@@ -7,19 +7,23 @@ import { cacheHeaders } from "../lookup/cache-status.ts";
 import { countedLookup, keyUsage } from "../ledger/usage.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
+import { REFRESH_HEADER, refreshHeader, type RefreshMode } from "../lookup/refresh.ts";
 
 /**
- * Looks the range up for the calling client and returns the cache headers of the answer; a
- * forced refresh is honoured only for a key with the refresh permission, and says so otherwise.
- * The caller records `headers["Cache-Status"]` for the log line.
+ * Looks the range up for the calling client and returns the cache headers of the answer. A
+ * refresh is asked only with `Xingtu-Refresh` (lookup/refresh.ts), honoured only for a key with
+ * the refresh permission, and the answer's `Xingtu-Refresh` says what became of it. The caller
+ * records `headers["Cache-Status"]` for the log line.
  */
-export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQuery, askedRefresh: boolean) {
+export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQuery, mode: RefreshMode | null) {
   const lookup = c.get("lookup");
   const client = c.get("client");
   // The key's ledger admits its misses' upstream calls and counts what the request cost.
   const usage = keyUsage(c.env, lookup.runtime, client, lookup.defer);
-  const result = await countedLookup(lookup, usage, query, { refresh: askedRefresh && client.canRefresh });
+  const asked = mode && client.canRefresh ? { asked: { mode, by: client.name } } : {};
+  const result = await countedLookup(lookup, usage, query, asked);
   const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);
-  if (askedRefresh && !client.canRefresh) headers["Xingtu-Refresh"] = 'refused; reason="the key lacks the refresh permission"';
+  if (mode && !client.canRefresh) headers[REFRESH_HEADER] = refreshHeader("refused");
+  else if (result.refreshed) headers[REFRESH_HEADER] = refreshHeader(result.refreshed);
   return { result, headers, cacheStatus: headers["Cache-Status"]! };
 }

@@ -107,7 +107,7 @@ export function webhookRoutes(runtime: Runtime) {
       const request = c.req.valid("json");
       if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const { result, headers, cacheStatus } = await lookupWithHeaders(c, query, false);
+      const { result, headers, cacheStatus } = await lookupWithHeaders(c, query, null);
       c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })

@@ -47,12 +47,12 @@ describe("the KV cache", () => {
     expect(gateway.upstreamFetches).toBe(2);
   });
 
-  it("refreshes from the upstream on Cache-Control: no-cache and stores the new answer", async () => {
+  it("refreshes from the upstream on Xingtu-Refresh: settled and stores the new answer", async () => {
     const gateway = makeGateway();
     const path = trendPath(uniqueKol(), ...SETTLED);
     await gateway.request(path);
     gateway.clock.now += 5_000;
-    const refreshed = await gateway.request(path, { headers: { "Cache-Control": "no-cache" } });
+    const refreshed = await gateway.request(path, { headers: { "Xingtu-Refresh": "settled" } });
     expect(refreshed.headers.get("Cache-Status")).toMatch(/fwd=request; stored/);
     expect(refreshed.headers.get("Age")).toBe("0");
     gateway.clock.now += 1_000;

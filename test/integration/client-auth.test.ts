@@ -217,9 +217,9 @@ describe("forced refreshes", () => {
     const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });
     const path = trendPath(uniqueKol(), ...RANGE);
     await gateway.request(path, { as: key });
-    const refreshed = await gateway.request(path, { as: key, headers: { "Cache-Control": "no-cache" } });
+    const refreshed = await gateway.request(path, { as: key, headers: { "Xingtu-Refresh": "settled" } });
     expect(refreshed.headers.get("Cache-Status")).toMatch(/fwd=request/);
-    expect(refreshed.headers.has("Xingtu-Refresh")).toBe(false);
+    expect(refreshed.headers.get("Xingtu-Refresh")).toBe("done");
     expect(gateway.upstreamFetches).toBe(2);
   });
 
@@ -228,7 +228,7 @@ describe("forced refreshes", () => {
     const { key } = await createTestKey(env.KEYS, { permissions: [] });
     const path = trendPath(uniqueKol(), ...RANGE);
     await gateway.request(path, { as: key });
-    const response = await gateway.request(path, { as: key, headers: { "Cache-Control": "no-cache" } });
+    const response = await gateway.request(path, { as: key, headers: { "Xingtu-Refresh": "settled" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Status")).toMatch(/; hit;/);
     expect(response.headers.get("Xingtu-Refresh")).toMatch(/^refused;/);

@@ -129,7 +129,7 @@ describe("forced refreshes", () => {
     gateway.emulator.queueFaults({ kind: "mismatch" });
     const partial = await (await ask(gateway, kolId, "2026-03-01", "2026-03-05")).json<{ series: { fans: number | null }[] }>();
     expect(partial.series[0]!.fans).toBeNull();
-    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-05"), { headers: { "Cache-Control": "no-cache" } });
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-05"), { headers: { "Xingtu-Refresh": "settled" } });
     const after = await ask(gateway, kolId, "2026-03-01", "2026-03-05");
     expect(after.headers.get("Cache-Status")).toMatch(/; hit;/);
     expectDirectAnswer(await after.json(), kolId, "2026-03-01", "2026-03-05");

@@ -254,7 +254,7 @@ describe("upstream faults with a stale answer stored", () => {
     const path = trendPath(uniqueKol(), ...LIVE_RANGE);
     await gateway.request(path);
     gateway.emulator.queueFaults({ kind: "code", code: 303 });
-    const response = await gateway.request(path, { headers: { "Cache-Control": "no-cache" } });
+    const response = await gateway.request(path, { headers: { "Xingtu-Refresh": "live" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Status")).toMatch(
       /^xingtu-edge; fwd=request; fwd-status=503; ttl=3600; detail="upstream-quota-exceeded"$/,

@@ -12,6 +12,7 @@ import { requireReady } from "../config/readiness.ts";
 import { RECORD_PREFIX, type KeyRecord } from "../auth/keys.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
+import { dailyLimitOf } from "../ledger/usage.ts";
 import { evaluate } from "./rules.ts";
 import type { Digest } from "./formats.ts";
 import type { DigestMessage } from "./digest-delivery.ts";
@@ -56,7 +57,7 @@ export async function runWatches(env: Bindings, runtime: Runtime, defer: (work: 
     const lookup = creatorLookup(
       context,
       env,
-      { name: key.name, anonymous: false, dailyUpstreamCalls: key.dailyUpstreamCalls ?? 0 },
+      { name: key.name, anonymous: false, dailyUpstreamCalls: dailyLimitOf(key.dailyUpstreamCalls ?? 0, config) },
       range,
     );
     for (const { name, kolIds, watch } of await book.watched()) {

@@ -13,6 +13,7 @@ import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
 import { admit } from "./allowance.ts";
+import { dailyLimitOf } from "../ledger/usage.ts";
 import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
 import { signingSecrets, verifySigned } from "../webhooks/signature.ts";
 import { requireDeliveryBooks, requireSigningSecret } from "../config/readiness.ts";
@@ -37,8 +38,11 @@ export interface Client {
   /** May read and clear the spend guard (`/v1/spend-guard`). */
   canOperate: boolean;
   anonymous: boolean;
-  /** Billed upstream calls a Shanghai day (the key's ledger admits them); 0: no limit. */
+  /** Spent upstream calls a Shanghai day (the key's ledger admits them): the key's own limit or the
+   * gateway's default (KEY_DAILY_UPSTREAM_CALLS); 0: no limit. */
   dailyUpstreamCalls: number;
+  /** Counts one upstream call the request causes as one more request against its rate limit. */
+  chargeUpstreamCall?: () => Promise<void>;
 }
 
 export interface ClientVariables {
@@ -197,18 +201,30 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         canRefresh: record.permissions.includes("refresh"),
         canOperate: record.permissions.includes("operate"),
         anonymous: false,
-        dailyUpstreamCalls: record.dailyUpstreamCalls,
+        dailyUpstreamCalls: dailyLimitOf(record.dailyUpstreamCalls, config),
       };
     }
-    c.set("client", client);
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
     const subject = client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`;
-    const admitted = await admit(runtime.isolate.allowances, subject, async () => (await limiter.limit({ key: subject })).success, {
-      size: client.tier === "bulk" ? config.RATE_LIMIT_BULK_GRANT : config.RATE_LIMIT_STANDARD_GRANT,
-      periodSeconds: RATE_LIMIT_PERIOD_SECONDS,
-      nowMs: runtime.now(),
-    });
+    const allowance = () =>
+      admit(runtime.isolate.allowances, subject, async () => (await limiter.limit({ key: subject })).success, {
+        size: client.tier === "bulk" ? config.RATE_LIMIT_BULK_GRANT : config.RATE_LIMIT_STANDARD_GRANT,
+        periodSeconds: RATE_LIMIT_PERIOD_SECONDS,
+        nowMs: runtime.now(),
+      });
+    // Rate limits count requests; a request that makes upstream calls weighs one more per call, so
+    // a many-creator request cannot buy more in a minute than as many single requests could.
+    client.chargeUpstreamCall = async () => {
+      if (!(await allowance())) {
+        throw rateLimited(
+          `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}: each upstream call a request causes counts as one more request.`,
+          runtime.now(),
+        );
+      }
+    };
+    c.set("client", client);
+    const admitted = await allowance();
     if (!admitted) {
       throw rateLimited(
         `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}.`,

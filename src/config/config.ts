@@ -86,7 +86,11 @@ export const configSchema = z
     DAY_CACHE: flag(true),
     // A KOL's coordinator gathers the misses that arrive this close together into one upstream call.
     COALESCE_WINDOW_MS: integer(20, 0),
-    UPSTREAM_DAILY_BUDGET: integer(0, 0),
+    // Upstream calls a Shanghai day for the whole account (0: none): about four times what a team
+    // following a few rosters of 50-200 creators daily spends, so normal use never meets it.
+    UPSTREAM_DAILY_BUDGET: integer(2000, 0),
+    // Spent upstream calls a Shanghai day for a key that sets no limit of its own (0: none).
+    KEY_DAILY_UPSTREAM_CALLS: integer(300, 0),
     QUOTA_RESET_HOUR: z.pipe(integer(0, 0), z.number().check(z.maximum(23, { error: "must be an hour from 0 to 23" }))),
     WARM_KOLS: commaList(z.string().check(z.regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),

@@ -16,6 +16,7 @@ import type { Admission, DayUsage, UsageDelta } from "./key-ledger.ts";
 import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
+import type { Config } from "../config/config.ts";
 
 const USAGE_FLUSH_MS = 60_000;
 /** What an isolate has counted for one key and not yet sent. */
@@ -28,13 +29,20 @@ export interface UsageBatch {
 export interface SpendingClient {
   name: string;
   anonymous: boolean;
-  /** Billed upstream calls a Shanghai day; 0: no limit. */
+  /** Spent (billed or maybe billed) upstream calls a Shanghai day; 0: no limit. */
   dailyUpstreamCalls: number;
+  /** Counts one upstream call against the request's rate limit (throws 429 past it): a request's
+   * weight grows with the calls it causes. Absent outside a client's request (watches, deliveries). */
+  chargeUpstreamCall?: () => Promise<void>;
 }
 
+/** A key's daily limit: its own, or the gateway's default for keys without one (0: none). */
+export const dailyLimitOf = (own: number, config: Pick<Config, "KEY_DAILY_UPSTREAM_CALLS">): number =>
+  own > 0 ? own : config.KEY_DAILY_UPSTREAM_CALLS;
+
 export interface KeyUsage {
-  /** Before a miss calls the upstream: admits the call, or throws 429 past the key's daily limit.
-   * Absent for a key without a limit: nothing to ask, so no round trip to its ledger. */
+  /** Before a miss calls the upstream: admits the call, or throws 429 past the request's rate limit
+   * or the key's daily limit. Absent when there is nothing to ask. */
   admit?: () => Promise<void>;
   /** After the request: counts it and what its upstream calls cost. */
   finish(hit: boolean, upstream: { attempts: number; billed: number; uncertain: number }): void;
@@ -58,11 +66,14 @@ export function keyUsage(
 ): KeyUsage | null {
   if (client.anonymous || !env.KEY_LEDGER) return null;
   let reservation: number | null = null;
+  const limited = client.dailyUpstreamCalls > 0;
   return {
     admit:
-      client.dailyUpstreamCalls <= 0
+      !limited && !client.chargeUpstreamCall
         ? undefined
         : async () => {
+            await client.chargeUpstreamCall?.();
+            if (!limited) return;
             const now = runtime.now();
             let admission: Admission;
             try {

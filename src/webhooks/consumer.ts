@@ -36,7 +36,7 @@ import { deliveryBookOf, deliveryMessageSchema, retryDelaySeconds, type Delivery
 import { deliverDigest, isDigestMessage } from "../alerts/digest-delivery.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
-import { countedLookup, keyUsage, type KeyUsage } from "../ledger/usage.ts";
+import { countedLookup, dailyLimitOf, keyUsage, type KeyUsage } from "../ledger/usage.ts";
 
 /** A consumer runs at most 15 minutes (wall clock), and a minute more covers clocks that differ:
  * a claim older than this without a stored body was abandoned. */
@@ -171,7 +171,12 @@ export async function deliver(
 
   const owner = await ownerRecord(env, delivery.owner);
   const usage = owner
-    ? keyUsage(env, runtime, { name: owner.name, anonymous: false, dailyUpstreamCalls: owner.dailyUpstreamCalls }, defer)
+    ? keyUsage(
+        env,
+        runtime,
+        { name: owner.name, anonymous: false, dailyUpstreamCalls: dailyLimitOf(owner.dailyUpstreamCalls, config) },
+        defer,
+      )
     : null;
   const last = message.attempts >= config.DELIVERY_MAX_ATTEMPTS;
   const resolution = await resolveOnce(book, delivery, { nowMs: runtime.now(), last }, () => payloadFor(delivery, context, usage));

@@ -159,6 +159,9 @@ function gatewayWorker(options: RuntimeOptions) {
       UPSTREAM_BASE_URL: "https://api.justoneapi.com",
       WEBHOOK_SIGNING_SECRET: "bench-signing-secret-not-for-production",
       CALLBACK_HOSTS: CALLBACK_HOST,
+      // The bench measures speed and calls, not the spending bounds: lifted, as an operator would.
+      UPSTREAM_DAILY_BUDGET: "0",
+      KEY_DAILY_UPSTREAM_CALLS: "0",
       ...options.vars,
     },
     outboundService: "emulator",

@@ -154,8 +154,9 @@ describe("rate limits", () => {
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const path = trendPath(uniqueKol(), ...RANGE);
     const statuses: number[] = [];
-    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) statuses.push((await gateway.request(path, { as: key })).status);
-    expect(statuses.slice(0, TEST_STANDARD_LIMIT)).toEqual(Array(TEST_STANDARD_LIMIT).fill(200));
+    // The first request is a miss: it weighs two, itself and its upstream call.
+    for (let i = 0; i < TEST_STANDARD_LIMIT - 1; i++) statuses.push((await gateway.request(path, { as: key })).status);
+    expect(statuses).toEqual(Array(TEST_STANDARD_LIMIT - 1).fill(200));
     const limited = await gateway.request(path, { as: key });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("Retry-After")).toBe("60");

@@ -5,7 +5,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
-import { makeGateway } from "../support/gateway.ts";
+import { env } from "cloudflare:workers";
+import { makeGateway, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 import { PROBLEMS } from "../../src/problem.ts";
 import { problemSchema } from "../../src/schemas/problem.ts";
 import type { Fault } from "../../tools/emulator/emulator.ts";
@@ -251,11 +254,21 @@ describe("fuzzing", () => {
     "answers any request headers with a documented status",
     async () => {
       const headerName = fc.oneof(
-        fc.constantFrom("Cache-Control", "If-None-Match", "X-Request-Id", "Authorization", "Accept", "Cookie", "CF-Connecting-IP"),
+        fc.constantFrom(
+          "Cache-Control",
+          "Pragma",
+          "Xingtu-Refresh",
+          "If-None-Match",
+          "X-Request-Id",
+          "Authorization",
+          "Accept",
+          "Cookie",
+          "CF-Connecting-IP",
+        ),
         fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
       );
       const headerValue = fc.oneof(
-        fc.constantFrom("no-cache", "max-age=0", "*", '"abc"', 'W/"x"', "a\tb", "Bearer xte_wrong", "203.0.113.9"),
+        fc.constantFrom("no-cache", "max-age=0", "live", "settled", "*", '"abc"', 'W/"x"', "a\tb", "Bearer xte_wrong", "203.0.113.9"),
         fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
       );
       await fc.assert(
@@ -268,5 +281,45 @@ describe("fuzzing", () => {
       );
     },
     TIMEOUT_MS,
+  );
+
+  it(
+    "never makes more upstream calls than the key, the budget and the rate limit allowed",
+    async () => {
+      const spending = fc.constantFrom<Fault>(
+        { kind: "slow", delayMs: 100 },
+        { kind: "reset" },
+        { kind: "huge" },
+        { kind: "code", code: 301 },
+        { kind: "code", code: 302 },
+        { kind: "code", code: 201 },
+        { kind: "ok" },
+      );
+      const bounds = fc.record({
+        budget: fc.integer({ min: 1, max: 12 }),
+        keyLimit: fc.integer({ min: 1, max: 12 }),
+        standard: fc.boolean(),
+        misses: fc.integer({ min: 1, max: 12 }),
+        faults: fc.array(spending, { maxLength: 16 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(bounds, async ({ budget, keyLimit, standard, misses, faults }) => {
+          const bounded = makeGateway({ env: { UPSTREAM_TIMEOUT_MS: "30", UPSTREAM_DAILY_BUDGET: String(budget) } });
+          const { key, record } = await createTestKey(env.KEYS, { tier: standard ? "standard" : "bulk", dailyUpstreamCalls: keyLimit });
+          bounded.emulator.queueFaults(...faults);
+          const path = () => `/v1/kols/${uniqueKol()}/daily-fans?startDate=2026-03-01&endDate=2026-03-05`;
+          await Promise.all(Array.from({ length: misses }, () => bounded.request(path(), { as: key })));
+          const calls = bounded.emulator.requests;
+          expect(calls.length).toBeLessThanOrEqual(budget);
+          // The key's own ledger (its /v1/usage may itself be past the rate limit by now).
+          const usage = await env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(record.name)).usage("2026-03-10");
+          expect(usage.billed + usage.uncertain).toBeLessThanOrEqual(keyLimit);
+          // Each miss that called weighed two against the tier's window: itself and its call.
+          if (standard) expect(new Set(calls.map((call) => call.kolId)).size).toBeLessThanOrEqual(Math.floor(TEST_STANDARD_LIMIT / 2));
+        }),
+        { numRuns: Math.max(15, RUNS / 10) },
+      );
+    },
+    TIMEOUT_MS * 4,
   );
 });

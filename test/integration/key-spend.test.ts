@@ -69,8 +69,16 @@ describe("a key's daily limit of billed upstream calls", () => {
     expect((await cut.request("/v1/usage", { as: key })).status).toBe(503);
   });
 
-  it("does not limit a key without a limit", async () => {
-    const gateway = makeGateway();
+  it("gives a key without a limit of its own the gateway's default", async () => {
+    const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "2" } });
+    const { key } = await createTestKey(env.KEYS);
+    for (let i = 0; i < 2; i++) expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+    expect(gateway.upstreamFetches).toBe(2);
+  });
+
+  it("does not limit such a key when the operator lifts the default (KEY_DAILY_UPSTREAM_CALLS=0)", async () => {
+    const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "0" } });
     const { key } = await createTestKey(env.KEYS);
     for (let i = 0; i < 5; i++) expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
   });
@@ -98,7 +106,8 @@ describe("GET /v1/usage", () => {
       dailyUpstreamCalls: 10,
       remainingUpstreamCalls: 8,
       resetsAt: "2026-03-10T16:00:00.000Z",
-      gateway: { upstreamCalls: "allowed", stoppedUntil: null, reason: null, budgetRemaining: null },
+      // Three calls of the default UPSTREAM_DAILY_BUDGET.
+      gateway: { upstreamCalls: "allowed", stoppedUntil: null, reason: null, budgetRemaining: 1997 },
     });
   });
 
@@ -130,7 +139,8 @@ describe("GET /v1/usage", () => {
     expect(await (await gateway.request("/v1/usage", { as: idle.key })).json()).toMatchObject({
       requests: 0,
       upstreamCalls: 0,
-      dailyUpstreamCalls: null,
+      // A key without a limit of its own has the gateway's default (KEY_DAILY_UPSTREAM_CALLS).
+      dailyUpstreamCalls: 300,
     });
   });
 

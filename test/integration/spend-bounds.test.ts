@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 
 // The account ledger's breaker is per test gateway, but KV keys are shared in a file.
 afterEach(() => reset());
@@ -81,5 +82,53 @@ describe("the account's daily budget admits every attempt", () => {
     expect(await response.json()).toMatchObject({ type: "/problems/spend-guard-open" });
     expect(response.headers.get("Xingtu-Upstream-Calls")).toBe("2");
     expect(gateway.emulator.requests).toHaveLength(2);
+  });
+});
+
+describe("a fresh deployment's defaults", () => {
+  const kols = (n: number) => Array.from({ length: n }, () => uniqueKol());
+  const put = (kolIds: string[]) => ({
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ kolIds }),
+  });
+  const DAYS = "?startDate=2026-03-01&endDate=2026-03-05";
+
+  interface Trends {
+    complete: boolean;
+    answered: number;
+    failed: number;
+    members: { ok: boolean; problem?: { type: string; detail: string } }[];
+  }
+
+  it("stop a cold 500-creator roster at the key's default daily calls, with a clear problem for the rest", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    await gateway.request("/v1/rosters/everyone", { ...put(kols(500)), as: key });
+    const response = await gateway.request(`/v1/rosters/everyone/daily-fans${DAYS}`, { as: key });
+    expect(response.status).toBe(200);
+    expect(gateway.emulator.requests).toHaveLength(300);
+    const trends = await response.json<Trends>();
+    expect(trends).toMatchObject({ complete: false, answered: 300, failed: 200 });
+    const refused = trends.members.filter((member) => !member.ok);
+    expect(new Set(refused.map((member) => member.problem!.type))).toEqual(new Set(["/problems/key-spend-limit"]));
+    expect(refused[0]!.problem!.detail).toContain("300 upstream calls for today");
+  }, 120_000);
+
+  it("weigh each upstream call a request causes against its rate limit", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const response = await gateway.request("/v1/kols/daily-fans", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kolIds: kols(20), startDate: "2026-03-01", endDate: "2026-03-05" }),
+      as: key,
+    });
+    expect(response.status).toBe(200);
+    // The request itself and then one per call: the tier's window holds TEST_STANDARD_LIMIT in all.
+    expect(gateway.emulator.requests).toHaveLength(TEST_STANDARD_LIMIT - 1);
+    const trends = await response.json<Trends>();
+    expect(trends).toMatchObject({ complete: false, answered: TEST_STANDARD_LIMIT - 1 });
+    expect(trends.members.filter((member) => !member.ok).every((member) => member.problem!.type === "/problems/rate-limited")).toBe(true);
   });
 });

@@ -92,6 +92,12 @@ describe("npm run deploy on an empty account, then again, then --env staging", (
     expect(api.unanswered).toEqual([]);
   });
 
+  it("prints the spending bounds the gateway runs under, and how to lift them", () => {
+    expect(first.output).toContain("UPSTREAM_DAILY_BUDGET = 2000");
+    expect(first.output).toContain("KEY_DAILY_UPSTREAM_CALLS = 300");
+    expect(first.output).toContain("npm run key -- limit NAME --daily-upstream-calls N --remote");
+  });
+
   it("leaves wrangler.toml as it was: no id written back", () => {
     expect(configs.map((path) => readFileSync(path, "utf8"))).toEqual(configsBefore);
   });

@@ -42,7 +42,7 @@ describe("npm run key", () => {
     const output = keyCommand("create", "--name", "acme", "--tier", "bulk", "--refresh");
     key = /\b(xte_[A-Za-z0-9_-]{43})\b/.exec(output)?.[1] ?? "";
     expect(key).not.toBe("");
-    expect(output).toContain('"acme" (bulk tier, may force refreshes)');
+    expect(output).toContain(`"acme" (bulk tier, may force refreshes, daily upstream calls: the gateway's default)`);
   });
 
   it("lists keys by name and tier, never the key or its hash", () => {
@@ -52,13 +52,15 @@ describe("npm run key", () => {
     expect(output).not.toMatch(/[0-9a-f]{64}/);
   });
 
-  it("creates a key with a daily limit of billed upstream calls, and changes it", () => {
+  it("creates a key with a daily limit of upstream calls, and gives it back the gateway's default", () => {
     expect(keyCommand("create", "--name", "capped", "--daily-upstream-calls", "500")).toContain(
-      '"capped" (standard tier, 500 billed upstream calls a day)',
+      '"capped" (standard tier, 500 upstream calls a day)',
     );
     expect(keyCommand("list")).toMatch(/capped.*500.*active/);
-    expect(keyCommand("limit", "capped", "--daily-upstream-calls", "0")).toContain('"capped" now has no daily limit');
-    expect(keyCommand("list")).toMatch(/capped.*no limit.*active/);
+    expect(keyCommand("limit", "capped", "--daily-upstream-calls", "0")).toContain(
+      '"capped" now has the gateway\'s default daily limit (KEY_DAILY_UPSTREAM_CALLS)',
+    );
+    expect(keyCommand("list")).toMatch(/capped.*default.*active/);
   });
 
   it("refuses a second key with the same name", () => {

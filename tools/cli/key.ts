@@ -31,7 +31,7 @@ import { getValue, listKeys, putValue, type Target } from "./kv.ts";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
 
 const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--operator] [--daily-upstream-calls N] [--remote]
-       npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: no limit)
+       npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: the gateway's KEY_DAILY_UPSTREAM_CALLS, 300 by default)
        npm run key -- list [--remote]
        npm run key -- revoke NAME [--remote]
        npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)
@@ -80,7 +80,8 @@ async function main(argv: string[]): Promise<void> {
   });
   const target: Target = { remote: values.remote, env: values.env, persistTo: values["persist-to"] };
   const limitArg = values["daily-upstream-calls"];
-  if (limitArg !== undefined && !/^\d{1,9}$/.test(limitArg)) fail("--daily-upstream-calls must be a whole number (0: no limit)");
+  if (limitArg !== undefined && !/^\d{1,9}$/.test(limitArg))
+    fail("--daily-upstream-calls must be a whole number (0: the gateway's default, KEY_DAILY_UPSTREAM_CALLS)");
   const dailyUpstreamCalls = limitArg === undefined ? undefined : Number(limitArg);
   const [command, argument] = positionals;
   const where = target.remote ? `the deployed KEYS namespace${target.env ? ` (${target.env})` : ""}` : "local storage";
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
         dailyUpstreamCalls: dailyUpstreamCalls ?? 0,
       });
       const calls = record.dailyUpstreamCalls;
-      const limit = calls > 0 ? `, ${calls} billed upstream call${calls === 1 ? "" : "s"} a day` : "";
+      const limit = calls > 0 ? `, ${calls} upstream call${calls === 1 ? "" : "s"} a day` : ", daily upstream calls: the gateway's default";
       const may = [values.refresh ? ", may force refreshes" : "", values.operator ? ", may operate the spend guard" : ""].join("");
       console.log(`Created key "${record.name}" (${record.tier} tier${may}${limit}) in ${where}.`);
       console.log("The key is shown this once; store it now:");
@@ -112,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
         tier: entry.metadata?.tier,
         permissions: (entry.metadata?.permissions as string[] | undefined)?.join(",") ?? "",
         created: entry.metadata?.created,
-        "daily upstream calls": Number(entry.metadata?.dailyUpstreamCalls ?? 0) || "no limit",
+        "daily upstream calls": Number(entry.metadata?.dailyUpstreamCalls ?? 0) || "default",
         state: entry.metadata?.disabled ? "revoked" : "active",
       }));
       if (rows.length === 0) console.log(`No keys in ${where}.`);
@@ -125,7 +126,10 @@ async function main(argv: string[]): Promise<void> {
       const record = (await findByName(target, name)) ?? fail(`no key named ${name} in ${where}`);
       const limited = { ...record, dailyUpstreamCalls };
       putValue(target, recordKvName(record.hash), JSON.stringify(limited), recordMetadata(limited));
-      const said = dailyUpstreamCalls === 0 ? "no daily limit" : `a limit of ${dailyUpstreamCalls} billed upstream calls a day`;
+      const said =
+        dailyUpstreamCalls === 0
+          ? "the gateway's default daily limit (KEY_DAILY_UPSTREAM_CALLS)"
+          : `a limit of ${dailyUpstreamCalls} upstream calls a day`;
       console.log(`Key "${name}" now has ${said} in ${where}; every location applies it within about a minute.`);
       return;
     }

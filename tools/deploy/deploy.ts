@@ -10,7 +10,8 @@
  *      has none (a redeploy inherits it: never rotated here);
  *   3. deploy the MCP Worker first (the gateway's service binding needs it to exist), then the
  *      gateway with its secrets in the same upload (`--secrets-file`, a private temporary file);
- *   4. when the environment's KEYS namespace holds no client key, create one and print it once.
+ *   4. print the spending bounds (the account's daily budget, each key's default daily calls);
+ *   5. when the environment's KEYS namespace holds no client key, create one and print it once.
  * Nothing in wrangler.toml is rewritten; a redeploy uploads code and creates nothing.
  *
  * Under Workers Builds (the "Deploy to Cloudflare" button, WORKERS_CI=1) the dashboard holds the
@@ -24,6 +25,7 @@ import { RECORD_PREFIX, generateKey } from "../../src/auth/keys.ts";
 import { listKeys, type Target } from "../cli/kv.ts";
 import { writeRecord } from "../cli/key.ts";
 import { PROJECT_ROOT, WRANGLER_BIN } from "../wrangler.ts";
+import { configSchema } from "../../src/config/config.ts";
 
 const MCP_CONFIG = "src/mcp/wrangler.toml";
 /** The first client key's name: it may force refreshes and operate the spend guard. */
@@ -37,6 +39,17 @@ function stop(sentence: string): never {
 interface Run {
   status: number;
   output: string;
+}
+
+/** What bounds the gateway's spending unless wrangler.toml's [vars] say otherwise, and how to lift each bound. */
+export function spendingBounds(): string {
+  const defaults = configSchema.parse({});
+  return [
+    "Spending bounds (defaults; set them in wrangler.toml [vars] to change them):",
+    `  UPSTREAM_DAILY_BUDGET = ${defaults.UPSTREAM_DAILY_BUDGET}: upstream calls a Shanghai day for the whole account (0: none).`,
+    `  KEY_DAILY_UPSTREAM_CALLS = ${defaults.KEY_DAILY_UPSTREAM_CALLS}: upstream calls a day for each key without a limit of its own (0: none);`,
+    "    one key's own: `npm run key -- limit NAME --daily-upstream-calls N --remote`.",
+  ].join("\n");
 }
 
 /** Runs wrangler from the project root; `echo` relays its output as it comes. */
@@ -122,6 +135,7 @@ async function main(argv: string[]): Promise<void> {
     stop("The gateway did not deploy (above); run `npm run deploy` again once that is fixed.");
   }
   if (secrets.WEBHOOK_SIGNING_SECRET) console.log("Generated WEBHOOK_SIGNING_SECRET (kept by Cloudflare; a redeploy keeps it).");
+  console.log(spendingBounds());
 
   if (inBuilds) {
     console.log("Create a client key with `npm run key -- create --name NAME --operator --remote` (keys are never printed in build logs).");

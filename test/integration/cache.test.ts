@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol, FIXED_NOW } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, unreachableNamespace, FIXED_NOW } from "../support/gateway.ts";
 import { cacheKey } from "../../src/lookup/policy.ts";
 import { failingKv, KV_WRITE_RATE_ERROR } from "../support/kv.ts";
 
@@ -31,10 +31,15 @@ describe("the KV cache", () => {
   it("writes the entry under a key of version, KOL and dates, with a KV expiry", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();
+    const before = Math.floor(Date.now() / 1000);
     await gateway.request(trendPath(kolId, ...LIVE));
+    const after = Math.ceil(Date.now() / 1000);
     const { keys } = await gateway.env.CACHE.list({ prefix: `v1:daily-fans:${kolId}:` });
     expect(keys.map((k) => k.name)).toEqual([cacheKey({ kolId, startDate: LIVE[0], endDate: LIVE[1] })]);
-    expect(keys[0]!.expiration).toBeGreaterThan(Date.now() / 1000);
+    // KV keeps it for its TTL (LIVE_TTL_SECONDS) and the stale grace (STALE_IF_ERROR_SECONDS), on KV's own clock.
+    const keep = 3600 + 86_400;
+    expect(keys[0]!.expiration).toBeGreaterThanOrEqual(before + keep);
+    expect(keys[0]!.expiration).toBeLessThanOrEqual(after + keep);
   });
 
   it("treats an entry past its TTL and its revalidation grace as a miss", async () => {
@@ -83,7 +88,7 @@ describe("the KV cache", () => {
     expect((await response.json<{ series: unknown[] }>()).series).toHaveLength(28);
   });
 
-  it("coalesces 50 concurrent identical misses into one upstream call", async () => {
+  it("coalesces 50 concurrent identical misses into one upstream call (in the KOL's coordinator)", async () => {
     const gateway = makeGateway({ emulator: { latencyMs: 20 } });
     const path = trendPath(uniqueKol(), ...SETTLED);
     const responses = await Promise.all(Array.from({ length: 50 }, () => gateway.request(path)));
@@ -92,6 +97,24 @@ describe("the KV cache", () => {
     expect(bodies.size).toBe(1);
     expect(gateway.upstreamFetches).toBe(1);
     expect(gateway.logs.filter((l) => (l.upstream as { coalesced: boolean }).coalesced)).toHaveLength(49);
+  });
+
+  // Each coalescing mechanism alone, with the others out of the way.
+  it("coalesces identical misses in the coordinator's own single flight when day-level reuse is off", async () => {
+    const gateway = makeGateway({ env: { DAY_CACHE: "false", COALESCE_WINDOW_MS: "0" }, emulator: { latencyMs: 20 } });
+    const path = trendPath(uniqueKol(), ...SETTLED);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => gateway.request(path)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("coalesces identical misses in the isolate when the KOL's coordinator cannot be reached", async () => {
+    const gateway = makeGateway({ env: { KOL_COORDINATOR: unreachableNamespace() }, emulator: { latencyMs: 20 } });
+    const path = trendPath(uniqueKol(), ...SETTLED);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => gateway.request(path)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(gateway.upstreamFetches).toBe(1);
+    expect(gateway.logs.filter((line) => (line.upstream as { coalesced: boolean } | undefined)?.coalesced)).toHaveLength(9);
   });
 
   it("fetches concurrent different ranges of one KOL in one call for their union", async () => {

@@ -240,6 +240,33 @@ describe("upstream faults with a stale answer stored", () => {
     });
   }
 
+  it("does not store a stood-in answer again as fresh: the next request asks the upstream", async () => {
+    const gateway = gatewayWithShortTimeout();
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.clock.now += PAST_GRACE_MS;
+    gateway.emulator.queueFaults({ kind: "code", code: 500 });
+    expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/fwd=stale; fwd-status=502/);
+    gateway.clock.now += 1_000;
+    const next = await gateway.request(path);
+    expect(next.headers.get("Cache-Status")).toMatch(/^xingtu-edge; fwd=miss; stored;/);
+    expect(next.headers.get("Age")).toBe("0");
+    expect(gateway.upstreamFetches).toBe(3);
+  });
+
+  it("keeps saying how old a stood-in answer is while the upstream still fails", async () => {
+    const gateway = gatewayWithShortTimeout();
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path);
+    gateway.clock.now += PAST_GRACE_MS;
+    gateway.emulator.queueFaults({ kind: "code", code: 500, times: 2 });
+    await gateway.request(path);
+    gateway.clock.now += 10_000;
+    const again = await gateway.request(path);
+    expect(again.headers.get("Cache-Status")).toBe(`xingtu-edge; fwd=stale; fwd-status=502; ttl=-670; detail="upstream-internal-error"`);
+    expect(again.headers.get("Age")).toBe("4270");
+  });
+
   it("stops serving a stored answer once the stale grace has passed", async () => {
     const gateway = makeGateway({ env: { STALE_IF_ERROR_SECONDS: "600" } });
     const path = trendPath(uniqueKol(), ...LIVE_RANGE);

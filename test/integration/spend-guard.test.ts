@@ -51,16 +51,21 @@ describe("the spend guard", () => {
     const gateway = makeGateway();
     gateway.emulator.queueFaults({ kind: "code", code: 303 });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));
-    gateway.clock.now += UNTIL_RESET_S * 1000;
+    gateway.clock.now += UNTIL_RESET_S * 1000 - 1_000;
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+    gateway.clock.now += 1_000;
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect(gateway.emulator.requests).toHaveLength(2);
   });
 
   it("closes when an operator clears it", async () => {
     const gateway = makeGateway();
     gateway.emulator.queueFaults({ kind: "code", code: 601 });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
     await gateway.clearGuard();
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect(gateway.emulator.requests).toHaveLength(2);
   });
 
   it("honours QUOTA_RESET_HOUR", async () => {

@@ -54,6 +54,22 @@ describe("the upstream token", () => {
     expect(gateway.logs.length).toBe(faults.length + paths.length + otherAnswers.length);
   });
 
+  it("is masked wherever the upstream's own text carries it: message and requestId, in answers, headers and logs", async () => {
+    const gateway = makeGateway();
+    const token = String(gateway.env.JUSTONEAPI_TOKEN);
+    const outputs: string[] = [];
+    for (const code of [0, 500, 303]) {
+      gateway.emulator.queueFaults({ kind: "echo-token", code });
+      const response = await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-02"));
+      // The maker's request id is kept for its support, with the token masked.
+      expect(response.headers.get("Xingtu-Upstream-Request-Id")).toBe("emu-***");
+      outputs.push(await transcript(response));
+    }
+    outputs.push(JSON.stringify(gateway.logs));
+    expect(gateway.logs.some((line) => JSON.stringify(line).includes("answered for token=***"))).toBe(true);
+    expect(outputs.join("\n")).not.toContain(token);
+  });
+
   it("is never sent twice, and injection attempts never reach the upstream as parameters", async () => {
     const gateway = makeGateway();
     const responses = await Promise.all([

@@ -191,6 +191,18 @@ describe("signed requests", () => {
     expect((await gateway.request(WEBHOOK, await signed(client, body(), NOW_S + 301))).status).toBe(401);
   });
 
+  it("refuse a replay for as long as its signature is valid, five minutes either way", async () => {
+    const { gateway } = setup();
+    const client = await createTestKey(env.KEYS);
+    // Signed 299 s ahead of the clock: still valid until the clock is 599 s later.
+    const init = await signed(client, JSON.stringify({ kolId: uniqueKol(), ...RANGE }), NOW_S + 299);
+    expect((await gateway.request(WEBHOOK, init)).status).toBe(200);
+    gateway.clock.now += 598_000;
+    const replay = await gateway.request(WEBHOOK, init);
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toMatchObject({ type: "/problems/webhook-replayed" });
+  });
+
   it("accept each webhook-id once: a replayed request is 409", async () => {
     const { gateway } = setup();
     const client = await createTestKey(env.KEYS);
@@ -615,24 +627,45 @@ describe("anonymous callers under PUBLIC_ACCESS", () => {
 });
 
 describe("callback URLs", () => {
-  const refused = {
-    "plain http": "http://receiver.test/hook",
-    "an IPv4 literal": "https://10.0.0.1/hook",
-    "an IPv6 literal": "https://[::1]/hook",
-    credentials: "https://user:pass@receiver.test/hook",
-    "a host not on the list": "https://evil.example/hook",
-    "a look-alike host": "https://receiver.test.evil.example/hook",
-    "the bare wildcard domain": "https://hooks.example/hook",
-    "local http without the local setting": "http://127.0.0.1:9999/hook",
-    "not a URL": "receiver.test/hook",
-    "an allowed host on another port": "https://receiver.test:6379/hook",
+  // Each refusal for its own reason: where another rule would also refuse the URL, the settings
+  // allow what that rule checks, so only the rule under test stands in the way.
+  const HOSTS = "receiver.test,*.hooks.example";
+  const refused: Record<string, { url: string; reason: string; env?: Record<string, string> }> = {
+    "plain http": { url: "http://receiver.test/hook", reason: "must use https" },
+    "an IPv4 literal, even one listed in CALLBACK_HOSTS": {
+      url: "https://10.0.0.1/hook",
+      reason: "must name a host, not an IP address",
+      env: { CALLBACK_HOSTS: `${HOSTS},10.0.0.1` },
+    },
+    "an IPv6 literal": { url: "https://[::1]/hook", reason: "must name a host, not an IP address" },
+    credentials: { url: "https://user:pass@receiver.test/hook", reason: "must not carry credentials" },
+    "a host not on the list": { url: "https://evil.example/hook", reason: "must be on a host listed in CALLBACK_HOSTS" },
+    "a look-alike host": { url: "https://receiver.test.evil.example/hook", reason: "must be on a host listed in CALLBACK_HOSTS" },
+    "the bare wildcard domain": { url: "https://hooks.example/hook", reason: "must be on a host listed in CALLBACK_HOSTS" },
+    "local http without the local setting, even on a listed port": {
+      url: "http://127.0.0.1:9999/hook",
+      reason: "must use https",
+      env: { CALLBACK_PORTS: "9999" },
+    },
+    "loopback over https without the local setting, even listed and on a listed port": {
+      url: "https://127.0.0.1:9999/hook",
+      reason: "must name a host, not an IP address",
+      env: { CALLBACK_HOSTS: `${HOSTS},127.0.0.1`, CALLBACK_PORTS: "9999" },
+    },
+    "not a URL": { url: "receiver.test/hook", reason: "is not a URL" },
+    "an allowed host on another port": {
+      url: "https://receiver.test:6379/hook",
+      reason: "must use port 443 unless its port is listed in CALLBACK_PORTS",
+    },
   };
-  for (const [name, callbackUrl] of Object.entries(refused)) {
-    it(`refuses ${name}`, async () => {
-      const { gateway, sent } = setup();
-      const response = await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl }));
+  for (const [name, { url, reason, env: settings }] of Object.entries(refused)) {
+    it(`refuses ${name}, saying why`, async () => {
+      const { gateway, sent } = setup({ env: settings });
+      const response = await gateway.request(WEBHOOK, json({ kolId: "1", ...RANGE, callbackUrl: url }));
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ field: "callbackUrl", rule: "callback_url" })] });
+      expect(await response.json()).toMatchObject({
+        errors: [{ field: "callbackUrl", rule: "callback_url", message: reason }],
+      });
       expect(sent).toHaveLength(0);
     });
   }

@@ -49,6 +49,8 @@ const faultSchema = z.discriminatedUnion("kind", [
     body: z.string().default("<html><body>502 Bad Gateway</body></html>"),
     contentType: z.string().default("text/html"),
   }),
+  // An upstream that echoes the token it was sent in `message` and `requestId` (the code's answer otherwise).
+  z.object({ kind: z.literal("echo-token"), code: z.number().int().default(0) }),
   z.object({ kind: z.literal("malformed") }),
   z.object({ kind: z.literal("truncated") }),
   z.object({ kind: z.literal("reset") }),
@@ -227,6 +229,11 @@ export function createEmulator(options: EmulatorOptions = {}) {
       case "mismatch":
         // The two sides disagree: daily lacks the first day, delta lacks the last.
         return json({ ...body, data: { ...body.data, daily: body.data.daily.slice(1), delta: body.data.delta.slice(0, -1) } });
+      case "echo-token": {
+        const echoed = { message: `answered for token=${token} (${BUSINESS_MESSAGES[fault.code] ?? "ok"})`, requestId: `emu-${token}` };
+        if (fault.code === 0) return json({ ...body, ...echoed });
+        return json({ code: fault.code, data: null, ...echoed });
+      }
       case "patch": {
         const daily = body.data.daily.map((point, i) => (i === fault.day?.index ? { ...point, fans_cnt: fault.day.fans_cnt } : point));
         const extra = fault.extraDay ? [{ date: fault.extraDay, fans_cnt: "1" }] : [];

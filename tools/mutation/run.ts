@@ -1,0 +1,169 @@
+/**
+ * @module `npm run test:mutation [-- GROUP...]`: StrykerJS over the modules that guard money,
+ * data and security, one group at a time, each against the test files that exercise it (the whole
+ * suite per mutant would take days). Results are incremental (reports/mutation/GROUP.incremental.json):
+ * a second run tests only mutants whose code or tests changed. Prints every surviving mutant and
+ * the score per group and overall, and writes reports/mutation/summary.md.
+ *
+ * A mutant judged equivalent (no test could tell it apart) is marked in the source with
+ * `// Stryker disable next-line <mutator>: <why>`; Stryker reports it as ignored, with the reason.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { PROJECT_ROOT } from "../wrangler.ts";
+
+interface Group {
+  modules: string[];
+  tests: string[];
+}
+
+export const GROUPS: Record<string, Group> = {
+  upstream: {
+    modules: ["src/upstream/codes.ts", "src/upstream/client.ts", "src/upstream/schema.ts", "src/upstream/request.ts", "src/log.ts"],
+    tests: [
+      "test/unit/upstream-client.test.ts",
+      "test/unit/upstream-data.test.ts",
+      "test/integration/fault-matrix.test.ts",
+      "test/integration/token-leak.test.ts",
+      "test/integration/upstream-endpoints.test.ts",
+    ],
+  },
+  ledgers: {
+    modules: [
+      "src/ledger/account-ledger.ts",
+      "src/ledger/key-ledger.ts",
+      "src/ledger/reservations.ts",
+      "src/ledger/usage.ts",
+      "src/lookup/spend-guard.ts",
+    ],
+    tests: ["test/integration/spend-guard.test.ts", "test/integration/key-spend.test.ts", "test/integration/spend-bounds.test.ts"],
+  },
+  coordination: {
+    modules: [
+      "src/coordination/*.ts",
+      "src/lookup/day-book.ts",
+      "src/lookup/lookup.ts",
+      "src/lookup/policy.ts",
+      "src/lookup/refresh.ts",
+      "src/lookup/assemble.ts",
+    ],
+    tests: [
+      "test/unit/cache-policy.test.ts",
+      "test/integration/coordination.test.ts",
+      "test/integration/day-cache.test.ts",
+      "test/integration/cache.test.ts",
+      "test/integration/refresh.test.ts",
+      "test/integration/stale-while-revalidate.test.ts",
+      "test/integration/fault-matrix.test.ts",
+    ],
+  },
+  normalisation: {
+    modules: ["src/lookup/normalize.ts"],
+    tests: ["test/unit/normalize.test.ts", "test/integration/formats.test.ts"],
+  },
+  webhooks: {
+    modules: ["src/webhooks/signature.ts", "src/webhooks/callback-url.ts"],
+    tests: ["test/integration/webhooks.test.ts"],
+  },
+  auth: {
+    modules: ["src/auth/keys.ts", "src/auth/client-auth.ts"],
+    tests: ["test/unit/key-hashes.test.ts", "test/unit/allowance.test.ts", "test/integration/client-auth.test.ts"],
+  },
+};
+
+/** What Stryker's JSON report (mutation-testing-report-schema) says of each mutant. */
+interface Report {
+  files: Record<
+    string,
+    {
+      mutants: {
+        mutatorName: string;
+        replacement?: string;
+        status: string;
+        statusReason?: string;
+        location: { start: { line: number; column: number } };
+      }[];
+    }
+  >;
+}
+
+const KILLED = new Set(["Killed", "Timeout"]);
+const COUNTED = new Set(["Killed", "Timeout", "Survived", "NoCoverage"]);
+
+function runGroup(name: string, group: Group): Report | null {
+  const out = `reports/mutation/${name}`;
+  const result = spawnSync(
+    process.execPath,
+    [
+      "node_modules/@stryker-mutator/core/bin/stryker.js",
+      "run",
+      "--mutate",
+      group.modules.join(","),
+      "--incrementalFile",
+      `${out}.incremental.json`,
+      "--jsonReporter.fileName",
+      `${out}.json`,
+    ],
+    { cwd: PROJECT_ROOT, stdio: "inherit", env: { ...process.env, MUTATION_TESTS: group.tests.join(",") } },
+  );
+  if (result.status !== 0) {
+    console.error(`mutation group ${name}: Stryker failed (exit ${result.status})`);
+    return null;
+  }
+  return JSON.parse(readFileSync(`${PROJECT_ROOT}/${out}.json`, "utf8")) as Report;
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in GROUPS));
+if (unknown.length > 0) {
+  console.error(`unknown group(s): ${unknown.join(", ")}; groups: ${Object.keys(GROUPS).join(", ")}`);
+  process.exit(2);
+}
+mkdirSync(`${PROJECT_ROOT}/reports/mutation`, { recursive: true });
+const lines: string[] = [
+  "# Mutation testing",
+  "",
+  "| group | killed | survived | no coverage | ignored (equivalent) | score |",
+  "|---|---|---|---|---|---|",
+];
+const survivors: string[] = [];
+const ignored: string[] = [];
+let [killedAll, countedAll] = [0, 0];
+let failed = false;
+for (const name of wanted.length > 0 ? wanted : Object.keys(GROUPS)) {
+  const report = runGroup(name, GROUPS[name]!);
+  if (!report) {
+    failed = true;
+    continue;
+  }
+  let [killed, counted, survived, uncovered, skipped] = [0, 0, 0, 0, 0];
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    for (const mutant of mutants) {
+      const where = `${file}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName}${mutant.replacement ? ` -> ${JSON.stringify(mutant.replacement).slice(0, 80)}` : ""}`;
+      if (KILLED.has(mutant.status)) killed++;
+      if (COUNTED.has(mutant.status)) counted++;
+      if (mutant.status === "Survived") {
+        survived++;
+        survivors.push(where);
+      } else if (mutant.status === "NoCoverage") {
+        uncovered++;
+        survivors.push(`${where} (no test covers it)`);
+      } else if (mutant.status === "Ignored") {
+        skipped++;
+        ignored.push(`${where}: ${mutant.statusReason ?? ""}`);
+      }
+    }
+  }
+  killedAll += killed;
+  countedAll += counted;
+  lines.push(
+    `| ${name} | ${killed} | ${survived} | ${uncovered} | ${skipped} | ${counted ? ((100 * killed) / counted).toFixed(1) : "-"} % |`,
+  );
+}
+lines.push(`| **all** | ${killedAll} | | | | **${countedAll ? ((100 * killedAll) / countedAll).toFixed(1) : "-"} %** |`);
+lines.push("", "## Surviving mutants", "", ...(survivors.length > 0 ? survivors.map((s) => `- ${s}`) : ["none"]));
+lines.push("", "## Equivalent mutants (ignored, with the reason)", "", ...(ignored.length > 0 ? ignored.map((s) => `- ${s}`) : ["none"]));
+const summary = lines.join("\n") + "\n";
+writeFileSync(`${PROJECT_ROOT}/reports/mutation/summary.md`, summary);
+console.log(`\n${summary}`);
+if (failed || !existsSync(`${PROJECT_ROOT}/reports/mutation/summary.md`)) process.exit(1);

@@ -36,18 +36,24 @@ beforeAll(() => {
 });
 
 describe("npm run key", () => {
-  let key = "";
+  // Every test makes its own key under a name of its own, so none depends on another having run.
+  let made = 0;
+  const create = (...args: string[]) => {
+    const name = `key-${++made}-${process.pid}`;
+    const output = keyCommand("create", "--name", name, ...args);
+    return { name, output, key: /\b(xte_[A-Za-z0-9_-]{43})\b/.exec(output)?.[1] ?? "" };
+  };
 
   it("creates a key, printing it once", () => {
-    const output = keyCommand("create", "--name", "acme", "--tier", "bulk", "--refresh");
-    key = /\b(xte_[A-Za-z0-9_-]{43})\b/.exec(output)?.[1] ?? "";
+    const { name, output, key } = create("--tier", "bulk", "--refresh");
     expect(key).not.toBe("");
-    expect(output).toContain(`"acme" (bulk tier, may force refreshes, daily upstream calls: the gateway's default)`);
+    expect(output).toContain(`"${name}" (bulk tier, may force refreshes, daily upstream calls: the gateway's default)`);
   });
 
   it("lists keys by name and tier, never the key or its hash", () => {
+    const { name, key } = create("--tier", "bulk", "--refresh");
     const output = keyCommand("list");
-    expect(output).toMatch(/acme.*bulk.*refresh.*active/);
+    expect(output).toMatch(new RegExp(`${name}.*bulk.*refresh.*active`));
     expect(output).not.toContain(key);
     expect(output).not.toMatch(/[0-9a-f]{64}/);
   });
@@ -64,33 +70,32 @@ describe("npm run key", () => {
   });
 
   it("refuses a second key with the same name", () => {
-    const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", "acme", "--persist-to", storage], {
+    const { name } = create();
+    const result = spawnSync(process.execPath, ["tools/cli/key.ts", "create", "--name", name, "--persist-to", storage], {
       encoding: "utf8",
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("already exists");
   });
 
-  it("writes a key the gateway accepts", async () => {
+  it("writes a key the gateway accepts, and revokes it so the gateway refuses it", async () => {
+    const { name, key } = create("--tier", "bulk");
     expect(await statusWith(key)).toBe(200);
-  });
-
-  it("revokes a key so the gateway refuses it", async () => {
-    expect(keyCommand("revoke", "acme")).toContain('Revoked key "acme"');
-    expect(keyCommand("list")).toMatch(/acme.*revoked/);
+    expect(keyCommand("revoke", name)).toContain(`Revoked key "${name}"`);
+    expect(keyCommand("list")).toMatch(new RegExp(`${name}.*revoked`));
     expect(await statusWith(key)).toBe(401);
   });
 
   it("rotates a key's webhook secret: both valid while rotating, only the new one after --finish", () => {
-    keyCommand("create", "--name", "rotating");
-    const secrets = () => [...keyCommand("secret", "rotating").matchAll(/whsec_[A-Za-z0-9+/=]+/g)].map((match) => match[0]);
+    const { name } = create();
+    const secrets = () => [...keyCommand("secret", name).matchAll(/whsec_[A-Za-z0-9+/=]+/g)].map((match) => match[0]);
     const [first] = secrets();
     expect(secrets()).toEqual([first]);
-    expect(keyCommand("rotate-secret", "rotating")).toContain("both secrets are valid");
+    expect(keyCommand("rotate-secret", name)).toContain("both secrets are valid");
     const [next, previous] = secrets();
     expect(previous).toBe(first);
     expect(next).not.toBe(first);
-    keyCommand("rotate-secret", "rotating", "--finish");
+    keyCommand("rotate-secret", name, "--finish");
     expect(secrets()).toEqual([next]);
   });
 });

@@ -20,9 +20,17 @@ afterEach(() => {
 });
 
 describe("the deployed entry", () => {
-  it("answers /healthz as configured", async () => {
+  it("answers /healthz with the deployed bindings it was given, and never the token", async () => {
     const response = await gateway("/healthz");
-    expect(await response.json()).toMatchObject({ status: "ok" });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({
+      status: "ok",
+      checks: { config: "valid", token: "present", cache: "bound", keys: "bound", coordinators: "bound", accountLedger: "bound" },
+      upstream: { endpoint: "author-daily-fans", active: "author-daily-fans" },
+      spendGuard: { upstreamCalls: "allowed", budget: { limit: 2000 } },
+    });
+    expect(text).not.toContain(TEST_UPSTREAM_TOKEN);
   });
 
   it("serves a trend from the emulated upstream and then from KV", async () => {

@@ -3,6 +3,9 @@
  * Object) before each miss, and `GET /v1/usage` with the key's own day.
  */
 import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { KeyLedger } from "../../src/ledger/key-ledger.ts";
+import type { Bindings } from "../../src/bindings.ts";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
@@ -148,5 +151,24 @@ describe("GET /v1/usage", () => {
     const gateway = makeGateway({ env: { PUBLIC_ACCESS: "true" } });
     const response = await gateway.request("/v1/usage", { as: null });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("a key's ledger made before uncertain calls were counted", () => {
+  it("gains the column, keeps its day and counts uncertain calls against the limit", async () => {
+    const stub = env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(`old-ledger-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, (_instance: KeyLedger, state) => {
+      state.storage.sql.exec("DROP TABLE usage");
+      // The table as the first version of the ledger made it, with a day already counted.
+      state.storage.sql.exec(
+        "CREATE TABLE usage (day TEXT PRIMARY KEY, requests INTEGER NOT NULL, hits INTEGER NOT NULL, calls INTEGER NOT NULL, billed INTEGER NOT NULL)",
+      );
+      state.storage.sql.exec("INSERT INTO usage VALUES ('2026-03-10', 4, 2, 2, 1)");
+      const ledger = new KeyLedger(state, env as Bindings);
+      expect(ledger.usage("2026-03-10")).toEqual({ day: "2026-03-10", requests: 4, hits: 2, calls: 2, billed: 1, uncertain: 0 });
+      ledger.record("2026-03-10", { requests: 1, hits: 0, calls: 1, billed: 0, uncertain: 1 }, null);
+      expect(ledger.usage("2026-03-10")).toMatchObject({ calls: 3, billed: 1, uncertain: 1 });
+      expect(ledger.admit("2026-03-10", 2, Date.parse("2026-03-10T04:00:00Z"))).toEqual({ ok: false });
+    });
   });
 });

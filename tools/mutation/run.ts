@@ -36,7 +36,13 @@ export const GROUPS: Record<string, Group> = {
       "src/ledger/usage.ts",
       "src/lookup/spend-guard.ts",
     ],
-    tests: ["test/integration/spend-guard.test.ts", "test/integration/key-spend.test.ts", "test/integration/spend-bounds.test.ts"],
+    tests: [
+      "test/integration/spend-guard.test.ts",
+      "test/integration/key-spend.test.ts",
+      "test/integration/spend-bounds.test.ts",
+      // The account ledger also keeps the upstream path's fail-over for every coordinator.
+      "test/integration/upstream-endpoints.test.ts",
+    ],
   },
   coordination: {
     modules: [

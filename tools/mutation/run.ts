@@ -98,20 +98,21 @@ const COUNTED = new Set(["Killed", "Timeout", "Survived", "NoCoverage"]);
 
 function runGroup(name: string, group: Group): Report | null {
   const out = `reports/mutation/${name}`;
-  const result = spawnSync(
-    process.execPath,
-    [
-      "node_modules/@stryker-mutator/core/bin/stryker.js",
-      "run",
-      "--mutate",
-      group.modules.join(","),
-      "--incrementalFile",
-      `${out}.incremental.json`,
-      "--jsonReporter.fileName",
-      `${out}.json`,
-    ],
-    { cwd: PROJECT_ROOT, stdio: "inherit", env: { ...process.env, MUTATION_TESTS: group.tests.join(",") } },
-  );
+  // The project's Stryker configuration, narrowed to the group (the CLI takes no nested options).
+  const base = JSON.parse(readFileSync(`${PROJECT_ROOT}/stryker.config.json`, "utf8")) as Record<string, unknown>;
+  const config = {
+    ...base,
+    $schema: undefined,
+    mutate: group.modules,
+    incrementalFile: `${out}.incremental.json`,
+    jsonReporter: { fileName: `${out}.json` },
+  };
+  writeFileSync(`${PROJECT_ROOT}/${out}.config.json`, JSON.stringify(config, null, 2));
+  const result = spawnSync(process.execPath, ["node_modules/@stryker-mutator/core/bin/stryker.js", "run", `${out}.config.json`], {
+    cwd: PROJECT_ROOT,
+    stdio: "inherit",
+    env: { ...process.env, MUTATION_TESTS: group.tests.join(",") },
+  });
   if (result.status !== 0) {
     console.error(`mutation group ${name}: Stryker failed (exit ${result.status})`);
     return null;

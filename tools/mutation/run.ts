@@ -69,7 +69,7 @@ export const GROUPS: Record<string, Group> = {
   },
   webhooks: {
     modules: ["src/webhooks/signature.ts", "src/webhooks/callback-url.ts"],
-    tests: ["test/integration/webhooks.test.ts"],
+    tests: ["test/unit/signature.test.ts", "test/unit/callback-url.test.ts", "test/integration/webhooks.test.ts"],
   },
   auth: {
     modules: ["src/auth/keys.ts", "src/auth/client-auth.ts"],

@@ -73,7 +73,13 @@ export const GROUPS: Record<string, Group> = {
   },
   auth: {
     modules: ["src/auth/keys.ts", "src/auth/client-auth.ts"],
-    tests: ["test/unit/key-hashes.test.ts", "test/unit/allowance.test.ts", "test/integration/client-auth.test.ts"],
+    tests: [
+      "test/unit/key-hashes.test.ts",
+      "test/unit/allowance.test.ts",
+      "test/integration/client-auth.test.ts",
+      // Signed requests name their key: the webhook target is where they arrive.
+      "test/integration/webhooks.test.ts",
+    ],
   },
 };
 

@@ -24,6 +24,8 @@ describe("callback URLs", () => {
     expect(reason("https://a.b.hooks.example/x")).toBe("accepted");
     expect(reason("https://hooks.example/x")).toBe("must be on a host listed in CALLBACK_HOSTS");
     expect(reason("https://xhooks.example/x")).toBe("must be on a host listed in CALLBACK_HOSTS");
+    expect(reason("https://xreceiver.test/x")).toBe("must be on a host listed in CALLBACK_HOSTS");
+    expect(reason("https://a.receiver.test/x")).toBe("must be on a host listed in CALLBACK_HOSTS");
     expect(reason("https://.hooks.example/x")).not.toBe("accepted");
   });
 

@@ -3,15 +3,17 @@
  * whether to call the upstream for that KOL. Every isolate's misses for the KOL come here (hits
  * never do: they are answered from the memory tier and KV).
  *
- * - It owns the KOL's stored days (lookup/day-book.ts): each write is one transaction, so
- *   concurrent ranges never lose each other's days.
+ * - It owns the KOL's stored days (lookup/day-book.ts), its archive: settled days are kept for good,
+ *   and each write is one transaction, so concurrent ranges never lose each other's days.
  * - It coalesces: identical misses share one resolution, and misses whose missing days arrive
  *   within COALESCE_WINDOW_MS of each other are fetched by one call spanning their union. A miss
  *   whose days a call already in flight will bring waits for that call instead of making its own.
  *   Calls for one KOL are made one at a time; misses that arrive meanwhile gather for the next.
- * - It runs the one background refresh of a range (stale-while-revalidate), backing off after
- *   failures, and grants a client's explicit refresh at most once per key and range per
- *   REFRESH_INTERVAL_SECONDS (refreshes.ts).
+ * - Its calls are wide (wide-window.ts): one call brings the missing days and the unstored settled
+ *   days around them, up to UPSTREAM_FETCH_DAYS, since the maker bills per call, not per day.
+ * - It runs the one background refresh of a range (stale-while-revalidate: the range's live days
+ *   bought again, its settled days reused), backing off after failures, and grants a client's
+ *   explicit refresh at most once per key and range per REFRESH_INTERVAL_SECONDS (refreshes.ts).
  * - It remembers a billed answer that could not be read (upstream/client.ts) for its window, for
  *   UNUSABLE_TTL_SECONDS: a miss whose missing days it covers gets it again instead of a new call.
  * Each call is admitted by the account ledger (budget and breaker) and, for a request's own
@@ -26,12 +28,13 @@ import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
+import { spendWide, widenOverStored } from "./wide-window.ts";
 import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
-import { assembled, failed, outcomeOf, planOf, refusal, shared, spendOnUpstream, wholeRange, type ResolveContext } from "./resolve.ts";
+import { assembled, failed, outcomeOf, planOf, refusal, shared, wholeRange, type ResolveContext } from "./resolve.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest, type ProblemParts } from "./protocol.ts";
 
 /** After a failed background refresh, the next waits this long, doubling up to the cap. */
@@ -46,6 +49,8 @@ type BatchResult =
 interface Batch {
   days: Set<string>;
   refetchLiveDays: boolean;
+  /** Every miss in it is a client's refresh: its call is not widened. */
+  narrow: boolean;
   done: Promise<BatchResult>;
 }
 
@@ -99,12 +104,15 @@ export class KolCoordinator extends DurableObject<Bindings> {
     if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
     if (asked.mode === "live" && ttlPolicy(query.endDate, now, context.config).settled) return [plain, { kind: "settled" }];
     noteRefresh(this.sql, asked.by, query, now);
-    return [{ query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live" }, { kind: "done" }];
+    const granted = { query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live", narrow: true };
+    return [granted, { kind: "done" }];
   }
 
   /**
    * The background half of stale-while-revalidate: at most one refresh of a range at a time, and
-   * none while a failed one's back-off lasts. Null when none was made now.
+   * none while a failed one's back-off lasts. Null when none was made now. It buys the range's live
+   * days again and reuses its settled days: those are bought again only when a client asks
+   * (`Xingtu-Refresh: settled`).
    */
   async revalidate(query: UpstreamQuery): Promise<MissOutcome | null> {
     const { runtime } = this.deps;
@@ -114,7 +122,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const failures = state?.failures ?? 0;
     runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
     // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
-    const outcome = await this.resolve({ query, refresh: true, refetchLiveDays: false });
+    const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true });
     if (outcome.ok) {
       runtime.isolate.refreshes.delete(key);
     } else {
@@ -143,8 +151,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
       if (kept) return { ok: true, answer: kept, fromDays: false, noDataCall: false, upstream: trace, coalesced: false, reusedDays: 0 };
       const outcome = await wholeRange(context, query, admitKey, trace);
-      if (outcome.ok) this.keepDays(context, query, outcome.answer);
-      return outcome;
+      if (!outcome.ok) return outcome;
+      this.keepDays(context, query, outcome.answer);
+      const archived = this.archivedOver(context, query, outcome.answer);
+      return archived ? { ...outcome, answer: archived, fromDays: true, noDataCall: false } : outcome;
     }
 
     const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
@@ -168,18 +178,25 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const refused = await refusal(admitKey, trace);
       if (refused) return refused;
       // The admission awaited: a call that brings these days may have started meanwhile.
-      joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request.refetchLiveDays, trace);
+      joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request, trace);
     }
     const result = await joined.batch.done;
     const upstream = joined.leader ? trace : newUpstreamTrace();
     const coalesced = !joined.leader;
     if (!result.ok) return failed(result.problem, upstream, coalesced);
     const base = { ok: true, upstream, coalesced, reusedDays } as const;
-    if (result.answer?.kind === "unusable" || (result.window && result.answer && sameRange(result.window, query))) {
-      return { ...base, answer: result.answer, fromDays: false, noDataCall: result.answer.kind === "no-data", reusedDays: 0 };
+    // The upstream's own answer for exactly this range, unless stored days had to fill it in.
+    const { window, answer } = result;
+    const exact = window !== null && sameRange(window, query) && plan.known.size === 0;
+    if (answer && (answer.kind === "unusable" || exact)) {
+      return { ...base, answer, fromDays: false, noDataCall: answer.kind === "no-data", reusedDays: 0 };
     }
-    // "No data" for what was missing: the range is what the stored days knew.
-    if (result.answer?.kind === "no-data") return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true };
+    if (answer?.kind === "no-data") {
+      // "No data" for a window holding the whole range (widened, or joined): the upstream's own answer.
+      if (plan.known.size === 0) return { ...base, answer, fromDays: false, noDataCall: true };
+      // "No data" for what was missing: the range is what the stored days knew.
+      return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true };
+    }
     const after = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
     return { ...base, answer: assembled(query, after.known), fromDays: true, noDataCall: false };
   }
@@ -191,15 +208,24 @@ export class KolCoordinator extends DurableObject<Bindings> {
   }
 
   /** Adds `days` to the batch gathering now, or starts one: it calls once the window has passed and the call before it is done. */
-  private gather(context: ResolveContext, query: UpstreamQuery, days: string[], refetchLiveDays: boolean, trace: UpstreamTrace): Joined {
+  private gather(context: ResolveContext, query: UpstreamQuery, days: string[], request: MissRequest, trace: UpstreamTrace): Joined {
+    const { refetchLiveDays } = request;
+    const narrow = request.narrow ?? false;
     const gathering = this.gathering;
     if (gathering) {
       for (const day of days) gathering.days.add(day);
       gathering.refetchLiveDays ||= refetchLiveDays;
+      // The call is one call either way: it is widened for whichever miss in it is not a refresh.
+      gathering.narrow &&= narrow;
       return { batch: gathering, leader: false };
     }
     const previous = this.running;
-    const batch: Batch = { days: new Set(days), refetchLiveDays, done: Promise.resolve({ ok: true, window: null, answer: null }) };
+    const batch: Batch = {
+      days: new Set(days),
+      refetchLiveDays,
+      narrow,
+      done: Promise.resolve({ ok: true, window: null, answer: null }),
+    };
     batch.done = (async () => {
       await pause(context.runtime, context.config.COALESCE_WINDOW_MS);
       await previous?.done.catch(() => undefined);
@@ -215,21 +241,35 @@ export class KolCoordinator extends DurableObject<Bindings> {
     return { batch, leader: true };
   }
 
-  /** One upstream call spanning the batch's days that are still missing; its days are stored before anyone reads them. */
+  /** One upstream call spanning the batch's days that are still missing, widened (wide-window.ts); its days are stored before anyone reads them. */
   private async fetchBatch(context: ResolveContext, query: UpstreamQuery, batch: Batch, trace: UpstreamTrace): Promise<BatchResult> {
     const dates = [...batch.days].sort();
     const span = { kolId: query.kolId, startDate: dates[0]!, endDate: dates[dates.length - 1]! };
     const plan = planOf(context, readDays(this.sql, span.startDate, span.endDate), span, batch.refetchLiveDays);
     const missing = plan.missing.filter((day) => batch.days.has(day));
     if (missing.length === 0) return { ok: true, window: null, answer: null };
-    const window: UpstreamQuery = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
+    const asked: UpstreamQuery = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
     try {
-      const answer = await spendOnUpstream(context, window, trace);
+      const widen = (maxDays: number) => (batch.narrow ? asked : widenOverStored(context, this.sql, asked, maxDays));
+      const { window, answer } = await spendWide(context, asked, widen, trace);
       this.keepDays(context, window, answer);
       return { ok: true, window, answer };
     } catch (error) {
       return { ok: false, problem: problemParts(error) };
     }
+  }
+
+  /**
+   * After a refresh: the range built from the stored days when they hold a count the answer lacks
+   * (the upstream no longer serves that day: its history depth), else null. The archive outlives
+   * the upstream's memory, so buying a range again never makes its answer poorer.
+   */
+  private archivedOver(context: ResolveContext, query: UpstreamQuery, answer: UpstreamAnswer): UpstreamAnswer | null {
+    if (!context.config.DAY_CACHE || answer.kind === "unusable") return null;
+    const { known } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    const answered = new Set(answer.kind === "data" ? answer.success.data.daily.map((point) => point.date) : []);
+    for (const [date, day] of known) if (day.fans !== null && !answered.has(date)) return assembled(query, known);
+    return null;
   }
 
   /** Stores what an answer says of each of its days ("no data" is kept as the range's answer only),
@@ -239,7 +279,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     if (answer.kind === "unusable") keepUnusable(this.sql, window, answer, now + context.config.UNUSABLE_TTL_SECONDS * 1000);
     if (answer.kind !== "data" || !context.config.DAY_CACHE) return;
     const days = daysOf(datesOf(window.startDate, window.endDate), answer.success.raw.data as RawSeries, now);
-    writeDays(this.sql, days, now, context.config.SETTLED_TTL_SECONDS * 1000);
+    writeDays(this.sql, days);
   }
 }
 

@@ -10,10 +10,12 @@ import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 
 export interface MissRequest {
   query: UpstreamQuery;
-  /** Skip the stored days and ask the upstream for the whole range (a background revalidation). */
+  /** Skip the stored days and ask the upstream for the whole range (a client's `Xingtu-Refresh: settled`). */
   refresh: boolean;
   /** Treat stored live days as missing (the warm list keeps them current). */
   refetchLiveDays: boolean;
+  /** Ask the upstream for the missing days only, never a wider window: a client's refresh buys only what it asked for. */
+  narrow?: boolean;
   /** A client's explicit refresh, which the coordinator grants or declines (lookup/refresh.ts). */
   asked?: AskedRefresh;
 }

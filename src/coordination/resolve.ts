@@ -5,13 +5,14 @@
  */
 import type { Config } from "../config/config.ts";
 import { datesOf } from "../calendar.ts";
-import { usableDay, type DayBook, type StoredDay } from "../lookup/day-book.ts";
+import { usableDay, type DayBook, type DayPolicy, type StoredDay } from "../lookup/day-book.ts";
 import { assembleBody } from "../lookup/assemble.ts";
 import type { SpendGuard } from "../lookup/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { parseUpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
 import type { Failover, Runtime } from "../runtime.ts";
+import type { RangeLesson, RangeLimit } from "../ledger/account-ledger.ts";
 import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type ProblemParts } from "./protocol.ts";
 
 export interface ResolveContext {
@@ -21,26 +22,51 @@ export interface ResolveContext {
   runtime: Runtime;
 }
 
+/** What spending on the upstream is given once the account ledger admitted its first attempt. */
+export interface Spending {
+  /** The upstream's range limit as the account knows it (null: none known). */
+  rangeLimit: RangeLimit | null;
+  /** One logical upstream call (upstream/client.ts) for `window`; its later attempts are admitted through `admitNext`. */
+  call: (window: UpstreamQuery) => Promise<UpstreamAnswer>;
+  /** Admits one more attempt; throws the spend guard's problem when the ledger refuses. */
+  admitNext: () => Promise<void>;
+  /** What this spending learned of the range limit, for the account ledger (sent with its record). */
+  learn: (lesson: RangeLesson) => void;
+}
+
 /**
- * One logical upstream call for `window`, each of its attempts admitted and counted by the
- * account ledger; its attempts go to `trace`. The call starts from the account's fail-over state and reports back a
- * fail-over it made (or ended).
+ * Spends on the upstream: every attempt `work` makes is admitted and counted by the account ledger
+ * and goes to `trace`. It starts from the account's fail-over state and range limit, and reports
+ * back a fail-over it made (or ended) and what it learned of the range limit.
  */
-export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, trace: UpstreamTrace): Promise<UpstreamAnswer> {
+export function spendWith<T>(context: ResolveContext, trace: UpstreamTrace, work: (spending: Spending) => Promise<T>): Promise<T> {
   const before = { attempts: trace.attempts, billed: trace.billed };
   const isolate = context.runtime.isolate;
   let known: Failover | undefined;
+  let lesson: RangeLesson | undefined;
   return context.guard.spend(
-    (failover, admitNext) => {
+    (failover, admitNext, rangeLimit) => {
       known = isolate.upstreamFailover = failover ?? undefined;
-      return fetchUpstream(context.config, context.token, window, context.runtime, trace, admitNext);
+      const call = (window: UpstreamQuery) => fetchUpstream(context.config, context.token, window, context.runtime, trace, admitNext);
+      return work({ rangeLimit, call, admitNext, learn: (learned) => void (lesson = { ...lesson, ...learned }) });
     },
     () => ({
       attempts: trace.attempts - before.attempts,
       billed: trace.billed - before.billed,
       ...(isolate.upstreamFailover === known ? {} : { failover: isolate.upstreamFailover ?? null }),
+      ...(lesson ? { range: lesson } : {}),
     }),
   );
+}
+
+/** One logical upstream call for exactly `window` (see spendWith). */
+export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, trace: UpstreamTrace): Promise<UpstreamAnswer> {
+  return spendWith(context, trace, ({ call }) => call(window));
+}
+
+/** Which stored days are reusable now: settled days always, live days for LIVE_TTL_SECONDS (or not, when they are to be fetched again). */
+export function dayPolicy(context: ResolveContext, refetchLiveDays: boolean): DayPolicy {
+  return { now: context.runtime.now(), liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000 };
 }
 
 /** What the stored days already answer for a range, and which of its days are missing. */
@@ -50,11 +76,7 @@ export interface DayPlan {
 }
 
 export function planOf(context: ResolveContext, book: DayBook, range: KolRange, refetchLiveDays: boolean): DayPlan {
-  const policy = {
-    now: context.runtime.now(),
-    settledMs: context.config.SETTLED_TTL_SECONDS * 1000,
-    liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000,
-  };
+  const policy = dayPolicy(context, refetchLiveDays);
   const known = new Map<string, StoredDay>();
   const missing: string[] = [];
   for (const date of datesOf(range.startDate, range.endDate)) {

@@ -12,9 +12,15 @@
  *
  * It also remembers a fail-over to the other upstream path (upstream/client.ts) for the whole
  * account: each admission hands it to the caller, so no coordinator probes a retired path that
- * another one already found gone, and `/healthz` reports it.
+ * another one already found gone, and `/healthz` reports it. It remembers the upstream's range
+ * limit the same way (the maker documents none): once the upstream refuses a widened window as
+ * invalid parameters (code 400, unbilled), each admission hands every coordinator the widest window
+ * that worked, and none asks wider (coordination/wide-window.ts) for RANGE_LIMIT_KEEP_MS.
  */
 import { DurableObject } from "cloudflare:workers";
+import { BUDGET_REASON, reached, type BudgetRule } from "./budget.ts";
+
+export type { BudgetRule } from "./budget.ts";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Failover } from "../runtime.ts";
@@ -36,8 +42,27 @@ export interface AccountDay {
   failover: Failover | null;
 }
 
+/**
+ * The upstream's range limit as the account learned it: a widened window of `refusedDays` was
+ * refused as invalid parameters, and `workedDays` is the widest window that worked since (0: none
+ * yet). Calls ask no wider than `workedDays` until `until`.
+ */
+export interface RangeLimit {
+  refusedDays: number;
+  workedDays: number;
+  since: number;
+  until: number;
+}
+
+/** What one call learned of the range limit: a window of so many days was refused, or worked. */
+export interface RangeLesson {
+  refusedDays?: number;
+  workedDays?: number;
+}
+
 export type AccountAdmission =
-  | { ok: true; reservation: number; failover: Failover | null }
+  /** `rangeLimit`: absent when none is known. */
+  | { ok: true; reservation: number; failover: Failover | null; rangeLimit?: RangeLimit }
   /** The breaker was open (or the budget was reached and opened it). */
   | { ok: false; breaker: Breaker };
 
@@ -50,14 +75,11 @@ export interface CallRecord {
   now: number;
 }
 
-export interface BudgetRule {
-  /** Calls a Shanghai day; 0: no budget. */
-  limit: number;
-  /** When a breaker opened now would close (the next QUOTA_RESET_HOUR). */
-  resetAt: number;
-}
-
 const KEEP_DAYS = 40;
+
+/** A range limit is forgotten (and probed again, at the cost of one unbilled attempt) after a week:
+ * the maker may widen it, and a 400 that was not about the range must not narrow calls for good. */
+const RANGE_LIMIT_KEEP_MS = 7 * 24 * 3600 * 1000;
 
 export class AccountLedger extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
@@ -73,6 +95,9 @@ export class AccountLedger extends DurableObject<Bindings> {
     this.sql.exec(
       "CREATE TABLE IF NOT EXISTS breaker (one INTEGER PRIMARY KEY CHECK (one = 1), reason TEXT NOT NULL, opened_at INTEGER NOT NULL, until INTEGER NOT NULL)",
     );
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS range_limit (one INTEGER PRIMARY KEY CHECK (one = 1), refused_days INTEGER NOT NULL, worked_days INTEGER NOT NULL, since INTEGER NOT NULL, until INTEGER NOT NULL)",
+    );
   }
 
   /** Admits one upstream call on `day`, unless the breaker is open or calls and reservations reach the budget. */
@@ -80,17 +105,18 @@ export class AccountLedger extends DurableObject<Bindings> {
     const open = this.openBreaker(now);
     if (open) return { ok: false, breaker: open };
     const today = this.day(day, now);
-    if (budget.limit > 0 && today.calls + today.reserved >= budget.limit) {
-      return { ok: false, breaker: this.open(`daily budget of ${budget.limit} upstream calls reached`, now, budget.resetAt) };
-    }
-    return { ok: true, reservation: reserve(this.sql, day, now), failover: this.failover(now) };
+    if (reached(budget, today.calls + today.reserved)) return { ok: false, breaker: this.budgetSpent(budget, now) };
+    const rangeLimit = this.rangeLimit(now);
+    return { ok: true, reservation: reserve(this.sql, day, now), failover: this.failover(now), ...(rangeLimit ? { rangeLimit } : {}) };
   }
 
   /** Counts what an admitted call cost and releases its attempts' reservations; `failover`, when
-   * given, is what the call learned of the upstream's paths (null: the configured path is back). */
-  record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null): void {
+   * given, is what the call learned of the upstream's paths (null: the configured path is back),
+   * and `range` what it learned of the upstream's range limit. */
+  record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null, range?: RangeLesson): void {
     const { calls, billed, budget } = cost;
     for (const reservation of reservations) release(this.sql, reservation);
+    if (range) this.learnRange(range, cost.now);
     if (failover === null) this.sql.exec("DELETE FROM failover");
     if (failover) {
       this.sql.exec(
@@ -110,9 +136,12 @@ export class AccountLedger extends DurableObject<Bindings> {
     );
     this.sql.exec("DELETE FROM days WHERE day < ?", addDays(day, -KEEP_DAYS));
     const total = this.sql.exec<{ calls: number }>("SELECT calls FROM days WHERE day = ?", day).one().calls;
-    if (budget.limit > 0 && total >= budget.limit && !this.openBreaker(cost.now)) {
-      this.open(`daily budget of ${budget.limit} upstream calls reached`, cost.now, budget.resetAt);
-    }
+    if (reached(budget, total) && !this.openBreaker(cost.now)) this.budgetSpent(budget, cost.now);
+  }
+
+  /** Opens the breaker for the rest of the day: the daily budget is spent. */
+  private budgetSpent(budget: BudgetRule, now: number): Breaker {
+    return this.open(`${BUDGET_REASON} of ${budget.limit} upstream calls reached`, now, budget.resetAt);
   }
 
   /** Opens the breaker until `until` (the upstream said the quota, the balance or the cap is gone). */
@@ -123,9 +152,11 @@ export class AccountLedger extends DurableObject<Bindings> {
   }
 
   /** Closes the breaker (`npm run guard -- clear`); true when one was open. */
-  clear(now: number): boolean {
+  clear(now: number, day: string, budget: BudgetRule): boolean {
     const wasOpen = this.openBreaker(now) !== null;
     this.sql.exec("DELETE FROM breaker");
+    // A spent budget is not lifted by clearing: only a larger budget or the next day lifts it.
+    if (reached(budget, this.day(day, now).calls)) this.budgetSpent(budget, now);
     return wasOpen;
   }
 
@@ -148,6 +179,41 @@ export class AccountLedger extends DurableObject<Bindings> {
       .toArray()[0];
     if (!row || row.until <= now) return null;
     return { from: row.from_path as Failover["from"], to: row.to_path as Failover["to"], since: row.since, until: row.until };
+  }
+
+  /** The range limit known now, if any. */
+  rangeLimit(now: number): RangeLimit | null {
+    const row = this.sql
+      .exec<{ refused_days: number; worked_days: number; since: number; until: number }>(
+        "SELECT refused_days, worked_days, since, until FROM range_limit",
+      )
+      .toArray()[0];
+    if (!row || row.until <= now) return null;
+    return { refusedDays: row.refused_days, workedDays: row.worked_days, since: row.since, until: row.until };
+  }
+
+  /**
+   * Keeps the narrowest refused window and the widest that worked below it. A window as wide as the
+   * refused one that worked says the limit is gone (lifted, or the 400 was about something else).
+   */
+  private learnRange(lesson: RangeLesson, now: number): void {
+    const known = this.rangeLimit(now);
+    const refused = Math.min(known?.refusedDays ?? Infinity, lesson.refusedDays ?? Infinity);
+    const worked = Math.max(known?.workedDays ?? 0, lesson.workedDays ?? 0);
+    if (refused === Infinity) return;
+    if (worked >= refused) {
+      this.sql.exec("DELETE FROM range_limit");
+      return;
+    }
+    const refusedNow = lesson.refusedDays !== undefined;
+    const [since, until] = known && !refusedNow ? [known.since, known.until] : [now, now + RANGE_LIMIT_KEEP_MS];
+    this.sql.exec(
+      "INSERT OR REPLACE INTO range_limit (one, refused_days, worked_days, since, until) VALUES (1, ?, ?, ?, ?)",
+      refused,
+      worked,
+      since,
+      until,
+    );
   }
 
   private openBreaker(now: number): Breaker | null {

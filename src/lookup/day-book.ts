@@ -5,8 +5,10 @@
  * A day's count and delta do not depend on the range they were asked in, so any later request
  * can reuse them. Values are kept exactly as the upstream sent them (strings stay strings), so
  * the drop-in route can rebuild the upstream's own body. A day the upstream answered without
- * data is kept as known-empty, not re-asked. Settled days are reusable for SETTLED_TTL_SECONDS;
- * live days (the last two) only for LIVE_TTL_SECONDS after they were fetched.
+ * data is kept as known-empty, not re-asked. Live days (the last two) are reusable for
+ * LIVE_TTL_SECONDS after they were fetched. Settled days are kept for good: Douyin no longer revises
+ * them, and the upstream stops serving old days (its history depth, undocumented), so this table is
+ * the KOL's archive. Only a client's `Xingtu-Refresh: settled` buys a settled range again.
  */
 import * as z from "zod/mini";
 import { addDays, shanghaiToday } from "../calendar.ts";
@@ -31,7 +33,7 @@ export type DayBook = Map<string, StoredDay>;
 
 export interface DayPolicy {
   now: number;
-  settledMs: number;
+  /** How long a live day is reusable after it was fetched (0: not at all). */
   liveMs: number;
 }
 
@@ -46,12 +48,12 @@ export interface RawSeries {
   delta: RawPoint[];
 }
 
-/** The stored day if it is still reusable under the policy, else undefined. */
+/** The stored day if it is still reusable under the policy (a settled one always is), else undefined. */
 export function usableDay(book: DayBook, date: string, policy: DayPolicy): StoredDay | undefined {
   const day = book.get(date);
-  if (!day) return undefined;
+  if (!day || day.settled) return day;
   const age = policy.now - day.fetchedAt;
-  return age >= 0 && age < (day.settled ? policy.settledMs : policy.liveMs) ? day : undefined;
+  return age >= 0 && age < policy.liveMs ? day : undefined;
 }
 
 /**
@@ -88,11 +90,22 @@ export function readDays(sql: SqlStorage, startDate: string, endDate: string): D
   return book;
 }
 
-/** Stores days (one transaction: the object's writes before its next await commit together) and
- * forgets days fetched longer ago than `keepMs`. */
-export function writeDays(sql: SqlStorage, book: DayBook, now: number, keepMs: number): void {
+const hasData = (day: StoredDay) => day.fans !== null || day.delta !== null;
+
+/**
+ * Stores days (one transaction: the object's writes before its next await commit together). Nothing
+ * is ever forgotten: a date has one row, which a later answer replaces, so a live day's row is
+ * replaced when the day is asked again (settled by then). An answer without data for a day never
+ * replaces a settled day stored with data: the upstream stopped serving it (its history depth),
+ * and the archive outlives that.
+ */
+export function writeDays(sql: SqlStorage, book: DayBook): void {
+  if (book.size === 0) return;
+  const dates = [...book.keys()].sort();
+  const stored = readDays(sql, dates[0]!, dates[dates.length - 1]!);
   for (const [date, day] of book) {
+    const kept = stored.get(date);
+    if (kept?.settled && hasData(kept) && !hasData(day)) continue;
     sql.exec("INSERT OR REPLACE INTO days (date, fetched_at, day) VALUES (?, ?, ?)", date, day.fetchedAt, JSON.stringify(day));
   }
-  sql.exec("DELETE FROM days WHERE fetched_at < ?", now - keepMs);
 }

@@ -223,7 +223,7 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   const work = revalidate(context, query).then(
     (outcome) => {
       if (!outcome) return;
-      if (outcome.ok) storeAnswer(context, query, outcome.answer, false, outcome.noDataCall);
+      if (outcome.ok) storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
       else context.warn("background revalidation failed; the stale answer stays, and the KOL's coordinator backs off before the next");
     },
     () => context.warn("background revalidation could not reach the KOL's coordinator; the stale answer stays"),

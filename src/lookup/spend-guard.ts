@@ -11,7 +11,8 @@ import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError } from "../problem.ts";
 import { BUSINESS_CODES } from "../upstream/codes.ts";
-import type { AccountAdmission, AccountDay, AccountLedger, Breaker } from "../ledger/account-ledger.ts";
+import { BUDGET_REASON } from "../ledger/budget.ts";
+import type { AccountAdmission, AccountDay, AccountLedger, Breaker, RangeLesson, RangeLimit } from "../ledger/account-ledger.ts";
 import { ledgerUnavailable } from "../ledger/unavailable.ts";
 import type { Failover } from "../runtime.ts";
 
@@ -26,11 +27,12 @@ const OPENING_CODES = new Map(
 export const accountLedgerOf = (namespace: DurableObjectNamespace<AccountLedger>) =>
   namespace.get(namespace.idFromName("upstream-account"));
 
-/** What an admitted call cost, and what it learned of the upstream's paths (undefined: nothing new). */
+/** What an admitted call cost, and what it learned of the upstream's paths and range limit (undefined: nothing new). */
 export interface CallCost {
   attempts: number;
   billed: number;
   failover?: Failover | null;
+  range?: RangeLesson;
 }
 
 export interface GuardStatus {
@@ -59,9 +61,14 @@ export function createSpendGuard(
   const ledger = () => accountLedgerOf(namespace);
   const resetAt = (at: number) => at + secondsUntilShanghaiHour(at, config.QUOTA_RESET_HOUR) * 1000;
 
+  // Clearing lifts what the upstream said; a spent budget is lifted only by a larger one (or the reset).
+  const remedy = (breaker: Breaker) =>
+    breaker.reason.startsWith(BUDGET_REASON)
+      ? "raise UPSTREAM_DAILY_BUDGET (wrangler.toml [vars]; 0: none) to spend more today"
+      : "`npm run guard -- clear` once resolved";
   const refuse = (breaker: Breaker) =>
     new ProblemError("spend-guard-open", {
-      detail: `The gateway stopped calling the upstream (${breaker.reason}) until ${new Date(breaker.until).toISOString()}; cached answers are still served. Operator: \`npm run guard -- clear\` once resolved.`,
+      detail: `The gateway stopped calling the upstream (${breaker.reason}) until ${new Date(breaker.until).toISOString()}; cached answers are still served. Operator: ${remedy(breaker)}.`,
       retryAfterSeconds: Math.max(1, (breaker.until - now()) / 1000),
     });
 
@@ -77,11 +84,15 @@ export function createSpendGuard(
     /**
      * Runs one logical upstream call, each of its attempts (retries and a fail-over included)
      * admitted by the ledger before it is made: the call's first attempt here, the others through
-     * `admitNext`, which throws the spend guard's problem when the ledger refuses. Records what the
-     * call cost (its attempts and billed answers); opens the breaker when the upstream said the
-     * quota or the balance is gone.
+     * `admitNext`, which throws the spend guard's problem when the ledger refuses. The call starts
+     * from what the account knows (its fail-over, its range limit). Records what the call cost (its
+     * attempts and billed answers) and learned; opens the breaker when the upstream said the quota
+     * or the balance is gone.
      */
-    async spend<T>(call: (failover: Failover | null, admitNext: () => Promise<void>) => Promise<T>, cost: () => CallCost): Promise<T> {
+    async spend<T>(
+      call: (failover: Failover | null, admitNext: () => Promise<void>, rangeLimit: RangeLimit | null) => Promise<T>,
+      cost: () => CallCost,
+    ): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
       const budget = { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) };
@@ -98,7 +109,7 @@ export function createSpendGuard(
       };
       const first = await admitOne();
       try {
-        return await call(first.failover, async () => void (await admitOne()));
+        return await call(first.failover, async () => void (await admitOne()), first.rangeLimit ?? null);
       } catch (error) {
         const opening = error instanceof ProblemError ? OPENING_CODES.get(error.problemType) : undefined;
         if (opening) await reach(() => ledger().open(`the upstream answered ${opening}`, now(), resetAt(now())));
@@ -109,7 +120,7 @@ export function createSpendGuard(
         // so the budget stays exact. A failure here costs at most the reservation, which lapses.
         defer(
           ledger()
-            .record(day, reservations, { calls: spent.attempts, billed: spent.billed, budget, now: now() }, spent.failover)
+            .record(day, reservations, { calls: spent.attempts, billed: spent.billed, budget, now: now() }, spent.failover, spent.range)
             .catch(() => undefined),
         );
       }
@@ -121,7 +132,10 @@ export function createSpendGuard(
       return { budget, today };
     },
     /** Closes the breaker; true when one was open. */
-    clear: () => reach(() => ledger().clear(now())),
+    clear: () => {
+      const at = now();
+      return reach(() => ledger().clear(at, shanghaiToday(at), { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) }));
+    },
   };
 }
 

@@ -10,7 +10,15 @@ import { CALLBACK_HOST, EMULATOR_ORIGIN, gatewayOrigin, seedClientKey, startRunt
 export interface Coordination {
   isolates: number;
   coldIdentical: { requests: number; upstreamCalls: number };
-  overlapping: { requests: number; distinctDays: number; upstreamDays: number; storedDaysAfter: number };
+  /** `upstreamDays` may pass `distinctDays`: a call asks for the widest useful window (UPSTREAM_FETCH_DAYS). */
+  overlapping: {
+    requests: number;
+    distinctDays: number;
+    upstreamCalls: number;
+    upstreamDays: number;
+    daysFetchedTwice: number;
+    storedDaysAfter: number;
+  };
   budget: { limit: number; concurrentMisses: number; upstreamCalls: number };
   idempotency: { concurrentPosts: number; deliveries: number };
 }
@@ -86,7 +94,11 @@ async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget">> {
     gateway.send(i, `/v1/kols/880002/daily-fans?startDate=${addDays(first, i)}&endDate=${addDays(first, i + OVERLAP_DAYS - 1)}`),
   );
   if (overlapping.some((answer) => answer.status !== 200)) throw new Error("an overlapping request failed");
-  const upstreamDays = (await gateway.takeUpstream()).reduce((sum, call) => sum + daysInRange(call.startDate, call.endDate), 0);
+  const calls = await gateway.takeUpstream();
+  const upstreamDays = calls.reduce((sum, call) => sum + daysInRange(call.startDate, call.endDate), 0);
+  const fetched = new Set(
+    calls.flatMap((call) => Array.from({ length: daysInRange(call.startDate, call.endDate) }, (_, i) => addDays(call.startDate, i))),
+  );
   // The union of the ranges, never asked as such: whatever it still has to fetch was not stored.
   const union = await gateway.send(1, `/v1/kols/880002/daily-fans?startDate=${first}&endDate=${last}`);
   if (union.status !== 200) throw new Error(`the union answered ${union.status}`);
@@ -110,7 +122,14 @@ async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget">> {
   return {
     isolates: ISOLATES,
     coldIdentical: { requests: COLD_IDENTICAL, upstreamCalls: coldCalls },
-    overlapping: { requests: OVERLAPPING, distinctDays, upstreamDays, storedDaysAfter: distinctDays - refetched },
+    overlapping: {
+      requests: OVERLAPPING,
+      distinctDays,
+      upstreamCalls: calls.length,
+      upstreamDays,
+      daysFetchedTwice: upstreamDays - fetched.size,
+      storedDaysAfter: distinctDays - refetched,
+    },
     idempotency: { concurrentPosts: POSTS, deliveries },
   };
 }

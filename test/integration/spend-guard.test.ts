@@ -1,6 +1,8 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
 import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
 
 // The spend guard is global to the gateway: each test starts with it closed.
 afterEach(() => reset());
@@ -125,5 +127,59 @@ describe("the daily upstream budget", () => {
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
     gateway.clock.now += UNTIL_RESET_S * 1000;
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+  });
+});
+
+describe("the spend guard's own route", () => {
+  const operatorGateway = async (options: Parameters<typeof makeGateway>[0] = {}) => {
+    const gateway = makeGateway(options);
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    return { gateway, key };
+  };
+
+  it("counts today's calls and billed calls apart", async () => {
+    const { gateway, key } = await operatorGateway();
+    gateway.emulator.queueFaults({ kind: "code", code: 301 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath("999201", ...RANGE));
+    const state = await (await gateway.request("/v1/spend-guard", { as: key })).json();
+    expect(state).toMatchObject({ upstreamCalls: "allowed", today: { calls: 3, billed: 2, inFlight: 0 }, budget: 2000 });
+  });
+
+  it("says whether clearing closed an open breaker", async () => {
+    const { gateway, key } = await operatorGateway();
+    expect(await (await gateway.request("/v1/spend-guard", { method: "DELETE", as: key })).json()).toMatchObject({ cleared: false });
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const cleared = await (await gateway.request("/v1/spend-guard", { method: "DELETE", as: key })).json();
+    expect(cleared).toMatchObject({ cleared: true, upstreamCalls: "allowed", breaker: null });
+  });
+
+  it("does not lift a spent budget by clearing, and tells the operator what does", async () => {
+    const { gateway, key } = await operatorGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const cleared = await (await gateway.request("/v1/spend-guard", { method: "DELETE", as: key })).json();
+    expect(cleared).toMatchObject({
+      cleared: true,
+      upstreamCalls: "stopped",
+      breaker: { reason: "daily budget of 1 upstream calls reached" },
+    });
+    const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    const { detail } = await refused.json<{ detail: string }>();
+    expect(detail).toContain("raise UPSTREAM_DAILY_BUDGET");
+    expect(detail).not.toContain("guard -- clear");
+    expect(gateway.emulator.requests).toHaveLength(1);
+  });
+
+  it("has no budget when UPSTREAM_DAILY_BUDGET is 0, however many calls are made", async () => {
+    const { gateway, key } = await operatorGateway({ env: { UPSTREAM_DAILY_BUDGET: "0" } });
+    for (let i = 0; i < 3; i++) expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect(await (await gateway.request("/v1/spend-guard", { as: key })).json()).toMatchObject({
+      upstreamCalls: "allowed",
+      breaker: null,
+      budget: null,
+      today: { calls: 3 },
+    });
   });
 });

@@ -6,7 +6,8 @@ import { runWatches } from "../../src/alerts/watch-run.ts";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
-import { accountLedgerOf } from "../../src/lookup/spend-guard.ts";
+import { createSpendGuard } from "../../src/lookup/spend-guard.ts";
+import { requireReady } from "../../src/config/readiness.ts";
 import type { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
 import type { Runtime } from "../../src/runtime.ts";
 import { createEmulator, type EmulatorOptions } from "../../tools/emulator/emulator.ts";
@@ -40,10 +41,11 @@ export interface RequestOptions extends RequestInit {
 }
 
 export function makeGateway(options: GatewayOptions = {}) {
-  const emulator = createEmulator(options.emulator);
   const logs: LogFields[] = [];
   const sleeps: number[] = [];
   const clock = { now: options.now ?? FIXED_NOW };
+  // The emulator's "today" (its history depth) is the test's clock.
+  const emulator = createEmulator({ now: () => clock.now, ...options.emulator });
   let upstreamFetches = 0;
   const upstream = options.fetch ?? emulator.fetch;
   // The platform's timers and ids; the upstream, the clock, sleeping and the log are the test's.
@@ -65,7 +67,11 @@ export function makeGateway(options: GatewayOptions = {}) {
   });
   const isolate = runtime.isolate;
   const app = createApp(runtime);
-  const testEnv = Object.assign({}, env, options.env) as Bindings;
+  // Test gateways ask the upstream for exactly the missing days (UPSTREAM_FETCH_DAYS=1), as the
+  // suite's tests of windows, faults and odd answers expect; a test of wide calls sets its own
+  // (undefined: the configuration's default, as deployed; test/integration/wide-calls.test.ts).
+  const exactCalls: GatewayOptions["env"] = { UPSTREAM_FETCH_DAYS: "1" };
+  const testEnv = Object.assign({}, env, exactCalls, options.env) as Bindings;
   // This gateway's own account ledger (the budget and breaker of one test: other objects than the
   // production name gives), and coordinators that
   // work with its clock, upstream and log.
@@ -92,9 +98,15 @@ export function makeGateway(options: GatewayOptions = {}) {
     return response;
   }
 
-  /** Closes the spend guard, as `npm run guard -- clear` does. */
-  async function clearGuard(): Promise<void> {
-    await accountLedgerOf(testEnv.ACCOUNT_LEDGER).clear(clock.now);
+  /** Closes the spend guard, as `npm run guard -- clear` does (through the guard, with the gateway's budget). */
+  async function clearGuard(): Promise<boolean> {
+    const { config } = requireReady(testEnv);
+    return createSpendGuard(
+      testEnv.ACCOUNT_LEDGER,
+      config,
+      () => clock.now,
+      () => undefined,
+    ).clear();
   }
 
   /** Runs the warm-list Cron Trigger once, at the gateway's clock, and waits for its writes. */

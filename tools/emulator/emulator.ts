@@ -13,10 +13,16 @@
  * - `POST /__emulator/faults` queues faults (JSON array) consumed one per matching request;
  * - `GET /__emulator/requests` lists the requests received, tokens masked;
  * - `POST /__emulator/reset` clears faults and the request log.
+ *
+ * The maker documents no maximum range and no history depth, so both are options (the worker's
+ * EMULATOR_MAX_RANGE_DAYS and EMULATOR_HISTORY_DAYS), off by default: a range longer than
+ * `maxRangeDays` is refused as invalid parameters (code 400, unbilled); days older than
+ * `historyDays` before today (Asia/Shanghai, on the emulator's clock) are left out of an answer,
+ * and a range with none left is answered 201 (No Content Available, billed).
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { isCalendarDate } from "../../src/calendar.ts";
+import { addDays, daysInRange, isCalendarDate, shanghaiToday } from "../../src/calendar.ts";
 import { successBody } from "./series.ts";
 import { UPSTREAM_ENDPOINTS, ENDPOINT_NAMES, type UpstreamEndpoint } from "../../src/upstream/request.ts";
 
@@ -101,6 +107,12 @@ export interface RecordedRequest {
 export interface EmulatorOptions {
   /** Added to every normal answer, like the real upstream's seconds-long collection. */
   latencyMs?: number;
+  /** The longest range answered, in days; longer ones get code 400. Unset or 0: no limit. */
+  maxRangeDays?: number;
+  /** How many days before today are still served; older days are left out. Unset: all of them. */
+  historyDays?: number;
+  /** The emulator's clock, which decides "today" for the history depth (tests pass theirs). */
+  now?: () => number;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal | null): Promise<void> {
@@ -205,8 +217,13 @@ export function createEmulator(options: EmulatorOptions = {}) {
     }
     const forced = /^999(\d{3})$/.exec(kolId);
     if (forced) return businessError(Number(forced[1]));
+    if (options.maxRangeDays && daysInRange(startDate, endDate) > options.maxRangeDays) return businessError(400);
+    const oldest =
+      options.historyDays === undefined ? startDate : addDays(shanghaiToday((options.now ?? Date.now)()), -options.historyDays);
+    const served = startDate < oldest ? oldest : startDate;
+    if (served > endDate) return businessError(201);
 
-    const body = envelope(successBody(kolId, startDate, endDate));
+    const body = envelope(successBody(kolId, served, endDate));
     switch (fault?.kind) {
       case "code":
         // Code 0 carries the data, under whatever HTTP status the fault names.

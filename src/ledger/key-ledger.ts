@@ -75,6 +75,11 @@ export class KeyLedger extends DurableObject<Bindings> {
     this.sql.exec("DELETE FROM usage WHERE day < ?", addDays(day, -KEEP_DAYS));
   }
 
+  /** The day's usage, with the calls admitted and not yet recorded (in flight now). */
+  usageNow(day: string, now: number): DayUsage & { inFlight: number } {
+    return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) };
+  }
+
   usage(day: string): DayUsage {
     const rows = this.sql
       .exec<Omit<DayUsage, "day">>("SELECT requests, hits, calls, billed, uncertain FROM usage WHERE day = ?", day)

@@ -115,12 +115,12 @@ export function keyUsage(
 }
 
 /** A key's usage today: this isolate's batch is sent first, so the answer includes it. */
-export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage> {
+export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage & { inFlight: number }> {
   const ledger = ledgerOf(env, name);
   const batch = takeBatch(runtime, name);
   try {
     if (batch) await ledger.record(batch.day, batch.delta, null);
-    return await ledger.usage(shanghaiToday(runtime.now()));
+    return await ledger.usageNow(shanghaiToday(runtime.now()), runtime.now());
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
     if (batch && !runtime.isolate.usage.has(name)) runtime.isolate.usage.set(name, batch);

@@ -41,11 +41,14 @@ export function askedMode(value: string | undefined): RefreshMode | null {
   });
 }
 
-/** The answer's `Xingtu-Refresh` header (a structured field: the outcome, then why). */
-export function refreshHeader(verdict: RefreshVerdict | "refused"): string {
-  switch (verdict === "refused" ? verdict : verdict.kind) {
+/** The answer's `Xingtu-Refresh` header (a structured field: the outcome, then why). `refused`: the
+ * key lacks the permission; `not-here`: a route that answers many creators, or later, never refreshes. */
+export function refreshHeader(verdict: RefreshVerdict | "refused" | "not-here"): string {
+  switch (typeof verdict === "string" ? verdict : verdict.kind) {
     case "refused":
       return 'refused; reason="the key lacks the refresh permission"';
+    case "not-here":
+      return 'refused; reason="a refresh is asked one creator at a time: GET /v1/kols/{kolId}/daily-fans"';
     case "done":
       return "done";
     case "settled":

@@ -61,8 +61,10 @@ export function usageRoutes(runtime: Runtime) {
           upstreamCalls: usage.calls,
           billedCalls: usage.billed,
           uncertainCalls: usage.uncertain,
+          inFlightCalls: usage.inFlight,
           dailyUpstreamCalls: limit,
-          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain),
+          // A call in flight counts until it is recorded, as the key's ledger counts it.
+          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain - usage.inFlight),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
           gateway: {
             upstreamCalls: guard.today.breaker ? "stopped" : "allowed",

@@ -52,6 +52,8 @@ export const usageSchema = z.object({
   billedCalls: z.number().int(),
   /** Calls that may have been billed (a timeout, a broken connection, an answer without a code): counted as spent. */
   uncertainCalls: z.number().int(),
+  /** Calls admitted and not yet recorded (under way now): they count against the limit too. */
+  inFlightCalls: z.number().int(),
   /** The key's daily limit of spent (billed or maybe billed) upstream calls; null: none. */
   dailyUpstreamCalls: z.number().int().nullable(),
   remainingUpstreamCalls: z.number().int().nullable(),

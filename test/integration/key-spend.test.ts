@@ -106,6 +106,7 @@ describe("GET /v1/usage", () => {
       upstreamCalls: 3,
       billedCalls: 2,
       uncertainCalls: 0,
+      inFlightCalls: 0,
       dailyUpstreamCalls: 10,
       remainingUpstreamCalls: 8,
       resetsAt: "2026-03-10T16:00:00.000Z",

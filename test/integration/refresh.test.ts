@@ -123,3 +123,41 @@ describe("Xingtu-Refresh", () => {
     expect(cut.emulator.requests).toHaveLength(0);
   });
 });
+
+describe("Xingtu-Refresh on routes of many creators, or of later answers", () => {
+  const adhoc = (kolIds: string[], headers: Record<string, string>) => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify({ kolIds, startDate: SETTLED[0], endDate: SETTLED[1] }),
+  });
+
+  it("is refused on many creators at once, saying where to ask, and spends nothing", async () => {
+    const gateway = makeGateway();
+    const kolIds = [uniqueKol(), uniqueKol()];
+    await gateway.request("/v1/kols/daily-fans", adhoc(kolIds, {}));
+    const again = await gateway.request("/v1/kols/daily-fans", adhoc(kolIds, { "Xingtu-Refresh": "settled" }));
+    expect(again.status).toBe(200);
+    expect(again.headers.get("Xingtu-Refresh")).toBe(
+      'refused; reason="a refresh is asked one creator at a time: GET /v1/kols/{kolId}/daily-fans"',
+    );
+    expect(gateway.emulator.requests).toHaveLength(2);
+  });
+
+  it("is a 400 naming the header there too when its value is neither mode", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request("/v1/kols/daily-fans", adhoc([uniqueKol()], { "Xingtu-Refresh": "bogus" }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "Xingtu-Refresh", in: "header", rule: "enum" }] });
+    expect(gateway.emulator.requests).toHaveLength(0);
+  });
+
+  it("is honoured on the webhook target's synchronous answer, one creator, as on GET", async () => {
+    const gateway = makeGateway();
+    const body = JSON.stringify({ kolId: uniqueKol(), startDate: SETTLED[0], endDate: SETTLED[1] });
+    const post = (headers: Record<string, string>) =>
+      gateway.request("/v1/webhooks/daily-fans", { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+    await post({});
+    expect((await post({ "Xingtu-Refresh": "settled" })).headers.get("Xingtu-Refresh")).toBe("done");
+    expect(gateway.emulator.requests).toHaveLength(2);
+  });
+});

@@ -18,6 +18,7 @@ const RANGE = ["2026-03-01", "2026-03-05"] as const;
 
 interface UsageBody {
   upstreamCalls: number;
+  inFlightCalls: number;
   billedCalls: number;
   uncertainCalls: number;
   remainingUpstreamCalls: number | null;
@@ -130,5 +131,22 @@ describe("a fresh deployment's defaults", () => {
     const trends = await response.json<Trends>();
     expect(trends).toMatchObject({ complete: false, answered: TEST_STANDARD_LIMIT - 1 });
     expect(trends.members.filter((member) => !member.ok).every((member) => member.problem!.type === "/problems/rate-limited")).toBe(true);
+  });
+});
+
+describe("/v1/usage while a call is under way", () => {
+  it("counts the call in flight against what remains, as the key's ledger does", async () => {
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 3 });
+    let during: UsageBody | undefined;
+    // The usage is read from inside the upstream call: admitted, not yet recorded.
+    const gateway: ReturnType<typeof makeGateway> = makeGateway({
+      fetch: async (request) => {
+        during = await usageOf(gateway, key);
+        return gateway.emulator.fetch(request);
+      },
+    });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect(during).toMatchObject({ upstreamCalls: 0, inFlightCalls: 1, remainingUpstreamCalls: 2 });
+    expect(await usageOf(gateway, key)).toMatchObject({ upstreamCalls: 1, inFlightCalls: 0, remainingUpstreamCalls: 2 });
   });
 });

@@ -2,7 +2,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/", ".wrangler/", "**/dist/", "src/worker-configuration.d.ts"] },
+  // `**/.wrangler/`: `wrangler dev` writes bundles beside every config it runs (the MCP Worker's, the emulator's).
+  { ignores: ["**/node_modules/", "**/.wrangler/", "**/dist/", "worker-configuration.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

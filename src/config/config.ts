@@ -2,7 +2,7 @@
  * @module The gateway's configuration, validated once per environment object with zod.
  *
  * This schema is the one source of defaults: wrangler.toml sets only what differs, and the
- * README's table is checked against it (test/unit/config.test.ts).
+ * table in docs/configuration.md is checked against it (test/node/config-docs.test.ts).
  *
  * Workers hand the same `env` object to every request of an isolate, so the parsed result is
  * memoised per object. Problems are reported by variable name and rule only: a value may be a
@@ -70,6 +70,11 @@ export const configSchema = z
     UPSTREAM_MAX_ATTEMPTS: integer(3, 1),
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
     MAX_RANGE_DAYS: integer(365, 1),
+    // When a KOL's coordinator must call the upstream, it asks in one call for up to this many days
+    // (the missing days and the unstored settled days around them): the maker bills per call, not
+    // per day, and the bench's ranges (7-180 days ending in the last week) fit one such window. 1:
+    // only the missing days' span.
+    UPSTREAM_FETCH_DAYS: integer(180, 1),
     // Douyin Xingtu's follower history starts around 2018: earlier dates are never forwarded.
     MIN_DATE: z._default(z.string().check(z.refine(isCalendarDate, { error: "must be a calendar date written yyyy-MM-dd" })), "2018-01-01"),
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),
@@ -92,7 +97,7 @@ export const configSchema = z
     // Spent upstream calls a Shanghai day for a key that sets no limit of its own (0: none).
     KEY_DAILY_UPSTREAM_CALLS: integer(300, 0),
     QUOTA_RESET_HOUR: z.pipe(integer(0, 0), z.number().check(z.maximum(23, { error: "must be an hour from 0 to 23" }))),
-    WARM_KOLS: commaList(z.string().check(z.regex(/^[0-9]{1,32}$/, { error: "must list KOL ids (digits) separated by commas" }))),
+    WARM_KOLS: commaList(z.string().check(z.regex(/^[1-9][0-9]{0,31}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),
     PUBLIC_ACCESS: flag(false),
     // How far from a creator's normal daily change a day must be to be flagged (rosters/anomalies.ts).

@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import { PROBLEMS, type ProblemType } from "../problem.ts";
-import { problemSchema } from "../schemas/problem.ts";
+import { problemPageSchema, problemSchema } from "../schemas/problem.ts";
 import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "../schemas/request.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
@@ -28,6 +28,9 @@ import { MAX_COMPARED } from "../render/compare.ts";
 import { watchSchemas } from "../schemas/watches.ts";
 
 type Json = Record<string, unknown>;
+
+/** Where `npm start` serves the gateway (tools/local/start.ts): the servers' default. */
+export const LOCAL_ORIGIN = { scheme: "http", host: "127.0.0.1:8787" } as const;
 
 const schema = (zod: z.core.$ZodType, io: "input" | "output" = "output"): Json => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(zod, { io, unrepresentable: "any" }) as Json;
@@ -183,6 +186,23 @@ const refreshParameter: Json = {
   schema: { type: "string", enum: ["live", "settled"] },
 };
 
+/** A signed request's headers (Standard Webhooks), the alternative to a key on the webhook route. */
+const STANDARD_WEBHOOKS_HEADERS: Json[] = [
+  ["webhook-id", "The message's id, new for each request; each is accepted once."],
+  ["webhook-timestamp", "Unix seconds, within 5 minutes of the gateway's clock either way."],
+  [
+    "webhook-signature",
+    '`v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` with the key\'s `whsec_` secret (`npm run key -- secret NAME`).',
+  ],
+  ["X-Key-Name", "The name of the key whose webhook secret signed the request."],
+].map(([name, description]) => ({
+  name,
+  in: "header",
+  required: false,
+  description: `Standard Webhooks, instead of a key: ${description}`,
+  schema: { type: "string" },
+}));
+
 /** A drop-in twin of one of the upstream's paths: its parameters and its own body shape. */
 function dropIn(operation: { operationId: string; summary: string; description: string; idParameter: "kolId" | "oAuthorId" }): Json {
   const { idParameter, ...rest } = operation;
@@ -216,7 +236,22 @@ export function openApiDocument(version: string): Json {
       contact: { name: "Xingtu Edge (the operator of this deployment)" },
       license: { name: "Proprietary (package.json: UNLICENSED)", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: "/" }],
+    // One server with the deployment's address as variables, defaulting to the local run, so a
+    // generated client works as generated (its configuration sets `host` for a deployment); the
+    // /docs page puts its own origin in them (src/docs/init.js).
+    servers: [
+      {
+        url: "{scheme}://{host}",
+        description: "A Xingtu Edge gateway: the local run (`npm start`) unless `host` names a deployment.",
+        variables: {
+          scheme: { enum: ["http", "https"], default: LOCAL_ORIGIN.scheme, description: "`https` for a deployment." },
+          host: {
+            default: LOCAL_ORIGIN.host,
+            description: "The gateway's host (and port), e.g. `api.example.com` or `xingtu-edge.<subdomain>.workers.dev`.",
+          },
+        },
+      },
+    ],
     security: [{ bearerKey: [] }],
     tags: [
       {
@@ -311,7 +346,10 @@ export function openApiDocument(version: string): Json {
           summary: "The trend for a webhook: answered at once, or delivered to a callback",
           description:
             "Without `callbackUrl`, the trend route's answer through the same cache. With it, 202 at once and a queued delivery to the callback, signed by Standard Webhooks (`webhook-id` is the delivery id), retried with back-off. `requestId` makes it idempotent for 24 h. Signed requests (Standard Webhooks) are accepted instead of a key; each `webhook-id` once.",
-          security: [{ bearerKey: [] }, { webhookId: [], webhookTimestamp: [], webhookSignature: [], webhookKeyName: [] }],
+          // A client key, or instead a Standard Webhooks signature in the headers below (which an
+          // "Authorize" dialog cannot compute, so they are parameters, not security schemes).
+          security: [{ bearerKey: [] }, {}],
+          parameters: STANDARD_WEBHOOKS_HEADERS,
           requestBody: { required: true, content: { "application/json": { schema: ref("WebhookRequest") } } },
           responses: {
             "200": {
@@ -457,7 +495,10 @@ export function openApiDocument(version: string): Json {
           summary: "Watches a roster: rules, and where the day's digest goes",
           description: WATCH_DESCRIPTION,
           body: "Watch",
-          answers: { "200": { description: "The watch, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } } },
+          answers: {
+            "200": { description: "Replaced, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } },
+            "201": { description: "Created, as GET shows it.", content: { "application/json": { schema: ref("WatchView") } } },
+          },
           problems: ["roster-not-found"],
         }),
         get: rosterOperation({
@@ -465,14 +506,14 @@ export function openApiDocument(version: string): Json {
           summary: "A roster's watch, without its secrets",
           description: "Secrets show as `set`; every target address shows its origin only (a path or query may hold a credential).",
           answers: { "200": { description: "The watch.", content: { "application/json": { schema: ref("WatchView") } } } },
-          problems: ["roster-not-found"],
+          problems: ["roster-not-found", "watch-not-found"],
         }),
         delete: rosterOperation({
           operationId: "deleteRosterWatch",
           summary: "Stops watching a roster",
           description: "The roster stays.",
           answers: { "204": { description: "Stopped." } },
-          problems: ["roster-not-found"],
+          problems: ["roster-not-found", "watch-not-found"],
         }),
       },
       "/v1/kols/daily-fans": {
@@ -515,7 +556,7 @@ export function openApiDocument(version: string): Json {
           operationId: "postMcp",
           summary: "The remote MCP server (Model Context Protocol, stateless Streamable HTTP, JSON answers)",
           description:
-            "JSON-RPC messages of the Model Context Protocol. Tools: `get_kol_daily_fans` (the normalized trend with its summary, `cacheStatus`, `upstreamCalls` and `upstreamBilled`) and `get_kol_daily_fans_csv`, each taking `kolId`, `startDate` and `endDate` with the trend routes' rules. Tool calls go through the trend routes with the caller's key: same cache, limits, spend guard and logs; a refused input is a tool error carrying the problem's detail. Stateless: GET and DELETE are 405.",
+            "JSON-RPC messages of the Model Context Protocol. Tools, each with an input and an output schema: `get_kol_daily_fans` (the normalized trend with its summary, `cacheStatus`, `upstreamCalls` and `upstreamBilled`), `get_kol_daily_fans_csv`, `list_rosters`, `get_roster_daily_fans`, `compare_kols_daily_fans`, `save_roster`, `get_roster_watch`, `set_roster_watch` and `delete_roster_watch`. Tool calls go through the routes with the caller's key: same validation, cache, limits, spend guard and logs; a refused input is a tool error carrying the problem's detail. Stateless: GET and DELETE are 405.",
           requestBody: {
             required: true,
             content: { "application/json": { schema: { type: "object", description: "A JSON-RPC 2.0 message (MCP)." } } },
@@ -550,6 +591,32 @@ export function openApiDocument(version: string): Json {
           responses: {
             "200": { description: "The spend guard after clearing.", content: { "application/json": { schema: ref("SpendGuard") } } },
             ...problems(...AUTH_PROBLEMS, "forbidden", "ledger-unavailable"),
+          },
+        },
+      },
+      "/problems/{type}": {
+        get: {
+          tags: ["operations"],
+          operationId: "getProblemType",
+          summary: "What a problem type means and what to do (every problem's `type` URI)",
+          description:
+            "A short page for each problem `type`: HTML (English, with a line of Simplified Chinese) when the client asks for `text/html`, as browsers do; JSON otherwise. No key needed.",
+          security: [],
+          parameters: [
+            {
+              name: "type",
+              in: "path",
+              required: true,
+              description: "The problem type: the last segment of its `type` URI.",
+              schema: { type: "string", enum: Object.keys(PROBLEMS) },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The problem type's page.",
+              content: { "application/json": { schema: ref("ProblemPage") }, "text/html": { schema: { type: "string" } } },
+            },
+            ...problems("not-found", "method-not-allowed"),
           },
         },
       },
@@ -593,31 +660,6 @@ export function openApiDocument(version: string): Json {
           description:
             "A client key in the URL (chart route only, for `<img>`); it shows in browser histories, so prefer a key made for embedding.",
         },
-        webhookId: {
-          type: "apiKey",
-          in: "header",
-          name: "webhook-id",
-          description: "Standard Webhooks: the message's id, new for each request; each is accepted once.",
-        },
-        webhookTimestamp: {
-          type: "apiKey",
-          in: "header",
-          name: "webhook-timestamp",
-          description: "Standard Webhooks: unix seconds, within 5 minutes of the gateway's clock either way.",
-        },
-        webhookSignature: {
-          type: "apiKey",
-          in: "header",
-          name: "webhook-signature",
-          description:
-            'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` with the key\'s `whsec_` secret (`npm run key -- secret`).',
-        },
-        webhookKeyName: {
-          type: "apiKey",
-          in: "header",
-          name: "X-Key-Name",
-          description: "The name of the key whose webhook secret signed the request.",
-        },
       },
       headers: {
         "X-Request-Id": { description: "Identifies the request in the logs; also in every problem body.", schema: { type: "string" } },
@@ -657,6 +699,7 @@ export function openApiDocument(version: string): Json {
       schemas: {
         Trend: schema(trendSchema),
         Problem: schema(problemSchema),
+        ProblemPage: schema(problemPageSchema),
         UpstreamBody: {
           type: "object",
           required: ["code", "data"],

@@ -8,7 +8,8 @@
  * rule of its own. Inputs are checked with the very zod schemas the routes use; the rules that tie
  * the dates together are the routes' (a violation comes back as a tool error with the problem's
  * detail). Each result says where the answer came from (`Cache-Status`) and what it cost
- * (upstream calls, billed calls), as the routes' headers do.
+ * (upstream calls, billed calls), as the routes' headers do, and each tool declares its result's
+ * schema: the routes' own answer schemas.
  */
 import * as z from "zod/mini";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -17,6 +18,8 @@ import { dateSchema, kolIdSchema } from "../schemas/request.ts";
 import { MAX_ADHOC_KOLS, MAX_ROSTER_SIZE, rosterNameSchema } from "../schemas/rosters.ts";
 import { MAX_RULES, MAX_TARGETS, watchSchemas } from "../schemas/watches.ts";
 import { VERSION } from "../version.ts";
+import { trendSchema } from "../schemas/trend.ts";
+import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
 
 /** A request to one of the gateway's routes, with the caller's key: a GET unless `method` says
  * otherwise, with `body` sent as JSON. */
@@ -41,6 +44,13 @@ interface Range {
 const trendPath = ({ kolId, startDate, endDate }: Range, format?: "csv") =>
   `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${new URLSearchParams({ startDate, endDate, ...(format ? { format } : {}) })}`;
 
+/** What a result adds to the route's answer: where it came from and what it cost. */
+const provenanceShape = {
+  cacheStatus: z.nullable(z.string()).check(z.describe("RFC 9211 Cache-Status: a hit, or a miss that called the upstream.")),
+  upstreamCalls: z.int().check(z.describe("Upstream calls this answer made (0 when cached).")),
+  upstreamBilled: z.int().check(z.describe("Of those, the calls the upstream's maker bills.")),
+};
+
 /** What the answer cost and where it came from, from the route's headers. */
 function provenance(response: Response) {
   return {
@@ -50,16 +60,12 @@ function provenance(response: Response) {
   };
 }
 
-/** A problem answer as a tool error: its title and detail, and each field rule it names. */
+/** A problem answer as a tool error: its detail, which names every broken rule, said once, and its type. */
 async function toolError(response: Response): Promise<CallToolResult> {
-  const problem = (await response.json().catch(() => ({}))) as {
-    title?: string;
-    detail?: string;
-    errors?: { field: string; message: string }[];
-  };
-  const fields = (problem.errors ?? []).map((error) => `${error.field} ${error.message}`);
-  const text = [`${problem.title ?? `HTTP ${response.status}`}: ${problem.detail ?? "no detail"}`, ...fields].join("\n");
-  return { isError: true, content: [{ type: "text", text }], structuredContent: { status: response.status, problem } };
+  const problem = (await response.json().catch(() => ({}))) as { type?: string; detail?: string };
+  const text = `${problem.detail ?? `The gateway answered HTTP ${response.status}.`} (${problem.type ?? `HTTP ${response.status}`})`;
+  // No structured content: a tool's declared output schema describes its results, not its errors.
+  return { isError: true, content: [{ type: "text", text }] };
 }
 
 /** A JSON answer as a tool result (and its cost, from the route's headers, when `cost`); a problem as a tool error. */
@@ -80,6 +86,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       description:
         "A Douyin Xingtu creator's (KOL's) follower count for each day of a range, with each day's change and a summary (first, last, change, growth rate, best and worst day). Cached answers cost nothing; the result says what this one cost.",
       inputSchema: rangeInput,
+      outputSchema: { ...trendSchema.shape, ...provenanceShape },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async (range): Promise<CallToolResult> => jsonResult(await get(trendPath(range)), true),
@@ -91,6 +98,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       title: "A Douyin creator's daily followers, as CSV",
       description: "The same series as get_kol_daily_fans as CSV (date,fans,delta), for spreadsheets.",
       inputSchema: rangeInput,
+      outputSchema: { csv: z.string().check(z.describe("date,fans,delta rows after a header row (RFC 4180).")), ...provenanceShape },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async (range): Promise<CallToolResult> => {
@@ -112,6 +120,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       title: "The rosters this key keeps",
       description: "The names and sizes of the caller's rosters (named lists of creators), and how many it may keep.",
       inputSchema: {},
+      outputSchema: rosterListSchema.shape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async (): Promise<CallToolResult> => jsonResult(await get("/v1/rosters"), false),
@@ -130,6 +139,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         startDate: rangeInput.startDate,
         endDate: rangeInput.endDate,
       },
+      outputSchema: { ...rosterTrendsSchema.shape, ...provenanceShape },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async ({ name, startDate, endDate }): Promise<CallToolResult> =>
@@ -146,6 +156,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         startDate: rangeInput.startDate,
         endDate: rangeInput.endDate,
       },
+      outputSchema: { ...rosterTrendsSchema.shape, ...provenanceShape },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async (input): Promise<CallToolResult> => jsonResult(await get("/v1/kols/daily-fans", { method: "POST", body: input }), true),
@@ -160,6 +171,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         name: rosterName,
         kolIds: z.array(kolIdSchema).check(z.describe(`The creators' Xingtu ids, at most ${MAX_ROSTER_SIZE}, no repeats.`)),
       },
+      outputSchema: rosterSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ name, kolIds }): Promise<CallToolResult> =>
@@ -176,6 +188,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         "The rules that raise an alert on one of the caller's rosters and where its daily digest goes (secrets show as `set`, every target address as its origin only), and the last day a digest went out.",
       inputSchema: { name: rosterName },
       annotations: { readOnlyHint: true, openWorldHint: false },
+      outputSchema: watchViewSchema.shape,
     },
     async ({ name }): Promise<CallToolResult> => jsonResult(await get(rosterPath(name, "/watch")), false),
   );
@@ -196,6 +209,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         rules: rules.check(z.describe(`One to ${MAX_RULES} rules.`)),
         targets: targets.check(z.describe(`One to ${MAX_TARGETS} targets.`)),
       },
+      outputSchema: watchViewSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     async ({ name, ...watch }): Promise<CallToolResult> =>
@@ -208,6 +222,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
       title: "Stop watching a roster",
       description: "Removes a roster's watch: no more digests. The roster itself stays.",
       inputSchema: { name: rosterName },
+      outputSchema: { name: z.string(), watching: z.literal(false) },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     async ({ name }): Promise<CallToolResult> => {

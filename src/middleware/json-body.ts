@@ -35,7 +35,6 @@ export function jsonObjectBody<E extends Env, T>(parse: (raw: { body: Record<str
           rule: "unknown_parameter",
           message: "is not a parameter of this route; send it in the body",
         })),
-        "parameter",
       );
     }
     return parse({ body: json as Record<string, unknown> }, c);

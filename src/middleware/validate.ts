@@ -28,7 +28,7 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
       const unnamed = c.req.url.includes("?") && new URL(c.req.url).searchParams.has("");
       const raw = { path: c.req.param() as Record<string, unknown>, query: unnamed ? { ...query, "": "" } : query };
       const limits = rangeLimits(c.get("lookup").config, now());
-      const request = validated(schemaForLimits(limits), raw, "parameter");
+      const request = validated(schemaForLimits(limits), raw);
       c.set("trendRequest", request);
       return queryPart(request);
     },

@@ -107,15 +107,17 @@ export class RosterBook extends DurableObject<Bindings> {
 
   /** Sets the roster's watch (one per roster), keeping the day of its last digest; the watch as
    * stored, or null when there is no such roster. */
-  putWatch(name: string, watch: Watch): StoredWatch | null {
+  /** Sets the roster's watch; null when there is no such roster, `created` when it had none. */
+  putWatch(name: string, watch: Watch): (StoredWatch & { created: boolean }) | null {
     return this.ctx.storage.transactionSync(() => {
       if (!this.get(name)) return null;
+      const created = this.getWatch(name) === null;
       this.sql.exec(
         "INSERT INTO watches (roster, watch) VALUES (?, ?) ON CONFLICT (roster) DO UPDATE SET watch = excluded.watch",
         name,
         JSON.stringify(watch),
       );
-      return this.getWatch(name);
+      return { ...this.getWatch(name)!, created };
     });
   }
 

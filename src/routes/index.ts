@@ -11,6 +11,7 @@ import { usageRoutes } from "./usage.ts";
 import { spendGuardRoutes } from "./spend-guard.ts";
 import { mcpRoutes } from "./mcp.ts";
 import { rosterRoutes } from "./rosters.ts";
+import { problemRoutes } from "./problems.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
@@ -26,5 +27,6 @@ export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
     .route("/", usageRoutes(runtime))
     .route("/", spendGuardRoutes(runtime))
     .route("/", rosterRoutes(runtime))
-    .route("/", mcpRoutes(self));
+    .route("/", mcpRoutes(self))
+    .route("/", problemRoutes());
 }

@@ -19,6 +19,7 @@ import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupTrace } from "../lookup/context.ts";
 import type { RosterBook, RosterChange, StoredWatch } from "../rosters/roster-book.ts";
+import { askedMode, REFRESH_HEADER, refreshHeader } from "../lookup/refresh.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { csvHeaders, rosterCsv, rosterCsvFilename, wantsCsv } from "../render/csv.ts";
 import { invalidFields, kolIdSchema, perLimits, rangeLimits, validated } from "../schemas/request.ts";
@@ -78,7 +79,7 @@ const namePathSchema = z.object({ path: z.object({ name: rosterNameSchema }) });
 const memberPathSchema = z.object({ path: z.object({ name: rosterNameSchema, kolId: kolIdSchema }) });
 
 /** The route's path parameters, checked: a violation is the same problem a query's would be. */
-const namePath = (c: Ctx) => validated(namePathSchema, { path: { name: c.req.param("name") } }, "parameter").path;
+const namePath = (c: Ctx) => validated(namePathSchema, { path: { name: c.req.param("name") } }).path;
 
 const notFound = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no roster named "${name}".` });
 
@@ -120,6 +121,8 @@ function addTrace(into: LookupTrace, from: LookupTrace): void {
 /** Many creators' trends for this request: each looked up as its own request would be, its cost
  * added to this request's. */
 function trendsFor(c: Ctx, roster: string | null, kolIds: readonly string[], query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+  // Many creators are never refreshed at once (each would be a purchase): a bad value is still a 400.
+  if (askedMode(c.req.header(REFRESH_HEADER))) c.header(REFRESH_HEADER, refreshHeader("not-here"));
   const lookup = c.get("lookup");
   const client = c.get("client");
   const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
@@ -143,7 +146,7 @@ const CHART_MAX_AGE_SECONDS = 300;
 /** Path and query, checked together by `schema` (a repeated parameter stays a list, which it refuses as such). */
 function parsedQuery<T>(c: Ctx, schema: z.ZodMiniType<T>): T {
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
-  return validated(schema, { path: { name: c.req.param("name") }, query }, "parameter");
+  return validated(schema, { path: { name: c.req.param("name") }, query });
 }
 
 /** How long an isolate answers a roster's trends from the list it last read: a roster whose
@@ -177,7 +180,11 @@ async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omi
   return trendsFor(c, name, await kolIdsOf(c, runtime, name), query);
 }
 
-const noWatch = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no watch on a roster named "${name}".` });
+/** No watch to read or delete: the roster's own problem when the roster is missing too. */
+async function noWatch(book: DurableObjectStub<RosterBook>, name: string): Promise<ProblemError> {
+  if (!(await reach(() => book.get(name)))) return notFound(name);
+  return new ProblemError("watch-not-found", { detail: `The roster "${name}" is not watched: PUT its watch to set one.` });
+}
 
 /** The watch as a client reads it back: every target's address shows its origin only, since a chat
  * service's token and many webhook receivers' secrets are in the path or query, and a secret only
@@ -198,22 +205,19 @@ export function rosterRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
   const now = () => new Date(runtime.now()).toISOString();
-  const body = jsonObjectBody((raw, c: Ctx) =>
-    validated(rosterBodySchema, { path: { name: c.req.param("name") }, body: raw.body }, "body"),
-  );
+  const body = jsonObjectBody((raw, c: Ctx) => validated(rosterBodySchema, { path: { name: c.req.param("name") }, body: raw.body }));
   const watchBody = jsonObjectBody((raw, c: Ctx) => {
-    const request = validated(watchRequestSchema(), { path: { name: c.req.param("name") }, body: raw.body }, "body");
+    const request = validated(watchRequestSchema(), { path: { name: c.req.param("name") }, body: raw.body });
     // Webhook targets follow CALLBACK_HOSTS, as callbacks do; chat targets were held to their hosts above.
     for (const [index, target] of request.body.targets.entries()) {
       if (target.type !== "webhook") continue;
       const checked = checkCallbackUrl(target.url, c.get("lookup").config);
-      if (!checked.ok)
-        throw invalidFields([{ field: `targets[${index}].url`, in: "body", rule: "callback_url", message: checked.reason }], "body");
+      if (!checked.ok) throw invalidFields([{ field: `targets[${index}].url`, in: "body", rule: "callback_url", message: checked.reason }]);
     }
     return request;
   });
   const adhocBody = jsonObjectBody(
-    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())), raw, "body").body,
+    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())), raw).body,
   );
 
   return new Hono<GatewayEnv>()
@@ -252,7 +256,7 @@ export function rosterRoutes(runtime: Runtime) {
       return changeRoster(c, runtime, path.name, (book) => book.add(path.name, roster.kolIds, now()));
     })
     .delete(ROSTER_KOL_PATH, async (c) => {
-      const { name, kolId } = validated(memberPathSchema, { path: c.req.param() }, "parameter").path;
+      const { name, kolId } = validated(memberPathSchema, { path: c.req.param() }).path;
       return changeRoster(c, runtime, name, (book) => book.remove(name, kolId, now()));
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
@@ -276,19 +280,19 @@ export function rosterRoutes(runtime: Runtime) {
       const book = bookOf(c);
       const stored = await reach(() => book.putWatch(path.name, watch));
       if (!stored) throw notFound(path.name);
-      return c.json<WatchView>(watchView(stored), 200, { "Cache-Control": "no-store" });
+      return c.json<WatchView>(watchView(stored), stored.created ? 201 : 200, { "Cache-Control": "no-store" });
     })
     .get(ROSTER_WATCH_PATH, async (c) => {
       const { name } = namePath(c);
       const book = bookOf(c);
       const stored = await reach(() => book.getWatch(name));
-      if (!stored) throw noWatch(name);
+      if (!stored) throw await noWatch(book, name);
       return c.json<WatchView>(watchView(stored), 200, { "Cache-Control": "no-store" });
     })
     .delete(ROSTER_WATCH_PATH, async (c) => {
       const { name } = namePath(c);
       const book = bookOf(c);
-      if (!(await reach(() => book.deleteWatch(name)))) throw noWatch(name);
+      if (!(await reach(() => book.deleteWatch(name)))) throw await noWatch(book, name);
       return c.body(null, 204);
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {

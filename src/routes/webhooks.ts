@@ -16,6 +16,7 @@ import { invalidFields, perLimits, rangeLimits, validated, webhookRequestSchema,
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
+import { askedMode, REFRESH_HEADER, refreshHeader } from "../lookup/refresh.ts";
 import { dataOf } from "../lookup/lookup.ts";
 import { requireDeliveryBooks, requireDeliveryQueue, requireSigningSecret } from "../config/readiness.ts";
 import type { Acceptance } from "../webhooks/delivery-book.ts";
@@ -32,7 +33,7 @@ const webhookSchemaFor = perLimits(webhookRequestSchema);
 
 function webhookBody(now: () => number) {
   return jsonObjectBody((raw, c: Context<GatewayEnv>): WebhookRequest => {
-    return validated(webhookSchemaFor(rangeLimits(c.get("lookup").config, now())), raw, "body");
+    return validated(webhookSchemaFor(rangeLimits(c.get("lookup").config, now())), raw);
   });
 }
 
@@ -42,7 +43,7 @@ async function enqueue(c: Context<GatewayEnv>, request: WebhookRequest & { callb
   requireKeyFor(client, "An asynchronous delivery (callbackUrl)");
   const checked = checkCallbackUrl(request.callbackUrl, lookup.config);
   if (!checked.ok) {
-    throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }], "body");
+    throw invalidFields([{ field: "callbackUrl", in: "body", rule: "callback_url", message: checked.reason }]);
   }
   const queue = requireDeliveryQueue(c.env);
   const books = requireDeliveryBooks(c.env);
@@ -105,9 +106,14 @@ export function webhookRoutes(runtime: Runtime) {
   return new Hono<GatewayEnv>()
     .post(WEBHOOK_PATH, context, signedOrKeyed, jsonOnly, webhookBody(runtime.now), async (c) => {
       const request = c.req.valid("json");
-      if (request.callbackUrl !== undefined) return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
+      const mode = askedMode(c.req.header(REFRESH_HEADER));
+      if (request.callbackUrl !== undefined) {
+        // A delivery is resolved once, later (webhooks/consumer.ts): it never refreshes.
+        if (mode) c.header(REFRESH_HEADER, refreshHeader("not-here"));
+        return enqueue(c, { ...request, callbackUrl: request.callbackUrl }, runtime);
+      }
       const query = { kolId: request.kolId, startDate: request.startDate, endDate: request.endDate, acceptCache: request.acceptCache };
-      const { result, headers, cacheStatus } = await lookupWithHeaders(c, query, null);
+      const { result, headers, cacheStatus } = await lookupWithHeaders(c, query, mode);
       c.set("cacheStatus", cacheStatus);
       return c.json(normalize(query, dataOf(result, headers)), 200, headers);
     })

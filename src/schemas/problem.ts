@@ -31,3 +31,16 @@ export const problemSchema = z.object({
 });
 
 export type Problem = z.infer<typeof problemSchema>;
+
+/** What a problem `type` URI answers (`GET /problems/{type}`): what it means and what to do. */
+export const problemPageSchema = z.object({
+  type: z.string().check(z.startsWith("/problems/")),
+  title: z.string(),
+  status: z.int().check(z.minimum(400), z.maximum(599)),
+  meaning: z.string(),
+  action: z.string(),
+  /** The same in one short line of Simplified Chinese. */
+  zh: z.string(),
+});
+
+export type ProblemPage = z.infer<typeof problemPageSchema>;

@@ -13,11 +13,13 @@ import { ProblemError, type FieldError } from "../problem.ts";
 
 export const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
+// No real id starts with 0, and "042" and "42" would be two upstream calls (two purchases) for
+// what may be one creator: refused rather than guessed at.
 export const kolIdSchema = z.string().check(
-  z.refine((value) => /^[0-9]{1,32}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits")),
+  z.refine((value) => /^[1-9][0-9]{0,31}$/.test(value), rule("kol_id_format", "must be 1 to 32 ASCII digits, not starting with 0")),
   z.meta({
-    description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits.",
-    pattern: "^[0-9]{1,32}$",
+    description: "The KOL's (creator's) Douyin Xingtu id: 1 to 32 ASCII digits, not starting with 0.",
+    pattern: "^[1-9][0-9]{0,31}$",
     examples: ["6838432048"],
   }),
 );
@@ -256,16 +258,19 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
 }
 
 /** `input` as `schema` reads it, or the one problem naming every rule it breaks. */
-export function validated<T>(schema: z.ZodMiniType<T>, input: Partial<RawRequest>, noun: "parameter" | "body"): T {
+export function validated<T>(schema: z.ZodMiniType<T>, input: Partial<RawRequest>): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input), noun);
+  if (!parsed.success) throw invalidFields(toFieldErrors(parsed.error.issues, input));
   return parsed.data;
 }
 
-/** The one problem for a request that broke field rules: every violation, named, at once. */
-export function invalidFields(errors: LocatedFieldError[], noun: "parameter" | "body"): ProblemError {
+/** The one problem for a request that broke field rules: every violation, named, at once, and
+ * counted by where it was sent (parameters are the path's and the query's). */
+export function invalidFields(errors: LocatedFieldError[]): ProblemError {
+  const where = new Set(errors.map((error) => (error.in === "body" ? "body" : "parameter")));
+  const noun = where.size === 1 ? [...where][0] : "request";
   return new ProblemError("invalid-request", {
-    detail: `${errors.length} ${noun} problem(s): ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`,
+    detail: `${errors.length} ${noun} problem${errors.length === 1 ? "" : "s"}: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`,
     errors,
   });
 }

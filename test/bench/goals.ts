@@ -1,7 +1,7 @@
 /**
  * @module The performance issue's goals, judged on one run's figures: for each, what was measured,
  * whether it is met, by how much it is missed, and why. `npm run bench` writes them to
- * bench.json (`goals`) and prints them; README's "Proof harness" carries the same table.
+ * bench.json (`goals`) and prints them; docs/testing.md's "Proof harness" carries the same table.
  */
 
 /** The figures of a bench run that the goals are about (bench.json's own fields). */
@@ -100,7 +100,7 @@ const GOALS: Goal[] = [
     measured: (f) => Math.round((f.bundle.gzipBytes / KIB) * 10) / 10,
     why: () =>
       "Hono, zod/mini and the Standard Webhooks library's own SHA-256 and base64 are most of it " +
-      "(README, Proof harness, has the composition)",
+      "(docs/testing.md, Proof harness, has the composition)",
   },
   {
     figure: "start-up CPU",

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
+import { GATEWAY_PORT, launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
 
 let run: LocalRun | undefined;
 let browser: Browser;
@@ -51,6 +51,9 @@ describe("the docs page (/docs) in Chromium", () => {
 
   it("makes a successful 'try it' call with the local key", async () => {
     await page.click("button.authorize");
+    // The ways a client really authenticates: a key as a header, in the drop-in's query, in a chart's URL.
+    const schemes = await page.locator(".auth-container h4").allTextContents();
+    expect(schemes.map((scheme) => scheme.split(/\s/)[0])).toEqual(["bearerKey", "tokenQuery", "keyQuery"]);
     const bearer = page.locator(".auth-container", { hasText: "bearerKey" });
     await bearer.locator("input").first().fill(LOCAL_KEY);
     await bearer.locator("button.authorize").click();
@@ -109,7 +112,7 @@ describe("the SVG chart in Chromium", () => {
 });
 
 describe("the local run's log", () => {
-  it("never prints the stand-in upstream token or a client key sent in a URL", async () => {
+  it("prints whole lines with their Worker's prefix, and never the stand-in upstream token or a client key sent in a URL", async () => {
     // A KOL no other test asked for: a miss, so the emulator prints its request line too.
     const kolId = String(Date.now());
     const query = `kolId=${kolId}&startDate=2026-03-01&endDate=2026-03-02&token=${LOCAL_KEY}`;
@@ -119,16 +122,22 @@ describe("the local run's log", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const output = run!.output();
     expect(output).toContain("[emulator] [wrangler:info] GET /api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1 200");
+    // Whole lines, each with its Worker's prefix once: the gateway's request line is its JSON, as Workers Logs reads it.
+    expect(output).toMatch(/^\[gateway\] \{"time":"[^"]+","level":"info","msg":"request"/m);
+    expect(output).not.toContain("[undefined]");
+    expect(output).not.toMatch(/[^\n]\[(gateway|emulator)\] /);
     expect(output).not.toContain("local-emulator-token");
     expect(output).not.toContain(`token=${LOCAL_KEY}`);
   });
 });
 
 describe("npm run guard against the local run", () => {
+  // As the spend guard's own problem says to run it: no --url, on the port the local run was given.
   const guard = (command: string) =>
-    execFileSync(process.execPath, ["tools/cli/guard.ts", command, "--url", ORIGIN], {
+    execFileSync(process.execPath, ["tools/cli/guard.ts", command], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, GATEWAY_PORT: String(GATEWAY_PORT) },
     });
 
   it("reports the breaker the upstream's 303 opened, with its reason, then clears it", async () => {

@@ -55,6 +55,10 @@ describe("the remote MCP server", () => {
       "set_roster_watch",
     ]);
     expect(tools.find((tool) => tool.name === "get_kol_daily_fans")!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
+    // Every tool declares what its result holds (and the official client checks each result against it).
+    expect(tools.filter((tool) => tool.outputSchema?.type !== "object").map((tool) => tool.name)).toEqual([]);
+    const trend = tools.find((tool) => tool.name === "get_kol_daily_fans")!.outputSchema!;
+    expect(Object.keys(trend.properties ?? {})).toEqual(expect.arrayContaining(["series", "summary", "cacheStatus", "upstreamCalls"]));
   });
 
   it("answers the trend with its summary, cache status and cost, through the routes' cache", async () => {
@@ -89,7 +93,7 @@ describe("the remote MCP server", () => {
     const client = await connect((await createTestKey(env.KEYS)).key);
     const result = await client.callTool({ name: "get_kol_daily_fans", arguments: { kolId: "not-digits", ...RANGE } });
     expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("must be 1 to 32 ASCII digits");
+    expect(JSON.stringify(result.content).split("must be 1 to 32 ASCII digits")).toHaveLength(2);
     expect(gateway.upstreamFetches).toBe(0);
   });
 
@@ -101,7 +105,9 @@ describe("the remote MCP server", () => {
       arguments: { kolId: uniqueKol(), startDate: "2026-03-05", endDate: "2026-03-01" },
     });
     expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("startDate must not be after endDate");
+    // The rule, said once (the problem's detail names every broken rule already), and the problem's type.
+    expect(JSON.stringify(result.content).split("startDate must not be after endDate")).toHaveLength(2);
+    expect(JSON.stringify(result.content)).toContain("(/problems/invalid-request)");
     expect(gateway.upstreamFetches).toBe(0);
   });
 
@@ -184,7 +190,9 @@ describe("the remote MCP server", () => {
     expect(removed.structuredContent).toEqual({ name: "watched", watching: false });
     const gone = await client.callTool({ name: "get_roster_watch", arguments: { name: "watched" } });
     expect(gone.isError).toBe(true);
-    expect(gone.structuredContent).toMatchObject({ status: 404 });
+    expect(gone.structuredContent).toBeUndefined();
+    expect(JSON.stringify(gone.content)).toContain("is not watched");
+    expect(JSON.stringify(gone.content)).toContain("(/problems/watch-not-found)");
   });
 
   it("refuses a watch whose target is not its chat service's own address, naming the field", async () => {

@@ -80,6 +80,14 @@ describe("keeping rosters", () => {
     );
   });
 
+  it("counts a bad path parameter as a parameter problem, whatever the body", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request("/v1/rosters/bad name", json("PUT", { kolIds: kols(1) }));
+    expect(((await response.json()) as Problem).detail).toMatch(/^1 parameter problem: name must /);
+    const both = await gateway.request("/v1/rosters/bad name", json("PUT", { kolIds: ["12x"] }));
+    expect(((await both.json()) as Problem).detail).toMatch(/^2 request problems: /);
+  });
+
   it("refuses a 501st creator with 409 roster-limit, and lists over 500 with 400", async () => {
     const gateway = makeGateway();
     expect((await gateway.request("/v1/rosters/big", json("PUT", { kolIds: kols(500) }))).status).toBe(201);

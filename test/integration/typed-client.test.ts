@@ -7,7 +7,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as z from "zod";
 import * as published from "../../packages/client/src/index.ts";
-import { createGatewayClient, GatewayError } from "../../packages/client/src/index.ts";
+import {
+  createGatewayClient,
+  DEFAULT_TIMEOUT_MS,
+  GatewayError,
+  GatewayTimeoutError,
+  GatewayUnreachableError,
+} from "../../packages/client/src/index.ts";
+import { configSchema } from "../../src/config/config.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
 import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
 import type { watchSchemas } from "../../src/schemas/watches.ts";
@@ -115,5 +122,120 @@ describe("the installable client", () => {
       callbackUrl: "https://receiver.test/hook",
     });
     expect((await client.delivery(accepted.deliveryId)).status).toBe("queued");
+  });
+
+  it("buys a range again only when asked, with Xingtu-Refresh, and says what the gateway did", async () => {
+    const gateway = makeGateway();
+    const client = await clientOf(gateway);
+    const kolId = uniqueKol();
+    const range = { startDate: "2026-03-01", endDate: "2026-03-05" };
+    await client.dailyFans(kolId, range);
+    const refreshed = await client.dailyFans(kolId, { ...range, refresh: "settled" });
+    expect(refreshed).toMatchObject({ upstreamCalls: 1, refresh: "done" });
+    expect((await client.dailyFans(kolId, range)).refresh).toBeNull();
+  });
+});
+
+describe("the installable client's failures", () => {
+  const problem = (status: number, type: string, retryAfter?: string) =>
+    new Response(
+      JSON.stringify({ type: `/problems/${type}`, title: type, status, detail: `${type} detail`, instance: "/x", requestId: "r" }),
+      {
+        status,
+        headers: { "Content-Type": "application/problem+json", ...(retryAfter === undefined ? {} : { "Retry-After": retryAfter }) },
+      },
+    );
+
+  /** A client whose fetch answers from `answers` in turn, counting the attempts. */
+  function scripted(answers: (() => Promise<Response>)[], options: { timeoutMs?: number; maxRetryDelayMs?: number } = {}) {
+    let attempts = 0;
+    const client = createGatewayClient("https://gateway.test", "xte_key", {
+      ...options,
+      fetch: () => answers[Math.min(attempts++, answers.length - 1)]!(),
+    });
+    return { client, attempts: () => attempts };
+  }
+
+  async function failureOf(call: Promise<unknown>): Promise<GatewayError> {
+    try {
+      await call;
+    } catch (error) {
+      return error as GatewayError;
+    }
+    throw new Error("the call did not fail");
+  }
+
+  const range = { startDate: "2026-03-01", endDate: "2026-03-05" };
+
+  it("waits longer by default than the gateway may take for all of a request's upstream calls", () => {
+    const gatewayWorstCase = configSchema.parse({}).UPSTREAM_RETRY_BUDGET_MS;
+    expect(DEFAULT_TIMEOUT_MS).toBeGreaterThan(gatewayWorstCase);
+  });
+
+  it("gives up after timeoutMs with a timeout error carrying its problem, and never retries it", async () => {
+    const hanging = (): Promise<Response> => new Promise(() => undefined);
+    const { client, attempts } = scripted([hanging], { timeoutMs: 20 });
+    const error = await failureOf(client.dailyFans("42", range));
+    expect(error).toBeInstanceOf(GatewayTimeoutError);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error.problem).toMatchObject({ type: "urn:xingtu-edge:client:timeout", status: 0 });
+    expect(error.message).toContain("within 20 ms");
+    expect(attempts()).toBe(1);
+  });
+
+  it("reports an unreachable gateway as its own error with the cause, not a bare TypeError, and never retries it", async () => {
+    const { client, attempts } = scripted([() => Promise.reject(new TypeError("fetch failed"))]);
+    const error = await failureOf(client.usage());
+    expect(error).toBeInstanceOf(GatewayUnreachableError);
+    expect(error.problem).toMatchObject({ type: "urn:xingtu-edge:client:unreachable", status: 0 });
+    expect(error.message).toBe("https://gateway.test could not be reached (fetch failed).");
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(attempts()).toBe(1);
+  });
+
+  it("retries a 429 or 503 that says when, and only as often as allowed", async () => {
+    const ok = () => Promise.resolve(Response.json({ key: "k" }));
+    const retried = scripted([
+      () => Promise.resolve(problem(503, "ledger-unavailable", "0")),
+      () => Promise.resolve(problem(429, "rate-limited", "0")),
+      ok,
+    ]);
+    expect(await retried.client.key()).toEqual({ key: "k" });
+    expect(retried.attempts()).toBe(3);
+    const exhausted = scripted([() => Promise.resolve(problem(503, "upstream-unavailable", "0"))]);
+    expect((await failureOf(exhausted.client.key())).problem.type).toBe("/problems/upstream-unavailable");
+    expect(exhausted.attempts()).toBe(3);
+  });
+
+  it("never retries what may have spent money, nor waits for a day's limit", async () => {
+    for (const [answer, type] of [
+      [problem(504, "upstream-timeout", "60"), "/problems/upstream-timeout"],
+      [problem(502, "upstream-unreachable"), "/problems/upstream-unreachable"],
+      [problem(429, "key-spend-limit", "36000"), "/problems/key-spend-limit"],
+      [problem(503, "spend-guard-open"), "/problems/spend-guard-open"],
+    ] as const) {
+      const { client, attempts } = scripted([() => Promise.resolve(answer)]);
+      expect((await failureOf(client.dailyFans("42", range))).problem.type).toBe(type);
+      expect(attempts()).toBe(1);
+    }
+  });
+
+  it("says the gateway's refusal once, in its detail", async () => {
+    const gateway = makeGateway();
+    const client = createGatewayClient("https://gateway.test", "xte_not-a-key", {
+      fetch: (input, init) => gateway.request(new URL(input).pathname, { ...init, as: undefined }),
+    });
+    const error = await failureOf(client.key());
+    expect(error.status).toBe(401);
+    expect(error.message).toBe(error.problem.detail);
+    expect(error.message.split(error.problem.title)).toHaveLength(2);
+  });
+
+  it("turns an error answer that is not a problem (a proxy's page) into one", async () => {
+    const { client } = scripted([
+      () => Promise.resolve(new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" })),
+    ]);
+    const error = await failureOf(client.key());
+    expect(error.problem).toMatchObject({ type: "urn:xingtu-edge:client:http", status: 502, title: "HTTP 502 Bad Gateway" });
   });
 });

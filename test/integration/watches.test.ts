@@ -73,7 +73,9 @@ describe("a roster's watch", () => {
     const { gateway } = setup();
     await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
     const put = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
-    expect(put.status).toBe(200);
+    expect(put.status).toBe(201);
+    const replaced = await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: TARGETS }));
+    expect(replaced.status).toBe(200);
     const view = (await (await gateway.request("/v1/rosters/spring/watch")).json()) as WatchView;
     expect(view.rules).toEqual([{ kind: "anomaly" }]);
     expect(view.targets).toEqual([
@@ -85,7 +87,15 @@ describe("a roster's watch", () => {
     ]);
     expect(JSON.stringify(view)).not.toMatch(/feishu-secret|SECding|access_token|key=w1|s1/);
     expect((await gateway.request("/v1/rosters/spring/watch", { method: "DELETE" })).status).toBe(204);
-    expect((await gateway.request("/v1/rosters/spring/watch")).status).toBe(404);
+    for (const method of ["GET", "DELETE"]) {
+      const gone = await gateway.request("/v1/rosters/spring/watch", { method });
+      expect({ status: gone.status, type: ((await gone.json()) as { type: string }).type }).toEqual({
+        status: 404,
+        type: "/problems/watch-not-found",
+      });
+    }
+    const noRoster = await gateway.request("/v1/rosters/nope/watch");
+    expect(((await noRoster.json()) as { type: string }).type).toBe("/problems/roster-not-found");
   });
 
   it("never echoes a webhook's path or query, where many receivers keep their secret", async () => {
@@ -98,7 +108,7 @@ describe("a roster's watch", () => {
     const put = await gateway.request("/v1/rosters/private/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets }));
     const get = await gateway.request("/v1/rosters/private/watch");
     for (const response of [put, get]) {
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(put === response ? 201 : 200);
       const text = await response.text();
       expect(text).not.toMatch(/path-secret|query-secret|slack-secret|hooks\/|services|token/);
       expect((JSON.parse(text) as WatchView).targets).toEqual([
@@ -190,7 +200,7 @@ describe("a chat target's address", () => {
         "/v1/rosters/chat/watch",
         json("PUT", { rules: [{ kind: "anomaly" }], targets: [{ type: chat.type, url }] }),
       );
-      return response.status === 200 ? [] : ((await response.json()) as Problem).errors;
+      return response.ok ? [] : ((await response.json()) as Problem).errors;
     };
     const refusal = (rule: string, message: unknown) => [{ field: "targets[0].url", in: "body", rule, message }];
     for (const url of chat.good) expect(await errorsFor(url)).toEqual([]);

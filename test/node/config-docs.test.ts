@@ -1,11 +1,11 @@
-/** The configuration schema is the one source of defaults; the README's table must say the same. */
+/** The configuration schema is the one source of defaults; docs/configuration.md's table must say the same. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/config.ts";
 
 const defaults = configSchema.parse({}) as Record<string, unknown>;
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+const page = readFileSync(new URL("../../docs/configuration.md", import.meta.url), "utf8");
+const section = page.slice(page.indexOf("## Variables"), page.indexOf("\n## ", page.indexOf("## Variables") + 1));
 
 /** Rows `| \`A\` / \`B\` | \`1\` / \`2\` | meaning |` as [name, documented default] pairs. */
 const documented = section
@@ -24,7 +24,7 @@ const documented = section
 const spelled = (value: unknown) => (value === undefined || (Array.isArray(value) && value.length === 0) ? null : String(value));
 const NONE = new Set(["(none)", "—"]);
 
-describe("the README's configuration table", () => {
+describe("the configuration table (docs/configuration.md)", () => {
   it("lists every variable the schema knows, and no other", () => {
     expect(documented.map(([name]) => name).sort()).toEqual(Object.keys(configSchema.shape).sort());
   });

@@ -34,7 +34,7 @@ describe("the OpenAPI document", () => {
     const get = document.paths["/v1/kols/{kolId}/daily-fans"]!.get as {
       parameters: { name: string; schema: { pattern?: string; format?: string } }[];
     };
-    expect(get.parameters.find((p) => p.name === "kolId")!.schema.pattern).toBe("^[0-9]{1,32}$");
+    expect(get.parameters.find((p) => p.name === "kolId")!.schema.pattern).toBe("^[1-9][0-9]{0,31}$");
     expect(get.parameters.find((p) => p.name === "startDate")!.schema.format).toBe("date");
   });
 

@@ -29,8 +29,8 @@ describe("the trend request", () => {
     expect(parsed.acceptCache).toBeUndefined();
   });
 
-  it("rejects a kolId that is not 1 to 32 ASCII digits", () => {
-    for (const kolId of ["", "12a", "1".repeat(33), "１２３", "-5", "1 2", "1&token=x"]) {
+  it("rejects a kolId that is not 1 to 32 ASCII digits, or starts with 0 (a second purchase of the same creator)", () => {
+    for (const kolId of ["", "12a", "1".repeat(33), "１２３", "-5", "1 2", "1&token=x", "0", "042", "0".repeat(31) + "1"]) {
       expect(errorsFor(valid, kolId), kolId).toEqual([expect.objectContaining({ field: "kolId", in: "path", rule: "kol_id_format" })]);
     }
   });

@@ -5,8 +5,9 @@
  *   status   is the upstream being called? why not, until when; today's calls
  *   clear    close the breaker now (after topping up, or when the quota was raised)
  *
- * `--url` is the gateway (default: the local run, http://127.0.0.1:8787); the key, which needs the
- * operate permission, comes from `--key` or XINGTU_KEY (default: the local run's own key).
+ * `--url` is the gateway (default: the local run, http://127.0.0.1:$GATEWAY_PORT, 8787 unless set, as
+ * `npm start` reads it); the key, which needs the operate permission, comes from `--key` or
+ * XINGTU_KEY (default: the local run's own key).
  */
 import { parseArgs } from "node:util";
 import { LOCAL_KEY } from "./key.ts";
@@ -14,9 +15,12 @@ import type { SpendGuardState } from "../../src/schemas/operations.ts";
 
 const USAGE = "usage: npm run guard -- status|clear [--url https://gateway.example] [--key KEY]   (or XINGTU_KEY=KEY)";
 
+/** The local run's address, on the port `npm start` listens on. */
+const LOCAL_GATEWAY = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8787}`;
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: "string", default: "http://127.0.0.1:8787" }, key: { type: "string" } },
+  options: { url: { type: "string", default: LOCAL_GATEWAY }, key: { type: "string" } },
 });
 const key = values.key ?? process.env.XINGTU_KEY ?? LOCAL_KEY;
 const method = { status: "GET", clear: "DELETE" }[positionals[0] ?? ""];

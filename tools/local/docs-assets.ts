@@ -1,7 +1,8 @@
 /**
- * @module Lays out the static assets of the `/docs` page (wrangler.toml `[assets]`): our page and
- * Swagger UI's bundle, copied from the installed package so that no page ever loads anything
- * from a third-party CDN. Runs after every install (`postinstall`); the output is not committed.
+ * @module Lays out the static assets of the `/docs` page (wrangler.toml `[assets]`): Swagger UI's
+ * bundle, copied from the installed package so that no page ever loads anything from a third-party
+ * CDN, then our page and the document (tools/build/openapi.ts). Runs after every install
+ * (`postinstall`); the output is not committed.
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,6 @@ rmSync(`${root}node_modules/.xingtu-docs`, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"])
   copyFileSync(`${swagger}${file}`, `${out}${file === "LICENSE" ? "swagger-ui-LICENSE.txt" : file}`);
-for (const file of ["index.html", "init.js"]) copyFileSync(`${root}src/docs/${file}`, `${out}${file}`);
-// The document the page shows, built from the code (tools/build/openapi.ts).
+// The page's own files and the document it shows, built from the code (tools/build/openapi.ts, also
+// run by wrangler before every `dev` and `deploy`).
 writeOpenApi();

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createInterface } from "node:readline";
 import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
 import { migrateLocalKv } from "./migrate-kv.ts";
@@ -19,6 +20,16 @@ const EMULATOR_LATENCY_MS = process.env.EMULATOR_LATENCY_MS ?? "300";
 const READY_TIMEOUT_MS = 90_000;
 // Offline, wrangler cannot fetch the `Request.cf` placeholder and prints a stack for it: harmless.
 const OFFLINE_NOISE = /Request\.cf|getaddrinfo ENOTFOUND|GetAddrInfoReqWrap|callbackTrampoline/;
+
+/**
+ * Running two configurations, wrangler prefixes a Worker's console lines with its name, but for a
+ * Worker with a custom `[build]` (the gateway's) it has none and prints `[undefined]`: the line
+ * already carries our own `[gateway]`, so that prefix goes.
+ */
+function withoutUnnamedPrefix(line: string): string {
+  // eslint-disable-next-line no-control-regex -- wrangler may colour the prefix
+  return line.replace(/^(\x1b\[[0-9;]*m)?\[undefined\](\x1b\[[0-9;]*m)? /, "");
+}
 
 function run(name: string, port: number, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(
@@ -39,13 +50,15 @@ function run(name: string, port: number, args: string[], env: Record<string, str
     ],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env } },
   );
-  const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) {
-      if (line.trim() && !OFFLINE_NOISE.test(line)) stream.write(`[${name}] ${maskCredentials(line)}\n`);
-    }
+  // Whole lines only: a chunk may end mid-line, and each line gets this Worker's own prefix.
+  const relay = (from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream) => {
+    if (!from) return;
+    createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+      if (line.trim() && !OFFLINE_NOISE.test(line)) to.write(`[${name}] ${maskCredentials(withoutUnnamedPrefix(line))}\n`);
+    });
   };
-  child.stdout?.on("data", relay(process.stdout));
-  child.stderr?.on("data", relay(process.stderr));
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
   return child;
 }
 

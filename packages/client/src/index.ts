@@ -74,6 +74,8 @@ export interface Usage {
   billedCalls: number;
   /** Calls that may have been billed (timeouts, broken connections): counted as spent. */
   uncertainCalls: number;
+  /** Calls admitted and not yet recorded (under way now): they count against the limit too. */
+  inFlightCalls: number;
   dailyUpstreamCalls: number | null;
   remainingUpstreamCalls: number | null;
   resetsAt: string;
@@ -182,8 +184,12 @@ export interface Range {
   endDate: string;
   /** Forwarded to the upstream on a miss (its own cache). */
   acceptCache?: boolean;
-  /** Skip every stored answer (keys with the `refresh` permission; each one costs an upstream call). */
-  refresh?: boolean;
+  /**
+   * Buy the range again (keys with the `refresh` permission; each costs an upstream call): `live`
+   * its last two days, which Douyin may still revise, `settled` the whole range. The gateway grants
+   * one key one refresh of a range per 10 minutes; `Answer.refresh` says what it did.
+   */
+  refresh?: "live" | "settled";
 }
 
 /** An answer, with where it came from and what it cost. */
@@ -194,62 +200,173 @@ export interface Answer<T> {
   /** Upstream calls this request made (0 on a hit), and how many of them are billed. */
   upstreamCalls: number;
   upstreamBilled: number;
+  /** What a requested refresh did (`done`, `refused; reason=...`, `skipped; reason=...`), else null. */
+  refresh: string | null;
   /** The gateway's request id (its log line), for support. */
   requestId: string | null;
 }
 
-/** A refused request: the gateway's problem, with its HTTP status. */
+/**
+ * Every failure, as a problem (RFC 9457): the gateway's own when it answered, or one this client
+ * writes when there was no answer (then `status` is 0 and `type` a `urn:xingtu-edge:client:` URI).
+ * Catch this class for all of them, or a subclass for one kind.
+ */
 export class GatewayError extends Error {
   readonly status: number;
   readonly problem: Problem;
 
-  constructor(problem: Problem) {
-    super(`${problem.title}: ${problem.detail}`);
+  constructor(problem: Problem, options?: { cause?: unknown }) {
+    // The detail says it all (it often starts with the title): said once.
+    super(problem.detail || problem.title, options);
     this.name = "GatewayError";
     this.status = problem.status;
     this.problem = problem;
   }
 }
 
+/** No answer within `timeoutMs`. Never retried: the request may have cost an upstream call. */
+export class GatewayTimeoutError extends GatewayError {
+  constructor(problem: Problem) {
+    super(problem);
+    this.name = "GatewayTimeoutError";
+  }
+}
+
+/** The gateway could not be reached (a wrong address, a refused or broken connection). Never retried. */
+export class GatewayUnreachableError extends GatewayError {
+  constructor(problem: Problem, cause: unknown) {
+    super(problem, { cause });
+    this.name = "GatewayUnreachableError";
+  }
+}
+
 export interface ClientOptions {
   /** The fetch to use (default: the global one). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * How long a request may take, answer read included (default 100 s: the gateway waits up to 60 s
+   * for one upstream call, 90 s for all of a request's).
+   */
+  timeoutMs?: number;
+  /** Retries of an answer that says when to retry (`Retry-After` on 429 or 503, which spent nothing); default 2. */
+  retries?: number;
+  /** The longest `Retry-After` to wait for (default 60 s); a longer one (a daily limit) is thrown at once. */
+  maxRetryDelayMs?: number;
 }
 
-async function failure(response: Response): Promise<GatewayError> {
-  const body = (await response.json().catch(() => null)) as Problem | null;
-  return new GatewayError(
-    body && typeof body.type === "string"
-      ? body
-      : {
-          type: "about:blank",
-          title: `HTTP ${response.status}`,
-          status: response.status,
-          detail: response.statusText,
-          instance: "",
-          requestId: "",
-        },
-  );
+export const DEFAULT_TIMEOUT_MS = 100_000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
+
+const clientProblem = (
+  kind: "timeout" | "unreachable" | "http",
+  status: number,
+  title: string,
+  detail: string,
+  instance: string,
+): Problem => ({
+  type: `urn:xingtu-edge:client:${kind}`,
+  title,
+  status,
+  detail,
+  instance,
+  requestId: "",
+});
+
+/** The gateway's problem, or one for an error answer that is not one (a proxy's page). */
+function failure(response: Response, body: string, path: string): GatewayError {
+  let problem: Problem | null = null;
+  try {
+    problem = JSON.parse(body) as Problem;
+  } catch {
+    // Not JSON: not the gateway's problem.
+  }
+  if (problem && typeof problem.type === "string" && typeof problem.detail === "string") return new GatewayError(problem);
+  const title = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return new GatewayError(clientProblem("http", response.status, title, `${title}, with no problem from the gateway.`, path));
+}
+
+/** How long the answer asks to wait before a retry, when it asks; null when it must not be retried. */
+function retryDelayMs(response: Response): number | null {
+  if (response.status !== 429 && response.status !== 503) return null;
+  const header = response.headers.get("Retry-After");
+  if (header === null || !/^\d+$/.test(header.trim())) return null;
+  return Number(header) * 1000;
+}
+
+interface Received {
+  response: Response;
+  body: string;
 }
 
 export function createGatewayClient(baseUrl: string, key: string, options: ClientOptions = {}) {
   const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   const base = baseUrl.replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
 
-  async function call(path: string, init: RequestInit = {}, accept = "application/json"): Promise<Response> {
+  /** One attempt, its answer read whole, within the timeout (whether or not `fetch` heeds the signal). */
+  async function attempt(path: string, init: RequestInit): Promise<Received> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error("timed out"));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        (async () => {
+          const response = await send(`${base}${path}`, { ...init, signal: controller.signal });
+          return { response, body: await response.text() };
+        })(),
+        timedOut,
+      ]);
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new GatewayTimeoutError(
+          clientProblem(
+            "timeout",
+            0,
+            "The gateway did not answer in time",
+            `No answer from ${base} within ${timeoutMs} ms; not retried, since the request may have cost an upstream call.`,
+            path,
+          ),
+        );
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new GatewayUnreachableError(
+        clientProblem("unreachable", 0, "The gateway could not be reached", `${base} could not be reached (${reason}).`, path),
+        error,
+      );
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  async function call(path: string, init: RequestInit = {}, accept = "application/json"): Promise<Received> {
     const headers = new Headers(init.headers);
     headers.set("Authorization", `Bearer ${key}`);
     headers.set("Accept", accept);
-    const response = await send(`${base}${path}`, { ...init, headers });
-    if (!response.ok) throw await failure(response);
-    return response;
+    for (let retry = 0; ; retry++) {
+      const received = await attempt(path, { ...init, headers });
+      if (received.response.ok) return received;
+      const delay = retryDelayMs(received.response);
+      if (delay === null || delay > maxRetryDelayMs || retry >= retries) throw failure(received.response, received.body, path);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
-  const answer = async <T>(response: Response, data: T): Promise<Answer<T>> => ({
+  const parsed = <T>({ body }: Received) => JSON.parse(body) as T;
+
+  const answer = <T>({ response }: Received, data: T): Answer<T> => ({
     data,
     cacheStatus: response.headers.get("Cache-Status"),
     upstreamCalls: Number(response.headers.get("Xingtu-Upstream-Calls") ?? 0),
     upstreamBilled: Number(response.headers.get("Xingtu-Upstream-Billed") ?? 0),
+    refresh: response.headers.get("Xingtu-Refresh"),
     requestId: response.headers.get("X-Request-Id"),
   });
 
@@ -267,72 +384,67 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  const refresh = (range: Range): RequestInit => (range.refresh ? { headers: { "Cache-Control": "no-cache" } } : {});
+  const refresh = (range: Range): RequestInit => (range.refresh ? { headers: { "Xingtu-Refresh": range.refresh } } : {});
 
   return {
     /** A creator's daily followers over a range, normalized and summarised. */
     async dailyFans(kolId: string, range: Range): Promise<Answer<Trend>> {
-      const response = await call(trendPath(kolId, range), refresh(range));
-      return answer(response, (await response.json()) as Trend);
+      const received = await call(trendPath(kolId, range), refresh(range));
+      return answer(received, parsed<Trend>(received));
     },
     /** The same series as CSV (`date,fans,delta`), for spreadsheets. */
     async dailyFansCsv(kolId: string, range: Range): Promise<Answer<string>> {
-      const response = await call(trendPath(kolId, range, "csv"), refresh(range), "text/csv");
-      return answer(response, await response.text());
+      const received = await call(trendPath(kolId, range, "csv"), refresh(range), "text/csv");
+      return answer(received, received.body);
     },
     /** Delivers a range's answer to `callbackUrl` later, signed by Standard Webhooks. */
     async requestDelivery(kolId: string, range: Range & { callbackUrl: string; requestId?: string }): Promise<DeliveryAccepted> {
       const { refresh: _refresh, ...body } = range;
-      const response = await call("/v1/webhooks/daily-fans", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ kolId, ...body }),
-      });
-      return (await response.json()) as DeliveryAccepted;
+      return parsed<DeliveryAccepted>(await call("/v1/webhooks/daily-fans", json("POST", { kolId, ...body })));
     },
     /** A delivery's status. */
     async delivery(id: string): Promise<DeliveryStatus> {
-      return (await (await call(`/v1/webhooks/deliveries/${encodeURIComponent(id)}`)).json()) as DeliveryStatus;
+      return parsed<DeliveryStatus>(await call(`/v1/webhooks/deliveries/${encodeURIComponent(id)}`));
     },
     /** The key's rosters: names, sizes, and how many it may keep. */
     async rosters(): Promise<RosterList> {
-      return (await (await call("/v1/rosters")).json()) as RosterList;
+      return parsed<RosterList>(await call("/v1/rosters"));
     },
     /** A roster's creators. */
     async roster(name: string): Promise<Roster> {
-      return (await (await call(rosterPath(name))).json()) as Roster;
+      return parsed<Roster>(await call(rosterPath(name)));
     },
     /** Creates a roster, or replaces its creators. */
     async putRoster(name: string, kolIds: string[]): Promise<Roster> {
-      return (await (await call(rosterPath(name), json("PUT", { kolIds }))).json()) as Roster;
+      return parsed<Roster>(await call(rosterPath(name), json("PUT", { kolIds })));
     },
     /** Adds creators after the roster's own. */
     async addToRoster(name: string, kolIds: string[]): Promise<Roster> {
-      return (await (await call(`${rosterPath(name)}/kols`, json("POST", { kolIds }))).json()) as Roster;
+      return parsed<Roster>(await call(`${rosterPath(name)}/kols`, json("POST", { kolIds })));
     },
     /** Removes one creator from a roster. */
     async removeFromRoster(name: string, kolId: string): Promise<Roster> {
-      return (await (await call(`${rosterPath(name)}/kols/${encodeURIComponent(kolId)}`, { method: "DELETE" })).json()) as Roster;
+      return parsed<Roster>(await call(`${rosterPath(name)}/kols/${encodeURIComponent(kolId)}`, { method: "DELETE" }));
     },
     async deleteRoster(name: string): Promise<void> {
       await call(rosterPath(name), { method: "DELETE" });
     },
     /** Every creator of a roster over a range: trends, summaries, anomalous days, rankings. */
     async rosterDailyFans(name: string, range: Range): Promise<Answer<RosterTrends>> {
-      const response = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range)}`);
-      return answer(response, (await response.json()) as RosterTrends);
+      const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range)}`);
+      return answer(received, parsed<RosterTrends>(received));
     },
     /** The same as long CSV (`kolId,date,fans,delta`), for spreadsheets. */
     async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
-      const response = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
-      return answer(response, await response.text());
+      const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
+      return answer(received, received.body);
     },
     /** Watches a roster: its rules, and where the day's digest goes. */
     async putWatch(name: string, watch: Watch): Promise<WatchView> {
-      return (await (await call(`${rosterPath(name)}/watch`, json("PUT", watch))).json()) as WatchView;
+      return parsed<WatchView>(await call(`${rosterPath(name)}/watch`, json("PUT", watch)));
     },
     async watch(name: string): Promise<WatchView> {
-      return (await (await call(`${rosterPath(name)}/watch`)).json()) as WatchView;
+      return parsed<WatchView>(await call(`${rosterPath(name)}/watch`));
     },
     async deleteWatch(name: string): Promise<void> {
       await call(`${rosterPath(name)}/watch`, { method: "DELETE" });
@@ -340,16 +452,16 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     /** Several creators (up to 200) over a range, without a roster. */
     async compareDailyFans(kolIds: string[], range: Range): Promise<Answer<RosterTrends>> {
       const { refresh: _refresh, ...body } = range;
-      const response = await call("/v1/kols/daily-fans", json("POST", { kolIds, ...body }));
-      return answer(response, (await response.json()) as RosterTrends);
+      const received = await call("/v1/kols/daily-fans", json("POST", { kolIds, ...body }));
+      return answer(received, parsed<RosterTrends>(received));
     },
     /** This key's day (Asia/Shanghai): requests, hits, upstream calls, billed calls, its limit. */
     async usage(): Promise<Usage> {
-      return (await (await call("/v1/usage")).json()) as Usage;
+      return parsed<Usage>(await call("/v1/usage"));
     },
     /** Which key this is. */
     async key(): Promise<KeyInfo> {
-      return (await (await call("/v1/key")).json()) as KeyInfo;
+      return parsed<KeyInfo>(await call("/v1/key"));
     },
   };
 }

@@ -1,0 +1,4 @@
+// docs/cost-and-cache.md's request examples run as written (test/support/doc-runner.ts), from empty storage.
+import { docPage } from "../../support/doc-runner.ts";
+
+docPage("docs/cost-and-cache.md");

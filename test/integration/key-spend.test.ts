@@ -9,6 +9,7 @@ import type { Bindings } from "../../src/bindings.ts";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 /** From the test clock (2026-03-10 12:00 in Shanghai) to the next Shanghai midnight. */
@@ -171,5 +172,56 @@ describe("a key's ledger made before uncertain calls were counted", () => {
       expect(ledger.usage("2026-03-10")).toMatchObject({ calls: 3, billed: 1, uncertain: 1 });
       expect(ledger.admit("2026-03-10", 2, Date.parse("2026-03-10T04:00:00Z"))).toEqual({ ok: false });
     });
+  });
+});
+
+describe("a key's requests and hits, counted in the isolate", () => {
+  const ledgerDay = (name: string, day: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name)).usage(day);
+
+  it("are sent before /v1/usage reads, so hits not yet sent are in its answer", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS);
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < 3; i++) await gateway.request(path, { as: key });
+    // The miss was sent with its call; the two hits wait in this isolate.
+    expect(await ledgerDay(record.name, "2026-03-10")).toMatchObject({ requests: 1, hits: 0 });
+    expect(await (await gateway.request("/v1/usage", { as: key })).json()).toMatchObject({ requests: 3, hits: 2, upstreamCalls: 1 });
+  });
+
+  it("are sent in the background once a batch is a minute old, without a miss or a read", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS);
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    await gateway.request(path, { as: key });
+    gateway.clock.now += 59_000;
+    await gateway.request(path, { as: key });
+    expect(await ledgerDay(record.name, "2026-03-10")).toMatchObject({ requests: 1, hits: 0 });
+    gateway.clock.now += 1_000;
+    await gateway.request(path, { as: key });
+    expect(await ledgerDay(record.name, "2026-03-10")).toMatchObject({ requests: 4, hits: 3 });
+  });
+
+  it("are counted on the Shanghai day they were made, when the next request comes the day after", async () => {
+    const gateway = makeGateway();
+    const { key, record } = await createTestKey(env.KEYS);
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    await gateway.request(path, { as: key });
+    gateway.clock.now += 12 * 3600 * 1000;
+    await gateway.request(path, { as: key });
+    expect(await ledgerDay(record.name, "2026-03-10")).toMatchObject({ requests: 2, hits: 1 });
+    expect(await (await gateway.request("/v1/usage", { as: key })).json()).toMatchObject({ day: "2026-03-11", requests: 1, hits: 1 });
+  });
+
+  it("weigh a miss's call against the rate limit even for a key without a daily limit", async () => {
+    const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "0" } });
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const statuses: number[] = [];
+    // Misses only: each weighs two (itself and its call), so half the window's requests pass.
+    for (let i = 0; i < TEST_STANDARD_LIMIT; i++)
+      statuses.push((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(TEST_STANDARD_LIMIT / 2);
+    expect(gateway.emulator.requests).toHaveLength(TEST_STANDARD_LIMIT / 2);
   });
 });

@@ -41,12 +41,16 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 function parameter(name: string, where: "path" | "query", zod: z.core.$ZodType, required: boolean, description?: string): Json {
+  const parameterSchema = schema(zod, "input");
+  const examples = parameterSchema.examples;
   return {
     name,
     in: where,
     required,
-    schema: schema(zod, "input"),
+    schema: parameterSchema,
     description: description ?? (z.globalRegistry.get(zod)?.description as string | undefined) ?? undefined,
+    // The parameter's own example is what /docs' "Try it out" fills in (it does not read the schema's).
+    ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] } : {}),
   };
 }
 

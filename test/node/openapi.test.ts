@@ -38,6 +38,14 @@ describe("the OpenAPI document", () => {
     expect(get.parameters.find((p) => p.name === "startDate")!.schema.format).toBe("date");
   });
 
+  it("gives every required parameter of the trend routes an example, which /docs' Try it out fills in", () => {
+    for (const path of ["/v1/kols/{kolId}/daily-fans", "/v1/kols/{kolId}/daily-fans.svg"]) {
+      const get = document.paths[path]!.get as { parameters: { name: string; required?: boolean; example?: unknown }[] };
+      const bare = get.parameters.filter((p) => p.required && p.example === undefined).map((p) => p.name);
+      expect({ path, bare }).toEqual({ path, bare: [] });
+    }
+  });
+
   it("gives every operation a summary and a description", () => {
     const bare = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations as Record<string, { summary?: string; description?: string }>)

@@ -40,8 +40,9 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/spend-guard.test.ts",
       "test/integration/key-spend.test.ts",
       "test/integration/spend-bounds.test.ts",
-      // The account ledger also keeps the upstream path's fail-over for every coordinator.
+      // The account ledger also keeps the upstream path's fail-over and range limit for every coordinator.
       "test/integration/upstream-endpoints.test.ts",
+      "test/integration/wide-calls.test.ts",
     ],
   },
   coordination: {
@@ -61,6 +62,7 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/refresh.test.ts",
       "test/integration/stale-while-revalidate.test.ts",
       "test/integration/fault-matrix.test.ts",
+      "test/integration/wide-calls.test.ts",
     ],
   },
   normalisation: {

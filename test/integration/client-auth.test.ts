@@ -56,6 +56,19 @@ describe("client keys", () => {
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
   });
 
+  it("reads the Authorization header strictly: the scheme in any case, spaces around the key, nothing else", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const path = trendPath(uniqueKol(), "2026-03-01", "2026-03-02");
+    const statusWith = async (authorization: string) =>
+      (await gateway.request(path, { as: null, headers: { Authorization: authorization } })).status;
+    expect(await statusWith(`bearer ${key}`)).toBe(200);
+    expect(await statusWith(`Bearer   ${key}  `)).toBe(200);
+    expect(await statusWith(`xBearer ${key}`)).toBe(401);
+    expect(await statusWith(`Bearer ${key} extra`)).toBe(401);
+    expect(await statusWith(`Bearer${key}`)).toBe(401);
+  });
+
   it("accepts a good key as the upstream-style token parameter on the drop-in route", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS);

@@ -147,6 +147,29 @@ describe("failing closed", () => {
     expect(problem.detail).toContain("PUBLIC_ACCESS");
   });
 
+  it("asks KV whether any key exists at most once a minute, and sees a first key after that", async () => {
+    let lists = 0;
+    let keys: { name: string }[] = [];
+    const counted = new Proxy({} as KVNamespace, {
+      get: (_target, property) => async () => {
+        if (property !== "list") return null;
+        lists++;
+        return { keys, list_complete: true, cacheStatus: null };
+      },
+    });
+    const gateway = makeGateway({ env: { KEYS: counted } });
+    const ask = async () => (await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: "xte_wrong" })).status;
+    expect([await ask(), await ask()]).toEqual([503, 503]);
+    expect(lists).toBe(1);
+    keys = [{ name: "key:0" }];
+    gateway.clock.now += 59_000;
+    expect(await ask()).toBe(503);
+    gateway.clock.now += 1_000;
+    // A first key now exists: a wrong key is a plain 401, and the answer is remembered too.
+    expect([await ask(), await ask()]).toEqual([401, 401]);
+    expect(lists).toBe(2);
+  });
+
   it("serves without a key under PUBLIC_ACCESS=true, as shareable public answers", async () => {
     const gateway = makeGateway({ env: { KEYS: emptyKeys, PUBLIC_ACCESS: "true" } });
     const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null });

@@ -21,31 +21,29 @@ function mergeSeries(data: UpstreamData): TrendPoint[] {
   };
   for (const { date, fans_cnt } of data.daily) pointAt(date).fans = fans_cnt;
   for (const { date, fans_cnt } of data.delta) pointAt(date).delta = fans_cnt;
-  // ISO dates sort correctly as strings.
-  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  // ISO dates sort correctly as strings, and each date is there once.
+  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
 }
 
 function summarise(series: TrendPoint[]): Trend["summary"] {
   const counts = series.flatMap((point) => (point.fans === null ? [] : [point.fans]));
+  // Both ends come from the same counts: either both are there or neither is.
   const firstFans = counts.length > 0 ? counts[0]! : null;
   const lastFans = counts.length > 0 ? counts[counts.length - 1]! : null;
-  const change = firstFans !== null && lastFans !== null ? lastFans - firstFans : null;
-  let min: number | null = null;
-  let max: number | null = null;
-  for (const value of counts) {
-    if (min === null || value < min) min = value;
-    if (max === null || value > max) max = value;
-  }
+  const change = firstFans !== null ? lastFans! - firstFans : null;
+  const min = counts.length > 0 ? Math.min(...counts) : null;
+  const max = counts.length > 0 ? Math.max(...counts) : null;
   return {
     days: series.length,
     firstFans,
     lastFans,
     change,
-    changeRate: change !== null && firstFans ? change / firstFans : null,
+    changeRate: firstFans ? change! / firstFans : null,
     minFans: min,
     maxFans: max,
-    gainDays: series.filter((point) => point.delta !== null && point.delta > 0).length,
-    lossDays: series.filter((point) => point.delta !== null && point.delta < 0).length,
+    // A day without a delta is neither (null compares false either way).
+    gainDays: series.filter((point) => point.delta! > 0).length,
+    lossDays: series.filter((point) => point.delta! < 0).length,
   };
 }
 

@@ -76,6 +76,41 @@ describe("merging daily and delta", () => {
     expect(trend.summary).toMatchObject({ days: 3, firstFans: 20, lastFans: 30, change: 10, changeRate: 0.5, gainDays: 1, lossDays: 1 });
   });
 
+  it("sorts any order, and summarises extremes inside the range and a flat day as neither gain nor loss", () => {
+    const days = [
+      ["2026-01-04", "50", "0"],
+      ["2026-01-01", "10", "1"],
+      ["2026-01-06", "20", "-5"],
+      ["2026-01-03", "50", "40"],
+      ["2026-01-02", "5", "-5"],
+      ["2026-01-05", "90", "40"],
+    ];
+    const data = upstreamDataSchema.parse({
+      daily: days.map(([date, fans]) => ({ date, fans_cnt: fans })),
+      delta: days.map(([date, , delta]) => ({ date, fans_cnt: delta })),
+    });
+    const trend = normalize({ kolId: "1", startDate: "2026-01-01", endDate: "2026-01-06" }, data);
+    expect(trend.series.map((point) => point.date)).toEqual([
+      "2026-01-01",
+      "2026-01-02",
+      "2026-01-03",
+      "2026-01-04",
+      "2026-01-05",
+      "2026-01-06",
+    ]);
+    expect(trend.summary).toEqual({
+      days: 6,
+      firstFans: 10,
+      lastFans: 20,
+      change: 10,
+      changeRate: 1,
+      minFans: 5,
+      maxFans: 90,
+      gainDays: 3,
+      lossDays: 2,
+    });
+  });
+
   it("reports null summary figures for an empty range and for missing range-level fields", () => {
     const trend = normalize(range, upstreamDataSchema.parse({ daily: [], delta: [] }));
     expect(trend.summary).toEqual({

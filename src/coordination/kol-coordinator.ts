@@ -60,6 +60,17 @@ interface Joined {
   leader: boolean;
 }
 
+/** A kept unusable answer given again: no call, nothing reused. */
+const keptOutcome = (answer: UpstreamAnswer, upstream: UpstreamTrace): MissOutcome => ({
+  ok: true,
+  answer,
+  fromDays: false,
+  noDataCall: false,
+  upstream,
+  coalesced: false,
+  reusedDays: 0,
+});
+
 const sameRange = (a: KolRange, b: KolRange) => a.startDate === b.startDate && a.endDate === b.endDate;
 
 export class KolCoordinator extends DurableObject<Bindings> {
@@ -149,7 +160,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const now = context.runtime.now();
     if (request.refresh || !context.config.DAY_CACHE) {
       const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
-      if (kept) return { ok: true, answer: kept, fromDays: false, noDataCall: false, upstream: trace, coalesced: false, reusedDays: 0 };
+      if (kept) return keptOutcome(kept, trace);
       const outcome = await wholeRange(context, query, admitKey, trace);
       if (!outcome.ok) return outcome;
       this.keepDays(context, query, outcome.answer);
@@ -160,7 +171,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
     const reusedDays = plan.known.size;
     const kept = keptUnusable(this.sql, plan.missing, now);
-    if (kept) return { ok: true, answer: kept, fromDays: false, noDataCall: false, upstream: trace, coalesced: false, reusedDays: 0 };
+    if (kept) return keptOutcome(kept, trace);
     if (plan.missing.length === 0) {
       return {
         ok: true,

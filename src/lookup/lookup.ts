@@ -181,13 +181,19 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   traced(context, outcome);
   const refreshed = outcome.refreshed ? { refreshed: outcome.refreshed } : {};
   const refresh = outcome.refreshed?.kind === "done";
-  if (outcome.ok && outcome.answer.kind === "unusable" && stored) {
-    // The stored answer stands in, and stays as it was stored (the KOL's coordinator remembers the
-    // unusable answer, so the range is not paid for again at once).
-    const failure = unusableProblem(outcome.answer.reason);
-    const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure, refresh, ...refreshed };
-    return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
-  }
+  // The stored answer stands in for a failure, and stays as it was stored (stale-if-error).
+  const standIn = (from: StoredAnswer, failure: ProblemError): LookupResult => ({
+    answer: from.answer,
+    ageSeconds: seconds(from.ageMs),
+    ttlSeconds: from.entry.ttlSeconds,
+    failure,
+    refresh,
+    ...refreshed,
+    outcome: "fallback",
+    fromDays: false,
+  });
+  // An unusable answer is a failure too (the KOL's coordinator remembers it, so it is not paid again).
+  if (outcome.ok && outcome.answer.kind === "unusable" && stored) return standIn(stored, unusableProblem(outcome.answer.reason));
   if (outcome.ok) {
     const ttlSeconds = outcome.identical
       ? ttlOf(context, query, outcome.answer, outcome.noDataCall)
@@ -200,8 +206,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   }
   const error = reviveProblem(outcome.problem);
   if (!stored || !canFallBack(error)) throw error;
-  const fallback = { ageSeconds: seconds(stored.ageMs), ttlSeconds: stored.entry.ttlSeconds, failure: error, refresh, ...refreshed };
-  return { ...fallback, answer: stored.answer, outcome: "fallback", fromDays: false };
+  return standIn(stored, error);
 }
 
 /** How long an isolate waits before asking a KOL's coordinator to refresh the same range again. */

@@ -44,18 +44,14 @@ export function askedMode(value: string | undefined): RefreshMode | null {
 /** The answer's `Xingtu-Refresh` header (a structured field: the outcome, then why). `refused`: the
  * key lacks the permission; `not-here`: a route that answers many creators, or later, never refreshes. */
 export function refreshHeader(verdict: RefreshVerdict | "refused" | "not-here"): string {
-  switch (typeof verdict === "string" ? verdict : verdict.kind) {
-    case "refused":
-      return 'refused; reason="the key lacks the refresh permission"';
-    case "not-here":
-      return 'refused; reason="a refresh is asked one creator at a time: GET /v1/kols/{kolId}/daily-fans"';
+  if (verdict === "refused") return 'refused; reason="the key lacks the refresh permission"';
+  if (verdict === "not-here") return 'refused; reason="a refresh is asked one creator at a time: GET /v1/kols/{kolId}/daily-fans"';
+  switch (verdict.kind) {
     case "done":
       return "done";
     case "settled":
       return `skipped; reason="the range has no live days: settled days are not bought again unless asked with ${REFRESH_HEADER}: settled"`;
-    case "too-soon": {
-      const nextAt = (verdict as Extract<RefreshVerdict, { kind: "too-soon" }>).nextAt;
-      return `skipped; reason="this key refreshed this range recently"; next="${new Date(nextAt).toISOString()}"`;
-    }
+    case "too-soon":
+      return `skipped; reason="this key refreshed this range recently"; next="${new Date(verdict.nextAt).toISOString()}"`;
   }
 }

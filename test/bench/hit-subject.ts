@@ -56,7 +56,8 @@ export async function hitSubject() {
       record: async () => undefined,
       day: async (day: string) => ({ day, calls: 1, billed: 1, reserved: 0, breaker: null, failover: null }),
     }),
-    KEY_LEDGER: namespace({ record: async () => undefined }),
+    // Every key has a daily limit now (KEY_DAILY_UPSTREAM_CALLS): the one miss is admitted by its ledger.
+    KEY_LEDGER: namespace({ admit: async () => ({ ok: true, reservation: 1 }), record: async () => undefined }),
   };
   const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
   // The log line is built as the platform's is; only writing it out is left to the platform.

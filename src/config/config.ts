@@ -96,6 +96,13 @@ export const configSchema = z
     UPSTREAM_DAILY_BUDGET: integer(2000, 0),
     // Spent upstream calls a Shanghai day for a key that sets no limit of its own (0: none).
     KEY_DAILY_UPSTREAM_CALLS: integer(300, 0),
+    // What the maker charges per billed call, as the operator's own plan says (the maker publishes
+    // no price): quotes, /v1/usage and Xingtu-Upstream-Cost then say amounts. 0: not configured.
+    UPSTREAM_PRICE_PER_CALL: decimal(0, 0),
+    UPSTREAM_PRICE_CURRENCY: z._default(
+      z.string().check(z.regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 currency code, such as CNY" })),
+      "CNY",
+    ),
     QUOTA_RESET_HOUR: z.pipe(integer(0, 0), z.number().check(z.maximum(23, { error: "must be an hour from 0 to 23" }))),
     WARM_KOLS: commaList(z.string().check(z.regex(/^[1-9][0-9]{0,31}$/, { error: "must list KOL ids (digits) separated by commas" }))),
     WARM_RANGE_DAYS: integer(30, 1),

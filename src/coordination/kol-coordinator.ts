@@ -35,7 +35,16 @@ import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
 import { assembled, failed, outcomeOf, planOf, refusal, shared, wholeRange, type ResolveContext } from "./resolve.ts";
-import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest, type ProblemParts } from "./protocol.ts";
+import {
+  newUpstreamTrace,
+  problemParts,
+  type CreatorQuote,
+  type KeyAdmission,
+  type MissOutcome,
+  type MissRequest,
+  type ProblemParts,
+  type QuoteSource,
+} from "./protocol.ts";
 
 /** After a failed background refresh, the next waits this long, doubling up to the cap. */
 const REFRESH_BACKOFF_MS = 60_000;
@@ -117,6 +126,28 @@ export class KolCoordinator extends DurableObject<Bindings> {
     noteRefresh(this.sql, asked.by, query, now);
     const granted = { query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live", narrow: true };
     return [granted, { kind: "done" }];
+  }
+
+  /**
+   * What resolving `query` as a plain miss would spend now, spending nothing: the same plan a miss
+   * makes (stored days, a kept unusable answer, a call already bringing the days, else one call
+   * widened to at most `maxDays`), so the quote is what the request then costs unless the KOL's
+   * days change in between.
+   */
+  quote(query: UpstreamQuery, maxDays: number): CreatorQuote {
+    const context = this.context();
+    const now = context.runtime.now();
+    const call = (window: KolRange): CreatorQuote => ({ source: "upstream", calls: 1, window });
+    const free = (source: QuoteSource): CreatorQuote => ({ source, calls: 0, window: null });
+    if (!context.config.DAY_CACHE) {
+      return keptUnusable(this.sql, [query.startDate, query.endDate], now) ? free("kept-unusable") : call(query);
+    }
+    const { missing } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    if (keptUnusable(this.sql, missing, now)) return free("kept-unusable");
+    if (missing.length === 0) return free("stored-days");
+    if (this.covering(missing)) return free("in-flight");
+    const asked = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
+    return call(widenOverStored(context, this.sql, asked, maxDays));
   }
 
   /**

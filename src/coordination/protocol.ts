@@ -5,7 +5,7 @@
  */
 import { ProblemError, type ProblemOptions, type ProblemType } from "../problem.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
-import type { UpstreamQuery } from "../upstream/request.ts";
+import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 
 export interface MissRequest {
@@ -49,6 +49,17 @@ export type MissOutcome =
       noDataCall: boolean;
     })
   | (MissCost & { ok: false; problem: ProblemParts });
+
+/** Where a creator's answer would come from now, and what it would spend (the price first). */
+export type QuoteSource = "stored-answer" | "stored-days" | "in-flight" | "kept-unusable" | "upstream";
+
+export interface CreatorQuote {
+  source: QuoteSource;
+  /** Upstream calls the request would make now (0 or 1: one call, widened, brings every missing day). */
+  calls: number;
+  /** The window that call would ask for (null: no call). */
+  window: KolRange | null;
+}
 
 /** Admits a call for the calling key (its daily limit); resolves to the refusal, or null. */
 export type KeyAdmission = () => Promise<ProblemParts | null>;

@@ -13,6 +13,7 @@ import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../schemas/deliveries.ts";
 import { healthSchema, keyInfoSchema, spendGuardSchema, usageSchema } from "../schemas/operations.ts";
+import { quoteSchema } from "../schemas/quote.ts";
 import {
   adhocBodySchema,
   compareModeSchema,
@@ -116,9 +117,35 @@ const cachedHeaders = {
   "Xingtu-Upstream-Calls": header("Xingtu-Upstream-Calls"),
   "Xingtu-Upstream-Billed": header("Xingtu-Upstream-Billed"),
   "Xingtu-Upstream-Request-Id": header("Xingtu-Upstream-Request-Id"),
+  "Xingtu-Upstream-Cost": header("Xingtu-Upstream-Cost"),
 };
 
 const rosterName = parameter("name", "path", rosterNameSchema, true);
+
+const QUOTE_DESCRIPTION =
+  "Spends nothing and counts as no data request. Each creator is quoted as its request would go: a stored answer for the range or the KOL's stored days cost nothing; else one upstream call, widened over the KOL's unstored settled days (UPSTREAM_FETCH_DAYS, no wider than the account's known range limit). " +
+  "The request then spends what was quoted, unless the creators' stored days change meanwhile (another request, a day rolling over). `price` is null unless the operator set UPSTREAM_PRICE_PER_CALL. " +
+  "`admitted: false` says what would stop the calls now: the spend guard, the account's daily budget, or the key's daily limit (each upstream call also weighs one request against the key's rate limit).";
+
+/** A `/quote` twin of a route that may spend. */
+function quoteOperation(operation: {
+  operationId: string;
+  summary: string;
+  parameters?: Json[];
+  requestBody?: Json;
+  problems?: ProblemType[];
+}): Json {
+  const { problems: own = [], ...rest } = operation;
+  return {
+    tags: ["cost"],
+    description: QUOTE_DESCRIPTION,
+    ...rest,
+    responses: {
+      "200": { description: "The quote.", content: { "application/json": { schema: ref("Quote") } } },
+      ...problems("invalid-request", ...own, ...AUTH_PROBLEMS, "ledger-unavailable"),
+    },
+  };
+}
 
 const WATCH_DESCRIPTION =
   "Once a Shanghai day, at WATCH_HOUR (10:00 unless the operator set another, once yesterday has settled), the roster's creators are read as a roster request would (same cache, spend guard and key limits) and the rules applied to yesterday: `anomaly` (a spike or drop, as the roster answer flags), `change` (at least `above` followers or `abovePercent` % over `days` days), `below` (fewer than `fans`). " +
@@ -272,6 +299,11 @@ export function openApiDocument(version: string): Json {
         description: `A key's named rosters of creators (up to ${MAX_ROSTERS}, ${MAX_ROSTER_SIZE} creators each), and many creators' trends in one answer, with their anomalous days.`,
       },
       { name: "mcp", description: "A remote MCP server for AI agents (Claude, Cursor, VS Code, any MCP client)." },
+      {
+        name: "cost",
+        description:
+          "The price first: what a request would spend now (upstream calls, the days they ask for, the amount at the operator's price), asked before it is made and spending nothing.",
+      },
       { name: "operations", description: "Health, the calling key and its usage, the spend guard and this document." },
     ],
     paths: {
@@ -530,6 +562,29 @@ export function openApiDocument(version: string): Json {
           responses: rosterTrendsResponses("payload-too-large", "unsupported-media-type"),
         },
       },
+      "/v1/kols/{kolId}/daily-fans/quote": {
+        get: quoteOperation({
+          operationId: "quoteDailyFans",
+          summary: "What a creator's trend for a range would spend now (also its CSV, chart, drop-in path or webhook)",
+          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery],
+        }),
+      },
+      "/v1/rosters/{name}/daily-fans/quote": {
+        get: quoteOperation({
+          operationId: "quoteRosterDailyFans",
+          summary: "What a roster's trends (or chart) for a range would spend now",
+          parameters: [rosterName, ...rangeQuery],
+          problems: ["roster-not-found"],
+        }),
+      },
+      "/v1/kols/daily-fans/quote": {
+        post: quoteOperation({
+          operationId: "quoteKolsDailyFans",
+          summary: `What up to ${MAX_ADHOC_KOLS} creators' trends for a range would spend now`,
+          requestBody: { required: true, content: { "application/json": { schema: ref("KolsTrendsRequest") } } },
+          problems: ["payload-too-large", "unsupported-media-type"],
+        }),
+      },
       "/v1/usage": {
         get: {
           tags: ["operations"],
@@ -693,6 +748,11 @@ export function openApiDocument(version: string): Json {
           description: "Of those, the calls the upstream's maker bills (answers with code 0 or 201).",
           schema: { type: "integer" },
         },
+        "Xingtu-Upstream-Cost": {
+          description:
+            "With a configured price (UPSTREAM_PRICE_PER_CALL): what this request's billed and maybe-billed upstream calls cost, as `<amount> <currency>`, e.g. `0.05 CNY`.",
+          schema: { type: "string" },
+        },
         Allow: { description: "The methods the route serves.", schema: { type: "string" } },
         Location: { description: "The delivery's status URL, or the roster's.", schema: { type: "string" } },
         "Xingtu-Roster-Failed": {
@@ -714,6 +774,7 @@ export function openApiDocument(version: string): Json {
         DeliveryStatus: schema(deliveryStatusSchema),
         Health: schema(healthSchema),
         Usage: schema(usageSchema),
+        Quote: schema(quoteSchema),
         SpendGuard: schema(spendGuardSchema),
         KeyInfo: schema(keyInfoSchema),
         Roster: schema(rosterSchema),

@@ -80,6 +80,17 @@ export class KeyLedger extends DurableObject<Bindings> {
     return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) };
   }
 
+  /** The days from `from` to `to` (yyyy-MM-dd, inclusive) with any usage, oldest first. */
+  history(from: string, to: string): DayUsage[] {
+    return this.sql
+      .exec<Pick<DayUsage, keyof DayUsage>>(
+        "SELECT day, requests, hits, calls, billed, uncertain FROM usage WHERE day >= ? AND day <= ? ORDER BY day",
+        from,
+        to,
+      )
+      .toArray();
+  }
+
   usage(day: string): DayUsage {
     const rows = this.sql
       .exec<Omit<DayUsage, "day">>("SELECT requests, hits, calls, billed, uncertain FROM usage WHERE day = ?", day)

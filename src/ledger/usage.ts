@@ -7,7 +7,7 @@
  * USAGE_FLUSH_MS old, so a hit's answer never waits on a Durable Object; `/v1/usage` sends this
  * isolate's batch before it reads.
  */
-import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
+import { addDays, secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
 import { ledgerUnavailable } from "./unavailable.ts";
 import type { Bindings } from "../bindings.ts";
@@ -127,6 +127,26 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
     throw ledgerUnavailable("The key's ledger");
   }
 }
+
+/** A key's usage on each of the `days` days that end today, oldest first (a day without use is zeros). */
+export async function usageHistory(env: Bindings, runtime: Runtime, name: string, days: number): Promise<DayUsage[]> {
+  const today = shanghaiToday(runtime.now());
+  let kept: DayUsage[];
+  try {
+    kept = await ledgerOf(env, name).history(addDays(today, 1 - days), today);
+  } catch {
+    throw ledgerUnavailable("The key's ledger");
+  }
+  const byDay = new Map(kept.map((usage) => [usage.day, usage]));
+  return Array.from({ length: days }, (_, index) => {
+    const day = addDays(today, index + 1 - days);
+    return byDay.get(day) ?? { day, requests: 0, hits: 0, calls: 0, billed: 0, uncertain: 0 };
+  });
+}
+
+/** What is left of a key's daily limit (null: none): a call in flight counts until it is recorded, as the key's ledger counts it. */
+export const remainingCalls = (limit: number | null, usage: Pick<DayUsage, "billed" | "uncertain"> & { inFlight: number }) =>
+  limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain - usage.inFlight);
 
 /** A lookup whose upstream calls the key's ledger admits, and whose cost it counts (when the caller has a key). */
 export async function countedLookup(

@@ -64,7 +64,7 @@ const entrySchema = z.object({
 });
 type Entry = z.infer<typeof entrySchema>;
 
-interface StoredAnswer {
+export interface StoredAnswer {
   answer: UpstreamAnswer;
   entry: Entry;
   ageMs: number;
@@ -101,7 +101,10 @@ function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } |
 /** How long past its TTL a stored answer is kept: for stale-if-error and stale-while-revalidate. */
 const graceSeconds = (config: Config) => Math.max(config.STALE_IF_ERROR_SECONDS, config.STALE_WHILE_REVALIDATE_SECONDS);
 
-async function readStored(context: LookupContext, key: string, settled: boolean): Promise<StoredAnswer | null> {
+/** The stored answer for exactly `query`'s range, if one is kept (within its TTL or its grace). */
+export async function readStored(context: LookupContext, query: KolRange): Promise<StoredAnswer | null> {
+  const { settled } = ttlPolicy(query.endDate, context.runtime.now(), context.config);
+  const key = cacheKey(query);
   // A settled answer never changes, so edge locations may keep it; a live one must be current.
   const read = await context.store.get(key, settled ? { edgeCacheSeconds: 3600 } : undefined);
   if (!read.ok) return null;
@@ -110,6 +113,14 @@ async function readStored(context: LookupContext, key: string, settled: boolean)
   const ageMs = context.runtime.now() - parsed.entry.storedAt;
   if (ageMs < 0 || ageMs >= (parsed.entry.ttlSeconds + graceSeconds(context.config)) * 1000) return null;
   return { ...parsed, ageMs };
+}
+
+/** How a stored answer serves a plain request: fresh ("hit"), within the stale-while-revalidate
+ * grace ("stale": served at once, refreshed in the background), or not at all (null). */
+export function servedFrom(context: LookupContext, stored: StoredAnswer): "hit" | "stale" | null {
+  const ttlMs = stored.entry.ttlSeconds * 1000;
+  if (stored.ageMs < ttlMs) return "hit";
+  return stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000 ? "stale" : null;
 }
 
 /** The TTL of an answer: its range's (settled or live), NO_DATA_TTL_SECONDS when it, or the call
@@ -157,23 +168,19 @@ function traced(context: LookupContext, outcome: MissOutcome): void {
 
 export async function lookupTrend(context: LookupContext, query: UpstreamQuery, options: LookupOptions = {}): Promise<LookupResult> {
   const { asked } = options;
-  const policy = ttlPolicy(query.endDate, context.runtime.now(), context.config);
-  const stored = await readStored(context, cacheKey(query), policy.settled);
-
-  if (stored && !asked && !options.refetchLiveDays) {
-    const ttlMs = stored.entry.ttlSeconds * 1000;
-    const fromStore = {
-      answer: stored.answer,
+  const stored = await readStored(context, query);
+  const served = stored && !asked && !options.refetchLiveDays ? servedFrom(context, stored) : null;
+  if (stored && served) {
+    if (served === "stale") revalidateOnce(context, query);
+    const { answer, entry } = stored;
+    return {
+      answer,
       ageSeconds: seconds(stored.ageMs),
-      ttlSeconds: stored.entry.ttlSeconds,
+      ttlSeconds: entry.ttlSeconds,
       refresh: false,
-      fromDays: stored.entry.assembled,
+      fromDays: entry.assembled,
+      outcome: served,
     };
-    if (stored.ageMs < ttlMs) return { ...fromStore, outcome: "hit" };
-    if (stored.ageMs < ttlMs + context.config.STALE_WHILE_REVALIDATE_SECONDS * 1000) {
-      revalidateOnce(context, query);
-      return { ...fromStore, outcome: "stale" };
-    }
   }
 
   const request = { query, refresh: false, refetchLiveDays: options.refetchLiveDays ?? false, ...(asked ? { asked } : {}) };

@@ -48,6 +48,10 @@ export function breakerView(breaker: Breaker | null) {
   };
 }
 
+/** What is left of the account's daily budget (null: none): calls admitted and under way count, as the ledger counts them. */
+export const budgetLeft = (status: GuardStatus): number | null =>
+  status.budget ? Math.max(0, status.budget.limit - status.budget.used - status.today.reserved) : null;
+
 /**
  * `defer` keeps work running after the answer has gone (`waitUntil`): recording what a call cost
  * need not delay the answer, since the call's reservation already counts against the budget.
@@ -96,6 +100,7 @@ export function createSpendGuard(
       const at = now();
       const day = shanghaiToday(at);
       const budget = { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) };
+      // Stryker disable next-line ArrayDeclaration: releasing an id no reservation has deletes no row; the real ids are still pushed and released.
       const reservations: number[] = [];
       const admitOne = async () => {
         const admission = await reach(async (): Promise<AccountAdmission> => {
@@ -131,6 +136,8 @@ export function createSpendGuard(
       const budget = config.UPSTREAM_DAILY_BUDGET > 0 ? { limit: config.UPSTREAM_DAILY_BUDGET, used: today.calls, day: today.day } : null;
       return { budget, today };
     },
+    /** The upstream's range limit as the account knows it now (null: none known). */
+    rangeLimit: () => reach(() => ledger().rangeLimit(now())),
     /** Closes the breaker; true when one was open. */
     clear: () => {
       const at = now();

@@ -1,7 +1,8 @@
 /**
  * @module The MCP server's tools (Model Context Protocol, stateless Streamable HTTP): a KOL's
  * daily followers over a range, as the normalized trend with its summary, or as CSV; the caller's
- * rosters compared; a roster saved; and a roster's watch (the alerts of its daily digest).
+ * rosters compared; a roster saved; a roster's watch (the alerts of its daily digest); and the
+ * price of any of those requests before it is made.
  *
  * Every tool call is a request to the gateway's own HTTP routes with the caller's key, so the MCP
  * server shares their validation, cache, rate limits, spend guard, ledgers and logs; it adds no
@@ -20,6 +21,7 @@ import { MAX_RULES, MAX_TARGETS, watchSchemas } from "../schemas/watches.ts";
 import { VERSION } from "../version.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
+import { quoteSchema } from "../schemas/quote.ts";
 
 /** A request to one of the gateway's routes, with the caller's key: a GET unless `method` says
  * otherwise, with `body` sent as JSON. */
@@ -160,6 +162,37 @@ export function createMcpServer(get: GatewayCall): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     async (input): Promise<CallToolResult> => jsonResult(await get("/v1/kols/daily-fans", { method: "POST", body: input }), true),
+  );
+
+  server.registerTool(
+    "quote_daily_fans",
+    {
+      title: "What a request would cost, before it is made",
+      description:
+        "Spends nothing. Says how many paid upstream calls get_kol_daily_fans (give kolId), get_roster_daily_fans (give roster) or compare_kols_daily_fans (give kolIds) would make now for this range, the days they would bring, the amount at the operator's price (null if none is set), and whether the key's limit and the gateway's budget would admit them (`admitted`, `refusedBy`). Ask it before any request for many creators: cached creators cost nothing, each other creator one call.",
+      inputSchema: {
+        kolId: z.optional(rangeInput.kolId),
+        kolIds: z.optional(z.array(kolIdSchema).check(z.describe(`Several creators' Xingtu ids, at most ${MAX_ADHOC_KOLS}, no repeats.`))),
+        roster: z.optional(rosterName),
+        startDate: rangeInput.startDate,
+        endDate: rangeInput.endDate,
+      },
+      outputSchema: quoteSchema.shape,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ kolId, kolIds, roster, startDate, endDate }): Promise<CallToolResult> => {
+      const range = new URLSearchParams({ startDate, endDate });
+      const given = [kolId, kolIds, roster].filter((value) => value !== undefined).length;
+      if (given !== 1) {
+        return {
+          isError: true,
+          content: [{ type: "text", text: "Give exactly one of kolId, kolIds or roster: what the request would ask for." }],
+        };
+      }
+      if (kolId !== undefined) return jsonResult(await get(`/v1/kols/${encodeURIComponent(kolId)}/daily-fans/quote?${range}`), false);
+      if (roster !== undefined) return jsonResult(await get(rosterPath(roster, `/daily-fans/quote?${range}`)), false);
+      return jsonResult(await get("/v1/kols/daily-fans/quote", { method: "POST", body: { kolIds, startDate, endDate } }), false);
+    },
   );
 
   server.registerTool(

@@ -60,6 +60,7 @@ export const browserAccess = cors({
     "Link",
     "Location",
     "Xingtu-Roster-Failed",
+    "Xingtu-Upstream-Cost",
   ],
   maxAge: 600,
   credentials: false,

@@ -5,7 +5,9 @@
  * - `Server-Timing` with the time spent reading the cache and waiting for the upstream;
  * - one data point in the Analytics Engine dataset bound as USAGE (per key name: requests,
  *   hits, upstream calls, their time, billed calls), when it is bound;
- * - `Xingtu-Upstream-Calls` and `Xingtu-Upstream-Billed` on every answer: what it cost.
+ * - `Xingtu-Upstream-Calls` and `Xingtu-Upstream-Billed` on every answer: what it cost; and
+ *   `Xingtu-Upstream-Cost` (amount and currency: its billed and maybe-billed calls at
+ *   UPSTREAM_PRICE_PER_CALL) when the operator configured a price.
  */
 import { createMiddleware } from "hono/factory";
 import type { RequestIdVariables } from "hono/request-id";
@@ -14,6 +16,8 @@ import { setMetric } from "hono/timing";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import { newTrace, type LookupTrace } from "../lookup/context.ts";
+import { loadConfig } from "../config/config.ts";
+import { amountOf, priceOf } from "../ledger/price.ts";
 
 export interface ObserveVariables {
   /** What the request cost (cache reads, upstream calls), filled in by the lookup. */
@@ -33,6 +37,7 @@ const MAX_LOGGED_PATH = 200;
 export const UPSTREAM_CALLS_HEADER = "Xingtu-Upstream-Calls";
 export const UPSTREAM_BILLED_HEADER = "Xingtu-Upstream-Billed";
 export const UPSTREAM_REQUEST_ID_HEADER = "Xingtu-Upstream-Request-Id";
+export const UPSTREAM_COST_HEADER = "Xingtu-Upstream-Cost";
 
 export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
   return createMiddleware<ObserveEnv>(async (c, next) => {
@@ -49,6 +54,10 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     // Every answer says what it cost: the upstream calls this request made, and how many are billed.
     c.res.headers.set(UPSTREAM_CALLS_HEADER, String(trace.upstream.attempts));
     c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
+    const loaded = c.env ? loadConfig(c.env) : null;
+    const price = loaded?.ok ? priceOf(loaded.config) : null;
+    if (price)
+      c.res.headers.set(UPSTREAM_COST_HEADER, `${amountOf(trace.upstream.billed + trace.upstream.uncertain, price)} ${price.currency}`);
     // The maker's id of the call this request made, for tracing a charge with its support.
     if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);
 

@@ -34,3 +34,10 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
     },
   );
 }
+
+/** A route's path parameters and query, checked together by `schema` (a repeated parameter stays a
+ * list, which the schema refuses as such). */
+export function validPathAndQuery<T>(c: Context, schema: z.ZodMiniType<T>): T {
+  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
+  return validated(schema, { path: c.req.param() as Record<string, unknown>, query });
+}

@@ -74,7 +74,7 @@ async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: Mem
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
-async function pooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function pooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -11,6 +11,7 @@ import { usageRoutes } from "./usage.ts";
 import { spendGuardRoutes } from "./spend-guard.ts";
 import { mcpRoutes } from "./mcp.ts";
 import { rosterRoutes } from "./rosters.ts";
+import { quoteRoutes } from "./quote.ts";
 import { problemRoutes } from "./problems.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
@@ -26,6 +27,7 @@ export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
     .route("/", webhookRoutes(runtime))
     .route("/", usageRoutes(runtime))
     .route("/", spendGuardRoutes(runtime))
+    .route("/", quoteRoutes(runtime))
     .route("/", rosterRoutes(runtime))
     .route("/", mcpRoutes(self))
     .route("/", problemRoutes());

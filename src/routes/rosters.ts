@@ -11,6 +11,7 @@ import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
+import { validPathAndQuery } from "../middleware/validate.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
 import { etag } from "hono/etag";
@@ -143,12 +144,6 @@ function respondTrends(c: Ctx, trends: RosterTrends, format: "json" | "csv" | un
 /** How long a browser may keep a roster's chart: its creators' answers are cached longer than this. */
 const CHART_MAX_AGE_SECONDS = 300;
 
-/** Path and query, checked together by `schema` (a repeated parameter stays a list, which it refuses as such). */
-function parsedQuery<T>(c: Ctx, schema: z.ZodMiniType<T>): T {
-  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
-  return validated(schema, { path: { name: c.req.param("name") }, query });
-}
-
 /** How long an isolate answers a roster's trends from the list it last read: a roster whose
  * creators are all cached then touches no Durable Object, and an edit made through another
  * isolate shows within this time (an edit through this one at once). */
@@ -163,7 +158,7 @@ function forget(c: Ctx, runtime: Runtime, name: string): void {
   runtime.isolate.rosters.delete(rosterMemoryKey(c, name));
 }
 
-async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[]> {
+export async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[]> {
   const memory = runtime.isolate.rosters;
   const key = rosterMemoryKey(c, name);
   const known = memory.get(key);
@@ -260,12 +255,12 @@ export function rosterRoutes(runtime: Runtime) {
       return changeRoster(c, runtime, name, (book) => book.remove(name, kolId, now()));
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
-      const { path, query } = parsedQuery(c, trendsSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
+      const { path, query } = validPathAndQuery(c, trendsSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
       const { format, ...range } = query;
       return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
-      const { path, query } = parsedQuery(c, chartSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
+      const { path, query } = validPathAndQuery(c, chartSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
       const { mode, key: _key, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));

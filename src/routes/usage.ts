@@ -12,12 +12,17 @@ import { ProblemError } from "../problem.ts";
 import { requireKeyLedger } from "../config/readiness.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
-import { usageToday } from "../ledger/usage.ts";
+import { remainingCalls, usageHistory, usageToday } from "../ledger/usage.ts";
+import { amountOf, priceOf } from "../ledger/price.ts";
+import { budgetLeft } from "../lookup/spend-guard.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
 export const USAGE_PATH = "/v1/usage";
 export const KEY_PATH = "/v1/key";
+
+/** Days of a key's usage `/v1/usage` lists, today included. */
+const HISTORY_DAYS = 30;
 
 /** Usage and identity are per key: an anonymous caller (PUBLIC_ACCESS) has neither. */
 function requireNamedKey(client: { anonymous: boolean }, what: string): void {
@@ -51,7 +56,11 @@ export function usageRoutes(runtime: Runtime) {
       requireKeyLedger(c.env);
       const now = runtime.now();
       const [usage, guard] = await Promise.all([usageToday(c.env, runtime, client.name), c.get("lookup").guard.status()]);
+      // After today's usage, which sent this isolate's batch first.
+      const history = await usageHistory(c.env, runtime, client.name, HISTORY_DAYS);
       const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
+      const price = priceOf(c.get("lookup").config);
+      const spent = (day: { billed: number; uncertain: number }) => day.billed + day.uncertain;
       return c.json<Usage>(
         {
           key: client.name,
@@ -63,15 +72,29 @@ export function usageRoutes(runtime: Runtime) {
           uncertainCalls: usage.uncertain,
           inFlightCalls: usage.inFlight,
           dailyUpstreamCalls: limit,
-          // A call in flight counts until it is recorded, as the key's ledger counts it.
-          remainingUpstreamCalls: limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain - usage.inFlight),
+          remainingUpstreamCalls: remainingCalls(limit, usage),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),
           gateway: {
             upstreamCalls: guard.today.breaker ? "stopped" : "allowed",
             stoppedUntil: guard.today.breaker ? new Date(guard.today.breaker.until).toISOString() : null,
             reason: guard.today.breaker?.reason ?? null,
-            budgetRemaining: guard.budget ? Math.max(0, guard.budget.limit - guard.budget.used) : null,
+            budgetRemaining: budgetLeft(guard),
           },
+          cost: price && {
+            ...price,
+            today: amountOf(spent(usage), price),
+            last30Days: amountOf(
+              history.reduce((sum, day) => sum + spent(day), 0),
+              price,
+            ),
+          },
+          history: history.map((day) => ({
+            day: day.day,
+            upstreamCalls: day.calls,
+            billedCalls: day.billed,
+            uncertainCalls: day.uncertain,
+            amount: price && amountOf(spent(day), price),
+          })),
         },
         200,
         { "Cache-Control": "no-store" },

@@ -67,6 +67,20 @@ export const usageSchema = z.object({
     reason: z.string().nullable(),
     budgetRemaining: z.number().int().nullable(),
   }),
+  /** UPSTREAM_PRICE_PER_CALL and its currency, and what this key's spent calls (billed and maybe billed)
+   * cost today and over `history`'s 30 days; null when the operator configured no price. */
+  cost: z.object({ perCall: z.number(), currency: z.string(), today: z.number(), last30Days: z.number() }).nullable(),
+  /** The key's last 30 days (Asia/Shanghai), oldest first, today last. */
+  history: z.array(
+    z.object({
+      day: z.string(),
+      upstreamCalls: z.number().int(),
+      billedCalls: z.number().int(),
+      uncertainCalls: z.number().int(),
+      /** null without a configured price. */
+      amount: z.number().nullable(),
+    }),
+  ),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import type { Usage } from "../../src/schemas/operations.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 /** From the test clock (2026-03-10 12:00 in Shanghai) to the next Shanghai midnight. */
@@ -99,7 +100,10 @@ describe("GET /v1/usage", () => {
     await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
     const response = await gateway.request("/v1/usage", { as: key });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    const { history, ...today } = await response.json<Usage>();
+    // Today is the history's last day; no price is configured, so no amounts.
+    expect(history.at(-1)).toEqual({ day: "2026-03-10", upstreamCalls: 3, billedCalls: 2, uncertainCalls: 0, amount: null });
+    expect(today).toEqual({
       key: record.name,
       day: "2026-03-10",
       requests: 3,
@@ -113,6 +117,7 @@ describe("GET /v1/usage", () => {
       resetsAt: "2026-03-10T16:00:00.000Z",
       // Three calls of the default UPSTREAM_DAILY_BUDGET.
       gateway: { upstreamCalls: "allowed", stoppedUntil: null, reason: null, budgetRemaining: 1997 },
+      cost: null,
     });
   });
 

@@ -51,6 +51,7 @@ describe("the remote MCP server", () => {
       "get_roster_daily_fans",
       "get_roster_watch",
       "list_rosters",
+      "quote_daily_fans",
       "save_roster",
       "set_roster_watch",
     ]);
@@ -160,6 +161,27 @@ describe("the remote MCP server", () => {
     const refused = await client.callTool({ name: "compare_kols_daily_fans", arguments: { kolIds: [kolId, kolId], ...RANGE } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("kolIds must not list a creator twice");
+  });
+
+  it("quotes a roster before it is asked, spending nothing, and the roster then costs what was quoted", async () => {
+    const { gateway, connect } = mcpGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const client = await connect(key);
+    const kolIds = [uniqueKol(), uniqueKol(), uniqueKol()];
+    await client.callTool({ name: "get_kol_daily_fans", arguments: { kolId: kolIds[0], ...RANGE } });
+    await client.callTool({ name: "save_roster", arguments: { name: "campaign", kolIds } });
+    const quote = (await client.callTool({ name: "quote_daily_fans", arguments: { roster: "campaign", ...RANGE } })).structuredContent as {
+      calls: number;
+      admitted: boolean;
+    };
+    expect(quote).toMatchObject({ calls: 2, admitted: true });
+    expect(gateway.upstreamFetches).toBe(1);
+    const compared = (await client.callTool({ name: "get_roster_daily_fans", arguments: { name: "campaign", ...RANGE } }))
+      .structuredContent as { upstreamCalls: number };
+    expect(compared.upstreamCalls).toBe(quote.calls);
+    const both = await client.callTool({ name: "quote_daily_fans", arguments: { roster: "campaign", kolId: kolIds[0], ...RANGE } });
+    expect(both.isError).toBe(true);
+    expect(JSON.stringify(both.content)).toContain("exactly one of kolId, kolIds or roster");
   });
 
   it("saves a roster, then sets, reads and removes its watch, never showing a secret", async () => {

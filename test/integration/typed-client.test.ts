@@ -21,6 +21,7 @@ import type { watchSchemas } from "../../src/schemas/watches.ts";
 import type { WatchView } from "../../src/schemas/roster-answers.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
+import type { Quote } from "../../src/schemas/quote.ts";
 import type { deliveryAcceptedSchema, DeliveryStatus } from "../../src/schemas/deliveries.ts";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
@@ -43,6 +44,7 @@ describe("the installable client", () => {
     expectTypeOf<published.Problem>().toEqualTypeOf<Problem>();
     expectTypeOf<published.Usage>().toEqualTypeOf<Usage>();
     expectTypeOf<published.KeyInfo>().toEqualTypeOf<KeyInfo>();
+    expectTypeOf<published.Quote>().toEqualTypeOf<Quote>();
     expectTypeOf<published.DeliveryStatus>().toEqualTypeOf<DeliveryStatus>();
     expectTypeOf<published.DeliveryAccepted>().toEqualTypeOf<z.infer<typeof deliveryAcceptedSchema>>();
     expectTypeOf<published.RosterTrends>().toEqualTypeOf<RosterTrends>();

@@ -220,6 +220,7 @@ function adopting(
     return {
       resolve: async (...args: Parameters<KolCoordinator["resolve"]>) => (await adopt(), stub.resolve(...args)),
       revalidate: async (...args: Parameters<KolCoordinator["revalidate"]>) => (await adopt(), stub.revalidate(...args)),
+      quote: async (...args: Parameters<KolCoordinator["quote"]>) => (await adopt(), stub.quote(...args)),
     } as unknown as DurableObjectStub<KolCoordinator>;
   };
   return wrapNamespace(namespace, { get });

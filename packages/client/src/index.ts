@@ -86,6 +86,32 @@ export interface Usage {
     reason: string | null;
     budgetRemaining: number | null;
   };
+  /** The operator's price per call, and what this key's spent calls cost today and over the 30
+   * days of `history`; null when the operator configured no price. */
+  cost: { perCall: number; currency: string; today: number; last30Days: number } | null;
+  /** The key's last 30 days (Asia/Shanghai), oldest first, today last. */
+  history: { day: string; upstreamCalls: number; billedCalls: number; uncertainCalls: number; amount: number | null }[];
+}
+
+/** Where a creator's answer would come from now. */
+export type QuoteSource = "stored-answer" | "stored-days" | "in-flight" | "kept-unusable" | "upstream";
+
+/** What a request would spend now, asked before it is made (spending nothing). */
+export interface Quote {
+  startDate: string;
+  endDate: string;
+  creators: number;
+  /** Upstream calls the request would make now, and the days they would ask for. */
+  calls: number;
+  days: number;
+  /** null when the operator configured no price. */
+  price: { perCall: number; currency: string; amount: number } | null;
+  /** Whether every call would be admitted now; if not, what would stop them. */
+  admitted: boolean;
+  refusedBy: "key-limit" | "budget" | "spend-guard" | null;
+  keyRemaining: number | null;
+  budgetRemaining: number | null;
+  members: { kolId: string; source: QuoteSource; calls: number; window: { startDate: string; endDate: string } | null }[];
 }
 
 export interface KeyInfo {
@@ -454,6 +480,18 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       const { refresh: _refresh, ...body } = range;
       const received = await call("/v1/kols/daily-fans", json("POST", { kolIds, ...body }));
       return answer(received, parsed<RosterTrends>(received));
+    },
+    /** What `dailyFans` (or its CSV, chart or a webhook) for this range would spend now; spends nothing. */
+    async quoteDailyFans(kolId: string, range: Omit<Range, "refresh">): Promise<Quote> {
+      return parsed<Quote>(await call(`/v1/kols/${encodeURIComponent(kolId)}/daily-fans/quote?${rangeQuery(range)}`));
+    },
+    /** What `rosterDailyFans` for this range would spend now; spends nothing. */
+    async quoteRosterDailyFans(name: string, range: Omit<Range, "refresh">): Promise<Quote> {
+      return parsed<Quote>(await call(`${rosterPath(name)}/daily-fans/quote?${rangeQuery(range)}`));
+    },
+    /** What `compareDailyFans` for these creators would spend now; spends nothing. */
+    async quoteCompareDailyFans(kolIds: string[], range: Omit<Range, "refresh">): Promise<Quote> {
+      return parsed<Quote>(await call("/v1/kols/daily-fans/quote", json("POST", { kolIds, ...range })));
     },
     /** This key's day (Asia/Shanghai): requests, hits, upstream calls, billed calls, its limit. */
     async usage(): Promise<Usage> {

@@ -59,7 +59,8 @@ export default defineConfig({
           name: "workers",
           include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
           // Property tests run FUZZ_RUNS cases each: a quick count by default, 10000 in `npm run test:fuzz`.
-          provide: { fuzzRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+          // The spend-floor replays' size: a quick one by default, the bench's own in `npm run bench`.
+          provide: { fuzzRuns: Number(process.env.FUZZ_RUNS ?? 150), spendFloorRequests: Number(process.env.SPEND_FLOOR_REQUESTS ?? 1000) },
         },
       },
       {

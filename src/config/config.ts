@@ -71,10 +71,10 @@ export const configSchema = z
     UPSTREAM_RETRY_BUDGET_MS: integer(90_000, 1),
     MAX_RANGE_DAYS: integer(365, 1),
     // When a KOL's coordinator must call the upstream, it asks in one call for up to this many days
-    // (the missing days and the unstored settled days around them): the maker bills per call, not
-    // per day, and the bench's ranges (7-180 days ending in the last week) fit one such window. 1:
-    // only the missing days' span.
-    UPSTREAM_FETCH_DAYS: integer(180, 1),
+    // (the missing days and the unstored days around them): the maker bills per call, not per day.
+    // A year, the longest range a client may ask: every range people ask (a week to six months,
+    // ending in the last week) then fits the first call's window. 1: only the missing days' span.
+    UPSTREAM_FETCH_DAYS: integer(365, 1),
     // Douyin Xingtu's follower history starts around 2018: earlier dates are never forwarded.
     MIN_DATE: z._default(z.string().check(z.refine(isCalendarDate, { error: "must be a calendar date written yyyy-MM-dd" })), "2018-01-01"),
     SETTLED_TTL_SECONDS: integer(7 * 24 * 3600, KV_MINIMUM_TTL_SECONDS),

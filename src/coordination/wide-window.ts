@@ -1,11 +1,10 @@
 /**
  * @module Wide calls. The maker bills per call (codes 0 and 201), not per day, so when a KOL's
  * coordinator must call the upstream it asks, in that one call, for the widest window that can be
- * useful: the missing days (the asked window) and the KOL's unstored settled days around them, up
- * to UPSTREAM_FETCH_DAYS days, never past the last settled day (unless the missing days are later)
- * and never before MIN_DATE. Every day the answer brings is stored for good (lookup/day-book.ts),
- * so later ranges inside the window cost no call. Live days are widened into only when they are
- * missing themselves: they would be bought again after LIVE_TTL_SECONDS anyway.
+ * useful: the missing days (the asked window) and the KOL's unstored days around them, up to
+ * UPSTREAM_FETCH_DAYS days, never past today and never before MIN_DATE. Every day the answer brings
+ * is stored (lookup/day-book.ts): settled days for good, live days (yesterday, today) for
+ * LIVE_TTL_SECONDS, so later ranges inside the window cost no call meanwhile.
  *
  * The window grows towards the present first, then into the past: clients ask for ranges ending in
  * the last days, so the days just after the asked ones are the likeliest to be asked next.
@@ -31,7 +30,7 @@ export interface WindowBounds {
   maxDays: number;
   /** The earliest day it may reach (MIN_DATE). */
   floor: string;
-  /** The latest day it may reach by widening (the last settled day). */
+  /** The latest day it may reach by widening (today). */
   ceiling: string;
 }
 
@@ -56,8 +55,7 @@ export function widenOverStored(context: ResolveContext, sql: SqlStorage, asked:
   if (room <= 0) return asked;
   const book = readDays(sql, addDays(asked.startDate, -room), addDays(asked.endDate, room));
   const policy = dayPolicy(context, false);
-  const ceiling = addDays(shanghaiToday(policy.now), -2);
-  const bounds = { maxDays, floor: context.config.MIN_DATE, ceiling };
+  const bounds = { maxDays, floor: context.config.MIN_DATE, ceiling: shanghaiToday(policy.now) };
   return wideWindow(asked, (date) => usableDay(book, date, policy) === undefined, bounds);
 }
 

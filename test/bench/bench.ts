@@ -13,7 +13,9 @@
  *   a cache hit and `/healthz` through the whole app in-process (cpu.ts, hit-subject.ts);
  * - the deployable bundle's size, raw and gzip;
  * - a replayed realistic workload: upstream calls and days fetched with day-level reuse, against
- *   a plain exact-range TTL cache on the same workload;
+ *   a plain exact-range TTL cache on the same workload, and both against the floor any cache could
+ *   reach knowing the workload in advance (oracle.ts); and two more replays against their floors,
+ *   one at one moment and one over a week of time passing (test/integration/spend-floor.test.ts);
  * - `goals`: the performance issue's goals judged on this run's figures (goals.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +23,10 @@ import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRunti
 import { drive, median, type Sample } from "./measure.ts";
 import { configSchema } from "../../src/config/config.ts";
 import { measureCpu, measureRequestCpu } from "./cpu.ts";
-import { generateWorkload, replay } from "./replay.ts";
+import { execFileSync } from "node:child_process";
+import { replay } from "./replay.ts";
+import { oracleCalls } from "./oracle.ts";
+import { generateWorkload } from "./workloads.ts";
 import { measureCoordination } from "./coordination.ts";
 import { buildToys, toyOrigin, type ToyName } from "./toys.ts";
 import { TOY_HIT_KEY } from "./toys/keys.ts";
@@ -49,6 +54,39 @@ const REPLAY_KOLS = 500;
 const ROSTER_SIZE = 200;
 const ROSTER_ROUNDS = 7;
 const REPLAY_CONCURRENCY = 48;
+/** Requests in each of the spend-floor replays (test/integration/spend-floor.test.ts, one request at a time). */
+const SPEND_FLOOR_REQUESTS = Number(process.env.BENCH_SPEND_FLOOR_REQUESTS ?? 3000);
+const LIVE_TTL_MS = 3600 * 1000;
+
+interface FloorFigures {
+  requests: number;
+  kols: number;
+  calls: number;
+  floor: number;
+  ratio: number;
+  settledDaysBoughtTwice: number;
+}
+
+/**
+ * The spend-floor replays need a clock that moves (days roll over, live days expire), which
+ * workerd's own cannot: they run as the suite's test gateways do, in workerd with the test's clock,
+ * through vitest, and print their figures on a `SPEND_FLOOR {...}` line each.
+ */
+function spendFloors(requests: number): { oneMoment: FloorFigures; rolling: FloorFigures & { days: number } } {
+  const output = execFileSync(
+    process.execPath,
+    ["node_modules/vitest/vitest.mjs", "run", "--project", "workers", "test/integration/spend-floor.test.ts"],
+    { env: { ...process.env, SPEND_FLOOR_REQUESTS: String(requests), CI: "" }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = output.split("\n").flatMap((line) => {
+    const at = line.indexOf("SPEND_FLOOR ");
+    return at === -1 ? [] : [JSON.parse(line.slice(at + "SPEND_FLOOR ".length)) as FloorFigures & { replay: string; days: number }];
+  });
+  const oneMoment = lines.find((line) => line.replay === "one-moment");
+  const rolling = lines.find((line) => line.replay === "rolling");
+  if (!oneMoment || !rolling) throw new Error(`the spend-floor replays printed no figures:\n${output.slice(-2000)}`);
+  return { oneMoment, rolling };
+}
 
 const gatewayBundle = buildBundle("gateway", "wrangler.toml");
 const emulatorBundle = buildBundle("emulator", "tools/emulator/wrangler.toml");
@@ -124,7 +162,8 @@ try {
   const cpu = await measureCpu(CPU_ITERATIONS);
   const requestCpu = await measureRequestCpu(REQUEST_CPU_ITERATIONS, 3);
 
-  const workload = generateWorkload(REPLAY_REQUESTS, REPLAY_KOLS, Date.now());
+  const replayStarted = Date.now();
+  const workload = generateWorkload(REPLAY_REQUESTS, REPLAY_KOLS, replayStarted);
   const replayOn = async (dayCache: boolean) => {
     const runtime = await startRuntime({
       gateway: gatewayBundle,
@@ -149,6 +188,13 @@ try {
     const unexpected = Object.keys(sample.statuses).filter((status) => status !== "200");
     if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
   }
+
+  // The floor of the concurrent replay: every request sent within minutes, so live days never expire in it.
+  const replayFloor = oracleCalls(
+    workload.map((request) => ({ ...request, at: replayStarted })),
+    LIVE_TTL_MS,
+  );
+  const floors = spendFloors(SPEND_FLOOR_REQUESTS);
 
   const coordination = await measureCoordination(gatewayBundle, emulatorBundle);
 
@@ -279,6 +325,16 @@ try {
       dayAwareCache: dayAware,
       callsRatio: ratio(dayAware.callsPer1000, plain.callsPer1000),
       upstreamDaysRatio: ratio(dayAware.upstreamDaysPerDayServed, plain.upstreamDaysPerDayServed),
+      floorCalls: replayFloor,
+      dayAwareToFloor: ratio(dayAware.upstreamCalls, replayFloor),
+      plainToFloor: ratio(plain.upstreamCalls, replayFloor),
+    },
+    spendFloor: floors,
+    spend: {
+      concurrentToFloor: ratio(dayAware.upstreamCalls, replayFloor),
+      oneMomentToFloor: floors.oneMoment.ratio,
+      rollingToFloor: floors.rolling.ratio,
+      settledDaysBoughtTwice: floors.oneMoment.settledDaysBoughtTwice + floors.rolling.settledDaysBoughtTwice,
     },
   };
   const results = { ...figures, goals: judgeGoals(figures), raw: { hitRounds, direct, miss, toyProxy } };
@@ -347,6 +403,11 @@ try {
   });
   console.log(
     `replay of ${REPLAY_REQUESTS} requests over ${REPLAY_KOLS} KOLs: day-aware calls x${results.replay.callsRatio}, days fetched x${results.replay.upstreamDaysRatio} of the plain cache's`,
+  );
+  console.log(
+    `upstream calls / the floor: concurrent replay x${results.spend.concurrentToFloor} (plain cache x${results.replay.plainToFloor}), ` +
+      `one moment x${results.spend.oneMomentToFloor}, a week of time passing x${results.spend.rollingToFloor}; ` +
+      `settled days bought twice: ${results.spend.settledDaysBoughtTwice}`,
   );
   const kib = (bytes: number) => (bytes / 1024).toFixed(1);
   console.log(`deployable bundle: ${kib(gatewayBundle.bytes)} KiB, gzip ${kib(gatewayBundle.gzipBytes)} KiB`);

@@ -36,16 +36,18 @@ describe("a quote", () => {
   it("equals what the request then spends, over cold, warm, partly stored and archived ranges", async () => {
     const gateway = pricedGateway();
     const [a, b] = [uniqueKol(), uniqueKol()];
-    const requests: [string, string, string][] = [
-      [a, "2026-03-01", "2026-03-05"], // cold: one call widened to 180 days
-      [a, "2026-03-01", "2026-03-05"], // its stored answer
-      [a, "2025-10-01", "2025-12-31"], // inside the wide window: stored days
-      [a, "2026-03-05", "2026-03-10"], // the live days are missing: one call for them
-      [b, "2026-02-01", "2026-02-10"], // another cold creator
-      [a, "2025-01-01", "2025-02-01"], // before the window: one call, widened over what is not stored
+    const TWO_HOURS = 2 * 3600 * 1000;
+    const requests: [string, string, string, number][] = [
+      [a, "2026-03-01", "2026-03-05", 0], // cold: one call widened to 365 days
+      [a, "2026-03-01", "2026-03-05", 0], // its stored answer
+      [a, "2025-10-01", "2025-12-31", 0], // inside the wide window: stored days
+      [a, "2026-03-05", "2026-03-10", TWO_HOURS], // the live days expired, the settled ones are kept: one call for the live ones
+      [b, "2026-02-01", "2026-02-10", 0], // another cold creator
+      [a, "2024-01-01", "2024-02-01", 0], // before the window: one call, widened over what is not stored
     ];
     const seen: { quoted: number; spent: number; quotedWindows: string[]; calledWindows: string[] }[] = [];
-    for (const [kolId, start, end] of requests) {
+    for (const [kolId, start, end, later] of requests) {
+      gateway.clock.now += later;
       const before = gateway.emulator.requests.length;
       const quote = await quoteOf(gateway, trendQuotePath(kolId, start, end));
       expect(gateway.emulator.requests).toHaveLength(before);
@@ -93,7 +95,7 @@ describe("a quote", () => {
     });
     expect(put.status).toBe(201);
     const quote = await quoteOf(gateway, "/v1/rosters/team/daily-fans/quote?startDate=2026-02-01&endDate=2026-02-28");
-    expect(quote).toMatchObject({ creators: 3, calls: 2, days: 360, price: { perCall: 0.05, currency: "CNY", amount: 0.1 } });
+    expect(quote).toMatchObject({ creators: 3, calls: 2, days: 730, price: { perCall: 0.05, currency: "CNY", amount: 0.1 } });
     const trends = await gateway.request("/v1/rosters/team/daily-fans?startDate=2026-02-01&endDate=2026-02-28");
     expect(trends.headers.get("Xingtu-Upstream-Calls")).toBe("2");
     expect(trends.headers.get("Xingtu-Upstream-Cost")).toBe("0.1 CNY");

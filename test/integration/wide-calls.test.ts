@@ -18,7 +18,7 @@ type Gateway = ReturnType<typeof makeGateway>;
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** A gateway as deployed: UPSTREAM_FETCH_DAYS at its default, 180 (test gateways ask exact windows otherwise). */
+/** A gateway as deployed: UPSTREAM_FETCH_DAYS at its default, 365 (test gateways ask exact windows otherwise). */
 const wideGateway = (options: GatewayOptions = {}) => makeGateway({ ...options, env: { UPSTREAM_FETCH_DAYS: undefined, ...options.env } });
 
 const windows = (gateway: Gateway) => gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`);
@@ -42,8 +42,8 @@ describe("wide calls", () => {
     const gateway = wideGateway();
     const kolId = uniqueKol();
     await expectDirectAnswer(await ask(gateway, kolId, "2026-03-01", "2026-03-05"), kolId, "2026-03-01", "2026-03-05");
-    // Towards the present up to the last settled day, then 180 days in all into the past.
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08"]);
+    // Towards the present up to today, then 365 days in all into the past.
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
     const inside = [
       ["2025-09-10", "2026-03-08"],
       ["2025-10-01", "2025-12-31"],
@@ -58,15 +58,15 @@ describe("wide calls", () => {
     expect(gateway.emulator.requests).toHaveLength(1);
   });
 
-  it("widen over unstored settled days only: a live day is asked when missing, and again after LIVE_TTL_SECONDS", async () => {
+  it("reach today: live days come with the window, and are asked again after LIVE_TTL_SECONDS", async () => {
     const gateway = wideGateway();
     const kolId = uniqueKol();
     await ask(gateway, kolId, "2026-03-05", "2026-03-09");
-    // Nothing after 03-09: today is live and was not asked.
-    expect(windows(gateway)).toEqual(["2025-09-11..2026-03-09"]);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
     gateway.clock.now += (3600 + 600) * 1000 + 1000;
     await ask(gateway, kolId, "2026-03-01", "2026-03-09");
-    expect(windows(gateway)).toEqual(["2025-09-11..2026-03-09", "2026-03-09..2026-03-09"]);
+    // The live days expired; the settled ones before them are kept.
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10", "2026-03-09..2026-03-10"]);
   });
 
   it("stop at stored days, and never reach before MIN_DATE", async () => {
@@ -75,23 +75,23 @@ describe("wide calls", () => {
     await ask(makeGateway(), kolId, "2026-03-01", "2026-03-05");
     const gateway = wideGateway();
     await ask(gateway, kolId, "2026-02-20", "2026-02-25");
-    expect(windows(gateway)).toEqual(["2025-09-02..2026-02-28"]);
+    expect(windows(gateway)).toEqual(["2025-03-01..2026-02-28"]);
 
     const bounded = wideGateway({ env: { MIN_DATE: "2026-01-01" } });
     await ask(bounded, uniqueKol(), "2026-01-10", "2026-01-20");
-    expect(windows(bounded)).toEqual(["2026-01-01..2026-03-08"]);
+    expect(windows(bounded)).toEqual(["2026-01-01..2026-03-10"]);
   });
 
   it("span UPSTREAM_FETCH_DAYS, and gather concurrent misses into one widened call", async () => {
     const gateway = wideGateway({ env: { UPSTREAM_FETCH_DAYS: "10" }, emulator: { latencyMs: 5 } });
     const kolId = uniqueKol();
     await ask(gateway, kolId, "2026-03-01", "2026-03-05");
-    expect(windows(gateway)).toEqual(["2026-02-27..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2026-03-01..2026-03-10"]);
 
     const other = wideGateway({ emulator: { latencyMs: 5 } });
     const otherKol = uniqueKol();
     await Promise.all([ask(other, otherKol, "2026-02-01", "2026-02-28"), ask(other, otherKol, "2026-03-01", "2026-03-09")]);
-    expect(windows(other)).toEqual(["2025-09-11..2026-03-09"]);
+    expect(windows(other)).toEqual(["2025-03-11..2026-03-10"]);
   });
 
   it("answer the upstream's paid 'no data' (201) as such when nothing of the range was stored", async () => {
@@ -100,7 +100,7 @@ describe("wide calls", () => {
     const response = await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-05"));
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ type: "/problems/upstream-no-data" });
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
   });
 
   it("are not made for a client's refresh: it buys only what it asks for", async () => {
@@ -109,7 +109,7 @@ describe("wide calls", () => {
     await ask(gateway, kolId, "2026-03-04", "2026-03-09", { "Xingtu-Refresh": "live" });
     await ask(gateway, kolId, "2026-03-01", "2026-03-03");
     await ask(gateway, kolId, "2026-03-01", "2026-03-07", { "Xingtu-Refresh": "settled" });
-    expect(windows(gateway)).toEqual(["2026-03-04..2026-03-09", "2025-09-05..2026-03-03", "2026-03-01..2026-03-07"]);
+    expect(windows(gateway)).toEqual(["2026-03-04..2026-03-09", "2025-03-04..2026-03-03", "2026-03-01..2026-03-07"]);
   });
 });
 
@@ -128,7 +128,7 @@ describe("settled days kept for good", () => {
       expect(response.headers.get("Xingtu-Upstream-Calls")).toBe("0");
       await expectDirectAnswer(response, kolId, start, end);
     }
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
   });
 
   it("a stale settled answer is revalidated from the stored days, without a call", async () => {
@@ -142,10 +142,11 @@ describe("settled days kept for good", () => {
   });
 
   it("days older than the upstream's history depth are answered from the archive, and a call spanning them keeps them", async () => {
-    const gateway = wideGateway({ emulator: { historyDays: 60 } });
+    // 180-day windows, so a later range can reach past both ends of the first.
+    const gateway = wideGateway({ env: { UPSTREAM_FETCH_DAYS: "180" }, emulator: { historyDays: 60 } });
     const kolId = uniqueKol();
     await ask(gateway, kolId, "2026-01-15", "2026-01-31");
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2025-09-12..2026-03-10"]);
     // Two months on, the upstream serves nothing before 2026-03-10.
     gateway.clock.now += 60 * DAY_MS;
     const archived = await ask(gateway, kolId, "2026-01-15", "2026-01-31");
@@ -175,10 +176,10 @@ describe("a wide window the upstream refuses", () => {
     await expectDirectAnswer(first, kolId, "2026-03-01", "2026-03-05");
     expect(first.headers.get("Xingtu-Upstream-Calls")).toBe("2");
     expect(first.headers.get("Xingtu-Upstream-Billed")).toBe("1");
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08", "2026-03-01..2026-03-05"]);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10", "2026-03-01..2026-03-05"]);
     expect(await accountDay(gateway)).toMatchObject({ calls: 2, billed: 1 });
     expect(gateway.logs).toContainEqual(
-      expect.objectContaining({ level: "warn", msg: expect.stringContaining("refused a widened window"), refusedDays: 180 }),
+      expect.objectContaining({ level: "warn", msg: expect.stringContaining("refused a widened window"), refusedDays: 365 }),
     );
 
     // Another KOL's coordinator learns it from the account ledger: no wider than the 5 days that worked.
@@ -191,7 +192,7 @@ describe("a wide window the upstream refuses", () => {
       "2026-02-01..2026-02-05",
       "2026-02-20..2026-02-25",
       "2026-01-01..2026-01-30",
-      "2026-02-07..2026-03-08",
+      "2026-02-09..2026-03-10",
     ]);
     expect(await accountDay(gateway)).toMatchObject({ calls: 6, billed: 5 });
   });
@@ -202,9 +203,9 @@ describe("a wide window the upstream refuses", () => {
     gateway.clock.now += 7 * DAY_MS;
     await ask(gateway, uniqueKol(), "2026-03-01", "2026-03-05");
     expect(windows(gateway)).toEqual([
-      "2025-09-10..2026-03-08",
+      "2025-03-11..2026-03-10",
       "2026-03-01..2026-03-05",
-      "2025-09-17..2026-03-15",
+      "2025-03-18..2026-03-17",
       "2026-03-01..2026-03-05",
     ]);
   });
@@ -212,11 +213,11 @@ describe("a wide window the upstream refuses", () => {
   it("is forgotten once a window as wide as the refused one works", async () => {
     const limited = wideGateway({ emulator: { maxRangeDays: 60 } });
     await ask(limited, uniqueKol(), "2026-03-01", "2026-03-05");
-    // The same account, once the upstream serves 180 days again: a client's 180-day range works.
+    // The same account, once the upstream serves 365 days again: a client's 365-day range works.
     const lifted = wideGateway({ account: limited.account });
-    await ask(lifted, uniqueKol(), "2025-09-10", "2026-03-08");
+    await ask(lifted, uniqueKol(), "2025-03-11", "2026-03-10");
     await ask(lifted, uniqueKol(), "2026-03-01", "2026-03-05");
-    expect(windows(lifted)).toEqual(["2025-09-10..2026-03-08", "2025-09-10..2026-03-08"]);
+    expect(windows(lifted)).toEqual(["2025-03-11..2026-03-10", "2025-03-11..2026-03-10"]);
   });
 
   it("retries only when the account ledger admits one more attempt", async () => {
@@ -224,7 +225,7 @@ describe("a wide window the upstream refuses", () => {
     const response = await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-05"));
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ type: "/problems/spend-guard-open" });
-    expect(windows(gateway)).toEqual(["2025-09-10..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
     expect(await accountDay(gateway)).toMatchObject({ calls: 1, billed: 0 });
   });
 });

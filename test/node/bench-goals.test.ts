@@ -11,6 +11,7 @@ const allMet: GoalFigures = {
   cpu: { workersModeMicrosPerRequest: 300 },
   startup: { cpuMs: 9.5, toyHitCpuMs: 3 },
   bundle: { gzipBytes: 48 * 1024 },
+  spend: { concurrentToFloor: 1.1, oneMomentToFloor: 1, rollingToFloor: 0.99, settledDaysBoughtTwice: 0 },
 };
 
 const verdict = (figures: GoalFigures, figure: string) => judgeGoals(figures).find((goal) => goal.figure === figure)!;
@@ -21,7 +22,7 @@ describe("bench goals", () => {
     expect(goals.map((goal) => [goal.figure, goal.met, goal.missedBy, goal.why])).toEqual(
       goals.map((goal) => [goal.figure, true, 0, null]),
     );
-    expect(goals).toHaveLength(7);
+    expect(goals).toHaveLength(11);
   });
 
   it("says by how much an upper bound is passed, in the figure's unit", () => {
@@ -52,5 +53,11 @@ describe("bench goals", () => {
     expect(miss.why).toContain("+9.64 ms");
     const overEmulator = verdict({ ...figures, miss: { ...figures.miss, overheadP50Ms: 33.18 } }, "miss p50 over the emulator");
     expect(overEmulator.why).toContain("the toy proxy itself is +2.45 ms over the emulator");
+  });
+
+  it("holds the calls of every replay to 1.1 times its floor, and settled days to none bought twice", () => {
+    const spend = { ...allMet.spend, rollingToFloor: 1.25, settledDaysBoughtTwice: 3 };
+    expect(verdict({ ...allMet, spend }, "calls / floor, a week of time passing")).toMatchObject({ met: false, missedBy: 0.15 });
+    expect(verdict({ ...allMet, spend }, "settled days bought twice")).toMatchObject({ met: false, missedBy: 3, unit: "days" });
   });
 });

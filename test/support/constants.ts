@@ -17,5 +17,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Cases per property test (FUZZ_RUNS). */
     fuzzRuns: number;
+    /** Requests per spend-floor replay (SPEND_FLOOR_REQUESTS). */
+    spendFloorRequests: number;
   }
 }

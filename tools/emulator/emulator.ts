@@ -183,7 +183,7 @@ export function createEmulator(options: EmulatorOptions = {}) {
     const token = query.get("token");
     const [kolId, startDate, endDate] = [query.get(UPSTREAM_ENDPOINTS[endpoint].idParam), query.get("startDate"), query.get("endDate")];
     requests.push({
-      at: Date.now(),
+      at: (options.now ?? Date.now)(),
       endpoint,
       kolId,
       startDate,

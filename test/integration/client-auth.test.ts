@@ -29,6 +29,12 @@ describe("client keys", () => {
     expect(gateway.upstreamFetches).toBe(0);
   });
 
+  it("tells a client without a key, in the 401's detail, how to send one", async () => {
+    // The challenge header names the scheme only; the detail is where a person learns the fix.
+    const response = await makeGateway().request(trendPath(uniqueKol(), ...RANGE), { as: null });
+    expect((await response.json<{ detail: string }>()).detail).toContain("Authorization: Bearer <key>");
+  });
+
   it("answers an unknown key and a revoked key identically, without saying which", async () => {
     const gateway = makeGateway();
     const revoked = await createTestKey(env.KEYS, { disabled: true });
@@ -69,6 +75,25 @@ describe("client keys", () => {
     expect(await statusWith(`Bearer${key}`)).toBe(401);
   });
 
+  it("reads no key record for an Authorization header that is not a Bearer token: anyone may send one", async () => {
+    // Such a header holds no key, so it is refused without hashing anything or asking KV.
+    const reads: string[] = [];
+    const oneKey = new Proxy({} as KVNamespace, {
+      get: (_target, property) => async (name: string) => {
+        if (property === "list") return { keys: [{ name: "key:0" }], list_complete: true, cacheStatus: null };
+        if (property === "get") reads.push(name);
+        return null;
+      },
+    });
+    const gateway = makeGateway({ env: { KEYS: oneKey } });
+    const response = await gateway.request(trendPath(uniqueKol(), ...RANGE), {
+      as: null,
+      headers: { Authorization: "Basic dXNlcjpwYXNz" },
+    });
+    expect(response.status).toBe(401);
+    expect(reads).toEqual([]);
+  });
+
   it("accepts a good key as the upstream-style token parameter on the drop-in route", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS);
@@ -82,6 +107,21 @@ describe("client keys", () => {
     const { key } = await createTestKey(env.KEYS);
     const response = await gateway.request(trendPath(uniqueKol(), ...RANGE, `&token=${encodeURIComponent(key)}`), { as: null });
     expect(response.status).toBe(401);
+  });
+
+  it("accepts a good key as the key parameter on the chart route, for <img> embeds that cannot send headers", async () => {
+    // The chart route opts in to `key=` (keyInQuery); the JSON route refuses it (formats.test.ts).
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const chart = `/v1/kols/${uniqueKol()}/daily-fans.svg?startDate=2026-02-07&endDate=2026-03-08&key=${encodeURIComponent(key)}`;
+    expect((await gateway.request(chart, { as: null })).status).toBe(200);
+  });
+
+  it("lets a key with the operate permission read the spend guard", async () => {
+    // The permission is read from the key's record: without it the same request is 403 (below, for anonymous callers).
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    expect((await gateway.request("/v1/spend-guard", { as: key })).status).toBe(200);
   });
 
   it("never takes a key from a cookie", async () => {
@@ -147,6 +187,20 @@ describe("failing closed", () => {
     expect(problem.detail).toContain("PUBLIC_ACCESS");
   });
 
+  it("counts only key records as keys: a namespace holding other entries still fails closed", async () => {
+    // A name index left behind by a deleted record, and anything else an operator put in KEYS.
+    const names = ["name:orphan", "note"];
+    const leftovers = new Proxy({} as KVNamespace, {
+      get: (_target, property) => async (options?: KVNamespaceListOptions) => {
+        if (property !== "list") return null;
+        const keys = names.filter((name) => name.startsWith(options?.prefix ?? "")).map((name) => ({ name }));
+        return { keys: keys.slice(0, options?.limit ?? 1000), list_complete: true, cacheStatus: null };
+      },
+    });
+    const gateway = makeGateway({ env: { KEYS: leftovers } });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: "xte_wrong" })).status).toBe(503);
+  });
+
   it("asks KV whether any key exists at most once a minute, and sees a first key after that", async () => {
     let lists = 0;
     let keys: { name: string }[] = [];
@@ -210,6 +264,30 @@ describe("rate limits", () => {
     expect(limited.headers.get("Retry-After")).toBe("15");
   });
 
+  it("says in the 429's detail that the key is what is limited, and how long to wait", async () => {
+    // 45 s into the window: 15 s are left, in the detail as in Retry-After, for a person reading a log.
+    const gateway = makeGateway({ now: FIXED_NOW + 45_000 });
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < TEST_STANDARD_LIMIT; i++) await gateway.request(path, { as: key });
+    const { detail } = await (await gateway.request(path, { as: key })).json<{ detail: string }>();
+    expect(detail).toContain("for this key");
+    expect(detail).toContain("15 s");
+  });
+
+  it("refuses a miss whose upstream call would pass the key's limit, before making the call", async () => {
+    // Each upstream call weighs one more request, so a many-creator request cannot buy more than single ones.
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const cached = trendPath(uniqueKol(), ...RANGE);
+    // One miss weighs two (itself and its upstream call), seven hits seven: one request is left.
+    for (let i = 0; i < TEST_STANDARD_LIMIT - 2; i++) expect((await gateway.request(cached, { as: key })).status).toBe(200);
+    const miss = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(miss.status).toBe(429);
+    expect((await miss.json<{ detail: string }>()).detail).toMatch(/for this key: each upstream call .* counts as one more request/);
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
   it("limits failed authentication attempts per address with 429", async () => {
     const gateway = makeGateway();
     const from = (address: string) => ({ as: "xte_wrong-key", headers: { "CF-Connecting-IP": address } });
@@ -226,6 +304,18 @@ describe("rate limits", () => {
     const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
     const path = trendPath(uniqueKol(), ...RANGE);
     for (let i = 0; i < TEST_STANDARD_LIMIT * 2; i++) expect((await gateway.request(path, { as: key })).status).toBe(200);
+  });
+
+  it("admits a bulk key's requests in grants: one limiter call in an isolate for every ten requests", async () => {
+    // Asking the platform's limiter costs a call on every cache hit; a grant of RATE_LIMIT_BULK_GRANT saves nine in ten.
+    let calls = 0;
+    const counting = { limit: async () => (calls++, { success: true }) };
+    const gateway = makeGateway({ env: { RATE_LIMIT_BULK: counting, RATE_LIMIT_BULK_GRANT: "10" } });
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    // A miss weighs two (itself and its upstream call), eight hits eight: ten requests, one grant.
+    for (let i = 0; i < 9; i++) expect((await gateway.request(path, { as: key })).status).toBe(200);
+    expect(calls).toBe(1);
   });
 
   it("limits each key on its own", async () => {
@@ -245,6 +335,60 @@ describe("rate limits", () => {
     for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) last = await gateway.request(path, { as: null });
     expect(last!.status).toBe(429);
     expect(await last!.json()).toMatchObject({ code: 302 });
+  });
+});
+
+describe("anonymous callers under PUBLIC_ACCESS", () => {
+  const publicGateway = () => makeGateway({ env: { PUBLIC_ACCESS: "true" } });
+  /** A caller's address, unique to the test: the limiters' counts outlive a test. */
+  const newAddress = () => `2001:db8::${[...crypto.getRandomValues(new Uint16Array(3))].map((part) => part.toString(16)).join(":")}`;
+  const from = (address: string, headers: Record<string, string> = {}) => ({
+    as: null,
+    headers: { "CF-Connecting-IP": address, ...headers },
+  });
+
+  it("are limited per address: one address past the limit holds back no other", async () => {
+    // Without a key, the address is the only identity a limit can hold to.
+    const gateway = publicGateway();
+    const [first, second] = [newAddress(), newAddress()];
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < TEST_STANDARD_LIMIT; i++) await gateway.request(path, from(first));
+    expect((await gateway.request(path, from(first))).status).toBe(429);
+    expect((await gateway.request(path, from(second))).status).toBe(200);
+  });
+
+  it("are told in the 429's detail that their address is limited, at the standard tier", async () => {
+    const gateway = publicGateway();
+    const address = newAddress();
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < TEST_STANDARD_LIMIT; i++) await gateway.request(path, from(address));
+    const limited = await gateway.request(path, from(address));
+    expect(limited.status).toBe(429);
+    expect((await limited.json<{ detail: string }>()).detail).toContain("The standard tier's request limit is reached for this address");
+  });
+
+  it("cannot force a refresh: they get the cached answer, with a header saying so", async () => {
+    // A forced refresh spends the gateway's token; only keys given the refresh permission may ask for one.
+    const gateway = publicGateway();
+    const address = newAddress();
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, from(address));
+    const response = await gateway.request(path, from(address, { "Xingtu-Refresh": "settled" }));
+    expect(response.headers.get("Xingtu-Refresh")).toMatch(/^refused;/);
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("cannot read the spend guard, which needs a key with the operate permission", async () => {
+    // PUBLIC_ACCESS opens data answers only, never the operator's routes.
+    const response = await publicGateway().request("/v1/spend-guard", from(newAddress()));
+    expect(response.status).toBe(403);
+  });
+
+  it("are challenged for a key where one is needed, as a client without a key is", async () => {
+    // Rosters belong to a key: the 401 carries the same Bearer challenge, so a client library asks for one.
+    const response = await publicGateway().request("/v1/rosters", from(newAddress()));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("WWW-Authenticate")).toBe('Bearer realm="xingtu-edge"');
   });
 });
 

@@ -57,14 +57,19 @@ function takeBatch(runtime: Runtime, name: string): UsageBatch | null {
   return batch;
 }
 
-/** The usage of a named key, or null for callers without one (anonymous) or without a ledger. */
+/** The usage of a named key; for callers without one (anonymous) or without a ledger, only the
+ * rate limit's charge for each upstream call (null when there is none). */
 export function keyUsage(
   env: Bindings,
   runtime: Runtime,
   client: SpendingClient,
   defer: (work: Promise<unknown>) => void,
 ): KeyUsage | null {
-  if (client.anonymous || !env.KEY_LEDGER) return null;
+  if (client.anonymous || !env.KEY_LEDGER) {
+    // No ledger to admit or count in; each upstream call still weighs one more request against the caller's rate limit.
+    const charge = client.chargeUpstreamCall;
+    return charge ? { admit: () => charge(), finish: () => undefined } : null;
+  }
   let reservation: number | null = null;
   const limited = client.dailyUpstreamCalls > 0;
   return {

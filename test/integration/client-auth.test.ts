@@ -357,6 +357,19 @@ describe("anonymous callers under PUBLIC_ACCESS", () => {
     expect((await gateway.request(path, from(second))).status).toBe(200);
   });
 
+  it("weigh one more request per upstream call their request causes, as a key's requests do", async () => {
+    const gateway = publicGateway();
+    const address = newAddress();
+    // Each miss is a request and an upstream call: two of the standard tier's requests a minute.
+    for (let i = 0; i < TEST_STANDARD_LIMIT / 2; i++) {
+      expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), from(address))).status).toBe(200);
+    }
+    const limited = await gateway.request(trendPath(uniqueKol(), ...RANGE), from(address));
+    expect(limited.status).toBe(429);
+    expect((await limited.json<{ detail: string }>()).detail).toContain("for this address");
+    expect(gateway.emulator.requests).toHaveLength(TEST_STANDARD_LIMIT / 2);
+  });
+
   it("are told in the 429's detail that their address is limited, at the standard tier", async () => {
     const gateway = publicGateway();
     const address = newAddress();

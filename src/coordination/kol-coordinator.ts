@@ -34,7 +34,7 @@ import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
-import { assembled, failed, outcomeOf, planOf, refusal, shared, wholeRange, type ResolveContext } from "./resolve.ts";
+import { assembled, failed, liveFetchedAt, outcomeOf, planOf, refusal, shared, wholeRange, type ResolveContext } from "./resolve.ts";
 import {
   newUpstreamTrace,
   problemParts,
@@ -209,6 +209,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
         answer: assembled(query, plan.known),
         fromDays: true,
         noDataCall: false,
+        ...liveFetchedAt(plan.known),
         upstream: trace,
         coalesced: false,
         reusedDays,
@@ -237,10 +238,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
       // "No data" for a window holding the whole range (widened, or joined): the upstream's own answer.
       if (plan.known.size === 0) return { ...base, answer, fromDays: false, noDataCall: true };
       // "No data" for what was missing: the range is what the stored days knew.
-      return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true };
+      return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true, ...liveFetchedAt(plan.known) };
     }
     const after = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
-    return { ...base, answer: assembled(query, after.known), fromDays: true, noDataCall: false };
+    return { ...base, answer: assembled(query, after.known), fromDays: true, noDataCall: false, ...liveFetchedAt(after.known) };
   }
 
   /** The batch in flight or gathering that will bring every one of `days`, if any. */

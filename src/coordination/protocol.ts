@@ -47,6 +47,8 @@ export type MissOutcome =
       fromDays: boolean;
       /** The call that answered said "no data" (201) for what was missing. */
       noDataCall: boolean;
+      /** Built from stored live days: when the oldest of them was fetched (the answer is no fresher). */
+      liveFetchedAt?: number;
     })
   | (MissCost & { ok: false; problem: ProblemParts });
 

@@ -87,6 +87,12 @@ export function planOf(context: ResolveContext, book: DayBook, range: KolRange, 
   return { known, missing };
 }
 
+/** When the oldest live day among `days` was fetched, as a MissOutcome field (none when no day is live). */
+export function liveFetchedAt(days: Map<string, StoredDay>): { liveFetchedAt?: number } {
+  const live = [...days.values()].filter((day) => !day.settled).map((day) => day.fetchedAt);
+  return live.length > 0 ? { liveFetchedAt: Math.min(...live) } : {};
+}
+
 /** The range's answer in the upstream's own shape, built from stored days. */
 export function assembled(range: KolRange, days: Map<string, StoredDay>): UpstreamAnswer {
   const body = assembleBody(datesOf(range.startDate, range.endDate), days);

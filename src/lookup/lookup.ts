@@ -125,16 +125,27 @@ export function servedFrom(context: LookupContext, stored: StoredAnswer): "hit" 
 
 /** The TTL of an answer: its range's (settled or live), NO_DATA_TTL_SECONDS when it, or the call
  * that filled it in, said "no data", and UNUSABLE_TTL_SECONDS when it could not be read. */
-function ttlOf(context: LookupContext, range: KolRange, answer: UpstreamAnswer, noDataCall: boolean): number {
-  const { ttlSeconds } = ttlPolicy(range.endDate, context.runtime.now(), context.config);
+function ttlOf(context: LookupContext, range: KolRange, answered: Answered): number {
+  const { answer, noDataCall, liveFetchedAt } = answered;
+  const now = context.runtime.now();
+  const { ttlSeconds: rangeTtl } = ttlPolicy(range.endDate, now, context.config);
+  // Built from live days fetched a while ago: no longer than they stay reusable themselves.
+  const ttlSeconds =
+    liveFetchedAt === undefined
+      ? rangeTtl
+      : Math.min(rangeTtl, Math.max(1, Math.ceil((liveFetchedAt - now) / 1000) + context.config.LIVE_TTL_SECONDS));
   if (answer.kind === "unusable") return Math.min(ttlSeconds, context.config.UNUSABLE_TTL_SECONDS);
   return answer.kind === "no-data" || noDataCall ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
 }
 
-function storeAnswer(context: LookupContext, range: KolRange, answer: UpstreamAnswer, fromDays: boolean, noDataCall = false): number {
+/** What a resolved miss answered, as far as storing it goes. */
+type Answered = Pick<Extract<MissOutcome, { ok: true }>, "answer" | "fromDays" | "noDataCall" | "liveFetchedAt">;
+
+function storeAnswer(context: LookupContext, range: KolRange, answered: Answered): number {
+  const { answer, fromDays } = answered;
   const now = context.runtime.now();
   const noData = answer.kind === "no-data";
-  const ttlSeconds = ttlOf(context, range, answer, noDataCall);
+  const ttlSeconds = ttlOf(context, range, answered);
   const body = answer.kind === "data" ? answer.success.raw : answer.raw;
   const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
   if (answer.kind === "unusable") entry.unusable = answer.reason;
@@ -202,9 +213,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   // An unusable answer is a failure too (the KOL's coordinator remembers it, so it is not paid again).
   if (outcome.ok && outcome.answer.kind === "unusable" && stored) return standIn(stored, unusableProblem(outcome.answer.reason));
   if (outcome.ok) {
-    const ttlSeconds = outcome.identical
-      ? ttlOf(context, query, outcome.answer, outcome.noDataCall)
-      : storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
+    const ttlSeconds = outcome.identical ? ttlOf(context, query, outcome) : storeAnswer(context, query, outcome);
     const result = { answer: outcome.answer, fromDays: outcome.fromDays, ageSeconds: 0, ttlSeconds, refresh, ...refreshed };
     return {
       ...result,
@@ -235,7 +244,7 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
   const work = revalidate(context, query).then(
     (outcome) => {
       if (!outcome) return;
-      if (outcome.ok) storeAnswer(context, query, outcome.answer, outcome.fromDays, outcome.noDataCall);
+      if (outcome.ok) storeAnswer(context, query, outcome);
       else context.warn("background revalidation failed; the stale answer stays, and the KOL's coordinator backs off before the next");
     },
     () => context.warn("background revalidation could not reach the KOL's coordinator; the stale answer stays"),

@@ -135,3 +135,21 @@ describe("forced refreshes", () => {
     expectDirectAnswer(await after.json(), kolId, "2026-03-01", "2026-03-05");
   });
 });
+
+describe("an answer built from stored live days", () => {
+  it("is kept no longer than its oldest live day stays reusable, so live days are never served older than LIVE_TTL_SECONDS", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-10"));
+    // 50 minutes later, a range inside it is assembled from days fetched then: 10 minutes of their hour are left.
+    gateway.clock.now += 50 * 60 * 1000;
+    const assembled = await gateway.request(trendPath(kolId, "2026-03-05", "2026-03-10"));
+    expect(assembled.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect(assembled.headers.get("Cache-Status")).toMatch(/; ttl=600\b/);
+    // Past those 10 minutes (and the stale-while-revalidate grace), the live days are bought again.
+    gateway.clock.now += 21 * 60 * 1000;
+    const again = await gateway.request(trendPath(kolId, "2026-03-05", "2026-03-10"));
+    expect(again.headers.get("Xingtu-Upstream-Calls")).toBe("1");
+    expect(askedRanges(gateway)).toEqual(["2026-03-01..2026-03-10", "2026-03-09..2026-03-10"]);
+  });
+});

@@ -12,12 +12,23 @@ import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
 import { migrateLocalKv } from "./migrate-kv.ts";
 import { WRANGLER_BIN } from "../wrangler.ts";
+import { configSchema } from "../../src/config/config.ts";
 
 const HOST = "127.0.0.1";
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788);
 const EMULATOR_LATENCY_MS = process.env.EMULATOR_LATENCY_MS ?? "300";
 const READY_TIMEOUT_MS = 90_000;
+/** Settings a local run takes from the environment: all but the secrets (stand-ins below) and the emulator's address. */
+const PASSED_THROUGH = (name: string) =>
+  ![
+    "JUSTONEAPI_TOKEN",
+    "WEBHOOK_SIGNING_SECRET",
+    "UPSTREAM_BASE_URL",
+    "ALLOW_INSECURE_UPSTREAM",
+    "ALLOW_LOCAL_CALLBACKS",
+    "CALLBACK_PORTS",
+  ].includes(name);
 // Offline, wrangler cannot fetch the `Request.cf` placeholder and prints a stack for it: harmless.
 const OFFLINE_NOISE = /Request\.cf|getaddrinfo ENOTFOUND|GetAddrInfoReqWrap|callbackTrampoline/;
 
@@ -108,8 +119,11 @@ const gateway = run(
     "ALLOW_LOCAL_CALLBACKS:true",
     "--var",
     `CALLBACK_PORTS:${process.env.CALLBACK_PORTS ?? "9090"}`,
-    // Which upstream path to call (`UPSTREAM_ENDPOINT=kol-daily-fans npm start`); the emulator serves both.
-    ...(process.env.UPSTREAM_ENDPOINT ? ["--var", `UPSTREAM_ENDPOINT:${process.env.UPSTREAM_ENDPOINT}`] : []),
+    // Any other setting from the environment (`UPSTREAM_PRICE_PER_CALL=0.05 npm start`,
+    // `UPSTREAM_ENDPOINT=kol-daily-fans`, `WATCH_HOUR=15`): the gateway validates them as deployed.
+    ...Object.keys(configSchema.shape).flatMap((name) =>
+      PASSED_THROUGH(name) && process.env[name] !== undefined ? ["--var", `${name}:${process.env[name]}`] : [],
+    ),
   ],
   {
     // wrangler.toml's required secrets, read by wrangler dev from the environment: local stand-ins,

@@ -43,6 +43,9 @@ export const GROUPS: Record<string, Group> = {
       // The account ledger also keeps the upstream path's fail-over and range limit for every coordinator.
       "test/integration/upstream-endpoints.test.ts",
       "test/integration/wide-calls.test.ts",
+      // Behaviour the ledgers decide: the fail-over and range limit kept, the guard's refusals, key usage counted.
+      "test/integration/ledger-rules.test.ts",
+      "test/integration/key-usage-rules.test.ts",
     ],
   },
   coordination: {
@@ -77,8 +80,10 @@ export const GROUPS: Record<string, Group> = {
     modules: ["src/auth/keys.ts", "src/auth/client-auth.ts"],
     tests: [
       "test/unit/key-hashes.test.ts",
+      "test/unit/keys.test.ts",
       "test/unit/allowance.test.ts",
       "test/integration/client-auth.test.ts",
+      "test/integration/client-auth-signed.test.ts",
       // Signed requests name their key: the webhook target is where they arrive.
       "test/integration/webhooks.test.ts",
     ],

@@ -50,6 +50,19 @@ export interface KeyUsage {
 
 const ledgerOf = (env: Bindings, name: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name));
 
+/** Puts back a batch its ledger could not take, to go with this isolate's next one for the key (added
+ * to it when one was started meanwhile, on the same day; a batch of an earlier day is then dropped). */
+function keepForLater(runtime: Runtime, name: string, batch: UsageBatch): void {
+  const current = runtime.isolate.usage.get(name);
+  if (!current) {
+    runtime.isolate.usage.set(name, batch);
+    return;
+  }
+  if (current.day !== batch.day) return;
+  for (const field of Object.keys(batch.delta) as (keyof UsageDelta)[]) current.delta[field] += batch.delta[field];
+  current.since = Math.min(current.since, batch.since);
+}
+
 /** Takes this isolate's batch for a key, to send it. */
 function takeBatch(runtime: Runtime, name: string): UsageBatch | null {
   const batch = runtime.isolate.usage.get(name) ?? null;
@@ -74,6 +87,7 @@ export function keyUsage(
   const limited = client.dailyUpstreamCalls > 0;
   return {
     admit:
+      // Stryker disable next-line ConditionalExpression: an admission that neither charges nor asks the ledger admits as its absence does (one await more)
       !limited && !client.chargeUpstreamCall
         ? undefined
         : async () => {
@@ -111,8 +125,14 @@ export function keyUsage(
       batch.delta.uncertain += upstream.uncertain;
       runtime.isolate.usage.set(client.name, batch);
       if (upstream.attempts > 0 || reservation !== null || now - batch.since >= USAGE_FLUSH_MS) {
-        takeBatch(runtime, client.name);
-        defer(ledgerOf(env, client.name).record(day, batch.delta, reservation));
+        const sent = takeBatch(runtime, client.name)!;
+        // A record the ledger did not take goes with the next one: a paid call is never left uncounted
+        // (its reservation, not given back, lapses on its own).
+        defer(
+          ledgerOf(env, client.name)
+            .record(day, sent.delta, reservation)
+            .catch(() => keepForLater(runtime, client.name, sent)),
+        );
         reservation = null;
       }
     },
@@ -128,7 +148,7 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
     return await ledger.usageNow(shanghaiToday(runtime.now()), runtime.now());
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
-    if (batch && !runtime.isolate.usage.has(name)) runtime.isolate.usage.set(name, batch);
+    if (batch) keepForLater(runtime, name, batch);
     throw ledgerUnavailable("The key's ledger");
   }
 }

@@ -2,6 +2,7 @@
  * @module The trend as CSV (RFC 4180): a header row, then `date,fans,delta` per day, CRLF line
  * ends; a missing count is an empty field, never a made-up number.
  */
+import { parseAccept } from "hono/utils/accept";
 import type { Trend } from "../schemas/trend.ts";
 import type { RosterTrends } from "../schemas/roster-answers.ts";
 
@@ -39,7 +40,14 @@ export function rosterCsvFilename(trends: Pick<RosterTrends, "roster" | "startDa
 
 /** Whether a request asks for CSV: `format=csv`, or no format and `Accept: text/csv`. */
 export const wantsCsv = (format: string | undefined, accept: string | undefined) =>
-  format === "csv" || (format === undefined && /\btext\/csv\b/i.test(accept ?? ""));
+  format === "csv" || (format === undefined && accept !== undefined && prefersCsv(accept));
+
+/** Whether `Accept` ranks CSV above JSON (its q values; a type at q=0 is refused; ties go to JSON). */
+function prefersCsv(accept: string): boolean {
+  const ranked = parseAccept(accept);
+  const quality = (type: string) => Math.max(0, ...ranked.filter((entry) => entry.type.toLowerCase() === type).map((entry) => entry.q));
+  return quality("text/csv") > quality("application/json");
+}
 
 /** A CSV answer's own headers: a download named `filename`. */
 export const csvHeaders = (filename: string) => ({

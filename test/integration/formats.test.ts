@@ -26,6 +26,16 @@ describe("CSV", () => {
     expect(response.headers.get("Vary")).toMatch(/\bAccept\b/);
   });
 
+  it("weighs Accept's q values: CSV at q=0 is refused, and CSV ranked above JSON wins", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), ...RANGE);
+    const typeFor = async (accept: string) => (await gateway.request(path, { headers: { Accept: accept } })).headers.get("Content-Type");
+    expect(await typeFor("text/csv;q=0, application/json")).toBe("application/json");
+    expect(await typeFor("application/json;q=0.5, text/csv;q=0.9")).toMatch(/^text\/csv/);
+    // A tie goes to JSON, the API's own format.
+    expect(await typeFor("application/json, text/csv")).toBe("application/json");
+  });
+
   it("leaves a missing count empty rather than inventing one", async () => {
     const gateway = makeGateway();
     gateway.emulator.queueFaults({ kind: "mismatch" });

@@ -37,10 +37,14 @@ export function healthRoutes(runtime: Runtime) {
     let reachable = true;
     if (state.ready) {
       const context = createLookupContext({ env: c.env, runtime, trace: newTrace(), defer: deferWith(c), warn: () => undefined });
-      const status = await context.guard.status().catch((error: unknown) => {
+      const unreachable = (error: unknown) => {
         if (error instanceof ProblemError && error.problemType === "ledger-unavailable") return null;
         throw error;
-      });
+      };
+      const [status, rangeLimit] = await Promise.all([
+        context.guard.status().catch(unreachable),
+        context.guard.rangeLimit().catch(unreachable),
+      ]);
       reachable = status !== null;
       // The ledger hands over only a fail-over still in force; one to the configured path is none.
       const failover = status?.today.failover;
@@ -53,6 +57,12 @@ export function healthRoutes(runtime: Runtime) {
           to: current.to,
           since: new Date(current.since).toISOString(),
           until: new Date(current.until).toISOString(),
+        },
+        // The widest window the upstream answered since it refused a wider one (wide calls ask no wider until `until`).
+        rangeLimit: rangeLimit && {
+          refusedDays: rangeLimit.refusedDays,
+          workedDays: rangeLimit.workedDays,
+          until: new Date(rangeLimit.until).toISOString(),
         },
       };
       spendGuard = status && { ...breakerView(status.today.breaker), budget: status.budget };

@@ -30,6 +30,9 @@ export const healthSchema = z.object({
       /** The path calls go to now: the configured one unless the account failed over. */
       active: z.enum(ENDPOINT_NAMES),
       failover: z.object({ from: z.enum(ENDPOINT_NAMES), to: z.enum(ENDPOINT_NAMES), since: z.string(), until: z.string() }).nullable(),
+      /** The upstream's range limit as the account learned it (a widened window refused as invalid
+       * parameters): the narrowest refused, the widest that worked, until when it holds; null: none known. */
+      rangeLimit: z.object({ refusedDays: z.number().int(), workedDays: z.number().int(), until: z.string() }).nullable(),
     })
     .nullable(),
   spendGuard: z

@@ -125,7 +125,7 @@ describe("GET /healthz", () => {
         clientKeys: "present",
       },
       problems: [],
-      upstream: { endpoint: "author-daily-fans", active: "author-daily-fans", failover: null },
+      upstream: { endpoint: "author-daily-fans", active: "author-daily-fans", failover: null, rangeLimit: null },
       spendGuard: { upstreamCalls: "allowed", breaker: null, budget: { limit: 2000, used: 0, day: "2026-03-10" } },
     });
     expect(gateway.upstreamFetches).toBe(0);

@@ -197,6 +197,15 @@ describe("a wide window the upstream refuses", () => {
     expect(await accountDay(gateway)).toMatchObject({ calls: 6, billed: 5 });
   });
 
+  it("is shown to the operator by /healthz until it lapses", async () => {
+    const gateway = wideGateway({ emulator: { maxRangeDays: 60 } });
+    await ask(gateway, uniqueKol(), "2026-03-01", "2026-03-05");
+    const health = await (await gateway.request("/healthz")).json<{ upstream: { rangeLimit: unknown } }>();
+    expect(health.upstream.rangeLimit).toEqual({ refusedDays: 365, workedDays: 5, until: "2026-03-17T04:00:00.000Z" });
+    gateway.clock.now += 7 * DAY_MS;
+    expect((await (await gateway.request("/healthz")).json<{ upstream: { rangeLimit: unknown } }>()).upstream.rangeLimit).toBeNull();
+  });
+
   it("is probed again once the remembered limit lapses, a week later", async () => {
     const gateway = wideGateway({ emulator: { maxRangeDays: 60 } });
     await ask(gateway, uniqueKol(), "2026-03-01", "2026-03-05");

@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createEmulator } from "./tools/emulator/emulator.ts";
+import { writeProblemTexts } from "./tools/build/assets.ts";
 import {
   RECEIVER_HOST,
   TEST_AUTH_FAILURE_LIMIT,
@@ -8,6 +9,10 @@ import {
   TEST_STANDARD_LIMIT,
   TEST_UPSTREAM_TOKEN,
 } from "./test/support/constants.ts";
+
+// The problem pages' words are static assets (wrangler.toml `[assets]`, read through the ASSETS
+// binding): written from the code before every run, as wrangler does before `dev` and `deploy`.
+writeProblemTexts();
 
 // The real entry's outbound fetches reach this process: the upstream's host goes to the emulator,
 // receiver.test to a webhook receiver that records what it gets. No test can reach the network,

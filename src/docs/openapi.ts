@@ -659,7 +659,7 @@ export function openApiDocument(version: string): Json {
           operationId: "getProblemType",
           summary: "What a problem type means and what to do (every problem's `type` URI)",
           description:
-            "A short page for each problem `type`: HTML (English, with a line of Simplified Chinese) when the client asks for `text/html`, as browsers do; JSON otherwise. No key needed.",
+            "A short page for each problem `type`: HTML (English, with a line of Simplified Chinese) when the client asks for `text/html`, as browsers do; JSON otherwise. No key needed. The pages' words are static assets deployed with the gateway: a deployment without them answers 503 `gateway-misconfigured`.",
           security: [],
           parameters: [
             {
@@ -675,7 +675,7 @@ export function openApiDocument(version: string): Json {
               description: "The problem type's page.",
               content: { "application/json": { schema: ref("ProblemPage") }, "text/html": { schema: { type: "string" } } },
             },
-            ...problems("not-found", "method-not-allowed"),
+            ...problems("not-found", "method-not-allowed", "gateway-misconfigured"),
           },
         },
       },

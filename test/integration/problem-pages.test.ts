@@ -1,9 +1,12 @@
 /**
  * Problems explain themselves: every problem `type` URI the gateway sends opens a short page, HTML
  * for browsers (with a line of Simplified Chinese) and JSON otherwise, listed in the OpenAPI document.
+ * The pages' words are static assets (src/docs/problem-texts.ts, read through the ASSETS binding).
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { PROBLEMS, type ProblemType } from "../../src/problem.ts";
+import { PROBLEMS, problemTextsAsset, type ProblemType } from "../../src/problem.ts";
+import { PROBLEM_TEXTS } from "../../src/docs/problem-texts.ts";
 import { openApiDocument } from "../../src/docs/openapi.ts";
 import { makeGateway } from "../support/gateway.ts";
 import type { Problem, ProblemPage } from "../../src/schemas/problem.ts";
@@ -18,14 +21,19 @@ describe("problem type pages", () => {
       expect({ type, status: response.status }).toEqual({ type, status: 200 });
       expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
       const page = (await response.json()) as ProblemPage;
-      expect(page).toMatchObject({ type: `/problems/${type}`, title: PROBLEMS[type].title, status: PROBLEMS[type].status });
+      expect(page).toEqual({
+        type: `/problems/${type}`,
+        title: PROBLEMS[type].title,
+        status: PROBLEMS[type].status,
+        ...PROBLEM_TEXTS[type],
+      });
       // Each says something of its own: no page is another's, nor its title again.
       expect(page.meaning.length).toBeGreaterThan(20);
       expect(page.action.length).toBeGreaterThan(5);
       expect(page.meaning).not.toBe(page.title);
       expect(page.zh).toMatch(/[\u4e00-\u9fff]/);
     }
-    const meanings = types.map((type) => PROBLEMS[type].meaning);
+    const meanings = types.map((type) => PROBLEM_TEXTS[type].meaning);
     expect(new Set(meanings).size).toBe(meanings.length);
   });
 
@@ -40,7 +48,7 @@ describe("problem type pages", () => {
     const html = await response.text();
     expect(html).toContain('<html lang="en">');
     expect(html).toContain(`<h1>${PROBLEMS.unauthorized.title}</h1>`);
-    expect(html).toContain(`<p lang="zh-CN">${PROBLEMS.unauthorized.zh}</p>`);
+    expect(html).toContain(`<p lang="zh-CN">${PROBLEM_TEXTS.unauthorized.zh}</p>`);
     // The action's `Authorization: Bearer <key>` is code, not markup.
     expect(html).toContain("<code>Authorization: Bearer &lt;key&gt;</code>");
   });
@@ -58,6 +66,51 @@ describe("problem type pages", () => {
     const response = await makeGateway().request("/problems/no-such-thing", { as: null });
     expect(response.status).toBe(404);
     expect(((await response.json()) as Problem).type).toBe("/problems/not-found");
+  });
+
+  it("have words for every type, in the static assets as written in the code: a type without a page fails here", async () => {
+    expect(Object.keys(PROBLEM_TEXTS).sort()).toEqual([...types].sort());
+    for (const type of types) {
+      const asset = await env.ASSETS.fetch(new URL(problemTextsAsset(type), "https://assets.test"));
+      expect({ type, status: asset.status }).toEqual({ type, status: 200 });
+      expect(await asset.json()).toEqual(PROBLEM_TEXTS[type]);
+    }
+  });
+
+  it("give the words' files no address of their own: a file's name is no type", async () => {
+    const response = await makeGateway().request(problemTextsAsset("unauthorized"), { as: null });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as Problem).type).toBe("/problems/not-found");
+  });
+
+  it("answer the 503 gateway-misconfigured problem, saying why, when the words cannot be read", async () => {
+    const broken: [string, unknown][] = [
+      ["the ASSETS binding is missing", undefined],
+      ["HTTP 404", { fetch: async () => new Response("Not Found", { status: 404 }) }],
+      ["not JSON", { fetch: async () => new Response("<html>", { status: 200 }) }],
+      ["not the page's words", { fetch: async () => Response.json({ meaning: "only this" }) }],
+      [
+        "unreachable",
+        {
+          fetch: async () => {
+            throw new Error("assets down");
+          },
+        },
+      ],
+    ];
+    for (const [why, ASSETS] of broken) {
+      const response = await makeGateway({ env: { ASSETS } }).request("/problems/unauthorized", {
+        as: null,
+        headers: { Accept: "text/html" },
+      });
+      expect({ why, status: response.status }).toEqual({ why, status: 503 });
+      expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      const problem = (await response.json()) as Problem;
+      expect(problem.type).toBe("/problems/gateway-misconfigured");
+      expect(problem.detail).toContain(`/problems/unauthorized.json: ${why}`);
+      expect(problem.detail).not.toContain("    at ");
+    }
   });
 
   it("are listed in the OpenAPI document, every type by name", () => {

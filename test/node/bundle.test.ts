@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PROBLEM_TEXTS } from "../../src/docs/problem-texts.ts";
 
 let bundle = "";
 
@@ -39,6 +40,16 @@ describe("the deployable bundle (wrangler deploy --dry-run)", () => {
 
   it("holds no MCP SDK: the MCP server is its own Worker, off the data path", () => {
     for (const marker of ["McpServer", "StreamableHTTPServerTransport", "notifications/initialized"]) expect(bundle).not.toContain(marker);
+  });
+
+  it("holds no problem page's words: they are static assets (src/docs/problem-texts.ts), read by the page's route", () => {
+    expect(bundle).toContain("The gateway is not configured");
+    // Every Chinese line, and every English text but the few short ones that code may also say ("Retry later.").
+    const words = Object.values(PROBLEM_TEXTS).flatMap(({ meaning, action, zh }) => [
+      zh,
+      ...[meaning, action].filter((text) => text.length > 40),
+    ]);
+    for (const text of words) expect(bundle).not.toContain(text);
   });
 });
 

@@ -1,24 +1,26 @@
 /**
  * @module Builds `/openapi.json` before the Worker runs, into the static assets directory
- * (wrangler.toml `[assets]`), with the `_headers` that let any origin read it, and lays out the
- * `/docs` page's own files beside Swagger UI's. Run by `npm install` (after Swagger UI's files are
- * laid out) and by wrangler before every `dev` and `deploy` (`[build] command`), so the document
- * and the page always match the code they describe.
+ * (wrangler.toml `[assets]`), with the `_headers` that let any origin read it, lays out the
+ * `/docs` page's own files beside Swagger UI's, and writes each problem type's page words
+ * (`problems/<type>.json`, tools/build/assets.ts). Run by `npm install` (after Swagger UI's files
+ * are laid out) and by wrangler before every `dev` and `deploy` (`[build] command`), so the
+ * document, the page and the words always match the code they describe.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openApiDocument } from "../../src/docs/openapi.ts";
+import { ASSETS_DIR, writeIfChanged, writeProblemTexts } from "./assets.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-export const ASSETS_DIR = `${root}node_modules/.xingtu-docs/`;
 
 export function writeOpenApi(dir = ASSETS_DIR): void {
   const { version } = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { version: string };
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}openapi.json`, JSON.stringify(openApiDocument(version)));
-  writeFileSync(`${dir}_headers`, "/openapi.json\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n");
+  writeIfChanged(`${dir}openapi.json`, JSON.stringify(openApiDocument(version)));
+  writeIfChanged(`${dir}_headers`, "/openapi.json\n  Access-Control-Allow-Origin: *\n  Cache-Control: public, max-age=300\n");
   mkdirSync(`${dir}docs`, { recursive: true });
   for (const file of ["index.html", "init.js"]) copyFileSync(`${root}src/docs/${file}`, `${dir}docs/${file}`);
+  writeProblemTexts(dir);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) writeOpenApi();

@@ -226,6 +226,8 @@ export interface ProblemOptions {
   allow?: string;
   /** More headers for the answer (e.g. `Cache-Status` on a cached "no data"). */
   headers?: Record<string, string>;
+  /** The upstream's own business code this problem passes on: the drop-in route answers it as such. */
+  upstreamCode?: number;
 }
 
 export class ProblemError extends HTTPException {
@@ -271,7 +273,7 @@ export function problemBody(error: ProblemError, context: ProblemContext): Probl
   };
   if (error.options.errors) body.errors = error.options.errors;
   if (context.upstreamStyle) {
-    body.code = definition.upstreamCode;
+    body.code = error.options.upstreamCode ?? definition.upstreamCode;
     body.message = error.options.detail;
   }
   return body;

@@ -205,7 +205,7 @@ function interpretBody(reading: Reading, text: string, status: number): [Outcome
   const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : known.retryAfterSeconds;
   const error = new ProblemError(
     known.type ?? "upstream-unknown-code",
-    retryAfterSeconds === undefined ? { detail } : { detail, retryAfterSeconds },
+    retryAfterSeconds === undefined ? { detail, upstreamCode: code } : { detail, retryAfterSeconds, upstreamCode: code },
   );
   if (known.retired) return [{ kind: "retired", error }, billing];
   switch (known.retry) {

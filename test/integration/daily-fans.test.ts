@@ -97,6 +97,16 @@ describe("the drop-in upstream path", () => {
     expect(problem.message).toEqual(expect.stringContaining("endDate is required"));
   });
 
+  it("passes the upstream's own business code on, as the upstream would have answered it", async () => {
+    // 100 and 101 are both the token's refusal (one problem type); a script written against the upstream tells them apart.
+    for (const code of [100, 101]) {
+      const gateway = makeGateway();
+      gateway.emulator.queueFaults({ kind: "code", code });
+      const response = await gateway.request(dropInPath(uniqueKol(), "2026-03-01", "2026-03-05"));
+      expect(await response.json()).toMatchObject({ type: "/problems/upstream-token-invalid", code });
+    }
+  });
+
   it("shares cache entries with the normalized route", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();

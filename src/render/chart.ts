@@ -27,10 +27,12 @@ export interface YScale {
   ticks: number[];
 }
 
-/** A y scale over [low, high], widened by the headroom and then to round ticks. */
+/** A y scale over [low, high], widened by the headroom and then to round ticks; never below zero
+ * for counts that are not (a follower count is never negative, so an axis of negative counts says nothing). */
 export function yScale(low: number, high: number): YScale {
   const span = high - low || Math.max(1, Math.abs(high) * 0.01);
-  const [from, to] = nice(low - span * HEADROOM, high + span * HEADROOM, Y_TICKS);
+  const below = low - span * HEADROOM;
+  const [from, to] = nice(low >= 0 ? Math.max(0, below) : below, high + span * HEADROOM, Y_TICKS);
   const y = (value: number) => MARGIN.top + PLOT_H - ((value - from) / (to - from)) * PLOT_H;
   return { y, ticks: ticks(from, to, Y_TICKS) };
 }

@@ -23,6 +23,13 @@ describe("the charts' y scale", () => {
     expect(bottom - y(3_112_941)).toBeGreaterThanOrEqual(12);
   });
 
+  it("never runs below zero for counts that are not, however wide their span", () => {
+    // A roster of a 195,377-follower creator beside a 3,100,000 one ran its axis to -1,000,000.
+    const { ticks } = yScale(195_377, 3_100_000);
+    expect(ticks[0]).toBe(0);
+    expect(ticks.every((tick) => tick >= 0)).toBe(true);
+  });
+
   it("draws a flat series in the middle band rather than on an edge", () => {
     const { y, ticks } = yScale(1_000_000, 1_000_000);
     expect(y(1_000_000)).toBeGreaterThan(MARGIN.top);

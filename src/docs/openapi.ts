@@ -207,6 +207,22 @@ const rangeQuery = [
   parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
 ];
 
+/** The gateway's own routes take a rolling `days=N` instead of the two dates (schemas/request.ts `rollingDays`). */
+const rollingRangeQuery = [
+  parameter("startDate", "query", dateSchema, false, `The first day, yyyy-MM-dd; required unless \`days\` is sent. ${RANGE_RULES}`),
+  parameter("endDate", "query", dateSchema, false, `The last day, yyyy-MM-dd, included; required unless \`days\` is sent. ${RANGE_RULES}`),
+  {
+    name: "days",
+    in: "query",
+    required: false,
+    schema: { type: "integer", minimum: 1 },
+    description:
+      "A rolling range instead of startDate and endDate: the N days that end today (Asia/Shanghai), so an embedded chart or a spreadsheet's link keeps showing the last N days. At most MAX_RANGE_DAYS (365 by default) (`days`); refused beside startDate or endDate (`days_or_dates`).",
+    example: 30,
+  },
+  parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
+];
+
 /** The only way a client asks the gateway to buy data it already has (lookup/refresh.ts). */
 const refreshParameter: Json = {
   name: "Xingtu-Refresh",
@@ -315,7 +331,7 @@ export function openApiDocument(version: string): Json {
           description: "Send `Xingtu-Refresh: live` (or `settled`) for an explicit, paid refresh (keys with the `refresh` permission).",
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
-            ...rangeQuery,
+            ...rollingRangeQuery,
             parameter("format", "query", formatSchema.def.innerType, false),
             refreshParameter,
           ],
@@ -340,7 +356,7 @@ export function openApiDocument(version: string): Json {
           security: [{ bearerKey: [] }, { keyQuery: [] }],
           parameters: [
             parameter("kolId", "path", kolIdSchema, true),
-            ...rangeQuery,
+            ...rollingRangeQuery,
             parameter("key", "query", chartKeySchema.def.innerType, false),
             refreshParameter,
           ],
@@ -493,7 +509,7 @@ export function openApiDocument(version: string): Json {
           operationId: "getRosterDailyFans",
           summary: "Every creator of a roster: trend, summary and anomalous days, in one answer",
           description: ROSTER_TRENDS,
-          parameters: [rosterName, ...rangeQuery, parameter("format", "query", formatSchema.def.innerType, false)],
+          parameters: [rosterName, ...rollingRangeQuery, parameter("format", "query", formatSchema.def.innerType, false)],
           responses: rosterTrendsResponses("roster-not-found"),
         },
       },
@@ -506,7 +522,7 @@ export function openApiDocument(version: string): Json {
           security: [{ bearerKey: [] }, { keyQuery: [] }],
           parameters: [
             rosterName,
-            ...rangeQuery,
+            ...rollingRangeQuery,
             parameter("mode", "query", compareModeSchema.def.innerType, false),
             parameter("key", "query", chartKeySchema.def.innerType, false),
           ],
@@ -566,14 +582,14 @@ export function openApiDocument(version: string): Json {
         get: quoteOperation({
           operationId: "quoteDailyFans",
           summary: "What a creator's trend for a range would spend now (also its CSV, chart, drop-in path or webhook)",
-          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rangeQuery],
+          parameters: [parameter("kolId", "path", kolIdSchema, true), ...rollingRangeQuery],
         }),
       },
       "/v1/rosters/{name}/daily-fans/quote": {
         get: quoteOperation({
           operationId: "quoteRosterDailyFans",
           summary: "What a roster's trends (or chart) for a range would spend now",
-          parameters: [rosterName, ...rangeQuery],
+          parameters: [rosterName, ...rollingRangeQuery],
           problems: ["roster-not-found"],
         }),
       },

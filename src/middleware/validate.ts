@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type * as z from "zod/mini";
 import type { Clock } from "../calendar.ts";
-import { perLimits, rangeLimits, validated, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
+import { perLimits, rangeLimits, rollingDays, validated, type RangeLimits, type TrendRequest } from "../schemas/request.ts";
 import type { LookupEnv } from "./gateway-context.ts";
 
 export interface TrendRequestVariables {
@@ -19,15 +19,22 @@ export interface TrendRequestVariables {
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodMiniType<T>;
 
-export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: SchemaFactory<T>, now: Clock, queryPart: (request: T) => Q) {
+/** `rolling`: the route also takes `days=N` for the N days ending today (schemas/request.ts `rollingDays`). */
+export function validateTrendRequest<T extends TrendRequest, Q>(
+  schemaFor: SchemaFactory<T>,
+  now: Clock,
+  queryPart: (request: T) => Q,
+  rolling = false,
+) {
   const schemaForLimits = perLimits(schemaFor);
   return validator(
     "query",
     (query, c: Context<{ Bindings: LookupEnv["Bindings"]; Variables: LookupEnv["Variables"] & TrendRequestVariables }>) => {
       // Hono's query parser drops a parameter without a name (`&=x`); it is still not a parameter of this route.
       const unnamed = c.req.url.includes("?") && new URL(c.req.url).searchParams.has("");
-      const raw = { path: c.req.param() as Record<string, unknown>, query: unnamed ? { ...query, "": "" } : query };
       const limits = rangeLimits(c.get("lookup").config, now());
+      const sent = unnamed ? { ...query, "": "" } : query;
+      const raw = { path: c.req.param() as Record<string, unknown>, query: rolling ? rollingDays(sent, limits) : sent };
       const request = validated(schemaForLimits(limits), raw);
       c.set("trendRequest", request);
       return queryPart(request);
@@ -36,8 +43,8 @@ export function validateTrendRequest<T extends TrendRequest, Q>(schemaFor: Schem
 }
 
 /** A route's path parameters and query, checked together by `schema` (a repeated parameter stays a
- * list, which the schema refuses as such). */
-export function validPathAndQuery<T>(c: Context, schema: z.ZodMiniType<T>): T {
+ * list, which the schema refuses as such); `days=N` stands for the N days ending today. */
+export function validPathAndQuery<T>(c: Context, schemaFor: (limits: RangeLimits) => z.ZodMiniType<T>, limits: RangeLimits): T {
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
-  return validated(schema, { path: c.req.param() as Record<string, unknown>, query });
+  return validated(schemaFor(limits), { path: c.req.param() as Record<string, unknown>, query: rollingDays(query, limits) });
 }

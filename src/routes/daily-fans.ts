@@ -87,13 +87,14 @@ export function dailyFansRoutes(runtime: Runtime) {
     schemaFor: (limits: RangeLimits) => z.ZodMiniType<T>,
     queryPart: (request: T) => Q,
     respond: Respond,
+    rolling = false,
   ) =>
     new Hono<GatewayEnv>().get(
       path,
       etag({ retainedHeaders: ETAG_RETAINED_HEADERS }),
       context,
       auth,
-      validateTrendRequest(schemaFor, runtime.now, queryPart),
+      validateTrendRequest(schemaFor, runtime.now, queryPart, rolling),
       async (c) => {
         const request = c.get("trendRequest");
         const { result, headers, cacheStatus } = await lookupWithHeaders(c, request, askedMode(c.req.header(REFRESH_HEADER)));
@@ -105,10 +106,13 @@ export function dailyFansRoutes(runtime: Runtime) {
   const withoutKolId = ({ kolId: _kolId, ...query }: TrendRequest) => query;
   const whole = (request: TrendRequest) => request;
   const asSuccessor = ({ kolId, ...query }: TrendRequest) => ({ oAuthorId: kolId, ...query });
-  return new Hono<GatewayEnv>()
-    .route("/", route(DAILY_FANS_PATH, trendRequestSchema, withoutKolId, respondTrend))
-    .use(CHART_PATH, keyInQuery("key"))
-    .route("/", route(CHART_PATH, chartRequestSchema, withoutKolId, respondChart))
-    .route("/", route(SUCCESSOR_PATH, successorDropInRequestSchema, asSuccessor, respondUpstreamStyle))
-    .route("/", route(SEED_PATH, dropInRequestSchema, whole, respondUpstreamStyle));
+  return (
+    new Hono<GatewayEnv>()
+      // The gateway's own routes also take a rolling `days=N`; the drop-in paths take the upstream's parameters only.
+      .route("/", route(DAILY_FANS_PATH, trendRequestSchema, withoutKolId, respondTrend, true))
+      .use(CHART_PATH, keyInQuery("key"))
+      .route("/", route(CHART_PATH, chartRequestSchema, withoutKolId, respondChart, true))
+      .route("/", route(SUCCESSOR_PATH, successorDropInRequestSchema, asSuccessor, respondUpstreamStyle))
+      .route("/", route(SEED_PATH, dropInRequestSchema, whole, respondUpstreamStyle))
+  );
 }

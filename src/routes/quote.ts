@@ -86,12 +86,12 @@ export function quoteRoutes(runtime: Runtime) {
     .use(ROSTER_QUOTE_PATH, gatewayContext(runtime), clientAuth(runtime))
     .use(ADHOC_QUOTE_PATH, gatewayContext(runtime), clientAuth(runtime))
     .get(TREND_QUOTE_PATH, (c) => {
-      const { kolId, startDate, endDate } = validPathAndQuery(c, trendSchemaFor(limitsNow(c)));
+      const { kolId, startDate, endDate } = validPathAndQuery(c, trendSchemaFor, limitsNow(c));
       return quoteFor(c, runtime, [kolId], { startDate, endDate });
     })
     .get(ROSTER_QUOTE_PATH, async (c) => {
       requireKeyFor(c.get("client"), "Rosters");
-      const { path, query } = validPathAndQuery(c, rosterSchemaFor(limitsNow(c)));
+      const { path, query } = validPathAndQuery(c, rosterSchemaFor, limitsNow(c));
       return quoteFor(c, runtime, await kolIdsOf(c, runtime, path.name), { startDate: query.startDate, endDate: query.endDate });
     })
     .post(ADHOC_QUOTE_PATH, jsonOnly, adhocBody, (c) => {

@@ -211,9 +211,8 @@ export function rosterRoutes(runtime: Runtime) {
     }
     return request;
   });
-  const adhocBody = jsonObjectBody(
-    (raw, c: Ctx) => validated(adhocSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())), raw).body,
-  );
+  const limitsNow = (c: Ctx) => rangeLimits(c.get("lookup").config, runtime.now());
+  const adhocBody = jsonObjectBody((raw, c: Ctx) => validated(adhocSchemaFor(limitsNow(c)), raw).body);
 
   return new Hono<GatewayEnv>()
     .use(ROSTER_CHART_PATH, keyInQuery("key"))
@@ -255,12 +254,12 @@ export function rosterRoutes(runtime: Runtime) {
       return changeRoster(c, runtime, name, (book) => book.remove(name, kolId, now()));
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
-      const { path, query } = validPathAndQuery(c, trendsSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
+      const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
       const { format, ...range } = query;
       return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
-      const { path, query } = validPathAndQuery(c, chartSchemaFor(rangeLimits(c.get("lookup").config, runtime.now())));
+      const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
       const { mode, key: _key, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));

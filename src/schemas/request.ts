@@ -7,7 +7,7 @@
  */
 import * as z from "zod/mini";
 import "./messages.ts";
-import { dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
+import { addDays, dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
 
@@ -55,6 +55,21 @@ export interface RangeLimits {
 /** The limits a request is checked against now. */
 export function rangeLimits(config: Pick<Config, "MAX_RANGE_DAYS" | "MIN_DATE">, nowMs: number): RangeLimits {
   return { maxRangeDays: config.MAX_RANGE_DAYS, today: shanghaiToday(nowMs), minDate: config.MIN_DATE };
+}
+
+/**
+ * `days=N` in a query: the rolling range of the N days that end today (Asia/Shanghai), as the dates
+ * it stands for, so an embedded chart or a spreadsheet's link need not be edited as days pass. It
+ * replaces startDate and endDate, and is refused beside them.
+ */
+export function rollingDays(query: Record<string, unknown>, limits: RangeLimits): Record<string, unknown> {
+  if (!("days" in query)) return query;
+  const { days, ...rest } = query;
+  const refuse = (rule: string, message: string) => invalidFields([{ field: "days", in: "query", rule, message }]);
+  if ("startDate" in rest || "endDate" in rest) throw refuse("days_or_dates", "must not be sent with startDate or endDate");
+  const count = typeof days === "string" && /^[1-9]\d{0,5}$/.test(days) ? Number(days) : NaN;
+  if (!(count <= limits.maxRangeDays)) throw refuse("days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
+  return { ...rest, startDate: addDays(limits.today, 1 - count), endDate: limits.today };
 }
 
 /** Builds a limits-dependent schema once per distinct limits (they change once a day), not per

@@ -21,7 +21,15 @@ import { ProblemError, problemResponse } from "./problem.ts";
 import { SEED_PATH, SUCCESSOR_PATH } from "./upstream/request.ts";
 import { readiness } from "./config/readiness.ts";
 import { errorFields } from "./log.ts";
+import { problemSvg } from "./render/problem-svg.ts";
+import { problemPage } from "./routes/problems.ts";
 import type { Runtime } from "./runtime.ts";
+
+const SVG_TYPE = "image/svg+xml; charset=utf-8";
+
+/** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */
+const wantsImage = (c: Context<GatewayEnv>) =>
+  c.req.path.endsWith(".svg") && !/\bapplication\/(problem\+)?json\b/i.test(c.req.header("Accept") ?? "");
 
 export function createApp(runtime: Runtime) {
   const app = new Hono<GatewayEnv>();
@@ -41,12 +49,20 @@ export function createApp(runtime: Runtime) {
     gatewayRoutes(runtime, (request, env, ctx) => app.fetch(request, env, ctx)),
   );
 
-  const respond = (c: Context<GatewayEnv>, error: ProblemError) =>
-    problemResponse(error, {
+  const respond = async (c: Context<GatewayEnv>, error: ProblemError) => {
+    const context = {
       requestId: c.get("requestId") ?? runtime.uuid(),
       instance: c.req.path.slice(0, 200),
       upstreamStyle: c.get("upstreamStyle") ?? false,
-    });
+    };
+    if (!wantsImage(c)) return problemResponse(error, context);
+    // An <img> shows a JSON error as a broken icon: a chart's error is an image that says why.
+    const zh = await problemPage(c.env.ASSETS, error.problemType, c.req.url).then(
+      (page) => page.zh,
+      () => null,
+    );
+    return problemResponse(error, context, { contentType: SVG_TYPE, body: (problem) => problemSvg(problem, zh) });
+  };
 
   app.notFound((c) =>
     respond(c, new ProblemError("not-found", { detail: `There is no route ${c.req.method} ${c.req.path.slice(0, 200)}.` })),

@@ -279,10 +279,18 @@ export function problemBody(error: ProblemError, context: ProblemContext): Probl
   return body;
 }
 
-export function problemResponse(error: ProblemError, context: ProblemContext): Response {
+/**
+ * The answer for an error: problem+json, or what `render` makes of the same problem (a chart
+ * route's image), with the same status and headers.
+ */
+export function problemResponse(
+  error: ProblemError,
+  context: ProblemContext,
+  render?: { contentType: string; body: (problem: Problem) => string },
+): Response {
   const body = problemBody(error, context);
   const headers = new Headers({
-    "Content-Type": "application/problem+json",
+    "Content-Type": render?.contentType ?? "application/problem+json",
     "X-Request-Id": context.requestId,
     "Cache-Control": "no-store",
   });
@@ -292,5 +300,5 @@ export function problemResponse(error: ProblemError, context: ProblemContext): R
   if (error.options.retryAfterSeconds !== undefined) {
     headers.set("Retry-After", String(Math.max(1, Math.ceil(error.options.retryAfterSeconds))));
   }
-  return new Response(JSON.stringify(body), { status: body.status, headers });
+  return new Response(render ? render.body(body) : JSON.stringify(body), { status: body.status, headers });
 }

@@ -217,8 +217,8 @@ const rollingRangeQuery = [
     required: false,
     schema: { type: "integer", minimum: 1 },
     description:
-      "A rolling range instead of startDate and endDate: the N days that end today (Asia/Shanghai), so an embedded chart or a spreadsheet's link keeps showing the last N days. At most MAX_RANGE_DAYS (365 by default) (`days`); refused beside startDate or endDate (`days_or_dates`).",
-    example: 30,
+      "A rolling range instead of startDate and endDate, e.g. 30: the N days that end today (Asia/Shanghai), so an embedded chart or a spreadsheet's link keeps showing the last N days. At most MAX_RANGE_DAYS (365 by default) (`days`); refused beside startDate or endDate (`days_or_dates`).",
+    // No example: /docs' "Try it out" would send it beside the dates' own.
   },
   parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
 ];

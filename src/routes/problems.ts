@@ -26,7 +26,7 @@ const isTexts = (value: unknown): value is Texts =>
   ["meaning", "action", "zh"].every((name) => typeof (value as Record<string, unknown>)[name] === "string");
 
 /** The type's page: its words from the assets, or the 503 `gateway-misconfigured` problem saying why not. */
-async function problemPage(assets: Fetcher | undefined, type: ProblemType, origin: string): Promise<ProblemPage> {
+export async function problemPage(assets: Fetcher | undefined, type: ProblemType, origin: string): Promise<ProblemPage> {
   const path = problemTextsAsset(type);
   const unreadable = (why: string) =>
     new ProblemError("gateway-misconfigured", {

@@ -109,6 +109,17 @@ describe("the SVG chart in Chromium", () => {
     // The line itself is drawn in blue.
     expect(result.blue).toBeGreaterThan(300);
   });
+
+  it("shows an <img> of a chart with a wrong key as an image that says why, not a broken icon", async () => {
+    const embed = await browser.newPage({ viewport: { width: 820, height: 420 } });
+    const src = `${ORIGIN}/v1/kols/6838432048/daily-fans.svg?days=30&key=xte_not-a-key`;
+    await embed.setContent(`<img id="chart" src="${src}" alt="chart">`);
+    const image = embed.locator("#chart");
+    await image.evaluate((element: HTMLImageElement) => element.decode());
+    expect(await image.evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight])).toEqual([800, 400]);
+    await embed.screenshot({ path: "bench-results/chart-error.png" });
+    await embed.close();
+  });
 });
 
 describe("the local run's log", () => {

@@ -86,7 +86,11 @@ async function checkAnswer(response: Response): Promise<void> {
   gateway.logs.length = 0;
   const status = response.status;
   expect(status === 500 || (status >= 500 && !DOCUMENTED_5XX.has(status)), `undocumented ${status}: ${text}`).toBe(false);
-  if (status >= 400) {
+  if (status >= 400 && response.headers.get("Content-Type") === "image/svg+xml; charset=utf-8") {
+    // A chart's error is an image of the problem (render/problem-svg.ts), naming its request.
+    expect(text).toMatch(/^<svg /);
+    expect(text).toContain(`Request ${response.headers.get("X-Request-Id")}`);
+  } else if (status >= 400) {
     expect(response.headers.get("Content-Type")).toBe("application/problem+json");
     const problem = problemSchema.parse(JSON.parse(text));
     expect(problem.status).toBe(status);

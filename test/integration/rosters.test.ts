@@ -269,7 +269,8 @@ describe("a roster's comparison chart (GET /v1/rosters/{name}/daily-fans.svg)", 
   it("refuses an unknown mode, naming the parameter", async () => {
     const gateway = makeGateway();
     await gateway.request("/v1/rosters/modes", json("PUT", { kolIds: kols(1) }));
-    const response = await gateway.request(chart("modes", "&mode=log"));
+    // A chart's error is an image unless JSON is asked for (test/integration/chart-errors.test.ts).
+    const response = await gateway.request(chart("modes", "&mode=log"), { headers: { Accept: "application/json" } });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "mode", in: "query" })]);
   });

@@ -59,6 +59,8 @@ export interface IsolateState {
   allowances: Map<string, Grants>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */
   usage: Map<string, UsageBatch>;
+  /** Batches a key's ledger could not take (of another day than the key's batch now), sent again with its next record. */
+  unsentUsage: Map<string, UsageBatch[]>;
   /** A fail-over to the other upstream path, remembered until `until` (see upstream/client.ts); the
    * account ledger keeps it for every isolate and hands it over with each admission. */
   upstreamFailover?: Failover;
@@ -82,6 +84,7 @@ function createRuntime(parts: RuntimeParts): Runtime {
       allowances: new Map(),
       rosters: new Map(),
       usage: new Map(),
+      unsentUsage: new Map(),
     },
   };
 }

@@ -50,17 +50,33 @@ export interface KeyUsage {
 
 const ledgerOf = (env: Bindings, name: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name));
 
-/** Puts back a batch its ledger could not take, to go with this isolate's next one for the key (added
- * to it when one was started meanwhile, on the same day; a batch of an earlier day is then dropped). */
+/** Puts back a batch its ledger could not take, to go with this isolate's next record for the key:
+ * added to the key's batch of the same day, else kept beside it until then. */
 function keepForLater(runtime: Runtime, name: string, batch: UsageBatch): void {
   const current = runtime.isolate.usage.get(name);
   if (!current) {
     runtime.isolate.usage.set(name, batch);
-    return;
+  } else if (current.day === batch.day) {
+    for (const field of Object.keys(batch.delta) as (keyof UsageDelta)[]) current.delta[field] += batch.delta[field];
+    current.since = Math.min(current.since, batch.since);
+  } else {
+    runtime.isolate.unsentUsage.set(name, [...(runtime.isolate.unsentUsage.get(name) ?? []), batch]);
   }
-  if (current.day !== batch.day) return;
-  for (const field of Object.keys(batch.delta) as (keyof UsageDelta)[]) current.delta[field] += batch.delta[field];
-  current.since = Math.min(current.since, batch.since);
+}
+
+/** Sends a batch to the key's ledger; one it does not take is kept for the next record. */
+function send(env: Bindings, runtime: Runtime, name: string, batch: UsageBatch, reservation: number | null): Promise<void> {
+  return ledgerOf(env, name)
+    .record(batch.day, batch.delta, reservation)
+    .catch(() => keepForLater(runtime, name, batch));
+}
+
+/** Sends again what the key's ledger did not take before, each batch with its own day. */
+function sendUnsent(env: Bindings, runtime: Runtime, name: string, defer: (work: Promise<unknown>) => void): void {
+  const unsent = runtime.isolate.unsentUsage.get(name);
+  if (!unsent) return;
+  runtime.isolate.unsentUsage.delete(name);
+  for (const batch of unsent) defer(send(env, runtime, name, batch, null));
 }
 
 /** Takes this isolate's batch for a key, to send it. */
@@ -113,8 +129,7 @@ export function keyUsage(
       const day = shanghaiToday(now);
       let batch = runtime.isolate.usage.get(client.name);
       if (batch && batch.day !== day) {
-        const old = batch;
-        defer(ledgerOf(env, client.name).record(old.day, old.delta, null));
+        defer(send(env, runtime, client.name, batch, null));
         batch = undefined;
       }
       batch ??= { day, delta: { requests: 0, hits: 0, calls: 0, billed: 0, uncertain: 0 }, since: now };
@@ -125,14 +140,11 @@ export function keyUsage(
       batch.delta.uncertain += upstream.uncertain;
       runtime.isolate.usage.set(client.name, batch);
       if (upstream.attempts > 0 || reservation !== null || now - batch.since >= USAGE_FLUSH_MS) {
-        const sent = takeBatch(runtime, client.name)!;
-        // A record the ledger did not take goes with the next one: a paid call is never left uncounted
-        // (its reservation, not given back, lapses on its own).
-        defer(
-          ledgerOf(env, client.name)
-            .record(day, sent.delta, reservation)
-            .catch(() => keepForLater(runtime, client.name, sent)),
-        );
+        takeBatch(runtime, client.name);
+        // A record the ledger did not take goes with the next one, so a paid call is counted (its
+        // reservation, not given back, lapses on its own).
+        defer(send(env, runtime, client.name, batch, reservation));
+        sendUnsent(env, runtime, client.name, defer);
         reservation = null;
       }
     },
@@ -145,10 +157,15 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
   const batch = takeBatch(runtime, name);
   try {
     if (batch) await ledger.record(batch.day, batch.delta, null);
-    return await ledger.usageNow(shanghaiToday(runtime.now()), runtime.now());
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
     if (batch) keepForLater(runtime, name, batch);
+    throw ledgerUnavailable("The key's ledger");
+  }
+  // Read apart from the record: a batch recorded and then not read is not sent again.
+  try {
+    return await ledger.usageNow(shanghaiToday(runtime.now()), runtime.now());
+  } catch {
     throw ledgerUnavailable("The key's ledger");
   }
 }

@@ -114,6 +114,44 @@ describe("when a key's usage reaches its ledger", () => {
     expect(await usageOf(gateway, key)).toMatchObject({ requests: 1, upstreamCalls: 1, billedCalls: 1 });
   });
 
+  it("a batch the ledger took before /v1/usage failed to read is not sent again", async () => {
+    const reads = { fail: false };
+    const ledgers = wrapNamespace(env.KEY_LEDGER as DurableObjectNamespace<KeyLedger>, {
+      get: (id) => {
+        const stub = env.KEY_LEDGER.get(id);
+        return new Proxy(stub, {
+          get: (target, name) =>
+            name === "usageNow" && reads.fail ? () => Promise.reject(new Error("unreachable")) : Reflect.get(target, name),
+        }) as DurableObjectStub<KeyLedger>;
+      },
+    });
+    const gateway = makeGateway({ env: { KEY_LEDGER: ledgers } });
+    const { key } = await createTestKey(env.KEYS);
+    const path = trendPath(uniqueKol(), ...RANGE);
+    for (let i = 0; i < 3; i++) await gateway.request(path, { as: key });
+    reads.fail = true;
+    expect((await gateway.request("/v1/usage", { as: key })).status).toBe(503);
+    reads.fail = false;
+    expect(await usageOf(gateway, key)).toMatchObject({ requests: 3, hits: 2, upstreamCalls: 1 });
+  });
+
+  it("a paid call of a day the ledger could not take is counted on its own day, after the day rolled over", async () => {
+    const { ledgers, cut } = switchableLedgers();
+    const gateway = makeGateway({ env: { KEY_LEDGER: ledgers, KEY_DAILY_UPSTREAM_CALLS: "0" } });
+    const { key } = await createTestKey(env.KEYS);
+    cut.off = true;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    gateway.clock.now += 24 * 3600 * 1000;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    cut.off = false;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const { history } = await usageOf(gateway, key);
+    expect(history.slice(-2).map((day) => [day.day, day.upstreamCalls])).toEqual([
+      ["2026-03-10", 1],
+      ["2026-03-11", 2],
+    ]);
+  });
+
   it("a /v1/usage that cannot reach the ledger says it is the key's ledger", async () => {
     const { ledgers, cut } = switchableLedgers();
     const gateway = makeGateway({ env: { KEY_LEDGER: ledgers } });

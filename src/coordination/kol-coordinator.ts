@@ -34,7 +34,18 @@ import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
-import { assembled, failed, liveFetchedAt, outcomeOf, planOf, refusal, shared, wholeRange, type ResolveContext } from "./resolve.ts";
+import {
+  assembled,
+  failed,
+  liveFetchedAt,
+  outcomeOf,
+  planOf,
+  refusal,
+  shared,
+  wholeRange,
+  type DayPlan,
+  type ResolveContext,
+} from "./resolve.ts";
 import {
   newUpstreamTrace,
   problemParts,
@@ -80,6 +91,14 @@ const keptOutcome = (answer: UpstreamAnswer, upstream: UpstreamTrace): MissOutco
   reusedDays: 0,
 });
 
+/** How a miss would be answered now (KolCoordinator.planMiss). */
+type MissStep =
+  | { kind: "whole" }
+  | { kind: "kept"; answer: UpstreamAnswer }
+  | { kind: "stored"; plan: DayPlan }
+  | { kind: "covered"; plan: DayPlan; joined: Joined }
+  | { kind: "missing"; plan: DayPlan };
+
 const sameRange = (a: KolRange, b: KolRange) => a.startDate === b.startDate && a.endDate === b.endDate;
 
 export class KolCoordinator extends DurableObject<Bindings> {
@@ -117,37 +136,69 @@ export class KolCoordinator extends DurableObject<Bindings> {
    * is resolved as a plain miss (from stored days where they answer it).
    */
   private grant(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
+    const verdict = this.verdict(context, query, asked);
+    if (verdict[1].kind === "done") noteRefresh(this.sql, asked.by, query, context.runtime.now());
+    return verdict;
+  }
+
+  /** What `grant` would decide now, deciding nothing (a quote asks it too). */
+  private verdict(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
     const now = context.runtime.now();
     const plain: MissRequest = { query, refresh: false, refetchLiveDays: false };
     const intervalMs = context.config.REFRESH_INTERVAL_SECONDS * 1000;
     const last = lastRefresh(this.sql, asked.by, query, now, intervalMs);
     if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
     if (asked.mode === "live" && ttlPolicy(query.endDate, now, context.config).settled) return [plain, { kind: "settled" }];
-    noteRefresh(this.sql, asked.by, query, now);
     const granted = { query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live", narrow: true };
     return [granted, { kind: "done" }];
   }
 
   /**
-   * What resolving `query` as a plain miss would spend now, spending nothing: the same plan a miss
-   * makes (stored days, a kept unusable answer, a call already bringing the days, else one call
-   * widened to at most `maxDays`), so the quote is what the request then costs unless the KOL's
+   * What resolving `query` would spend now, spending nothing: the plan the miss itself makes
+   * (planMiss), with a client's refresh as the coordinator would decide it, and the call widened to
+   * at most `maxDays` as it would be. So the quote is what the request then costs, unless the KOL's
    * days change in between.
    */
-  quote(query: UpstreamQuery, maxDays: number): CreatorQuote {
+  quote(query: UpstreamQuery, maxDays: number, asked?: AskedRefresh): CreatorQuote {
     const context = this.context();
-    const now = context.runtime.now();
-    const call = (window: KolRange): CreatorQuote => ({ source: "upstream", calls: 1, window });
+    const request: MissRequest = asked ? this.verdict(context, query, asked)[0] : { query, refresh: false, refetchLiveDays: false };
+    const step = this.planMiss(context, request);
     const free = (source: QuoteSource): CreatorQuote => ({ source, calls: 0, window: null });
-    if (!context.config.DAY_CACHE) {
-      return keptUnusable(this.sql, [query.startDate, query.endDate], now) ? free("kept-unusable") : call(query);
+    switch (step.kind) {
+      case "kept":
+        return free("kept-unusable");
+      case "stored":
+        return free("stored-days");
+      case "covered":
+        return free("in-flight");
+      case "whole":
+        return { source: "upstream", calls: 1, window: query };
+      case "missing": {
+        const { missing } = step.plan;
+        const window = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
+        return { source: "upstream", calls: 1, window: request.narrow ? window : widenOverStored(context, this.sql, window, maxDays) };
+      }
     }
-    const { missing } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
-    if (keptUnusable(this.sql, missing, now)) return free("kept-unusable");
-    if (missing.length === 0) return free("stored-days");
-    if (this.covering(missing)) return free("in-flight");
-    const asked = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
-    return call(widenOverStored(context, this.sql, asked, maxDays));
+  }
+
+  /**
+   * How a miss would be answered now, before anything is spent: the whole range in one call (a
+   * settled refresh, or no day-level reuse), a kept unusable answer, the stored days, a call under
+   * way that brings the missing days, or a new call for them.
+   */
+  private planMiss(context: ResolveContext, request: MissRequest): MissStep {
+    const { query } = request;
+    const now = context.runtime.now();
+    if (request.refresh || !context.config.DAY_CACHE) {
+      const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
+      return kept ? { kind: "kept", answer: kept } : { kind: "whole" };
+    }
+    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
+    const kept = keptUnusable(this.sql, plan.missing, now);
+    if (kept) return { kind: "kept", answer: kept };
+    if (plan.missing.length === 0) return { kind: "stored", plan };
+    const joined = this.covering(plan.missing);
+    return joined ? { kind: "covered", plan, joined } : { kind: "missing", plan };
   }
 
   /**
@@ -188,10 +239,9 @@ export class KolCoordinator extends DurableObject<Bindings> {
     trace: UpstreamTrace,
   ): Promise<MissOutcome> {
     const { query } = request;
-    const now = context.runtime.now();
-    if (request.refresh || !context.config.DAY_CACHE) {
-      const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
-      if (kept) return keptOutcome(kept, trace);
+    const step = this.planMiss(context, request);
+    if (step.kind === "kept") return keptOutcome(step.answer, trace);
+    if (step.kind === "whole") {
       const outcome = await wholeRange(context, query, admitKey, trace);
       if (!outcome.ok) return outcome;
       this.keepDays(context, query, outcome.answer);
@@ -199,11 +249,9 @@ export class KolCoordinator extends DurableObject<Bindings> {
       return archived ? { ...outcome, answer: archived, fromDays: true, noDataCall: false } : outcome;
     }
 
-    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
+    const { plan } = step;
     const reusedDays = plan.known.size;
-    const kept = keptUnusable(this.sql, plan.missing, now);
-    if (kept) return keptOutcome(kept, trace);
-    if (plan.missing.length === 0) {
+    if (step.kind === "stored") {
       return {
         ok: true,
         answer: assembled(query, plan.known),
@@ -216,7 +264,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
       };
     }
 
-    let joined: Joined | undefined = this.covering(plan.missing);
+    let joined: Joined | undefined = step.kind === "covered" ? step.joined : undefined;
     if (!joined) {
       const refused = await refusal(admitKey, trace);
       if (refused) return refused;

@@ -23,6 +23,7 @@ import { amountOf, priceOf } from "../ledger/price.ts";
 import { budgetLeft } from "../lookup/spend-guard.ts";
 import { kolIdsOf } from "./rosters.ts";
 import type { KolRange } from "../upstream/request.ts";
+import { askedMode, REFRESH_HEADER, type AskedRefresh } from "../lookup/refresh.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -37,14 +38,23 @@ const rosterSchemaFor = perLimits(rosterTrendsRequestSchema);
 const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The quote of `kolIds` over `range`, with what the caller's limits would admit now. */
-async function quoteFor(c: Ctx, runtime: Runtime, kolIds: readonly string[], range: Omit<KolRange, "kolId">): Promise<Response> {
+async function quoteFor(
+  c: Ctx,
+  runtime: Runtime,
+  kolIds: readonly string[],
+  range: Omit<KolRange, "kolId">,
+  asked?: AskedRefresh,
+): Promise<Response> {
   const lookup = c.get("lookup");
   const client = c.get("client");
   const limit = client.dailyUpstreamCalls > 0 ? client.dailyUpstreamCalls : null;
+  // A key's limit is kept by its ledger: without one bound, there is none to tell.
+  const counted = !client.anonymous && limit !== null && c.env.KEY_LEDGER !== undefined;
+  const options = { ...(asked ? { asked } : {}), ...(client.chargeUpstreamCall ? { charge: client.chargeUpstreamCall } : {}) };
   const [quoted, guard, usage] = await Promise.all([
-    quoteCreators(lookup, kolIds, range),
+    quoteCreators(lookup, kolIds, range, options),
     lookup.guard.status(),
-    client.anonymous || limit === null ? null : usageToday(c.env, runtime, client.name),
+    counted ? usageToday(c.env, runtime, client.name) : null,
   ]);
   const keyRemaining = usage ? remainingCalls(limit, usage) : null;
   const budgetRemaining = budgetLeft(guard);
@@ -81,13 +91,18 @@ async function quoteFor(c: Ctx, runtime: Runtime, kolIds: readonly string[], ran
 export function quoteRoutes(runtime: Runtime) {
   const limitsNow = (c: Ctx) => rangeLimits(c.get("lookup").config, runtime.now());
   const adhocBody = jsonObjectBody((raw, c: Ctx) => validated(adhocSchemaFor(limitsNow(c)), raw).body);
+  const [context, auth] = [gatewayContext(runtime), clientAuth(runtime)];
   return new Hono<GatewayEnv>()
-    .use(TREND_QUOTE_PATH, gatewayContext(runtime), clientAuth(runtime))
-    .use(ROSTER_QUOTE_PATH, gatewayContext(runtime), clientAuth(runtime))
-    .use(ADHOC_QUOTE_PATH, gatewayContext(runtime), clientAuth(runtime))
+    .use(TREND_QUOTE_PATH, context, auth)
+    .use(ROSTER_QUOTE_PATH, context, auth)
+    .use(ADHOC_QUOTE_PATH, context, auth)
     .get(TREND_QUOTE_PATH, (c) => {
+      // The trend's own refresh header: a bad value is the same 400, and a refresh it would grant is priced.
+      const mode = askedMode(c.req.header(REFRESH_HEADER));
       const { kolId, startDate, endDate } = validPathAndQuery(c, trendSchemaFor, limitsNow(c));
-      return quoteFor(c, runtime, [kolId], { startDate, endDate });
+      const client = c.get("client");
+      const asked = mode && client.canRefresh ? { mode, by: client.name } : undefined;
+      return quoteFor(c, runtime, [kolId], { startDate, endDate }, asked);
     })
     .get(ROSTER_QUOTE_PATH, async (c) => {
       requireKeyFor(c.get("client"), "Rosters");

@@ -4,6 +4,7 @@
  * a refused miss leaves behind, and the key's limit on webhook deliveries, which are made outside
  * any client request. What the key sees is `/v1/usage`; calls are the emulator's own log.
  */
+import type { Usage } from "../../src/schemas/operations.ts";
 import { reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,15 +19,6 @@ type Gateway = ReturnType<typeof makeGateway>;
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 const DAY_MS = 24 * 3600 * 1000;
-
-interface Usage {
-  day: string;
-  requests: number;
-  hits: number;
-  upstreamCalls: number;
-  inFlightCalls: number;
-  remainingUpstreamCalls: number | null;
-}
 
 async function usageOf(gateway: Gateway, key: string): Promise<Usage> {
   const response = await gateway.request("/v1/usage", { as: key });

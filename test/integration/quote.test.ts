@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, type GatewayOptions } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 import type { Quote } from "../../src/schemas/quote.ts";
 import type { Usage } from "../../src/schemas/operations.ts";
 
@@ -128,6 +129,42 @@ describe("a quote", () => {
     await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-05"));
     const quote = await quoteOf(gateway, trendQuotePath(uniqueKol(), "2026-02-01", "2026-02-05"));
     expect(quote.members[0]!.window).toEqual({ startDate: "2026-02-01", endDate: "2026-02-05" });
+  });
+
+  it("prices the refresh a request would be granted, and none once the key refreshed the range", async () => {
+    const gateway = pricedGateway();
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-05"));
+    const refresh = { headers: { "Xingtu-Refresh": "settled" } };
+    const quote = await quoteOf(gateway, trendQuotePath(kolId, "2026-03-01", "2026-03-05"), refresh);
+    expect(quote.members[0]).toEqual({ kolId, source: "upstream", calls: 1, window: { startDate: "2026-03-01", endDate: "2026-03-05" } });
+    const refreshed = await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-05"), refresh);
+    expect(refreshed.headers.get("Xingtu-Upstream-Calls")).toBe("1");
+    // Asked again within REFRESH_INTERVAL_SECONDS, the refresh would be skipped: the stored days answer.
+    expect((await quoteOf(gateway, trendQuotePath(kolId, "2026-03-01", "2026-03-05"), refresh)).calls).toBe(0);
+    const bad = await gateway.request(trendQuotePath(kolId, "2026-03-01", "2026-03-05"), { headers: { "Xingtu-Refresh": "always" } });
+    expect(bad.status).toBe(400);
+  });
+
+  it("weighs one more request per call it finds, as the request would, so it cannot reach without bound", async () => {
+    const gateway = pricedGateway();
+    const { key } = await createTestKey(gateway.env.KEYS, { tier: "standard" });
+    const kolIds = Array.from({ length: TEST_STANDARD_LIMIT + 5 }, () => uniqueKol());
+    const response = await gateway.request("/v1/kols/daily-fans/quote", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kolIds, startDate: "2026-03-01", endDate: "2026-03-05" }),
+      as: key,
+    });
+    expect(response.status).toBe(429);
+    expect(await response.json()).toMatchObject({ type: "/problems/rate-limited" });
+    expect(gateway.emulator.requests).toHaveLength(0);
+  });
+
+  it("says no key limit on a gateway without key ledgers", async () => {
+    const gateway = pricedGateway({ env: { KEY_LEDGER: undefined } });
+    const quote = await quoteOf(gateway, trendQuotePath(uniqueKol(), "2026-03-01", "2026-03-05"));
+    expect(quote).toMatchObject({ calls: 1, keyRemaining: null, admitted: true });
   });
 
   it("without a price says none, and answers carry no cost header", async () => {

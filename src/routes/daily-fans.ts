@@ -31,7 +31,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, csvHeaders, trendCsv, wantsCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
-import { lookupWithHeaders } from "./lookup-response.ts";
+import { headOnly, lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
 import { dataOf, rawBody } from "../lookup/lookup.ts";
 import type * as z from "zod/mini";
@@ -96,6 +96,7 @@ export function dailyFansRoutes(runtime: Runtime) {
       auth,
       validateTrendRequest(schemaFor, runtime.now, queryPart, rolling),
       async (c) => {
+        if (c.req.method === "HEAD") return headOnly(c);
         const request = c.get("trendRequest");
         const { result, headers, cacheStatus } = await lookupWithHeaders(c, request, askedMode(c.req.header(REFRESH_HEADER)));
         c.set("cacheStatus", cacheStatus);

@@ -27,3 +27,10 @@ export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQ
   else if (result.refreshed) headers[REFRESH_HEADER] = refreshHeader(result.refreshed);
   return { result, headers, cacheStatus: headers["Cache-Status"]! };
 }
+
+/**
+ * A HEAD of a data route (a link checker, a chat app unfurling a link, a proxy) learns that the
+ * route answers, once the key and the parameters are checked; it never looks anything up, so it
+ * never buys data no client asked for.
+ */
+export const headOnly = (c: Context<GatewayEnv>) => c.body(null, 200, { "Cache-Control": "no-store" });

@@ -12,6 +12,7 @@ import * as z from "zod/mini";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { validPathAndQuery } from "../middleware/validate.ts";
+import { headOnly } from "./lookup-response.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
 import { etag } from "hono/etag";
@@ -255,11 +256,14 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .get(ROSTER_TRENDS_PATH, async (c) => {
       const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
+      // A HEAD checks the roster is there (its book: no money), and looks nothing up.
+      if (c.req.method === "HEAD") return (await kolIdsOf(c, runtime, path.name), headOnly(c));
       const { format, ...range } = query;
       return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
+      if (c.req.method === "HEAD") return (await kolIdsOf(c, runtime, path.name), headOnly(c));
       const { mode, key: _key, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));

@@ -9,8 +9,8 @@
  *   within COALESCE_WINDOW_MS of each other are fetched by one call spanning their union. A miss
  *   whose days a call already in flight will bring waits for that call instead of making its own.
  *   Calls for one KOL are made one at a time; misses that arrive meanwhile gather for the next.
- * - Its calls are wide (wide-window.ts): one call brings the missing days and the unstored settled
- *   days around them, up to UPSTREAM_FETCH_DAYS, since the maker bills per call, not per day.
+ * - Its calls are wide (wide-window.ts): one call brings the missing days and the unstored days
+ *   around them, up to today and UPSTREAM_FETCH_DAYS, since the maker bills per call, not per day.
  * - It runs the one background refresh of a range (stale-while-revalidate: the range's live days
  *   bought again, its settled days reused), backing off after failures, and grants a client's
  *   explicit refresh at most once per key and range per REFRESH_INTERVAL_SECONDS (refreshes.ts).

@@ -123,7 +123,7 @@ const cachedHeaders = {
 const rosterName = parameter("name", "path", rosterNameSchema, true);
 
 const QUOTE_DESCRIPTION =
-  "Spends nothing and counts as no data request. Each creator is quoted as its request would go: a stored answer for the range or the KOL's stored days cost nothing; else one upstream call, widened over the KOL's unstored settled days (UPSTREAM_FETCH_DAYS, no wider than the account's known range limit). " +
+  "Spends nothing and counts as no data request. Each creator is quoted as its request would go: a stored answer for the range or the KOL's stored days cost nothing; else one upstream call, widened over the KOL's unstored days up to today (UPSTREAM_FETCH_DAYS, no wider than the account's known range limit). A stale stored answer (within the stale-while-revalidate grace) is quoted free, as it costs the request nothing; the gateway refreshes it in the background on its own account. `Xingtu-Refresh` is priced as the trend would grant it. " +
   "The request then spends what was quoted, unless the creators' stored days change meanwhile (another request, a day rolling over). `price` is null unless the operator set UPSTREAM_PRICE_PER_CALL. " +
   "`admitted: false` says what would stop the calls now: the spend guard, the account's daily budget, or the key's daily limit (each upstream call also weighs one request against the key's rate limit).";
 

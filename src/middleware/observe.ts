@@ -56,7 +56,8 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
     const loaded = c.env ? loadConfig(c.env) : null;
     const price = loaded?.ok ? priceOf(loaded.config) : null;
-    if (price)
+    // On answers that looked data up (a hit costs 0), not on /healthz, pages or documents.
+    if (price && (cache !== null || trace.upstream.attempts > 0))
       c.res.headers.set(UPSTREAM_COST_HEADER, `${amountOf(trace.upstream.billed + trace.upstream.uncertain, price)} ${price.currency}`);
     // The maker's id of the call this request made, for tracing a charge with its support.
     if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);

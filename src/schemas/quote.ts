@@ -14,7 +14,7 @@ export const creatorQuoteSchema = z.object({
   source: quoteSourceSchema,
   /** Upstream calls it would make (0 or 1). */
   calls: z.int(),
-  /** The window that call would ask for, widened over unstored settled days (null: no call). */
+  /** The window that call would ask for, widened over unstored days up to today (null: no call). */
   window: z.nullable(z.object({ startDate: dateSchema, endDate: dateSchema })),
 });
 

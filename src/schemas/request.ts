@@ -67,6 +67,7 @@ export function rollingDays(query: Record<string, unknown>, limits: RangeLimits)
   const { days, ...rest } = query;
   const refuse = (rule: string, message: string) => invalidFields([{ field: "days", in: "query", rule, message }]);
   if ("startDate" in rest || "endDate" in rest) throw refuse("days_or_dates", "must not be sent with startDate or endDate");
+  if (Array.isArray(days)) throw refuse("single_value", "must be sent once");
   const count = typeof days === "string" && /^[1-9]\d{0,5}$/.test(days) ? Number(days) : NaN;
   if (!(count <= limits.maxRangeDays)) throw refuse("days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
   return { ...rest, startDate: addDays(limits.today, 1 - count), endDate: limits.today };

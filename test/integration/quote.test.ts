@@ -176,6 +176,14 @@ describe("a quote", () => {
     expect(response.headers.has("Xingtu-Upstream-Cost")).toBe(false);
   });
 
+  it("with a price, is on answers that looked data up, not on /healthz", async () => {
+    const gateway = pricedGateway();
+    expect((await gateway.request("/healthz")).headers.has("Xingtu-Upstream-Cost")).toBe(false);
+    expect((await gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-05"))).headers.get("Xingtu-Upstream-Cost")).toBe(
+      "0.05 CNY",
+    );
+  });
+
   it("refuses a bad range with a problem naming the field, and is not cached", async () => {
     const gateway = pricedGateway();
     const response = await gateway.request(trendPath(uniqueKol(), "2026-03-05", "2026-03-01").replace("?", "/quote?"));

@@ -46,6 +46,11 @@ describe("a rolling range, days=N", () => {
     expect(gateway.emulator.requests).toHaveLength(0);
   });
 
+  it("sent twice is refused as such", async () => {
+    const response = await makeGateway().request(`/v1/kols/${uniqueKol()}/daily-fans?days=7&days=8`);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "days", rule: "single_value" }] });
+  });
+
   it("is refused beside startDate or endDate", async () => {
     const response = await makeGateway().request(`/v1/kols/${uniqueKol()}/daily-fans?days=7&endDate=2026-03-10`);
     expect(response.status).toBe(400);

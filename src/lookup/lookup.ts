@@ -146,6 +146,9 @@ function storeAnswer(context: LookupContext, range: KolRange, answered: Answered
   const now = context.runtime.now();
   const noData = answer.kind === "no-data";
   const ttlSeconds = ttlOf(context, range, answered);
+  // A range settled since its last day was fetched (just after midnight) is not stored: its entry
+  // would last minutes under a key that edge locations keep for an hour (readStored).
+  if (answered.liveFetchedAt !== undefined && ttlPolicy(range.endDate, now, context.config).settled) return ttlSeconds;
   const body = answer.kind === "data" ? answer.success.raw : answer.raw;
   const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
   if (answer.kind === "unusable") entry.unusable = answer.reason;

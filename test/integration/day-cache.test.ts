@@ -7,6 +7,7 @@ import { dropInPath, makeGateway, trendPath, uniqueKol } from "../support/gatewa
 import { successBody } from "../../tools/emulator/series.ts";
 import { normalize } from "../../src/lookup/normalize.ts";
 import { upstreamDataSchema } from "../../src/upstream/schema.ts";
+import { cacheKey } from "../../src/lookup/policy.ts";
 
 type Gateway = ReturnType<typeof makeGateway>;
 
@@ -151,5 +152,17 @@ describe("an answer built from stored live days", () => {
     const again = await gateway.request(trendPath(kolId, "2026-03-05", "2026-03-10"));
     expect(again.headers.get("Xingtu-Upstream-Calls")).toBe("1");
     expect(askedRanges(gateway)).toEqual(["2026-03-01..2026-03-10", "2026-03-09..2026-03-10"]);
+  });
+
+  it("is not stored when its range has settled since (just after midnight): edges keep settled answers an hour", async () => {
+    // 23:30 in Shanghai on 03-10: 03-09 is live.
+    const gateway = makeGateway({ now: Date.parse("2026-03-10T15:30:00Z") });
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-09"));
+    // 00:10 on 03-11: 03-09 has settled, and its count is the one fetched 40 minutes ago, as live.
+    gateway.clock.now += 40 * 60 * 1000;
+    const response = await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-09"));
+    expect(response.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect(await gateway.env.CACHE.get(cacheKey({ kolId, startDate: "2026-03-02", endDate: "2026-03-09" }))).toBeNull();
   });
 });

@@ -142,14 +142,17 @@ export async function outcomeOf(trace: UpstreamTrace, work: () => Promise<MissOu
   }
 }
 
+/** Refusals of the caller itself (its key's daily limit, its rate limit), which say nothing of another's. */
+const OWN_REFUSALS = new Set(["key-spend-limit", "rate-limited"]);
+
 /**
  * Concurrent identical misses share one resolution: the first caller's. The others spent nothing,
- * unless the first was refused by its own key's daily limit, which says nothing of theirs.
+ * unless the first was refused for itself (its key's daily limit, its rate limit): they then try their own.
  */
 export async function shared(runtime: Runtime, key: string, work: () => Promise<MissOutcome>): Promise<MissOutcome> {
   const flight = runtime.isolate.singleFlight(key, work);
   const outcome = await flight.promise;
   if (flight.leader) return outcome;
-  if (!outcome.ok && outcome.problem.problemType === "key-spend-limit") return work();
+  if (!outcome.ok && OWN_REFUSALS.has(outcome.problem.problemType)) return work();
   return { ...outcome, upstream: newUpstreamTrace(), coalesced: true, identical: true };
 }

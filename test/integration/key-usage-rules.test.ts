@@ -5,6 +5,7 @@
  * any client request. What the key sees is `/v1/usage`; calls are the emulator's own log.
  */
 import type { Usage } from "../../src/schemas/operations.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 import { reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -238,6 +239,21 @@ describe("a webhook delivery's data, fetched for the key that asked", () => {
     const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
     await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
     expect(await deliver(key)).toMatchObject({ status: "error", error: { type: "/problems/key-spend-limit" }, upstreamCalls: 0 });
+    expect(gateway.emulator.requests).toHaveLength(1);
+  });
+});
+
+describe("identical misses of two callers at once", () => {
+  it("do not hand one caller's rate limit to the other: the other is answered", async () => {
+    const gateway = makeGateway({ emulator: { latencyMs: 20 } });
+    const { key: spent } = await createTestKey(env.KEYS, { tier: "standard" });
+    const { key: other } = await createTestKey(env.KEYS);
+    // The standard tier's window, all but one request used: the miss is admitted, its upstream call is not.
+    for (let i = 0; i < TEST_STANDARD_LIMIT - 1; i++) await gateway.request("/v1/key", { as: spent });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    const [first, second] = await Promise.all([gateway.request(path, { as: spent }), gateway.request(path, { as: other })]);
+    expect(first.status).toBe(429);
+    expect(second.status).toBe(200);
     expect(gateway.emulator.requests).toHaveLength(1);
   });
 });

@@ -51,7 +51,9 @@ export function spendWith<T>(context: ResolveContext, trace: UpstreamTrace, work
       return work({ rangeLimit, call, admitNext, learn: (learned) => void (lesson = { ...lesson, ...learned }) });
     },
     () => ({
+      // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
       attempts: trace.attempts - before.attempts,
+      // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
       billed: trace.billed - before.billed,
       ...(isolate.upstreamFailover === known ? {} : { failover: isolate.upstreamFailover ?? null }),
       ...(lesson ? { range: lesson } : {}),

@@ -51,6 +51,7 @@ export const fetchDays = (config: Config, limit: RangeLimit | null) =>
 
 /** `asked` widened over the KOL's days that are not stored (or no longer reusable) in the coordinator's table. */
 export function widenOverStored(context: ResolveContext, sql: SqlStorage, asked: UpstreamQuery, maxDays: number): UpstreamQuery {
+  // Stryker disable next-line ArithmeticOperator: a larger room only reads more stored days; wideWindow counts its own room
   const room = maxDays - daysInRange(asked.startDate, asked.endDate);
   if (room <= 0) return asked;
   const book = readDays(sql, addDays(asked.startDate, -room), addDays(asked.endDate, room));

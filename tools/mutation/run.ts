@@ -26,6 +26,10 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/fault-matrix.test.ts",
       "test/integration/token-leak.test.ts",
       "test/integration/upstream-endpoints.test.ts",
+      // What clients and the operator see of each upstream answer: details, Retry-After, waits, log lines.
+      "test/integration/upstream-answers.test.ts",
+      "test/integration/upstream-days.test.ts",
+      "test/unit/log.test.ts",
     ],
   },
   ledgers: {
@@ -66,6 +70,10 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/stale-while-revalidate.test.ts",
       "test/integration/fault-matrix.test.ts",
       "test/integration/wide-calls.test.ts",
+      // The coordinator's quote: the same plan as a miss, spending nothing.
+      "test/integration/quote.test.ts",
+      // Back-off, kept unusable answers, refreshes and coalescing, as a client sees them.
+      "test/integration/coordination-rules.test.ts",
     ],
   },
   normalisation: {

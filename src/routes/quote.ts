@@ -15,13 +15,12 @@ import { validPathAndQuery } from "../middleware/validate.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
 import { perLimits, rangeLimits, trendRequestSchema, validated } from "../schemas/request.ts";
-import { adhocTrendsRequestSchema, rosterTrendsRequestSchema } from "../schemas/rosters.ts";
 import type { Quote } from "../schemas/quote.ts";
 import { quoteCreators } from "../lookup/quote.ts";
 import { remainingCalls, usageToday } from "../ledger/usage.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
 import { budgetLeft } from "../lookup/spend-guard.ts";
-import { kolIdsOf } from "./rosters.ts";
+import { adhocSchemaFor, kolIdsOf, trendsSchemaFor } from "./rosters.ts";
 import type { KolRange } from "../upstream/request.ts";
 import { askedMode, REFRESH_HEADER, type AskedRefresh } from "../lookup/refresh.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -34,8 +33,6 @@ export const ADHOC_QUOTE_PATH = "/v1/kols/daily-fans/quote";
 type Ctx = Context<GatewayEnv>;
 
 const trendSchemaFor = perLimits(trendRequestSchema);
-const rosterSchemaFor = perLimits(rosterTrendsRequestSchema);
-const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The quote of `kolIds` over `range`, with what the caller's limits would admit now. */
 async function quoteFor(
@@ -106,7 +103,7 @@ export function quoteRoutes(runtime: Runtime) {
     })
     .get(ROSTER_QUOTE_PATH, async (c) => {
       requireKeyFor(c.get("client"), "Rosters");
-      const { path, query } = validPathAndQuery(c, rosterSchemaFor, limitsNow(c));
+      const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
       return quoteFor(c, runtime, await kolIdsOf(c, runtime, path.name), { startDate: query.startDate, endDate: query.endDate });
     })
     .post(ADHOC_QUOTE_PATH, jsonOnly, adhocBody, (c) => {

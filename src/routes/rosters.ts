@@ -54,9 +54,10 @@ export const ADHOC_TRENDS_PATH = "/v1/kols/daily-fans";
 
 type Ctx = Context<GatewayEnv>;
 
-const trendsSchemaFor = perLimits(rosterTrendsRequestSchema);
+/** Built once per distinct limits, and shared with the routes' quotes (quote.ts). */
+export const trendsSchemaFor = perLimits(rosterTrendsRequestSchema);
 const chartSchemaFor = perLimits(rosterChartRequestSchema);
-const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
+export const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
 
 /** The caller's roster book (one per key); reaching it may fail like any Durable Object. */
 function bookOf(c: Ctx): DurableObjectStub<RosterBook> {

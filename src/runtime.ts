@@ -54,7 +54,7 @@ export interface IsolateState {
   /** A gateway isolate's requests for those refreshes by range: until when it does not ask again. */
   refreshAsks: Map<string, number>;
   /** Roster lists this isolate read, by key and name, and until when it trusts them (routes/rosters.ts). */
-  rosters: Map<string, { kolIds: string[]; until: number }>;
+  rosters: Map<string, { kolIds: string[]; labels: Record<string, string>; until: number }>;
   /** Rate-limit grants per key (or address) in the current window (see auth/allowance.ts). */
   allowances: Map<string, Grants>;
   /** Requests and hits counted per key name, not yet sent to its ledger (see ledger/usage.ts). */

@@ -8,7 +8,16 @@
 import * as z from "zod";
 import { PROBLEMS, type ProblemType } from "../problem.ts";
 import { problemPageSchema, problemSchema } from "../schemas/problem.ts";
-import { acceptCacheSchema, chartKeySchema, dateSchema, formatSchema, kolIdSchema, webhookBodySchema } from "../schemas/request.ts";
+import {
+  acceptCacheSchema,
+  bomSchema,
+  chartKeySchema,
+  dateSchema,
+  formatSchema,
+  kolIdSchema,
+  webhookBodySchema,
+} from "../schemas/request.ts";
+import { langSchema } from "../render/language.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { upstreamDataSchema } from "../upstream/schema.ts";
 import { deliveryAcceptedSchema, deliveryStatusSchema } from "../schemas/deliveries.ts";
@@ -21,6 +30,7 @@ import {
   MAX_ROSTER_SIZE,
   MAX_ROSTERS,
   rosterKolsBodySchema,
+  rosterFormatSchema,
   rosterNameSchema,
 } from "../schemas/rosters.ts";
 import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
@@ -194,7 +204,13 @@ function rosterTrendsResponses(...more: ProblemType[]): Json {
       },
       content: {
         "application/json": { schema: ref("RosterTrends") },
-        "text/csv": { schema: { type: "string", description: "kolId,date,fans,delta" } },
+        "text/csv": {
+          schema: {
+            type: "string",
+            description:
+              "Long (`format=csv`): kolId,date,fans,delta,label; wide (`format=csv-wide`): date, then a column per creator headed by its label. Headers in the answer's language.",
+          },
+        },
       },
     },
     ...problems("invalid-request", ...more, ...AUTH_PROBLEMS, "ledger-unavailable"),
@@ -222,6 +238,10 @@ const rollingRangeQuery = [
   },
   parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
 ];
+
+/** The words' language (charts, CSV headers): `lang`, else Accept-Language, else English. */
+const langParameter = parameter("lang", "query", langSchema.def.innerType, false);
+const bomParameter = parameter("bom", "query", bomSchema.def.innerType, false);
 
 /** The only way a client asks the gateway to buy data it already has (lookup/refresh.ts). */
 const refreshParameter: Json = {
@@ -333,11 +353,14 @@ export function openApiDocument(version: string): Json {
             parameter("kolId", "path", kolIdSchema, true),
             ...rollingRangeQuery,
             parameter("format", "query", formatSchema.def.innerType, false),
+            langParameter,
+            bomParameter,
             refreshParameter,
           ],
           responses: {
             "200": {
-              description: "The trend, as JSON or as CSV (`date,fans,delta`, RFC 4180, with a download filename).",
+              description:
+                "The trend, as JSON or as CSV (`date,fans,delta`, or in Chinese `日期,粉丝数,日增`; RFC 4180, with a download filename).",
               headers: { ...cachedHeaders, "Xingtu-Refresh": header("Xingtu-Refresh") },
               content: { "application/json": { schema: ref("Trend") }, "text/csv": { schema: { type: "string" } } },
             },
@@ -358,6 +381,7 @@ export function openApiDocument(version: string): Json {
             parameter("kolId", "path", kolIdSchema, true),
             ...rollingRangeQuery,
             parameter("key", "query", chartKeySchema.def.innerType, false),
+            langParameter,
             refreshParameter,
           ],
           responses: {
@@ -509,7 +533,13 @@ export function openApiDocument(version: string): Json {
           operationId: "getRosterDailyFans",
           summary: "Every creator of a roster: trend, summary and anomalous days, in one answer",
           description: ROSTER_TRENDS,
-          parameters: [rosterName, ...rollingRangeQuery, parameter("format", "query", formatSchema.def.innerType, false)],
+          parameters: [
+            rosterName,
+            ...rollingRangeQuery,
+            parameter("format", "query", rosterFormatSchema.def.innerType, false),
+            langParameter,
+            bomParameter,
+          ],
           responses: rosterTrendsResponses("roster-not-found"),
         },
       },
@@ -525,6 +555,7 @@ export function openApiDocument(version: string): Json {
             ...rollingRangeQuery,
             parameter("mode", "query", compareModeSchema.def.innerType, false),
             parameter("key", "query", chartKeySchema.def.innerType, false),
+            langParameter,
           ],
           responses: {
             "200": {

@@ -10,6 +10,11 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { nice, ticks } from "d3-array";
 import { thousands } from "./numbers.ts";
+import type { Words } from "./language.ts";
+
+/** A CJK-capable stack, so Chinese titles and labels never fall back to boxes. */
+export const FONTS =
+  "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
 
 export const WIDTH = 800;
 export const HEIGHT = 400;
@@ -72,6 +77,9 @@ export interface Frame {
   tickLabel?: (value: number) => string;
   /** Named series (the comparison chart): a legend of swatches under the heading, in rows. */
   legend?: { label: string; className: string }[];
+  /** A visible line under the plot, for what the chart leaves out. */
+  note?: string;
+  words: Words;
 }
 
 const LEGEND_PER_ROW = 5;
@@ -84,7 +92,28 @@ const FRAME_STYLE = [
   ".label{font-size:12px;fill:#5f6368}",
   ".mark{font-size:12px;fill:#202124;font-weight:600}",
   ".heading{font-size:16px;fill:#202124;font-weight:600}",
+  ".note{font-size:12px;fill:#b06000;font-weight:600}",
 ].join("");
+
+/** Half-widths a legend entry's text may take: a CJK character is two, so 9 of them or 18 Latin
+ * letters fit the entry's column at 12 px. */
+const LEGEND_TEXT_WIDTH = 18;
+
+/** `label` cut to a legend column, with an ellipsis when cut (an id is never cut: it must stay exact). */
+export function fitted(label: string): string {
+  let width = 0;
+  let fit = "";
+  for (const char of label) {
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(
+      char,
+    )
+      ? 2
+      : 1;
+    if (width > LEGEND_TEXT_WIDTH) return `${fit}…`;
+    fit += char;
+  }
+  return fit;
+}
 
 function legendOf(items: NonNullable<Frame["legend"]>) {
   return items.map((item, i) => {
@@ -116,7 +145,7 @@ export function chartSvg(frame: Frame): string {
 <text x="${round(x(i))}" y="${bottom + 20}" text-anchor="${anchor}" class="label">${frame.dates[i] ?? ""}</text>`;
   });
   // Nothing interpolated is a promise, so the result is synchronous: an escaped string.
-  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="title desc" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="title desc" font-family="${FONTS}">
 <title id="title">${frame.title}</title>
 <desc id="desc">${frame.description}</desc>
 <style>${FRAME_STYLE + frame.style}</style>
@@ -125,7 +154,12 @@ export function chartSvg(frame: Frame): string {
 <g${legendHeight ? html` transform="translate(0 ${legendHeight})"` : ""}>${grid}
 <line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" class="axis"/>
 <line x1="${MARGIN.left}" x2="${right}" y1="${bottom}" y2="${bottom}" class="axis"/>${dates}
-<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">Date (Asia/Shanghai)</text>
+<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">${frame.words.date}</text>${
+    frame.note
+      ? html`
+<text x="${right}" y="${HEIGHT - 10}" text-anchor="end" class="note">${frame.note}</text>`
+      : ""
+  }
 <text x="18" y="${midY}" text-anchor="middle" class="label" transform="rotate(-90 18 ${midY})">${frame.yLabel}</text>
 ${frame.body}
 </g>

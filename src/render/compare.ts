@@ -7,8 +7,9 @@
 import { html } from "hono/html";
 import { datesOf } from "../calendar.ts";
 import type { AnsweredMember, RosterTrends } from "../schemas/roster-answers.ts";
-import { chartSvg, linePath, xScale, yScale } from "./chart.ts";
+import { chartSvg, fitted, linePath, xScale, yScale } from "./chart.ts";
 import { signed, signedPercent } from "./numbers.ts";
+import { WORDS, type Lang } from "./language.ts";
 
 export const COMPARE_MODES = ["absolute", "indexed"] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
@@ -24,13 +25,17 @@ const STYLE = COLOURS.map(
     `.s${i}{fill:none;stroke:${colour};stroke-width:2;stroke-linejoin:round${DASHES[i] ? `;stroke-dasharray:${DASHES[i]}` : ""}}`,
 ).join("");
 
+/** How a creator is named on a chart: its label, else its id. */
+const nameOf = (member: AnsweredMember) => member.label ?? member.kolId;
+
 function valuesOf(member: AnsweredMember, dates: string[], mode: CompareMode): (number | null)[] {
   const byDate = new Map(member.series.map((point) => [point.date, point.fans]));
   const base = member.summary.firstFans;
   return dates.map((date) => {
     const fans = byDate.get(date) ?? null;
     if (fans === null || mode === "absolute") return fans;
-    return base ? Math.round((fans / base) * 10_000) / 100 : null;
+    // Unrounded: a creator of millions moves by hundredths of a point, and rounding drew stairs.
+    return base ? (fans / base) * 100 : null;
   });
 }
 
@@ -41,7 +46,8 @@ function indexLabel(ticks: number[]): (value: number) => string {
   return (value) => value.toFixed(decimals);
 }
 
-export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
+export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang): string {
+  const words = WORDS[lang];
   const answered = trends.members.filter((member): member is AnsweredMember => member.ok);
   const shown = answered.slice(0, MAX_COMPARED);
   const dates = datesOf(trends.startDate, trends.endDate);
@@ -49,27 +55,33 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode): string {
   const all = lines.flat().filter((value): value is number => value !== null);
   const scale = yScale(all.length ? Math.min(...all) : 0, all.length ? Math.max(...all) : 1);
   const x = xScale(dates.length);
-  const who = trends.roster ? `roster ${trends.roster}` : `${answered.length} KOLs`;
-  const title = `Douyin followers of ${who}, ${trends.startDate} to ${trends.endDate}`;
+  const who = trends.roster ? words.roster(trends.roster) : words.creators(answered.length);
+  const title = words.rosterTitle(who, trends.startDate, trends.endDate);
   const changes = shown.map((member) => {
     const { change, changeRate } = member.summary;
-    return change === null ? `${member.kolId}: no counts` : `${member.kolId}: ${signed(change)} (${signedPercent(changeRate ?? 0)})`;
+    const name = nameOf(member);
+    return change === null ? `${name}: ${words.noCounts}` : `${name}: ${signed(change)} (${signedPercent(changeRate ?? 0)})`;
   });
   const left = answered.length - shown.length;
+  // What the chart leaves out is said on it, not only in its text alternative.
+  const omitted = [left > 0 ? words.notDrawn(left, MAX_COMPARED) : "", trends.failed > 0 ? words.notAnswered(trends.failed) : ""]
+    .filter(Boolean)
+    .join(lang === "en" ? "; " : "；");
   const description =
-    (shown.length ? `Follower change over the range: ${changes.join("; ")}.` : "No creator of this set had counts for this range.") +
-    (left > 0 ? ` ${left} more not drawn (at most ${MAX_COMPARED} lines).` : "") +
-    (trends.failed > 0 ? ` ${trends.failed} could not be answered.` : "");
+    (shown.length ? `${words.changeOver}: ${changes.join(lang === "en" ? "; " : "；")}.` : words.noneHadCounts) +
+    (omitted ? ` ${omitted}.` : "");
 
   return chartSvg({
     title,
     description,
-    yLabel: mode === "indexed" ? "Followers (first day = 100)" : "Followers",
+    yLabel: mode === "indexed" ? words.indexed : words.followers,
+    words,
+    note: omitted || undefined,
     scale,
     dates,
     style: STYLE,
     tickLabel: mode === "indexed" ? indexLabel(scale.ticks) : undefined,
-    legend: shown.map((member, i) => ({ label: member.kolId, className: `s${i}` })),
+    legend: shown.map((member, i) => ({ label: member.label === undefined ? member.kolId : fitted(member.label), className: `s${i}` })),
     body: html`${lines.map((values, i) => {
       const path = linePath(values, x, scale.y);
       return path ? html`<path d="${path}" class="s${i}"/>` : "";

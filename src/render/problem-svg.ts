@@ -6,10 +6,8 @@
  */
 import { html } from "hono/html";
 import type { Problem } from "../schemas/problem.ts";
-import { HEIGHT, WIDTH } from "./chart.ts";
+import { FONTS, HEIGHT, WIDTH } from "./chart.ts";
 
-/** A CJK-capable stack: the Chinese line must not fall back to boxes. */
-const FONTS = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
 const LINE_CHARS = 84;
 const MAX_LINES = 6;
 

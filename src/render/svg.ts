@@ -8,13 +8,15 @@ import { html } from "hono/html";
 import type { Trend } from "../schemas/trend.ts";
 import { chartSvg, linePath, MARGIN, PLOT_W, round, xScale, yScale } from "./chart.ts";
 import { thousands } from "./numbers.ts";
+import { WORDS, type Lang } from "./language.ts";
 
 const STYLE = [".line{fill:none;stroke:#1a73e8;stroke-width:2.5;stroke-linejoin:round}", ".min{fill:#d93025}", ".max{fill:#188038}"].join(
   "",
 );
 
-export function trendSvg(trend: Trend): string {
-  const title = `Douyin followers of KOL ${trend.kolId}, ${trend.startDate} to ${trend.endDate}`;
+export function trendSvg(trend: Trend, lang: Lang): string {
+  const words = WORDS[lang];
+  const title = words.trendTitle(trend.kolId, trend.startDate, trend.endDate);
   const { minFans, maxFans, firstFans, lastFans } = trend.summary;
   const points = trend.series;
   const scale = yScale(minFans ?? 0, maxFans ?? 1);
@@ -31,7 +33,7 @@ export function trendSvg(trend: Trend): string {
     const i = points.findIndex((point) => point.fans === fans);
     const cx = round(x(i));
     const cy = round(scale.y(fans));
-    const label = `${kind} ${thousands(fans)} (${points[i]!.date})`;
+    const label = `${words[kind]} ${thousands(fans)} (${points[i]!.date})`;
     // The scale leaves room above the maximum and below the minimum: each label goes there,
     // anchored so it never leaves the plot.
     const anchor = cx < MARGIN.left + 120 ? "start" : cx > right - 120 ? "end" : "middle";
@@ -40,14 +42,14 @@ export function trendSvg(trend: Trend): string {
   };
   const description =
     minFans === null
-      ? "No follower counts were available for this range."
-      : `From ${thousands(firstFans ?? 0)} to ${thousands(lastFans ?? 0)} followers; ` +
-        `lowest ${thousands(minFans)}, highest ${thousands(maxFans ?? minFans)}.`;
+      ? words.noCountsInRange
+      : words.fromTo(thousands(firstFans ?? 0), thousands(lastFans ?? 0), thousands(minFans), thousands(maxFans ?? minFans));
 
   return chartSvg({
     title,
     description,
-    yLabel: "Followers",
+    yLabel: words.followers,
+    words,
     scale,
     dates: points.map((point) => point.date),
     style: STYLE,

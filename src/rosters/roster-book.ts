@@ -12,6 +12,8 @@ import type { Watch } from "../schemas/watches.ts";
 export interface Roster {
   name: string;
   kolIds: string[];
+  /** Labels by creator id, for the creators that have one. */
+  labels: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,8 +48,11 @@ export class RosterBook extends DurableObject<Bindings> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS rosters (name TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)");
     this.sql.exec(
-      "CREATE TABLE IF NOT EXISTS members (roster TEXT NOT NULL, kol_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (roster, kol_id))",
+      "CREATE TABLE IF NOT EXISTS members (roster TEXT NOT NULL, kol_id TEXT NOT NULL, position INTEGER NOT NULL, label TEXT, PRIMARY KEY (roster, kol_id))",
     );
+    // Books created before labels existed have no label column: add it once (SQLite has no ADD COLUMN IF NOT EXISTS).
+    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('members')").toArray();
+    if (!columns.some((column) => column.name === "label")) this.sql.exec("ALTER TABLE members ADD COLUMN label TEXT");
     this.sql.exec("CREATE TABLE IF NOT EXISTS watches (roster TEXT PRIMARY KEY, watch TEXT NOT NULL, last_digest TEXT)");
   }
 
@@ -63,36 +68,47 @@ export class RosterBook extends DurableObject<Bindings> {
   get(name: string): Roster | null {
     const [row] = this.sql.exec<RosterRow>("SELECT * FROM rosters WHERE name = ?", name).toArray();
     if (!row) return null;
-    const kolIds = this.sql
-      .exec<{ kol_id: string }>("SELECT kol_id FROM members WHERE roster = ? ORDER BY position", name)
-      .toArray()
-      .map((member) => member.kol_id);
-    return { name, kolIds, createdAt: row.created_at, updatedAt: row.updated_at };
+    const members = this.sql
+      .exec<{ kol_id: string; label: string | null }>("SELECT kol_id, label FROM members WHERE roster = ? ORDER BY position", name)
+      .toArray();
+    const labels: Record<string, string> = {};
+    for (const member of members) if (member.label !== null) labels[member.kol_id] = member.label;
+    return { name, kolIds: members.map((member) => member.kol_id), labels, createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   /** Creates the roster, or replaces its creators. */
-  put(name: string, kolIds: string[], now: string): RosterChange {
+  put(name: string, kolIds: string[], labels: Record<string, string>, now: string): RosterChange {
     return this.ctx.storage.transactionSync(() => {
       const exists = this.get(name) !== null;
       if (!exists && this.count() >= MAX_ROSTERS) return { ok: false, refused: "too-many-rosters" } as const;
       if (exists) this.touch(name, now);
       else this.sql.exec("INSERT INTO rosters (name, created_at, updated_at) VALUES (?, ?, ?)", name, now, now);
       this.sql.exec("DELETE FROM members WHERE roster = ?", name);
-      this.insert(name, kolIds, 0);
+      this.insert(name, kolIds, 0, labels);
       return { ok: true, roster: this.get(name)!, created: !exists } as const;
     });
   }
 
-  /** Adds creators after the roster's own (those already in it stay where they are). */
-  add(name: string, kolIds: string[], now: string): RosterChange {
+  /** Adds creators after the roster's own (those already in it stay where they are), and sets the
+   * labels given, for new creators and ones already in it alike. */
+  add(name: string, kolIds: string[], labels: Record<string, string>, now: string): RosterChange {
     return this.ctx.storage.transactionSync(() => {
       const roster = this.get(name);
       if (!roster) return { ok: false, refused: "not-found" } as const;
       const fresh = kolIds.filter((kolId) => !roster.kolIds.includes(kolId));
       if (roster.kolIds.length + fresh.length > MAX_ROSTER_SIZE) return { ok: false, refused: "too-large" } as const;
-      this.insert(name, fresh, roster.kolIds.length);
+      this.insert(name, fresh, roster.kolIds.length, labels);
+      let relabelled = 0;
+      for (const kolId of kolIds.filter((id) => roster.kolIds.includes(id) && id in labels && roster.labels[id] !== labels[id])) {
+        relabelled += this.sql.exec(
+          "UPDATE members SET label = ? WHERE roster = ? AND kol_id = ?",
+          labels[kolId]!,
+          name,
+          kolId,
+        ).rowsWritten;
+      }
       // A roster that did not change keeps its updatedAt (a client may poll for changes by it).
-      if (fresh.length > 0) this.touch(name, now);
+      if (fresh.length > 0 || relabelled > 0) this.touch(name, now);
       return { ok: true, roster: this.get(name)!, created: false } as const;
     });
   }
@@ -133,11 +149,14 @@ export class RosterBook extends DurableObject<Bindings> {
   }
 
   /** Every watched roster, with its creators: what the daily run reads. */
-  watched(): { name: string; kolIds: string[]; watch: Watch }[] {
+  watched(): { name: string; kolIds: string[]; labels: Record<string, string>; watch: Watch }[] {
     return this.sql
       .exec<{ roster: string; watch: string }>("SELECT roster, watch FROM watches ORDER BY roster")
       .toArray()
-      .map((row) => ({ name: row.roster, kolIds: this.get(row.roster)?.kolIds ?? [], watch: JSON.parse(row.watch) as Watch }));
+      .map((row) => {
+        const roster = this.get(row.roster);
+        return { name: row.roster, kolIds: roster?.kolIds ?? [], labels: roster?.labels ?? {}, watch: JSON.parse(row.watch) as Watch };
+      });
   }
 
   /** Claims the digest of `day` for the roster: true once, false for every later claim of that day. */
@@ -174,9 +193,15 @@ export class RosterBook extends DurableObject<Bindings> {
     return this.sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM rosters").one().count;
   }
 
-  private insert(name: string, kolIds: string[], from: number): void {
+  private insert(name: string, kolIds: string[], from: number, labels: Record<string, string>): void {
     kolIds.forEach((kolId, index) =>
-      this.sql.exec("INSERT INTO members (roster, kol_id, position) VALUES (?, ?, ?)", name, kolId, from + index),
+      this.sql.exec(
+        "INSERT INTO members (roster, kol_id, position, label) VALUES (?, ?, ?, ?)",
+        name,
+        kolId,
+        from + index,
+        labels[kolId] ?? null,
+      ),
     );
   }
 }

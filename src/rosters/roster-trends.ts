@@ -60,16 +60,20 @@ function failedMember(kolId: string, error: unknown, warn: (message: string) => 
 
 export interface MemberOptions {
   threshold: number;
+  /** The roster's labels by creator id: each labelled creator's answer carries its label. */
+  labels?: Record<string, string>;
   warn: (message: string) => void;
 }
 
 async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: MemberLookup, options: MemberOptions): Promise<RosterMember> {
+  const label = options.labels?.[kolId];
+  const named = label === undefined ? {} : { label };
   try {
     const { result, cacheStatus } = await lookup(kolId);
     const { series, summary } = normalize({ kolId, ...range }, dataOf(result));
-    return { kolId, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, options.threshold) };
+    return { kolId, ...named, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, options.threshold) };
   } catch (error) {
-    return failedMember(kolId, error, options.warn);
+    return { ...failedMember(kolId, error, options.warn), ...named };
   }
 }
 

@@ -31,6 +31,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, csvHeaders, trendCsv, wantsCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
+import { langOf } from "../render/language.ts";
 import { headOnly, lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
 import { dataOf, rawBody } from "../lookup/lookup.ts";
@@ -65,12 +66,22 @@ const respondTrend: Respond = (c, request, result, headers) => {
   if (!wantsCsv(request.format, c.req.header("Accept"))) {
     return send(c, result, "json", () => JSON.stringify(trend()), { ...headers, Vary: "Accept", "Content-Type": JSON_TYPE });
   }
-  return send(c, result, "csv", () => trendCsv(trend()), { ...headers, Vary: "Accept", ...csvHeaders(csvFilename(request)) });
+  const options = { lang: langOf(request.lang, c.req.header("Accept-Language")), bom: request.bom };
+  return send(c, result, `csv:${options.lang}:${options.bom === true}`, () => trendCsv(trend(), options), {
+    ...headers,
+    Vary: "Accept, Accept-Language",
+    ...csvHeaders(csvFilename(request)),
+  });
 };
 
 const respondChart: Respond = (c, request, result, headers) => {
   const data = dataOf(result, headers);
-  return send(c, result, "svg", () => trendSvg(normalize(request, data)), { ...headers, "Content-Type": "image/svg+xml; charset=utf-8" });
+  const lang = langOf(request.lang, c.req.header("Accept-Language"));
+  return send(c, result, `svg:${lang}`, () => trendSvg(normalize(request, data), lang), {
+    ...headers,
+    Vary: "Accept-Language",
+    "Content-Type": "image/svg+xml; charset=utf-8",
+  });
 };
 
 const respondUpstreamStyle: Respond = (c, _request, result, headers) => {

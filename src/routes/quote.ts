@@ -20,7 +20,7 @@ import { quoteCreators } from "../lookup/quote.ts";
 import { remainingCalls, usageToday } from "../ledger/usage.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
 import { budgetLeft } from "../lookup/spend-guard.ts";
-import { adhocSchemaFor, kolIdsOf, trendsSchemaFor } from "./rosters.ts";
+import { adhocSchemaFor, creatorsOf, trendsSchemaFor } from "./rosters.ts";
 import type { KolRange } from "../upstream/request.ts";
 import { askedMode, REFRESH_HEADER, type AskedRefresh } from "../lookup/refresh.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -104,7 +104,7 @@ export function quoteRoutes(runtime: Runtime) {
     .get(ROSTER_QUOTE_PATH, async (c) => {
       requireKeyFor(c.get("client"), "Rosters");
       const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
-      return quoteFor(c, runtime, await kolIdsOf(c, runtime, path.name), { startDate: query.startDate, endDate: query.endDate });
+      return quoteFor(c, runtime, (await creatorsOf(c, runtime, path.name)).kolIds, { startDate: query.startDate, endDate: query.endDate });
     })
     .post(ADHOC_QUOTE_PATH, jsonOnly, adhocBody, (c) => {
       const { kolIds, startDate, endDate } = c.req.valid("json");

@@ -20,10 +20,11 @@ import { compareSvg } from "../render/compare.ts";
 import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupTrace } from "../lookup/context.ts";
-import type { RosterBook, RosterChange, StoredWatch } from "../rosters/roster-book.ts";
+import type { Roster, RosterBook, RosterChange, StoredWatch } from "../rosters/roster-book.ts";
 import { askedMode, REFRESH_HEADER, refreshHeader } from "../lookup/refresh.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
-import { csvHeaders, rosterCsv, rosterCsvFilename, wantsCsv } from "../render/csv.ts";
+import { csvHeaders, rosterCsv, rosterCsvFilename, rosterWideCsv, wantsCsv } from "../render/csv.ts";
+import { langOf, type Lang } from "../render/language.ts";
 import { invalidFields, kolIdSchema, perLimits, rangeLimits, validated } from "../schemas/request.ts";
 import {
   adhocTrendsRequestSchema,
@@ -123,24 +124,41 @@ function addTrace(into: LookupTrace, from: LookupTrace): void {
 
 /** Many creators' trends for this request: each looked up as its own request would be, its cost
  * added to this request's. */
-function trendsFor(c: Ctx, roster: string | null, kolIds: readonly string[], query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+function trendsFor(
+  c: Ctx,
+  roster: string | null,
+  { kolIds, labels }: Creators,
+  query: Omit<UpstreamQuery, "kolId">,
+): Promise<RosterTrends> {
   // Many creators are never refreshed at once (each would be a purchase): a bad value is still a 400.
   if (askedMode(c.req.header(REFRESH_HEADER))) c.header(REFRESH_HEADER, refreshHeader("not-here"));
   const lookup = c.get("lookup");
   const client = c.get("client");
   const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
   const range = { startDate: query.startDate, endDate: query.endDate };
-  return rosterTrends(roster, kolIds, range, members, { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn });
+  return rosterTrends(roster, kolIds, range, members, { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn, labels });
 }
 
 /** The log line's `cache` for an answer made of many creators' answers. */
 const rosterCacheStatus = (trends: RosterTrends) => `xingtu-edge; roster; answered=${trends.answered}; failed=${trends.failed}`;
 
-function respondTrends(c: Ctx, trends: RosterTrends, format: "json" | "csv" | undefined): Response {
+interface TrendsFormat {
+  format?: "json" | "csv" | "csv-wide";
+  lang?: Lang;
+  bom?: boolean;
+}
+
+function respondTrends(c: Ctx, trends: RosterTrends, { format, lang, bom }: TrendsFormat): Response {
   c.set("cacheStatus", rosterCacheStatus(trends));
   const headers: Record<string, string> = { "Cache-Control": "no-store", "Xingtu-Roster-Failed": String(trends.failed) };
-  if (!wantsCsv(format, c.req.header("Accept"))) return c.json(trends, 200, { ...headers, Vary: "Accept" });
-  return c.body(rosterCsv(trends), 200, { ...headers, Vary: "Accept", ...csvHeaders(rosterCsvFilename(trends)) });
+  const wide = format === "csv-wide";
+  if (!wide && !wantsCsv(format, c.req.header("Accept"))) return c.json(trends, 200, { ...headers, Vary: "Accept" });
+  const options = { lang: langOf(lang, c.req.header("Accept-Language")), bom };
+  return c.body(wide ? rosterWideCsv(trends, options) : rosterCsv(trends, options), 200, {
+    ...headers,
+    Vary: "Accept, Accept-Language",
+    ...csvHeaders(rosterCsvFilename(trends, wide)),
+  });
 }
 
 /** How long a browser may keep a roster's chart: its creators' answers are cached longer than this. */
@@ -160,21 +178,25 @@ function forget(c: Ctx, runtime: Runtime, name: string): void {
   runtime.isolate.rosters.delete(rosterMemoryKey(c, name));
 }
 
-export async function kolIdsOf(c: Ctx, runtime: Runtime, name: string): Promise<string[]> {
+/** A roster's creators and their labels. */
+type Creators = Pick<Roster, "kolIds"> & Partial<Pick<Roster, "labels">>;
+
+export async function creatorsOf(c: Ctx, runtime: Runtime, name: string): Promise<Creators> {
   const memory = runtime.isolate.rosters;
   const key = rosterMemoryKey(c, name);
   const known = memory.get(key);
-  if (known && known.until > runtime.now()) return known.kolIds;
+  if (known && known.until > runtime.now()) return known;
   const book = bookOf(c);
   const roster = await reach(() => book.get(name));
   if (!roster) throw notFound(name);
-  remember(memory, key, { kolIds: roster.kolIds, until: runtime.now() + ROSTER_MEMORY_MS }, MAX_REMEMBERED_ROSTERS);
-  return roster.kolIds;
+  const creators = { kolIds: roster.kolIds, labels: roster.labels, until: runtime.now() + ROSTER_MEMORY_MS };
+  remember(memory, key, creators, MAX_REMEMBERED_ROSTERS);
+  return creators;
 }
 
 async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
   requireKeyFor(c.get("client"), "Rosters");
-  return trendsFor(c, name, await kolIdsOf(c, runtime, name), query);
+  return trendsFor(c, name, await creatorsOf(c, runtime, name), query);
 }
 
 /** No watch to read or delete: the roster's own problem when the roster is missing too. */
@@ -230,7 +252,7 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .put(ROSTER_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
-      return changeRoster(c, runtime, path.name, (book) => book.put(path.name, roster.kolIds, now()));
+      return changeRoster(c, runtime, path.name, (book) => book.put(path.name, roster.kolIds, roster.labels ?? {}, now()));
     })
     .get(ROSTER_PATH, async (c) => {
       const { name } = namePath(c);
@@ -249,7 +271,7 @@ export function rosterRoutes(runtime: Runtime) {
     })
     .post(ROSTER_KOLS_PATH, jsonOnly, body, async (c) => {
       const { path, body: roster } = c.req.valid("json");
-      return changeRoster(c, runtime, path.name, (book) => book.add(path.name, roster.kolIds, now()));
+      return changeRoster(c, runtime, path.name, (book) => book.add(path.name, roster.kolIds, roster.labels ?? {}, now()));
     })
     .delete(ROSTER_KOL_PATH, async (c) => {
       const { name, kolId } = validated(memberPathSchema, { path: c.req.param() }).path;
@@ -258,18 +280,19 @@ export function rosterRoutes(runtime: Runtime) {
     .get(ROSTER_TRENDS_PATH, async (c) => {
       const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
       // A HEAD checks the roster is there (its book: no money), and looks nothing up.
-      if (c.req.method === "HEAD") return (await kolIdsOf(c, runtime, path.name), headOnly(c));
-      const { format, ...range } = query;
-      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), format);
+      if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
+      const { format, lang, bom, ...range } = query;
+      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), { format, lang, bom });
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
-      if (c.req.method === "HEAD") return (await kolIdsOf(c, runtime, path.name), headOnly(c));
-      const { mode, key: _key, ...range } = query;
+      if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
+      const { mode, key: _key, lang, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));
-      return c.body(compareSvg(trends, mode ?? "absolute"), 200, {
+      return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language"))), 200, {
         "Content-Type": "image/svg+xml; charset=utf-8",
+        Vary: "Accept-Language",
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,
         "Xingtu-Roster-Failed": String(trends.failed),
       });
@@ -295,7 +318,7 @@ export function rosterRoutes(runtime: Runtime) {
       return c.body(null, 204);
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
-      const { kolIds, format, ...range } = c.req.valid("json");
-      return respondTrends(c, await trendsFor(c, null, kolIds, range), format);
+      const { kolIds, format, lang, bom, ...range } = c.req.valid("json");
+      return respondTrends(c, await trendsFor(c, null, { kolIds }, range), { format, lang, bom });
     });
 }

@@ -10,6 +10,7 @@ import "./messages.ts";
 import { addDays, dayNumber, isCalendarDate, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
+import { langSchema, type Lang } from "../render/language.ts";
 
 export const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
@@ -33,16 +34,25 @@ export const dateSchema = z
 
 const BOOLEAN_WORDS = ["true", "false", "1", "0"];
 
-const acceptCacheWord = z.string().check(
-  z.refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0")),
-  z.meta({ description: "Let the upstream answer from its own cache (passed to the upstream on a miss).", enum: BOOLEAN_WORDS }),
-);
-const acceptCacheValue = z.pipe(
-  acceptCacheWord,
-  z.transform((value: string) => value === "true" || value === "1"),
-);
+/** A yes-or-no query parameter: true, false, 1 or 0. */
+const booleanWord = (description: string) =>
+  z.pipe(
+    z.string().check(
+      z.refine((value) => BOOLEAN_WORDS.includes(value), rule("boolean", "must be one of true, false, 1, 0")),
+      z.meta({ description, enum: BOOLEAN_WORDS }),
+    ),
+    z.transform((value: string) => value === "true" || value === "1"),
+  );
 
+const acceptCacheValue = booleanWord("Let the upstream answer from its own cache (passed to the upstream on a miss).");
 export const acceptCacheSchema = z.optional(acceptCacheValue);
+
+/** `bom=true`: a CSV download for Excel (render/csv.ts). */
+export const bomSchema = z.optional(
+  booleanWord(
+    "Start the CSV with a UTF-8 byte-order mark, for Excel, which otherwise garbles Chinese text (not for Google Sheets' IMPORTDATA).",
+  ),
+);
 
 export interface RangeLimits {
   maxRangeDays: number;
@@ -153,7 +163,7 @@ export function trendRequestSchema(limits: RangeLimits) {
   return z.pipe(
     z.object({
       path: z.object({ kolId: kolIdSchema }),
-      query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
+      query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema, lang: langSchema, bom: bomSchema }), limits),
     }),
     z.transform(({ path, query }) => ({ kolId: path.kolId, ...query })),
   );
@@ -168,7 +178,7 @@ export function chartRequestSchema(limits: RangeLimits) {
   return z.pipe(
     z.object({
       path: z.object({ kolId: kolIdSchema }),
-      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema }), limits),
+      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema, lang: langSchema }), limits),
     }),
     z.transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query })),
   );
@@ -194,7 +204,7 @@ export function successorDropInRequestSchema(limits: RangeLimits) {
   );
 }
 
-export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv" };
+export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv"; lang?: Lang; bom?: boolean };
 
 const webhookAcceptCache = z.optional(
   z.union([z.boolean(), acceptCacheValue], { error: "must be true or false (or one of the words true, false, 1, 0)" }),

@@ -10,6 +10,8 @@ import { watchSchemas } from "./watches.ts";
 export const rosterSchema = z.object({
   name: z.string(),
   kolIds: z.array(z.string()),
+  /** Labels by creator id, for the creators that have one. */
+  labels: z.record(z.string(), z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -33,13 +35,14 @@ const memberProblemSchema = z.object({ type: z.string(), title: z.string(), stat
 export const rosterMemberSchema = z.union([
   z.object({
     kolId: z.string(),
+    label: z.optional(z.string()),
     ok: z.literal(true),
     cacheStatus: z.string(),
     series: z.array(trendPointSchema),
     summary: trendSummarySchema,
     anomalies: z.array(anomalySchema),
   }),
-  z.object({ kolId: z.string(), ok: z.literal(false), problem: memberProblemSchema }),
+  z.object({ kolId: z.string(), label: z.optional(z.string()), ok: z.literal(false), problem: memberProblemSchema }),
 ]);
 export type RosterMember = z.output<typeof rosterMemberSchema>;
 /** A creator the answer has a trend for. */

@@ -4,16 +4,8 @@
  */
 import * as z from "zod/mini";
 import { watchSchemas } from "./watches.ts";
-import {
-  builtOnFirstUse,
-  chartKeySchema,
-  formatSchema,
-  kolIdSchema,
-  rangeFields,
-  rule,
-  withRangeRules,
-  type RangeLimits,
-} from "./request.ts";
+import { langSchema } from "../render/language.ts";
+import { bomSchema, builtOnFirstUse, chartKeySchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
 
 /** Creators in one roster. */
 export const MAX_ROSTER_SIZE = 500;
@@ -22,16 +14,45 @@ export const MAX_ROSTERS = 100;
 /** Creators in one ad-hoc request (`POST /v1/kols/daily-fans`), which saves no roster. */
 export const MAX_ADHOC_KOLS = 200;
 
-export const rosterNameSchema = z.string().check(
-  z.refine(
-    (value) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value),
-    rule("roster_name", "must be 1 to 64 letters, digits, . _ or -, starting with a letter or digit"),
+/** Letters and digits of any script, then also combining marks and . _ -: safe in a URL path once
+ * percent-encoded, and one spelling per name once normalised (NFC). */
+const ROSTER_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,63}$/u;
+const nfc = (value: string) => value.normalize("NFC");
+
+/** A roster's name: `春季投放` as well as `spring-campaign`. Normalised to NFC, so the same name
+ * typed on two systems (composed or decomposed) is one roster. */
+export const rosterNameSchema = z.pipe(
+  z.string().check(
+    z.refine(
+      (value) => ROSTER_NAME.test(nfc(value)),
+      rule("roster_name", "must be 1 to 64 letters (any script), digits, . _ or -, starting with a letter or digit"),
+    ),
+    z.meta({
+      description: "The roster's name, unique for the key: letters of any script, digits, . _ -; compared after Unicode NFC normalisation.",
+      pattern: ROSTER_NAME.source,
+      examples: ["spring-campaign", "春季投放"],
+    }),
   ),
-  z.meta({
-    description: "The roster's name, unique for the key.",
-    pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-    examples: ["spring-campaign"],
-  }),
+  z.transform(nfc),
+);
+
+/** Characters a label is at most (a Douyin nickname is at most 20; room for a note beside it). */
+export const MAX_LABEL_LENGTH = 40;
+
+/** A creator's label in a roster (its nickname, say): any text a person reads, without control or
+ * invisible formatting characters, trimmed and normalised (NFC). */
+export const labelSchema = z.pipe(
+  z.string().check(
+    z.refine(
+      (value) => {
+        const label = nfc(value.trim());
+        return label.length > 0 && [...label].length <= MAX_LABEL_LENGTH && !/\p{C}/u.test(label);
+      },
+      rule("label", `must be 1 to ${MAX_LABEL_LENGTH} characters of text, without control characters`),
+    ),
+    z.meta({ description: `A name people read for the creator (any script, 1 to ${MAX_LABEL_LENGTH} characters).`, examples: ["李佳琦"] }),
+  ),
+  z.transform((value: string) => nfc(value.trim())),
 );
 
 const kolIdsSchema = (max: number) =>
@@ -42,16 +63,45 @@ const kolIdsSchema = (max: number) =>
     z.meta({ description: `Creator (KOL) ids, each 1 to 32 digits; at most ${max}, no repeats.` }),
   );
 
-/** The body of `PUT /v1/rosters/{name}` and `POST /v1/rosters/{name}/kols`. */
-export const rosterKolsBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ROSTER_SIZE) });
+/** The body of `PUT /v1/rosters/{name}` and `POST /v1/rosters/{name}/kols`: the creators, and
+ * optionally a label for any of them (POST also relabels creators already in the roster). */
+export const rosterKolsBodySchema = z
+  .strictObject({
+    kolIds: kolIdsSchema(MAX_ROSTER_SIZE),
+    labels: z.optional(
+      z
+        .record(kolIdSchema, labelSchema)
+        .check(z.meta({ description: "Labels by creator id, for creators listed in kolIds.", examples: [{ "6838432048": "李佳琦" }] })),
+    ),
+  })
+  .check(
+    z.superRefine((body, ctx) => {
+      for (const kolId of Object.keys(body.labels ?? {})) {
+        if (!body.kolIds.includes(kolId)) {
+          ctx.addIssue({ code: "custom", path: ["labels", kolId], ...rule("listed", "labels a creator that kolIds does not list") });
+        }
+      }
+    }),
+  );
+export type RosterKolsBody = z.output<typeof rosterKolsBodySchema>;
 
 export const rosterBodySchema = z.object({ path: z.object({ name: rosterNameSchema }), body: rosterKolsBodySchema });
 
-/** `GET /v1/rosters/{name}/daily-fans?startDate&endDate[&acceptCache][&format]` */
+/** Many creators' formats: JSON, long CSV, or wide CSV (a column per creator). */
+export const rosterFormatSchema = z.optional(
+  z.enum(["json", "csv", "csv-wide"], { error: "must be json, csv or csv-wide" }).check(
+    z.meta({
+      description:
+        "json (the default); csv, long (kolId,date,fans,delta,label: a row per creator and day; `Accept: text/csv` also asks for it); or csv-wide (a row per date, a column per creator, headed by its label).",
+    }),
+  ),
+);
+
+/** `GET /v1/rosters/{name}/daily-fans?startDate&endDate[&acceptCache][&format][&lang][&bom]` */
 export function rosterTrendsRequestSchema(limits: RangeLimits) {
   return z.object({
     path: z.object({ name: rosterNameSchema }),
-    query: withRangeRules(z.strictObject({ ...rangeFields, format: formatSchema }), limits),
+    query: withRangeRules(z.strictObject({ ...rangeFields, format: rosterFormatSchema, lang: langSchema, bom: bomSchema }), limits),
   });
 }
 
@@ -65,12 +115,18 @@ export const compareModeSchema = z.optional(
 export function rosterChartRequestSchema(limits: RangeLimits) {
   return z.object({
     path: z.object({ name: rosterNameSchema }),
-    query: withRangeRules(z.strictObject({ ...rangeFields, mode: compareModeSchema, key: chartKeySchema }), limits),
+    query: withRangeRules(z.strictObject({ ...rangeFields, mode: compareModeSchema, key: chartKeySchema, lang: langSchema }), limits),
   });
 }
 
 /** The body of `POST /v1/kols/daily-fans`: `{ kolIds, startDate, endDate, acceptCache?, format? }`. */
-export const adhocBodySchema = z.strictObject({ kolIds: kolIdsSchema(MAX_ADHOC_KOLS), ...rangeFields, format: formatSchema });
+export const adhocBodySchema = z.strictObject({
+  kolIds: kolIdsSchema(MAX_ADHOC_KOLS),
+  ...rangeFields,
+  format: rosterFormatSchema,
+  lang: langSchema,
+  bom: z.optional(z.boolean()),
+});
 
 export function adhocTrendsRequestSchema(limits: RangeLimits) {
   return z.object({ body: withRangeRules(adhocBodySchema, limits) });

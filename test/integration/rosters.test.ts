@@ -169,7 +169,7 @@ describe("a roster's trends", () => {
     expect(trends.rankings.byChange).toHaveLength(6);
   });
 
-  it("answers long CSV, kolId,date,fans,delta, with rows for answered creators only", async () => {
+  it("answers long CSV, kolId,date,fans,delta,label, with rows for answered creators only", async () => {
     const gateway = makeGateway();
     const [a, b] = kols(2);
     await gateway.request("/v1/rosters/sheet", json("PUT", { kolIds: [a, NO_DATA_KOL, b] }));
@@ -177,9 +177,9 @@ describe("a roster's trends", () => {
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     expect(response.headers.get("Content-Disposition")).toContain(`roster-sheet-daily-fans-${RANGE.startDate}-to-${RANGE.endDate}.csv`);
     const rows = (await response.text()).trimEnd().split("\r\n");
-    expect(rows[0]).toBe("kolId,date,fans,delta");
+    expect(rows[0]).toBe("kolId,date,fans,delta,label");
     expect(rows).toHaveLength(1 + 2 * 5);
-    expect(rows[1]).toMatch(new RegExp(`^${a},${RANGE.startDate},\\d+,-?\\d*$`));
+    expect(rows[1]).toMatch(new RegExp(`^${a},${RANGE.startDate},\\d+,-?\\d*,$`));
     expect(rows.some((row) => row.startsWith(NO_DATA_KOL))).toBe(false);
   });
 

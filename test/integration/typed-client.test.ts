@@ -64,7 +64,7 @@ describe("the installable client", () => {
     const compared = await client.rosterDailyFans("team", range);
     expect(compared.data).toMatchObject({ roster: "team", complete: true, answered: 2 });
     expect(compared.upstreamCalls).toBe(2);
-    expect((await client.rosterDailyFansCsv("team", range)).data.split("\r\n")[0]).toBe("kolId,date,fans,delta");
+    expect((await client.rosterDailyFansCsv("team", range)).data.split("\r\n")[0]).toBe("kolId,date,fans,delta,label");
     expect((await client.compareDailyFans(kolIds, range)).upstreamCalls).toBe(0);
     expect((await client.removeFromRoster("team", kolIds[0]!)).kolIds).toEqual([kolIds[1]]);
     const watched = await client.putWatch("team", {

@@ -151,8 +151,8 @@ export interface Anomaly {
 
 /** One creator of a roster's answer: its trend, or the problem that kept it from being answered. */
 export type RosterMember =
-  | { kolId: string; ok: true; cacheStatus: string; series: TrendPoint[]; summary: TrendSummary; anomalies: Anomaly[] }
-  | { kolId: string; ok: false; problem: { type: string; title: string; status: number; detail: string } };
+  | { kolId: string; label?: string; ok: true; cacheStatus: string; series: TrendPoint[]; summary: TrendSummary; anomalies: Anomaly[] }
+  | { kolId: string; label?: string; ok: false; problem: { type: string; title: string; status: number; detail: string } };
 
 /** Many creators in one answer. */
 export interface RosterTrends {
@@ -171,6 +171,8 @@ export interface RosterTrends {
 export interface Roster {
   name: string;
   kolIds: string[];
+  /** Labels by creator id, for the creators that have one. */
+  labels: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -440,13 +442,13 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     async roster(name: string): Promise<Roster> {
       return parsed<Roster>(await call(rosterPath(name)));
     },
-    /** Creates a roster, or replaces its creators. */
-    async putRoster(name: string, kolIds: string[]): Promise<Roster> {
-      return parsed<Roster>(await call(rosterPath(name), json("PUT", { kolIds })));
+    /** Creates a roster, or replaces its creators; `labels` names any of them (by creator id). */
+    async putRoster(name: string, kolIds: string[], labels?: Record<string, string>): Promise<Roster> {
+      return parsed<Roster>(await call(rosterPath(name), json("PUT", { kolIds, labels })));
     },
-    /** Adds creators after the roster's own. */
-    async addToRoster(name: string, kolIds: string[]): Promise<Roster> {
-      return parsed<Roster>(await call(`${rosterPath(name)}/kols`, json("POST", { kolIds })));
+    /** Adds creators after the roster's own; `labels` names new and existing ones alike. */
+    async addToRoster(name: string, kolIds: string[], labels?: Record<string, string>): Promise<Roster> {
+      return parsed<Roster>(await call(`${rosterPath(name)}/kols`, json("POST", { kolIds, labels })));
     },
     /** Removes one creator from a roster. */
     async removeFromRoster(name: string, kolId: string): Promise<Roster> {
@@ -460,7 +462,7 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range)}`);
       return answer(received, parsed<RosterTrends>(received));
     },
-    /** The same as long CSV (`kolId,date,fans,delta`), for spreadsheets. */
+    /** The same as long CSV (`kolId,date,fans,delta,label`), for spreadsheets. */
     async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
       const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
       return answer(received, received.body);

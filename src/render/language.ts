@@ -11,14 +11,12 @@ export type Lang = (typeof LANGS)[number];
 
 export const langSchema = z.optional(
   z.pipe(
-    z
-      .enum(["zh-CN", "zh", "en"], { error: "must be zh-CN (or zh) or en" })
-      .check(
-        z.meta({
-          description:
-            "The language of the answer's words (chart text, CSV headers): zh-CN or en. Without it, Accept-Language chooses; else en.",
-        }),
-      ),
+    z.enum(["zh-CN", "zh", "en"], { error: "must be zh-CN (or zh) or en" }).check(
+      z.meta({
+        description:
+          "The language of the answer's words (chart text, CSV headers): zh-CN or en. Without it, Accept-Language chooses; else en.",
+      }),
+    ),
     z.transform((value): Lang => (value === "en" ? "en" : "zh-CN")),
   ),
 );

@@ -48,6 +48,17 @@ const schema = (zod: z.core.$ZodType, io: "input" | "output" = "output"): Json =
   return rest;
 };
 
+/** A body schema that also takes `days` (a rolling range) in place of its dates (schemas/request.ts `rollingDays`). */
+function withRollingDays(body: Json): Json {
+  const required = (body.required as string[]).filter((field) => field !== "startDate" && field !== "endDate");
+  const days = {
+    type: "integer",
+    minimum: 1,
+    description: "A rolling range instead of startDate and endDate: the N days that end yesterday (Asia/Shanghai), the last settled day.",
+  };
+  return { ...body, required, properties: { ...(body.properties as Json), days } };
+}
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
@@ -233,7 +244,7 @@ const rollingRangeQuery = [
     required: false,
     schema: { type: "integer", minimum: 1 },
     description:
-      "A rolling range instead of startDate and endDate, e.g. 30: the N days that end today (Asia/Shanghai), so an embedded chart or a spreadsheet's link keeps showing the last N days. At most MAX_RANGE_DAYS (365 by default) (`days`); refused beside startDate or endDate (`days_or_dates`).",
+      "A rolling range instead of startDate and endDate, e.g. 30: the N days that end yesterday (Asia/Shanghai: the last settled day), so an embedded chart or a spreadsheet's link keeps showing the last N days. At most MAX_RANGE_DAYS (365 by default) (`days`); refused beside startDate or endDate (`days_or_dates`).",
     // No example: /docs' "Try it out" would send it beside the dates' own.
   },
   parameter("acceptCache", "query", acceptCacheSchema.def.innerType, false),
@@ -816,7 +827,7 @@ export function openApiDocument(version: string): Json {
           required: ["code", "data"],
           properties: { code: { oneOf: [{ type: "integer" }, { type: "string" }] }, data: schema(upstreamDataSchema, "input") },
         },
-        WebhookRequest: { ...schema(webhookBodySchema, "input"), description: RANGE_RULES },
+        WebhookRequest: { ...withRollingDays(schema(webhookBodySchema, "input")), description: RANGE_RULES },
         DeliveryAccepted: schema(deliveryAcceptedSchema),
         DeliveryStatus: schema(deliveryStatusSchema),
         Health: schema(healthSchema),
@@ -828,7 +839,7 @@ export function openApiDocument(version: string): Json {
         RosterList: schema(rosterListSchema),
         RosterKols: schema(rosterKolsBodySchema, "input"),
         RosterTrends: schema(rosterTrendsSchema),
-        KolsTrendsRequest: { ...schema(adhocBodySchema, "input"), description: RANGE_RULES },
+        KolsTrendsRequest: { ...withRollingDays(schema(adhocBodySchema, "input")), description: RANGE_RULES },
         Watch: schema(watchSchemas().body, "input"),
         WatchView: schema(watchViewSchema),
       },

@@ -19,7 +19,7 @@ export interface TrendRequestVariables {
 
 type SchemaFactory<T extends TrendRequest> = (limits: RangeLimits) => z.ZodMiniType<T>;
 
-/** `rolling`: the route also takes `days=N` for the N days ending today (schemas/request.ts `rollingDays`). */
+/** `rolling`: the route also takes `days=N` for the N days ending yesterday (schemas/request.ts `rollingDays`). */
 export function validateTrendRequest<T extends TrendRequest, Q>(
   schemaFor: SchemaFactory<T>,
   now: Clock,
@@ -43,7 +43,7 @@ export function validateTrendRequest<T extends TrendRequest, Q>(
 }
 
 /** A route's path parameters and query, checked together by `schema` (a repeated parameter stays a
- * list, which the schema refuses as such); `days=N` stands for the N days ending today. */
+ * list, which the schema refuses as such); `days=N` stands for the N days ending yesterday. */
 export function validPathAndQuery<T>(c: Context, schemaFor: (limits: RangeLimits) => z.ZodMiniType<T>, limits: RangeLimits): T {
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
   return validated(schemaFor(limits), { path: c.req.param() as Record<string, unknown>, query: rollingDays(query, limits) });

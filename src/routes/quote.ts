@@ -12,15 +12,15 @@ import { Hono } from "hono/tiny";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { validPathAndQuery } from "../middleware/validate.ts";
-import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
+import { jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
-import { perLimits, rangeLimits, trendRequestSchema, validated } from "../schemas/request.ts";
+import { perLimits, rangeLimits, trendRequestSchema } from "../schemas/request.ts";
 import type { Quote } from "../schemas/quote.ts";
 import { quoteCreators } from "../lookup/quote.ts";
 import { remainingCalls, usageToday } from "../ledger/usage.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
 import { budgetLeft } from "../lookup/spend-guard.ts";
-import { adhocSchemaFor, creatorsOf, trendsSchemaFor } from "./rosters.ts";
+import { adhocBodyOf, creatorsOf, trendsSchemaFor } from "./rosters.ts";
 import type { KolRange } from "../upstream/request.ts";
 import { askedMode, REFRESH_HEADER, type AskedRefresh } from "../lookup/refresh.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -87,7 +87,7 @@ async function quoteFor(
 
 export function quoteRoutes(runtime: Runtime) {
   const limitsNow = (c: Ctx) => rangeLimits(c.get("lookup").config, runtime.now());
-  const adhocBody = jsonObjectBody((raw, c: Ctx) => validated(adhocSchemaFor(limitsNow(c)), raw).body);
+  const adhocBody = adhocBodyOf(runtime);
   const [context, auth] = [gatewayContext(runtime), clientAuth(runtime)];
   return new Hono<GatewayEnv>()
     .use(TREND_QUOTE_PATH, context, auth)

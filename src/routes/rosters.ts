@@ -25,7 +25,7 @@ import { askedMode, REFRESH_HEADER, refreshHeader } from "../lookup/refresh.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { csvHeaders, rosterCsv, rosterCsvFilename, rosterWideCsv, wantsCsv } from "../render/csv.ts";
 import { langOf, type Lang } from "../render/language.ts";
-import { invalidFields, kolIdSchema, perLimits, rangeLimits, validated } from "../schemas/request.ts";
+import { invalidFields, kolIdSchema, perLimits, rangeLimits, rollingDays, validated } from "../schemas/request.ts";
 import {
   adhocTrendsRequestSchema,
   MAX_ROSTER_SIZE,
@@ -58,7 +58,15 @@ type Ctx = Context<GatewayEnv>;
 /** Built once per distinct limits, and shared with the routes' quotes (quote.ts). */
 export const trendsSchemaFor = perLimits(rosterTrendsRequestSchema);
 const chartSchemaFor = perLimits(rosterChartRequestSchema);
-export const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
+const adhocSchemaFor = perLimits(adhocTrendsRequestSchema);
+
+/** The body of many creators' trends (and of their quote): `days` stands for its dates. */
+export function adhocBodyOf(runtime: Runtime) {
+  return jsonObjectBody((raw, c: Ctx) => {
+    const limits = rangeLimits(c.get("lookup").config, runtime.now());
+    return validated(adhocSchemaFor(limits), { body: rollingDays(raw.body, limits, "body") }).body;
+  });
+}
 
 /** The caller's roster book (one per key); reaching it may fail like any Durable Object. */
 function bookOf(c: Ctx): DurableObjectStub<RosterBook> {
@@ -236,7 +244,7 @@ export function rosterRoutes(runtime: Runtime) {
     return request;
   });
   const limitsNow = (c: Ctx) => rangeLimits(c.get("lookup").config, runtime.now());
-  const adhocBody = jsonObjectBody((raw, c: Ctx) => validated(adhocSchemaFor(limitsNow(c)), raw).body);
+  const adhocBody = adhocBodyOf(runtime);
 
   return new Hono<GatewayEnv>()
     .use(ROSTER_CHART_PATH, keyInQuery("key"))

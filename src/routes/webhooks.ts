@@ -12,7 +12,15 @@ import type { Context } from "hono";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { normalize } from "../lookup/normalize.ts";
 import { ProblemError } from "../problem.ts";
-import { invalidFields, perLimits, rangeLimits, validated, webhookRequestSchema, type WebhookRequest } from "../schemas/request.ts";
+import {
+  invalidFields,
+  perLimits,
+  rangeLimits,
+  rollingDays,
+  validated,
+  webhookRequestSchema,
+  type WebhookRequest,
+} from "../schemas/request.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, requireKeyFor } from "../auth/client-auth.ts";
 import { lookupWithHeaders } from "./lookup-response.ts";
@@ -33,7 +41,8 @@ const webhookSchemaFor = perLimits(webhookRequestSchema);
 
 function webhookBody(now: () => number) {
   return jsonObjectBody((raw, c: Context<GatewayEnv>): WebhookRequest => {
-    return validated(webhookSchemaFor(rangeLimits(c.get("lookup").config, now())), raw);
+    const limits = rangeLimits(c.get("lookup").config, now());
+    return validated(webhookSchemaFor(limits), { body: rollingDays(raw.body, limits, "body") });
   });
 }
 

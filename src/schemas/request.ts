@@ -68,19 +68,27 @@ export function rangeLimits(config: Pick<Config, "MAX_RANGE_DAYS" | "MIN_DATE">,
 }
 
 /**
- * `days=N` in a query: the rolling range of the N days that end today (Asia/Shanghai), as the dates
- * it stands for, so an embedded chart or a spreadsheet's link need not be edited as days pass. It
- * replaces startDate and endDate, and is refused beside them.
+ * `days=N` (in a query, or a JSON body's number): the rolling range of the N days that end
+ * yesterday (Asia/Shanghai), the last settled day, as the dates it stands for, so an embedded chart
+ * or a spreadsheet's link need not be edited as days pass, and its answer is kept as that fixed
+ * range's is (settled days are bought once, ever). It replaces startDate and endDate, and is
+ * refused beside them.
  */
-export function rollingDays(query: Record<string, unknown>, limits: RangeLimits): Record<string, unknown> {
-  if (!("days" in query)) return query;
-  const { days, ...rest } = query;
-  const refuse = (rule: string, message: string) => invalidFields([{ field: "days", in: "query", rule, message }]);
+export function rollingDays(
+  input: Record<string, unknown>,
+  limits: RangeLimits,
+  where: "query" | "body" = "query",
+): Record<string, unknown> {
+  if (!("days" in input)) return input;
+  const { days, ...rest } = input;
+  const refuse = (rule: string, message: string) => invalidFields([{ field: "days", in: where, rule, message }]);
   if ("startDate" in rest || "endDate" in rest) throw refuse("days_or_dates", "must not be sent with startDate or endDate");
-  if (Array.isArray(days)) throw refuse("single_value", "must be sent once");
-  const count = typeof days === "string" && /^[1-9]\d{0,5}$/.test(days) ? Number(days) : NaN;
-  if (!(count <= limits.maxRangeDays)) throw refuse("days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
-  return { ...rest, startDate: addDays(limits.today, 1 - count), endDate: limits.today };
+  if (Array.isArray(days) && where === "query") throw refuse("single_value", "must be sent once");
+  const written = where === "query" ? typeof days === "string" && /^[1-9]\d{0,5}$/.test(days) : Number.isInteger(days);
+  const count = written ? Number(days) : NaN;
+  if (!(count >= 1 && count <= limits.maxRangeDays))
+    throw refuse("days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
+  return { ...rest, startDate: addDays(limits.today, -count), endDate: addDays(limits.today, -1) };
 }
 
 /** Builds a limits-dependent schema once per distinct limits (they change once a day), not per

@@ -93,6 +93,20 @@ describe("the installable client", () => {
     expect(csv.data.split("\r\n")[0]).toBe("date,fans,delta");
   });
 
+  it("names creators with labels, and asks for a rolling range with days, in queries and bodies", async () => {
+    const gateway = makeGateway();
+    const client = await clientOf(gateway);
+    const [a, b] = [uniqueKol(), uniqueKol()];
+    expect((await client.putRoster("named", [a], { [a]: "小王" })).labels).toEqual({ [a]: "小王" });
+    expect((await client.addToRoster("named", [b], { [b]: "Bo" })).labels).toEqual({ [a]: "小王", [b]: "Bo" });
+    const rolling = await client.rosterDailyFans("named", { days: 7 });
+    expect([rolling.data.startDate, rolling.data.endDate]).toEqual(["2026-03-03", "2026-03-09"]);
+    expect(rolling.data.members.map((member) => member.label)).toEqual(["小王", "Bo"]);
+    expect((await client.dailyFans(a, { days: 7 })).data.startDate).toBe("2026-03-03");
+    expect((await client.compareDailyFans([a, b], { days: 7 })).upstreamCalls).toBe(0);
+    expect((await client.quoteCompareDailyFans([a, b], { days: 7 })).calls).toBe(0);
+  });
+
   it("throws the gateway's problem, naming the field and the rule", async () => {
     const client = await clientOf(makeGateway());
     let error: unknown;

@@ -207,18 +207,24 @@ export interface WatchView {
 }
 
 /** A range of Shanghai days, yyyy-MM-dd, both included. */
-export interface Range {
-  startDate: string;
-  endDate: string;
+/** Which days: from `startDate` to `endDate` (yyyy-MM-dd, Asia/Shanghai, both included), or the
+ * `days` days that end yesterday (a rolling range: the same call asks for later days as days pass). */
+export type Days = { startDate: string; endDate: string; days?: never } | { days: number; startDate?: never; endDate?: never };
+
+/** A range as a quote takes it: the days, and whether the upstream may answer from its cache. */
+export type QuoteRange = Days & {
   /** Forwarded to the upstream on a miss (its own cache). */
   acceptCache?: boolean;
+};
+
+export type Range = QuoteRange & {
   /**
    * Buy the range again (keys with the `refresh` permission; each costs an upstream call): `live`
    * its last two days, which Douyin may still revise, `settled` the whole range. The gateway grants
    * one key one refresh of a range per 10 minutes; `Answer.refresh` says what it did.
    */
   refresh?: "live" | "settled";
-}
+};
 
 /** An answer, with where it came from and what it cost. */
 export interface Answer<T> {
@@ -399,7 +405,9 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
   });
 
   const rangeQuery = (range: Range, format?: "csv") => {
-    const query = new URLSearchParams({ startDate: range.startDate, endDate: range.endDate });
+    const query = new URLSearchParams(
+      range.days === undefined ? { startDate: range.startDate, endDate: range.endDate } : { days: String(range.days) },
+    );
     if (range.acceptCache !== undefined) query.set("acceptCache", String(range.acceptCache));
     if (format) query.set("format", format);
     return query;
@@ -484,15 +492,15 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       return answer(received, parsed<RosterTrends>(received));
     },
     /** What `dailyFans` (or its CSV, chart or a webhook) for this range would spend now; spends nothing. */
-    async quoteDailyFans(kolId: string, range: Omit<Range, "refresh">): Promise<Quote> {
+    async quoteDailyFans(kolId: string, range: QuoteRange): Promise<Quote> {
       return parsed<Quote>(await call(`/v1/kols/${encodeURIComponent(kolId)}/daily-fans/quote?${rangeQuery(range)}`));
     },
     /** What `rosterDailyFans` for this range would spend now; spends nothing. */
-    async quoteRosterDailyFans(name: string, range: Omit<Range, "refresh">): Promise<Quote> {
+    async quoteRosterDailyFans(name: string, range: QuoteRange): Promise<Quote> {
       return parsed<Quote>(await call(`${rosterPath(name)}/daily-fans/quote?${rangeQuery(range)}`));
     },
     /** What `compareDailyFans` for these creators would spend now; spends nothing. */
-    async quoteCompareDailyFans(kolIds: string[], range: Omit<Range, "refresh">): Promise<Quote> {
+    async quoteCompareDailyFans(kolIds: string[], range: QuoteRange): Promise<Quote> {
       return parsed<Quote>(await call("/v1/kols/daily-fans/quote", json("POST", { kolIds, ...range })));
     },
     /** This key's day (Asia/Shanghai): requests, hits, upstream calls, billed calls, its limit. */

@@ -70,6 +70,21 @@ export const PROBLEMS = {
     title: "A roster limit is reached",
     upstreamCode: 400,
   },
+  "share-link-not-found": {
+    status: 404,
+    title: "There is no such share link",
+    upstreamCode: 400,
+  },
+  "share-link-gone": {
+    status: 410,
+    title: "This share link was revoked or has expired",
+    upstreamCode: 400,
+  },
+  "share-link-limit": {
+    status: 409,
+    title: "The key keeps as many share links as it may",
+    upstreamCode: 400,
+  },
   "payload-too-large": {
     status: 413,
     title: "The request body is too large",

@@ -2,7 +2,8 @@
  * @module Delivering a watch's digest from the queue: the target is read again from the roster
  * book (a watch changed or removed since is honoured, and its secret never travels in a message),
  * the request is built and signed for its kind (formats.ts), and a failure is retried with the
- * callbacks' back-off until DELIVERY_MAX_ATTEMPTS, then left to the dead-letter queue.
+ * callbacks' back-off until DELIVERY_MAX_ATTEMPTS, then left to the dead-letter queue. A watch's
+ * test (watch-test.ts) builds its requests here too, so a sample is signed as a real digest is.
  */
 import { requireReady, requireRosterBooks } from "../config/readiness.ts";
 import type { Config } from "../config/config.ts";
@@ -10,7 +11,8 @@ import { checkCallbackUrl } from "../webhooks/callback-url.ts";
 import { ownerRecord, ownerSignedHeaders, postOnce, type Outgoing } from "../webhooks/outbound.ts";
 import { retryDelaySeconds } from "../webhooks/deliveries.ts";
 import { hex } from "../bytes.ts";
-import { accepted, chatRequest, type Digest } from "./formats.ts";
+import { accepted, chatRequest, webhookBody, type Digest } from "./formats.ts";
+import type { WatchTarget } from "../schemas/watches.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -39,21 +41,27 @@ async function digestId(message: DigestMessage): Promise<string> {
   return `digest_${message.digest.day}_${hex(await crypto.subtle.digest("SHA-256", seed)).slice(0, 24)}`;
 }
 
-/** A Standard Webhooks callback, signed with the owner key's secrets; its id is the same on retries. */
-async function webhookRequest(
+/**
+ * The request for one target: a chat service's message signed as it documents (formats.ts), or a
+ * Standard Webhooks callback signed with the owner key's secrets under `webhookId`; a string says
+ * why none can be sent (its host no longer allowed, no signing secret).
+ */
+export async function digestRequest(
   env: Bindings,
   config: Config,
-  message: DigestMessage,
-  url: string,
+  owner: string,
+  target: WatchTarget,
+  digest: Digest,
+  webhookId: string,
   nowMs: number,
 ): Promise<Outgoing | string> {
-  const checked = checkCallbackUrl(url, config);
+  if (target.type !== "webhook") return chatRequest(target, digest, nowMs);
+  const checked = checkCallbackUrl(target.url, config);
   if (!checked.ok) return `the target URL ${checked.reason}`;
   if (!config.WEBHOOK_SIGNING_SECRET) return "WEBHOOK_SIGNING_SECRET is not set";
-  const body = JSON.stringify({ type: "roster.digest", ...message.digest });
-  const id = await digestId(message);
-  const signed = await ownerSignedHeaders(config.WEBHOOK_SIGNING_SECRET, message.owner, await ownerRecord(env, message.owner), {
-    id,
+  const body = webhookBody(digest);
+  const signed = await ownerSignedHeaders(config.WEBHOOK_SIGNING_SECRET, owner, await ownerRecord(env, owner), {
+    id: webhookId,
     nowMs,
     body,
   });
@@ -81,9 +89,7 @@ export async function deliverDigest(message: Message<unknown>, body: DigestMessa
     message.ack();
     return;
   }
-  const now = runtime.now();
-  const outgoing =
-    target.type === "webhook" ? await webhookRequest(env, config, body, target.url, now) : await chatRequest(target, body.digest, now);
+  const outgoing = await digestRequest(env, config, body.owner, target, body.digest, await digestId(body), runtime.now());
   if (typeof outgoing === "string") {
     log("warn", "watch digest not sent", outgoing);
     message.ack();

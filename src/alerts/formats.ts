@@ -11,7 +11,8 @@
  */
 import { base64, hmacSha256 } from "../bytes.ts";
 import type { Alert } from "./rules.ts";
-import type { WatchTarget } from "../schemas/watches.ts";
+import { DIGEST_WORDS, type DigestWords } from "./digest-words.ts";
+import { DEFAULT_DIGEST_LANG, type DigestLang, type WatchTarget } from "../schemas/watches.ts";
 import { refusalOf, type Outgoing } from "../webhooks/outbound.ts";
 
 export interface Digest {
@@ -23,18 +24,49 @@ export interface Digest {
   alerts: Alert[];
   /** Creators the watch could not read today, beside the alerts. */
   unanswered: number;
+  /** The language its words are written in (absent in digests queued before there was a choice: the default). */
+  lang?: DigestLang;
+  /** A sample sent by `POST .../watch/test`: its title says so, and its alerts are made up. */
+  test?: true;
 }
 
 const hmacBase64 = async (key: string, message: string) => base64(await hmacSha256(key, message));
 
+const wordsOf = (digest: Digest): DigestWords => DIGEST_WORDS[digest.lang ?? DEFAULT_DIGEST_LANG];
+
 export function digestTitle(digest: Digest): string {
-  return `Xingtu Edge: roster ${digest.roster}, ${digest.day}: ${digest.alerts.length} alert${digest.alerts.length === 1 ? "" : "s"}`;
+  const words = wordsOf(digest);
+  return digest.test ? words.testTitle(digest.roster) : words.title(digest.roster, digest.day, digest.alerts.length);
+}
+
+/** One alert as a person reads it, in the digest's language. */
+export function alertText(alert: Alert, words: DigestWords): string {
+  // A digest queued before alerts carried their numbers has its English line instead: sent as it was written.
+  const earlier = alert as Partial<Alert> & { text?: string };
+  return earlier.date === undefined && typeof earlier.text === "string" ? earlier.text : words.alert(alert);
 }
 
 function digestLines(digest: Digest): string[] {
-  const lines = digest.alerts.map((alert) => `- ${alert.text}`);
-  if (digest.unanswered > 0) lines.push(`(${digest.unanswered} creator${digest.unanswered === 1 ? "" : "s"} could not be read today)`);
+  const words = wordsOf(digest);
+  const lines = digest.alerts.map((alert) => `- ${alertText(alert, words)}`);
+  if (digest.test) lines.unshift(words.testNote);
+  if (digest.unanswered > 0) lines.push(words.unanswered(digest.unanswered));
   return lines;
+}
+
+/**
+ * A webhook target's JSON body: the digest with each alert's line (`text`) in its language. A
+ * sample's type is `roster.digest.test`, so no automation takes its made-up alerts for real ones.
+ */
+export function webhookBody(digest: Digest): string {
+  const words = wordsOf(digest);
+  const { test, ...fields } = digest;
+  return JSON.stringify({
+    type: test ? "roster.digest.test" : "roster.digest",
+    ...fields,
+    lang: digest.lang ?? DEFAULT_DIGEST_LANG,
+    alerts: digest.alerts.map((alert) => ({ ...alert, text: alertText(alert, words) })),
+  });
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json", "User-Agent": "xingtu-edge-alerts" };
@@ -74,6 +106,21 @@ export async function chatRequest(target: Exclude<WatchTarget, { type: "webhook"
   }
 }
 
+/** A chat service's own answer under HTTP 2xx: its code (0 is success) and message, each null when absent. */
+export async function serviceAnswer(response: Response): Promise<{ code: number | null; message: string | null }> {
+  const answer = (await response.json().catch(() => null)) as {
+    code?: number;
+    StatusCode?: number;
+    errcode?: number;
+    msg?: string;
+    errmsg?: string;
+    StatusMessage?: string;
+  } | null;
+  const code = answer?.code ?? answer?.StatusCode ?? answer?.errcode;
+  const message = answer?.msg ?? answer?.errmsg ?? answer?.StatusMessage;
+  return { code: typeof code === "number" ? code : null, message: typeof message === "string" ? message.slice(0, 200) : null };
+}
+
 /** Whether the target took the message: 2xx, and for chat services their own success code. */
 export async function accepted(target: WatchTarget, response: Response): Promise<string | null> {
   const refused = refusalOf(response, "target");
@@ -81,15 +128,6 @@ export async function accepted(target: WatchTarget, response: Response): Promise
     await response.body?.cancel();
     return refused;
   }
-  const answer = (await response.json().catch(() => null)) as {
-    code?: number;
-    StatusCode?: number;
-    errcode?: number;
-    msg?: string;
-    errmsg?: string;
-  } | null;
-  const code = answer?.code ?? answer?.StatusCode ?? answer?.errcode;
-  return code === 0
-    ? null
-    : `the ${target.type} service answered code ${code ?? "(none)"}: ${(answer?.msg ?? answer?.errmsg ?? "").slice(0, 200)}`;
+  const { code, message } = await serviceAnswer(response);
+  return code === 0 ? null : `the ${target.type} service answered code ${code ?? "(none)"}: ${message ?? ""}`;
 }

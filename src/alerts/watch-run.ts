@@ -11,7 +11,7 @@ import { createLookupContext, newTrace } from "../lookup/context.ts";
 import { requireReady } from "../config/readiness.ts";
 import { RECORD_PREFIX, type KeyRecord } from "../auth/keys.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
-import { WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
+import { DEFAULT_DIGEST_LANG, WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
 import { dailyLimitOf } from "../ledger/usage.ts";
 import { evaluate } from "./rules.ts";
 import type { Digest } from "./formats.ts";
@@ -40,10 +40,13 @@ async function keysOf(env: Bindings): Promise<KeyMetadata[]> {
   return keys;
 }
 
+/** The day a digest made at `nowMs` speaks of: yesterday in Shanghai, settled by WATCH_HOUR. */
+export const digestDay = (nowMs: number) => addDays(shanghaiToday(nowMs), -1);
+
 export async function runWatches(env: Bindings, runtime: Runtime, defer: (work: Promise<unknown>) => void): Promise<WatchReport> {
   const { config } = requireReady(env);
   const warn = (msg: string) => runtime.log({ level: "warn", msg });
-  const day = addDays(shanghaiToday(runtime.now()), -1);
+  const day = digestDay(runtime.now());
   const range = { startDate: addDays(day, -(WATCH_RANGE_DAYS - 1)), endDate: day };
   const report: WatchReport = { watches: 0, digests: 0 };
   if (!env.ROSTER_BOOK) return report;
@@ -60,12 +63,13 @@ export async function runWatches(env: Bindings, runtime: Runtime, defer: (work: 
       { name: key.name, anonymous: false, dailyUpstreamCalls: dailyLimitOf(key.dailyUpstreamCalls ?? 0, config) },
       range,
     );
-    for (const { name, kolIds, watch } of await book.watched()) {
+    for (const { name, kolIds, labels, watch } of await book.watched()) {
       report.watches += 1;
       const trends = await rosterTrends(name, kolIds, range, lookup, { threshold: config.ANOMALY_THRESHOLD, warn });
-      const alerts = evaluate(trends, watch.rules, day);
+      const alerts = evaluate(trends, watch.rules, day, labels);
       if (alerts.length === 0 || !(await book.claimDigest(name, day))) continue;
-      const digest: Digest = { roster: name, day, ...range, alerts, unanswered: trends.failed };
+      const lang = watch.lang ?? DEFAULT_DIGEST_LANG;
+      const digest: Digest = { roster: name, day, ...range, lang, alerts, unanswered: trends.failed };
       try {
         for (const [target, { type, url }] of watch.targets.entries()) {
           const ahead = scheduled.get(url) ?? 0;

@@ -56,6 +56,43 @@ export interface ClientEnv {
   Variables: LookupEnv["Variables"] & ClientVariables;
 }
 
+/**
+ * Requests the gateway makes to its own routes on a client's behalf (a share link's), with the
+ * client they run as: set only by the gateway's code on a Request object it built, so nothing a
+ * caller sends can claim one.
+ */
+export const grantedClients = new WeakMap<Request, Client>();
+
+/** The client a key's record stands for. */
+export function clientOfRecord(record: KeyRecord, config: Parameters<typeof dailyLimitOf>[1]): Client {
+  return {
+    name: record.name,
+    tier: record.tier,
+    canRefresh: record.permissions.includes("refresh"),
+    canOperate: record.permissions.includes("operate"),
+    anonymous: false,
+    dailyUpstreamCalls: dailyLimitOf(record.dailyUpstreamCalls, config),
+  };
+}
+
+/**
+ * Refuses a failed authentication attempt (a wrong key, a forged share link) with `error`, or with a
+ * 429 once its address has failed too often: attempts are limited per address (Cloudflare sets
+ * CF-Connecting-IP on every request), so keys and links cannot be guessed at the gateway's expense.
+ */
+export async function refuseAttempt(
+  env: ClientEnv["Bindings"],
+  address: string | undefined,
+  error: ProblemError,
+  nowMs: number,
+): Promise<never> {
+  const limiter = env.RATE_LIMIT_AUTH_FAILURES;
+  if (address && limiter && !(await limiter.limit({ key: `ip:${address}` })).success) {
+    throw rateLimited("Too many failed authentication attempts from this address.", nowMs);
+  }
+  throw error;
+}
+
 /** Lets a route take the client key from a query parameter, for callers that cannot send headers. */
 export function keyInQuery(param: ClientVariables["queryKey"]) {
   return createMiddleware<{ Variables: Pick<ClientVariables, "queryKey"> }>(async (c, next) => {
@@ -171,17 +208,12 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     // Stryker disable next-line ConditionalExpression: "true" reads a signed request's key too, which nothing then uses: the signature is checked first, and key !== null adds nothing to signature !== undefined
     const key = signature === undefined ? presentedKey(c) : null;
     const address = c.req.header("CF-Connecting-IP");
-    // Failed attempts are limited per address (Cloudflare sets CF-Connecting-IP on every request),
-    // so keys cannot be guessed at the gateway's expense.
-    const refuse = async (error: ProblemError): Promise<never> => {
-      const limiter = c.env.RATE_LIMIT_AUTH_FAILURES;
-      if (address && limiter && !(await limiter.limit({ key: `ip:${address}` })).success) {
-        throw rateLimited("Too many failed authentication attempts from this address.", runtime.now());
-      }
-      throw error;
-    };
+    const refuse = (error: ProblemError) => refuseAttempt(c.env, address, error, runtime.now());
     let client: Client;
-    if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
+    const granted = grantedClients.get(c.req.raw);
+    if (granted) {
+      client = granted;
+    } else if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
       client = { name: "public", tier: "standard", canRefresh: false, canOperate: false, anonymous: true, dailyUpstreamCalls: 0 };
     } else {
       let record: KeyRecord | null;
@@ -197,14 +229,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         }
         return refuse(unauthorized(key !== null || signature !== undefined));
       }
-      client = {
-        name: record.name,
-        tier: record.tier,
-        canRefresh: record.permissions.includes("refresh"),
-        canOperate: record.permissions.includes("operate"),
-        anonymous: false,
-        dailyUpstreamCalls: dailyLimitOf(record.dailyUpstreamCalls, config),
-      };
+      client = clientOfRecord(record, config);
     }
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;

@@ -30,13 +30,16 @@ import {
   MAX_ROSTER_SIZE,
   MAX_ROSTERS,
   rosterKolsBodySchema,
+  fieldsSchema,
   rosterFormatSchema,
   rosterNameSchema,
 } from "../schemas/rosters.ts";
 import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
 import { SEED_DEPRECATED_AT, SEED_PATH, SUCCESSOR_PATH } from "../upstream/request.ts";
 import { MAX_COMPARED } from "../render/compare.ts";
-import { watchSchemas } from "../schemas/watches.ts";
+import { watchSchemas, watchTestAnswerSchema } from "../schemas/watches.ts";
+import { shareLinkBodySchema, shareLinkListSchema, shareLinkSchema } from "../schemas/share-links.ts";
+import { MAX_LINKS } from "../share/links.ts";
 
 type Json = Record<string, unknown>;
 
@@ -170,13 +173,14 @@ function quoteOperation(operation: {
 
 const WATCH_DESCRIPTION =
   "Once a Shanghai day, at WATCH_HOUR (10:00 unless the operator set another, once yesterday has settled), the roster's creators are read as a roster request would (same cache, spend guard and key limits) and the rules applied to yesterday: `anomaly` (a spike or drop, as the roster answer flags), `change` (at least `above` followers or `abovePercent` % over `days` days), `below` (fewer than `fans`). " +
-  "When any is met, one digest goes to each target, once per day: `webhook` (Standard Webhooks, signed with the key's secret; the host must be in CALLBACK_HOSTS), `feishu`, `dingtalk` (each with its optional signing secret), `wecom`, `slack` (their own bot message formats, to their own hosts only), spaced to each service's rate limit and retried through the queue.";
+  "When any is met, one digest goes to each target, once per day: `webhook` (Standard Webhooks, signed with the key's secret; the host must be in CALLBACK_HOSTS), `feishu`, `dingtalk` (each with its optional signing secret), `wecom`, `slack` (their own bot message formats, to their own hosts only), spaced to each service's rate limit and retried through the queue. " +
+  "`lang` chooses the digest's language: `zh-CN` (the default) or `en`; a labelled creator reads `label (kolId)`.";
 
 const ROSTER_TRENDS =
   "Each creator is answered as its own trend request would be (same cache, stored days, coordinator, spend guard and key limits; only missing creators cost upstream calls). " +
   "A creator that cannot be answered is listed with its problem beside the rest (`complete: false`, `Xingtu-Roster-Failed`). " +
   "Each answered series carries its anomalous days (modified z-score of the daily change against the creator's own median and MAD, at or past ANOMALY_THRESHOLD: `spike` or `drop`); `rankings` orders creators by change and by anomaly. " +
-  "`format=csv` (or `Accept: text/csv`): long CSV, `kolId,date,fans,delta`.";
+  "`format=csv` (or `Accept: text/csv`): long CSV, `kolId,date,fans,delta,label`; `format=csv-wide`: a row per date, a column per creator headed by its label.";
 
 interface RosterOperation {
   operationId: string;
@@ -344,6 +348,11 @@ export function openApiDocument(version: string): Json {
       {
         name: "rosters",
         description: `A key's named rosters of creators (up to ${MAX_ROSTERS}, ${MAX_ROSTER_SIZE} creators each), and many creators' trends in one answer, with their anomalous days.`,
+      },
+      {
+        name: "sharing",
+        description:
+          "Read-only links to one creator's or roster's trends, for spreadsheets (IMPORTDATA, Power Query), `<img>` embeds and chat apps, which cannot send a header: they spend only within their owner key's limits and count there.",
       },
       { name: "mcp", description: "A remote MCP server for AI agents (Claude, Cursor, VS Code, any MCP client)." },
       {
@@ -550,6 +559,7 @@ export function openApiDocument(version: string): Json {
             parameter("format", "query", rosterFormatSchema.def.innerType, false),
             langParameter,
             bomParameter,
+            parameter("fields", "query", fieldsSchema.def.innerType, false),
           ],
           responses: rosterTrendsResponses("roster-not-found"),
         },
@@ -610,6 +620,16 @@ export function openApiDocument(version: string): Json {
           problems: ["roster-not-found", "watch-not-found"],
         }),
       },
+      "/v1/rosters/{name}/watch/test": {
+        post: rosterOperation({
+          operationId: "testRosterWatch",
+          summary: "Sends a sample digest to each of the watch's targets now",
+          description:
+            "A digest marked as a test (【测试】/[TEST] in its title; to a webhook, type `roster.digest.test` under a `webhook-id` of its own), its alerts made up from the roster's creators and the watch's rules, formatted and signed as a real one, sent directly (not queued), at most 5 s a target. Looks nothing up, spends nothing, leaves `lastDigest` alone. Each target: its origin, `ok`, `status` (null when unreachable), `code` (Feishu `code`, DingTalk/WeCom `errcode`; null for webhook and Slack), `message`.",
+          answers: { "200": { description: "Each target's result.", content: { "application/json": { schema: ref("WatchTest") } } } },
+          problems: ["roster-not-found", "watch-not-found"],
+        }),
+      },
       "/v1/kols/daily-fans": {
         post: {
           tags: ["rosters"],
@@ -655,6 +675,80 @@ export function openApiDocument(version: string): Json {
           },
         },
       },
+      "/v1/share-links": {
+        post: {
+          tags: ["sharing"],
+          operationId: "createShareLink",
+          summary: "Makes a read-only link to one creator's or roster's trends, over a fixed or rolling range",
+          description: `Give \`kolId\` or \`roster\` (one of the key's), and \`startDate\` and \`endDate\` or \`days\` (the N days that end yesterday). The answer's \`urls\` serve JSON, CSV (\`excelCsv\`: with a byte-order mark, for Excel), a roster's wide CSV and the SVG chart, with no key; \`embed\` is an \`<img>\` of the chart. A link never forces a refresh, spends only within this key's limits and counts in its usage. At most ${MAX_LINKS} working links per key.`,
+          requestBody: { required: true, content: { "application/json": { schema: ref("ShareLinkRequest") } } },
+          responses: {
+            "201": {
+              description: "The link (its URLs can be listed again later).",
+              headers: { Location: header("Location") },
+              content: { "application/json": { schema: ref("ShareLink") } },
+            },
+            ...problems(
+              "invalid-request",
+              "roster-not-found",
+              "share-link-limit",
+              ...AUTH_PROBLEMS,
+              "ledger-unavailable",
+              "unsupported-media-type",
+            ),
+          },
+        },
+        get: {
+          tags: ["sharing"],
+          operationId: "listShareLinks",
+          summary: "The key's share links, working, revoked and expired, with their URLs",
+          description: "Revoked and expired links stay listed (and refused as such) for 30 days.",
+          responses: {
+            "200": { description: "The links.", content: { "application/json": { schema: ref("ShareLinkList") } } },
+            ...problems(...AUTH_PROBLEMS),
+          },
+        },
+      },
+      "/v1/share-links/{id}": {
+        delete: {
+          tags: ["sharing"],
+          operationId: "revokeShareLink",
+          summary: "Revokes a share link",
+          description:
+            "It is refused with 410 at once through this isolate, everywhere within about a minute and a half (as a revoked key).",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The link's `id`." }],
+          responses: { "204": { description: "Revoked." }, ...problems("share-link-not-found", ...AUTH_PROBLEMS, "ledger-unavailable") },
+        },
+      },
+      "/s/{link}": {
+        get: {
+          tags: ["sharing"],
+          operationId: "getSharedResource",
+          summary: "What a share link shows, for whoever holds it: no key, no header",
+          description:
+            "`{link}` is the link's token, then `.json` (or nothing), `.csv`, `.wide.csv` (a roster's: a column per creator) or `.svg`. The viewer may add `lang`, `bom` (CSV) and `mode` (a roster's chart), nothing else. Errors on `.svg` are chart-sized SVG images with the problem's status.",
+          security: [],
+          parameters: [
+            { name: "link", in: "path", required: true, schema: { type: "string" }, description: "The token, with its extension." },
+            langParameter,
+            bomParameter,
+            parameter("mode", "query", compareModeSchema.def.innerType, false),
+          ],
+          responses: {
+            "200": {
+              description: "The resource, as its own route answers it.",
+              headers: cachedHeaders,
+              content: {
+                "application/json": { schema: { oneOf: [ref("Trend"), ref("RosterTrends")] } },
+                "text/csv": { schema: { type: "string" } },
+                "image/svg+xml": { schema: { type: "string" } },
+              },
+            },
+            "304": { description: "Not modified (If-None-Match).", headers: cachedHeaders },
+            ...problems("invalid-request", "share-link-not-found", "share-link-gone", "rate-limited", ...UPSTREAM_PROBLEMS),
+          },
+        },
+      },
       "/v1/key": {
         get: {
           tags: ["operations"],
@@ -673,7 +767,7 @@ export function openApiDocument(version: string): Json {
           operationId: "postMcp",
           summary: "The remote MCP server (Model Context Protocol, stateless Streamable HTTP, JSON answers)",
           description:
-            "JSON-RPC messages of the Model Context Protocol. Tools, each with an input and an output schema: `get_kol_daily_fans` (the normalized trend with its summary, `cacheStatus`, `upstreamCalls` and `upstreamBilled`), `get_kol_daily_fans_csv`, `list_rosters`, `get_roster_daily_fans`, `compare_kols_daily_fans`, `save_roster`, `get_roster_watch`, `set_roster_watch` and `delete_roster_watch`. Tool calls go through the routes with the caller's key: same validation, cache, limits, spend guard and logs; a refused input is a tool error carrying the problem's detail. Stateless: GET and DELETE are 405.",
+            "JSON-RPC messages of the Model Context Protocol. Tools, each with an input and an output schema: `get_kol_daily_fans` (the normalized trend with its summary, `cacheStatus`, `upstreamCalls` and `upstreamBilled`), `get_kol_daily_fans_csv`, `list_rosters`, `get_roster_daily_fans`, `compare_kols_daily_fans`, `save_roster`, `get_roster_watch`, `set_roster_watch`, `delete_roster_watch`, `quote_daily_fans`, `test_roster_watch`, `create_share_link`, `list_share_links` and `revoke_share_link`. Tool calls go through the routes with the caller's key: same validation, cache, limits, spend guard and logs; a refused input is a tool error carrying the problem's detail. Stateless: GET and DELETE are 405.",
           requestBody: {
             required: true,
             content: { "application/json": { schema: { type: "object", description: "A JSON-RPC 2.0 message (MCP)." } } },
@@ -842,6 +936,10 @@ export function openApiDocument(version: string): Json {
         KolsTrendsRequest: { ...withRollingDays(schema(adhocBodySchema, "input")), description: RANGE_RULES },
         Watch: schema(watchSchemas().body, "input"),
         WatchView: schema(watchViewSchema),
+        WatchTest: schema(watchTestAnswerSchema()),
+        ShareLinkRequest: schema(shareLinkBodySchema, "input"),
+        ShareLink: schema(shareLinkSchema),
+        ShareLinkList: schema(shareLinkListSchema),
       },
     },
   };

@@ -66,6 +66,22 @@ export const PROBLEM_TEXTS = {
     action: "Delete a roster, or split this one in two.",
     zh: "已达名单上限（每个密钥 100 个名单，每个名单 500 位达人）：删除或拆分名单。",
   },
+  "share-link-not-found": {
+    meaning:
+      "The link is not one the gateway made (mistyped, cut short, or its record is long gone), or no share link of that id belongs to the calling key.",
+    action: "Ask the link's owner for it again; owners list their links with `GET /v1/share-links`.",
+    zh: "该分享链接不存在（可能输错或不完整）：请向链接所有者重新获取。",
+  },
+  "share-link-gone": {
+    meaning: "The link was revoked by its owner, it passed its expiry, or the key it belongs to was revoked.",
+    action: "Ask the link's owner for a new one (`POST /v1/share-links`).",
+    zh: "该分享链接已被撤销或已过期：请向链接所有者索取新链接。",
+  },
+  "share-link-limit": {
+    meaning: "The key already keeps 100 share links that still work.",
+    action: "Revoke links no one uses (`DELETE /v1/share-links/{id}`), then create this one.",
+    zh: "已达分享链接上限（每个密钥 100 个有效链接）：先撤销不用的链接。",
+  },
   "payload-too-large": {
     meaning: "The request body is larger than 32 KiB.",
     action: "Send a smaller body (a roster of 500 creators is about 18 KiB of JSON).",

@@ -17,11 +17,12 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { dateSchema, kolIdSchema } from "../schemas/request.ts";
 import { MAX_ADHOC_KOLS, MAX_ROSTER_SIZE, rosterNameSchema } from "../schemas/rosters.ts";
-import { MAX_RULES, MAX_TARGETS, watchSchemas } from "../schemas/watches.ts";
+import { MAX_RULES, MAX_TARGETS, watchSchemas, watchTestAnswerSchema } from "../schemas/watches.ts";
 import { VERSION } from "../version.ts";
 import { trendSchema } from "../schemas/trend.ts";
 import { rosterListSchema, rosterSchema, rosterTrendsSchema, watchViewSchema } from "../schemas/roster-answers.ts";
 import { quoteSchema } from "../schemas/quote.ts";
+import { shareLinkListSchema, shareLinkSchema } from "../schemas/share-links.ts";
 
 /** A request to one of the gateway's routes, with the caller's key: a GET unless `method` says
  * otherwise, with `body` sent as JSON. */
@@ -112,7 +113,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
   );
 
   const rosterName = rosterNameSchema.check(
-    z.describe("The roster's name: 1 to 64 letters, digits, . _ or - (list_rosters lists the caller's)."),
+    z.describe("The roster's name: 1 to 64 letters of any script (春季投放), digits, . _ or - (list_rosters lists the caller's)."),
   );
   const rosterPath = (name: string, rest = "") => `/v1/rosters/${encodeURIComponent(name)}${rest}`;
 
@@ -199,19 +200,72 @@ export function createMcpServer(get: GatewayCall): McpServer {
     "save_roster",
     {
       title: "Save a roster",
-      description: `Creates the caller's roster of this name, or replaces its creators: at most ${MAX_ROSTER_SIZE} Xingtu ids, no repeats. Saving costs no upstream call.`,
+      description: `Creates the caller's roster of this name, or replaces its creators: at most ${MAX_ROSTER_SIZE} Xingtu ids, no repeats, each with an optional label (the creator's name, shown in charts, CSVs and digests). Saving costs no upstream call.`,
       inputSchema: {
         name: rosterName,
         kolIds: z.array(kolIdSchema).check(z.describe(`The creators' Xingtu ids, at most ${MAX_ROSTER_SIZE}, no repeats.`)),
+        labels: z.optional(z.record(kolIdSchema, z.string()).check(z.describe("Labels by creator id (any script, 1 to 40 characters)."))),
       },
       outputSchema: rosterSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ name, kolIds }): Promise<CallToolResult> =>
-      jsonResult(await get(rosterPath(name), { method: "PUT", body: { kolIds } }), false),
+    async ({ name, kolIds, labels }): Promise<CallToolResult> =>
+      jsonResult(await get(rosterPath(name), { method: "PUT", body: { kolIds, labels } }), false),
   );
 
-  const { rules, targets } = watchSchemas().body.shape;
+  server.registerTool(
+    "create_share_link",
+    {
+      title: "Share a creator's or roster's trends as a link",
+      description:
+        "Makes a read-only link (no key needed to open it) to one creator's trend (kolId) or one of the caller's rosters (roster), over startDate..endDate or the `days` days ending yesterday (a rolling range). Its `urls` serve JSON, CSV (for Google Sheets' IMPORTDATA or Excel's Power Query; `excelCsv` for Excel), a roster's wide CSV and the SVG chart; `embed` is an `<img>` to paste. Opening it spends only within the caller's limits and never forces a refresh.",
+      inputSchema: {
+        kolId: z.optional(rangeInput.kolId),
+        roster: z.optional(rosterName),
+        startDate: z.optional(rangeInput.startDate),
+        endDate: z.optional(rangeInput.endDate),
+        days: z.optional(z.int().check(z.describe("A rolling range: the N days that end yesterday, instead of the two dates."))),
+        lang: z.optional(
+          z.enum(["zh-CN", "en"]).check(z.describe("The chart's and CSV headers' language; the viewer's browser chooses without it.")),
+        ),
+        expiresAt: z.optional(z.string().check(z.describe("RFC 3339; without it the link works until revoked."))),
+        note: z.optional(z.string().check(z.describe("Where the link is used, for the caller's list."))),
+      },
+      outputSchema: shareLinkSchema.shape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    async (link): Promise<CallToolResult> => jsonResult(await get("/v1/share-links", { method: "POST", body: link }), false),
+  );
+
+  server.registerTool(
+    "list_share_links",
+    {
+      title: "The caller's share links",
+      description: "Every share link the caller made (working, revoked or expired), with its URLs and what it shows.",
+      inputSchema: {},
+      outputSchema: shareLinkListSchema.shape,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (): Promise<CallToolResult> => jsonResult(await get("/v1/share-links"), false),
+  );
+
+  server.registerTool(
+    "revoke_share_link",
+    {
+      title: "Revoke a share link",
+      description: "Stops one of the caller's share links from working (it then answers 410 Gone).",
+      inputSchema: { id: z.string().check(z.describe("The link's id (list_share_links lists them).")) },
+      outputSchema: { id: z.string(), revoked: z.literal(true) },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ id }): Promise<CallToolResult> => {
+      const response = await get(`/v1/share-links/${encodeURIComponent(id)}`, { method: "DELETE" });
+      if (!response.ok) return toolError(response);
+      return { content: [{ type: "text", text: `The share link ${id} is revoked.` }], structuredContent: { id, revoked: true } };
+    },
+  );
+
+  const { rules, targets, lang } = watchSchemas().body.shape;
 
   server.registerTool(
     "get_roster_watch",
@@ -241,12 +295,26 @@ export function createMcpServer(get: GatewayCall): McpServer {
         name: rosterName,
         rules: rules.check(z.describe(`One to ${MAX_RULES} rules.`)),
         targets: targets.check(z.describe(`One to ${MAX_TARGETS} targets.`)),
+        lang,
       },
       outputSchema: watchViewSchema.shape,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     async ({ name, ...watch }): Promise<CallToolResult> =>
       jsonResult(await get(rosterPath(name, "/watch"), { method: "PUT", body: watch }), false),
+  );
+
+  server.registerTool(
+    "test_roster_watch",
+    {
+      title: "Send a test digest",
+      description:
+        "Sends a sample digest, clearly marked as a test, to each target of a roster's watch now, and answers each target's result (its HTTP status and, for chat services, their own error code): check a new watch without waiting for tomorrow. Spends nothing.",
+      inputSchema: { name: rosterName },
+      outputSchema: watchTestAnswerSchema().shape,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ name }): Promise<CallToolResult> => jsonResult(await get(rosterPath(name, "/watch/test"), { method: "POST" }), false),
   );
 
   server.registerTool(

@@ -18,6 +18,8 @@ import type { Runtime } from "../runtime.ts";
 import { newTrace, type LookupTrace } from "../lookup/context.ts";
 import { loadConfig } from "../config/config.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
+import { loggedToken } from "../share/links.ts";
+import type { Context } from "hono";
 
 export interface ObserveVariables {
   /** What the request cost (cache reads, upstream calls), filled in by the lookup. */
@@ -26,6 +28,9 @@ export interface ObserveVariables {
   cacheStatus: string;
   /** The authenticated caller (see auth/client-auth.ts), named in logs; never the key itself. */
   client: { readonly name: string };
+  /** The answer is another route's, relayed (a share link's): its cost headers are that route's
+   * own, and that request's log line counted its calls. */
+  relayed: boolean;
 }
 
 export interface ObserveEnv {
@@ -39,6 +44,25 @@ export const UPSTREAM_BILLED_HEADER = "Xingtu-Upstream-Billed";
 export const UPSTREAM_REQUEST_ID_HEADER = "Xingtu-Upstream-Request-Id";
 export const UPSTREAM_COST_HEADER = "Xingtu-Upstream-Cost";
 
+/** Every answer says what it cost: the upstream calls this request made, and how many are billed. */
+function costHeaders(c: Context<ObserveEnv>, trace: LookupTrace, cache: string | null): void {
+  c.res.headers.set(UPSTREAM_CALLS_HEADER, String(trace.upstream.attempts));
+  c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
+  const loaded = c.env ? loadConfig(c.env) : null;
+  const price = loaded?.ok ? priceOf(loaded.config) : null;
+  // On answers that looked data up (a hit costs 0), not on /healthz, pages or documents.
+  if (price && (cache !== null || trace.upstream.attempts > 0))
+    c.res.headers.set(UPSTREAM_COST_HEADER, `${amountOf(trace.upstream.billed + trace.upstream.uncertain, price)} ${price.currency}`);
+  // The maker's id of the call this request made, for tracing a charge with its support.
+  if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);
+}
+
+/** The path as a log line may show it: a share link's token only by its id (share/links.ts). */
+function loggedPath(path: string): string {
+  const shared = /^\/s\/([A-Za-z0-9_-]+)(.*)$/.exec(path);
+  return (shared ? `/s/${loggedToken(shared[1]!)}${shared[2]}` : path).slice(0, MAX_LOGGED_PATH);
+}
+
 export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
   return createMiddleware<ObserveEnv>(async (c, next) => {
     const started = now();
@@ -51,16 +75,7 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
     const cache = c.get("cacheStatus") ?? null;
     const hit = cache !== null && /; hit\b/.test(cache);
 
-    // Every answer says what it cost: the upstream calls this request made, and how many are billed.
-    c.res.headers.set(UPSTREAM_CALLS_HEADER, String(trace.upstream.attempts));
-    c.res.headers.set(UPSTREAM_BILLED_HEADER, String(trace.upstream.billed));
-    const loaded = c.env ? loadConfig(c.env) : null;
-    const price = loaded?.ok ? priceOf(loaded.config) : null;
-    // On answers that looked data up (a hit costs 0), not on /healthz, pages or documents.
-    if (price && (cache !== null || trace.upstream.attempts > 0))
-      c.res.headers.set(UPSTREAM_COST_HEADER, `${amountOf(trace.upstream.billed + trace.upstream.uncertain, price)} ${price.currency}`);
-    // The maker's id of the call this request made, for tracing a charge with its support.
-    if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);
+    if (!c.get("relayed")) costHeaders(c, trace, cache);
 
     setMetric(c, "cache", trace.storeMs, "cache reads");
     setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
@@ -77,7 +92,7 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
       requestId: c.get("requestId"),
       method: c.req.method,
       route,
-      path: c.req.path.slice(0, MAX_LOGGED_PATH),
+      path: loggedPath(c.req.path),
       status,
       durationMs: now() - started,
       client,

@@ -11,8 +11,10 @@ import { usageRoutes } from "./usage.ts";
 import { spendGuardRoutes } from "./spend-guard.ts";
 import { mcpRoutes } from "./mcp.ts";
 import { rosterRoutes } from "./rosters.ts";
+import { watchTestRoutes } from "./watch-test.ts";
 import { quoteRoutes } from "./quote.ts";
 import { problemRoutes } from "./problems.ts";
+import { shareLinkRoutes } from "./share-links.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
@@ -28,7 +30,9 @@ export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
     .route("/", usageRoutes(runtime))
     .route("/", spendGuardRoutes(runtime))
     .route("/", quoteRoutes(runtime))
+    .route("/", watchTestRoutes(runtime))
     .route("/", rosterRoutes(runtime))
+    .route("/", shareLinkRoutes(runtime, self))
     .route("/", mcpRoutes(self))
     .route("/", problemRoutes());
 }

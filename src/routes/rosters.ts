@@ -36,9 +36,10 @@ import {
   rosterTrendsRequestSchema,
   watchRequestSchema,
 } from "../schemas/rosters.ts";
-import type { RosterBody, RosterList, RosterTrends } from "../schemas/roster-answers.ts";
+import type { RosterBody, RosterList, RosterSummaryTrends, RosterTrends } from "../schemas/roster-answers.ts";
 import type { WatchView } from "../schemas/roster-answers.ts";
 import { checkCallbackUrl } from "../webhooks/callback-url.ts";
+import { DEFAULT_DIGEST_LANG } from "../schemas/watches.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
@@ -76,7 +77,7 @@ function bookOf(c: Ctx): DurableObjectStub<RosterBook> {
   return books.get(books.idFromName(client.name));
 }
 
-async function reach<T>(call: () => Promise<T>): Promise<T> {
+export async function reach<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch {
@@ -93,7 +94,7 @@ const memberPathSchema = z.object({ path: z.object({ name: rosterNameSchema, kol
 /** The route's path parameters, checked: a violation is the same problem a query's would be. */
 const namePath = (c: Ctx) => validated(namePathSchema, { path: { name: c.req.param("name") } }).path;
 
-const notFound = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no roster named "${name}".` });
+export const notFound = (name: string) => new ProblemError("roster-not-found", { detail: `This key has no roster named "${name}".` });
 
 function changed(c: Ctx, name: string, change: RosterChange): Response {
   if (change.ok) {
@@ -154,13 +155,26 @@ interface TrendsFormat {
   format?: "json" | "csv" | "csv-wide";
   lang?: Lang;
   bom?: boolean;
+  fields?: "all" | "summary";
 }
 
-function respondTrends(c: Ctx, trends: RosterTrends, { format, lang, bom }: TrendsFormat): Response {
+/** The answer without each creator's series (`fields=summary`). */
+function summaryOnly(trends: RosterTrends): RosterSummaryTrends {
+  const members = trends.members.map((member) => {
+    if (!member.ok) return member;
+    const { series: _series, ...rest } = member;
+    return rest;
+  });
+  return { ...trends, members };
+}
+
+function respondTrends(c: Ctx, trends: RosterTrends, { format, lang, bom, fields }: TrendsFormat): Response {
   c.set("cacheStatus", rosterCacheStatus(trends));
   const headers: Record<string, string> = { "Cache-Control": "no-store", "Xingtu-Roster-Failed": String(trends.failed) };
   const wide = format === "csv-wide";
-  if (!wide && !wantsCsv(format, c.req.header("Accept"))) return c.json(trends, 200, { ...headers, Vary: "Accept" });
+  if (!wide && !wantsCsv(format, c.req.header("Accept"))) {
+    return c.json(fields === "summary" ? summaryOnly(trends) : trends, 200, { ...headers, Vary: "Accept" });
+  }
   const options = { lang: langOf(lang, c.req.header("Accept-Language")), bom };
   return c.body(wide ? rosterWideCsv(trends, options) : rosterCsv(trends, options), 200, {
     ...headers,
@@ -225,6 +239,7 @@ function watchView(stored: StoredWatch): WatchView {
       ...("secret" in target && target.secret ? { secret: "set" as const } : {}),
     })),
     lastDigest: stored.lastDigest,
+    lang: stored.watch.lang ?? DEFAULT_DIGEST_LANG,
   };
 }
 
@@ -289,8 +304,8 @@ export function rosterRoutes(runtime: Runtime) {
       const { path, query } = validPathAndQuery(c, trendsSchemaFor, limitsNow(c));
       // A HEAD checks the roster is there (its book: no money), and looks nothing up.
       if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
-      const { format, lang, bom, ...range } = query;
-      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), { format, lang, bom });
+      const { format, lang, bom, fields, ...range } = query;
+      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), { format, lang, bom, fields });
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
@@ -326,7 +341,7 @@ export function rosterRoutes(runtime: Runtime) {
       return c.body(null, 204);
     })
     .post(ADHOC_TRENDS_PATH, jsonOnly, adhocBody, async (c) => {
-      const { kolIds, format, lang, bom, ...range } = c.req.valid("json");
-      return respondTrends(c, await trendsFor(c, null, { kolIds }, range), { format, lang, bom });
+      const { kolIds, format, lang, bom, fields, ...range } = c.req.valid("json");
+      return respondTrends(c, await trendsFor(c, null, { kolIds }, range), { format, lang, bom, fields });
     });
 }

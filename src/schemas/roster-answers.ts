@@ -38,6 +38,7 @@ export const rosterMemberSchema = z.union([
     label: z.optional(z.string()),
     ok: z.literal(true),
     cacheStatus: z.string(),
+    /** Left out with `fields=summary` (RosterSummaryTrends). */
     series: z.array(trendPointSchema),
     summary: trendSummarySchema,
     anomalies: z.array(anomalySchema),
@@ -66,6 +67,11 @@ export const rosterTrendsSchema = z.object({
 });
 export type RosterTrends = z.output<typeof rosterTrendsSchema>;
 
+/** The same with `fields=summary`: each answered creator without its series. */
+export type RosterSummaryTrends = Omit<RosterTrends, "members"> & {
+  members: (Exclude<RosterMember, { ok: true }> | Omit<AnsweredMember, "series">)[];
+};
+
 /** What a client reads back of a watch: the rules, each target with its secret replaced by whether
  * it is set (every address shows its origin only: a chat service's token, and many receivers'
  * secrets, are in the path or query), and the last day a digest went out. */
@@ -75,5 +81,7 @@ export const watchViewSchema = z.object({
     z.object({ type: z.enum(["webhook", "feishu", "dingtalk", "wecom", "slack"]), url: z.string(), secret: z.optional(z.literal("set")) }),
   ),
   lastDigest: z.nullable(z.string()),
+  /** The digest's language (a watch set without one: the default, zh-CN). */
+  lang: z.enum(["zh-CN", "en"]),
 });
 export type WatchView = z.output<typeof watchViewSchema>;

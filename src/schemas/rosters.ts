@@ -97,11 +97,24 @@ export const rosterFormatSchema = z.optional(
   ),
 );
 
-/** `GET /v1/rosters/{name}/daily-fans?startDate&endDate[&acceptCache][&format][&lang][&bom]` */
+/** `fields=summary`: each creator's summary and anomalous days without its day-by-day series. */
+export const fieldsSchema = z.optional(
+  z.enum(["all", "summary"], { error: "must be all or summary" }).check(
+    z.meta({
+      description:
+        "all (the default), or summary: each creator's summary, anomalous days and rankings without the day-by-day series (a roster of hundreds of creators in a few kilobytes). JSON only.",
+    }),
+  ),
+);
+
+/** `GET /v1/rosters/{name}/daily-fans?startDate&endDate[&acceptCache][&format][&lang][&bom][&fields]` */
 export function rosterTrendsRequestSchema(limits: RangeLimits) {
   return z.object({
     path: z.object({ name: rosterNameSchema }),
-    query: withRangeRules(z.strictObject({ ...rangeFields, format: rosterFormatSchema, lang: langSchema, bom: bomSchema }), limits),
+    query: withRangeRules(
+      z.strictObject({ ...rangeFields, format: rosterFormatSchema, lang: langSchema, bom: bomSchema, fields: fieldsSchema }),
+      limits,
+    ),
   });
 }
 
@@ -126,6 +139,7 @@ export const adhocBodySchema = z.strictObject({
   format: rosterFormatSchema,
   lang: langSchema,
   bom: z.optional(z.boolean()),
+  fields: fieldsSchema,
 });
 
 export function adhocTrendsRequestSchema(limits: RangeLimits) {

@@ -6,6 +6,7 @@
  */
 import * as z from "zod/mini";
 import { builtOnFirstUse, rule } from "./request.ts";
+import { LANGS, type Lang } from "../render/language.ts";
 
 /** Rules one watch may have, and targets it may send to. */
 export const MAX_RULES = 10;
@@ -14,6 +15,11 @@ export const MAX_TARGETS = 5;
 export const WATCH_RANGE_DAYS = 30;
 /** The longest chat address taken: the services' own are well under 200 characters. */
 export const MAX_CHAT_URL = 512;
+/** The languages a digest is written in (those of charts and CSV); the watches' users are Chinese
+ * teams, so Chinese unless asked (charts default to English: scripts read them). */
+export const DIGEST_LANGS = LANGS;
+export type DigestLang = Lang;
+export const DEFAULT_DIGEST_LANG: DigestLang = "zh-CN";
 
 type ChatType = "feishu" | "dingtalk" | "wecom" | "slack";
 
@@ -150,9 +156,44 @@ export const watchSchemas = builtOnFirstUse(() => {
         z.minLength(1, { error: "must list at least one target" }),
         z.maxLength(MAX_TARGETS, { error: `must list at most ${MAX_TARGETS} targets` }),
       ),
+    // Optional, and kept absent when not sent: a watch set before languages existed reads as the default.
+    lang: z.optional(
+      z
+        .enum(DIGEST_LANGS, { error: `must be ${DIGEST_LANGS.join(" or ")}` })
+        .check(z.meta({ description: `The digest's language: zh-CN (the default) or en.` })),
+    ),
   });
   return { rule: ruleSchema, target: targetSchema, body: bodySchema };
 });
+
+/**
+ * What `POST /v1/rosters/{name}/watch/test` answers: each target's own answer to a sample digest,
+ * its address as its origin only (a chat service's token is in its path or query).
+ */
+export const watchTestAnswerSchema = builtOnFirstUse(() =>
+  z.object({
+    targets: z.array(
+      z.object({
+        type: z.enum(["webhook", "feishu", "dingtalk", "wecom", "slack"]),
+        url: z.string().check(z.meta({ description: "The target's origin." })),
+        ok: z.boolean(),
+        status: z.nullable(z.int().check(z.meta({ description: "The HTTP status it answered; null when it could not be reached." }))),
+        code: z.nullable(
+          z
+            .number()
+            .check(
+              z.meta({ description: "The chat service's own code (Feishu code, DingTalk and WeCom errcode); null for webhook and slack." }),
+            ),
+        ),
+        message: z.nullable(
+          z.string().check(z.meta({ description: "Why it was not taken: the service's own message, or what went wrong." })),
+        ),
+      }),
+    ),
+  }),
+);
+export type WatchTestAnswer = z.output<ReturnType<typeof watchTestAnswerSchema>>;
+export type WatchTestResult = WatchTestAnswer["targets"][number];
 type WatchSchemas = ReturnType<typeof watchSchemas>;
 export type WatchRule = z.output<WatchSchemas["rule"]>;
 export type WatchTarget = z.output<WatchSchemas["target"]>;

@@ -122,6 +122,59 @@ describe("the SVG chart in Chromium", () => {
   });
 });
 
+describe("share links in Chromium", () => {
+  const withKey = (init: RequestInit = {}) => ({
+    ...init,
+    headers: { Authorization: `Bearer ${LOCAL_KEY}`, "Content-Type": "application/json" },
+  });
+  const usage = async () => ((await (await fetch(`${ORIGIN}/v1/usage`, withKey())).json()) as { requests: number }).requests;
+
+  it("serves a rolling roster link to a spreadsheet and an <img> with no key, counts it on the owner key, and refuses it once revoked", async () => {
+    const kolIds = ["6838432048", "7012345678", "7099999999"];
+    const labels = { "6838432048": "美妆小王", "7012345678": "数码老李", "7099999999": "旅行阿敏" };
+    expect(
+      (
+        await fetch(
+          `${ORIGIN}/v1/rosters/${encodeURIComponent("春季投放")}`,
+          withKey({ method: "PUT", body: JSON.stringify({ kolIds, labels }) }),
+        )
+      ).ok,
+    ).toBe(true);
+    const created = await fetch(
+      `${ORIGIN}/v1/share-links`,
+      withKey({ method: "POST", body: JSON.stringify({ roster: "春季投放", days: 30, lang: "zh-CN" }) }),
+    );
+    expect(created.status).toBe(201);
+    const link = (await created.json()) as { id: string; urls: { csv: string; svg: string; wideCsv: string }; embed: string };
+    const before = await usage();
+
+    // As IMPORTDATA or Power Query would: a plain GET, no key, no header of its own.
+    const sheet = await fetch(link.urls.wideCsv, { headers: {} });
+    expect(sheet.status).toBe(200);
+    const rows = (await sheet.text()).trimEnd().split("\r\n");
+    expect(rows[0]).toBe("日期,美妆小王,数码老李,旅行阿敏");
+    expect(rows).toHaveLength(31);
+
+    const embed = await browser.newPage({ viewport: { width: 820, height: 500 } });
+    await embed.setContent(link.embed.replace("<img ", '<img id="chart" '));
+    const image = embed.locator("#chart");
+    await image.evaluate((element: HTMLImageElement) => element.decode());
+    expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(800);
+    await embed.screenshot({ path: "bench-results/share-link-chart-zh.png" });
+    // The sheet's and the image's requests count on the key that made the link.
+    expect(await usage()).toBeGreaterThanOrEqual(before + 2);
+
+    expect((await fetch(`${ORIGIN}/v1/share-links/${link.id}`, withKey({ method: "DELETE" }))).status).toBe(204);
+    await embed.setContent(`<img id="gone" src="${link.urls.svg}?lang=zh-CN" alt="chart">`);
+    const gone = embed.locator("#gone");
+    await gone.evaluate((element: HTMLImageElement) => element.decode());
+    expect(await gone.evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight])).toEqual([800, 400]);
+    await embed.screenshot({ path: "bench-results/share-link-revoked.png" });
+    await embed.close();
+    expect((await fetch(link.urls.csv)).status).toBe(410);
+  });
+});
+
 describe("the local run's log", () => {
   it("prints whole lines with their Worker's prefix, and never the stand-in upstream token or a client key sent in a URL", async () => {
     // A KOL no other test asked for: a miss, so the emulator prints its request line too.

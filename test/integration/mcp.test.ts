@@ -45,15 +45,19 @@ describe("the remote MCP server", () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       "compare_kols_daily_fans",
+      "create_share_link",
       "delete_roster_watch",
       "get_kol_daily_fans",
       "get_kol_daily_fans_csv",
       "get_roster_daily_fans",
       "get_roster_watch",
       "list_rosters",
+      "list_share_links",
       "quote_daily_fans",
+      "revoke_share_link",
       "save_roster",
       "set_roster_watch",
+      "test_roster_watch",
     ]);
     expect(tools.find((tool) => tool.name === "get_kol_daily_fans")!.inputSchema.required).toEqual(["kolId", "startDate", "endDate"]);
     // Every tool declares what its result holds (and the official client checks each result against it).
@@ -202,6 +206,7 @@ describe("the remote MCP server", () => {
       rules: watch.rules,
       targets: [{ type: "feishu", url: "https://open.feishu.cn", secret: "set" }],
       lastDigest: null,
+      lang: "zh-CN",
     };
     expect(set.structuredContent).toEqual(expected);
     const read = await client.callTool({ name: "get_roster_watch", arguments: { name: "watched" } });
@@ -227,5 +232,22 @@ describe("the remote MCP server", () => {
     });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("must be an https URL on hooks.slack.com at targets[0].url");
+  });
+
+  it("lets an agent save a labelled roster and share its chart as a link that opens with no key", async () => {
+    const { gateway, connect } = mcpGateway();
+    const client = await connect((await createTestKey(env.KEYS)).key);
+    const kolId = uniqueKol();
+    const saved = await client.callTool({ name: "save_roster", arguments: { name: "春季", kolIds: [kolId], labels: { [kolId]: "小王" } } });
+    expect(saved.structuredContent).toMatchObject({ name: "春季", labels: { [kolId]: "小王" } });
+    const shared = await client.callTool({ name: "create_share_link", arguments: { roster: "春季", days: 7, lang: "zh-CN" } });
+    const link = shared.structuredContent as { id: string; urls: { svg: string } };
+    const chart = await gateway.request(new URL(link.urls.svg).pathname, { as: null });
+    expect(chart.status).toBe(200);
+    expect(await chart.text()).toContain("小王");
+    const listed = await client.callTool({ name: "list_share_links", arguments: {} });
+    expect((listed.structuredContent as { links: { id: string }[] }).links.map((each) => each.id)).toEqual([link.id]);
+    await client.callTool({ name: "revoke_share_link", arguments: { id: link.id } });
+    expect((await gateway.request(new URL(link.urls.svg).pathname, { as: null })).status).toBe(410);
   });
 });

@@ -120,3 +120,24 @@ describe("a comparison chart's face", () => {
     expect(new Set(ys).size).toBe(distinctCounts);
   });
 });
+
+describe("a roster's summary (fields=summary)", () => {
+  it("answers each creator's summary and anomalies without its series, and the rest as the full answer", async () => {
+    const gateway = makeGateway();
+    const kolIds = [uniqueKol(), uniqueKol(), "999201"];
+    await gateway.request("/v1/rosters/summary", json("PUT", { kolIds }));
+    const full = (await (await gateway.request(`/v1/rosters/summary/daily-fans?${RANGE}`)).json()) as {
+      members: Record<string, unknown>[];
+    };
+    const response = await gateway.request(`/v1/rosters/summary/daily-fans?${RANGE}&fields=summary`);
+    const summary = (await response.json()) as { members: Record<string, unknown>[] };
+    expect(summary.members.map((member) => "series" in member)).toEqual([false, false, false]);
+    // The same creator's answer but its series (and where it came from: now a hit).
+    const withoutSeries = (member: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(member).filter(([field]) => field !== "series" && field !== "cacheStatus"));
+    expect(withoutSeries(summary.members[0]!)).toEqual(withoutSeries(full.members[0]!));
+    expect(summary.members[2]).toEqual(full.members[2]);
+    const bad = await gateway.request(`/v1/rosters/summary/daily-fans?${RANGE}&fields=brief`);
+    expect(((await bad.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "fields", in: "query" })]);
+  });
+});

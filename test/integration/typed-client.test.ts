@@ -16,9 +16,10 @@ import {
 } from "../../packages/client/src/index.ts";
 import { configSchema } from "../../src/config/config.ts";
 import type { Trend } from "../../src/schemas/trend.ts";
-import type { RosterBody, RosterList, RosterTrends } from "../../src/schemas/roster-answers.ts";
-import type { watchSchemas } from "../../src/schemas/watches.ts";
+import type { RosterBody, RosterList, RosterSummaryTrends, RosterTrends } from "../../src/schemas/roster-answers.ts";
+import type { watchSchemas, WatchTestAnswer } from "../../src/schemas/watches.ts";
 import type { WatchView } from "../../src/schemas/roster-answers.ts";
+import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { Quote } from "../../src/schemas/quote.ts";
@@ -48,9 +49,13 @@ describe("the installable client", () => {
     expectTypeOf<published.DeliveryStatus>().toEqualTypeOf<DeliveryStatus>();
     expectTypeOf<published.DeliveryAccepted>().toEqualTypeOf<z.infer<typeof deliveryAcceptedSchema>>();
     expectTypeOf<published.RosterTrends>().toEqualTypeOf<RosterTrends>();
+    expectTypeOf<published.RosterSummaryTrends>().toEqualTypeOf<RosterSummaryTrends>();
     expectTypeOf<published.Roster>().toEqualTypeOf<RosterBody>();
     expectTypeOf<published.RosterList>().toEqualTypeOf<RosterList>();
     expectTypeOf<published.WatchView>().toEqualTypeOf<WatchView>();
+    expectTypeOf<published.ShareLink>().toEqualTypeOf<ShareLink>();
+    expectTypeOf<published.WatchTest>().toEqualTypeOf<WatchTestAnswer>();
+    expectTypeOf<published.ShareLinkList>().toEqualTypeOf<ShareLinkList>();
     expectTypeOf<published.Watch>().toEqualTypeOf<z.input<ReturnType<typeof watchSchemas>["body"]>>();
   });
 
@@ -102,9 +107,22 @@ describe("the installable client", () => {
     const rolling = await client.rosterDailyFans("named", { days: 7 });
     expect([rolling.data.startDate, rolling.data.endDate]).toEqual(["2026-03-03", "2026-03-09"]);
     expect(rolling.data.members.map((member) => member.label)).toEqual(["小王", "Bo"]);
+    const summary = await client.rosterSummary("named", { days: 7 });
+    expect(summary.data.members.every((member) => member.ok && !("series" in member))).toBe(true);
     expect((await client.dailyFans(a, { days: 7 })).data.startDate).toBe("2026-03-03");
     expect((await client.compareDailyFans([a, b], { days: 7 })).upstreamCalls).toBe(0);
     expect((await client.quoteCompareDailyFans([a, b], { days: 7 })).calls).toBe(0);
+  });
+
+  it("makes, lists and revokes a share link", async () => {
+    const gateway = makeGateway();
+    const client = await clientOf(gateway);
+    const kolId = uniqueKol();
+    const link = await client.createShareLink({ kolId, days: 7, note: "周报" });
+    expect(link).toMatchObject({ resource: { kolId }, range: { days: 7 }, status: "active" });
+    expect((await client.shareLinks()).links.map((each) => each.id)).toEqual([link.id]);
+    await client.revokeShareLink(link.id);
+    expect((await client.shareLinks()).links[0]!.status).toBe("revoked");
   });
 
   it("throws the gateway's problem, naming the field and the rule", async () => {

@@ -149,6 +149,20 @@ describe("a roster's watch", () => {
     const missing = await gateway.request("/v1/rosters/nope/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }));
     expect(missing.status).toBe(404);
   });
+
+  it("takes a digest language of zh-CN or en, and names any other", async () => {
+    const { gateway } = setup();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const put = (lang: unknown) =>
+      gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]], lang }));
+    for (const lang of ["zh-CN", "en"]) expect((await put(lang)).ok).toBe(true);
+    for (const lang of ["fr", "zh", "EN", 1]) {
+      const refused = await put(lang);
+      expect(((await refused.json()) as Problem).errors).toEqual([
+        { field: "lang", in: "body", rule: "invalid_value", message: "must be zh-CN or en" },
+      ]);
+    }
+  });
 });
 
 /**
@@ -275,9 +289,12 @@ describe("the daily watch run", () => {
     ];
     await gateway.request("/v1/rosters/rules/watch", json("PUT", { rules, targets: [TARGETS[0]] }));
     await gateway.runWatchesNow();
-    const alerts = (sent[0]!.body as { digest: { alerts: { rule: string; text: string }[] } }).digest.alerts;
-    expect(alerts.map((alert) => alert.rule)).toEqual(["change", "below"]);
-    expect(alerts[0]!.text).toMatch(/\+80,\d{3} followers \(\+\d+\.\d{2}%\) over 7 days to 2026-03-09/);
+    const alerts = (sent[0]!.body as { digest: { alerts: Record<string, unknown>[] } }).digest.alerts;
+    expect(alerts).toEqual([
+      { kolId: spiking, rule: "change", date: YESTERDAY, days: 7, change: expect.any(Number), percent: expect.any(Number) },
+      { kolId: spiking, rule: "below", date: YESTERDAY, fans: expect.any(Number), below: 2_000_000 },
+    ]);
+    expect(alerts[0]!.change).toBeGreaterThanOrEqual(80_000);
   });
 
   it("delivers the digest to every target: the webhook signed by Standard Webhooks, each chat service in its format", async () => {
@@ -303,10 +320,33 @@ describe("the daily watch run", () => {
     expect(webhook.headers["webhook-signature"]!.split(" ")).toContain(
       new Webhook(secret!).sign(webhook.headers["webhook-id"]!, at, webhook.body),
     );
-    expect(JSON.parse(webhook.body)).toMatchObject({ type: "roster.digest", roster: "spring", day: YESTERDAY });
+    expect(JSON.parse(webhook.body)).toMatchObject({ type: "roster.digest", roster: "spring", day: YESTERDAY, lang: "zh-CN" });
     expect(byHost.get("oapi.dingtalk.com")!.url).toMatch(/&timestamp=\d+&sign=/);
+    // The default language: Chinese.
     for (const request of received.filter((candidate) => candidate !== webhook))
-      expect(request.body).toContain(`${spiking}: spike of +80,000 followers on ${YESTERDAY}`);
+      expect(request.body).toContain(`${spiking}：${YESTERDAY} 粉丝异常激增 +8万`);
+  });
+
+  it("names a creator the roster labels as label (kolId)", async () => {
+    const { gateway, spiking, sent, received } = setup();
+    await gateway.request("/v1/rosters/named", json("PUT", { kolIds: [spiking], labels: { [spiking]: "小杨哥" } }));
+    await gateway.request("/v1/rosters/named/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[4]] }));
+    await gateway.runWatchesNow();
+    const mine = sent.filter((message) => (message.body as { roster: string }).roster === "named");
+    await gateway.runQueue(mine.map(({ body }) => ({ body })));
+    expect((JSON.parse(received[0]!.body) as { text: string }).text).toContain(`- 小杨哥 (${spiking})：${YESTERDAY} 粉丝异常激增 +8万`);
+  });
+
+  it("writes the digest in the watch's language", async () => {
+    const { gateway, spiking, sent, received } = setup();
+    await gateway.request("/v1/rosters/english", json("PUT", { kolIds: [spiking] }));
+    await gateway.request("/v1/rosters/english/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[4]], lang: "en" }));
+    await gateway.runWatchesNow();
+    const mine = sent.filter((message) => (message.body as { roster: string }).roster === "english");
+    await gateway.runQueue(mine.map(({ body }) => ({ body })));
+    const lines = (JSON.parse(received[0]!.body) as { text: string }).text.split("\n");
+    expect(lines[0]).toBe(`*Xingtu Edge: roster english, ${YESTERDAY}: 1 alert*`);
+    expect(lines[1]).toMatch(new RegExp(`^- ${spiking}: spike of \\+80,000 followers on ${YESTERDAY} \\(score [\\d.]+\\)$`));
   });
 
   it("spaces the digests to one DingTalk robot by its 20 messages a minute", async () => {
@@ -355,5 +395,225 @@ describe("a watch digest's webhook-id", () => {
     expect(ids[2]).toBe(ids[0]);
     // The day stays readable; the rest is a hash: no key name, no roster name, no `.` (the signed content is id.timestamp.body).
     for (const id of ids) expect(id).toMatch(new RegExp(`^digest_${YESTERDAY}_[0-9a-f]{24}$`));
+  });
+});
+
+describe("a watch's test", () => {
+  /** A gateway whose targets answer as `answers` says, by host (default: each service's success). */
+  function testing(answers: Record<string, (request: Request) => Promise<Response>> = {}, env: Record<string, unknown> = {}) {
+    const { spiking, sent } = setup();
+    const received: { url: string; headers: Record<string, string>; body: string }[] = [];
+    const gateway = makeGateway({
+      fetch: upstreamWith(spiking),
+      env: {
+        WEBHOOK_SIGNING_SECRET: MASTER,
+        CALLBACK_HOSTS: "receiver.test",
+        DELIVERIES: { send: async (body: unknown) => void sent.push({ body }) },
+        ...env,
+      },
+      receiver: async (request) => {
+        const host = new URL(request.url).hostname;
+        received.push({ url: request.url, headers: Object.fromEntries(request.headers), body: await request.clone().text() });
+        if (answers[host]) return answers[host](request);
+        if (host === "oapi.dingtalk.com" || host === "qyapi.weixin.qq.com") return Response.json({ errcode: 0, errmsg: "ok" });
+        if (host === "open.feishu.cn") return Response.json({ code: 0, msg: "success" });
+        return new Response("ok");
+      },
+    });
+    return { gateway, spiking, sent, received };
+  }
+
+  /** A watched roster of `kolIds` sending to `targets`, then its test's answer. */
+  async function test(gateway: ReturnType<typeof makeGateway>, kolIds: string[], targets: unknown[], extra: Record<string, unknown> = {}) {
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds }));
+    expect((await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets, ...extra }))).ok).toBe(
+      true,
+    );
+    return gateway.request("/v1/rosters/spring/watch/test", { method: "POST" });
+  }
+
+  it("sends a sample to every target now, and answers each one's result by its origin", async () => {
+    const { gateway, sent, received } = testing();
+    const response = await test(gateway, [uniqueKol()], TARGETS);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      targets: [
+        { type: "webhook", url: "https://receiver.test", ok: true, status: 200, code: null, message: null },
+        { type: "feishu", url: "https://open.feishu.cn", ok: true, status: 200, code: 0, message: null },
+        { type: "dingtalk", url: "https://oapi.dingtalk.com", ok: true, status: 200, code: 0, message: null },
+        { type: "wecom", url: "https://qyapi.weixin.qq.com", ok: true, status: 200, code: 0, message: null },
+        { type: "slack", url: "https://hooks.slack.com", ok: true, status: 200, code: null, message: null },
+      ],
+    });
+    expect(received).toHaveLength(5);
+    // Directly, not through the queue, and with nothing looked up.
+    expect(sent).toEqual([]);
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
+  it("says in its title that it is a test, and uses the roster's creators", async () => {
+    const { gateway, received } = testing();
+    const kolId = uniqueKol();
+    await test(gateway, [kolId], [TARGETS[1]]);
+    const text = (JSON.parse(received[0]!.body) as { content: { text: string } }).content.text.split("\n");
+    expect(text[0]).toBe("【测试】星图 Edge：名单「spring」示例提醒");
+    expect(text[2]).toMatch(new RegExp(`^- ${kolId}：`));
+  });
+
+  it("names the roster's labelled creators as label (kolId)", async () => {
+    const { gateway, received } = testing();
+    const kolId = uniqueKol();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [kolId], labels: { [kolId]: "小杨哥" } }));
+    await gateway.request("/v1/rosters/spring/watch", json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[1]] }));
+    await gateway.request("/v1/rosters/spring/watch/test", { method: "POST" });
+    expect((JSON.parse(received[0]!.body) as { content: { text: string } }).content.text).toContain(`- 小杨哥 (${kolId})：`);
+  });
+
+  it("is written in the watch's language", async () => {
+    const { gateway, received } = testing();
+    await test(gateway, [uniqueKol()], [TARGETS[4]], { lang: "en" });
+    expect((JSON.parse(received[0]!.body) as { text: string }).text).toMatch(/^\*\[TEST\] Xingtu Edge: roster spring: sample alerts\*\n/);
+  });
+
+  it("signs a webhook's sample as a real digest, typed roster.digest.test under an id of its own", async () => {
+    const { gateway, received } = testing();
+    const key = await createTestKey(gateway.env.KEYS);
+    await gateway.request("/v1/rosters/signed", { ...json("PUT", { kolIds: [uniqueKol()] }), as: key.key });
+    await gateway.request("/v1/rosters/signed/watch", {
+      ...json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }),
+      as: key.key,
+    });
+    await gateway.request("/v1/rosters/signed/watch/test", { method: "POST", as: key.key });
+    const [webhook] = received;
+    expect(JSON.parse(webhook!.body)).toMatchObject({ type: "roster.digest.test", roster: "signed", day: YESTERDAY });
+    expect(webhook!.headers["webhook-id"]).toMatch(new RegExp(`^test_${YESTERDAY}_[0-9a-f]{32}$`));
+    // The owner key's secret verifies the signature, as the reference library computes it.
+    const [secret] = await signingSecrets(MASTER, key.record.name, { current: 1, previous: null });
+    const at = new Date(Number(webhook!.headers["webhook-timestamp"]) * 1000);
+    expect(webhook!.headers["webhook-signature"]!.split(" ")).toContain(
+      new Webhook(secret!).sign(webhook!.headers["webhook-id"]!, at, webhook!.body),
+    );
+  });
+
+  it("leaves the day's digest alone: lastDigest stays, and the day's run still sends", async () => {
+    const { gateway, spiking, sent } = testing();
+    await test(gateway, [spiking], [TARGETS[0]]);
+    expect(((await (await gateway.request("/v1/rosters/spring/watch")).json()) as WatchView).lastDigest).toBeNull();
+    await gateway.runWatchesNow();
+    expect(sent.filter((message) => (message.body as { roster: string }).roster === "spring")).toHaveLength(1);
+  });
+
+  it("answers each target's refusal: its HTTP status, the service's own code and message", async () => {
+    const { gateway } = testing({
+      "receiver.test": async () => new Response("broken", { status: 500 }),
+      "open.feishu.cn": async () =>
+        Response.json({ code: 19021, msg: "sign match fail or timestamp is not within one hour from current time" }),
+      "oapi.dingtalk.com": async () => Response.json({ errcode: 310000, errmsg: "sign not match" }),
+      "qyapi.weixin.qq.com": async () => Response.json({ errcode: 93000, errmsg: "invalid webhook url" }),
+      "hooks.slack.com": async () => new Response("no_service", { status: 404 }),
+    });
+    const { targets } = (await (await test(gateway, [uniqueKol()], TARGETS)).json()) as { targets: unknown[] };
+    expect(targets).toEqual([
+      { type: "webhook", url: "https://receiver.test", ok: false, status: 500, code: null, message: "the target answered HTTP 500" },
+      {
+        type: "feishu",
+        url: "https://open.feishu.cn",
+        ok: false,
+        status: 200,
+        code: 19021,
+        message: "sign match fail or timestamp is not within one hour from current time",
+      },
+      { type: "dingtalk", url: "https://oapi.dingtalk.com", ok: false, status: 200, code: 310000, message: "sign not match" },
+      { type: "wecom", url: "https://qyapi.weixin.qq.com", ok: false, status: 200, code: 93000, message: "invalid webhook url" },
+      { type: "slack", url: "https://hooks.slack.com", ok: false, status: 404, code: null, message: "no_service" },
+    ]);
+  });
+
+  it("answers status null when a target cannot be reached or does not answer in time", async () => {
+    const { gateway } = testing(
+      {
+        "hooks.slack.com": async () => {
+          throw new TypeError("Network connection lost.");
+        },
+        // Holds the request until the gateway gives up on it.
+        "qyapi.weixin.qq.com": (request) =>
+          new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(new Error("aborted")))),
+      },
+      { CALLBACK_TIMEOUT_MS: "50" },
+    );
+    const { targets } = (await (await test(gateway, [uniqueKol()], [TARGETS[3], TARGETS[4]])).json()) as { targets: unknown[] };
+    expect(targets).toEqual([
+      {
+        type: "wecom",
+        url: "https://qyapi.weixin.qq.com",
+        ok: false,
+        status: null,
+        code: null,
+        message: "the target did not answer within 50 ms",
+      },
+      { type: "slack", url: "https://hooks.slack.com", ok: false, status: null, code: null, message: "the target could not be reached" },
+    ]);
+  });
+
+  it("never shows a target's token or secret", async () => {
+    const { gateway } = testing({ "open.feishu.cn": async () => Response.json({ code: 19021, msg: "sign match fail" }) });
+    const text = await (await test(gateway, [uniqueKol()], TARGETS)).text();
+    expect(text).not.toMatch(/feishu-secret|SECding|access_token|key=w1|\/f1|s1|digest/);
+  });
+
+  it("holds a webhook target to CALLBACK_HOSTS as it is now, sending nothing where it no longer allows", async () => {
+    const { gateway } = testing();
+    const key = await createTestKey(gateway.env.KEYS);
+    await gateway.request("/v1/rosters/spring", { ...json("PUT", { kolIds: [uniqueKol()] }), as: key.key });
+    await gateway.request("/v1/rosters/spring/watch", {
+      ...json("PUT", { rules: [{ kind: "anomaly" }], targets: [TARGETS[0]] }),
+      as: key.key,
+    });
+    const narrower = testing({}, { CALLBACK_HOSTS: "other.test" });
+    const answer = await narrower.gateway.request("/v1/rosters/spring/watch/test", { method: "POST", as: key.key });
+    expect(await answer.json()).toEqual({
+      targets: [
+        {
+          type: "webhook",
+          url: "https://receiver.test",
+          ok: false,
+          status: null,
+          code: null,
+          message: "the target URL must be on a host listed in CALLBACK_HOSTS",
+        },
+      ],
+    });
+    expect(narrower.received).toEqual([]);
+  });
+
+  it("is a 404 for a roster that is missing or not watched, as the watch routes are", async () => {
+    const { gateway, received } = testing();
+    const missing = await gateway.request("/v1/rosters/nope/watch/test", { method: "POST" });
+    expect({ status: missing.status, type: ((await missing.json()) as Problem).type }).toEqual({
+      status: 404,
+      type: "/problems/roster-not-found",
+    });
+    await gateway.request("/v1/rosters/quiet", json("PUT", { kolIds: [uniqueKol()] }));
+    const unwatched = await gateway.request("/v1/rosters/quiet/watch/test", { method: "POST" });
+    expect({ status: unwatched.status, type: ((await unwatched.json()) as Problem).type }).toEqual({
+      status: 404,
+      type: "/problems/watch-not-found",
+    });
+    expect(received).toEqual([]);
+  });
+
+  it("needs a client key, even where anonymous callers are served", async () => {
+    const { gateway, received } = testing({}, { PUBLIC_ACCESS: "true" });
+    await test(gateway, [uniqueKol()], [TARGETS[4]]);
+    const anonymous = await gateway.request("/v1/rosters/spring/watch/test", { method: "POST", as: null });
+    expect(anonymous.status).toBe(401);
+    expect(received).toHaveLength(1);
+  });
+
+  it("names a roster name that breaks its rules", async () => {
+    const { gateway } = testing();
+    const response = await gateway.request(`/v1/rosters/${"x".repeat(200)}/watch/test`, { method: "POST" });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "name", in: "path" })]);
   });
 });

@@ -86,6 +86,16 @@ async function waitUntilUp(url: string, deadline: number): Promise<void> {
   throw new Error(`${url} did not come up within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/**
+ * The local run's WATCH_HOUR: `now` is the Shanghai hour this run starts in, so the watches run on
+ * request (`curl http://127.0.0.1:8787/cdn-cgi/local/scheduled`: wrangler dev triggers no Cron by
+ * itself) for the three hours a deployment would run them after WATCH_HOUR. A local word only:
+ * the gateway gets an hour, validated as deployed, and a deployment never sees `now`.
+ */
+function localWatchHour(asked: string | undefined): string | undefined {
+  return asked === "now" ? String(new Date(Date.now() + 8 * 3600_000).getUTCHours()) : asked;
+}
+
 function shanghaiDate(offsetDays: number): string {
   return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
@@ -95,6 +105,8 @@ if (migrated > 0) console.log(`Moved ${migrated} local KV entries from the old n
 
 // The local key exists only in local storage (the one `wrangler dev` serves from), never remotely.
 await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh", "operate"] });
+
+const settings: Record<string, string | undefined> = { ...process.env, WATCH_HOUR: localWatchHour(process.env.WATCH_HOUR) };
 
 const emulator = run("emulator", EMULATOR_PORT, [
   "--config",
@@ -120,9 +132,10 @@ const gateway = run(
     "--var",
     `CALLBACK_PORTS:${process.env.CALLBACK_PORTS ?? "9090"}`,
     // Any other setting from the environment (`UPSTREAM_PRICE_PER_CALL=0.05 npm start`,
-    // `UPSTREAM_ENDPOINT=kol-daily-fans`, `WATCH_HOUR=15`): the gateway validates them as deployed.
+    // `UPSTREAM_ENDPOINT=kol-daily-fans`, `WATCH_HOUR=15`, or `WATCH_HOUR=now`: the hour it starts
+    // in): the gateway validates them as deployed.
     ...Object.keys(configSchema.shape).flatMap((name) =>
-      PASSED_THROUGH(name) && process.env[name] !== undefined ? ["--var", `${name}:${process.env[name]}`] : [],
+      PASSED_THROUGH(name) && settings[name] !== undefined ? ["--var", `${name}:${settings[name]}`] : [],
     ),
   ],
   {
@@ -154,7 +167,10 @@ try {
   const example = `http://${HOST}:${GATEWAY_PORT}/v1/kols/6838432048/daily-fans?startDate=${shanghaiDate(-30)}&endDate=${shanghaiDate(-1)}`;
   console.log(
     `\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}), local client key: ${LOCAL_KEY}. Try:\n` +
-      `  curl -H 'Authorization: Bearer ${LOCAL_KEY}' '${example}'\n`,
+      `  curl -H 'Authorization: Bearer ${LOCAL_KEY}' '${example}'\n` +
+      (process.env.WATCH_HOUR === "now"
+        ? `The watches run when asked, until ${(Number(settings.WATCH_HOUR) + 3) % 24}:00 Shanghai time:\n  curl http://${HOST}:${GATEWAY_PORT}/cdn-cgi/local/scheduled\n`
+        : ""),
   );
 } catch (error) {
   console.error(String(error));

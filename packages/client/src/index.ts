@@ -168,6 +168,11 @@ export interface RosterTrends {
   rankings: { byChange: string[]; byAnomaly: string[] };
 }
 
+/** A roster's answer with `fields=summary`: each answered creator without its series. */
+export type RosterSummaryTrends = Omit<RosterTrends, "members"> & {
+  members: (Extract<RosterMember, { ok: false }> | Omit<Extract<RosterMember, { ok: true }>, "series">)[];
+};
+
 export interface Roster {
   name: string;
   kolIds: string[];
@@ -197,6 +202,61 @@ export type WatchTarget =
 export interface Watch {
   rules: WatchRule[];
   targets: WatchTarget[];
+  /** The digest's language: zh-CN (the default) or en. */
+  lang?: "zh-CN" | "en";
+}
+
+/** One target's answer to a sample digest (`testWatch`). */
+export interface WatchTestResult {
+  type: WatchTarget["type"];
+  /** Its origin only. */
+  url: string;
+  ok: boolean;
+  /** The HTTP status it answered; null when unreachable. */
+  status: number | null;
+  /** The chat service's own code (Feishu `code`, DingTalk and WeCom `errcode`); null for webhook and Slack. */
+  code: number | null;
+  message: string | null;
+}
+
+export interface WatchTest {
+  targets: WatchTestResult[];
+}
+
+/** What a share link shows: one creator's trend or one of the key's rosters, over dates or the `days` ending yesterday. */
+export type ShareLinkRequest = ({ kolId: string; roster?: never } | { roster: string; kolId?: never }) &
+  ({ startDate: string; endDate: string; days?: never } | { days: number; startDate?: never; endDate?: never }) & {
+    /** A roster chart's: absolute counts or indexed to 100. */
+    mode?: "absolute" | "indexed";
+    /** The words' language (chart, CSV headers); the viewer's browser chooses without it. */
+    lang?: "zh-CN" | "zh" | "en";
+    /** For the owner's list. */
+    note?: string;
+    /** RFC 3339; without it the link works until revoked. */
+    expiresAt?: string;
+  };
+
+/** A read-only link, as its owner reads it. */
+export interface ShareLink {
+  id: string;
+  resource: { kolId: string } | { roster: string };
+  range: { startDate: string; endDate: string } | { days: number };
+  mode?: "absolute" | "indexed";
+  lang?: "zh-CN" | "en";
+  note?: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  status: "active" | "revoked" | "expired";
+  /** What it serves with no key: JSON, CSV, the SVG chart, a roster's wide CSV, CSV for Excel. */
+  urls: { json: string; csv: string; svg: string; wideCsv?: string; excelCsv: string };
+  /** An `<img>` of the chart. */
+  embed: string;
+}
+
+export interface ShareLinkList {
+  links: ShareLink[];
+  limits: { activeLinks: number };
 }
 
 /** A watch as the gateway shows it: secrets as `set`, chat addresses as their origin. */
@@ -204,9 +264,9 @@ export interface WatchView {
   rules: WatchRule[];
   targets: { type: WatchTarget["type"]; url: string; secret?: "set" }[];
   lastDigest: string | null;
+  lang: "zh-CN" | "en";
 }
 
-/** A range of Shanghai days, yyyy-MM-dd, both included. */
 /** Which days: from `startDate` to `endDate` (yyyy-MM-dd, Asia/Shanghai, both included), or the
  * `days` days that end yesterday (a rolling range: the same call asks for later days as days pass). */
 export type Days = { startDate: string; endDate: string; days?: never } | { days: number; startDate?: never; endDate?: never };
@@ -470,6 +530,13 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range)}`);
       return answer(received, parsed<RosterTrends>(received));
     },
+    /** The same without each creator's day-by-day series: summaries, anomalies, rankings (`fields=summary`). */
+    async rosterSummary(name: string, range: Range): Promise<Answer<RosterSummaryTrends>> {
+      const query = rangeQuery(range);
+      query.set("fields", "summary");
+      const received = await call(`${rosterPath(name)}/daily-fans?${query}`);
+      return answer(received, parsed<RosterSummaryTrends>(received));
+    },
     /** The same as long CSV (`kolId,date,fans,delta,label`), for spreadsheets. */
     async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
       const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
@@ -482,8 +549,23 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     async watch(name: string): Promise<WatchView> {
       return parsed<WatchView>(await call(`${rosterPath(name)}/watch`));
     },
+    /** Sends a sample digest, marked as a test, to each of the watch's targets now: each target's answer. Spends nothing. */
+    async testWatch(name: string): Promise<WatchTest> {
+      return parsed<WatchTest>(await call(`${rosterPath(name)}/watch/test`, { method: "POST" }));
+    },
     async deleteWatch(name: string): Promise<void> {
       await call(`${rosterPath(name)}/watch`, { method: "DELETE" });
+    },
+    /** A read-only link to a creator's or roster's trends, for spreadsheets and `<img>` (no key needed to read it). */
+    async createShareLink(link: ShareLinkRequest): Promise<ShareLink> {
+      return parsed<ShareLink>(await call("/v1/share-links", json("POST", link)));
+    },
+    /** The key's share links, with their URLs. */
+    async shareLinks(): Promise<ShareLinkList> {
+      return parsed<ShareLinkList>(await call("/v1/share-links"));
+    },
+    async revokeShareLink(id: string): Promise<void> {
+      await call(`/v1/share-links/${encodeURIComponent(id)}`, { method: "DELETE" });
     },
     /** Several creators (up to 200) over a range, without a roster. */
     async compareDailyFans(kolIds: string[], range: Range): Promise<Answer<RosterTrends>> {

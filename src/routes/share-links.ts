@@ -1,0 +1,256 @@
+/**
+ * @module Share links (share/links.ts):
+ * - `POST /v1/share-links`, `GET /v1/share-links`, `DELETE /v1/share-links/{id}`: a key makes,
+ *   lists and revokes read-only links to one of its resources;
+ * - `GET /s/{token}` (JSON), `/s/{token}.csv`, `/s/{token}.wide.csv` (a roster's), `/s/{token}.svg`:
+ *   the resource, for whoever holds the link, with no header to send.
+ * A link's request runs the resource's own route, as its owner's key with the refresh permission
+ * taken away: the same cache, limits and counting as the owner's requests, never a new way to spend.
+ */
+import { Hono } from "hono/tiny";
+import type { Context } from "hono";
+import { gatewayContext } from "../middleware/gateway-context.ts";
+import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
+import { clientAuth, clientOfRecord, grantedClients, refuseAttempt, requireKeyFor } from "../auth/client-auth.ts";
+import { recordOfName, type KeysReader } from "../auth/keys.ts";
+import { requireSigningSecret } from "../config/readiness.ts";
+import { kvStore } from "../cache/kv-store.ts";
+import { tieredStore } from "../cache/tiered-store.ts";
+import { ProblemError } from "../problem.ts";
+import { rangeLimits, validated } from "../schemas/request.ts";
+import { linkQuerySchema, shareLinkRequestSchema, type ShareLink, type ShareLinkList } from "../schemas/share-links.ts";
+import {
+  keepSeconds,
+  linkKvName,
+  MAX_LINKS,
+  mintToken,
+  ownerLinkKvName,
+  ownerLinkPrefix,
+  refusal,
+  shareRecordSchema,
+  tokenOf,
+  verifiedId,
+  type ShareRecord,
+} from "../share/links.ts";
+import { creatorsOf } from "./rosters.ts";
+import type { GatewayEnv } from "./env.ts";
+import type { SelfFetch } from "./index.ts";
+import type { Runtime } from "../runtime.ts";
+
+export const SHARE_LINKS_PATH = "/v1/share-links";
+export const SHARE_LINK_PATH = "/v1/share-links/:id";
+export const SHARED_PATH = "/s/:link";
+
+type Ctx = Context<GatewayEnv>;
+
+/** How long an isolate, then an edge location, may trust a link's record: a revocation through
+ * another isolate reaches every location within their sum, as a key's does. */
+const LINK_MEMORY_SECONDS = 30;
+const LINK_EDGE_SECONDS = 60;
+
+/** What each of a link's URLs serves: the resource's own route and the format it asks for there. */
+const EXTENSIONS = { "": "json", ".json": "json", ".csv": "csv", ".wide.csv": "csv-wide", ".svg": "svg" } as const;
+type Shown = (typeof EXTENSIONS)[keyof typeof EXTENSIONS];
+
+function linkStore(c: Ctx, runtime: Runtime) {
+  return tieredStore(runtime.isolate.keyRecords, kvStore(c.env.KEYS), LINK_MEMORY_SECONDS);
+}
+
+async function readLink(c: Ctx, runtime: Runtime, id: string): Promise<ShareRecord | null> {
+  const stored = await linkStore(c, runtime).get(linkKvName(id), { edgeCacheSeconds: LINK_EDGE_SECONDS });
+  if (!stored.ok || stored.value === null) return null;
+  const parsed = shareRecordSchema.safeParse(stored.value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Writes a link's record and its owner's index entry (the record again, as metadata to list). */
+async function writeLink(c: Ctx, runtime: Runtime, record: ShareRecord): Promise<void> {
+  const keep = keepSeconds(record, runtime.now());
+  const options = keep === undefined ? {} : { expirationTtl: keep };
+  try {
+    await Promise.all([
+      c.env.KEYS.put(linkKvName(record.id), JSON.stringify(record), options),
+      c.env.KEYS.put(ownerLinkKvName(record.owner, record.id), "", { ...options, metadata: record }),
+    ]);
+  } catch {
+    throw new ProblemError("ledger-unavailable", {
+      detail: "The share link could not be saved; nothing was changed. Retry later.",
+      retryAfterSeconds: 30,
+    });
+  }
+  // This isolate sees its own change at once; others within LINK_MEMORY_SECONDS + LINK_EDGE_SECONDS.
+  await runtime.isolate.keyRecords.delete(linkKvName(record.id));
+}
+
+async function ownersLinks(c: Ctx, owner: string): Promise<ShareRecord[]> {
+  const records: ShareRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await c.env.KEYS.list<unknown>({ prefix: ownerLinkPrefix(owner), cursor });
+    for (const key of page.keys) {
+      const parsed = shareRecordSchema.safeParse(key.metadata);
+      if (parsed.success) records.push(parsed.data);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** A link as its owner reads it: its URLs (the token is derived again: nothing stored holds it). */
+async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<ShareLink> {
+  const base = `${new URL(c.req.url).origin}/s/${await tokenOf(requireSigningSecret(c.get("lookup").config), record.id)}`;
+  const { owner: _owner, ...shown } = record;
+  const { resource } = record;
+  const roster = "roster" in resource;
+  const alt = "roster" in resource ? `Roster ${resource.roster}: Douyin followers` : `KOL ${resource.kolId}: Douyin followers`;
+  return {
+    ...shown,
+    status: refusal(record, nowMs) ?? "active",
+    urls: {
+      json: base,
+      csv: `${base}.csv`,
+      svg: `${base}.svg`,
+      ...(roster ? { wideCsv: `${base}.wide.csv` } : {}),
+      excelCsv: `${base}.csv?bom=true`,
+    },
+    embed: `<img src="${base}.svg" alt="${alt.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`)}" width="800">`,
+  };
+}
+
+/** The resource's own route, as the link's owner would ask for it. */
+function resourceUrl(origin: string, record: ShareRecord, shown: Shown, query: { lang?: string; bom?: boolean; mode?: string }): URL {
+  const path =
+    "roster" in record.resource
+      ? `/v1/rosters/${encodeURIComponent(record.resource.roster)}/daily-fans`
+      : `/v1/kols/${encodeURIComponent(record.resource.kolId)}/daily-fans`;
+  const url = new URL(`${path}${shown === "svg" ? ".svg" : ""}`, origin);
+  const range = "days" in record.range ? { days: String(record.range.days) } : record.range;
+  for (const [name, value] of Object.entries(range)) url.searchParams.set(name, value);
+  if (shown === "csv" || shown === "csv-wide") url.searchParams.set("format", shown);
+  const lang = query.lang ?? record.lang;
+  if (lang) url.searchParams.set("lang", lang);
+  if (query.bom && shown !== "json" && shown !== "svg") url.searchParams.set("bom", "true");
+  const mode = query.mode ?? record.mode;
+  if (mode && shown === "svg" && "roster" in record.resource) url.searchParams.set("mode", mode);
+  return url;
+}
+
+/** The request headers a link passes on: none that authenticate or ask to spend. */
+const PASSED_HEADERS = ["Accept-Language", "If-None-Match", "CF-Connecting-IP"];
+
+export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
+  const context = gatewayContext(runtime);
+  const auth = clientAuth(runtime);
+  const body = jsonObjectBody((raw, c: Ctx) =>
+    validated(shareLinkRequestSchema(rangeLimits(c.get("lookup").config, runtime.now()), runtime.now()), raw),
+  );
+  const now = () => new Date(runtime.now()).toISOString();
+
+  return (
+    new Hono<GatewayEnv>()
+      .use(SHARE_LINKS_PATH, context, auth)
+      .use(`${SHARE_LINKS_PATH}/*`, context, auth)
+      .post(SHARE_LINKS_PATH, jsonOnly, body, async (c) => {
+        const client = c.get("client");
+        requireKeyFor(client, "Share links");
+        const master = requireSigningSecret(c.get("lookup").config);
+        const { kolId, roster, startDate, endDate, days, mode, lang, note, expiresAt } = c.req.valid("json").body;
+        // A link to a roster that is not there would only ever answer its 404.
+        if (roster !== undefined) await creatorsOf(c, runtime, roster);
+        const active = (await ownersLinks(c, client.name)).filter((record) => refusal(record, runtime.now()) === null);
+        if (active.length >= MAX_LINKS) {
+          throw new ProblemError("share-link-limit", {
+            detail: `This key already keeps ${MAX_LINKS} working share links: revoke one first.`,
+          });
+        }
+        const { id } = await mintToken(master);
+        const record: ShareRecord = {
+          id,
+          owner: client.name,
+          resource: roster !== undefined ? { roster } : { kolId: kolId! },
+          range: days !== undefined ? { days } : { startDate: startDate!, endDate: endDate! },
+          ...(mode ? { mode } : {}),
+          ...(lang ? { lang } : {}),
+          ...(note ? { note } : {}),
+          createdAt: now(),
+          expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
+          revokedAt: null,
+        };
+        await writeLink(c, runtime, record);
+        return c.json<ShareLink>(await viewOf(c, record, runtime.now()), 201, {
+          "Cache-Control": "no-store",
+          Location: `${SHARE_LINKS_PATH}/${id}`,
+        });
+      })
+      .get(SHARE_LINKS_PATH, async (c) => {
+        const client = c.get("client");
+        requireKeyFor(client, "Share links");
+        const records = await ownersLinks(c, client.name);
+        const links = await Promise.all(records.map((record) => viewOf(c, record, runtime.now())));
+        return c.json<ShareLinkList>({ links, limits: { activeLinks: MAX_LINKS } }, 200, { "Cache-Control": "no-store" });
+      })
+      .delete(SHARE_LINK_PATH, async (c) => {
+        const client = c.get("client");
+        requireKeyFor(client, "Share links");
+        const record = await readLink(c, runtime, c.req.param("id"));
+        if (!record || record.owner !== client.name) {
+          throw new ProblemError("share-link-not-found", {
+            detail: "This key has no share link of that id: list them with GET /v1/share-links.",
+          });
+        }
+        if (record.revokedAt === null) await writeLink(c, runtime, { ...record, revokedAt: now() });
+        return c.body(null, 204);
+      })
+      // GET, and HEAD with it (a link checker learns the link answers; the resource's route looks nothing up).
+      .get(SHARED_PATH, context, async (c) => {
+        const link = c.req.param("link");
+        const dot = link.indexOf(".");
+        const [token, extension] = dot < 0 ? [link, ""] : [link.slice(0, dot), link.slice(dot)];
+        const address = c.req.header("CF-Connecting-IP");
+        const unknown = new ProblemError("share-link-not-found", {
+          detail: "This is not a share link the gateway made: check that it was copied whole, or ask its owner for it again.",
+        });
+        const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
+        const master = requireSigningSecret(c.get("lookup").config);
+        const id = shown === undefined ? null : await verifiedId(master, token);
+        if (id === null || shown === undefined) return refuseAttempt(c.env, address, unknown, runtime.now());
+        const record = await readLink(c, runtime, id);
+        if (!record) return refuseAttempt(c.env, address, unknown, runtime.now());
+        const read: KeysReader = async (name) => {
+          const stored = await linkStore(c, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
+          return stored.ok ? stored.value : null;
+        };
+        const owner = await recordOfName(read, record.owner);
+        const refused = refusal(record, runtime.now()) ?? (owner && !owner.disabled ? null : "owner-revoked");
+        if (refused) {
+          const why = {
+            revoked: "was revoked by its owner",
+            expired: `expired at ${record.expiresAt}`,
+            "owner-revoked": "belongs to a key that was revoked",
+          }[refused];
+          throw new ProblemError("share-link-gone", { detail: `This share link ${why}: ask its owner for a new one.` });
+        }
+        if ("kolId" in record.resource && shown === "csv-wide") throw unknown;
+        const query = validated(linkQuerySchema(), { query: c.req.query() }).query;
+
+        const inner = new Request(resourceUrl(new URL(c.req.url).origin, record, shown, query), {
+          method: c.req.method,
+          headers: [
+            ...PASSED_HEADERS.flatMap((name) =>
+              c.req.header(name) === undefined ? [] : [[name, c.req.header(name)!] as [string, string]],
+            ),
+            ["X-Request-Id", c.get("requestId")],
+            ["Accept", shown === "svg" ? "image/svg+xml" : shown === "json" ? "application/json" : "text/csv"],
+          ],
+        });
+        // The owner's key without the refresh permission: a link reads what the owner may, never buys again on demand.
+        grantedClients.set(inner, { ...clientOfRecord(owner!, c.get("lookup").config), canRefresh: false });
+        const answer = await self(inner, c.env, c.executionCtx);
+        // The answer's cost headers are the inner request's own (its log line counted them).
+        c.set("relayed", true);
+        const headers = new Headers(answer.headers);
+        headers.set("X-Robots-Tag", "noindex");
+        return new Response(answer.body, { status: answer.status, headers });
+      })
+  );
+}

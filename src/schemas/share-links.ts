@@ -1,0 +1,111 @@
+/**
+ * @module Share links: what a client sends to make one (`POST /v1/share-links`), what it reads
+ * back, and what a link's viewer may add to its URL (presentation only: never a range, a key or a
+ * refresh).
+ */
+import * as z from "zod/mini";
+import { langSchema } from "../render/language.ts";
+import { compareModeSchema, rosterNameSchema } from "./rosters.ts";
+import { bomSchema, builtOnFirstUse, dateSchema, kolIdSchema, rule, withRangeRules, type RangeLimits } from "./request.ts";
+
+/** The longest expiry a link may be given, in days; without one it works until revoked. */
+export const MAX_EXPIRY_DAYS = 366;
+const MAX_NOTE = 100;
+const DAY_MS = 24 * 3600 * 1000;
+
+const linkBodyFields = {
+  kolId: z.optional(kolIdSchema),
+  roster: z.optional(rosterNameSchema),
+  startDate: z.optional(dateSchema),
+  endDate: z.optional(dateSchema),
+  days: z.optional(z.int().check(z.meta({ description: "A rolling range: the N days that end yesterday (Asia/Shanghai)." }))),
+  mode: compareModeSchema,
+  lang: langSchema,
+  note: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(MAX_NOTE, { error: `must be at most ${MAX_NOTE} characters` }),
+        z.meta({ description: "A note for the owner's list: where the link is used, say." }),
+      ),
+  ),
+  expiresAt: z.optional(
+    z.iso
+      .datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-12-31T23:59:59+08:00" })
+      .check(
+        z.meta({ description: `When the link stops working (at most ${MAX_EXPIRY_DAYS} days ahead); without it, it works until revoked.` }),
+      ),
+  ),
+};
+
+/** The body of `POST /v1/share-links`: one resource (`kolId` or `roster`), one range (dates or `days`). */
+export const shareLinkBodySchema = z.strictObject(linkBodyFields);
+
+/** The same, with the rules that tie its fields together and to the clock. */
+export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
+  const fixedRange = withRangeRules(z.object({ startDate: dateSchema, endDate: dateSchema }), limits);
+  return z.object({
+    body: shareLinkBodySchema.check(
+      z.superRefine((body, ctx) => {
+        const issue = (path: string, name: string, message: string) =>
+          ctx.addIssue({ code: "custom", path: [path], ...rule(name, message) });
+        if ((body.kolId === undefined) === (body.roster === undefined))
+          issue("kolId", "one_resource", "give exactly one of kolId or roster");
+        if (body.mode !== undefined && body.roster === undefined) issue("mode", "roster_only", "is for a roster's chart only");
+        if (body.days !== undefined) {
+          if (body.startDate !== undefined || body.endDate !== undefined)
+            issue("days", "days_or_dates", "must not be sent with startDate or endDate");
+          else if (body.days < 1 || body.days > limits.maxRangeDays)
+            issue("days", "days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
+        } else {
+          const checked = fixedRange.safeParse({ startDate: body.startDate, endDate: body.endDate });
+          for (const problem of checked.success ? [] : checked.error.issues) {
+            const field = String(problem.path[0] ?? "startDate");
+            const ruleName = problem.code === "custom" ? String(problem.params?.rule) : "required";
+            issue(field, ruleName, problem.code === "custom" ? problem.message : "is required unless days is sent");
+          }
+        }
+        if (body.expiresAt !== undefined) {
+          const at = Date.parse(body.expiresAt);
+          if (at <= nowMs) issue("expiresAt", "future", "must be in the future");
+          else if (at > nowMs + MAX_EXPIRY_DAYS * DAY_MS) issue("expiresAt", "max_expiry", `must be at most ${MAX_EXPIRY_DAYS} days ahead`);
+        }
+      }),
+    ),
+  });
+}
+
+/** What a viewer may add to a link's URL. */
+export const linkQuerySchema = builtOnFirstUse(() =>
+  z.object({ query: z.strictObject({ lang: langSchema, bom: bomSchema, mode: compareModeSchema }) }),
+);
+
+const linkUrlsSchema = z.object({
+  json: z.string(),
+  csv: z.string(),
+  svg: z.string(),
+  /** A roster's wide CSV (a column per creator); absent for one creator. */
+  wideCsv: z.optional(z.string()),
+  /** The CSV with a byte-order mark, for Excel. */
+  excelCsv: z.string(),
+});
+
+export const shareLinkSchema = z.object({
+  id: z.string(),
+  resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
+  range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
+  mode: z.optional(z.enum(["absolute", "indexed"])),
+  lang: z.optional(z.enum(["zh-CN", "en"])),
+  note: z.optional(z.string()),
+  createdAt: z.string(),
+  expiresAt: z.nullable(z.string()),
+  revokedAt: z.nullable(z.string()),
+  status: z.enum(["active", "revoked", "expired"]),
+  urls: linkUrlsSchema,
+  /** An `<img>` of the chart, to paste into a page or a report. */
+  embed: z.string(),
+});
+export type ShareLink = z.output<typeof shareLinkSchema>;
+
+export const shareLinkListSchema = z.object({ links: z.array(shareLinkSchema), limits: z.object({ activeLinks: z.int() }) });
+export type ShareLinkList = z.output<typeof shareLinkListSchema>;

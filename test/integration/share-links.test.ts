@@ -1,0 +1,218 @@
+/**
+ * Share links: read-only URLs to one resource that work with no header (IMPORTDATA, Power Query,
+ * `<img>`), spend only within their owner key's limits and count there, never force a refresh, and
+ * are refused, clearly, once revoked or expired.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
+import type { Problem } from "../../src/problem.ts";
+
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+const RANGE = { startDate: "2026-03-01", endDate: "2026-03-05" };
+/** A link's URL as a path the test gateway takes. */
+const pathOf = (url: string) => {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+};
+
+type Gateway = ReturnType<typeof makeGateway>;
+
+async function createLink(gateway: Gateway, body: Record<string, unknown>, as?: string): Promise<ShareLink> {
+  const response = await gateway.request("/v1/share-links", { ...json("POST", body), ...(as ? { as } : {}) });
+  expect(response.status).toBe(201);
+  return response.json();
+}
+
+/** A request as a spreadsheet or an `<img>` sends it: no key, no header at all. */
+const anonymous = (gateway: Gateway, url: string, headers: Record<string, string> = {}) =>
+  gateway.request(pathOf(url), { as: null, headers });
+
+describe("making and using a share link", () => {
+  it("serves a creator's trend as JSON, CSV and SVG to a caller with no key", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const link = await createLink(gateway, { kolId, ...RANGE });
+    expect(link).toMatchObject({ resource: { kolId }, range: RANGE, status: "active", expiresAt: null, revokedAt: null });
+    expect(link.urls.json).toMatch(/^http:\/\/localhost\/s\/[A-Za-z0-9_-]{48}$/);
+
+    const trend = await anonymous(gateway, link.urls.json);
+    expect(trend.status).toBe(200);
+    expect(await trend.json()).toMatchObject({ kolId, startDate: RANGE.startDate, endDate: RANGE.endDate });
+    const csv = await anonymous(gateway, link.urls.csv);
+    expect(csv.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    expect((await csv.text()).split("\r\n")[0]).toBe("date,fans,delta");
+    const svg = await anonymous(gateway, link.urls.svg);
+    expect(svg.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+    expect(link.embed).toBe(`<img src="${link.urls.svg}" alt="KOL ${kolId}: Douyin followers" width="800">`);
+    // Three answers, one purchase: the link reads through the same cache.
+    expect(gateway.emulator.requests).toHaveLength(1);
+  });
+
+  it("serves a roster's rolling range, its wide CSV for Excel and its chart in the link's language", async () => {
+    const gateway = makeGateway();
+    const [a, b] = [uniqueKol(), uniqueKol()];
+    await gateway.request("/v1/rosters/春季", json("PUT", { kolIds: [a, b], labels: { [a]: "小王" } }));
+    const link = await createLink(gateway, { roster: "春季", days: 7, lang: "zh-CN", mode: "indexed" });
+    expect(link.range).toEqual({ days: 7 });
+
+    const trends = await (await anonymous(gateway, link.urls.json)).json<{ startDate: string; endDate: string }>();
+    expect([trends.startDate, trends.endDate]).toEqual(["2026-03-03", "2026-03-09"]);
+    const wide = new Uint8Array(await (await anonymous(gateway, `${link.urls.wideCsv!}?bom=true`)).arrayBuffer());
+    expect(new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(wide).split("\r\n")[0]).toBe(`\uFEFF日期,小王,${b}`);
+    const svg = await (await anonymous(gateway, link.urls.svg)).text();
+    expect(svg).toContain("粉丝数（首日 = 100）");
+    // The viewer may choose the words' language, nothing else.
+    expect(await (await anonymous(gateway, `${link.urls.svg}?lang=en`)).text()).toContain("Followers (first day = 100)");
+  });
+
+  it("never forces a refresh, even when the viewer asks and the owner's key may", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    await anonymous(gateway, link.urls.json);
+    const asked = await anonymous(gateway, link.urls.json, { "Xingtu-Refresh": "settled", "Cache-Control": "no-cache" });
+    expect(asked.status).toBe(200);
+    expect(gateway.emulator.requests).toHaveLength(1);
+  });
+
+  it("spends within its owner key's daily limit, and counts in that key's usage", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
+    const first = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    const second = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    expect((await anonymous(gateway, first.urls.json)).status).toBe(200);
+    const refused = await anonymous(gateway, second.urls.json);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as Problem).type).toBe("/problems/key-spend-limit");
+    const usage = await (await gateway.request("/v1/usage", { as: owner.key })).json<{ requests: number; upstreamCalls: number }>();
+    expect(usage.upstreamCalls).toBe(1);
+    expect(usage.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it("names the link's cost in its answer's headers, as the resource's own route does", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const answer = await anonymous(gateway, link.urls.json);
+    expect([answer.headers.get("Xingtu-Upstream-Calls"), answer.headers.get("Xingtu-Upstream-Billed")]).toEqual(["1", "1"]);
+    expect(answer.headers.get("X-Robots-Tag")).toBe("noindex");
+  });
+});
+
+describe("refusing a link", () => {
+  it("answers 410 once revoked, as an image of the chart's size on the SVG link", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    expect((await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE" })).status).toBe(204);
+    const gone = await anonymous(gateway, link.urls.json);
+    expect(gone.status).toBe(410);
+    expect(await gone.json()).toMatchObject({ type: "/problems/share-link-gone", detail: expect.stringContaining("revoked by its owner") });
+    const image = await anonymous(gateway, link.urls.svg);
+    expect([image.status, image.headers.get("Content-Type")]).toEqual([410, "image/svg+xml; charset=utf-8"]);
+    expect(await image.text()).toMatch(/<svg[^>]* width="800" height="400"/);
+    const listed = await (await gateway.request("/v1/share-links")).json<ShareLinkList>();
+    expect(listed.links.find((each) => each.id === link.id)?.status).toBe("revoked");
+  });
+
+  it("answers 410 after its expiry, and not before", async () => {
+    const gateway = makeGateway();
+    const expiresAt = new Date(gateway.clock.now + 3600_000).toISOString();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE, expiresAt });
+    expect((await anonymous(gateway, link.urls.json)).status).toBe(200);
+    gateway.clock.now += 2 * 3600_000;
+    const expired = await anonymous(gateway, link.urls.json);
+    expect(expired.status).toBe(410);
+    expect(((await expired.json()) as Problem).detail).toContain(`expired at ${expiresAt}`);
+  });
+
+  it("answers 410 once its owner's key is revoked", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    const revoked = { ...owner.record, disabled: true };
+    await env.KEYS.put(`key:${owner.record.hash}`, JSON.stringify(revoked));
+    await env.KEYS.put(`name:${owner.record.name}`, JSON.stringify(owner.record.hash));
+    gateway.clock.now += 120_000;
+    const gone = await anonymous(gateway, link.urls.json);
+    expect(gone.status).toBe(410);
+    expect(((await gone.json()) as Problem).detail).toContain("key that was revoked");
+  });
+
+  it("answers 404 for a token it did not make, a cut one and an unknown extension, and calls nothing", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const token = new URL(link.urls.json).pathname.slice(3);
+    const forged = `${token.slice(0, 16)}${"A".repeat(32)}`;
+    for (const path of [`/s/${forged}`, `/s/${token.slice(0, 40)}`, `/s/${token}.xlsx`, `/s/${token}.wide.csv`]) {
+      const response = await gateway.request(path, { as: null });
+      expect(response.status, path).toBe(404);
+      expect(((await response.json()) as Problem).type).toBe("/problems/share-link-not-found");
+    }
+    expect(gateway.emulator.requests).toHaveLength(0);
+  });
+
+  it("refuses a viewer's parameter that is not presentation, naming it", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const response = await anonymous(gateway, `${link.urls.json}?days=30`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "days", rule: "unknown_parameter" })]);
+  });
+
+  it("lets only its owner revoke it", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const other = await createTestKey(env.KEYS);
+    const response = await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE", as: other.key });
+    expect(response.status).toBe(404);
+    expect((await anonymous(gateway, link.urls.json)).status).toBe(200);
+  });
+});
+
+describe("what a link may be made of", () => {
+  it("names every broken rule: one resource, one range, a future expiry, mode for rosters only", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request(
+      "/v1/share-links",
+      json("POST", {
+        kolId: uniqueKol(),
+        roster: "x",
+        days: 7,
+        startDate: "2026-03-01",
+        mode: "indexed",
+        expiresAt: "2020-01-01T00:00:00Z",
+      }),
+    );
+    expect(response.status).toBe(400);
+    const rules = ((await response.json()) as Problem).errors!.map((error) => `${error.field}:${error.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(["kolId:one_resource", "days:days_or_dates", "expiresAt:future"]));
+    const mode = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE, mode: "indexed" }));
+    expect(((await mode.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "mode", rule: "roster_only" })]);
+  });
+
+  it("refuses a link to a roster the key does not have", async () => {
+    const response = await makeGateway().request("/v1/share-links", json("POST", { roster: "missing", days: 7 }));
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as Problem).type).toBe("/problems/roster-not-found");
+  });
+
+  it("lists the key's links with their URLs again, and no other key's", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), days: 30, note: "周报" });
+    const listed = await (await gateway.request("/v1/share-links")).json<ShareLinkList>();
+    expect(listed.links).toEqual([expect.objectContaining({ id: link.id, note: "周报", urls: link.urls })]);
+    const other = await createTestKey(env.KEYS);
+    expect((await (await gateway.request("/v1/share-links", { as: other.key })).json<ShareLinkList>()).links).toEqual([]);
+  });
+
+  it("keeps the token out of the log: a link's line shows its id only", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const token = new URL(link.urls.json).pathname.slice(3);
+    await anonymous(gateway, link.urls.csv);
+    const logged = JSON.stringify(gateway.logs);
+    expect(logged).not.toContain(token);
+    expect(logged).toContain(`/s/${link.id}…`);
+  });
+});

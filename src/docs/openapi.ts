@@ -12,6 +12,7 @@ import {
   acceptCacheSchema,
   bomSchema,
   chartKeySchema,
+  chartWidthSchema,
   dateSchema,
   formatSchema,
   kolIdSchema,
@@ -257,6 +258,7 @@ const rollingRangeQuery = [
 /** The words' language (charts, CSV headers): `lang`, else Accept-Language, else English. */
 const langParameter = parameter("lang", "query", langSchema.def.innerType, false);
 const bomParameter = parameter("bom", "query", bomSchema.def.innerType, false);
+const widthParameter = parameter("width", "query", chartWidthSchema.def.innerType, false);
 
 /** The only way a client asks the gateway to buy data it already has (lookup/refresh.ts). */
 const refreshParameter: Json = {
@@ -402,6 +404,7 @@ export function openApiDocument(version: string): Json {
             ...rollingRangeQuery,
             parameter("key", "query", chartKeySchema.def.innerType, false),
             langParameter,
+            widthParameter,
             refreshParameter,
           ],
           responses: {
@@ -577,6 +580,7 @@ export function openApiDocument(version: string): Json {
             parameter("mode", "query", compareModeSchema.def.innerType, false),
             parameter("key", "query", chartKeySchema.def.innerType, false),
             langParameter,
+            widthParameter,
           ],
           responses: {
             "200": {
@@ -733,6 +737,7 @@ export function openApiDocument(version: string): Json {
             langParameter,
             bomParameter,
             parameter("mode", "query", compareModeSchema.def.innerType, false),
+            widthParameter,
           ],
           responses: {
             "200": {

@@ -20,6 +20,10 @@ export const WIDTH = 800;
 export const HEIGHT = 400;
 export const MARGIN = { top: 56, right: 32, bottom: 56, left: 96 };
 export const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
+/** The widths a chart is laid out at (`width=`): its text keeps its size, the plot takes the rest. */
+export const MIN_WIDTH = 400;
+export const MAX_WIDTH = 1600;
+export const plotWidth = (width: number) => width - MARGIN.left - MARGIN.right;
 export const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const Y_TICKS = 5;
 /** Headroom above and below the data, as a share of its span, for the min and max labels. */
@@ -42,10 +46,10 @@ export function yScale(low: number, high: number): YScale {
   return { y, ticks: ticks(from, to, Y_TICKS) };
 }
 
-/** x positions of `count` days across the plot. */
-export function xScale(count: number): (i: number) => number {
+/** x positions of `count` days across a plot `plotW` wide. */
+export function xScale(count: number, plotW = PLOT_W): (i: number) => number {
   const n = Math.max(1, count - 1);
-  return (i) => MARGIN.left + (count === 1 ? PLOT_W / 2 : (i / n) * PLOT_W);
+  return (i) => MARGIN.left + (count === 1 ? plotW / 2 : (i / n) * plotW);
 }
 
 /** An SVG path through the points that have a value; a gap breaks the line rather than bridging it. */
@@ -79,12 +83,15 @@ export interface Frame {
   legend?: { label: string; className: string }[];
   /** A visible line under the plot, for what the chart leaves out. */
   note?: string;
+  /** The chart's width in pixels (MIN_WIDTH to MAX_WIDTH; WIDTH unless asked). */
+  width?: number;
   words: Words;
 }
 
-const LEGEND_PER_ROW = 5;
 const LEGEND_ROW = 20;
-const LEGEND_COLUMN = PLOT_W / LEGEND_PER_ROW;
+/** The narrowest legend column: a swatch and about 18 Latin letters (or 9 CJK) at 12 px. */
+const MIN_LEGEND_COLUMN = 134;
+const HEADING_LINE = 18;
 
 const FRAME_STYLE = [
   ".axis{stroke:#9aa0a6;stroke-width:1}",
@@ -99,40 +106,58 @@ const FRAME_STYLE = [
  * letters fit the entry's column at 12 px. */
 const LEGEND_TEXT_WIDTH = 18;
 
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
+/** Half-widths a character takes: two for a CJK (full-width) one. */
+const halfWidths = (char: string) => (WIDE.test(char) ? 2 : 1);
+
 /** `label` cut to a legend column, with an ellipsis when cut (an id is never cut: it must stay exact). */
 export function fitted(label: string): string {
   let width = 0;
   let fit = "";
   for (const char of label) {
-    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(
-      char,
-    )
-      ? 2
-      : 1;
+    width += halfWidths(char);
     if (width > LEGEND_TEXT_WIDTH) return `${fit}…`;
     fit += char;
   }
   return fit;
 }
 
-function legendOf(items: NonNullable<Frame["legend"]>) {
+/** The heading in one line, or two (at its last comma) when the chart is too narrow for one at 16 px
+ * (a half-width is about 9 px there). */
+function headingLines(title: string, room: number): string[] {
+  const halves = [...title].reduce((sum, char) => sum + halfWidths(char), 0);
+  const cut = Math.max(title.lastIndexOf(", "), title.lastIndexOf("，"));
+  if (halves * 9 <= room || cut < 0) return [title];
+  return [title.slice(0, cut + 1).trim(), title.slice(cut + 1).trim()];
+}
+
+function legendOf(items: NonNullable<Frame["legend"]>, plotW: number, top: number) {
+  const perRow = Math.max(1, Math.min(5, Math.floor(plotW / MIN_LEGEND_COLUMN)));
+  const column = plotW / perRow;
   return items.map((item, i) => {
-    const lx = MARGIN.left + (i % LEGEND_PER_ROW) * LEGEND_COLUMN;
-    const ly = 48 + Math.floor(i / LEGEND_PER_ROW) * LEGEND_ROW;
+    const lx = round(MARGIN.left + (i % perRow) * column);
+    const ly = top + 48 + Math.floor(i / perRow) * LEGEND_ROW;
     return html`
 <line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" class="${item.className}"/><text x="${lx + 24}" y="${ly}" class="label">${item.label}</text>`;
   });
 }
 
 export function chartSvg(frame: Frame): string {
-  // The legend's rows push the plot down; the chart grows by as much.
-  const legendHeight = frame.legend ? Math.ceil(frame.legend.length / LEGEND_PER_ROW) * LEGEND_ROW + 8 : 0;
-  const height = HEIGHT + legendHeight;
+  const width = frame.width ?? WIDTH;
+  const plotW = plotWidth(width);
+  const heading = headingLines(frame.title, width - MARGIN.left - 8);
+  const headingHeight = (heading.length - 1) * HEADING_LINE;
+  const perRow = Math.max(1, Math.min(5, Math.floor(plotW / MIN_LEGEND_COLUMN)));
+  // The heading's second line and the legend's rows push the plot down, a note adds a line below:
+  // the chart grows by as much.
+  const legendHeight = frame.legend ? Math.ceil(frame.legend.length / perRow) * LEGEND_ROW + 8 : 0;
+  const shift = headingHeight + legendHeight;
+  const height = HEIGHT + shift + (frame.note ? 20 : 0);
   const bottom = MARGIN.top + PLOT_H;
-  const right = MARGIN.left + PLOT_W;
+  const right = MARGIN.left + plotW;
   const midY = MARGIN.top + PLOT_H / 2;
   const tickLabel = frame.tickLabel ?? thousands;
-  const x = xScale(frame.dates.length);
+  const x = xScale(frame.dates.length, plotW);
   const last = Math.max(0, frame.dates.length - 1);
   const grid = frame.scale.ticks.map((value) => {
     const ty = round(frame.scale.y(value));
@@ -145,19 +170,21 @@ export function chartSvg(frame: Frame): string {
 <text x="${round(x(i))}" y="${bottom + 20}" text-anchor="${anchor}" class="label">${frame.dates[i] ?? ""}</text>`;
   });
   // Nothing interpolated is a promise, so the result is synchronous: an escaped string.
-  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="title desc" font-family="${FONTS}">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="title desc" font-family="${FONTS}">
 <title id="title">${frame.title}</title>
 <desc id="desc">${frame.description}</desc>
 <style>${FRAME_STYLE + frame.style}</style>
-<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>
-<text x="${MARGIN.left}" y="28" class="heading">${frame.title}</text>${frame.legend ? legendOf(frame.legend) : ""}
-<g${legendHeight ? html` transform="translate(0 ${legendHeight})"` : ""}>${grid}
+<rect width="${width}" height="${height}" fill="#ffffff"/>
+${heading.map((line, i) => html`<text x="${MARGIN.left}" y="${28 + i * HEADING_LINE}" class="heading">${line}</text>`)}${
+    frame.legend ? legendOf(frame.legend, plotW, headingHeight) : ""
+  }
+<g${shift ? html` transform="translate(0 ${shift})"` : ""}>${grid}
 <line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" class="axis"/>
 <line x1="${MARGIN.left}" x2="${right}" y1="${bottom}" y2="${bottom}" class="axis"/>${dates}
-<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">${frame.words.date}</text>${
+<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle" class="label">${frame.words.date}</text>${
     frame.note
       ? html`
-<text x="${right}" y="${HEIGHT - 10}" text-anchor="end" class="note">${frame.note}</text>`
+<text x="${MARGIN.left}" y="${HEIGHT + 10}" class="note">${frame.note}</text>`
       : ""
   }
 <text x="18" y="${midY}" text-anchor="middle" class="label" transform="rotate(-90 18 ${midY})">${frame.yLabel}</text>

@@ -7,7 +7,7 @@
 import { html } from "hono/html";
 import { datesOf } from "../calendar.ts";
 import type { AnsweredMember, RosterTrends } from "../schemas/roster-answers.ts";
-import { chartSvg, fitted, linePath, xScale, yScale } from "./chart.ts";
+import { chartSvg, fitted, linePath, plotWidth, WIDTH, xScale, yScale } from "./chart.ts";
 import { signed, signedPercent } from "./numbers.ts";
 import { WORDS, type Lang } from "./language.ts";
 
@@ -46,7 +46,7 @@ function indexLabel(ticks: number[]): (value: number) => string {
   return (value) => value.toFixed(decimals);
 }
 
-export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang): string {
+export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang, width = WIDTH): string {
   const words = WORDS[lang];
   const answered = trends.members.filter((member): member is AnsweredMember => member.ok);
   const shown = answered.slice(0, MAX_COMPARED);
@@ -54,7 +54,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang):
   const lines = shown.map((member) => valuesOf(member, dates, mode));
   const all = lines.flat().filter((value): value is number => value !== null);
   const scale = yScale(all.length ? Math.min(...all) : 0, all.length ? Math.max(...all) : 1);
-  const x = xScale(dates.length);
+  const x = xScale(dates.length, plotWidth(width));
   const who = trends.roster ? words.roster(trends.roster) : words.creators(answered.length);
   const title = words.rosterTitle(who, trends.startDate, trends.endDate);
   const changes = shown.map((member) => {
@@ -77,6 +77,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang):
     yLabel: mode === "indexed" ? words.indexed : words.followers,
     words,
     note: omitted || undefined,
+    width,
     scale,
     dates,
     style: STYLE,

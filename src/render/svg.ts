@@ -6,7 +6,7 @@
  */
 import { html } from "hono/html";
 import type { Trend } from "../schemas/trend.ts";
-import { chartSvg, linePath, MARGIN, PLOT_W, round, xScale, yScale } from "./chart.ts";
+import { chartSvg, linePath, MARGIN, plotWidth, round, WIDTH, xScale, yScale } from "./chart.ts";
 import { thousands } from "./numbers.ts";
 import { WORDS, type Lang } from "./language.ts";
 
@@ -14,14 +14,14 @@ const STYLE = [".line{fill:none;stroke:#1a73e8;stroke-width:2.5;stroke-linejoin:
   "",
 );
 
-export function trendSvg(trend: Trend, lang: Lang): string {
+export function trendSvg(trend: Trend, lang: Lang, width = WIDTH): string {
   const words = WORDS[lang];
   const title = words.trendTitle(trend.kolId, trend.startDate, trend.endDate);
   const { minFans, maxFans, firstFans, lastFans } = trend.summary;
   const points = trend.series;
   const scale = yScale(minFans ?? 0, maxFans ?? 1);
-  const x = xScale(points.length);
-  const right = MARGIN.left + PLOT_W;
+  const x = xScale(points.length, plotWidth(width));
+  const right = MARGIN.left + plotWidth(width);
   const path = linePath(
     points.map((point) => point.fans),
     x,
@@ -50,6 +50,7 @@ export function trendSvg(trend: Trend, lang: Lang): string {
     description,
     yLabel: words.followers,
     words,
+    width,
     scale,
     dates: points.map((point) => point.date),
     style: STYLE,

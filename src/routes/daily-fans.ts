@@ -31,6 +31,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, csvHeaders, trendCsv, wantsCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
+import { WIDTH } from "../render/chart.ts";
 import { langOf } from "../render/language.ts";
 import { headOnly, lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
@@ -77,7 +78,8 @@ const respondTrend: Respond = (c, request, result, headers) => {
 const respondChart: Respond = (c, request, result, headers) => {
   const data = dataOf(result, headers);
   const lang = langOf(request.lang, c.req.header("Accept-Language"));
-  return send(c, result, `svg:${lang}`, () => trendSvg(normalize(request, data), lang), {
+  const width = request.width ?? WIDTH;
+  return send(c, result, `svg:${lang}:${width}`, () => trendSvg(normalize(request, data), lang, width), {
     ...headers,
     Vary: "Accept-Language",
     "Content-Type": "image/svg+xml; charset=utf-8",

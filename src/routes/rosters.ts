@@ -310,10 +310,10 @@ export function rosterRoutes(runtime: Runtime) {
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
       if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
-      const { mode, key: _key, lang, ...range } = query;
+      const { mode, key: _key, lang, width, ...range } = query;
       const trends = await trendsOfRoster(c, runtime, path.name, range);
       c.set("cacheStatus", rosterCacheStatus(trends));
-      return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language"))), 200, {
+      return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language")), width), 200, {
         "Content-Type": "image/svg+xml; charset=utf-8",
         Vary: "Accept-Language",
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,

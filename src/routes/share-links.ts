@@ -118,7 +118,12 @@ async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<Share
 }
 
 /** The resource's own route, as the link's owner would ask for it. */
-function resourceUrl(origin: string, record: ShareRecord, shown: Shown, query: { lang?: string; bom?: boolean; mode?: string }): URL {
+function resourceUrl(
+  origin: string,
+  record: ShareRecord,
+  shown: Shown,
+  query: { lang?: string; bom?: boolean; mode?: string; width?: number },
+): URL {
   const path =
     "roster" in record.resource
       ? `/v1/rosters/${encodeURIComponent(record.resource.roster)}/daily-fans`
@@ -132,6 +137,7 @@ function resourceUrl(origin: string, record: ShareRecord, shown: Shown, query: {
   if (query.bom && shown !== "json" && shown !== "svg") url.searchParams.set("bom", "true");
   const mode = query.mode ?? record.mode;
   if (mode && shown === "svg" && "roster" in record.resource) url.searchParams.set("mode", mode);
+  if (query.width && shown === "svg") url.searchParams.set("width", String(query.width));
   return url;
 }
 

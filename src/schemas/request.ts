@@ -11,6 +11,7 @@ import { addDays, dayNumber, isCalendarDate, shanghaiToday } from "../calendar.t
 import type { Config } from "../config/config.ts";
 import { ProblemError, type FieldError } from "../problem.ts";
 import { langSchema, type Lang } from "../render/language.ts";
+import { MAX_WIDTH, MIN_WIDTH } from "../render/chart.ts";
 
 export const rule = (name: string, message: string) => ({ message, params: { rule: name } });
 
@@ -177,6 +178,23 @@ export function trendRequestSchema(limits: RangeLimits) {
   );
 }
 
+/** `width=N`: the chart laid out N pixels wide, its text the same size at any width. */
+export const chartWidthSchema = z.optional(
+  z.pipe(
+    z.string().check(
+      z.refine(
+        (value) => /^\d{3,4}$/.test(value) && Number(value) >= MIN_WIDTH && Number(value) <= MAX_WIDTH,
+        rule("width", `must be a whole number of pixels from ${MIN_WIDTH} to ${MAX_WIDTH}`),
+      ),
+      z.meta({
+        description: `The chart's width in pixels, ${MIN_WIDTH} to ${MAX_WIDTH} (800 by default): the plot takes the room and the text keeps its size, so a chart embedded 400 px wide stays legible (scaling an 800 px one down would halve its text).`,
+        examples: ["400"],
+      }),
+    ),
+    z.transform(Number),
+  ),
+);
+
 export const chartKeySchema = z.optional(
   z.string().check(z.meta({ description: "A client key, for `<img>` embeds that cannot send headers." })),
 );
@@ -186,7 +204,7 @@ export function chartRequestSchema(limits: RangeLimits) {
   return z.pipe(
     z.object({
       path: z.object({ kolId: kolIdSchema }),
-      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema, lang: langSchema }), limits),
+      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema, lang: langSchema, width: chartWidthSchema }), limits),
     }),
     z.transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query })),
   );
@@ -212,7 +230,12 @@ export function successorDropInRequestSchema(limits: RangeLimits) {
   );
 }
 
-export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & { format?: "json" | "csv"; lang?: Lang; bom?: boolean };
+export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & {
+  format?: "json" | "csv";
+  lang?: Lang;
+  bom?: boolean;
+  width?: number;
+};
 
 const webhookAcceptCache = z.optional(
   z.union([z.boolean(), acceptCacheValue], { error: "must be true or false (or one of the words true, false, 1, 0)" }),

@@ -5,7 +5,17 @@
 import * as z from "zod/mini";
 import { watchSchemas } from "./watches.ts";
 import { langSchema } from "../render/language.ts";
-import { bomSchema, builtOnFirstUse, chartKeySchema, kolIdSchema, rangeFields, rule, withRangeRules, type RangeLimits } from "./request.ts";
+import {
+  bomSchema,
+  builtOnFirstUse,
+  chartKeySchema,
+  chartWidthSchema,
+  kolIdSchema,
+  rangeFields,
+  rule,
+  withRangeRules,
+  type RangeLimits,
+} from "./request.ts";
 
 /** Creators in one roster. */
 export const MAX_ROSTER_SIZE = 500;
@@ -128,7 +138,10 @@ export const compareModeSchema = z.optional(
 export function rosterChartRequestSchema(limits: RangeLimits) {
   return z.object({
     path: z.object({ name: rosterNameSchema }),
-    query: withRangeRules(z.strictObject({ ...rangeFields, mode: compareModeSchema, key: chartKeySchema, lang: langSchema }), limits),
+    query: withRangeRules(
+      z.strictObject({ ...rangeFields, mode: compareModeSchema, key: chartKeySchema, lang: langSchema, width: chartWidthSchema }),
+      limits,
+    ),
   });
 }
 

@@ -6,7 +6,16 @@
 import * as z from "zod/mini";
 import { langSchema } from "../render/language.ts";
 import { compareModeSchema, rosterNameSchema } from "./rosters.ts";
-import { bomSchema, builtOnFirstUse, dateSchema, kolIdSchema, rule, withRangeRules, type RangeLimits } from "./request.ts";
+import {
+  bomSchema,
+  builtOnFirstUse,
+  chartWidthSchema,
+  dateSchema,
+  kolIdSchema,
+  rule,
+  withRangeRules,
+  type RangeLimits,
+} from "./request.ts";
 
 /** The longest expiry a link may be given, in days; without one it works until revoked. */
 export const MAX_EXPIRY_DAYS = 366;
@@ -77,7 +86,7 @@ export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
 
 /** What a viewer may add to a link's URL. */
 export const linkQuerySchema = builtOnFirstUse(() =>
-  z.object({ query: z.strictObject({ lang: langSchema, bom: bomSchema, mode: compareModeSchema }) }),
+  z.object({ query: z.strictObject({ lang: langSchema, bom: bomSchema, mode: compareModeSchema, width: chartWidthSchema }) }),
 );
 
 const linkUrlsSchema = z.object({

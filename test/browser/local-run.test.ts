@@ -142,7 +142,7 @@ describe("share links in Chromium", () => {
     ).toBe(true);
     const created = await fetch(
       `${ORIGIN}/v1/share-links`,
-      withKey({ method: "POST", body: JSON.stringify({ roster: "春季投放", days: 30, lang: "zh-CN" }) }),
+      withKey({ method: "POST", body: JSON.stringify({ roster: "春季投放", days: 30, lang: "zh-CN", mode: "indexed" }) }),
     );
     expect(created.status).toBe(201);
     const link = (await created.json()) as { id: string; urls: { csv: string; svg: string; wideCsv: string }; embed: string };
@@ -161,6 +161,22 @@ describe("share links in Chromium", () => {
     await image.evaluate((element: HTMLImageElement) => element.decode());
     expect(await image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(800);
     await embed.screenshot({ path: "bench-results/share-link-chart-zh.png" });
+    // Laid out at 400 and at 1600 px, every word stays inside the chart (measured by Chromium's own text layout).
+    const sized = await browser.newPage();
+    for (const width of [400, 1600]) {
+      await sized.setViewportSize({ width: width + 20, height: 600 });
+      await sized.goto(`${link.urls.svg}?width=${width}`);
+      const boxes = await sized.$$eval("text", (texts) =>
+        texts.map((text) => {
+          // On screen, after transforms (the y axis's name is rotated); the SVG is the page, at its origin.
+          const box = text.getBoundingClientRect();
+          return { text: text.textContent, left: box.left, right: box.right };
+        }),
+      );
+      expect(boxes.filter((box) => box.left < 0 || box.right > width)).toEqual([]);
+      await sized.screenshot({ path: `bench-results/share-link-chart-${width}.png` });
+    }
+    await sized.close();
     // The sheet's and the image's requests count on the key that made the link.
     expect(await usage()).toBeGreaterThanOrEqual(before + 2);
 

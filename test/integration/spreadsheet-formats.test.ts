@@ -141,3 +141,23 @@ describe("a roster's summary (fields=summary)", () => {
     expect(((await bad.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "fields", in: "query" })]);
   });
 });
+
+describe("a chart's width", () => {
+  it("lays a chart out at width=N, its text the same size, and refuses a width outside 400 to 1600", async () => {
+    const gateway = makeGateway();
+    const kol = uniqueKol();
+    const narrow = await (await gateway.request(`/v1/kols/${kol}/daily-fans.svg?${RANGE}&width=400`)).text();
+    expect(narrow).toMatch(/^<svg [^>]*width="400" height="418" viewBox="0 0 400 418"/);
+    expect(narrow).toContain(".label{font-size:12px");
+    // Too long for one line at 400 px, the heading breaks at its comma.
+    expect(narrow).toContain(`class="heading">Douyin followers of KOL ${kol},</text>`);
+    const wide = await (await gateway.request(`/v1/kols/${kol}/daily-fans.svg?${RANGE}&width=1600`)).text();
+    expect(wide).toMatch(/^<svg [^>]*width="1600"/);
+    for (const width of ["399", "1601", "8o0"]) {
+      const refused = await gateway.request(`/v1/kols/${kol}/daily-fans.svg?${RANGE}&width=${width}`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(((await refused.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "width", rule: "width" })]);
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
 import { timing } from "hono/timing";
 import { observe } from "./middleware/observe.ts";
+import { rateLimitHeaders } from "./auth/client-auth.ts";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening.ts";
 import { seedDeprecation, upstreamStyleErrors } from "./middleware/drop-in.ts";
 import { gatewayRoutes } from "./routes/index.ts";
@@ -37,6 +38,7 @@ export function createApp(runtime: Runtime) {
   app.use(requestId({ limitLength: 128, generator: runtime.uuid }));
   app.use(timing({ total: true, crossOrigin: false }));
   app.use(observe(runtime));
+  app.use(rateLimitHeaders(runtime));
   app.use(securityHeaders);
   app.use(browserAccess);
   app.use(requestBounds);

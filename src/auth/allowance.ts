@@ -19,6 +19,8 @@ export interface Grants {
   left: number;
   /** The limiter refused a grant in that window. */
   refused: boolean;
+  /** Requests this isolate admitted for the subject in that window (what RateLimit's `r` subtracts). */
+  used: number;
 }
 
 /** Past this many subjects (anonymous callers are counted per address), old windows are dropped. */
@@ -45,17 +47,21 @@ export async function admit(
     if (allowances.size >= PRUNE_ABOVE) {
       for (const [name, old] of allowances) if (old.window !== window) allowances.delete(name);
     }
-    state = { window, left: 0, refused: false };
+    state = { window, left: 0, refused: false, used: 0 };
     allowances.set(subject, state);
   }
   if (state.refused) return false;
   if (state.left > 0) {
     state.left -= 1;
+    state.used += 1;
     return true;
   }
   const granted = await grant();
   // Kept on this window's state: if the window turned meanwhile, the next request starts afresh.
   if (!granted) state.refused = true;
-  else state.left += size - 1;
+  else {
+    state.left += size - 1;
+    state.used += 1;
+  }
   return granted;
 }

@@ -45,8 +45,17 @@ export interface Client {
   chargeUpstreamCall?: () => Promise<void>;
 }
 
+/** Whose rate limit a request counted against, for its RateLimit headers (rateLimitHeaders). */
+export interface RateLimitSubject {
+  tier: Tier;
+  /** Requests the tier admits a window. */
+  quota: number;
+  subject: string;
+}
+
 export interface ClientVariables {
   client: Client;
+  rateLimit: RateLimitSubject;
   /** The query parameter that may carry a client key on this route (drop-in: token, chart: key). */
   queryKey: "token" | "key";
 }
@@ -91,6 +100,28 @@ export async function refuseAttempt(
     throw rateLimited("Too many failed authentication attempts from this address.", nowMs);
   }
   throw error;
+}
+
+/**
+ * `RateLimit-Policy` and `RateLimit` (the IETF HTTPAPI draft) on every answer to a request that
+ * counted against a rate limit, the 429 included: the tier's quota a window, and what is left of
+ * it with the seconds until the window resets. Cloudflare's limiter answers only "allowed or not",
+ * so `r` is the quota less what this isolate admitted for the key this window: exact for a key
+ * served by one location, an upper bound otherwise (a 429 says 0).
+ */
+export function rateLimitHeaders(runtime: Pick<Runtime, "isolate" | "now">) {
+  return createMiddleware<{ Variables: Partial<Pick<ClientVariables, "rateLimit">> }>(async (c, next) => {
+    await next();
+    const limit = c.get("rateLimit");
+    if (!limit) return;
+    const nowSeconds = Math.floor(runtime.now() / 1000);
+    const state = runtime.isolate.allowances.get(limit.subject);
+    const current = state?.window === Math.floor(nowSeconds / RATE_LIMIT_PERIOD_SECONDS) ? state : undefined;
+    const remaining = current?.refused ? 0 : Math.max(0, limit.quota - (current?.used ?? 0));
+    const reset = RATE_LIMIT_PERIOD_SECONDS - (nowSeconds % RATE_LIMIT_PERIOD_SECONDS);
+    c.res.headers.set("RateLimit-Policy", `"${limit.tier}";q=${limit.quota};w=${RATE_LIMIT_PERIOD_SECONDS}`);
+    c.res.headers.set("RateLimit", `"${limit.tier}";r=${remaining};t=${reset}`);
+  });
 }
 
 /** Lets a route take the client key from a query parameter, for callers that cannot send headers. */
@@ -251,6 +282,11 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
       }
     };
     c.set("client", client);
+    c.set("rateLimit", {
+      tier: client.tier,
+      quota: client.tier === "bulk" ? config.RATE_LIMIT_BULK_PER_MINUTE : config.RATE_LIMIT_STANDARD_PER_MINUTE,
+      subject,
+    });
     const admitted = await allowance();
     if (!admitted) {
       throw rateLimited(

@@ -115,6 +115,10 @@ export const configSchema = z
     // counts grants, so its wrangler.toml limit is requests per window divided by this.
     RATE_LIMIT_STANDARD_GRANT: integer(1, 1),
     RATE_LIMIT_BULK_GRANT: integer(10, 1),
+    // What each tier's limiter admits a minute (its wrangler.toml limit times its grant), as the
+    // RateLimit-Policy header states it: the Worker cannot read a limiter's own settings.
+    RATE_LIMIT_STANDARD_PER_MINUTE: integer(120, 1),
+    RATE_LIMIT_BULK_PER_MINUTE: integer(600, 1),
     WEBHOOK_SIGNING_SECRET: z.optional(z.string().check(z.trim(), z.minLength(16, { error: "must be at least 16 characters" }))),
     CALLBACK_HOSTS: commaList(
       z.string().check(z.regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, { error: "must list host names (or *.domain) separated by commas" })),

@@ -143,6 +143,8 @@ const cachedHeaders = {
   "Xingtu-Upstream-Billed": header("Xingtu-Upstream-Billed"),
   "Xingtu-Upstream-Request-Id": header("Xingtu-Upstream-Request-Id"),
   "Xingtu-Upstream-Cost": header("Xingtu-Upstream-Cost"),
+  "RateLimit-Policy": header("RateLimit-Policy"),
+  RateLimit: header("RateLimit"),
 };
 
 const rosterName = parameter("name", "path", rosterNameSchema, true);
@@ -915,6 +917,15 @@ export function openApiDocument(version: string): Json {
         "Xingtu-Roster-Failed": {
           description: "Creators that could not be answered (listed with their problem).",
           schema: { type: "integer" },
+        },
+        "RateLimit-Policy": {
+          description: 'The key\'s tier policy (IETF HTTPAPI draft): `"standard";q=120;w=60` is 120 requests a 60 s window.',
+          schema: { type: "string" },
+        },
+        RateLimit: {
+          description:
+            'What is left of the policy this window and the seconds until it resets, `"standard";r=117;t=45`: the quota less what the answering isolate admitted (exact for a key served from one location, an upper bound otherwise); `r=0` on a 429.',
+          schema: { type: "string" },
         },
       },
       schemas: {

@@ -61,6 +61,8 @@ export const browserAccess = cors({
     "Location",
     "Xingtu-Roster-Failed",
     "Xingtu-Upstream-Cost",
+    "RateLimit",
+    "RateLimit-Policy",
   ],
   maxAge: 600,
   credentials: false,

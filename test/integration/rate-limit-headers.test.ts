@@ -1,0 +1,59 @@
+/**
+ * RateLimit-Policy and RateLimit (the IETF HTTPAPI draft) on every keyed answer, so a sheet or a
+ * script paces itself before a 429 rather than after; and on the 429 itself, r=0 with the same
+ * reset as Retry-After.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+
+describe("RateLimit headers", () => {
+  it("state the key's tier policy, and count down what is left as the key's requests are admitted", async () => {
+    const gateway = makeGateway({ env: { RATE_LIMIT_STANDARD_PER_MINUTE: "120" } });
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    const first = await gateway.request(path, { as: key });
+    expect(first.headers.get("RateLimit-Policy")).toBe('"standard";q=120;w=60');
+    // The fixed clock is 12:00:00 in Shanghai: a whole minute is left; the miss weighed two (itself and its upstream call).
+    expect(first.headers.get("RateLimit")).toBe('"standard";r=118;t=60');
+    gateway.clock.now += 15_000;
+    const second = await gateway.request(path, { as: key });
+    expect(second.headers.get("RateLimit")).toBe('"standard";r=117;t=45');
+  });
+
+  it("says r=0 on the 429, with the reset its Retry-After gives", async () => {
+    let grants = 2;
+    const gateway = makeGateway({
+      env: { RATE_LIMIT_BULK: { limit: async () => ({ success: grants-- > 0 }) }, RATE_LIMIT_BULK_GRANT: "1" },
+    });
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) last = await gateway.request(path, { as: key });
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get("RateLimit-Policy")).toBe('"bulk";q=600;w=60');
+    expect(last!.headers.get("RateLimit")).toBe(`"bulk";r=0;t=${last!.headers.get("Retry-After")}`);
+  });
+
+  it("starts again in the next window", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path, { as: key });
+    gateway.clock.now += 60_000;
+    expect((await gateway.request(path, { as: key })).headers.get("RateLimit")).toBe('"bulk";r=599;t=60');
+  });
+
+  it("are on a share link's answer as its owner key's, and on no answer that counted against no limit", async () => {
+    const gateway = makeGateway();
+    const created = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), startDate: RANGE[0], endDate: RANGE[1] }));
+    const link = (await created.json()) as { urls: { json: string } };
+    const shared = await gateway.request(new URL(link.urls.json).pathname, { as: null });
+    expect(shared.headers.get("RateLimit-Policy")).toBe('"bulk";q=600;w=60');
+    expect((await gateway.request("/healthz", { as: null })).headers.get("RateLimit")).toBeNull();
+  });
+});

@@ -46,7 +46,8 @@ function indexLabel(ticks: number[]): (value: number) => string {
   return (value) => value.toFixed(decimals);
 }
 
-export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang, width = WIDTH): string {
+/** `notLookedUp`: the roster's creators past the last one looked up (the chart had its lines). */
+export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang, width = WIDTH, notLookedUp = 0): string {
   const words = WORDS[lang];
   const answered = trends.members.filter((member): member is AnsweredMember => member.ok);
   const shown = answered.slice(0, MAX_COMPARED);
@@ -62,7 +63,7 @@ export function compareSvg(trends: RosterTrends, mode: CompareMode, lang: Lang, 
     const name = nameOf(member);
     return change === null ? `${name}: ${words.noCounts}` : `${name}: ${signed(change)} (${signedPercent(changeRate ?? 0)})`;
   });
-  const left = answered.length - shown.length;
+  const left = answered.length - shown.length + notLookedUp;
   // What the chart leaves out is said on it, not only in its text alternative.
   const omitted = [left > 0 ? words.notDrawn(left, MAX_COMPARED) : "", trends.failed > 0 ? words.notAnswered(trends.failed) : ""]
     .filter(Boolean)

@@ -62,6 +62,9 @@ export interface MemberOptions {
   threshold: number;
   /** The roster's labels by creator id: each labelled creator's answer carries its label. */
   labels?: Record<string, string>;
+  /** Look creators up, in order, only until this many are answered (a chart draws no more, so it
+   * buys no more): the answer then lists the creators looked up. */
+  upTo?: number;
   warn: (message: string) => void;
 }
 
@@ -101,7 +104,20 @@ export async function rosterTrends(
   lookup: MemberLookup,
   options: MemberOptions,
 ): Promise<RosterTrends> {
-  const members = await pooled(kolIds, ROSTER_CONCURRENCY, (kolId) => member(kolId, range, lookup, options));
+  const lookUp = (some: readonly string[]) => pooled(some, ROSTER_CONCURRENCY, (kolId) => member(kolId, range, lookup, options));
+  const members: RosterMember[] = [];
+  if (options.upTo === undefined) members.push(...(await lookUp(kolIds)));
+  else {
+    // In rounds of as many as are still missing: a creator that fails makes room for the next.
+    let next = 0;
+    let missing = options.upTo;
+    while (missing > 0 && next < kolIds.length) {
+      const round = await lookUp(kolIds.slice(next, next + missing));
+      next += round.length;
+      missing -= round.filter((candidate) => candidate.ok).length;
+      members.push(...round);
+    }
+  }
   const answered = members.filter((candidate) => candidate.ok);
   const change = (candidate: RosterMember) => (candidate.ok ? (candidate.summary.change ?? -Infinity) : -Infinity);
   return {

@@ -16,7 +16,7 @@ import { headOnly } from "./lookup-response.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
 import { etag } from "hono/etag";
-import { compareSvg } from "../render/compare.ts";
+import { compareSvg, MAX_COMPARED } from "../render/compare.ts";
 import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupTrace } from "../lookup/context.ts";
@@ -138,6 +138,7 @@ function trendsFor(
   roster: string | null,
   { kolIds, labels }: Creators,
   query: Omit<UpstreamQuery, "kolId">,
+  upTo?: number,
 ): Promise<RosterTrends> {
   // Many creators are never refreshed at once (each would be a purchase): a bad value is still a 400.
   if (askedMode(c.req.header(REFRESH_HEADER))) c.header(REFRESH_HEADER, refreshHeader("not-here"));
@@ -145,7 +146,8 @@ function trendsFor(
   const client = c.get("client");
   const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
   const range = { startDate: query.startDate, endDate: query.endDate };
-  return rosterTrends(roster, kolIds, range, members, { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn, labels });
+  const options = { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn, labels, ...(upTo === undefined ? {} : { upTo }) };
+  return rosterTrends(roster, kolIds, range, members, options);
 }
 
 /** The log line's `cache` for an answer made of many creators' answers. */
@@ -216,9 +218,16 @@ export async function creatorsOf(c: Ctx, runtime: Runtime, name: string): Promis
   return creators;
 }
 
-async function trendsOfRoster(c: Ctx, runtime: Runtime, name: string, query: Omit<UpstreamQuery, "kolId">): Promise<RosterTrends> {
+async function trendsOfRoster(
+  c: Ctx,
+  runtime: Runtime,
+  name: string,
+  query: Omit<UpstreamQuery, "kolId">,
+  upTo?: number,
+): Promise<RosterTrends & { size: number }> {
   requireKeyFor(c.get("client"), "Rosters");
-  return trendsFor(c, name, await creatorsOf(c, runtime, name), query);
+  const creators = await creatorsOf(c, runtime, name);
+  return { ...(await trendsFor(c, name, creators, query, upTo)), size: creators.kolIds.length };
 }
 
 /** No watch to read or delete: the roster's own problem when the roster is missing too. */
@@ -311,9 +320,11 @@ export function rosterRoutes(runtime: Runtime) {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
       if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
       const { mode, key: _key, lang, width, ...range } = query;
-      const trends = await trendsOfRoster(c, runtime, path.name, range);
+      // The chart draws MAX_COMPARED lines: it looks up (and may buy) no more creators than it draws.
+      const { size, ...trends } = await trendsOfRoster(c, runtime, path.name, range, MAX_COMPARED);
       c.set("cacheStatus", rosterCacheStatus(trends));
-      return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language")), width), 200, {
+      const notLookedUp = size - trends.members.length;
+      return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language")), width, notLookedUp), 200, {
         "Content-Type": "image/svg+xml; charset=utf-8",
         Vary: "Accept-Language",
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,

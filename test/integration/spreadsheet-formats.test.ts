@@ -91,12 +91,20 @@ describe("a roster's wide CSV", () => {
 describe("a comparison chart's face", () => {
   it("says visibly how many creators it leaves out and how many could not be answered", async () => {
     const gateway = makeGateway();
-    const kolIds = [...Array.from({ length: 11 }, uniqueKol), "999201"];
+    const kolIds = ["999201", ...Array.from({ length: 11 }, uniqueKol)];
     await gateway.request("/v1/rosters/many", json("PUT", { kolIds }));
     const svg = await (await gateway.request(`/v1/rosters/many/daily-fans.svg?${RANGE}&lang=zh-CN`)).text();
     expect(svg).toMatch(/<text [^>]*class="note">另有 1 位未画出（最多 10 条线）；1 位未能获取<\/text>/);
     const english = await (await gateway.request(`/v1/rosters/many/daily-fans.svg?${RANGE}`)).text();
     expect(english).toMatch(/class="note">1 more not drawn \(at most 10 lines\); 1 could not be answered<\/text>/);
+  });
+
+  it("looks up, and buys, no more creators than it draws: 12 new creators cost 10 calls", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/twelve", json("PUT", { kolIds: Array.from({ length: 12 }, uniqueKol) }));
+    const svg = await (await gateway.request(`/v1/rosters/twelve/daily-fans.svg?${RANGE}`)).text();
+    expect(gateway.emulator.requests).toHaveLength(10);
+    expect(svg).toContain('class="note">2 more not drawn (at most 10 lines)</text>');
   });
 
   it("keeps no note when every creator is drawn", async () => {

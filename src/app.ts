@@ -23,10 +23,17 @@ import { SEED_PATH, SUCCESSOR_PATH } from "./upstream/request.ts";
 import { readiness } from "./config/readiness.ts";
 import { errorFields } from "./log.ts";
 import { problemSvg } from "./render/problem-svg.ts";
+import { MAX_WIDTH, MIN_WIDTH, WIDTH } from "./render/chart.ts";
 import { problemPage } from "./routes/problems.ts";
 import type { Runtime } from "./runtime.ts";
 
 const SVG_TYPE = "image/svg+xml; charset=utf-8";
+
+/** The width the chart was asked at, when it is one a chart may have (else the default): its error takes that size. */
+function chartWidth(c: Context<GatewayEnv>): number {
+  const asked = Number(c.req.query("width"));
+  return Number.isInteger(asked) && asked >= MIN_WIDTH && asked <= MAX_WIDTH ? asked : WIDTH;
+}
 
 /** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */
 const wantsImage = (c: Context<GatewayEnv>) =>
@@ -63,7 +70,7 @@ export function createApp(runtime: Runtime) {
       (page) => page.zh,
       () => null,
     );
-    return problemResponse(error, context, { contentType: SVG_TYPE, body: (problem) => problemSvg(problem, zh) });
+    return problemResponse(error, context, { contentType: SVG_TYPE, body: (problem) => problemSvg(problem, zh, chartWidth(c)) });
   };
 
   app.notFound((c) =>

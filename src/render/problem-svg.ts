@@ -8,38 +8,62 @@ import { html } from "hono/html";
 import type { Problem } from "../schemas/problem.ts";
 import { FONTS, HEIGHT, WIDTH } from "./chart.ts";
 
-const LINE_CHARS = 84;
-const MAX_LINES = 6;
+const MAX_DETAIL_LINES = 6;
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
-/** `text` broken at spaces into lines of at most LINE_CHARS, MAX_LINES at most (the last cut with an ellipsis). */
-function wrapped(text: string): string[] {
+/**
+ * `text` in lines that fit `room` pixels at a font whose half-width is `half` pixels (a CJK
+ * character is two): Latin text breaks at spaces, Chinese between any two characters. At most
+ * `most` lines, the last cut with an ellipsis.
+ */
+export function wrapped(text: string, room: number, half: number, most: number): string[] {
+  const fits = Math.floor(room / half);
+  const tokens =
+    text.match(
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+|\s+/gu,
+    ) ?? [];
+  const widthOf = (piece: string) => [...piece].reduce((sum, char) => sum + (WIDE.test(char) ? 2 : 1), 0);
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > LINE_CHARS) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+  for (const token of tokens) {
+    if (/^\s+$/.test(token)) {
+      if (line) line += " ";
+      continue;
+    }
+    if (line.trim() && widthOf(line) + widthOf(token) > fits) {
+      lines.push(line.trim());
+      line = token;
+    } else line += token;
   }
-  if (line) lines.push(line);
-  return lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES - 1), `${lines[MAX_LINES - 1]!.slice(0, LINE_CHARS - 1)}…`] : lines;
+  if (line.trim()) lines.push(line.trim());
+  if (lines.length <= most) return lines;
+  const last = [...lines[most - 1]!];
+  return [...lines.slice(0, most - 1), `${last.slice(0, Math.max(0, last.length - 2)).join("")}…`];
 }
 
-/** `zh`: the problem's one line of Simplified Chinese, when it could be read (its page's words). */
-export function problemSvg(problem: Problem, zh: string | null): string {
+/** `zh`: the problem's one line of Simplified Chinese, when it could be read (its page's words);
+ * `width`: the chart's own (the image takes the size the chart would have). */
+export function problemSvg(problem: Problem, zh: string | null, width = WIDTH): string {
+  const room = width - 80;
+  const title = wrapped(problem.title, room, 11.5, 2);
   // The detail's `code` marks are for Markdown readers; in an image they are noise.
-  const detail = wrapped(problem.detail.replace(/`/g, ""));
-  const lines = detail.map((line, i) => html`<text x="40" y="${150 + i * 24}" class="detail">${line}</text>`);
-  const zhY = 150 + detail.length * 24 + 20;
-  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="title desc" font-family="${FONTS}">
+  const detail = wrapped(problem.detail.replace(/`/g, ""), room, 8, MAX_DETAIL_LINES);
+  const chinese = zh ? wrapped(zh, room, 8, 2) : [];
+  let y = 106;
+  const titleLines = title.map((line, i) => html`<text x="40" y="${y + i * 28}" class="title">${line}</text>`);
+  y += (title.length - 1) * 28 + 44;
+  const detailLines = detail.map((line, i) => html`<text x="40" y="${y + i * 24}" class="detail">${line}</text>`);
+  y += detail.length * 24 + 20;
+  const zhLines = chinese.map((line, i) => html`<text x="40" y="${y + i * 24}" class="zh" lang="zh-CN">${line}</text>`);
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-labelledby="title desc" font-family="${FONTS}">
 <title id="title">${problem.title} (HTTP ${problem.status})</title>
 <desc id="desc">${problem.detail}</desc>
 <style>.title{font-size:22px;font-weight:600;fill:#1f2328}.status{font-size:14px;fill:#57606a}.detail{font-size:15px;fill:#1f2328}.zh{font-size:15px;fill:#1f2328}.type{font-size:13px;fill:#57606a}</style>
-<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff8f5" stroke="#d93025" stroke-width="2"/>
+<rect width="${width}" height="${HEIGHT}" fill="#fff8f5" stroke="#d93025" stroke-width="2"/>
 <text x="40" y="70" class="status">HTTP ${problem.status} · ${problem.type}</text>
-<text x="40" y="106" class="title">${problem.title}</text>
-${lines}
-${zh ? html`<text x="40" y="${zhY}" class="zh" lang="zh-CN">${zh}</text>` : ""}
+${titleLines}
+${detailLines}
+${zhLines}
 <text x="40" y="${HEIGHT - 30}" class="type">Request ${problem.requestId}</text>
 </svg>`.toString();
 }

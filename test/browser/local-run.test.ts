@@ -186,6 +186,15 @@ describe("share links in Chromium", () => {
     await gone.evaluate((element: HTMLImageElement) => element.decode());
     expect(await gone.evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight])).toEqual([800, 400]);
     await embed.screenshot({ path: "bench-results/share-link-revoked.png" });
+    // The refusal at 400 px, as a narrow embed shows it: every line inside the image.
+    const narrow = await browser.newPage({ viewport: { width: 420, height: 420 } });
+    await narrow.goto(`${link.urls.svg}?width=400&lang=zh-CN`);
+    const overflowing = await narrow.$$eval("text", (texts) =>
+      texts.map((text) => text.getBoundingClientRect()).filter((box) => box.left < 0 || box.right > 400),
+    );
+    expect(overflowing).toEqual([]);
+    await narrow.screenshot({ path: "bench-results/share-link-revoked-400.png" });
+    await narrow.close();
     await embed.close();
     expect((await fetch(link.urls.csv)).status).toBe(410);
   });

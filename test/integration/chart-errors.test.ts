@@ -21,6 +21,16 @@ describe("a chart's error", () => {
     expect(svg).toContain('lang="zh-CN">请求参数不符合规则');
   });
 
+  it("takes the chart's size when the chart was asked at another width, its lines wrapped to it", async () => {
+    const response = await makeGateway().request(`/v1/kols/042/daily-fans.svg?${RANGE}&width=400`);
+    const svg = await response.text();
+    expect(svg).toMatch(/^<svg [^>]*width="400" height="400"/);
+    // 320 px of room at 15 px: no line of the detail longer than 40 half-widths.
+    const lines = [...svg.matchAll(/class="detail">([^<]*)</g)].map((match) => match[1]!);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.length <= 40)).toBe(true);
+  });
+
   it("for a wrong key keeps the 401's challenge, and says so in the image", async () => {
     const response = await makeGateway().request(`/v1/kols/${uniqueKol()}/daily-fans.svg?${RANGE}&key=xte_wrong`, { as: null });
     expect(response.status).toBe(401);

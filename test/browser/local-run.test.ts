@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GATEWAY_PORT, launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
@@ -197,6 +198,78 @@ describe("share links in Chromium", () => {
     await narrow.close();
     await embed.close();
     expect((await fetch(link.urls.csv)).status).toBe(410);
+  });
+});
+
+describe("the console at / in Chromium", () => {
+  const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
+  /** Serious or critical accessibility violations on the page as it is now (axe-core, run in the page). */
+  const violations = async (view: Page) => {
+    await view.evaluate(AXE);
+    const found = await view.evaluate(async () => {
+      const result = await (
+        window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }
+      ).axe.run();
+      return result.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((v) => v.id);
+    });
+    return found;
+  };
+
+  it("signs in with the key, makes a roster from pasted lines with Chinese names, shows its table, chart and downloads, shares it, in both languages, and signs out", async () => {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const view = await context.newPage();
+    await view.goto(`${ORIGIN}/`);
+    await view.locator("#key").fill(LOCAL_KEY);
+    expect(await violations(view)).toEqual([]);
+    await view.screenshot({ path: "bench-results/console-sign-in-zh.png" });
+    await view.getByRole("button", { name: "登录" }).click();
+    await view.locator("#roster-name").waitFor();
+    const before = Number((await view.locator('dd[data-figure="上游调用"]').textContent())!.replace(/,/g, ""));
+
+    const name = `控制台${Date.now() % 100000}`;
+    const fresh = String(Date.now());
+    await view.locator("#roster-name").fill(name);
+    await view.locator("#roster-lines").fill(`6838432048 美妆小王\n7012345678\t数码老李\n${fresh}, 新达人`);
+    await view.getByRole("button", { name: "创建" }).click();
+    await view.locator("table tbody tr").nth(2).waitFor();
+    expect(await view.locator("table tbody td:first-child").allTextContents()).toEqual(
+      expect.arrayContaining(["美妆小王", "数码老李", "新达人"]),
+    );
+    const chart = view.locator("img.chart");
+    await chart.waitFor();
+    await chart.evaluate((element: HTMLImageElement) => element.decode());
+    expect(await chart.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(400);
+    expect(await violations(view)).toEqual([]);
+    await view.screenshot({ path: "bench-results/console-roster-zh.png", fullPage: true });
+
+    const [csv] = await Promise.all([view.waitForEvent("download"), view.getByRole("button", { name: "Excel 宽表（CSV）" }).click()]);
+    const text = readFileSync((await csv.path())!, "utf8");
+    expect(text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("日期,美妆小王,数码老李,新达人");
+
+    await view.getByRole("button", { name: "生成分享链接" }).click();
+    const shared = (await view.locator(".share code").first().textContent())!;
+    const stranger = await browser.newContext();
+    const opened = await (await stranger.newPage()).goto(shared);
+    expect(opened?.status()).toBe(200);
+    await stranger.close();
+
+    // The miss of the new creator moved today's calls.
+    await view.getByRole("button", { name: "English" }).click();
+    await view.getByRole("button", { name: "Back to rosters" }).click();
+    await view.getByRole("button", { name }).click();
+    await view.locator("table tbody tr").nth(2).waitFor();
+    await view.reload();
+    await view.getByRole("button", { name }).click();
+    await view.locator("table tbody tr").nth(2).waitFor();
+    const after = Number((await view.locator('dd[data-figure="Upstream calls"]').textContent())!.replace(/,/g, ""));
+    expect(after).toBeGreaterThan(before);
+    expect(await violations(view)).toEqual([]);
+    await view.screenshot({ path: "bench-results/console-roster-en.png", fullPage: true });
+
+    await view.getByRole("button", { name: /Sign out/ }).click();
+    await view.locator("#key").waitFor();
+    expect(await view.evaluate(() => sessionStorage.length)).toBe(0);
+    await context.close();
   });
 });
 

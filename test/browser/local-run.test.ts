@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GATEWAY_PORT, launchChromium, LOCAL_KEY, ORIGIN, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
+import { createServer } from "node:http";
+import { GATEWAY_PORT, launchChromium, LOCAL_KEY, ORIGIN, RECEIVER_PORT, startLocalRun, stopLocalRun, type LocalRun } from "./local-run.ts";
 
 let run: LocalRun | undefined;
 let browser: Browser;
@@ -265,6 +266,39 @@ describe("the console at / in Chromium", () => {
     expect(after).toBeGreaterThan(before);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-roster-en.png", fullPage: true });
+
+    // A watch to a local receiver, and a test digest it answers: the console shows each target's result.
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push(body);
+        response.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(RECEIVER_PORT, "127.0.0.1", resolve));
+    await view.locator("#watch-percent").fill("5");
+    await view.locator("#watch-type").selectOption("webhook");
+    await view.locator("#watch-url").fill(`http://127.0.0.1:${RECEIVER_PORT}/digest`);
+    await view.getByRole("button", { name: "Save the watch" }).click();
+    await view.getByRole("button", { name: "Send a test digest" }).click();
+    await view.locator(".results li").waitFor();
+    expect(await view.locator(".results li").textContent()).toContain("delivered (HTTP 200)");
+    receiver.close();
+    expect(received.some((body) => body.includes("roster.digest.test"))).toBe(true);
+
+    // The spend guard, opened by the upstream's 303, and an operator clearing it after a confirmation.
+    await fetch(`${ORIGIN}/v1/kols/999303/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, {
+      headers: { Authorization: `Bearer ${LOCAL_KEY}` },
+    });
+    await view.reload();
+    await view.getByRole("button", { name: "Clear the stop" }).waitFor();
+    view.once("dialog", (dialog) => void dialog.accept());
+    await view.getByRole("button", { name: "Clear the stop" }).click();
+    await view.getByText("Upstream calls allowed").waitFor();
+    expect(await violations(view)).toEqual([]);
+    await view.screenshot({ path: "bench-results/console-rosters-en.png", fullPage: true });
 
     await view.getByRole("button", { name: /Sign out/ }).click();
     await view.locator("#key").waitFor();

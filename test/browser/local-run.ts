@@ -7,6 +7,8 @@ import { chromium, type Browser } from "playwright-core";
 
 export const GATEWAY_PORT = 8797;
 export const EMULATOR_PORT = 8798;
+/** Where the tests' own webhook receiver listens (the local run allows callbacks to it). */
+export const RECEIVER_PORT = 8799;
 export const ORIGIN = `http://127.0.0.1:${GATEWAY_PORT}`;
 export const LOCAL_KEY = "local-dev-key";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -19,7 +21,13 @@ export interface LocalRun {
 
 export async function startLocalRun(): Promise<LocalRun> {
   const child = spawn(process.execPath, ["tools/local/start.ts"], {
-    env: { ...process.env, GATEWAY_PORT: String(GATEWAY_PORT), EMULATOR_PORT: String(EMULATOR_PORT), EMULATOR_LATENCY_MS: "0" },
+    env: {
+      ...process.env,
+      GATEWAY_PORT: String(GATEWAY_PORT),
+      EMULATOR_PORT: String(EMULATOR_PORT),
+      EMULATOR_LATENCY_MS: "0",
+      CALLBACK_PORTS: String(RECEIVER_PORT),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

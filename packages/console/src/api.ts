@@ -52,6 +52,9 @@ export interface Usage {
   billedCalls: number;
   dailyUpstreamCalls: number | null;
   remainingUpstreamCalls: number | null;
+  gateway: { upstreamCalls: "allowed" | "stopped"; stoppedUntil: string | null; reason: string | null; budgetRemaining: number | null };
+  cost: { currency: string; today: number; last30Days: number } | null;
+  history: { day: string; upstreamCalls: number; billedCalls: number }[];
 }
 
 export interface RosterList {

@@ -10,6 +10,7 @@ import { initialLang, wordsOf, type Lang, type Words } from "./i18n.ts";
 import { RosterList } from "./rosters.tsx";
 import { RosterView } from "./roster-view.tsx";
 import { UsagePanel } from "./usage.tsx";
+import { WatchPanel } from "./watch.tsx";
 
 export interface Shared {
   lang: Lang;
@@ -84,11 +85,14 @@ function App() {
           <SignIn words={words} onSignedIn={setKey} />
         ) : (
           <>
-            <UsagePanel {...shared} />
+            <UsagePanel {...shared} keyInfo={key} />
             {roster === null ? (
               <RosterList {...shared} onOpen={setRoster} />
             ) : (
-              <RosterView {...shared} name={roster} onBack={() => setRoster(null)} />
+              <>
+                <RosterView {...shared} name={roster} onBack={() => setRoster(null)} />
+                <WatchPanel {...shared} name={roster} />
+              </>
             )}
           </>
         )}

@@ -1,0 +1,140 @@
+/**
+ * A roster's daily watch (`/v1/rosters/{name}/watch`): its rules, one chat or webhook target and
+ * the digest's language; save it, send a marked test digest now and read each target's answer
+ * (`POST .../watch/test`), and see the day of the last real digest.
+ */
+import { useEffect, useState } from "hono/jsx/dom";
+import { ApiError, getJson, rosterPath, sendJson } from "./api.ts";
+import type { Shared } from "./main.tsx";
+
+type TargetType = "feishu" | "dingtalk" | "wecom" | "slack" | "webhook";
+type Rule = { kind: "anomaly" } | { kind: "change"; days: number; abovePercent: number } | { kind: "below"; fans: number };
+interface WatchView {
+  rules: Rule[];
+  targets: { type: TargetType; url: string; secret?: "set" }[];
+  lastDigest: string | null;
+  lang: "zh-CN" | "en";
+}
+interface TestAnswer {
+  targets: { type: TargetType; url: string; ok: boolean; status: number | null; code: number | null; message: string | null }[];
+}
+
+const TYPES: TargetType[] = ["feishu", "dingtalk", "wecom", "slack", "webhook"];
+const value = (event: Event) => (event.target as HTMLInputElement).value;
+
+export function WatchPanel({ words, name }: Shared & { name: string }) {
+  const [watch, setWatch] = useState<WatchView | null>(null);
+  const [anomaly, setAnomaly] = useState(true);
+  const [percent, setPercent] = useState("");
+  const [below, setBelow] = useState("");
+  const [type, setType] = useState<TargetType>("feishu");
+  const [url, setUrl] = useState("");
+  const [secret, setSecret] = useState("");
+  const [digestLang, setDigestLang] = useState<"zh-CN" | "en">("zh-CN");
+  const [results, setResults] = useState<TestAnswer["targets"] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
+  const path = `${rosterPath(name)}/watch`;
+
+  useEffect(() => {
+    getJson<WatchView>(path).then(
+      (found) => {
+        setWatch(found);
+        setAnomaly(found.rules.some((rule) => rule.kind === "anomaly"));
+        setDigestLang(found.lang);
+        if (found.targets[0]) setType(found.targets[0].type);
+      },
+      (failure: ApiError) => (failure.status === 404 ? setWatch(null) : fail(failure)),
+    );
+  }, [name]);
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const rules: Rule[] = [];
+    if (anomaly) rules.push({ kind: "anomaly" });
+    if (percent) rules.push({ kind: "change", days: 7, abovePercent: Number(percent) });
+    if (below) rules.push({ kind: "below", fans: Number(below) });
+    try {
+      setWatch(
+        await sendJson<WatchView>("PUT", path, { rules, targets: [{ type, url, ...(secret ? { secret } : {}) }], lang: digestLang }),
+      );
+      setError(null);
+      setNote(words.saved);
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+  const test = async () => {
+    try {
+      setResults((await sendJson<TestAnswer>("POST", `${path}/test`, undefined)).targets);
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+
+  return (
+    <form class="card watch" onSubmit={save}>
+      <h2>{words.watch}</h2>
+      <p class="muted">
+        {watch
+          ? `${watch.targets.map((target) => `${target.type} ${target.url}`).join(", ")} · ${words.lastDigest}: ${watch.lastDigest ?? words.never}`
+          : words.notWatched}
+      </p>
+      <label>
+        <input type="checkbox" checked={anomaly} onChange={(event: Event) => setAnomaly((event.target as HTMLInputElement).checked)} />{" "}
+        {words.ruleAnomaly}
+      </label>
+      <label for="watch-percent">{words.ruleChange}</label>
+      <input id="watch-percent" inputmode="decimal" value={percent} onInput={(event: Event) => setPercent(value(event))} />
+      <label for="watch-below">{words.ruleBelow}</label>
+      <input id="watch-below" inputmode="numeric" value={below} onInput={(event: Event) => setBelow(value(event))} />
+      <label for="watch-type">{words.target}</label>
+      <select id="watch-type" value={type} onChange={(event: Event) => setType(value(event) as TargetType)}>
+        {TYPES.map((each) => (
+          <option value={each} selected={each === type}>
+            {each}
+          </option>
+        ))}
+      </select>
+      <label for="watch-url">{words.targetUrl}</label>
+      <input id="watch-url" type="url" value={url} onInput={(event: Event) => setUrl(value(event))} />
+      <label for="watch-secret">{words.secret}</label>
+      <input id="watch-secret" type="password" autocomplete="off" value={secret} onInput={(event: Event) => setSecret(value(event))} />
+      <label for="watch-lang">{words.digestLang}</label>
+      <select id="watch-lang" value={digestLang} onChange={(event: Event) => setDigestLang(value(event) as "zh-CN" | "en")}>
+        <option value="zh-CN" selected={digestLang === "zh-CN"}>
+          中文
+        </option>
+        <option value="en" selected={digestLang === "en"}>
+          English
+        </option>
+      </select>
+      <div class="controls">
+        <button type="submit">{words.saveWatch}</button>
+        {watch ? (
+          <button type="button" onClick={test}>
+            {words.testWatch}
+          </button>
+        ) : null}
+        {note ? <span class="muted">{note}</span> : null}
+      </div>
+      {results ? (
+        <ul class="results">
+          {results.map((result) => (
+            <li class={result.ok ? "" : "error"}>
+              {result.type} {result.url}:{" "}
+              {words.targetResult(result.ok, String(result.status ?? "–"), result.code === null ? "" : String(result.code))}
+              {result.message ? ` · ${result.message}` : ""}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -70,6 +70,16 @@ export const PROBLEMS = {
     title: "A roster limit is reached",
     upstreamCode: 400,
   },
+  "key-not-found": {
+    status: 404,
+    title: "There is no client key of that name",
+    upstreamCode: 400,
+  },
+  "key-exists": {
+    status: 409,
+    title: "A client key of that name exists already",
+    upstreamCode: 400,
+  },
   "share-link-not-found": {
     status: 404,
     title: "There is no such share link",

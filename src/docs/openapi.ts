@@ -41,6 +41,7 @@ import { MAX_COMPARED } from "../render/compare.ts";
 import { watchSchemas, watchTestAnswerSchema } from "../schemas/watches.ts";
 import { shareLinkBodySchema, shareLinkListSchema, shareLinkSchema } from "../schemas/share-links.ts";
 import { MAX_LINKS } from "../share/links.ts";
+import { keyCreatedSchema, keyCreateSchema, keyListSchema, keyNameSchema } from "../schemas/keys.ts";
 
 type Json = Record<string, unknown>;
 
@@ -756,6 +757,62 @@ export function openApiDocument(version: string): Json {
           },
         },
       },
+      "/v1/keys": {
+        get: {
+          tags: ["operations"],
+          operationId: "listKeys",
+          summary: "Every client key: name, tier, permissions, daily limit, created, revoked (operator keys)",
+          description: "Never a key or its hash: only its record's metadata.",
+          responses: {
+            "200": { description: "The keys.", content: { "application/json": { schema: ref("KeyList") } } },
+            ...problems("forbidden", ...AUTH_PROBLEMS),
+          },
+        },
+        post: {
+          tags: ["operations"],
+          operationId: "createKey",
+          summary: "Makes a client key for a teammate, shown once (operator keys)",
+          description:
+            "The same record `npm run key -- create` writes: only the key's SHA-256 is kept, so the answer's `key` cannot be shown again. It works at once.",
+          requestBody: { required: true, content: { "application/json": { schema: ref("KeyCreate") } } },
+          responses: {
+            "201": { description: "The key, this once.", content: { "application/json": { schema: ref("KeyCreated") } } },
+            ...problems("invalid-request", "key-exists", "forbidden", ...AUTH_PROBLEMS, "unsupported-media-type", "ledger-unavailable"),
+          },
+        },
+      },
+      "/v1/keys/{name}": {
+        delete: {
+          tags: ["operations"],
+          operationId: "revokeKey",
+          summary: "Revokes a client key (operator keys; never the calling key itself)",
+          description:
+            "Refused at once through this isolate, everywhere within about a minute and a half. Its share links stop working too.",
+          parameters: [parameter("name", "path", keyNameSchema, true)],
+          responses: { "204": { description: "Revoked." }, ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS) },
+        },
+      },
+      "/v1/keys/{name}/webhook-secret": {
+        post: {
+          tags: ["operations"],
+          operationId: "rotateKeyWebhookSecret",
+          summary: "Rotates a key's webhook signing secret: both valid until `finish` (operator keys)",
+          description:
+            '`{}` starts a rotation (callbacks carry both signatures), `{"finish": true}` ends it, as `npm run key -- rotate-secret` does.',
+          parameters: [parameter("name", "path", keyNameSchema, true)],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { type: "object", properties: { finish: { type: "boolean" } } } } },
+          },
+          responses: {
+            "200": {
+              description: "The key, and whether a rotation is under way.",
+              content: { "application/json": { schema: { type: "object" } } },
+            },
+            ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS),
+          },
+        },
+      },
       "/v1/key": {
         get: {
           tags: ["operations"],
@@ -954,6 +1011,9 @@ export function openApiDocument(version: string): Json {
         WatchView: schema(watchViewSchema),
         WatchTest: schema(watchTestAnswerSchema()),
         ShareLinkRequest: schema(shareLinkBodySchema, "input"),
+        KeyCreate: schema(keyCreateSchema, "input"),
+        KeyCreated: schema(keyCreatedSchema),
+        KeyList: schema(keyListSchema),
         ShareLink: schema(shareLinkSchema),
         ShareLinkList: schema(shareLinkListSchema),
       },

@@ -66,6 +66,16 @@ export const PROBLEM_TEXTS = {
     action: "Delete a roster, or split this one in two.",
     zh: "已达名单上限（每个密钥 100 个名单，每个名单 500 位达人）：删除或拆分名单。",
   },
+  "key-not-found": {
+    meaning: "No client key has that name (operators list them with `GET /v1/keys`).",
+    action: "Check the name in `GET /v1/keys`.",
+    zh: "没有该名称的客户端密钥：用 GET /v1/keys 查看。",
+  },
+  "key-exists": {
+    meaning: "Key names are unique: another key already has this one (revoked keys keep their names).",
+    action: "Choose another name.",
+    zh: "该密钥名称已被使用：请换一个名称。",
+  },
   "share-link-not-found": {
     meaning:
       "The link is not one the gateway made (mistyped, cut short, or its record is long gone), or no share link of that id belongs to the calling key.",

@@ -15,6 +15,7 @@ import { watchTestRoutes } from "./watch-test.ts";
 import { quoteRoutes } from "./quote.ts";
 import { problemRoutes } from "./problems.ts";
 import { shareLinkRoutes } from "./share-links.ts";
+import { keyRoutes } from "./keys.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Bindings } from "../bindings.ts";
@@ -33,6 +34,7 @@ export function gatewayRoutes(runtime: Runtime, self: SelfFetch) {
     .route("/", watchTestRoutes(runtime))
     .route("/", rosterRoutes(runtime))
     .route("/", shareLinkRoutes(runtime, self))
+    .route("/", keyRoutes(runtime))
     .route("/", mcpRoutes(self))
     .route("/", problemRoutes());
 }

@@ -231,7 +231,7 @@ describe("the console at / in Chromium", () => {
     const fresh = String(Date.now());
     await view.locator("#roster-name").fill(name);
     await view.locator("#roster-lines").fill(`6838432048 美妆小王\n7012345678\t数码老李\n${fresh}, 新达人`);
-    await view.getByRole("button", { name: "创建" }).click();
+    await view.getByRole("button", { name: "创建", exact: true }).click();
     await view.locator("table tbody tr").nth(2).waitFor();
     expect(await view.locator("table tbody td:first-child").allTextContents()).toEqual(
       expect.arrayContaining(["美妆小王", "数码老李", "新达人"]),
@@ -297,6 +297,23 @@ describe("the console at / in Chromium", () => {
     view.once("dialog", (dialog) => void dialog.accept());
     await view.getByRole("button", { name: "Clear the stop" }).click();
     await view.getByText("Upstream calls allowed").waitFor();
+
+    // An operator makes a key for a teammate (shown once), which works at once, then revokes it.
+    const teammate = `mate-${Date.now() % 100000}`;
+    await view.locator("#key-name").fill(teammate);
+    await view.getByRole("button", { name: "Create the key" }).click();
+    const made = (await view.locator("code.new-key").textContent())!;
+    expect((await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status).toBe(200);
+    view.once("dialog", (dialog) => void dialog.accept());
+    await view
+      .getByRole("row", { name: new RegExp(teammate) })
+      .getByRole("button", { name: "Revoke" })
+      .click();
+    await view
+      .getByRole("row", { name: new RegExp(teammate) })
+      .getByText("revoked")
+      .waitFor();
+    expect((await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status).toBe(401);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-rosters-en.png", fullPage: true });
 

@@ -20,6 +20,7 @@ import type { RosterBody, RosterList, RosterSummaryTrends, RosterTrends } from "
 import type { watchSchemas, WatchTestAnswer } from "../../src/schemas/watches.ts";
 import type { WatchView } from "../../src/schemas/roster-answers.ts";
 import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
+import type { KeyView } from "../../src/schemas/keys.ts";
 import type { Problem } from "../../src/problem.ts";
 import type { KeyInfo, Usage } from "../../src/schemas/operations.ts";
 import type { Quote } from "../../src/schemas/quote.ts";
@@ -54,6 +55,7 @@ describe("the installable client", () => {
     expectTypeOf<published.RosterList>().toEqualTypeOf<RosterList>();
     expectTypeOf<published.WatchView>().toEqualTypeOf<WatchView>();
     expectTypeOf<published.ShareLink>().toEqualTypeOf<ShareLink>();
+    expectTypeOf<published.KeyView>().toEqualTypeOf<KeyView>();
     expectTypeOf<published.WatchTest>().toEqualTypeOf<WatchTestAnswer>();
     expectTypeOf<published.ShareLinkList>().toEqualTypeOf<ShareLinkList>();
     expectTypeOf<published.Watch>().toEqualTypeOf<z.input<ReturnType<typeof watchSchemas>["body"]>>();

@@ -254,6 +254,16 @@ export interface ShareLink {
   embed: string;
 }
 
+/** A client key as an operator lists it (`/v1/keys`): never the key or its hash. */
+export interface KeyView {
+  name: string;
+  tier: "standard" | "bulk";
+  permissions: ("refresh" | "operate")[];
+  created: string;
+  disabled: boolean;
+  dailyUpstreamCalls: number;
+}
+
 export interface ShareLinkList {
   links: ShareLink[];
   limits: { activeLinks: number };
@@ -555,6 +565,23 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     },
     async deleteWatch(name: string): Promise<void> {
       await call(`${rosterPath(name)}/watch`, { method: "DELETE" });
+    },
+    /** Every client key (operator keys only). */
+    async keys(): Promise<{ keys: KeyView[] }> {
+      return parsed<{ keys: KeyView[] }>(await call("/v1/keys"));
+    },
+    /** A key for a teammate (operator keys only): `key` is shown this once. */
+    async createKey(key: {
+      name: string;
+      tier?: "standard" | "bulk";
+      permissions?: ("refresh" | "operate")[];
+      dailyUpstreamCalls?: number;
+    }): Promise<KeyView & { key: string }> {
+      return parsed<KeyView & { key: string }>(await call("/v1/keys", json("POST", key)));
+    },
+    /** Revokes a key (operator keys only; never the calling key). */
+    async revokeKey(name: string): Promise<void> {
+      await call(`/v1/keys/${encodeURIComponent(name)}`, { method: "DELETE" });
     },
     /** A read-only link to a creator's or roster's trends, for spreadsheets and `<img>` (no key needed to read it). */
     async createShareLink(link: ShareLinkRequest): Promise<ShareLink> {

@@ -11,6 +11,7 @@ import { RosterList } from "./rosters.tsx";
 import { RosterView } from "./roster-view.tsx";
 import { UsagePanel } from "./usage.tsx";
 import { WatchPanel } from "./watch.tsx";
+import { KeysPanel } from "./keys.tsx";
 
 export interface Shared {
   lang: Lang;
@@ -87,7 +88,10 @@ function App() {
           <>
             <UsagePanel {...shared} keyInfo={key} />
             {roster === null ? (
-              <RosterList {...shared} onOpen={setRoster} />
+              <>
+                <RosterList {...shared} onOpen={setRoster} />
+                {key.permissions.includes("operate") ? <KeysPanel {...shared} self={key.key} /> : null}
+              </>
             ) : (
               <>
                 <RosterView {...shared} name={roster} onBack={() => setRoster(null)} />

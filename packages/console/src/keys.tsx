@@ -1,0 +1,125 @@
+/**
+ * Client keys, for operator keys (`/v1/keys`): list them, make one for a teammate (its key shown
+ * once), revoke one after a confirmation.
+ */
+import { useEffect, useState } from "hono/jsx/dom";
+import { ApiError, getJson, remove, sendJson } from "./api.ts";
+import type { Shared } from "./main.tsx";
+
+interface KeyView {
+  name: string;
+  tier: "standard" | "bulk";
+  permissions: string[];
+  created: string;
+  disabled: boolean;
+  dailyUpstreamCalls: number;
+}
+
+const value = (event: Event) => (event.target as HTMLInputElement).value;
+
+export function KeysPanel({ words, self }: Shared & { self: string }) {
+  const [keys, setKeys] = useState<KeyView[]>([]);
+  const [name, setName] = useState("");
+  const [tier, setTier] = useState<"standard" | "bulk">("standard");
+  const [refresh, setRefresh] = useState(false);
+  const [operate, setOperate] = useState(false);
+  const [limit, setLimit] = useState("0");
+  const [made, setMade] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
+  const load = () => getJson<{ keys: KeyView[] }>("/v1/keys").then((list) => setKeys(list.keys), fail);
+  useEffect(() => void load(), []);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    const permissions = [...(refresh ? ["refresh"] : []), ...(operate ? ["operate"] : [])];
+    try {
+      const created = await sendJson<{ key: string }>("POST", "/v1/keys", {
+        name,
+        tier,
+        permissions,
+        dailyUpstreamCalls: Number(limit) || 0,
+      });
+      setMade(created.key);
+      setError(null);
+      await load();
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+  const revoke = async (key: string) => {
+    if (!confirm(words.confirmRevoke(key))) return;
+    await remove(`/v1/keys/${encodeURIComponent(key)}`).catch(fail);
+    await load();
+  };
+
+  return (
+    <form class="card keys" onSubmit={create}>
+      <h2>{words.keys}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{words.keyName}</th>
+              <th>{words.tier}</th>
+              <th>{words.permissions}</th>
+              <th>{words.dailyLimit}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((key) => (
+              <tr>
+                <td>{key.name}</td>
+                <td>{key.tier}</td>
+                <td>{key.permissions.join(", ") || "–"}</td>
+                <td class="number">{key.dailyUpstreamCalls}</td>
+                <td>
+                  {key.disabled ? (
+                    <span class="muted">{words.revoked}</span>
+                  ) : key.name === self ? null : (
+                    <button type="button" class="link" onClick={() => revoke(key.name)}>
+                      {words.revoke}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <label for="key-name">{words.keyName}</label>
+      <input id="key-name" value={name} onInput={(event: Event) => setName(value(event))} />
+      <label for="key-tier">{words.tier}</label>
+      <select id="key-tier" onChange={(event: Event) => setTier(value(event) as "standard" | "bulk")}>
+        <option value="standard" selected={tier === "standard"}>
+          standard
+        </option>
+        <option value="bulk" selected={tier === "bulk"}>
+          bulk
+        </option>
+      </select>
+      <label>
+        <input type="checkbox" checked={refresh} onChange={(event: Event) => setRefresh((event.target as HTMLInputElement).checked)} />{" "}
+        refresh
+      </label>
+      <label>
+        <input type="checkbox" checked={operate} onChange={(event: Event) => setOperate((event.target as HTMLInputElement).checked)} />{" "}
+        operate
+      </label>
+      <label for="key-limit">{words.dailyLimit}</label>
+      <input id="key-limit" inputmode="numeric" value={limit} onInput={(event: Event) => setLimit(value(event))} />
+      <button type="submit">{words.createKey}</button>
+      {made ? (
+        <p class="share" role="status">
+          {words.newKeyOnce} <code class="new-key">{made}</code>
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * `/v1/keys`: an operator key onboards a teammate (a key shown once, working at once), lists keys
+ * without their hashes, revokes one (refused at once here) and rotates its webhook secret; other
+ * keys may not.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { makeGateway } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+import type { Problem } from "../../src/problem.ts";
+
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+const uniqueName = () => `mate-${crypto.randomUUID().slice(0, 8)}`;
+
+async function operator() {
+  return (await createTestKey(env.KEYS, { permissions: ["operate"] })).key;
+}
+
+describe("client keys over the API", () => {
+  it("makes a key for a teammate, shown once, that works at once, and lists it without its hash", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const name = uniqueName();
+    const created = await gateway.request("/v1/keys", {
+      ...json("POST", { name, tier: "bulk", permissions: ["refresh"], dailyUpstreamCalls: 50 }),
+      as,
+    });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { key: string; name: string; tier: string };
+    expect(body).toMatchObject({ name, tier: "bulk", permissions: ["refresh"], dailyUpstreamCalls: 50, disabled: false });
+    expect(body.key).toMatch(/^xte_/);
+    expect(await (await gateway.request("/v1/key", { as: body.key })).json()).toMatchObject({ key: name, tier: "bulk" });
+    const listed = JSON.stringify(await (await gateway.request("/v1/keys", { as })).json());
+    expect(listed).toContain(`"name":"${name}"`);
+    expect(listed).not.toContain("hash");
+    expect(listed).not.toContain(body.key);
+  });
+
+  it("refuses a name taken already, and a body that breaks the rules, naming each field", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const name = uniqueName();
+    await gateway.request("/v1/keys", { ...json("POST", { name }), as });
+    const again = await gateway.request("/v1/keys", { ...json("POST", { name }), as });
+    expect([again.status, ((await again.json()) as Problem).type]).toEqual([409, "/problems/key-exists"]);
+    const bad = await gateway.request("/v1/keys", {
+      ...json("POST", { name: "bad name", tier: "gold", permissions: ["refresh", "refresh"] }),
+      as,
+    });
+    const fields = ((await bad.json()) as Problem).errors!.map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(["name", "tier", "permissions"]));
+  });
+
+  it("revokes a key, refused at once here, but never the operator's own", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const made = (await (await gateway.request("/v1/keys", { ...json("POST", { name: uniqueName() }), as })).json()) as {
+      key: string;
+      name: string;
+    };
+    expect((await gateway.request("/v1/key", { as: made.key })).status).toBe(200);
+    expect((await gateway.request(`/v1/keys/${made.name}`, { method: "DELETE", as })).status).toBe(204);
+    expect((await gateway.request("/v1/key", { as: made.key })).status).toBe(401);
+    const self = (await (await gateway.request("/v1/key", { as })).json()) as { key: string };
+    expect((await gateway.request(`/v1/keys/${self.key}`, { method: "DELETE", as })).status).toBe(400);
+    expect((await gateway.request("/v1/keys/nobody-by-this-name", { method: "DELETE", as })).status).toBe(404);
+  });
+
+  it("rotates a key's webhook secret, one rotation at a time", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const made = (await (await gateway.request("/v1/keys", { ...json("POST", { name: uniqueName() }), as })).json()) as { name: string };
+    const path = `/v1/keys/${made.name}/webhook-secret`;
+    expect(await (await gateway.request(path, { ...json("POST", {}), as })).json()).toMatchObject({ rotating: true });
+    expect((await gateway.request(path, { ...json("POST", {}), as })).status).toBe(400);
+    expect(await (await gateway.request(path, { ...json("POST", { finish: true }), as })).json()).toMatchObject({ rotating: false });
+  });
+
+  it("answers 403 to a key without the operate permission", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });
+    for (const [path, init] of [
+      ["/v1/keys", {}],
+      ["/v1/keys", json("POST", { name: uniqueName() })],
+    ] as const) {
+      const response = await gateway.request(path, { ...init, as: key });
+      expect([response.status, ((await response.json()) as Problem).type]).toEqual([403, "/problems/forbidden"]);
+    }
+  });
+});

@@ -224,10 +224,10 @@ async function trendsOfRoster(
   name: string,
   query: Omit<UpstreamQuery, "kolId">,
   upTo?: number,
-): Promise<RosterTrends & { size: number }> {
+): Promise<{ trends: RosterTrends; size: number }> {
   requireKeyFor(c.get("client"), "Rosters");
   const creators = await creatorsOf(c, runtime, name);
-  return { ...(await trendsFor(c, name, creators, query, upTo)), size: creators.kolIds.length };
+  return { trends: await trendsFor(c, name, creators, query, upTo), size: creators.kolIds.length };
 }
 
 /** No watch to read or delete: the roster's own problem when the roster is missing too. */
@@ -314,14 +314,15 @@ export function rosterRoutes(runtime: Runtime) {
       // A HEAD checks the roster is there (its book: no money), and looks nothing up.
       if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
       const { format, lang, bom, fields, ...range } = query;
-      return respondTrends(c, await trendsOfRoster(c, runtime, path.name, range), { format, lang, bom, fields });
+      const { trends } = await trendsOfRoster(c, runtime, path.name, range);
+      return respondTrends(c, trends, { format, lang, bom, fields });
     })
     .get(ROSTER_CHART_PATH, etag({ retainedHeaders: ["cache-control", "etag", "x-request-id"] }), async (c) => {
       const { path, query } = validPathAndQuery(c, chartSchemaFor, limitsNow(c));
       if (c.req.method === "HEAD") return (await creatorsOf(c, runtime, path.name), headOnly(c));
       const { mode, key: _key, lang, width, ...range } = query;
       // The chart draws MAX_COMPARED lines: it looks up (and may buy) no more creators than it draws.
-      const { size, ...trends } = await trendsOfRoster(c, runtime, path.name, range, MAX_COMPARED);
+      const { size, trends } = await trendsOfRoster(c, runtime, path.name, range, MAX_COMPARED);
       c.set("cacheStatus", rosterCacheStatus(trends));
       const notLookedUp = size - trends.members.length;
       return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language")), width, notLookedUp), 200, {

@@ -243,9 +243,19 @@ describe("the console at / in Chromium", () => {
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-roster-zh.png", fullPage: true });
 
+    // A creator removed from the table, then added back with a new name.
+    await view.getByRole("button", { name: "移除 数码老李" }).click();
+    await view.getByRole("button", { name: "移除 数码老李" }).waitFor({ state: "detached" });
+    await view.locator("#add-lines").fill("7012345678 李老师");
+    await view.getByRole("button", { name: "添加", exact: true }).click();
+    await view.getByRole("button", { name: "移除 李老师" }).waitFor();
+    await view.locator("#add-lines").fill("7012345678 数码老李");
+    await view.getByRole("button", { name: "添加", exact: true }).click();
+    await view.getByRole("button", { name: "移除 数码老李" }).waitFor();
+
     const [csv] = await Promise.all([view.waitForEvent("download"), view.getByRole("button", { name: "Excel 宽表（CSV）" }).click()]);
     const text = readFileSync((await csv.path())!, "utf8");
-    expect(text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("日期,美妆小王,数码老李,新达人");
+    expect(text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("日期,美妆小王,新达人,数码老李");
 
     await view.getByRole("button", { name: "生成分享链接" }).click();
     const shared = (await view.locator(".share code").first().textContent())!;
@@ -320,6 +330,15 @@ describe("the console at / in Chromium", () => {
     await view.getByRole("button", { name: /Sign out/ }).click();
     await view.locator("#key").waitFor();
     expect(await view.evaluate(() => sessionStorage.length)).toBe(0);
+
+    // Signed in with the share link alone: the roster, read only.
+    await view.locator("#key").fill(shared);
+    await view.getByRole("button", { name: "Sign in" }).click();
+    await view.locator("table tbody tr").nth(2).waitFor();
+    expect(await view.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
+    await view.locator("img.chart").evaluate((element: HTMLImageElement) => element.decode());
+    expect(await violations(view)).toEqual([]);
+    await view.screenshot({ path: "bench-results/console-shared-en.png", fullPage: true });
     await context.close();
   });
 });

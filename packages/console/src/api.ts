@@ -7,7 +7,11 @@ const KEY_ITEM = "xingtu-edge.key";
 
 export const savedKey = () => sessionStorage.getItem(KEY_ITEM);
 export const saveKey = (key: string) => sessionStorage.setItem(KEY_ITEM, key);
-export const forgetKey = () => sessionStorage.removeItem(KEY_ITEM);
+export const forgetKey = () => (sessionStorage.removeItem(KEY_ITEM), sessionStorage.removeItem(LINK_ITEM));
+/** Signed in with a share link instead: its token, kept like a key (this tab only). */
+const LINK_ITEM = "xingtu-edge.link";
+export const savedLink = () => sessionStorage.getItem(LINK_ITEM);
+export const saveLink = (token: string) => sessionStorage.setItem(LINK_ITEM, token);
 
 /** A problem answer (RFC 9457) as the console shows it: its detail, never raw JSON or a stack. */
 export class ApiError extends Error {

@@ -5,7 +5,8 @@
  * tools/build/console.ts into the static assets, so the Worker's bundle holds none of it.
  */
 import { render, useEffect, useState } from "hono/jsx/dom";
-import { ApiError, forgetKey, getJson, saveKey, savedKey, type KeyInfo } from "./api.ts";
+import { ApiError, forgetKey, getJson, saveKey, savedKey, saveLink, savedLink, type KeyInfo } from "./api.ts";
+import { SharedView } from "./shared-view.tsx";
 import { initialLang, wordsOf, type Lang, type Words } from "./i18n.ts";
 import { RosterList } from "./rosters.tsx";
 import { RosterView } from "./roster-view.tsx";
@@ -18,11 +19,16 @@ export interface Shared {
   words: Words;
 }
 
-function SignIn({ words, onSignedIn }: { words: Words; onSignedIn: (info: KeyInfo) => void }) {
+/** A share link's token, from a link pasted whole (`https://…/s/<token>.csv` or `/s/<token>`). */
+const linkToken = (text: string) => /\/s\/([A-Za-z0-9_-]{48})/.exec(text)?.[1] ?? null;
+
+function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info: KeyInfo) => void; onLink: (token: string) => void }) {
   const [key, setKey] = useState("");
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
+    const token = linkToken(key);
+    if (token) return onLink(token);
     saveKey(key.trim());
     try {
       onSignedIn(await getJson<KeyInfo>("/v1/key"));
@@ -56,6 +62,7 @@ function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
   const [key, setKey] = useState<KeyInfo | null>(null);
   const [roster, setRoster] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(savedLink());
   const words = wordsOf(lang);
   useEffect(() => {
     if (savedKey()) getJson<KeyInfo>("/v1/key").then(setKey, forgetKey);
@@ -64,6 +71,11 @@ function App() {
     forgetKey();
     setKey(null);
     setRoster(null);
+    setLink(null);
+  };
+  const openLink = (token: string) => {
+    saveLink(token);
+    setLink(token);
   };
   const shared = { lang, words };
   return (
@@ -74,16 +86,18 @@ function App() {
           <button type="button" class="link" onClick={() => setLang(lang === "zh-CN" ? "en" : "zh-CN")}>
             {words.language}
           </button>
-          {key ? (
+          {key || link ? (
             <button type="button" class="link" onClick={signOut}>
-              {words.signOut} ({key.key})
+              {words.signOut} {key ? `(${key.key})` : ""}
             </button>
           ) : null}
         </nav>
       </header>
       <main>
-        {!key ? (
-          <SignIn words={words} onSignedIn={setKey} />
+        {link && !key ? (
+          <SharedView {...shared} token={link} />
+        ) : !key ? (
+          <SignIn words={words} onSignedIn={setKey} onLink={openLink} />
         ) : (
           <>
             <UsagePanel {...shared} keyInfo={key} />

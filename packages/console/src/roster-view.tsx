@@ -4,35 +4,12 @@
  * (absolute or indexed), downloads, and a share link with its embed code.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiError, blobUrl, getJson, rosterPath, sendJson, type Member, type RosterTrends, type ShareLink } from "./api.ts";
-import { formatNumber } from "./i18n.ts";
+import { ApiError, blobUrl, getJson, remove, rosterPath, sendJson, type RosterTrends, type ShareLink } from "./api.ts";
+import { parseLines } from "./rosters.tsx";
+import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
 
 const RANGES = [7, 30, 90];
-type SortKey = "label" | "latest" | "change" | "changeRate";
-
-/** A creator's counts as a small line (its own scale: the shape, not the size). */
-function Sparkline({ series }: { series: { fans: number | null }[] }) {
-  const values = series.map((point) => point.fans).filter((fans): fans is number => fans !== null);
-  if (values.length < 2) return <span class="muted">–</span>;
-  const [low, high] = [Math.min(...values), Math.max(...values)];
-  const points = values.map(
-    (value, i) => `${((i / (values.length - 1)) * 96 + 2).toFixed(1)},${(22 - ((value - low) / (high - low || 1)) * 20).toFixed(1)}`,
-  );
-  return (
-    <svg class="spark" width="100" height="24" viewBox="0 0 100 24" aria-hidden="true">
-      <polyline points={points.join(" ")} />
-    </svg>
-  );
-}
-
-const sortValue = (member: Member, key: SortKey): number | string =>
-  key === "label"
-    ? (member.label ?? member.kolId)
-    : key === "latest"
-      ? (member.summary?.lastFans ?? -Infinity)
-      : (member.summary?.[key] ?? -Infinity);
-
 async function download(path: string, filename: string) {
   const anchor = document.createElement("a");
   anchor.href = await blobUrl(path);
@@ -46,16 +23,23 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
   const [mode, setMode] = useState<"absolute" | "indexed">("absolute");
   const [trends, setTrends] = useState<RosterTrends | null>(null);
   const [chart, setChart] = useState<string | null>(null);
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "change", descending: true });
   const [link, setLink] = useState<ShareLink | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [lines, setLines] = useState("");
+  const [edits, setEdits] = useState(0);
   const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
 
   useEffect(() => {
     setTrends(null);
     getJson<RosterTrends>(`${rosterPath(name)}/daily-fans?days=${days}`).then(setTrends, fail);
-  }, [name, days]);
+  }, [name, days, edits]);
+  const edited = () => setEdits(edits + 1);
+  const add = async (event: Event) => {
+    event.preventDefault();
+    await sendJson("POST", `${rosterPath(name)}/kols`, parseLines(lines)).then(() => (setLines(""), edited()), fail);
+  };
+  const removeCreator = (kolId: string) => remove(`${rosterPath(name)}/kols/${kolId}`).then(edited, fail);
   useEffect(() => {
     const query = new URLSearchParams({
       days: String(days),
@@ -66,23 +50,8 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
     let url: string | null = null;
     blobUrl(`${rosterPath(name)}/daily-fans.svg?${query}`).then((made) => setChart((url = made)), fail);
     return () => void (url && URL.revokeObjectURL(url));
-  }, [name, days, mode, lang]);
+  }, [name, days, mode, lang, edits]);
 
-  const members = [...(trends?.members ?? [])];
-  const answered = members.filter((member) => member.ok);
-  const failed = members.filter((member) => !member.ok);
-  answered.sort((a, b) => {
-    const [x, y] = [sortValue(a, sort.key), sortValue(b, sort.key)];
-    const order = typeof x === "string" ? x.localeCompare(String(y), lang) : x - (y as number);
-    return sort.descending ? -order : order;
-  });
-  const header = (key: SortKey, title: string) => (
-    <th aria-sort={sort.key === key ? (sort.descending ? "descending" : "ascending") : "none"}>
-      <button type="button" class="link" onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : true })}>
-        {title}
-      </button>
-    </th>
-  );
   const share = async () => {
     try {
       setLink(await sendJson<ShareLink>("POST", "/v1/share-links", { roster: name, days, lang, mode }));
@@ -124,54 +93,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
       {trends === null ? (
         <p>{words.loading}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                {header("label", words.label)}
-                <th>{words.kolId}</th>
-                {header("latest", words.latest)}
-                {header("change", words.change)}
-                {header("changeRate", words.changeRate)}
-                <th>{words.trend}</th>
-                <th>{words.anomalies}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {answered.map((member) => (
-                <tr>
-                  <td>{member.label ?? "–"}</td>
-                  <td class="id">{member.kolId}</td>
-                  <td class="number">{formatNumber(lang, member.summary?.lastFans)}</td>
-                  <td class="number">{formatNumber(lang, member.summary?.change, { signDisplay: "exceptZero" })}</td>
-                  <td class="number">
-                    {formatNumber(lang, member.summary?.changeRate, {
-                      style: "percent",
-                      maximumFractionDigits: 2,
-                      signDisplay: "exceptZero",
-                    })}
-                  </td>
-                  <td>
-                    <Sparkline series={member.series ?? []} />
-                  </td>
-                  <td>{(member.anomalies ?? []).map((day) => day.date.slice(5)).join(", ") || "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {failed.length ? (
-            <div class="error">
-              <p>{words.failed(failed.length)}</p>
-              <ul>
-                {failed.map((member) => (
-                  <li>
-                    {member.label ?? member.kolId}: {member.problem?.detail}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
-        </div>
+        <CreatorsTable lang={lang} words={words} members={trends.members} onRemove={removeCreator} />
       )}
       <div class="controls">
         <span>{words.download}:</span>
@@ -194,6 +116,11 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
           {words.share}
         </button>
       </div>
+      <form class="controls" onSubmit={add}>
+        <label for="add-lines">{words.addCreators}</label>
+        <textarea id="add-lines" rows={2} value={lines} onInput={(event: Event) => setLines((event.target as HTMLTextAreaElement).value)} />
+        <button type="submit">{words.add}</button>
+      </form>
       {link ? (
         <div class="share">
           {[

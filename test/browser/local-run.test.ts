@@ -223,6 +223,9 @@ describe("the console at / in Chromium", () => {
     await view.locator("#key").fill(LOCAL_KEY);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-sign-in-zh.png" });
+    await view.getByRole("button", { name: "English" }).click();
+    await view.screenshot({ path: "bench-results/console-sign-in-en.png" });
+    await view.getByRole("button", { name: "中文" }).click();
     await view.getByRole("button", { name: "登录" }).click();
     await view.locator("#roster-name").waitFor();
     const before = Number((await view.locator('dd[data-figure="上游调用"]').textContent())!.replace(/,/g, ""));
@@ -232,8 +235,8 @@ describe("the console at / in Chromium", () => {
     await view.locator("#roster-name").fill(name);
     await view.locator("#roster-lines").fill(`6838432048 美妆小王\n7012345678\t数码老李\n${fresh}, 新达人`);
     await view.getByRole("button", { name: "创建", exact: true }).click();
-    await view.locator("table tbody tr").nth(2).waitFor();
-    expect(await view.locator("table tbody td:first-child").allTextContents()).toEqual(
+    await view.locator(".roster table tbody tr, .shared table tbody tr").nth(2).waitFor();
+    expect(await view.locator(".roster table tbody td:first-child").allTextContents()).toEqual(
       expect.arrayContaining(["美妆小王", "数码老李", "新达人"]),
     );
     const chart = view.locator("img.chart");
@@ -268,10 +271,10 @@ describe("the console at / in Chromium", () => {
     await view.getByRole("button", { name: "English" }).click();
     await view.getByRole("button", { name: "Back to rosters" }).click();
     await view.getByRole("button", { name }).click();
-    await view.locator("table tbody tr").nth(2).waitFor();
+    await view.locator(".roster table tbody tr, .shared table tbody tr").nth(2).waitFor();
     await view.reload();
     await view.getByRole("button", { name }).click();
-    await view.locator("table tbody tr").nth(2).waitFor();
+    await view.locator(".roster table tbody tr, .shared table tbody tr").nth(2).waitFor();
     const after = Number((await view.locator('dd[data-figure="Upstream calls"]').textContent())!.replace(/,/g, ""));
     expect(after).toBeGreaterThan(before);
     expect(await violations(view)).toEqual([]);
@@ -326,6 +329,9 @@ describe("the console at / in Chromium", () => {
     expect((await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status).toBe(401);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-rosters-en.png", fullPage: true });
+    await view.getByRole("button", { name: "中文" }).click();
+    await view.screenshot({ path: "bench-results/console-rosters-zh.png", fullPage: true });
+    await view.getByRole("button", { name: "English" }).click();
 
     await view.getByRole("button", { name: /Sign out/ }).click();
     await view.locator("#key").waitFor();
@@ -334,11 +340,14 @@ describe("the console at / in Chromium", () => {
     // Signed in with the share link alone: the roster, read only.
     await view.locator("#key").fill(shared);
     await view.getByRole("button", { name: "Sign in" }).click();
-    await view.locator("table tbody tr").nth(2).waitFor();
+    await view.locator(".roster table tbody tr, .shared table tbody tr").nth(2).waitFor();
     expect(await view.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
     await view.locator("img.chart").evaluate((element: HTMLImageElement) => element.decode());
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-shared-en.png", fullPage: true });
+    await view.getByRole("button", { name: "中文" }).click();
+    await view.locator("img.chart").evaluate((element: HTMLImageElement) => element.decode());
+    await view.screenshot({ path: "bench-results/console-shared-zh.png", fullPage: true });
     await context.close();
   });
 });

@@ -31,7 +31,7 @@ export function SharedView({ lang, words, token }: Shared & { token: string }) {
   const members =
     answer?.members ?? (answer?.kolId ? [{ kolId: answer.kolId, ok: true, series: answer.series, summary: answer.summary }] : []);
   return (
-    <section class="card">
+    <section class="card shared">
       <h2>
         {words.sharedView}
         {answer ? ` · ${answer.roster ?? answer.kolId ?? ""} · ${answer.startDate} – ${answer.endDate}` : ""}

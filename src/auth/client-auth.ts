@@ -70,7 +70,15 @@ export interface ClientEnv {
  * client they run as: set only by the gateway's code on a Request object it built, so nothing a
  * caller sends can claim one.
  */
-export const grantedClients = new WeakMap<Request, Client>();
+export const grantedClients = new WeakMap<Request, Granted>();
+
+/** A request the gateway runs for a client: who it runs as, and the rate-limit bucket it counts in. */
+export interface Granted {
+  client: Client;
+  /** A share link's requests count in the link's own bucket (the owner's tier, per link), so a
+   * link's viewers can never use up its owner's own requests; what they spend still counts on the owner. */
+  rateSubject: string;
+}
 
 /** The client a key's record stands for. */
 export function clientOfRecord(record: KeyRecord, config: Parameters<typeof dailyLimitOf>[1]): Client {
@@ -243,7 +251,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     let client: Client;
     const granted = grantedClients.get(c.req.raw);
     if (granted) {
-      client = granted;
+      client = granted.client;
     } else if (key === null && signature === undefined && config.PUBLIC_ACCESS) {
       client = { name: "public", tier: "standard", canRefresh: false, canOperate: false, anonymous: true, dailyUpstreamCalls: 0 };
     } else {
@@ -264,7 +272,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     }
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
-    const subject = client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`;
+    const subject = granted?.rateSubject ?? (client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`);
     const allowance = () =>
       admit(runtime.isolate.allowances, subject, async () => (await limiter.limit({ key: subject })).success, {
         size: client.tier === "bulk" ? config.RATE_LIMIT_BULK_GRANT : config.RATE_LIMIT_STANDARD_GRANT,

@@ -57,10 +57,11 @@ function costHeaders(c: Context<ObserveEnv>, trace: LookupTrace, cache: string |
   if (trace.upstream.attempts > 0 && trace.upstream.requestId) c.res.headers.set(UPSTREAM_REQUEST_ID_HEADER, trace.upstream.requestId);
 }
 
-/** The path as a log line may show it: a share link's token only by its id (share/links.ts). */
+/** The path as a log line may show it: a share link's token only by its id (share/links.ts), on
+ * its own path and on the revoking one (where a token sent for an id would be whole). */
 function loggedPath(path: string): string {
-  const shared = /^\/s\/([A-Za-z0-9_-]+)(.*)$/.exec(path);
-  return (shared ? `/s/${loggedToken(shared[1]!)}${shared[2]}` : path).slice(0, MAX_LOGGED_PATH);
+  const shared = /^(\/s\/|\/v1\/share-links\/)([A-Za-z0-9_-]+)(.*)$/.exec(path);
+  return (shared ? `${shared[1]}${loggedToken(shared[2]!)}${shared[3]}` : path).slice(0, MAX_LOGGED_PATH);
 }
 
 export function observe({ log, now }: Pick<Runtime, "log" | "now">) {

@@ -102,9 +102,9 @@ const FRAME_STYLE = [
   ".note{font-size:12px;fill:#b06000;font-weight:600}",
 ].join("");
 
-/** Half-widths a legend entry's text may take: a CJK character is two, so 9 of them or 18 Latin
- * letters fit the entry's column at 12 px. */
-const LEGEND_TEXT_WIDTH = 18;
+/** Half-widths a legend entry's text may take: a CJK character is two, so 8 of them or 16 Latin
+ * letters (and the ellipsis) fit the entry's column at 12 px, wide letters included. */
+const LEGEND_TEXT_WIDTH = 16;
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
 /** Half-widths a character takes: two for a CJK (full-width) one. */

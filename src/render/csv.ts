@@ -8,9 +8,12 @@ import type { RosterTrends } from "../schemas/roster-answers.ts";
 import { datesOf } from "../calendar.ts";
 import { WORDS, type Lang } from "./language.ts";
 
+/** A cell. Text a person typed (a label) that a spreadsheet would run as a formula (it starts with
+ * = + - @ or a tab or return: OWASP's CSV injection) gets a leading apostrophe, shown as text;
+ * numbers are written as they are. */
 function field(value: string | number | null): string {
   if (value === null) return "";
-  const text = String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

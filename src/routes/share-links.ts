@@ -102,7 +102,15 @@ async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<Share
   const { owner: _owner, ...shown } = record;
   const { resource } = record;
   const roster = "roster" in resource;
-  const alt = "roster" in resource ? `Roster ${resource.roster}: Douyin followers` : `KOL ${resource.kolId}: Douyin followers`;
+  const zh = record.lang === "zh-CN";
+  const alt =
+    "roster" in resource
+      ? zh
+        ? `名单「${resource.roster}」抖音粉丝数`
+        : `Roster ${resource.roster}: Douyin followers`
+      : zh
+        ? `抖音达人 ${resource.kolId} 粉丝数`
+        : `KOL ${resource.kolId}: Douyin followers`;
   return {
     ...shown,
     status: refusal(record, nowMs) ?? "active",
@@ -216,12 +224,18 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         const unknown = new ProblemError("share-link-not-found", {
           detail: "This is not a share link the gateway made: check that it was copied whole, or ask its owner for it again.",
         });
-        const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
         const master = requireSigningSecret(c.get("lookup").config);
-        const id = shown === undefined ? null : await verifiedId(master, token);
-        if (id === null || shown === undefined) return refuseAttempt(c.env, address, unknown, runtime.now());
+        const id = await verifiedId(master, token);
+        if (id === null) return refuseAttempt(c.env, address, unknown, runtime.now());
         const record = await readLink(c, runtime, id);
         if (!record) return refuseAttempt(c.env, address, unknown, runtime.now());
+        const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
+        if (shown === undefined || ("kolId" in record.resource && shown === "csv-wide")) {
+          // A real link asked in a form it has not: say which it has (no failed attempt: the token is good).
+          throw new ProblemError("share-link-not-found", {
+            detail: `A share link has no "${extension.slice(0, 20)}" form: add nothing (JSON), .csv, .svg${"roster" in record.resource ? " or .wide.csv" : ""}.`,
+          });
+        }
         const read: KeysReader = async (name) => {
           const stored = await linkStore(c, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
           return stored.ok ? stored.value : null;
@@ -236,8 +250,11 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
           }[refused];
           throw new ProblemError("share-link-gone", { detail: `This share link ${why}: ask its owner for a new one.` });
         }
-        if ("kolId" in record.resource && shown === "csv-wide") throw unknown;
-        const query = validated(linkQuerySchema(), { query: c.req.query() }).query;
+        // Each parameter once (a list is refused as such, as on every route).
+        const sent = Object.fromEntries(
+          Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
+        );
+        const query = validated(linkQuerySchema(), { query: sent }).query;
 
         const inner = new Request(resourceUrl(new URL(c.req.url).origin, record, shown, query), {
           method: c.req.method,
@@ -250,7 +267,10 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
           ],
         });
         // The owner's key without the refresh permission: a link reads what the owner may, never buys again on demand.
-        grantedClients.set(inner, { ...clientOfRecord(owner!, c.get("lookup").config), canRefresh: false });
+        grantedClients.set(inner, {
+          client: { ...clientOfRecord(owner!, c.get("lookup").config), canRefresh: false },
+          rateSubject: `link:${record.id}`,
+        });
         const answer = await self(inner, c.env, c.executionCtx);
         // The answer's cost headers are the inner request's own (its log line counted them).
         c.set("relayed", true);

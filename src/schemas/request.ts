@@ -305,10 +305,10 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], raw: Partial<RawReques
     if (sent === undefined) return [{ field, in: location, rule: "required", message: "is required" }];
     // A repeated query parameter arrives as a list; in a JSON body a list is simply the wrong type.
     // (A list's own rules, its length for one, are about a list that was meant to be one.)
+    // (No query parameter is a list: whatever rule a repeated one broke, the mistake is repeating it.)
+    if (Array.isArray(sent) && location !== "body") return [{ field, in: location, rule: "single_value", message: "must be sent once" }];
     if (Array.isArray(sent) && issue.code === "invalid_type") {
-      return location === "body"
-        ? [{ field, in: location, rule: "type", message: "must be a single value, not a list" }]
-        : [{ field, in: location, rule: "single_value", message: "must be sent once" }];
+      return [{ field, in: location, rule: "type", message: "must be a single value, not a list" }];
     }
     return [{ field, in: location, rule: issue.code, message: issue.message }];
   });

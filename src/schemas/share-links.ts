@@ -59,7 +59,7 @@ export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
         const issue = (path: string, name: string, message: string) =>
           ctx.addIssue({ code: "custom", path: [path], ...rule(name, message) });
         if ((body.kolId === undefined) === (body.roster === undefined))
-          issue("kolId", "one_resource", "give exactly one of kolId or roster");
+          issue("kolId", "one_resource", "or roster must be given, and only one of them");
         if (body.mode !== undefined && body.roster === undefined) issue("mode", "roster_only", "is for a roster's chart only");
         if (body.days !== undefined) {
           if (body.startDate !== undefined || body.endDate !== undefined)

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
+import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
 import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
 import type { Problem } from "../../src/problem.ts";
 
@@ -167,6 +168,41 @@ describe("refusing a link", () => {
     const response = await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE", as: other.key });
     expect(response.status).toBe(404);
     expect((await anonymous(gateway, link.urls.json)).status).toBe(200);
+  });
+});
+
+describe("a link's viewers and its owner", () => {
+  it("count in the link's own rate limit: its viewers never use up the owner's own requests", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS, { tier: "standard" });
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    const statuses: number[] = [];
+    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) statuses.push((await anonymous(gateway, link.urls.json)).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await gateway.request("/v1/key", { as: owner.key })).status).toBe(200);
+  });
+
+  it("refuses a viewer's parameter sent twice, naming it", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const response = await anonymous(gateway, `${link.urls.csv}?lang=en&lang=zh-CN`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "lang", rule: "single_value" })]);
+  });
+
+  it("says which forms a real link has when asked for another, without counting a failed attempt", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const response = await anonymous(gateway, `${link.urls.json}.xlsx`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as Problem).detail).toBe('A share link has no ".xlsx" form: add nothing (JSON), .csv, .svg.');
+  });
+
+  it("describes its embed in the link's language", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const link = await createLink(gateway, { kolId, ...RANGE, lang: "zh-CN" });
+    expect(link.embed).toContain(`alt="抖音达人 ${kolId} 粉丝数"`);
   });
 });
 

@@ -65,6 +65,22 @@ describe("CSV for Excel", () => {
   });
 });
 
+describe("CSV cells a spreadsheet would run", () => {
+  it("writes a label that starts like a formula as text (a leading apostrophe), and numbers as they are", async () => {
+    const gateway = makeGateway();
+    const [a, b] = [uniqueKol(), uniqueKol()];
+    await gateway.request(
+      "/v1/rosters/formulas",
+      json("PUT", { kolIds: [a, b], labels: { [a]: '=HYPERLINK("http://evil/","x")', [b]: "@SUM(1+1)" } }),
+    );
+    const long = await (await gateway.request(`/v1/rosters/formulas/daily-fans?${RANGE}&format=csv`)).text();
+    expect(long).toContain(`,"'=HYPERLINK(""http://evil/"",""x"")"\r\n`);
+    expect(long).toMatch(/,-\d+,'@SUM\(1\+1\)\r\n/);
+    const wide = await (await gateway.request(`/v1/rosters/formulas/daily-fans?${RANGE}&format=csv-wide`)).text();
+    expect(wide.split("\r\n")[0]).toBe(`date,"'=HYPERLINK(""http://evil/"",""x"")",'@SUM(1+1)`);
+  });
+});
+
 describe("a roster's wide CSV", () => {
   it("has a row per date and a column per answered creator, headed by its label (with its id when two share one)", async () => {
     const gateway = makeGateway();

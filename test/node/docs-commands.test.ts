@@ -8,9 +8,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fencedBlocks } from "../support/doc-examples.ts";
 
-const docs = ["README.md", "packages/client/README.md", ...readdirSync("docs").map((file) => `docs/${file}`)].map(
-  (file) => [file, readFileSync(file, "utf8")] as const,
-);
+const docs = [
+  "README.md",
+  "packages/client/README.md",
+  ...readdirSync("docs")
+    .filter((file) => file.endsWith(".md"))
+    .map((file) => `docs/${file}`),
+].map((file) => [file, readFileSync(file, "utf8")] as const);
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 
 /** Every `npm ...` command written in the docs: in code blocks (a line each) and in inline code. */

@@ -129,6 +129,6 @@ describe("creators' labels", () => {
     const [a] = [uniqueKol()];
     await gateway.request(path("long"), json("PUT", { kolIds: [a], labels: { [a]: "一二三四五六七八九十" } }));
     const svg = await (await gateway.request(path("long", `/daily-fans.svg?${RANGE}`))).text();
-    expect(svg).toContain('class="label">一二三四五六七八九…</text>');
+    expect(svg).toContain('class="label">一二三四五六七八…</text>');
   });
 });

@@ -31,12 +31,11 @@ const linkBodyFields = {
   mode: compareModeSchema,
   lang: langSchema,
   note: z.optional(
-    z
-      .string()
-      .check(
-        z.maxLength(MAX_NOTE, { error: `must be at most ${MAX_NOTE} characters` }),
-        z.meta({ description: "A note for the owner's list: where the link is used, say." }),
-      ),
+    z.string().check(
+      z.maxLength(MAX_NOTE, { error: `must be at most ${MAX_NOTE} characters` }),
+      z.refine((note) => !/\p{C}/u.test(note), rule("text", "must not hold control or invisible formatting characters")),
+      z.meta({ description: "A note for the owner's list: where the link is used, say." }),
+    ),
   ),
   expiresAt: z.optional(
     z.iso

@@ -41,7 +41,7 @@ import { MAX_COMPARED } from "../render/compare.ts";
 import { watchSchemas, watchTestAnswerSchema } from "../schemas/watches.ts";
 import { shareLinkBodySchema, shareLinkListSchema, shareLinkSchema } from "../schemas/share-links.ts";
 import { MAX_LINKS } from "../share/links.ts";
-import { keyCreatedSchema, keyCreateSchema, keyListSchema, keyNameSchema } from "../schemas/keys.ts";
+import { keySchemas } from "../schemas/keys.ts";
 
 type Json = Record<string, unknown>;
 
@@ -788,7 +788,7 @@ export function openApiDocument(version: string): Json {
           summary: "Revokes a client key (operator keys; never the calling key itself)",
           description:
             "Refused at once through this isolate, everywhere within about a minute and a half. Its share links stop working too.",
-          parameters: [parameter("name", "path", keyNameSchema, true)],
+          parameters: [parameter("name", "path", keySchemas().name, true)],
           responses: { "204": { description: "Revoked." }, ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS) },
         },
       },
@@ -799,7 +799,7 @@ export function openApiDocument(version: string): Json {
           summary: "Rotates a key's webhook signing secret: both valid until `finish` (operator keys)",
           description:
             '`{}` starts a rotation (callbacks carry both signatures), `{"finish": true}` ends it, as `npm run key -- rotate-secret` does.',
-          parameters: [parameter("name", "path", keyNameSchema, true)],
+          parameters: [parameter("name", "path", keySchemas().name, true)],
           requestBody: {
             required: true,
             content: { "application/json": { schema: { type: "object", properties: { finish: { type: "boolean" } } } } },
@@ -1010,12 +1010,12 @@ export function openApiDocument(version: string): Json {
         Watch: schema(watchSchemas().body, "input"),
         WatchView: schema(watchViewSchema),
         WatchTest: schema(watchTestAnswerSchema()),
-        ShareLinkRequest: schema(shareLinkBodySchema, "input"),
-        KeyCreate: schema(keyCreateSchema, "input"),
-        KeyCreated: schema(keyCreatedSchema),
-        KeyList: schema(keyListSchema),
-        ShareLink: schema(shareLinkSchema),
-        ShareLinkList: schema(shareLinkListSchema),
+        ShareLinkRequest: schema(shareLinkBodySchema(), "input"),
+        KeyCreate: schema(keySchemas().create, "input"),
+        KeyCreated: schema(keySchemas().created),
+        KeyList: schema(keySchemas().list),
+        ShareLink: schema(shareLinkSchema()),
+        ShareLinkList: schema(shareLinkListSchema()),
       },
     },
   };

@@ -17,7 +17,7 @@ import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
 import { validated } from "../schemas/request.ts";
-import { keyCreateSchema, keyNameSchema, type KeyView } from "../schemas/keys.ts";
+import { keySchemas, type KeyView } from "../schemas/keys.ts";
 import {
   generateKey,
   nameKvName,
@@ -44,7 +44,7 @@ function requireOperator(c: Ctx): void {
 }
 
 const namePath = (c: Ctx) =>
-  validated(z.object({ path: z.object({ name: keyNameSchema }) }), { path: { name: c.req.param("name") } }).path.name;
+  validated(z.object({ path: z.object({ name: keySchemas().name }) }), { path: { name: c.req.param("name") } }).path.name;
 
 /** What a key's record shows: never its hash. */
 const viewOf = (record: KeyRecord): KeyView => recordMetadata(record);
@@ -72,7 +72,7 @@ async function write(c: Ctx, runtime: Runtime, record: KeyRecord): Promise<void>
 export function keyRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
-  const createBody = jsonObjectBody((raw) => validated(z.object({ body: keyCreateSchema }), raw).body);
+  const createBody = jsonObjectBody((raw) => validated(z.object({ body: keySchemas().create }), raw).body);
   const rotateBody = jsonObjectBody((raw) => validated(z.object({ body: z.strictObject({ finish: z.optional(z.boolean()) }) }), raw).body);
 
   return new Hono<GatewayEnv>()

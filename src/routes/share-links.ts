@@ -59,7 +59,7 @@ function linkStore(c: Ctx, runtime: Runtime) {
 async function readLink(c: Ctx, runtime: Runtime, id: string): Promise<ShareRecord | null> {
   const stored = await linkStore(c, runtime).get(linkKvName(id), { edgeCacheSeconds: LINK_EDGE_SECONDS });
   if (!stored.ok || stored.value === null) return null;
-  const parsed = shareRecordSchema.safeParse(stored.value);
+  const parsed = shareRecordSchema().safeParse(stored.value);
   return parsed.success ? parsed.data : null;
 }
 
@@ -88,7 +88,7 @@ async function ownersLinks(c: Ctx, owner: string): Promise<ShareRecord[]> {
   do {
     const page = await c.env.KEYS.list<unknown>({ prefix: ownerLinkPrefix(owner), cursor });
     for (const key of page.keys) {
-      const parsed = shareRecordSchema.safeParse(key.metadata);
+      const parsed = shareRecordSchema().safeParse(key.metadata);
       if (parsed.success) records.push(parsed.data);
     }
     cursor = page.list_complete ? undefined : page.cursor;

@@ -22,7 +22,7 @@ export const MAX_EXPIRY_DAYS = 366;
 const MAX_NOTE = 100;
 const DAY_MS = 24 * 3600 * 1000;
 
-const linkBodyFields = {
+const linkBodyFields = () => ({
   kolId: z.optional(kolIdSchema),
   roster: z.optional(rosterNameSchema),
   startDate: z.optional(dateSchema),
@@ -44,16 +44,16 @@ const linkBodyFields = {
         z.meta({ description: `When the link stops working (at most ${MAX_EXPIRY_DAYS} days ahead); without it, it works until revoked.` }),
       ),
   ),
-};
+});
 
 /** The body of `POST /v1/share-links`: one resource (`kolId` or `roster`), one range (dates or `days`). */
-export const shareLinkBodySchema = z.strictObject(linkBodyFields);
+export const shareLinkBodySchema = builtOnFirstUse(() => z.strictObject(linkBodyFields()));
 
 /** The same, with the rules that tie its fields together and to the clock. */
 export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
   const fixedRange = withRangeRules(z.object({ startDate: dateSchema, endDate: dateSchema }), limits);
   return z.object({
-    body: shareLinkBodySchema.check(
+    body: shareLinkBodySchema().check(
       z.superRefine((body, ctx) => {
         const issue = (path: string, name: string, message: string) =>
           ctx.addIssue({ code: "custom", path: [path], ...rule(name, message) });
@@ -88,32 +88,35 @@ export const linkQuerySchema = builtOnFirstUse(() =>
   z.object({ query: z.strictObject({ lang: langSchema, bom: bomSchema, mode: compareModeSchema, width: chartWidthSchema }) }),
 );
 
-const linkUrlsSchema = z.object({
-  json: z.string(),
-  csv: z.string(),
-  svg: z.string(),
-  /** A roster's wide CSV (a column per creator); absent for one creator. */
-  wideCsv: z.optional(z.string()),
-  /** The CSV with a byte-order mark, for Excel. */
-  excelCsv: z.string(),
+const answerSchemas = builtOnFirstUse(() => {
+  const urls = z.object({
+    json: z.string(),
+    csv: z.string(),
+    svg: z.string(),
+    /** A roster's wide CSV (a column per creator); absent for one creator. */
+    wideCsv: z.optional(z.string()),
+    /** The CSV with a byte-order mark, for Excel. */
+    excelCsv: z.string(),
+  });
+  const link = z.object({
+    id: z.string(),
+    resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
+    range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
+    mode: z.optional(z.enum(["absolute", "indexed"])),
+    lang: z.optional(z.enum(["zh-CN", "en"])),
+    note: z.optional(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.nullable(z.string()),
+    revokedAt: z.nullable(z.string()),
+    status: z.enum(["active", "revoked", "expired"]),
+    urls,
+    /** An `<img>` of the chart, to paste into a page or a report. */
+    embed: z.string(),
+  });
+  return { link, list: z.object({ links: z.array(link), limits: z.object({ activeLinks: z.int() }) }) };
 });
-
-export const shareLinkSchema = z.object({
-  id: z.string(),
-  resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
-  range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
-  mode: z.optional(z.enum(["absolute", "indexed"])),
-  lang: z.optional(z.enum(["zh-CN", "en"])),
-  note: z.optional(z.string()),
-  createdAt: z.string(),
-  expiresAt: z.nullable(z.string()),
-  revokedAt: z.nullable(z.string()),
-  status: z.enum(["active", "revoked", "expired"]),
-  urls: linkUrlsSchema,
-  /** An `<img>` of the chart, to paste into a page or a report. */
-  embed: z.string(),
-});
-export type ShareLink = z.output<typeof shareLinkSchema>;
-
-export const shareLinkListSchema = z.object({ links: z.array(shareLinkSchema), limits: z.object({ activeLinks: z.int() }) });
-export type ShareLinkList = z.output<typeof shareLinkListSchema>;
+/** A link as its owner reads it, and the owner's list (built on first use: OpenAPI, MCP, types). */
+export const shareLinkSchema = () => answerSchemas().link;
+export const shareLinkListSchema = () => answerSchemas().list;
+export type ShareLink = z.output<ReturnType<typeof shareLinkSchema>>;
+export type ShareLinkList = z.output<ReturnType<typeof shareLinkListSchema>>;

@@ -8,6 +8,7 @@
  */
 import * as z from "zod/mini";
 import { constantTimeEqual, hmacSha256 } from "../bytes.ts";
+import { builtOnFirstUse } from "../schemas/request.ts";
 
 /** Bytes of randomness in a link's id, and of its MAC: 96 and 192 bits, as base64url 16 and 32 characters. */
 const ID_BYTES = 12;
@@ -50,23 +51,23 @@ export async function verifiedId(master: string, token: string): Promise<string 
 /** A token as a log line may show it: its id only, never the part that makes it usable. */
 export const loggedToken = (token: string) => `${token.slice(0, ID_CHARS)}…`;
 
-export const shareResourceSchema = z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]);
-export const shareRangeSchema = z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]);
-
-export const shareRecordSchema = z.object({
-  id: z.string(),
-  /** The key whose limits the link spends within, and whose usage it counts in. */
-  owner: z.string(),
-  resource: shareResourceSchema,
-  range: shareRangeSchema,
-  mode: z.optional(z.enum(["absolute", "indexed"])),
-  lang: z.optional(z.enum(["zh-CN", "en"])),
-  note: z.optional(z.string()),
-  createdAt: z.string(),
-  expiresAt: z.nullable(z.string()),
-  revokedAt: z.nullable(z.string()),
-});
-export type ShareRecord = z.output<typeof shareRecordSchema>;
+/** A stored link's record, checked when read (built on first use: off every isolate's start-up). */
+export const shareRecordSchema = builtOnFirstUse(() =>
+  z.object({
+    id: z.string(),
+    /** The key whose limits the link spends within, and whose usage it counts in. */
+    owner: z.string(),
+    resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
+    range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
+    mode: z.optional(z.enum(["absolute", "indexed"])),
+    lang: z.optional(z.enum(["zh-CN", "en"])),
+    note: z.optional(z.string()),
+    createdAt: z.string(),
+    expiresAt: z.nullable(z.string()),
+    revokedAt: z.nullable(z.string()),
+  }),
+);
+export type ShareRecord = z.output<ReturnType<typeof shareRecordSchema>>;
 
 export const linkKvName = (id: string) => `link:${id}`;
 /** The owner's index: listed by prefix, the record in its metadata (no read per link). */

@@ -99,13 +99,17 @@ export function createMcpServer(get: GatewayCall): McpServer {
     "get_kol_daily_fans_csv",
     {
       title: "A Douyin creator's daily followers, as CSV",
-      description: "The same series as get_kol_daily_fans as CSV (date,fans,delta), for spreadsheets.",
-      inputSchema: rangeInput,
+      description:
+        "The same series as get_kol_daily_fans as CSV (date,fans,delta), for spreadsheets; with lang zh-CN its header row is Chinese (日期,粉丝数,日增).",
+      inputSchema: {
+        ...rangeInput,
+        lang: z.optional(z.enum(["zh-CN", "en"]).check(z.describe("The header row's language (English unless asked)."))),
+      },
       outputSchema: { csv: z.string().check(z.describe("date,fans,delta rows after a header row (RFC 4180).")), ...provenanceShape },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
-    async (range): Promise<CallToolResult> => {
-      const response = await get(trendPath(range, "csv"));
+    async ({ lang, ...range }): Promise<CallToolResult> => {
+      const response = await get(`${trendPath(range, "csv")}${lang ? `&lang=${lang}` : ""}`);
       if (!response.ok) return toolError(response);
       const csv = await response.text();
       return { content: [{ type: "text", text: csv }], structuredContent: { csv, ...provenance(response) } };

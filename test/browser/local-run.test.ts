@@ -246,6 +246,21 @@ describe("the console at / in Chromium", () => {
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-roster-zh.png", fullPage: true });
 
+    // A custom range, a creator's own chart, and the page on a phone.
+    await view.locator("#range-from").fill("2026-11-01");
+    await view.locator("#range-to").fill("2026-11-14");
+    await view.getByRole("button", { name: "自定义区间" }).click();
+    await view.getByRole("button", { name: "6838432048" }).click();
+    const own = view.locator("figure.own img");
+    await own.waitFor();
+    await own.evaluate((element: HTMLImageElement) => element.decode());
+    expect(await own.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(400);
+    await view.setViewportSize({ width: 390, height: 844 });
+    expect(await view.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await view.screenshot({ path: "bench-results/console-roster-phone-zh.png" });
+    await view.setViewportSize({ width: 1280, height: 900 });
+    await view.getByRole("button", { name: "近 30 天" }).click();
+
     // A creator removed from the table, then added back with a new name.
     await view.getByRole("button", { name: "移除 数码老李" }).click();
     await view.getByRole("button", { name: "移除 数码老李" }).waitFor({ state: "detached" });

@@ -91,6 +91,8 @@ describe("the remote MCP server", () => {
     const { csv } = result.structuredContent as { csv: string };
     expect(csv.split("\r\n")[0]).toBe("date,fans,delta");
     expect(csv.trim().split("\r\n")).toHaveLength(6);
+    const chinese = await client.callTool({ name: "get_kol_daily_fans_csv", arguments: { kolId: uniqueKol(), ...RANGE, lang: "zh-CN" } });
+    expect((chinese.structuredContent as { csv: string }).csv.split("\r\n")[0]).toBe("日期,粉丝数,日增");
   });
 
   it("refuses an input the routes' schema refuses, as a tool error, without calling the upstream", async () => {

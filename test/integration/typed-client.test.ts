@@ -109,6 +109,9 @@ describe("the installable client", () => {
     const rolling = await client.rosterDailyFans("named", { days: 7 });
     expect([rolling.data.startDate, rolling.data.endDate]).toEqual(["2026-03-03", "2026-03-09"]);
     expect(rolling.data.members.map((member) => member.label)).toEqual(["小王", "Bo"]);
+    const wide = await client.rosterDailyFansCsv("named", { days: 7 }, { wide: true, lang: "zh-CN" });
+    expect(wide.data.split("\r\n")[0]).toBe(`日期,小王,Bo`);
+    expect((await client.dailyFansCsv(a, { days: 7 }, { lang: "zh-CN" })).data.split("\r\n")[0]).toBe("日期,粉丝数,日增");
     const summary = await client.rosterSummary("named", { days: 7 });
     expect(summary.data.members.every((member) => member.ok && !("series" in member))).toBe(true);
     expect((await client.dailyFans(a, { days: 7 })).data.startDate).toBe("2026-03-03");

@@ -236,6 +236,12 @@ export type ShareLinkRequest = ({ kolId: string; roster?: never } | { roster: st
     expiresAt?: string;
   };
 
+/** A CSV's headers' language (English unless asked), and a byte-order mark for Excel. */
+export interface CsvOptions {
+  lang?: "zh-CN" | "en";
+  bom?: boolean;
+}
+
 /** A read-only link, as its owner reads it. */
 export interface ShareLink {
   id: string;
@@ -474,16 +480,18 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     requestId: response.headers.get("X-Request-Id"),
   });
 
-  const rangeQuery = (range: Range, format?: "csv") => {
+  const rangeQuery = (range: Range, format?: "csv" | "csv-wide", options: CsvOptions = {}) => {
     const query = new URLSearchParams(
       range.days === undefined ? { startDate: range.startDate, endDate: range.endDate } : { days: String(range.days) },
     );
     if (range.acceptCache !== undefined) query.set("acceptCache", String(range.acceptCache));
     if (format) query.set("format", format);
+    if (options.lang) query.set("lang", options.lang);
+    if (options.bom) query.set("bom", "true");
     return query;
   };
-  const trendPath = (kolId: string, range: Range, format?: "csv") =>
-    `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${rangeQuery(range, format)}`;
+  const trendPath = (kolId: string, range: Range, format?: "csv", options?: CsvOptions) =>
+    `/v1/kols/${encodeURIComponent(kolId)}/daily-fans?${rangeQuery(range, format, options)}`;
   const rosterPath = (name: string) => `/v1/rosters/${encodeURIComponent(name)}`;
   const json = (method: string, body: unknown): RequestInit => ({
     method,
@@ -499,8 +507,8 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       return answer(received, parsed<Trend>(received));
     },
     /** The same series as CSV (`date,fans,delta`), for spreadsheets. */
-    async dailyFansCsv(kolId: string, range: Range): Promise<Answer<string>> {
-      const received = await call(trendPath(kolId, range, "csv"), refresh(range), "text/csv");
+    async dailyFansCsv(kolId: string, range: Range, options?: CsvOptions): Promise<Answer<string>> {
+      const received = await call(trendPath(kolId, range, "csv", options), refresh(range), "text/csv");
       return answer(received, received.body);
     },
     /** Delivers a range's answer to `callbackUrl` later, signed by Standard Webhooks. */
@@ -548,8 +556,12 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       return answer(received, parsed<RosterSummaryTrends>(received));
     },
     /** The same as long CSV (`kolId,date,fans,delta,label`), for spreadsheets. */
-    async rosterDailyFansCsv(name: string, range: Range): Promise<Answer<string>> {
-      const received = await call(`${rosterPath(name)}/daily-fans?${rangeQuery(range, "csv")}`, {}, "text/csv");
+    async rosterDailyFansCsv(name: string, range: Range, options: CsvOptions & { wide?: boolean } = {}): Promise<Answer<string>> {
+      const received = await call(
+        `${rosterPath(name)}/daily-fans?${rangeQuery(range, options.wide ? "csv-wide" : "csv", options)}`,
+        {},
+        "text/csv",
+      );
       return answer(received, received.body);
     },
     /** Watches a roster: its rules, and where the day's digest goes. */

@@ -35,11 +35,14 @@ export function CreatorsTable({
   words,
   members: all,
   onRemove,
+  onSelect,
 }: {
   lang: Lang;
   words: Words;
   members: Member[];
   onRemove?: (kolId: string) => void;
+  /** Shows one creator's own chart. */
+  onSelect?: (member: Member) => void;
 }) {
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "change", descending: true });
   const members = [...all];
@@ -76,7 +79,15 @@ export function CreatorsTable({
           {answered.map((member) => (
             <tr>
               <td>{member.label ?? "–"}</td>
-              <td class="id">{member.kolId}</td>
+              <td class="id">
+                {onSelect ? (
+                  <button type="button" class="link" onClick={() => onSelect(member)}>
+                    {member.kolId}
+                  </button>
+                ) : (
+                  member.kolId
+                )}
+              </td>
               <td class="number">{formatNumber(lang, member.summary?.lastFans)}</td>
               <td class="number">{formatNumber(lang, member.summary?.change, { signDisplay: "exceptZero" })}</td>
               <td class="number">

@@ -47,6 +47,10 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
       fail(failure);
     }
   };
+  /** Starts (or finishes) a rotation of the key's webhook secret: both secrets are valid until it finishes. */
+  const rotate = async (key: string, finish: boolean) => {
+    await sendJson("POST", `/v1/keys/${encodeURIComponent(key)}/webhook-secret`, finish ? { finish } : {}).then(() => setError(null), fail);
+  };
   const revoke = async (key: string) => {
     if (!confirm(words.confirmRevoke(key))) return;
     await remove(`/v1/keys/${encodeURIComponent(key)}`).catch(fail);
@@ -77,10 +81,20 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
                 <td>
                   {key.disabled ? (
                     <span class="muted">{words.revoked}</span>
-                  ) : key.name === self ? null : (
-                    <button type="button" class="link" onClick={() => revoke(key.name)}>
-                      {words.revoke}
-                    </button>
+                  ) : (
+                    <>
+                      <button type="button" class="link" onClick={() => rotate(key.name, false)}>
+                        {words.rotateSecret}
+                      </button>{" "}
+                      <button type="button" class="link" onClick={() => rotate(key.name, true)}>
+                        {words.finishRotation}
+                      </button>{" "}
+                      {key.name === self ? null : (
+                        <button type="button" class="link" onClick={() => revoke(key.name)}>
+                          {words.revoke}
+                        </button>
+                      )}
+                    </>
                   )}
                 </td>
               </tr>

@@ -4,12 +4,14 @@
  * (absolute or indexed), downloads, and a share link with its embed code.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiError, blobUrl, getJson, remove, rosterPath, sendJson, type RosterTrends, type ShareLink } from "./api.ts";
+import { ApiError, blobUrl, getJson, remove, rosterPath, sendJson, type Member, type RosterTrends, type ShareLink } from "./api.ts";
 import { parseLines } from "./rosters.tsx";
 import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
 
 const RANGES = [7, 30, 90];
+/** The last N days (ending yesterday), or a custom range. */
+type Range = { days: number } | { startDate: string; endDate: string };
 async function download(path: string, filename: string) {
   const anchor = document.createElement("a");
   anchor.href = await blobUrl(path);
@@ -19,7 +21,10 @@ async function download(path: string, filename: string) {
 }
 
 export function RosterView({ lang, words, name, onBack }: Shared & { name: string; onBack: () => void }) {
-  const [days, setDays] = useState(30);
+  const [range, setRange] = useState<Range>({ days: 30 });
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const asked = new URLSearchParams(Object.entries(range).map(([field, value]) => [field, String(value)])).toString();
   const [mode, setMode] = useState<"absolute" | "indexed">("absolute");
   const [trends, setTrends] = useState<RosterTrends | null>(null);
   const [chart, setChart] = useState<string | null>(null);
@@ -27,14 +32,23 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
   const [copied, setCopied] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [lines, setLines] = useState("");
+  const [selected, setSelected] = useState<Member | null>(null);
+  const [own, setOwn] = useState<string | null>(null);
   const [edits, setEdits] = useState(0);
   const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
 
   useEffect(() => {
     setTrends(null);
-    getJson<RosterTrends>(`${rosterPath(name)}/daily-fans?days=${days}`).then(setTrends, fail);
-  }, [name, days, edits]);
+    getJson<RosterTrends>(`${rosterPath(name)}/daily-fans?${asked}`).then(setTrends, fail);
+  }, [name, asked, edits]);
   const edited = () => setEdits(edits + 1);
+  useEffect(() => {
+    if (!selected) return;
+    let url: string | null = null;
+    const query = `${asked}&lang=${lang}&width=${Math.min(1600, Math.max(400, window.innerWidth - 48))}`;
+    blobUrl(`/v1/kols/${selected.kolId}/daily-fans.svg?${query}`).then((made) => setOwn((url = made)), fail);
+    return () => void (url && URL.revokeObjectURL(url));
+  }, [selected, asked, lang]);
   const add = async (event: Event) => {
     event.preventDefault();
     await sendJson("POST", `${rosterPath(name)}/kols`, parseLines(lines)).then(() => (setLines(""), edited()), fail);
@@ -42,7 +56,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
   const removeCreator = (kolId: string) => remove(`${rosterPath(name)}/kols/${kolId}`).then(edited, fail);
   useEffect(() => {
     const query = new URLSearchParams({
-      days: String(days),
+      ...Object.fromEntries(Object.entries(range).map(([field, value]) => [field, String(value)])),
       mode,
       lang,
       width: String(Math.min(1600, Math.max(400, window.innerWidth - 48))),
@@ -50,11 +64,11 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
     let url: string | null = null;
     blobUrl(`${rosterPath(name)}/daily-fans.svg?${query}`).then((made) => setChart((url = made)), fail);
     return () => void (url && URL.revokeObjectURL(url));
-  }, [name, days, mode, lang, edits]);
+  }, [name, asked, mode, lang, edits]);
 
   const share = async () => {
     try {
-      setLink(await sendJson<ShareLink>("POST", "/v1/share-links", { roster: name, days, lang, mode }));
+      setLink(await sendJson<ShareLink>("POST", "/v1/share-links", { roster: name, ...range, lang, mode }));
     } catch (failure) {
       fail(failure);
     }
@@ -72,10 +86,22 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
       <h2>{name}</h2>
       <div class="controls" role="group">
         {RANGES.map((n) => (
-          <button type="button" aria-pressed={String(days === n)} onClick={() => setDays(n)}>
+          <button type="button" aria-pressed={String("days" in range && range.days === n)} onClick={() => setRange({ days: n })}>
             {words.days(n)}
           </button>
         ))}
+        <label for="range-from">{words.from}</label>
+        <input id="range-from" type="date" value={from} onInput={(event: Event) => setFrom((event.target as HTMLInputElement).value)} />
+        <label for="range-to">{words.to}</label>
+        <input id="range-to" type="date" value={to} onInput={(event: Event) => setTo((event.target as HTMLInputElement).value)} />
+        <button
+          type="button"
+          aria-pressed={String("startDate" in range)}
+          disabled={!from || !to}
+          onClick={() => setRange({ startDate: from, endDate: to })}
+        >
+          {words.apply}
+        </button>
         <span class="spacer" />
         <button type="button" aria-pressed={String(mode === "absolute")} onClick={() => setMode("absolute")}>
           {words.absolute}
@@ -93,20 +119,26 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
       {trends === null ? (
         <p>{words.loading}</p>
       ) : (
-        <CreatorsTable lang={lang} words={words} members={trends.members} onRemove={removeCreator} />
+        <CreatorsTable lang={lang} words={words} members={trends.members} onRemove={removeCreator} onSelect={setSelected} />
       )}
+      {selected && own ? (
+        <figure class="own">
+          <img class="chart" src={own} alt={words.creatorChart(selected.label ?? selected.kolId)} />
+          <figcaption>{words.creatorChart(selected.label ?? selected.kolId)}</figcaption>
+        </figure>
+      ) : null}
       <div class="controls">
         <span>{words.download}:</span>
         <button
           type="button"
-          onClick={() => download(`${rosterPath(name)}/daily-fans?days=${days}&format=csv&lang=${lang}`, `${name}.csv`).catch(fail)}
+          onClick={() => download(`${rosterPath(name)}/daily-fans?${asked}&format=csv&lang=${lang}`, `${name}.csv`).catch(fail)}
         >
           {words.csv}
         </button>
         <button
           type="button"
           onClick={() =>
-            download(`${rosterPath(name)}/daily-fans?days=${days}&format=csv-wide&bom=true&lang=${lang}`, `${name}-wide.csv`).catch(fail)
+            download(`${rosterPath(name)}/daily-fans?${asked}&format=csv-wide&bom=true&lang=${lang}`, `${name}-wide.csv`).catch(fail)
           }
         >
           {words.wideCsv}

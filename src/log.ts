@@ -23,6 +23,7 @@ const MAX_LOGGED_MESSAGE = 300;
  * An error as log fields: a problem by its type and detail, anything else by its name and
  * message (so a failing cron run says why, not just "Error"), with `secret` masked out.
  */
+// Stryker disable next-line StringLiteral: with no secret given, nothing is masked; another default masks only a text no message holds
 export function errorFields(error: unknown, secret = ""): LogFields {
   if (error instanceof ProblemError) return { problem: error.problemType, detail: redact(error.options.detail, secret) };
   if (error instanceof Error) return { error: error.name, message: redact(error.message, secret).slice(0, MAX_LOGGED_MESSAGE) };

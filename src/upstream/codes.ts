@@ -49,6 +49,7 @@ export const BUSINESS_CODES: Record<number, BusinessCode> = {
     name: "API invalid",
     type: "upstream-api-invalid",
     billed: false,
+    // Stryker disable next-line StringLiteral: code 300 retires the path (fails over) before its retry class is read
     retry: "never",
     retired: true,
     operatorAction: "the upstream says this path is no longer valid; set UPSTREAM_ENDPOINT to the other path",

@@ -51,7 +51,8 @@ export const upstreamDataSchema = z.looseObject({
 export const upstreamEnvelopeSchema = z.looseObject({
   code: z.union([z.int(), integerText]),
   message: z.nullish(z.string()),
-  data: z.unknown(),
+  // May be absent: the code alone decides what an answer is (an error's envelope need not carry `data`).
+  data: z.optional(z.unknown()),
   /** The maker's id for the call, what its support needs to trace a charge (a string, or a number). */
   requestId: z.nullish(z.union([z.string(), z.number()])),
 });

@@ -132,6 +132,14 @@ describe("the codes that say the money is gone stop every call; the others do no
     });
   }
 
+  it("code 303 sent without any data stops the next miss too: the code decides, not the rest of the envelope", async () => {
+    const gateway = makeGateway({ fetch: answering(JSON.stringify({ code: 303, message: "Daily Quota Exceeded" })) });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const next = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await next.json<Problem>()).type).toBe("/problems/spend-guard-open");
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
   // Account problems the operator must fix, but that do not spend anything: the next creator may
   // still be answered (600 is one endpoint's permission, 100 a token, 500 the upstream's error).
   for (const code of [100, 500, 600]) {

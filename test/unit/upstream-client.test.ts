@@ -3,18 +3,28 @@ import { configSchema } from "../../src/config/config.ts";
 import { fetchUpstream, type UpstreamTrace } from "../../src/upstream/client.ts";
 import { buildUpstreamRequest } from "../../src/upstream/request.ts";
 import { ProblemError } from "../../src/problem.ts";
-import { platformRuntime } from "../../src/runtime.ts";
+import type { LogFields } from "../../src/log.ts";
+import { platformRuntime, type Runtime } from "../../src/runtime.ts";
 import { createEmulator, type Fault } from "../../tools/emulator/emulator.ts";
 
 const TOKEN = "client-test-token-Zx81";
 const query = { kolId: "1001", startDate: "2026-02-01", endDate: "2026-02-07" };
 
 function harness(
-  options: { faults?: Fault[]; env?: Record<string, string>; fetch?: (r: Request) => Promise<Response>; random?: number } = {},
+  options: {
+    faults?: Fault[];
+    env?: Record<string, string>;
+    fetch?: (r: Request) => Promise<Response>;
+    random?: number;
+    /** Admits each attempt after the first (a retry, a fail-over); the default admits them all. */
+    admitNext?: () => Promise<void>;
+    abortAfter?: Runtime["abortAfter"];
+  } = {},
 ) {
   const emulator = createEmulator();
   emulator.queueFaults(...(options.faults ?? []));
   const sleeps: number[] = [];
+  const logs: LogFields[] = [];
   const clock = { now: 0 };
   const trace: UpstreamTrace = { attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 };
   const config = configSchema.parse({ JUSTONEAPI_TOKEN: TOKEN, ...options.env });
@@ -26,15 +36,17 @@ function harness(
       clock.now += ms;
     },
     random: () => options.random ?? 0.5,
+    log: (fields) => logs.push(fields),
+    ...(options.abortAfter ? { abortAfter: options.abortAfter } : {}),
   });
-  const answer = () => fetchUpstream(config, TOKEN, query, deps, trace);
+  const answer = () => fetchUpstream(config, TOKEN, query, deps, trace, options.admitNext);
   /** The call's data; fails the test on a "no data" answer. */
   const call = async () => {
     const result = await answer();
     if (result.kind !== "data") throw new Error(`expected data, got ${result.kind}`);
     return result.success;
   };
-  return { answer, call, emulator, sleeps, trace };
+  return { answer, call, clock, config, deps, emulator, logs, sleeps, trace };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProblemError> {
@@ -280,5 +292,190 @@ describe("the token", () => {
     await call();
     expect(JSON.stringify(emulator.requests)).not.toContain(TOKEN);
     expect(emulator.requests[0]!.token).toBe(`***(${TOKEN.length})`);
+  });
+});
+
+/** An upstream that answers every call with this JSON body (and status). */
+const answering =
+  (body: unknown, status = 200) =>
+  async () =>
+    Response.json(body, { status });
+
+/** A billed code-0 answer for the harness's range (2026-02-01..07) with these series and fields. */
+const billed = (daily: unknown[], more: Record<string, unknown> = {}) => ({ code: 0, data: { daily, delta: [], ...more } });
+const day = (date: string, fans_cnt: unknown = "10") => ({ date, fans_cnt });
+
+describe("what the upstream asks for", () => {
+  it("asks for JSON", () => {
+    // The request says what the gateway can read: the maker's JSON envelope.
+    expect(buildUpstreamRequest("https://a.test", "t", "author-daily-fans", query).headers.get("Accept")).toBe("application/json");
+  });
+});
+
+describe("answers at the size bound", () => {
+  const BOUND = 4 * 1024 * 1024;
+
+  it("reads an answer of exactly the bound in full, its declared length included", async () => {
+    // A billed answer at the bound is data, not an oversized (unusable) answer.
+    const json = JSON.stringify(billed([day("2026-02-01")]));
+    const body = json + " ".repeat(BOUND - json.length);
+    const { answer, trace } = harness({
+      fetch: async () => new Response(body, { headers: { "Content-Length": String(BOUND) } }),
+    });
+    expect(await answer()).toMatchObject({ kind: "data", success: { data: { daily: [{ date: "2026-02-01", fans_cnt: 10 }] } } });
+    expect(trace).toMatchObject({ billed: 1, uncertain: 0 });
+  });
+
+  it("looks for the code of an oversized answer only in its first kilobyte", async () => {
+    // Past that, the start of the body is not an envelope that can be read: nobody can tell it was billed.
+    const huge = " ".repeat(1100) + '{"code":0,"data":"' + "x".repeat(BOUND);
+    const { call, trace } = harness({ fetch: async () => new Response(huge) });
+    expect((await failure(call())).problemType).toBe("upstream-invalid-response");
+    expect(trace).toMatchObject({ billed: 0, uncertain: 1 });
+  });
+
+  it("keeps the last code the upstream sent when a later, oversized answer has none to read", async () => {
+    // The request's log line then names the code of the collection that failed before it.
+    const answers = [Response.json({ code: 301, message: "Collection Failed" }), new Response("x".repeat(BOUND + 1))];
+    const { call, trace } = harness({ fetch: async () => answers.shift()! });
+    await failure(call());
+    expect(trace).toMatchObject({ attempts: 2, lastCode: 301 });
+  });
+});
+
+describe("what a failure says and what it may have cost", () => {
+  it("says the path does not exist when both paths answer HTTP 404, and counts nothing paid", async () => {
+    const { call, trace } = harness({ fetch: async () => new Response("Not Found", { status: 404 }) });
+    const error = await failure(call());
+    expect(error.problemType).toBe("upstream-api-invalid");
+    expect(error.options.detail).toBe("The upstream answered HTTP 404: this path does not exist there.");
+    expect(trace).toMatchObject({ attempts: 2, billed: 0, uncertain: 0 });
+  });
+
+  it("names an undocumented code, and counts the call as possibly billed", async () => {
+    const { call, trace } = harness({ fetch: answering({ code: 777, message: "new" }) });
+    const error = await failure(call());
+    expect(error.options.detail).toBe("The upstream answered the undocumented code 777.");
+    expect(trace).toMatchObject({ attempts: 1, billed: 0, uncertain: 1 });
+  });
+
+  it("gives a code without an operator's remedy its name and nothing else", async () => {
+    const { call } = harness({ faults: [{ kind: "code", code: 202 }] });
+    expect((await failure(call())).options.detail).toBe("The upstream answered code 202 (Item Not Supported).");
+  });
+
+  it("counts a timed-out call as possibly billed", async () => {
+    // An upstream that never answers: only the attempt's timeout ends the call.
+    const hanging = (request: Request) =>
+      new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(new Error("aborted"))));
+    const { call, trace } = harness({ fetch: hanging, env: { UPSTREAM_TIMEOUT_MS: "10" } });
+    expect((await failure(call())).problemType).toBe("upstream-timeout");
+    expect(trace).toMatchObject({ attempts: 1, billed: 0, uncertain: 1 });
+  });
+
+  it("reads the code of an answer that carries no data at all", async () => {
+    // A quota refusal sent as `{code, message}` alone is still a quota refusal (it opens the spend
+    // guard), not an answer "without a business code" that may have been billed.
+    const { call, trace } = harness({ fetch: answering({ code: 303, message: "Daily Quota Exceeded" }) });
+    expect((await failure(call())).problemType).toBe("upstream-quota-exceeded");
+    expect(trace).toMatchObject({ attempts: 1, billed: 0, uncertain: 0, lastCode: 303 });
+  });
+
+  it("keeps no request id when the maker sent none, or a null one", async () => {
+    for (const requestId of [undefined, null]) {
+      const { call, trace } = harness({ fetch: answering({ code: 500, message: "x", requestId }) });
+      await failure(call());
+      expect(trace.requestId).toBeUndefined();
+    }
+  });
+});
+
+describe("each attempt's timeout", () => {
+  it("is cancelled once the attempt has its answer, so no timer outlives the call", async () => {
+    // A timer left running outlives the call: up to UPSTREAM_TIMEOUT_MS of pending work in the
+    // coordinator's Durable Object after every answer, for nothing.
+    const timers = { started: 0, cancelled: 0 };
+    const abortAfter = () => {
+      timers.started++;
+      return { signal: new AbortController().signal, cancel: () => void timers.cancelled++ };
+    };
+    const { call } = harness({ faults: [{ kind: "code", code: 301 }], abortAfter });
+    await call();
+    expect(timers).toEqual({ started: 2, cancelled: 2 });
+  });
+});
+
+describe("admitting attempts", () => {
+  it("asks for no admission when the first attempt answers: the caller admitted it", async () => {
+    let asked = 0;
+    const { call } = harness({ admitNext: async () => void asked++ });
+    await call();
+    expect(asked).toBe(0);
+  });
+
+  it("makes a retry only once it is admitted: a refusal ends the call after its one request", async () => {
+    const refusal = new ProblemError("spend-guard-open", { detail: "the budget refuses another call" });
+    const { answer, emulator } = harness({
+      faults: [{ kind: "code", code: 301 }],
+      admitNext: () => Promise.reject(refusal),
+    });
+    await expect(answer()).rejects.toBe(refusal);
+    expect(emulator.requests).toHaveLength(1);
+  });
+});
+
+describe("the fail-over's end", () => {
+  it("calls the configured path again from the instant the fail-over ends", async () => {
+    const { call, clock, config, deps, emulator } = harness({ env: { UPSTREAM_ENDPOINT: "author-daily-fans" } });
+    deps.isolate.upstreamFailover = { from: config.UPSTREAM_ENDPOINT, to: "kol-daily-fans", since: 0, until: 60_000 };
+    clock.now = 60_000;
+    await call();
+    expect(emulator.requests.map((sent) => sent.endpoint)).toEqual(["author-daily-fans"]);
+  });
+});
+
+describe("reading a billed answer as far as it can be read", () => {
+  it("answers a code 0 without any data as unusable, counted billed", async () => {
+    const { answer, trace } = harness({ fetch: answering({ code: 0, message: "ok" }) });
+    expect(await answer()).toMatchObject({ kind: "unusable", reason: "its data does not have the documented shape" });
+    expect(trace).toMatchObject({ billed: 1, uncertain: 0 });
+  });
+
+  it("drops points that are not objects or whose date is not text, and serves the rest", async () => {
+    const odd = [null, 7, { date: null, fans_cnt: "1" }, { date: 20260302, fans_cnt: "1" }, { date: [..."2026-02-03"], fans_cnt: "1" }];
+    const { call, logs } = harness({ fetch: answering(billed([...odd, day("2026-02-04")])) });
+    expect((await call()).data.daily).toEqual([{ date: "2026-02-04", fans_cnt: 10 }]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        dropped: { "without a calendar date": ["daily[0]", "daily[1]", "daily[2]", "daily[3]", "daily[4]"] },
+      }),
+    );
+  });
+
+  it("drops a day whose count is a list, even of one integer", async () => {
+    const { call, logs } = harness({ fetch: answering(billed([day("2026-02-01", ["12"]), day("2026-02-02", [12]), day("2026-02-03")])) });
+    expect((await call()).data.daily).toEqual([{ date: "2026-02-03", fans_cnt: 10 }]);
+    expect(logs).toContainEqual(expect.objectContaining({ dropped: { "without a count": ["daily 2026-02-01", "daily 2026-02-02"] } }));
+  });
+
+  it("reads a rate sent as a list as absent", async () => {
+    const { call } = harness({
+      fetch: answering(billed([day("2026-02-01")], { fans_growth_rate: ["1.5"], fans_growth_rate_v2: { value: [2.5] } })),
+    });
+    const { data } = await call();
+    expect(data.fans_growth_rate).toBeUndefined();
+    expect(data.fans_growth_rate_v2).toBeUndefined();
+  });
+
+  it("drops the days outside the range asked for, from what it serves and from what it passes on", async () => {
+    const { call, logs } = harness({
+      fetch: answering(billed([day("2026-01-31"), day("2026-02-01"), day("2026-02-07"), day("2026-02-08")])),
+    });
+    const success = await call();
+    expect(success.data.daily.map((point) => point.date)).toEqual(["2026-02-01", "2026-02-07"]);
+    expect((success.raw.data as { daily: { date: string }[] }).daily.map((point) => point.date)).toEqual(["2026-02-01", "2026-02-07"]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ dropped: { "outside the asked range": ["daily 2026-01-31", "daily 2026-02-08"] } }),
+    );
   });
 });

@@ -273,6 +273,8 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
 
     const limiter = client.tier === "bulk" ? c.env.RATE_LIMIT_BULK : c.env.RATE_LIMIT_STANDARD;
     const subject = granted?.rateSubject ?? (client.anonymous ? `ip:${address ?? "unknown"}` : `key:${client.name}`);
+    /** What the limit is counted for, as a refusal names it. */
+    const limited = granted ? "share link" : client.anonymous ? "address" : "key";
     const allowance = () =>
       admit(runtime.isolate.allowances, subject, async () => (await limiter.limit({ key: subject })).success, {
         size: client.tier === "bulk" ? config.RATE_LIMIT_BULK_GRANT : config.RATE_LIMIT_STANDARD_GRANT,
@@ -284,7 +286,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     client.chargeUpstreamCall = async () => {
       if (!(await allowance())) {
         throw rateLimited(
-          `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}: each upstream call a request causes counts as one more request.`,
+          `The ${client.tier} tier's request limit is reached for this ${limited}: each upstream call a request causes counts as one more request.`,
           runtime.now(),
         );
       }
@@ -297,10 +299,7 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
     });
     const admitted = await allowance();
     if (!admitted) {
-      throw rateLimited(
-        `The ${client.tier} tier's request limit is reached for this ${client.anonymous ? "address" : "key"}.`,
-        runtime.now(),
-      );
+      throw rateLimited(`The ${client.tier} tier's request limit is reached for this ${limited}.`, runtime.now());
     }
     await next();
   });

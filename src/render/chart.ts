@@ -100,6 +100,7 @@ const FRAME_STYLE = [
   ".mark{font-size:12px;fill:#202124;font-weight:600}",
   ".heading{font-size:16px;fill:#202124;font-weight:600}",
   ".note{font-size:12px;fill:#b06000;font-weight:600}",
+  ".heading.small{font-size:12px}",
 ].join("");
 
 /** Half-widths a legend entry's text may take: a CJK character is two, so 8 of them or 16 Latin
@@ -122,13 +123,16 @@ export function fitted(label: string): string {
   return fit;
 }
 
-/** The heading in one line, or two (at its last comma) when the chart is too narrow for one at 16 px
- * (a half-width is about 9 px there). */
-function headingLines(title: string, room: number): string[] {
-  const halves = [...title].reduce((sum, char) => sum + halfWidths(char), 0);
+/** A half-width's pixels in the heading's bold 16 px (a Latin letter's, wide ones included). */
+const HEADING_HALF = 10;
+const halvesOf = (text: string) => [...text].reduce((sum, char) => sum + halfWidths(char), 0);
+
+/** The heading in one line, or two (at its last comma) when the chart is too narrow for one; and
+ * whether a line is still too long for 16 px (it is then set smaller). */
+function headingLines(title: string, room: number): { lines: string[]; small: boolean } {
   const cut = Math.max(title.lastIndexOf(", "), title.lastIndexOf("，"));
-  if (halves * 9 <= room || cut < 0) return [title];
-  return [title.slice(0, cut + 1).trim(), title.slice(cut + 1).trim()];
+  const lines = halvesOf(title) * HEADING_HALF <= room || cut < 0 ? [title] : [title.slice(0, cut + 1).trim(), title.slice(cut + 1).trim()];
+  return { lines, small: lines.some((line) => halvesOf(line) * HEADING_HALF > room) };
 }
 
 function legendOf(items: NonNullable<Frame["legend"]>, plotW: number, top: number) {
@@ -145,7 +149,7 @@ function legendOf(items: NonNullable<Frame["legend"]>, plotW: number, top: numbe
 export function chartSvg(frame: Frame): string {
   const width = frame.width ?? WIDTH;
   const plotW = plotWidth(width);
-  const heading = headingLines(frame.title, width - MARGIN.left - 8);
+  const { lines: heading, small } = headingLines(frame.title, width - MARGIN.left - 8);
   const headingHeight = (heading.length - 1) * HEADING_LINE;
   const perRow = Math.max(1, Math.min(5, Math.floor(plotW / MIN_LEGEND_COLUMN)));
   // The heading's second line and the legend's rows push the plot down, a note adds a line below:
@@ -175,7 +179,7 @@ export function chartSvg(frame: Frame): string {
 <desc id="desc">${frame.description}</desc>
 <style>${FRAME_STYLE + frame.style}</style>
 <rect width="${width}" height="${height}" fill="#ffffff"/>
-${heading.map((line, i) => html`<text x="${MARGIN.left}" y="${28 + i * HEADING_LINE}" class="heading">${line}</text>`)}${
+${heading.map((line, i) => html`<text x="${MARGIN.left}" y="${28 + i * HEADING_LINE}" class="heading${small ? " small" : ""}">${line}</text>`)}${
     frame.legend ? legendOf(frame.legend, plotW, headingHeight) : ""
   }
 <g${shift ? html` transform="translate(0 ${shift})"` : ""}>${grid}

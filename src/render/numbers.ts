@@ -18,5 +18,6 @@ export const signed = (value: number) => `${value >= 0 ? "+" : ""}${thousands(va
 /** A fraction as a signed percentage with at most two decimals: 0.000246 -> +0.02%. */
 export function signedPercent(fraction: number): string {
   const percent = Math.round(fraction * 10_000) / 100;
-  return `${percent >= 0 ? "+" : "-"}${thousands(Math.abs(percent))}%`;
+  // The sign of the change itself: a loss too small to show in hundredths is still -0%.
+  return `${fraction >= 0 ? "+" : "-"}${thousands(Math.abs(percent))}%`;
 }

@@ -165,9 +165,13 @@ describe("share links in Chromium", () => {
     await embed.screenshot({ path: "bench-results/share-link-chart-zh.png" });
     // Laid out at 400 and at 1600 px, every word stays inside the chart (measured by Chromium's own text layout).
     const sized = await browser.newPage();
-    for (const width of [400, 1600]) {
+    for (const [width, lang] of [
+      [400, "zh-CN"],
+      [400, "en"],
+      [1600, "en"],
+    ] as const) {
       await sized.setViewportSize({ width: width + 20, height: 600 });
-      await sized.goto(`${link.urls.svg}?width=${width}`);
+      await sized.goto(`${link.urls.svg}?width=${width}&lang=${lang}`);
       const boxes = await sized.$$eval("text", (texts) =>
         texts.map((text) => {
           // On screen, after transforms (the y axis's name is rotated); the SVG is the page, at its origin.
@@ -176,7 +180,7 @@ describe("share links in Chromium", () => {
         }),
       );
       expect(boxes.filter((box) => box.left < 0 || box.right > width)).toEqual([]);
-      await sized.screenshot({ path: `bench-results/share-link-chart-${width}.png` });
+      await sized.screenshot({ path: `bench-results/share-link-chart-${width}-${lang}.png` });
     }
     await sized.close();
     // The sheet's and the image's requests count on the key that made the link.

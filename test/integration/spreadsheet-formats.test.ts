@@ -75,7 +75,7 @@ describe("CSV cells a spreadsheet would run", () => {
     );
     const long = await (await gateway.request(`/v1/rosters/formulas/daily-fans?${RANGE}&format=csv`)).text();
     expect(long).toContain(`,"'=HYPERLINK(""http://evil/"",""x"")"\r\n`);
-    expect(long).toMatch(/,-\d+,'@SUM\(1\+1\)\r\n/);
+    expect(long).toMatch(/,-?\d+,'@SUM\(1\+1\)\r\n/);
     const wide = await (await gateway.request(`/v1/rosters/formulas/daily-fans?${RANGE}&format=csv-wide`)).text();
     expect(wide.split("\r\n")[0]).toBe(`date,"'=HYPERLINK(""http://evil/"",""x"")",'@SUM(1+1)`);
   });
@@ -174,7 +174,8 @@ describe("a chart's width", () => {
     expect(narrow).toMatch(/^<svg [^>]*width="400" height="418" viewBox="0 0 400 418"/);
     expect(narrow).toContain(".label{font-size:12px");
     // Too long for one line at 400 px, the heading breaks at its comma.
-    expect(narrow).toContain(`class="heading">Douyin followers of KOL ${kol},</text>`);
+    // (set smaller when even its first line is too long for 16 px)
+    expect(narrow).toMatch(new RegExp(`class="heading( small)?">Douyin followers of KOL ${kol},</text>`));
     const wide = await (await gateway.request(`/v1/kols/${kol}/daily-fans.svg?${RANGE}&width=1600`)).text();
     expect(wide).toMatch(/^<svg [^>]*width="1600"/);
     for (const width of ["399", "1601", "8o0"]) {

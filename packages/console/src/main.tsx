@@ -28,7 +28,11 @@ function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info
   const submit = async (event: Event) => {
     event.preventDefault();
     const token = linkToken(key);
-    if (token) return onLink(token);
+    if (token) {
+      // Only a link that opens signs in: a HEAD looks nothing up and buys nothing.
+      const head = await fetch(`/s/${token}`, { method: "HEAD" }).catch(() => null);
+      return head?.ok ? onLink(token) : setError(words.badLink);
+    }
     saveKey(key.trim());
     try {
       onSignedIn(await getJson<KeyInfo>("/v1/key"));

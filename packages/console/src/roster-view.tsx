@@ -128,7 +128,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
         </figure>
       ) : null}
       <div class="controls">
-        <span>{words.download}:</span>
+        <span>{words.download}</span>
         <button
           type="button"
           onClick={() => download(`${rosterPath(name)}/daily-fans?${asked}&format=csv&lang=${lang}`, `${name}.csv`).catch(fail)}

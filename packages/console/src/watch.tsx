@@ -93,7 +93,7 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
       <select id="watch-type" value={type} onChange={(event: Event) => setType(value(event) as TargetType)}>
         {TYPES.map((each) => (
           <option value={each} selected={each === type}>
-            {each}
+            {words.targets[each]}
           </option>
         ))}
       </select>

@@ -214,7 +214,6 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const state = runtime.isolate.refreshes.get(key);
     if (state && (state.running || state.notBefore > runtime.now())) return null;
     const failures = state?.failures ?? 0;
-    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a concurrent revalidation of the range joins this one's single flight (resolve's `shared`), so it makes no second call either way
     runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
     // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
     const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true });
@@ -230,6 +229,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private context(): ResolveContext {
     const { env, runtime } = this.deps;
     const { config, token } = requireReady(env);
+    // Stryker disable next-line ArrowFunction: the ledger's record is already under way when it is deferred, and a Durable Object stays up while it runs: waitUntil changes nothing here
     const guard = createSpendGuard(env.ACCOUNT_LEDGER, config, runtime.now, (work) => this.ctx.waitUntil(work));
     return { config, token, runtime, guard };
   }
@@ -282,6 +282,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const { window, answer } = result;
     const exact = window !== null && sameRange(window, query) && plan.known.size === 0;
     if (answer && (answer.kind === "unusable" || exact)) {
+      // Stryker disable next-line StringLiteral: for the upstream's own answer noDataCall repeats its kind, which decides the TTL by itself (lookup.ts ttlOf)
       return { ...base, answer, fromDays: false, noDataCall: answer.kind === "no-data", reusedDays: 0 };
     }
     if (answer?.kind === "no-data") {
@@ -361,6 +362,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private archivedOver(context: ResolveContext, query: UpstreamQuery, answer: UpstreamAnswer): UpstreamAnswer | null {
     if (!context.config.DAY_CACHE || answer.kind === "unusable") return null;
     const { known } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    // Stryker disable next-line ArrayDeclaration: for an answer without data the set must hold no date, and "Stryker was here" is none
     const answered = new Set(answer.kind === "data" ? answer.success.data.daily.map((point) => point.date) : []);
     for (const [date, day] of known) if (day.fans !== null && !answered.has(date)) return assembled(query, known);
     return null;

@@ -118,6 +118,7 @@ export async function wholeRange(
   const refused = await refusal(admitKey, trace);
   if (refused) return refused;
   const answer = await spendOnUpstream(context, query, trace);
+  // Stryker disable next-line StringLiteral: for the upstream's own answer noDataCall repeats its kind, which decides the TTL by itself (lookup.ts ttlOf)
   return { ok: true, answer, fromDays: false, noDataCall: answer.kind === "no-data", upstream: trace, coalesced: false, reusedDays: 0 };
 }
 

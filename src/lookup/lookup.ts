@@ -87,6 +87,7 @@ function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } |
   if (entry.data.unusable !== undefined) {
     answer = { kind: "unusable", raw: entry.data.body, reason: entry.data.unusable };
   } else if (entry.data.noData) {
+    // Stryker disable next-line StringLiteral: a stored answer is read by dataOf and rawBody only, which take any kind but data and unusable as no data
     answer = { kind: "no-data", raw: entry.data.body };
   } else {
     const data = parseUpstreamData(entry.data.body.data);
@@ -163,6 +164,7 @@ function storeAnswer(context: LookupContext, range: KolRange, answered: Answered
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
 function canFallBack(error: unknown): error is ProblemError {
+  // Stryker disable next-line StringLiteral: the one type this excludes has status 400, which `status >= 500` excludes too
   return error instanceof ProblemError && error.problemType !== "upstream-invalid-parameters" && error.status >= 500;
 }
 

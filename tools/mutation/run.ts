@@ -74,6 +74,10 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/quote.test.ts",
       // Back-off, kept unusable answers, refreshes and coalescing, as a client sees them.
       "test/integration/coordination-rules.test.ts",
+      // The miss plan, wide windows, refreshes and fallbacks, each seen failing for its own reason.
+      "test/integration/coordination-plans.test.ts",
+      // The isolate's side: stored answers, days assembled, policy, refresh headers.
+      "test/integration/lookup-rules.test.ts",
     ],
   },
   normalisation: {

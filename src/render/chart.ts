@@ -123,8 +123,8 @@ export function fitted(label: string): string {
   return fit;
 }
 
-/** A half-width's pixels in the heading's bold 16 px (a Latin letter's, wide ones included). */
-const HEADING_HALF = 10;
+/** A half-width's pixels in the heading's bold 16 px, on average (a Latin letter or digit). */
+const HEADING_HALF = 9.5;
 const halvesOf = (text: string) => [...text].reduce((sum, char) => sum + halfWidths(char), 0);
 
 /** The heading in one line, or two (at its last comma) when the chart is too narrow for one; and

@@ -717,6 +717,17 @@ export function openApiDocument(version: string): Json {
         },
       },
       "/v1/share-links/{id}": {
+        get: {
+          tags: ["sharing"],
+          operationId: "getShareLink",
+          summary: "One of the key's share links, with its URLs",
+          description: "Where a new link's `Location` points; another key's link is not found.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The link's `id`." }],
+          responses: {
+            "200": { description: "The link.", content: { "application/json": { schema: ref("ShareLink") } } },
+            ...problems("share-link-not-found", ...AUTH_PROBLEMS),
+          },
+        },
         delete: {
           tags: ["sharing"],
           operationId: "revokeShareLink",

@@ -96,6 +96,19 @@ async function ownersLinks(c: Ctx, owner: string): Promise<ShareRecord[]> {
   return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/** The calling key's link named by the path's id; another key's, or none, is not found. */
+async function ownLink(c: Ctx, runtime: Runtime): Promise<ShareRecord> {
+  const client = c.get("client");
+  requireKeyFor(client, "Share links");
+  const record = await readLink(c, runtime, c.req.param("id")!);
+  if (!record || record.owner !== client.name) {
+    throw new ProblemError("share-link-not-found", {
+      detail: "This key has no share link of that id: list them with GET /v1/share-links.",
+    });
+  }
+  return record;
+}
+
 /** A link as its owner reads it: its URLs (the token is derived again: nothing stored holds it). */
 async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<ShareLink> {
   const base = `${new URL(c.req.url).origin}/s/${await tokenOf(requireSigningSecret(c.get("lookup").config), record.id)}`;
@@ -203,15 +216,13 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         const links = await Promise.all(records.map((record) => viewOf(c, record, runtime.now())));
         return c.json<ShareLinkList>({ links, limits: { activeLinks: MAX_LINKS } }, 200, { "Cache-Control": "no-store" });
       })
+      // One of the key's links (where a new link's Location points), as the list shows it.
+      .get(SHARE_LINK_PATH, async (c) => {
+        const record = await ownLink(c, runtime);
+        return c.json<ShareLink>(await viewOf(c, record, runtime.now()), 200, { "Cache-Control": "no-store" });
+      })
       .delete(SHARE_LINK_PATH, async (c) => {
-        const client = c.get("client");
-        requireKeyFor(client, "Share links");
-        const record = await readLink(c, runtime, c.req.param("id"));
-        if (!record || record.owner !== client.name) {
-          throw new ProblemError("share-link-not-found", {
-            detail: "This key has no share link of that id: list them with GET /v1/share-links.",
-          });
-        }
+        const record = await ownLink(c, runtime);
         if (record.revokedAt === null) await writeLink(c, runtime, { ...record, revokedAt: now() });
         return c.body(null, 204);
       })

@@ -161,6 +161,16 @@ describe("refusing a link", () => {
     expect(((await response.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "days", rule: "unknown_parameter" })]);
   });
 
+  it("is read back at its Location by its owner, and by no other key", async () => {
+    const gateway = makeGateway();
+    const created = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE }));
+    const location = created.headers.get("Location")!;
+    const link = (await created.json()) as ShareLink;
+    expect(await (await gateway.request(location)).json()).toEqual(link);
+    const other = await createTestKey(env.KEYS);
+    expect((await gateway.request(location, { as: other.key })).status).toBe(404);
+  });
+
   it("lets only its owner revoke it", async () => {
     const gateway = makeGateway();
     const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });

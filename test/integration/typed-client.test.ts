@@ -126,6 +126,7 @@ describe("the installable client", () => {
     const link = await client.createShareLink({ kolId, days: 7, note: "周报" });
     expect(link).toMatchObject({ resource: { kolId }, range: { days: 7 }, status: "active" });
     expect((await client.shareLinks()).links.map((each) => each.id)).toEqual([link.id]);
+    expect(await client.shareLink(link.id)).toEqual(link);
     await client.revokeShareLink(link.id);
     expect((await client.shareLinks()).links[0]!.status).toBe("revoked");
   });

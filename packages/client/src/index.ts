@@ -603,6 +603,10 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     async shareLinks(): Promise<ShareLinkList> {
       return parsed<ShareLinkList>(await call("/v1/share-links"));
     },
+    /** One of the key's share links. */
+    async shareLink(id: string): Promise<ShareLink> {
+      return parsed<ShareLink>(await call(`/v1/share-links/${encodeURIComponent(id)}`));
+    },
     async revokeShareLink(id: string): Promise<void> {
       await call(`/v1/share-links/${encodeURIComponent(id)}`, { method: "DELETE" });
     },

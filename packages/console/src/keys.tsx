@@ -3,8 +3,9 @@
  * once), revoke one after a confirmation.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiError, getJson, remove, sendJson } from "./api.ts";
+import { getJson, remove, sendJson } from "./api.ts";
 import type { Shared } from "./main.tsx";
+import { ErrorLine, errorText, valueOf } from "./alert.tsx";
 
 interface KeyView {
   name: string;
@@ -15,8 +16,6 @@ interface KeyView {
   dailyUpstreamCalls: number;
 }
 
-const value = (event: Event) => (event.target as HTMLInputElement).value;
-
 export function KeysPanel({ words, self }: Shared & { self: string }) {
   const [keys, setKeys] = useState<KeyView[]>([]);
   const [name, setName] = useState("");
@@ -26,7 +25,7 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
   const [limit, setLimit] = useState("0");
   const [made, setMade] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
+  const fail = (failure: unknown) => setError(errorText(failure));
   const load = () => getJson<{ keys: KeyView[] }>("/v1/keys").then((list) => setKeys(list.keys), fail);
   useEffect(() => void load(), []);
 
@@ -103,9 +102,9 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
         </table>
       </div>
       <label for="key-name">{words.keyName}</label>
-      <input id="key-name" value={name} onInput={(event: Event) => setName(value(event))} />
+      <input id="key-name" value={name} onInput={(event: Event) => setName(valueOf(event))} />
       <label for="key-tier">{words.tier}</label>
-      <select id="key-tier" onChange={(event: Event) => setTier(value(event) as "standard" | "bulk")}>
+      <select id="key-tier" onChange={(event: Event) => setTier(valueOf(event) as "standard" | "bulk")}>
         <option value="standard" selected={tier === "standard"}>
           standard
         </option>
@@ -122,18 +121,14 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
         operate
       </label>
       <label for="key-limit">{words.dailyLimit}</label>
-      <input id="key-limit" inputmode="numeric" value={limit} onInput={(event: Event) => setLimit(value(event))} />
+      <input id="key-limit" inputmode="numeric" value={limit} onInput={(event: Event) => setLimit(valueOf(event))} />
       <button type="submit">{words.createKey}</button>
       {made ? (
         <p class="share" role="status">
           {words.newKeyOnce} <code class="new-key">{made}</code>
         </p>
       ) : null}
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
     </form>
   );
 }

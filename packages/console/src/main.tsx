@@ -5,7 +5,7 @@
  * tools/build/console.ts into the static assets, so the Worker's bundle holds none of it.
  */
 import { render, useEffect, useState } from "hono/jsx/dom";
-import { ApiError, forgetKey, getJson, saveKey, savedKey, saveLink, savedLink, type KeyInfo } from "./api.ts";
+import { forgetKey, getJson, saveKey, savedKey, saveLink, savedLink, type KeyInfo } from "./api.ts";
 import { SharedView } from "./shared-view.tsx";
 import { initialLang, wordsOf, type Lang, type Words } from "./i18n.ts";
 import { RosterList } from "./rosters.tsx";
@@ -13,6 +13,7 @@ import { RosterView } from "./roster-view.tsx";
 import { UsagePanel } from "./usage.tsx";
 import { WatchPanel } from "./watch.tsx";
 import { KeysPanel } from "./keys.tsx";
+import { ErrorLine, errorText, valueOf } from "./alert.tsx";
 
 export interface Shared {
   lang: Lang;
@@ -38,26 +39,16 @@ function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info
       onSignedIn(await getJson<KeyInfo>("/v1/key"));
     } catch (failure) {
       forgetKey();
-      setError(failure instanceof ApiError ? failure.detail : String(failure));
+      setError(errorText(failure));
     }
   };
   return (
     <form class="card sign-in" onSubmit={submit}>
       <label for="key">{words.keyLabel}</label>
-      <input
-        id="key"
-        type="password"
-        autocomplete="off"
-        value={key}
-        onInput={(event: Event) => setKey((event.target as HTMLInputElement).value)}
-      />
+      <input id="key" type="password" autocomplete="off" value={key} onInput={(event: Event) => setKey(valueOf(event))} />
       <button type="submit">{words.signIn}</button>
       <p class="hint">{words.keyHint}</p>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
     </form>
   );
 }

@@ -4,10 +4,11 @@
  * (absolute or indexed), downloads, and a share link with its embed code.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiError, blobUrl, getJson, remove, rosterPath, sendJson, type Member, type RosterTrends, type ShareLink } from "./api.ts";
+import { blobUrl, getJson, remove, rosterPath, sendJson, type Member, type RosterTrends, type ShareLink } from "./api.ts";
 import { parseLines } from "./rosters.tsx";
 import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
+import { ErrorLine, errorText, valueOf } from "./alert.tsx";
 
 const RANGES = [7, 30, 90];
 /** The last N days (ending yesterday), or a custom range. */
@@ -35,7 +36,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
   const [selected, setSelected] = useState<Member | null>(null);
   const [own, setOwn] = useState<string | null>(null);
   const [edits, setEdits] = useState(0);
-  const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
+  const fail = (failure: unknown) => setError(errorText(failure));
 
   useEffect(() => {
     setTrends(null);
@@ -91,9 +92,9 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
           </button>
         ))}
         <label for="range-from">{words.from}</label>
-        <input id="range-from" type="date" value={from} onInput={(event: Event) => setFrom((event.target as HTMLInputElement).value)} />
+        <input id="range-from" type="date" value={from} onInput={(event: Event) => setFrom(valueOf(event))} />
         <label for="range-to">{words.to}</label>
-        <input id="range-to" type="date" value={to} onInput={(event: Event) => setTo((event.target as HTMLInputElement).value)} />
+        <input id="range-to" type="date" value={to} onInput={(event: Event) => setTo(valueOf(event))} />
         <button
           type="button"
           aria-pressed={String("startDate" in range)}
@@ -110,11 +111,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
           {words.indexed}
         </button>
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {chart ? <img class="chart" src={chart} alt={`${name}: ${words.trend}`} /> : null}
       {trends === null ? (
         <p>{words.loading}</p>
@@ -150,7 +147,7 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
       </div>
       <form class="controls" onSubmit={add}>
         <label for="add-lines">{words.addCreators}</label>
-        <textarea id="add-lines" rows={2} value={lines} onInput={(event: Event) => setLines((event.target as HTMLTextAreaElement).value)} />
+        <textarea id="add-lines" rows={2} value={lines} onInput={(event: Event) => setLines(valueOf(event))} />
         <button type="submit">{words.add}</button>
       </form>
       {link ? (

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ApiError, getJson, rosterPath, sendJson, type RosterList as Rosters } from "./api.ts";
 import type { Shared } from "./main.tsx";
+import { ErrorLine, errorText, valueOf } from "./alert.tsx";
 
 /** `6838432048 美妆小王` (or a tab or a comma between) a line: ids and their labels. */
 export function parseLines(text: string): { kolIds: string[]; labels: Record<string, string> } {
@@ -36,7 +37,7 @@ export function RosterList({ words, onOpen }: Shared & { onOpen: (name: string) 
       setError(null);
       onOpen(name.trim().normalize("NFC"));
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : String(failure));
+      setError(errorText(failure));
     }
   };
   return (
@@ -63,20 +64,11 @@ export function RosterList({ words, onOpen }: Shared & { onOpen: (name: string) 
       <form class="card" onSubmit={create}>
         <h2>{words.newRoster}</h2>
         <label for="roster-name">{words.rosterName}</label>
-        <input id="roster-name" value={name} onInput={(event: Event) => setName((event.target as HTMLInputElement).value)} />
+        <input id="roster-name" value={name} onInput={(event: Event) => setName(valueOf(event))} />
         <label for="roster-lines">{words.creatorsLines}</label>
-        <textarea
-          id="roster-lines"
-          rows={6}
-          value={lines}
-          onInput={(event: Event) => setLines((event.target as HTMLTextAreaElement).value)}
-        />
+        <textarea id="roster-lines" rows={6} value={lines} onInput={(event: Event) => setLines(valueOf(event))} />
         <button type="submit">{words.create}</button>
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorLine error={error} />
       </form>
     </>
   );

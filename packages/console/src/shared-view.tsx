@@ -6,6 +6,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import type { Member } from "./api.ts";
 import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
+import { ErrorLine } from "./alert.tsx";
 
 interface SharedAnswer {
   roster?: string | null;
@@ -36,11 +37,7 @@ export function SharedView({ lang, words, token }: Shared & { token: string }) {
         {words.sharedView}
         {answer ? ` · ${answer.roster ?? answer.kolId ?? ""} · ${answer.startDate} – ${answer.endDate}` : ""}
       </h2>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       <img class="chart" src={`/s/${token}.svg?lang=${lang}&width=${width}`} alt={words.trend} />
       {answer ? <CreatorsTable lang={lang} words={words} members={members} /> : <p>{words.loading}</p>}
     </section>

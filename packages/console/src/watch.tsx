@@ -6,6 +6,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ApiError, getJson, rosterPath, sendJson } from "./api.ts";
 import type { Shared } from "./main.tsx";
+import { ErrorLine, errorText, valueOf } from "./alert.tsx";
 
 type TargetType = "feishu" | "dingtalk" | "wecom" | "slack" | "webhook";
 type Rule = { kind: "anomaly" } | { kind: "change"; days: number; abovePercent: number } | { kind: "below"; fans: number };
@@ -20,7 +21,6 @@ interface TestAnswer {
 }
 
 const TYPES: TargetType[] = ["feishu", "dingtalk", "wecom", "slack", "webhook"];
-const value = (event: Event) => (event.target as HTMLInputElement).value;
 
 export function WatchPanel({ words, name }: Shared & { name: string }) {
   const [watch, setWatch] = useState<WatchView | null>(null);
@@ -34,7 +34,7 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
   const [results, setResults] = useState<TestAnswer["targets"] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fail = (failure: unknown) => setError(failure instanceof ApiError ? failure.detail : String(failure));
+  const fail = (failure: unknown) => setError(errorText(failure));
   const path = `${rosterPath(name)}/watch`;
 
   useEffect(() => {
@@ -86,11 +86,11 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
         {words.ruleAnomaly}
       </label>
       <label for="watch-percent">{words.ruleChange}</label>
-      <input id="watch-percent" inputmode="decimal" value={percent} onInput={(event: Event) => setPercent(value(event))} />
+      <input id="watch-percent" inputmode="decimal" value={percent} onInput={(event: Event) => setPercent(valueOf(event))} />
       <label for="watch-below">{words.ruleBelow}</label>
-      <input id="watch-below" inputmode="numeric" value={below} onInput={(event: Event) => setBelow(value(event))} />
+      <input id="watch-below" inputmode="numeric" value={below} onInput={(event: Event) => setBelow(valueOf(event))} />
       <label for="watch-type">{words.target}</label>
-      <select id="watch-type" value={type} onChange={(event: Event) => setType(value(event) as TargetType)}>
+      <select id="watch-type" value={type} onChange={(event: Event) => setType(valueOf(event) as TargetType)}>
         {TYPES.map((each) => (
           <option value={each} selected={each === type}>
             {words.targets[each]}
@@ -98,11 +98,11 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
         ))}
       </select>
       <label for="watch-url">{words.targetUrl}</label>
-      <input id="watch-url" type="url" value={url} onInput={(event: Event) => setUrl(value(event))} />
+      <input id="watch-url" type="url" value={url} onInput={(event: Event) => setUrl(valueOf(event))} />
       <label for="watch-secret">{words.secret}</label>
-      <input id="watch-secret" type="password" autocomplete="off" value={secret} onInput={(event: Event) => setSecret(value(event))} />
+      <input id="watch-secret" type="password" autocomplete="off" value={secret} onInput={(event: Event) => setSecret(valueOf(event))} />
       <label for="watch-lang">{words.digestLang}</label>
-      <select id="watch-lang" value={digestLang} onChange={(event: Event) => setDigestLang(value(event) as "zh-CN" | "en")}>
+      <select id="watch-lang" value={digestLang} onChange={(event: Event) => setDigestLang(valueOf(event) as "zh-CN" | "en")}>
         <option value="zh-CN" selected={digestLang === "zh-CN"}>
           中文
         </option>
@@ -130,11 +130,7 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
     </form>
   );
 }

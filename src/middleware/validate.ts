@@ -45,6 +45,11 @@ export function validateTrendRequest<T extends TrendRequest, Q>(
 /** A route's path parameters and query, checked together by `schema` (a repeated parameter stays a
  * list, which the schema refuses as such); `days=N` stands for the N days ending yesterday. */
 export function validPathAndQuery<T>(c: Context, schemaFor: (limits: RangeLimits) => z.ZodMiniType<T>, limits: RangeLimits): T {
-  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
-  return validated(schemaFor(limits), { path: c.req.param() as Record<string, unknown>, query: rollingDays(query, limits) });
+  return validated(schemaFor(limits), { path: c.req.param() as Record<string, unknown>, query: rollingDays(sentQuery(c), limits) });
+}
+
+/** The query as sent: each parameter's value, or the list of them when it was repeated (which the
+ * schemas refuse as `single_value`). */
+export function sentQuery(c: Context): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0] : values]));
 }

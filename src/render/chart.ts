@@ -109,7 +109,8 @@ const LEGEND_TEXT_WIDTH = 16;
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
 /** Half-widths a character takes: two for a CJK (full-width) one. */
-const halfWidths = (char: string) => (WIDE.test(char) ? 2 : 1);
+export const isWide = (char: string) => WIDE.test(char);
+const halfWidths = (char: string) => (isWide(char) ? 2 : 1);
 
 /** `label` cut to a legend column, with an ellipsis when cut (an id is never cut: it must stay exact). */
 export function fitted(label: string): string {
@@ -125,7 +126,7 @@ export function fitted(label: string): string {
 
 /** A half-width's pixels in the heading's bold 16 px, on average (a Latin letter or digit). */
 const HEADING_HALF = 9.5;
-const halvesOf = (text: string) => [...text].reduce((sum, char) => sum + halfWidths(char), 0);
+export const halvesOf = (text: string) => [...text].reduce((sum, char) => sum + halfWidths(char), 0);
 
 /** The heading in one line, or two (at its last comma) when the chart is too narrow for one; and
  * whether a line is still too long for 16 px (it is then set smaller). */

@@ -6,10 +6,22 @@
  */
 import { html } from "hono/html";
 import type { Problem } from "../schemas/problem.ts";
-import { FONTS, HEIGHT, WIDTH } from "./chart.ts";
+import { FONTS, halvesOf, HEIGHT, isWide, WIDTH } from "./chart.ts";
 
 const MAX_DETAIL_LINES = 6;
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+/** `text` as words, spaces, and each wide (CJK) character on its own: where a line may break. */
+function tokensOf(text: string): string[] {
+  const tokens: string[] = [];
+  for (const char of text) {
+    const last = tokens.at(-1);
+    const space = /\s/.test(char);
+    const joins = last !== undefined && !isWide(char) && !isWide(last.at(-1)!) && /\s/.test(last) === space;
+    if (joins) tokens[tokens.length - 1] += char;
+    else tokens.push(char);
+  }
+  return tokens;
+}
 
 /**
  * `text` in lines that fit `room` pixels at a font whose half-width is `half` pixels (a CJK
@@ -18,19 +30,14 @@ const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f
  */
 export function wrapped(text: string, room: number, half: number, most: number): string[] {
   const fits = Math.floor(room / half);
-  const tokens =
-    text.match(
-      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+|\s+/gu,
-    ) ?? [];
-  const widthOf = (piece: string) => [...piece].reduce((sum, char) => sum + (WIDE.test(char) ? 2 : 1), 0);
   const lines: string[] = [];
   let line = "";
-  for (const token of tokens) {
+  for (const token of tokensOf(text)) {
     if (/^\s+$/.test(token)) {
       if (line) line += " ";
       continue;
     }
-    if (line.trim() && widthOf(line) + widthOf(token) > fits) {
+    if (line.trim() && halvesOf(line) + halvesOf(token) > fits) {
       lines.push(line.trim());
       line = token;
     } else line += token;

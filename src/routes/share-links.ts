@@ -11,6 +11,7 @@ import { Hono } from "hono/tiny";
 import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
+import { sentQuery } from "../middleware/validate.ts";
 import { clientAuth, clientOfRecord, grantedClients, refuseAttempt, requireKeyFor } from "../auth/client-auth.ts";
 import { recordOfName, type KeysReader } from "../auth/keys.ts";
 import { requireSigningSecret } from "../config/readiness.ts";
@@ -262,10 +263,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
           throw new ProblemError("share-link-gone", { detail: `This share link ${why}: ask its owner for a new one.` });
         }
         // Each parameter once (a list is refused as such, as on every route).
-        const sent = Object.fromEntries(
-          Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
-        );
-        const query = validated(linkQuerySchema(), { query: sent }).query;
+        const query = validated(linkQuerySchema(), { query: sentQuery(c) }).query;
 
         const inner = new Request(resourceUrl(new URL(c.req.url).origin, record, shown, query), {
           method: c.req.method,

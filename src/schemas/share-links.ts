@@ -5,6 +5,7 @@
  */
 import * as z from "zod/mini";
 import { langSchema } from "../render/language.ts";
+import { shareRecordSchema } from "../share/links.ts";
 import { compareModeSchema, rosterNameSchema } from "./rosters.ts";
 import {
   bomSchema,
@@ -98,16 +99,8 @@ const answerSchemas = builtOnFirstUse(() => {
     /** The CSV with a byte-order mark, for Excel. */
     excelCsv: z.string(),
   });
-  const link = z.object({
-    id: z.string(),
-    resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
-    range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
-    mode: z.optional(z.enum(["absolute", "indexed"])),
-    lang: z.optional(z.enum(["zh-CN", "en"])),
-    note: z.optional(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.nullable(z.string()),
-    revokedAt: z.nullable(z.string()),
+  // The stored record as its owner reads it (without the owner: the caller), with what the gateway adds.
+  const link = z.extend(z.omit(shareRecordSchema(), { owner: true }), {
     status: z.enum(["active", "revoked", "expired"]),
     urls,
     /** An `<img>` of the chart, to paste into a page or a report. */

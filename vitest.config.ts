@@ -62,6 +62,8 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
+          // Rate-limit tests may wait up to 10 s for a fresh window (test/support/rate-window.ts).
+          testTimeout: 30_000,
           include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
           // Property tests run FUZZ_RUNS cases each: a quick count by default, 10000 in `npm run test:fuzz`.
           // The spend-floor replays' size: a quick one by default, the bench's own in `npm run bench`.

@@ -10,6 +10,7 @@ import { Webhook } from "standardwebhooks";
 import { FIXED_NOW, makeGateway, uniqueKol, type GatewayOptions } from "../support/gateway.ts";
 import { createTestKey, type TestKey } from "../support/keys.ts";
 import { TEST_AUTH_FAILURE_LIMIT, TEST_SIGNING_SECRET } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
 
 const WEBHOOK = "/v1/webhooks/daily-fans";
@@ -60,6 +61,7 @@ describe("a refused signed request", () => {
   });
 
   it("counts as a failed authentication attempt, so one address cannot try signatures without end", async () => {
+    await startInOneRateWindow();
     const gateway = gatewayWith();
     const client = await createTestKey(env.KEYS);
     const address = newAddress();

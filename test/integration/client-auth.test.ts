@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { dropInPath, FIXED_NOW, makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_AUTH_FAILURE_LIMIT, TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 
@@ -240,6 +241,7 @@ describe("failing closed", () => {
 
 describe("rate limits", () => {
   it("answers 429 with Retry-After once a standard key passes its limit, cached answers included", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const path = trendPath(uniqueKol(), ...RANGE);
@@ -255,6 +257,7 @@ describe("rate limits", () => {
   });
 
   it("says in Retry-After what is left of the window, not a whole period", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway({ now: FIXED_NOW + 45_000 });
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const path = trendPath(uniqueKol(), ...RANGE);
@@ -265,6 +268,7 @@ describe("rate limits", () => {
   });
 
   it("says in the 429's detail that the key is what is limited, and how long to wait", async () => {
+    await startInOneRateWindow();
     // 45 s into the window: 15 s are left, in the detail as in Retry-After, for a person reading a log.
     const gateway = makeGateway({ now: FIXED_NOW + 45_000 });
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
@@ -276,6 +280,7 @@ describe("rate limits", () => {
   });
 
   it("refuses a miss whose upstream call would pass the key's limit, before making the call", async () => {
+    await startInOneRateWindow();
     // Each upstream call weighs one more request, so a many-creator request cannot buy more than single ones.
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
@@ -289,6 +294,7 @@ describe("rate limits", () => {
   });
 
   it("limits failed authentication attempts per address with 429", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const from = (address: string) => ({ as: "xte_wrong-key", headers: { "CF-Connecting-IP": address } });
     const statuses: number[] = [];
@@ -300,6 +306,7 @@ describe("rate limits", () => {
   });
 
   it("gives a bulk key more room than a standard one in the same window", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
     const path = trendPath(uniqueKol(), ...RANGE);
@@ -319,6 +326,7 @@ describe("rate limits", () => {
   });
 
   it("limits each key on its own", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const first = await createTestKey(env.KEYS, { tier: "standard" });
     const second = await createTestKey(env.KEYS, { tier: "standard" });
@@ -328,6 +336,7 @@ describe("rate limits", () => {
   });
 
   it("gives upstream-style clients code 302 when rate limited on the drop-in route", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const path = dropInPath(uniqueKol(), ...RANGE, `&token=${key}`);
@@ -348,6 +357,7 @@ describe("anonymous callers under PUBLIC_ACCESS", () => {
   });
 
   it("are limited per address: one address past the limit holds back no other", async () => {
+    await startInOneRateWindow();
     // Without a key, the address is the only identity a limit can hold to.
     const gateway = publicGateway();
     const [first, second] = [newAddress(), newAddress()];
@@ -358,6 +368,7 @@ describe("anonymous callers under PUBLIC_ACCESS", () => {
   });
 
   it("weigh one more request per upstream call their request causes, as a key's requests do", async () => {
+    await startInOneRateWindow();
     const gateway = publicGateway();
     const address = newAddress();
     // Each miss is a request and an upstream call: two of the standard tier's requests a minute.
@@ -371,6 +382,7 @@ describe("anonymous callers under PUBLIC_ACCESS", () => {
   });
 
   it("are told in the 429's detail that their address is limited, at the standard tier", async () => {
+    await startInOneRateWindow();
     const gateway = publicGateway();
     const address = newAddress();
     const path = trendPath(uniqueKol(), ...RANGE);

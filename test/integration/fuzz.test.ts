@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import { PROBLEMS } from "../../src/problem.ts";
 import { problemSchema } from "../../src/schemas/problem.ts";
 import type { Fault } from "../../tools/emulator/emulator.ts";
@@ -308,6 +309,8 @@ describe("fuzzing", () => {
       });
       await fc.assert(
         fc.asyncProperty(bounds, async ({ budget, keyLimit, standard, misses, faults }) => {
+          // Each run is short (under a second): it needs only a few seconds of one window.
+          await startInOneRateWindow(3_000);
           const bounded = makeGateway({ env: { UPSTREAM_TIMEOUT_MS: "30", UPSTREAM_DAILY_BUDGET: String(budget) } });
           const { key, record } = await createTestKey(env.KEYS, { tier: standard ? "standard" : "bulk", dailyUpstreamCalls: keyLimit });
           bounded.emulator.queueFaults(...faults);

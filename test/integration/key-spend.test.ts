@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import type { Usage } from "../../src/schemas/operations.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
@@ -220,6 +221,7 @@ describe("a key's requests and hits, counted in the isolate", () => {
   });
 
   it("weigh a miss's call against the rate limit even for a key without a daily limit", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "0" } });
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const statuses: number[] = [];

@@ -6,6 +6,7 @@
  */
 import type { Usage } from "../../src/schemas/operations.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import { reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -245,6 +246,7 @@ describe("a webhook delivery's data, fetched for the key that asked", () => {
 
 describe("identical misses of two callers at once", () => {
   it("do not hand one caller's rate limit to the other: the other is answered", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway({ emulator: { latencyMs: 20 } });
     const { key: spent } = await createTestKey(env.KEYS, { tier: "standard" });
     const { key: other } = await createTestKey(env.KEYS);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, type GatewayOptions } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import type { Quote } from "../../src/schemas/quote.ts";
 import type { Usage } from "../../src/schemas/operations.ts";
 
@@ -147,6 +148,7 @@ describe("a quote", () => {
   });
 
   it("weighs one more request per call it finds, as the request would, so it cannot reach without bound", async () => {
+    await startInOneRateWindow();
     const gateway = pricedGateway();
     const { key } = await createTestKey(gateway.env.KEYS, { tier: "standard" });
     const kolIds = Array.from({ length: TEST_STANDARD_LIMIT + 5 }, () => uniqueKol());

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
 import type { Problem } from "../../src/problem.ts";
 
@@ -183,6 +184,7 @@ describe("refusing a link", () => {
 
 describe("a link's viewers and its owner", () => {
   it("count in the link's own rate limit: its viewers never use up the owner's own requests", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const owner = await createTestKey(env.KEYS, { tier: "standard" });
     const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { startInOneRateWindow } from "../support/rate-window.ts";
 
 // The account ledger's breaker is per test gateway, but KV keys are shared in a file.
 afterEach(() => reset());
@@ -117,6 +118,7 @@ describe("a fresh deployment's defaults", () => {
   }, 120_000);
 
   it("weigh each upstream call a request causes against its rate limit", async () => {
+    await startInOneRateWindow();
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });
     const response = await gateway.request("/v1/kols/daily-fans", {

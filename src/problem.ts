@@ -70,6 +70,11 @@ export const PROBLEMS = {
     title: "A roster limit is reached",
     upstreamCode: 400,
   },
+  "roster-name-taken": {
+    status: 409,
+    title: "The key has a roster of that name already",
+    upstreamCode: 400,
+  },
   "key-not-found": {
     status: 404,
     title: "There is no client key of that name",

@@ -31,6 +31,7 @@ import {
   MAX_ROSTER_SIZE,
   MAX_ROSTERS,
   rosterKolsBodySchema,
+  rosterRenameSchema,
   fieldsSchema,
   rosterFormatSchema,
   rosterNameSchema,
@@ -525,6 +526,21 @@ export function openApiDocument(version: string): Json {
           answers: { "200": { description: "The roster.", content: { "application/json": { schema: ref("Roster") } } } },
           problems: ["roster-not-found"],
         }),
+        patch: rosterOperation({
+          operationId: "renameRoster",
+          summary: "Renames a roster",
+          description:
+            "Its creators, labels and watch keep going under the new name, and the key's share links to it follow it (a link's URL does not change). Renaming a roster to its own name changes nothing.",
+          body: "RosterRename",
+          answers: {
+            "200": {
+              description: "Renamed: the roster under its new name.",
+              headers: { "Content-Location": header("Content-Location") },
+              content: { "application/json": { schema: ref("Roster") } },
+            },
+          },
+          problems: ["roster-not-found", "roster-name-taken"],
+        }),
         delete: rosterOperation({
           operationId: "deleteRoster",
           summary: "Deletes a roster",
@@ -982,6 +998,7 @@ export function openApiDocument(version: string): Json {
         },
         Allow: { description: "The methods the route serves.", schema: { type: "string" } },
         Location: { description: "The delivery's status URL, or the roster's.", schema: { type: "string" } },
+        "Content-Location": { description: "The roster's URL under its new name.", schema: { type: "string" } },
         "Xingtu-Roster-Failed": {
           description: "Creators that could not be answered (listed with their problem).",
           schema: { type: "integer" },
@@ -1016,6 +1033,7 @@ export function openApiDocument(version: string): Json {
         Roster: schema(rosterSchema),
         RosterList: schema(rosterListSchema),
         RosterKols: schema(rosterKolsBodySchema, "input"),
+        RosterRename: schema(rosterRenameSchema.shape.body, "input"),
         RosterTrends: schema(rosterTrendsSchema),
         KolsTrendsRequest: { ...withRollingDays(schema(adhocBodySchema, "input")), description: RANGE_RULES },
         Watch: schema(watchSchemas().body, "input"),

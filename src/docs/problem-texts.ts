@@ -66,6 +66,11 @@ export const PROBLEM_TEXTS = {
     action: "Delete a roster, or split this one in two.",
     zh: "已达名单上限（每个密钥 100 个名单，每个名单 500 位达人）：删除或拆分名单。",
   },
+  "roster-name-taken": {
+    meaning: "A roster is renamed only to a name the key does not use yet (names are compared after Unicode NFC normalisation).",
+    action: "Choose another name, or delete the other roster (`DELETE /v1/rosters/{name}`) first.",
+    zh: "此密钥下已有同名名单：请换一个名称，或先删除那个名单。",
+  },
   "key-not-found": {
     meaning: "No client key has that name (operators list them with `GET /v1/keys`).",
     action: "Check the name in `GET /v1/keys`.",

@@ -26,7 +26,7 @@ export interface RosterSummary {
 
 /** What a change did: done, or why not (the route turns a refusal into its problem). */
 export type RosterChange =
-  { ok: true; roster: Roster; created: boolean } | { ok: false; refused: "not-found" | "too-many-rosters" | "too-large" };
+  { ok: true; roster: Roster; created: boolean } | { ok: false; refused: "not-found" | "too-many-rosters" | "too-large" | "name-taken" };
 
 /** A roster's watch, secrets included (the routes never show them), and its last digest's day. */
 export interface StoredWatch {
@@ -121,9 +121,21 @@ export class RosterBook extends DurableObject<Bindings> {
     });
   }
 
-  /** Sets the roster's watch (one per roster), keeping the day of its last digest; the watch as
-   * stored, or null when there is no such roster. */
-  /** Sets the roster's watch; null when there is no such roster, `created` when it had none. */
+  /** Gives the roster a new name, with its creators, labels and watch (and the day of its last digest). */
+  rename(name: string, to: string, now: string): RosterChange {
+    return this.ctx.storage.transactionSync(() => {
+      if (!this.get(name)) return { ok: false, refused: "not-found" } as const;
+      if (to === name) return { ok: true, roster: this.get(name)!, created: false } as const;
+      if (this.get(to)) return { ok: false, refused: "name-taken" } as const;
+      this.sql.exec("UPDATE rosters SET name = ?, updated_at = ? WHERE name = ?", to, now, name);
+      this.sql.exec("UPDATE members SET roster = ? WHERE roster = ?", to, name);
+      this.sql.exec("UPDATE watches SET roster = ? WHERE roster = ?", to, name);
+      return { ok: true, roster: this.get(to)!, created: false } as const;
+    });
+  }
+
+  /** Sets the roster's watch (one per roster), keeping the day of its last digest; null when there
+   * is no such roster, `created` when it had none. */
   putWatch(name: string, watch: Watch): (StoredWatch & { created: boolean }) | null {
     return this.ctx.storage.transactionSync(() => {
       if (!this.get(name)) return null;

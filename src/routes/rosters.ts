@@ -1,6 +1,6 @@
 /**
  * @module Rosters: a key's named lists of creators, and many creators' trends in one answer.
- * - `GET /v1/rosters`, `PUT|GET|DELETE /v1/rosters/{name}`, `POST /v1/rosters/{name}/kols`,
+ * - `GET /v1/rosters`, `PUT|GET|PATCH|DELETE /v1/rosters/{name}`, `POST /v1/rosters/{name}/kols`,
  *   `DELETE /v1/rosters/{name}/kols/{kolId}`: keep the lists (the key's roster book, durable);
  * - `GET /v1/rosters/{name}/daily-fans`: every creator's trend, summary and anomalous days, as
  *   JSON or long CSV (`kolId,date,fans,delta`);
@@ -33,6 +33,7 @@ import {
   rosterBodySchema,
   rosterNameSchema,
   rosterChartRequestSchema,
+  rosterRenameSchema,
   rosterTrendsRequestSchema,
   watchRequestSchema,
 } from "../schemas/rosters.ts";
@@ -44,6 +45,7 @@ import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { remember } from "../cache/remember.ts";
+import { moveRosterLinks } from "../share/store.ts";
 
 export const ROSTERS_PATH = "/v1/rosters";
 export const ROSTER_PATH = "/v1/rosters/:name";
@@ -257,6 +259,9 @@ export function rosterRoutes(runtime: Runtime) {
   const auth = clientAuth(runtime);
   const now = () => new Date(runtime.now()).toISOString();
   const body = jsonObjectBody((raw, c: Ctx) => validated(rosterBodySchema, { path: { name: c.req.param("name") }, body: raw.body }));
+  const renameBody = jsonObjectBody((raw, c: Ctx) =>
+    validated(rosterRenameSchema, { path: { name: c.req.param("name") }, body: raw.body }),
+  );
   const watchBody = jsonObjectBody((raw, c: Ctx) => {
     const request = validated(watchRequestSchema(), { path: { name: c.req.param("name") }, body: raw.body });
     // Webhook targets follow CALLBACK_HOSTS, as callbacks do; chat targets were held to their hosts above.
@@ -292,6 +297,34 @@ export function rosterRoutes(runtime: Runtime) {
       const roster = await reach(() => book.get(name));
       if (!roster) throw notFound(name);
       return c.json<RosterBody>(roster, 200, { "Cache-Control": "no-store" });
+    })
+    .patch(ROSTER_PATH, jsonOnly, renameBody, async (c) => {
+      const { path, body: renamed } = c.req.valid("json");
+      const [from, to] = [path.name, renamed.name];
+      const book = bookOf(c);
+      // RPC types a union result as a union of promises: awaited here, it is the union again.
+      const change = (await reach<unknown>(() => book.rename(from, to, now()))) as RosterChange;
+      forget(c, runtime, from);
+      forget(c, runtime, to);
+      if (!change.ok && change.refused === "name-taken") {
+        throw new ProblemError("roster-name-taken", {
+          detail: `This key already has a roster named "${to}": choose another name, or delete that roster first.`,
+        });
+      }
+      if (!change.ok) throw notFound(from);
+      // The key's share links to the roster follow it: a link never breaks because its roster was renamed.
+      if (from !== to) {
+        await moveRosterLinks(c.env, runtime, c.get("client").name, from, to).catch(() => {
+          throw new ProblemError("ledger-unavailable", {
+            detail: `The roster is now named "${to}", but its share links could not all be moved to the new name: rename it to "${from}" and back again later.`,
+            retryAfterSeconds: 30,
+          });
+        });
+      }
+      return c.json<RosterBody>(change.roster, 200, {
+        "Cache-Control": "no-store",
+        "Content-Location": `${ROSTERS_PATH}/${encodeURIComponent(to)}`,
+      });
     })
     .delete(ROSTER_PATH, async (c) => {
       const { name } = namePath(c);

@@ -15,24 +15,11 @@ import { sentQuery } from "../middleware/validate.ts";
 import { clientAuth, clientOfRecord, grantedClients, refuseAttempt, requireKeyFor } from "../auth/client-auth.ts";
 import { recordOfName, type KeysReader } from "../auth/keys.ts";
 import { requireSigningSecret } from "../config/readiness.ts";
-import { kvStore } from "../cache/kv-store.ts";
-import { tieredStore } from "../cache/tiered-store.ts";
 import { ProblemError } from "../problem.ts";
 import { rangeLimits, validated } from "../schemas/request.ts";
 import { linkQuerySchema, shareLinkRequestSchema, type ShareLink, type ShareLinkList } from "../schemas/share-links.ts";
-import {
-  keepSeconds,
-  linkKvName,
-  MAX_LINKS,
-  mintToken,
-  ownerLinkKvName,
-  ownerLinkPrefix,
-  refusal,
-  shareRecordSchema,
-  tokenOf,
-  verifiedId,
-  type ShareRecord,
-} from "../share/links.ts";
+import { MAX_LINKS, mintToken, refusal, tokenOf, verifiedId, type ShareRecord } from "../share/links.ts";
+import { LINK_EDGE_SECONDS, linkStore, ownersLinks, readLink, writeLink } from "../share/store.ts";
 import { creatorsOf } from "./rosters.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { SelfFetch } from "./index.ts";
@@ -44,64 +31,15 @@ export const SHARED_PATH = "/s/:link";
 
 type Ctx = Context<GatewayEnv>;
 
-/** How long an isolate, then an edge location, may trust a link's record: a revocation through
- * another isolate reaches every location within their sum, as a key's does. */
-const LINK_MEMORY_SECONDS = 30;
-const LINK_EDGE_SECONDS = 60;
-
 /** What each of a link's URLs serves: the resource's own route and the format it asks for there. */
 const EXTENSIONS = { "": "json", ".json": "json", ".csv": "csv", ".wide.csv": "csv-wide", ".svg": "svg" } as const;
 type Shown = (typeof EXTENSIONS)[keyof typeof EXTENSIONS];
-
-function linkStore(c: Ctx, runtime: Runtime) {
-  return tieredStore(runtime.isolate.keyRecords, kvStore(c.env.KEYS), LINK_MEMORY_SECONDS);
-}
-
-async function readLink(c: Ctx, runtime: Runtime, id: string): Promise<ShareRecord | null> {
-  const stored = await linkStore(c, runtime).get(linkKvName(id), { edgeCacheSeconds: LINK_EDGE_SECONDS });
-  if (!stored.ok || stored.value === null) return null;
-  const parsed = shareRecordSchema().safeParse(stored.value);
-  return parsed.success ? parsed.data : null;
-}
-
-/** Writes a link's record and its owner's index entry (the record again, as metadata to list). */
-async function writeLink(c: Ctx, runtime: Runtime, record: ShareRecord): Promise<void> {
-  const keep = keepSeconds(record, runtime.now());
-  const options = keep === undefined ? {} : { expirationTtl: keep };
-  try {
-    await Promise.all([
-      c.env.KEYS.put(linkKvName(record.id), JSON.stringify(record), options),
-      c.env.KEYS.put(ownerLinkKvName(record.owner, record.id), "", { ...options, metadata: record }),
-    ]);
-  } catch {
-    throw new ProblemError("ledger-unavailable", {
-      detail: "The share link could not be saved; nothing was changed. Retry later.",
-      retryAfterSeconds: 30,
-    });
-  }
-  // This isolate sees its own change at once; others within LINK_MEMORY_SECONDS + LINK_EDGE_SECONDS.
-  await runtime.isolate.keyRecords.delete(linkKvName(record.id));
-}
-
-async function ownersLinks(c: Ctx, owner: string): Promise<ShareRecord[]> {
-  const records: ShareRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await c.env.KEYS.list<unknown>({ prefix: ownerLinkPrefix(owner), cursor });
-    for (const key of page.keys) {
-      const parsed = shareRecordSchema().safeParse(key.metadata);
-      if (parsed.success) records.push(parsed.data);
-    }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
 
 /** The calling key's link named by the path's id; another key's, or none, is not found. */
 async function ownLink(c: Ctx, runtime: Runtime): Promise<ShareRecord> {
   const client = c.get("client");
   requireKeyFor(client, "Share links");
-  const record = await readLink(c, runtime, c.req.param("id")!);
+  const record = await readLink(c.env, runtime, c.req.param("id")!);
   if (!record || record.owner !== client.name) {
     throw new ProblemError("share-link-not-found", {
       detail: "This key has no share link of that id: list them with GET /v1/share-links.",
@@ -185,7 +123,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         const { kolId, roster, startDate, endDate, days, mode, lang, note, expiresAt } = c.req.valid("json").body;
         // A link to a roster that is not there would only ever answer its 404.
         if (roster !== undefined) await creatorsOf(c, runtime, roster);
-        const active = (await ownersLinks(c, client.name)).filter((record) => refusal(record, runtime.now()) === null);
+        const active = (await ownersLinks(c.env, client.name)).filter((record) => refusal(record, runtime.now()) === null);
         if (active.length >= MAX_LINKS) {
           throw new ProblemError("share-link-limit", {
             detail: `This key already keeps ${MAX_LINKS} working share links: revoke one first.`,
@@ -204,7 +142,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
           expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
           revokedAt: null,
         };
-        await writeLink(c, runtime, record);
+        await writeLink(c.env, runtime, record);
         return c.json<ShareLink>(await viewOf(c, record, runtime.now()), 201, {
           "Cache-Control": "no-store",
           Location: `${SHARE_LINKS_PATH}/${id}`,
@@ -213,7 +151,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
       .get(SHARE_LINKS_PATH, async (c) => {
         const client = c.get("client");
         requireKeyFor(client, "Share links");
-        const records = await ownersLinks(c, client.name);
+        const records = await ownersLinks(c.env, client.name);
         const links = await Promise.all(records.map((record) => viewOf(c, record, runtime.now())));
         return c.json<ShareLinkList>({ links, limits: { activeLinks: MAX_LINKS } }, 200, { "Cache-Control": "no-store" });
       })
@@ -224,7 +162,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
       })
       .delete(SHARE_LINK_PATH, async (c) => {
         const record = await ownLink(c, runtime);
-        if (record.revokedAt === null) await writeLink(c, runtime, { ...record, revokedAt: now() });
+        if (record.revokedAt === null) await writeLink(c.env, runtime, { ...record, revokedAt: now() });
         return c.body(null, 204);
       })
       // GET, and HEAD with it (a link checker learns the link answers; the resource's route looks nothing up).
@@ -239,7 +177,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         const master = requireSigningSecret(c.get("lookup").config);
         const id = await verifiedId(master, token);
         if (id === null) return refuseAttempt(c.env, address, unknown, runtime.now());
-        const record = await readLink(c, runtime, id);
+        const record = await readLink(c.env, runtime, id);
         if (!record) return refuseAttempt(c.env, address, unknown, runtime.now());
         const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
         if (shown === undefined || ("kolId" in record.resource && shown === "csv-wide")) {
@@ -249,7 +187,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
           });
         }
         const read: KeysReader = async (name) => {
-          const stored = await linkStore(c, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
+          const stored = await linkStore(c.env, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
           return stored.ok ? stored.value : null;
         };
         const owner = await recordOfName(read, record.owner);

@@ -97,6 +97,12 @@ export type RosterKolsBody = z.output<typeof rosterKolsBodySchema>;
 
 export const rosterBodySchema = z.object({ path: z.object({ name: rosterNameSchema }), body: rosterKolsBodySchema });
 
+/** `PATCH /v1/rosters/{name}` with `{ "name": "新名字" }`: the roster, its watch and its share links under a new name. */
+export const rosterRenameSchema = z.object({
+  path: z.object({ name: rosterNameSchema }),
+  body: z.strictObject({ name: rosterNameSchema }),
+});
+
 /** Many creators' formats: JSON, long CSV, or wide CSV (a column per creator). */
 export const rosterFormatSchema = z.optional(
   z.enum(["json", "csv", "csv-wide"], { error: "must be json, csv or csv-wide" }).check(

@@ -245,9 +245,9 @@ describe("the console at / in Chromium", () => {
     await view.locator("#roster-name").waitFor();
     const before = Number((await view.locator('dd[data-figure="上游调用"]').textContent())!.replace(/,/g, ""));
 
-    const name = `控制台${Date.now() % 100000}`;
+    const first = `控制台${Date.now() % 100000}`;
     const fresh = String(Date.now());
-    await view.locator("#roster-name").fill(name);
+    await view.locator("#roster-name").fill(first);
     await view.locator("#roster-lines").fill(`6838432048 美妆小王\n7012345678\t数码老李\n${fresh}, 新达人`);
     await view.getByRole("button", { name: "创建", exact: true }).click();
     await threeRows(view);
@@ -293,8 +293,17 @@ describe("the console at / in Chromium", () => {
     await view.getByRole("button", { name: "生成分享链接" }).click();
     const shared = (await view.locator(".share code").first().textContent())!;
     const stranger = await browser.newContext();
-    const opened = await (await stranger.newPage()).goto(shared);
-    expect(opened?.status()).toBe(200);
+    const outside = await stranger.newPage();
+    expect((await outside.goto(shared))?.status()).toBe(200);
+
+    // Renamed, the roster keeps its creators, and the link already given out still opens it.
+    const name = `${first}改`;
+    await view.getByRole("button", { name: "重命名" }).click();
+    await view.locator("#rename-to").fill(name);
+    await view.getByRole("button", { name: "重命名" }).click();
+    await view.getByRole("heading", { name }).waitFor();
+    await threeRows(view);
+    expect((await outside.goto(shared))?.status()).toBe(200);
     await stranger.close();
 
     // The miss of the new creator moved today's calls.
@@ -357,6 +366,20 @@ describe("the console at / in Chromium", () => {
       .getByText("revoked")
       .waitFor();
     expect((await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status).toBe(401);
+    // A revoked key is no longer shown: the page (and its screenshots) hold no key.
+    expect(await view.locator("code.new-key").count()).toBe(0);
+
+    // A roster made and deleted again, after a confirmation.
+    const scratch = `scratch-${Date.now() % 100000}`;
+    await view.locator("#roster-name").fill(scratch);
+    await view.locator("#roster-lines").fill("6838432048 美妆小王");
+    await view.getByRole("button", { name: "Create", exact: true }).click();
+    view.once("dialog", (dialog) => void dialog.accept());
+    await view.getByRole("button", { name: "Delete the roster" }).click();
+    await view.locator("#roster-name").waitFor();
+    await view.getByRole("button", { name }).waitFor();
+    expect(await view.getByRole("button", { name: scratch }).count()).toBe(0);
+    expect((await fetch(`${ORIGIN}/v1/rosters/${scratch}`, { headers: { Authorization: `Bearer ${LOCAL_KEY}` } })).status).toBe(404);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-rosters-en.png", fullPage: true });
     await view.getByRole("button", { name: "中文" }).click();

@@ -81,8 +81,10 @@ describe("the installable client", () => {
     expect(watched.targets).toEqual([{ type: "slack", url: "https://hooks.slack.com" }]);
     expect((await client.watch("team")).rules).toEqual([{ kind: "anomaly" }]);
     await client.deleteWatch("team");
-    await client.deleteRoster("team");
-    await expect(client.roster("team")).rejects.toMatchObject({ status: 404, problem: { type: "/problems/roster-not-found" } });
+    expect((await client.renameRoster("team", "团队")).name).toBe("团队");
+    await expect(client.renameRoster("team", "other")).rejects.toMatchObject({ status: 404 });
+    await client.deleteRoster("团队");
+    await expect(client.roster("团队")).rejects.toMatchObject({ status: 404, problem: { type: "/problems/roster-not-found" } });
   });
 
   it("answers the trend with where it came from and what it cost", async () => {

@@ -540,6 +540,11 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     async removeFromRoster(name: string, kolId: string): Promise<Roster> {
       return parsed<Roster>(await call(`${rosterPath(name)}/kols/${encodeURIComponent(kolId)}`, { method: "DELETE" }));
     },
+    /** Renames a roster: its creators, labels, watch and share links go with it. */
+    async renameRoster(name: string, to: string): Promise<Roster> {
+      return parsed<Roster>(await call(rosterPath(name), json("PATCH", { name: to })));
+    },
+    /** Deletes a roster and its watch. */
     async deleteRoster(name: string): Promise<void> {
       await call(rosterPath(name), { method: "DELETE" });
     },

@@ -36,7 +36,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 export const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>;
-export const sendJson = async <T>(method: "PUT" | "POST", path: string, body: unknown): Promise<T> =>
+export const sendJson = async <T>(method: "PUT" | "POST" | "PATCH", path: string, body: unknown): Promise<T> =>
   (await call(path, { method, body: JSON.stringify(body) })).json() as Promise<T>;
 export const remove = async (path: string): Promise<void> => void (await call(path, { method: "DELETE" }));
 /** A body as a local object URL (a chart to show, a CSV to download), read with the key. */
@@ -61,6 +61,12 @@ export interface Usage {
   history: { day: string; upstreamCalls: number; billedCalls: number }[];
 }
 
+/** A roster as PUT, POST and PATCH answer it. */
+export interface Roster {
+  name: string;
+  kolIds: string[];
+  labels: Record<string, string>;
+}
 export interface RosterList {
   rosters: { name: string; size: number; updatedAt: string }[];
 }

@@ -23,7 +23,8 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
   const [refresh, setRefresh] = useState(false);
   const [operate, setOperate] = useState(false);
   const [limit, setLimit] = useState("0");
-  const [made, setMade] = useState<string | null>(null);
+  /** The key just made, shown until it is hidden, revoked or another is made: it is never shown again. */
+  const [made, setMade] = useState<{ name: string; key: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const fail = (failure: unknown) => setError(errorText(failure));
   const load = () => getJson<{ keys: KeyView[] }>("/v1/keys").then((list) => setKeys(list.keys), fail);
@@ -39,7 +40,8 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
         permissions,
         dailyUpstreamCalls: Number(limit) || 0,
       });
-      setMade(created.key);
+      setMade({ name, key: created.key });
+      setName("");
       setError(null);
       await load();
     } catch (failure) {
@@ -53,6 +55,7 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
   const revoke = async (key: string) => {
     if (!confirm(words.confirmRevoke(key))) return;
     await remove(`/v1/keys/${encodeURIComponent(key)}`).catch(fail);
+    if (made?.name === key) setMade(null);
     await load();
   };
 
@@ -74,8 +77,12 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
             {keys.map((key) => (
               <tr>
                 <td>{key.name}</td>
-                <td>{key.tier}</td>
-                <td>{key.permissions.join(", ") || "–"}</td>
+                <td>{words.tiers[key.tier]}</td>
+                <td>
+                  {key.permissions
+                    .map((permission) => words.permissionNames[permission as "refresh" | "operate"] ?? permission)
+                    .join("、") || "–"}
+                </td>
                 <td class="number">{key.dailyUpstreamCalls}</td>
                 <td>
                   {key.disabled ? (
@@ -106,26 +113,29 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
       <label for="key-tier">{words.tier}</label>
       <select id="key-tier" onChange={(event: Event) => setTier(valueOf(event) as "standard" | "bulk")}>
         <option value="standard" selected={tier === "standard"}>
-          standard
+          {words.tiers.standard}
         </option>
         <option value="bulk" selected={tier === "bulk"}>
-          bulk
+          {words.tiers.bulk}
         </option>
       </select>
       <label>
         <input type="checkbox" checked={refresh} onChange={(event: Event) => setRefresh((event.target as HTMLInputElement).checked)} />{" "}
-        refresh
+        {words.permissionNames.refresh}
       </label>
       <label>
         <input type="checkbox" checked={operate} onChange={(event: Event) => setOperate((event.target as HTMLInputElement).checked)} />{" "}
-        operate
+        {words.permissionNames.operate}
       </label>
       <label for="key-limit">{words.dailyLimit}</label>
       <input id="key-limit" inputmode="numeric" value={limit} onInput={(event: Event) => setLimit(valueOf(event))} />
       <button type="submit">{words.createKey}</button>
       {made ? (
         <p class="share" role="status">
-          {words.newKeyOnce} <code class="new-key">{made}</code>
+          {words.newKeyOnce} <code class="new-key">{made.key}</code>{" "}
+          <button type="button" class="link" onClick={() => setMade(null)}>
+            {words.keyCopied}
+          </button>
         </p>
       ) : null}
       <ErrorLine error={error} />

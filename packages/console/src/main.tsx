@@ -103,7 +103,7 @@ function App() {
               </>
             ) : (
               <>
-                <RosterView {...shared} name={roster} onBack={() => setRoster(null)} />
+                <RosterView {...shared} name={roster} onBack={() => setRoster(null)} onRenamed={setRoster} />
                 <WatchPanel {...shared} name={roster} />
               </>
             )}

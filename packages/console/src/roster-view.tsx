@@ -4,7 +4,7 @@
  * (absolute or indexed), downloads, and a share link with its embed code.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { blobUrl, getJson, remove, rosterPath, sendJson, type Member, type RosterTrends, type ShareLink } from "./api.ts";
+import { blobUrl, getJson, remove, rosterPath, sendJson, type Member, type Roster, type RosterTrends, type ShareLink } from "./api.ts";
 import { parseLines } from "./rosters.tsx";
 import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
@@ -21,7 +21,13 @@ async function download(path: string, filename: string) {
   URL.revokeObjectURL(anchor.href);
 }
 
-export function RosterView({ lang, words, name, onBack }: Shared & { name: string; onBack: () => void }) {
+export function RosterView({
+  lang,
+  words,
+  name,
+  onBack,
+  onRenamed,
+}: Shared & { name: string; onBack: () => void; onRenamed: (name: string) => void }) {
   const [range, setRange] = useState<Range>({ days: 30 });
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -37,6 +43,8 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
   const [own, setOwn] = useState<string | null>(null);
   const [edits, setEdits] = useState(0);
   const fail = (failure: unknown) => setError(errorText(failure));
+  /** The new name being typed, while the rename form is open. */
+  const [renaming, setRenaming] = useState<string | null>(null);
 
   useEffect(() => {
     setTrends(null);
@@ -67,6 +75,14 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
     return () => void (url && URL.revokeObjectURL(url));
   }, [name, asked, mode, lang, edits]);
 
+  const rename = async (event: Event) => {
+    event.preventDefault();
+    const to = renaming!.trim();
+    await sendJson<Roster>("PATCH", rosterPath(name), { name: to }).then((roster) => (setRenaming(null), onRenamed(roster.name)), fail);
+  };
+  const deleteRoster = async () => {
+    if (confirm(words.confirmDelete(name))) await remove(rosterPath(name)).then(onBack, fail);
+  };
   const share = async () => {
     try {
       setLink(await sendJson<ShareLink>("POST", "/v1/share-links", { roster: name, ...range, lang, mode }));
@@ -84,7 +100,28 @@ export function RosterView({ lang, words, name, onBack }: Shared & { name: strin
       <button type="button" class="link" onClick={onBack}>
         ← {words.back}
       </button>
-      <h2>{name}</h2>
+      <div class="controls">
+        <h2>{name}</h2>
+        {renaming === null ? (
+          <>
+            <button type="button" class="link" onClick={() => setRenaming(name)}>
+              {words.rename}
+            </button>
+            <button type="button" class="link" onClick={deleteRoster}>
+              {words.deleteRoster}
+            </button>
+          </>
+        ) : (
+          <form class="controls" onSubmit={rename}>
+            <label for="rename-to">{words.newName}</label>
+            <input id="rename-to" value={renaming} onInput={(event: Event) => setRenaming(valueOf(event))} />
+            <button type="submit">{words.rename}</button>
+            <button type="button" class="link" onClick={() => setRenaming(null)}>
+              {words.cancel}
+            </button>
+          </form>
+        )}
+      </div>
       <div class="controls" role="group">
         {RANGES.map((n) => (
           <button type="button" aria-pressed={String("days" in range && range.days === n)} onClick={() => setRange({ days: n })}>

@@ -1,0 +1,68 @@
+/**
+ * @module Where share links are kept: each link's record in KEYS (`link:{id}`, read when the link is
+ * opened, through this isolate's memory and the edge cache), and its owner's index entry (`links:
+ * {owner}:{id}`, the record again as metadata, so the owner lists its links without a read each).
+ */
+import type { Bindings } from "../bindings.ts";
+import { kvStore } from "../cache/kv-store.ts";
+import { tieredStore } from "../cache/tiered-store.ts";
+import { ProblemError } from "../problem.ts";
+import type { Runtime } from "../runtime.ts";
+import { keepSeconds, linkKvName, ownerLinkKvName, ownerLinkPrefix, shareRecordSchema, type ShareRecord } from "./links.ts";
+
+/** How long an isolate, then an edge location, may trust a link's record: a revocation through
+ * another isolate reaches every location within their sum, as a key's does. */
+const LINK_MEMORY_SECONDS = 30;
+export const LINK_EDGE_SECONDS = 60;
+
+/** KEYS as links and their owners' key records are read: this isolate's memory, then KV. */
+export const linkStore = (env: Bindings, runtime: Runtime) =>
+  tieredStore(runtime.isolate.keyRecords, kvStore(env.KEYS), LINK_MEMORY_SECONDS);
+
+export async function readLink(env: Bindings, runtime: Runtime, id: string): Promise<ShareRecord | null> {
+  const stored = await linkStore(env, runtime).get(linkKvName(id), { edgeCacheSeconds: LINK_EDGE_SECONDS });
+  if (!stored.ok || stored.value === null) return null;
+  const parsed = shareRecordSchema().safeParse(stored.value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Writes a link's record and its owner's index entry. */
+export async function writeLink(env: Bindings, runtime: Runtime, record: ShareRecord): Promise<void> {
+  const keep = keepSeconds(record, runtime.now());
+  const options = keep === undefined ? {} : { expirationTtl: keep };
+  try {
+    await Promise.all([
+      env.KEYS.put(linkKvName(record.id), JSON.stringify(record), options),
+      env.KEYS.put(ownerLinkKvName(record.owner, record.id), "", { ...options, metadata: record }),
+    ]);
+  } catch {
+    throw new ProblemError("ledger-unavailable", {
+      detail: "The share link could not be saved; nothing was changed. Retry later.",
+      retryAfterSeconds: 30,
+    });
+  }
+  // This isolate sees its own change at once; others within LINK_MEMORY_SECONDS + LINK_EDGE_SECONDS.
+  await runtime.isolate.keyRecords.delete(linkKvName(record.id));
+}
+
+/** The owner's links, oldest first (revoked and expired ones included, until KV lets them go). */
+export async function ownersLinks(env: Bindings, owner: string): Promise<ShareRecord[]> {
+  const records: ShareRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.KEYS.list<unknown>({ prefix: ownerLinkPrefix(owner), cursor });
+    for (const key of page.keys) {
+      const parsed = shareRecordSchema().safeParse(key.metadata);
+      if (parsed.success) records.push(parsed.data);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Points the owner's links to a roster at its new name (a renamed roster keeps its links); how many moved. */
+export async function moveRosterLinks(env: Bindings, runtime: Runtime, owner: string, from: string, to: string): Promise<number> {
+  const moving = (await ownersLinks(env, owner)).filter((record) => "roster" in record.resource && record.resource.roster === from);
+  await Promise.all(moving.map((record) => writeLink(env, runtime, { ...record, resource: { roster: to } })));
+  return moving.length;
+}

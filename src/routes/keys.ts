@@ -4,6 +4,8 @@
  * (auth/keys.ts; only hashes are stored):
  * - `GET /v1/keys`: every key's name, tier, permissions, daily limit, creation and whether revoked;
  * - `POST /v1/keys` `{ name, tier?, permissions?, dailyUpstreamCalls? }`: a new key, shown once;
+ * - `PATCH /v1/keys/{name}` `{ tier?, permissions?, dailyUpstreamCalls? }`: changes them, as
+ *   `npm run key -- limit` does the daily limit;
  * - `DELETE /v1/keys/{name}`: revokes it (its record stays, disabled, as the CLI's `revoke` leaves it);
  * - `POST /v1/keys/{name}/webhook-secret` `{ finish? }`: rotates its webhook signing secret (both
  *   valid until `finish`), as `npm run key -- rotate-secret` does.
@@ -16,7 +18,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
-import { validated } from "../schemas/request.ts";
+import { invalidFields, validated } from "../schemas/request.ts";
 import { keySchemas, type KeyView } from "../schemas/keys.ts";
 import {
   generateKey,
@@ -73,6 +75,7 @@ export function keyRoutes(runtime: Runtime) {
   const context = gatewayContext(runtime);
   const auth = clientAuth(runtime);
   const createBody = jsonObjectBody((raw) => validated(z.object({ body: keySchemas().create }), raw).body);
+  const changeBody = jsonObjectBody((raw) => validated(z.object({ body: keySchemas().change }), raw).body);
   const rotateBody = jsonObjectBody((raw) => validated(z.object({ body: z.strictObject({ finish: z.optional(z.boolean()) }) }), raw).body);
 
   return new Hono<GatewayEnv>()
@@ -104,6 +107,25 @@ export function keyRoutes(runtime: Runtime) {
         "Cache-Control": "no-store",
         Location: `${KEYS_PATH}/${encodeURIComponent(record.name)}`,
       });
+    })
+    .patch(KEY_PATH, jsonOnly, changeBody, async (c) => {
+      requireOperator(c);
+      const name = namePath(c);
+      const change = c.req.valid("json");
+      if (name === c.get("client").name && change.permissions && !change.permissions.includes("operate")) {
+        throw invalidFields([
+          {
+            field: "permissions",
+            in: "body",
+            rule: "keeps_operate",
+            message: "must keep operate when a key changes itself (its operator would be locked out): use another operator key",
+          },
+        ]);
+      }
+      const record = await stored(c, name);
+      const changed = { ...record, ...change };
+      await write(c, runtime, changed);
+      return c.json(viewOf(changed), 200, { "Cache-Control": "no-store" });
     })
     .delete(KEY_PATH, async (c) => {
       requireOperator(c);

@@ -1,5 +1,6 @@
 /**
- * @module What an operator sends to make a client key (`POST /v1/keys`), and what a key looks like
+ * @module What an operator sends to make or change a client key (`POST /v1/keys`, `PATCH
+ * /v1/keys/{name}`), and what a key looks like
  * when listed: its record's metadata (auth/keys.ts), never its hash or the key.
  */
 import * as z from "zod/mini";
@@ -15,24 +16,35 @@ export const keySchemas = builtOnFirstUse(() => {
     ),
     z.meta({ description: "The key's name, unique: shown in logs and usage, never secret.", examples: ["analyst-li"] }),
   );
+  const tier = z.enum(TIERS, { error: "must be standard or bulk" });
+  const permissions = z
+    .array(z.enum(PERMISSIONS, { error: "must be refresh or operate" }))
+    .check(z.refine((list) => new Set(list).size === list.length, rule("unique", "must not list a permission twice")));
+  const dailyUpstreamCalls = z
+    .int()
+    .check(
+      z.minimum(0, { error: "must be 0 (the gateway's default) or more" }),
+      z.meta({ description: "Billed upstream calls a Shanghai day; 0: the gateway's default." }),
+    );
   const create = z.strictObject({
     name,
-    tier: z._default(z.enum(TIERS, { error: "must be standard or bulk" }), "standard"),
-    permissions: z._default(
-      z
-        .array(z.enum(PERMISSIONS, { error: "must be refresh or operate" }))
-        .check(z.refine((list) => new Set(list).size === list.length, rule("unique", "must not list a permission twice"))),
-      [],
-    ),
-    dailyUpstreamCalls: z.optional(
-      z
-        .int()
-        .check(
-          z.minimum(0, { error: "must be 0 (the gateway's default) or more" }),
-          z.meta({ description: "Billed upstream calls a Shanghai day; 0: the gateway's default." }),
-        ),
-    ),
+    tier: z._default(tier, "standard"),
+    permissions: z._default(permissions, []),
+    dailyUpstreamCalls: z.optional(dailyUpstreamCalls),
   });
+  /** `PATCH /v1/keys/{name}`: what changes (at least one field); the rest stays. */
+  const change = z
+    .strictObject({ tier: z.optional(tier), permissions: z.optional(permissions), dailyUpstreamCalls: z.optional(dailyUpstreamCalls) })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (Object.keys(body).length === 0)
+          ctx.addIssue({
+            code: "custom",
+            path: ["dailyUpstreamCalls"],
+            ...rule("some_change", ", tier or permissions: one at least must be given"),
+          });
+      }),
+    );
   const view = z.object({
     name: z.string(),
     tier: z.enum(TIERS),
@@ -42,6 +54,6 @@ export const keySchemas = builtOnFirstUse(() => {
     dailyUpstreamCalls: z.int(),
   });
   /** `created`: a new key, with the key itself, shown this once. */
-  return { name, create, view, list: z.object({ keys: z.array(view) }), created: z.object({ ...view.shape, key: z.string() }) };
+  return { name, create, change, view, list: z.object({ keys: z.array(view) }), created: z.object({ ...view.shape, key: z.string() }) };
 });
 export type KeyView = z.output<ReturnType<typeof keySchemas>["view"]>;

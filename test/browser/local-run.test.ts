@@ -446,3 +446,37 @@ describe("npm run guard against the local run", () => {
     expect(guard("status")).toContain(`Upstream calls are allowed at ${ORIGIN}.`);
   });
 });
+
+describe("npm run key --url against the local run", () => {
+  // An operator's shell: the local key (operate) in XINGTU_KEY, the gateway's own /v1/keys API.
+  const key = (...args: string[]) =>
+    execFileSync(process.execPath, ["tools/cli/key.ts", ...args, "--url", ORIGIN], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, XINGTU_KEY: LOCAL_KEY },
+    });
+  const status = async (made: string) => (await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status;
+
+  it("creates a key through the API that works at once, lists it, limits it and revokes it", async () => {
+    const name = `cli-${Date.now() % 100000}`;
+    const made = /\b(xte_[A-Za-z0-9_-]{43})\b/.exec(key("create", "--name", name, "--tier", "bulk"))![1]!;
+    expect(await status(made)).toBe(200);
+    expect(key("list")).toMatch(new RegExp(`^${name}\\tbulk\\t-\\tdefault\\tactive$`, "m"));
+    expect(key("limit", name, "--daily-upstream-calls", "7")).toContain(`Key "${name}" now has 7 upstream calls a day`);
+    expect(await (await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).json()).toMatchObject({
+      dailyUpstreamCalls: 7,
+    });
+    key("revoke", name);
+    expect(await status(made)).toBe(401);
+  });
+
+  it("says what the gateway refused, in its own words, and never prints a stack", () => {
+    let refused = "";
+    try {
+      key("revoke", "nobody-by-this-name");
+    } catch (error) {
+      refused = String((error as { stderr: string }).stderr);
+    }
+    expect(refused.trim()).toBe('The gateway refused (404): There is no key named "nobody-by-this-name".');
+  });
+});

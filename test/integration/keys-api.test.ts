@@ -76,12 +76,45 @@ describe("client keys over the API", () => {
     expect(await (await gateway.request(path, { ...json("POST", { finish: true }), as })).json()).toMatchObject({ rotating: false });
   });
 
+  it("changes a key's daily limit, tier and permissions, at once here, and nothing else of it", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const made = (await (await gateway.request("/v1/keys", { ...json("POST", { name: uniqueName() }), as })).json()) as {
+      key: string;
+      name: string;
+    };
+    const changed = await gateway.request(`/v1/keys/${made.name}`, { ...json("PATCH", { dailyUpstreamCalls: 5, tier: "bulk" }), as });
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ name: made.name, tier: "bulk", dailyUpstreamCalls: 5, permissions: [], disabled: false });
+    expect(await (await gateway.request("/v1/key", { as: made.key })).json()).toMatchObject({ tier: "bulk", dailyUpstreamCalls: 5 });
+    const granted = await gateway.request(`/v1/keys/${made.name}`, { ...json("PATCH", { permissions: ["refresh"] }), as });
+    expect(await granted.json()).toMatchObject({ tier: "bulk", dailyUpstreamCalls: 5, permissions: ["refresh"] });
+  });
+
+  it("refuses a change that changes nothing, breaks a rule, names no key, or takes an operator's own operate away", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const errorsOf = async (path: string, body: unknown) =>
+      ((await (await gateway.request(path, { ...json("PATCH", body), as })).json()) as Problem).errors?.map(({ field, rule }) => ({
+        field,
+        rule,
+      }));
+    const self = ((await (await gateway.request("/v1/key", { as })).json()) as { key: string }).key;
+    expect(await errorsOf(`/v1/keys/${self}`, {})).toEqual([{ field: "dailyUpstreamCalls", rule: "some_change" }]);
+    expect(await errorsOf(`/v1/keys/${self}`, { dailyUpstreamCalls: -1 })).toEqual([{ field: "dailyUpstreamCalls", rule: "too_small" }]);
+    expect(await errorsOf(`/v1/keys/${self}`, { permissions: ["refresh"] })).toEqual([{ field: "permissions", rule: "keeps_operate" }]);
+    const missing = await gateway.request("/v1/keys/nobody-by-this-name", { ...json("PATCH", { tier: "bulk" }), as });
+    expect([missing.status, ((await missing.json()) as Problem).type]).toEqual([404, "/problems/key-not-found"]);
+    expect(await (await gateway.request("/v1/key", { as })).json()).toMatchObject({ permissions: ["operate"] });
+  });
+
   it("answers 403 to a key without the operate permission", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });
     for (const [path, init] of [
       ["/v1/keys", {}],
       ["/v1/keys", json("POST", { name: uniqueName() })],
+      ["/v1/keys/anyone", json("PATCH", { tier: "bulk" })],
     ] as const) {
       const response = await gateway.request(path, { ...init, as: key });
       expect([response.status, ((await response.json()) as Problem).type]).toEqual([403, "/problems/forbidden"]);

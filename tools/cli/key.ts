@@ -10,7 +10,8 @@
  *
  * Add `--remote` to act on the deployed KEYS namespace (after `wrangler login`), and `--env staging`
  * for the staging gateway's; without `--remote` the command acts on local storage, the one
- * `npm start` serves from.
+ * `npm start` serves from. Or add `--url https://gateway.example` to go through the gateway's own
+ * `/v1/keys` API with an operator key (`--key` or XINGTU_KEY): key-api.ts.
  */
 import { parseArgs } from "node:util";
 import {
@@ -29,6 +30,7 @@ import {
 } from "../../src/auth/keys.ts";
 import { getValue, listKeys, putValue, type Target } from "./kv.ts";
 import { signingSecrets } from "../../src/webhooks/signature.ts";
+import { overApi } from "./key-api.ts";
 
 const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|")}] [--refresh] [--operator] [--daily-upstream-calls N] [--remote]
        npm run key -- limit NAME --daily-upstream-calls N [--remote]   (0: the gateway's KEY_DAILY_UPSTREAM_CALLS, 300 by default)
@@ -36,7 +38,9 @@ const USAGE = `usage: npm run key -- create --name NAME [--tier ${TIERS.join("|"
        npm run key -- revoke NAME [--remote]
        npm run key -- secret NAME [--remote]   (with --remote, WEBHOOK_SIGNING_SECRET must be in the environment)
        npm run key -- rotate-secret NAME [--finish] [--remote]
-Add --env staging (with --remote) for the staging gateway's keys.`;
+Add --env staging (with --remote) for the staging gateway's keys.
+Or, instead of --remote, --url https://gateway.example [--key KEY] (or XINGTU_KEY=KEY, an operator key):
+the same commands but secret, through the gateway's /v1/keys API.`;
 
 /** The Worker secret WEBHOOK_SIGNING_SECRET of the local run (`npm start`); never a deployed one. */
 export const LOCAL_SIGNING_SECRET = "local-signing-secret-not-for-production";
@@ -76,6 +80,8 @@ async function main(argv: string[]): Promise<void> {
       remote: { type: "boolean", default: false },
       env: { type: "string" },
       "persist-to": { type: "string" },
+      url: { type: "string" },
+      key: { type: "string" },
     },
   });
   const target: Target = { remote: values.remote, env: values.env, persistTo: values["persist-to"] };
@@ -84,6 +90,16 @@ async function main(argv: string[]): Promise<void> {
     fail("--daily-upstream-calls must be a whole number (0: the gateway's default, KEY_DAILY_UPSTREAM_CALLS)");
   const dailyUpstreamCalls = limitArg === undefined ? undefined : Number(limitArg);
   const [command, argument] = positionals;
+  if (values.url !== undefined) {
+    if (!TIERS.includes(values.tier as Tier)) fail(`--tier must be one of ${TIERS.join(", ")}`);
+    const key = values.key ?? process.env.XINGTU_KEY ?? fail(`--url needs an operator key: --key KEY, or XINGTU_KEY=KEY\n${USAGE}`);
+    const said = await overApi(
+      { ...values, command, argument, url: values.url, key, tier: values.tier as Tier, dailyUpstreamCalls },
+      USAGE,
+    ).catch((error: Error) => fail(error.message));
+    for (const line of said) console.log(line);
+    return;
+  }
   const where = target.remote ? `the deployed KEYS namespace${target.env ? ` (${target.env})` : ""}` : "local storage";
 
   switch (command) {

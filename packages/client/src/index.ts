@@ -596,6 +596,18 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
     }): Promise<KeyView & { key: string }> {
       return parsed<KeyView & { key: string }>(await call("/v1/keys", json("POST", key)));
     },
+    /** Changes a key's tier, permissions or daily upstream calls (operator keys only); the rest stays. */
+    async changeKey(
+      name: string,
+      change: { tier?: "standard" | "bulk"; permissions?: ("refresh" | "operate")[]; dailyUpstreamCalls?: number },
+    ): Promise<KeyView> {
+      return parsed<KeyView>(await call(`/v1/keys/${encodeURIComponent(name)}`, json("PATCH", change)));
+    },
+    /** Starts a rotation of a key's webhook secret (both valid until finished), or finishes it (operator keys only). */
+    async rotateKeySecret(name: string, finish = false): Promise<KeyView & { rotating: boolean }> {
+      const body = finish ? { finish } : {};
+      return parsed<KeyView & { rotating: boolean }>(await call(`/v1/keys/${encodeURIComponent(name)}/webhook-secret`, json("POST", body)));
+    },
     /** Revokes a key (operator keys only; never the calling key). */
     async revokeKey(name: string): Promise<void> {
       await call(`/v1/keys/${encodeURIComponent(name)}`, { method: "DELETE" });

@@ -53,10 +53,34 @@ function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info
   );
 }
 
+/** The open roster, as the address's fragment names it (`#/rosters/春季投放`), or none. */
+function rosterInAddress(): string | null {
+  const named = /^#\/rosters\/(.+)$/.exec(location.hash)?.[1];
+  try {
+    return named === undefined ? null : decodeURIComponent(named);
+  } catch {
+    return null;
+  }
+}
+
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang());
   const [key, setKey] = useState<KeyInfo | null>(null);
-  const [roster, setRoster] = useState<string | null>(null);
+  // The open roster lives in the fragment too: a reload, a bookmark and the back button keep the
+  // view, and a fragment never reaches a server or a log.
+  const [roster, showRoster] = useState<string | null>(rosterInAddress());
+  const setRoster = (name: string | null, replace = false) => {
+    const address = name === null ? location.pathname : `#/rosters/${encodeURIComponent(name)}`;
+    // A renamed roster replaces its old address: going back never reaches a name that is gone.
+    if (replace) history.replaceState(null, "", address);
+    else history.pushState(null, "", address);
+    showRoster(name);
+  };
+  useEffect(() => {
+    const back = () => showRoster(rosterInAddress());
+    addEventListener("popstate", back);
+    return () => removeEventListener("popstate", back);
+  }, []);
   const [link, setLink] = useState<string | null>(savedLink());
   const words = wordsOf(lang);
   useEffect(() => {
@@ -103,7 +127,7 @@ function App() {
               </>
             ) : (
               <>
-                <RosterView {...shared} name={roster} onBack={() => setRoster(null)} onRenamed={setRoster} />
+                <RosterView {...shared} name={roster} onBack={() => setRoster(null)} onRenamed={(name) => setRoster(name, true)} />
                 <WatchPanel {...shared} name={roster} />
               </>
             )}

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { PROBLEM_TEXTS } from "../../src/docs/problem-texts.ts";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
@@ -235,6 +236,10 @@ describe("the console at / in Chromium", () => {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const view = await context.newPage();
     await view.goto(`${ORIGIN}/`);
+    // A wrong key is refused in the page's language: the problem type's own Chinese line, then the gateway's detail.
+    await view.locator("#key").fill("not-a-key");
+    await view.getByRole("button", { name: "登录" }).click();
+    expect(await view.locator("p.error").textContent()).toContain(PROBLEM_TEXTS.unauthorized.zh);
     await view.locator("#key").fill(LOCAL_KEY);
     expect(await violations(view)).toEqual([]);
     await view.screenshot({ path: "bench-results/console-sign-in-zh.png" });
@@ -340,7 +345,7 @@ describe("the console at / in Chromium", () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(RECEIVER_PORT, "127.0.0.1", resolve));
-    await view.locator("#watch-percent").fill("5");
+    await view.locator("#watch-percent").fill("7.5");
     await view.locator("#watch-type").selectOption("webhook");
     await view.locator("#watch-url").fill(`http://127.0.0.1:${RECEIVER_PORT}/digest`);
     await view.getByRole("button", { name: "Save the watch" }).click();
@@ -349,6 +354,17 @@ describe("the console at / in Chromium", () => {
     expect(await view.locator(".results li").textContent()).toContain("delivered (HTTP 200)");
     receiver.close();
     expect(received.some((body) => body.includes("roster.digest.test"))).toBe(true);
+    // Read back, the saved rules fill the form: saving again keeps them.
+    await view.reload();
+    await threeRows(view);
+    await view.locator("#watch-percent").waitFor();
+    await expect.poll(() => view.locator("#watch-percent").inputValue()).toBe("7.5");
+    // A custom range that ends before it starts is refused in words, and the table stays.
+    await view.locator("#range-from").fill("2026-11-14");
+    await view.locator("#range-to").fill("2026-11-01");
+    await view.getByRole("button", { name: "Custom range" }).click();
+    expect(await view.locator("p.error").textContent()).toBe("The start date must not be after the end date.");
+    expect(await view.locator(".roster table tbody tr").count()).toBe(3);
 
     // The spend guard, opened by the upstream's 303, and an operator clearing it after a confirmation.
     await fetch(`${ORIGIN}/v1/kols/999303/daily-fans?startDate=2026-03-01&endDate=2026-03-02`, {
@@ -380,9 +396,26 @@ describe("the console at / in Chromium", () => {
     // A revoked key is no longer shown: the page (and its screenshots) hold no key.
     expect(await view.locator("code.new-key").count()).toBe(0);
 
+    // A roster is never replaced by a new one of its name, nor made from lines it cannot read.
+    const kept = async () =>
+      (
+        (await (
+          await fetch(`${ORIGIN}/v1/rosters/${encodeURIComponent(name)}`, { headers: { Authorization: `Bearer ${LOCAL_KEY}` } })
+        ).json()) as {
+          kolIds: string[];
+        }
+      ).kolIds.length;
+    await view.locator("#roster-name").fill(name);
+    await view.locator("#roster-lines").fill("6838432048 美妆小王");
+    await view.getByRole("button", { name: "Create", exact: true }).click();
+    expect(await view.locator("p.error").textContent()).toContain(`A roster named "${name}" exists already`);
+    expect(await kept()).toBe(3);
     // A roster made and deleted again, after a confirmation.
     const scratch = `scratch-${Date.now() % 100000}`;
     await view.locator("#roster-name").fill(scratch);
+    await view.locator("#roster-lines").fill("6838432048 美妆小王\nabc 错行");
+    await view.getByRole("button", { name: "Create", exact: true }).click();
+    expect(await view.locator("p.error").textContent()).toBe("Line 2 could not be read: each line starts with a creator id (digits).");
     await view.locator("#roster-lines").fill("6838432048 美妆小王");
     await view.getByRole("button", { name: "Create", exact: true }).click();
     view.once("dialog", (dialog) => void dialog.accept());

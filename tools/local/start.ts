@@ -166,7 +166,8 @@ try {
   ]);
   const example = `http://${HOST}:${GATEWAY_PORT}/v1/kols/6838432048/daily-fans?startDate=${shanghaiDate(-30)}&endDate=${shanghaiDate(-1)}`;
   console.log(
-    `\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}), local client key: ${LOCAL_KEY}. Try:\n` +
+    `\nXingtu Edge ready on http://${HOST}:${GATEWAY_PORT} (emulated upstream on http://${HOST}:${EMULATOR_PORT}), local client key: ${LOCAL_KEY}.\n` +
+      `The console (sign in with that key): http://${HOST}:${GATEWAY_PORT}/\nOr try:\n` +
       `  curl -H 'Authorization: Bearer ${LOCAL_KEY}' '${example}'\n` +
       (process.env.WATCH_HOUR === "now"
         ? `The watches run when asked, until ${(Number(settings.WATCH_HOUR) + 3) % 24}:00 Shanghai time:\n  curl http://${HOST}:${GATEWAY_PORT}/cdn-cgi/local/scheduled\n`

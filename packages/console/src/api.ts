@@ -13,15 +13,26 @@ const LINK_ITEM = "xingtu-edge.link";
 export const savedLink = () => sessionStorage.getItem(LINK_ITEM);
 export const saveLink = (token: string) => sessionStorage.setItem(LINK_ITEM, token);
 
-/** A problem answer (RFC 9457) as the console shows it: its detail, never raw JSON or a stack. */
+/** A problem answer (RFC 9457) as the console shows it: its detail, never raw JSON or a stack, and
+ * its type's line of Simplified Chinese (from the type's own page, `GET /problems/{type}`). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
     readonly type: string,
+    readonly zh: string | null,
   ) {
     super(detail);
   }
+}
+
+/** The Chinese line of a problem type's page; null when there is none to read. */
+async function chineseOf(type: string): Promise<string | null> {
+  if (!type.startsWith("/problems/")) return null;
+  const page = await fetch(type, { headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? (response.json() as Promise<{ zh?: string }>) : null))
+    .catch(() => null);
+  return page?.zh ?? null;
 }
 
 async function call(path: string, init: RequestInit = {}): Promise<Response> {
@@ -32,7 +43,8 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
   const response = await fetch(path, { ...init, headers });
   if (response.ok) return response;
   const problem = (await response.json().catch(() => null)) as { detail?: string; type?: string } | null;
-  throw new ApiError(response.status, problem?.detail ?? `HTTP ${response.status}`, problem?.type ?? "");
+  const type = problem?.type ?? "";
+  throw new ApiError(response.status, problem?.detail ?? `HTTP ${response.status}`, type, await chineseOf(type));
 }
 
 export const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>;

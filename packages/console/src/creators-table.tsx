@@ -55,7 +55,11 @@ export function CreatorsTable({
   });
   const header = (key: SortKey, title: string) => (
     <th aria-sort={sort.key === key ? (sort.descending ? "descending" : "ascending") : "none"}>
-      <button type="button" class="link" onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : true })}>
+      <button
+        type="button"
+        class="link"
+        onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : key !== "label" })}
+      >
         {title}
       </button>
     </th>

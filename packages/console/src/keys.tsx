@@ -5,7 +5,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { getJson, remove, sendJson } from "./api.ts";
 import type { Shared } from "./main.tsx";
-import { ErrorLine, errorText, valueOf } from "./alert.tsx";
+import { ErrorLine, valueOf } from "./alert.tsx";
 
 interface KeyView {
   name: string;
@@ -16,7 +16,7 @@ interface KeyView {
   dailyUpstreamCalls: number;
 }
 
-export function KeysPanel({ words, self }: Shared & { self: string }) {
+export function KeysPanel({ lang, words, self }: Shared & { self: string }) {
   const [keys, setKeys] = useState<KeyView[]>([]);
   const [name, setName] = useState("");
   const [tier, setTier] = useState<"standard" | "bulk">("standard");
@@ -25,8 +25,8 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
   const [limit, setLimit] = useState("0");
   /** The key just made, shown until it is hidden, revoked or another is made: it is never shown again. */
   const [made, setMade] = useState<{ name: string; key: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const fail = (failure: unknown) => setError(errorText(failure));
+  const [error, setError] = useState<unknown>(null);
+  const fail = (failure: unknown) => setError(failure);
   const load = () => getJson<{ keys: KeyView[] }>("/v1/keys").then((list) => setKeys(list.keys), fail);
   useEffect(() => void load(), []);
 
@@ -81,9 +81,9 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
                 <td>
                   {key.permissions
                     .map((permission) => words.permissionNames[permission as "refresh" | "operate"] ?? permission)
-                    .join("、") || "–"}
+                    .join(words.listSeparator) || "–"}
                 </td>
-                <td class="number">{key.dailyUpstreamCalls}</td>
+                <td class="number">{key.dailyUpstreamCalls || words.defaultLimit}</td>
                 <td>
                   {key.disabled ? (
                     <span class="muted">{words.revoked}</span>
@@ -109,7 +109,10 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
         </table>
       </div>
       <label for="key-name">{words.keyName}</label>
-      <input id="key-name" value={name} onInput={(event: Event) => setName(valueOf(event))} />
+      <input id="key-name" aria-describedby="key-name-hint" value={name} onInput={(event: Event) => setName(valueOf(event))} />
+      <p id="key-name-hint" class="hint">
+        {words.keyNameHint}
+      </p>
       <label for="key-tier">{words.tier}</label>
       <select id="key-tier" onChange={(event: Event) => setTier(valueOf(event) as "standard" | "bulk")}>
         <option value="standard" selected={tier === "standard"}>
@@ -133,12 +136,15 @@ export function KeysPanel({ words, self }: Shared & { self: string }) {
       {made ? (
         <p class="share" role="status">
           {words.newKeyOnce} <code class="new-key">{made.key}</code>{" "}
+          <button type="button" class="link" onClick={() => void navigator.clipboard.writeText(made.key).catch(() => undefined)}>
+            {words.copy}
+          </button>{" "}
           <button type="button" class="link" onClick={() => setMade(null)}>
             {words.keyCopied}
           </button>
         </p>
       ) : null}
-      <ErrorLine error={error} />
+      <ErrorLine error={error} lang={lang} />
     </form>
   );
 }

@@ -13,7 +13,7 @@ import { RosterView } from "./roster-view.tsx";
 import { UsagePanel } from "./usage.tsx";
 import { WatchPanel } from "./watch.tsx";
 import { KeysPanel } from "./keys.tsx";
-import { ErrorLine, errorText, valueOf } from "./alert.tsx";
+import { ErrorLine, valueOf } from "./alert.tsx";
 
 export interface Shared {
   lang: Lang;
@@ -23,23 +23,24 @@ export interface Shared {
 /** A share link's token, from a link pasted whole (`https://…/s/<token>.csv` or `/s/<token>`). */
 const linkToken = (text: string) => /\/s\/([A-Za-z0-9_-]{48})/.exec(text)?.[1] ?? null;
 
-function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info: KeyInfo) => void; onLink: (token: string) => void }) {
+function SignIn({ lang, words, onSignedIn, onLink }: Shared & { onSignedIn: (info: KeyInfo) => void; onLink: (token: string) => void }) {
   const [key, setKey] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
     const token = linkToken(key);
-    if (token) {
+    // Anything with a link's path is a link, even cut short: never sent as a key.
+    if (token || key.includes("/s/")) {
       // Only a link that opens signs in: a HEAD looks nothing up and buys nothing.
-      const head = await fetch(`/s/${token}`, { method: "HEAD" }).catch(() => null);
-      return head?.ok ? onLink(token) : setError(words.badLink);
+      const head = token ? await fetch(`/s/${token}`, { method: "HEAD" }).catch(() => null) : null;
+      return head?.ok ? onLink(token!) : setError(words.badLink);
     }
     saveKey(key.trim());
     try {
       onSignedIn(await getJson<KeyInfo>("/v1/key"));
     } catch (failure) {
       forgetKey();
-      setError(errorText(failure));
+      setError(failure);
     }
   };
   return (
@@ -48,7 +49,7 @@ function SignIn({ words, onSignedIn, onLink }: { words: Words; onSignedIn: (info
       <input id="key" type="password" autocomplete="off" value={key} onInput={(event: Event) => setKey(valueOf(event))} />
       <button type="submit">{words.signIn}</button>
       <p class="hint">{words.keyHint}</p>
-      <ErrorLine error={error} />
+      <ErrorLine error={error} lang={lang} />
     </form>
   );
 }
@@ -116,7 +117,7 @@ function App() {
         {link && !key ? (
           <SharedView {...shared} token={link} />
         ) : !key ? (
-          <SignIn words={words} onSignedIn={setKey} onLink={openLink} />
+          <SignIn lang={lang} words={words} onSignedIn={setKey} onLink={openLink} />
         ) : (
           <>
             <UsagePanel {...shared} keyInfo={key} />

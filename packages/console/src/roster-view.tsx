@@ -5,10 +5,10 @@
  */
 import { useEffect, useState } from "hono/jsx/dom";
 import { blobUrl, getJson, remove, rosterPath, sendJson, type Member, type Roster, type RosterTrends, type ShareLink } from "./api.ts";
-import { parseLines } from "./rosters.tsx";
+import { creatorsOf } from "./rosters.tsx";
 import { CreatorsTable } from "./creators-table.tsx";
 import type { Shared } from "./main.tsx";
-import { ErrorLine, errorText, valueOf } from "./alert.tsx";
+import { ErrorLine, valueOf } from "./alert.tsx";
 
 const RANGES = [7, 30, 90];
 /** The last N days (ending yesterday), or a custom range. */
@@ -37,20 +37,26 @@ export function RosterView({
   const [chart, setChart] = useState<string | null>(null);
   const [link, setLink] = useState<ShareLink | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [lines, setLines] = useState("");
   const [selected, setSelected] = useState<Member | null>(null);
   const [own, setOwn] = useState<string | null>(null);
   const [edits, setEdits] = useState(0);
-  const fail = (failure: unknown) => setError(errorText(failure));
+  const [loading, setLoading] = useState(true);
+  const fail = (failure: unknown) => setError(failure);
+  /** What a successful action does first: the last failure's words no longer stand. */
+  const succeeded = () => setError(null);
   /** The new name being typed, while the rename form is open. */
   const [renaming, setRenaming] = useState<string | null>(null);
 
   useEffect(() => {
     setTrends(null);
-    getJson<RosterTrends>(`${rosterPath(name)}/daily-fans?${asked}`).then(setTrends, fail);
+    setLoading(true);
+    getJson<RosterTrends>(`${rosterPath(name)}/daily-fans?${asked}`)
+      .then((found) => (succeeded(), setTrends(found)), fail)
+      .finally(() => setLoading(false));
   }, [name, asked, edits]);
-  const edited = () => setEdits(edits + 1);
+  const edited = () => (succeeded(), setEdits(edits + 1));
   useEffect(() => {
     if (!selected) return;
     let url: string | null = null;
@@ -60,7 +66,13 @@ export function RosterView({
   }, [selected, asked, lang]);
   const add = async (event: Event) => {
     event.preventDefault();
-    await sendJson("POST", `${rosterPath(name)}/kols`, parseLines(lines)).then(() => (setLines(""), edited()), fail);
+    try {
+      await sendJson("POST", `${rosterPath(name)}/kols`, creatorsOf(lines, words));
+      setLines("");
+      edited();
+    } catch (failure) {
+      fail(failure);
+    }
   };
   const removeCreator = (kolId: string) => remove(`${rosterPath(name)}/kols/${kolId}`).then(edited, fail);
   useEffect(() => {
@@ -71,14 +83,20 @@ export function RosterView({
       width: String(Math.min(1600, Math.max(400, window.innerWidth - 48))),
     });
     let url: string | null = null;
-    blobUrl(`${rosterPath(name)}/daily-fans.svg?${query}`).then((made) => setChart((url = made)), fail);
+    blobUrl(`${rosterPath(name)}/daily-fans.svg?${query}`).then(
+      (made) => setChart((url = made)),
+      (failure: unknown) => (setChart(null), fail(failure)),
+    );
     return () => void (url && URL.revokeObjectURL(url));
   }, [name, asked, mode, lang, edits]);
 
   const rename = async (event: Event) => {
     event.preventDefault();
     const to = renaming!.trim();
-    await sendJson<Roster>("PATCH", rosterPath(name), { name: to }).then((roster) => (setRenaming(null), onRenamed(roster.name)), fail);
+    await sendJson<Roster>("PATCH", rosterPath(name), { name: to }).then(
+      (roster) => (succeeded(), setRenaming(null), onRenamed(roster.name)),
+      fail,
+    );
   };
   const deleteRoster = async () => {
     if (confirm(words.confirmDelete(name))) await remove(rosterPath(name)).then(onBack, fail);
@@ -86,6 +104,7 @@ export function RosterView({
   const share = async () => {
     try {
       setLink(await sendJson<ShareLink>("POST", "/v1/share-links", { roster: name, ...range, lang, mode }));
+      succeeded();
     } catch (failure) {
       fail(failure);
     }
@@ -128,15 +147,20 @@ export function RosterView({
             {words.days(n)}
           </button>
         ))}
-        <label for="range-from">{words.from}</label>
-        <input id="range-from" type="date" value={from} onInput={(event: Event) => setFrom(valueOf(event))} />
-        <label for="range-to">{words.to}</label>
-        <input id="range-to" type="date" value={to} onInput={(event: Event) => setTo(valueOf(event))} />
+        {/* Each label beside its field, on a phone too. */}
+        <span class="field">
+          <label for="range-from">{words.from}</label>
+          <input id="range-from" type="date" value={from} onInput={(event: Event) => setFrom(valueOf(event))} />
+        </span>
+        <span class="field">
+          <label for="range-to">{words.to}</label>
+          <input id="range-to" type="date" value={to} onInput={(event: Event) => setTo(valueOf(event))} />
+        </span>
         <button
           type="button"
           aria-pressed={String("startDate" in range)}
           disabled={!from || !to}
-          onClick={() => setRange({ startDate: from, endDate: to })}
+          onClick={() => (from > to ? fail(words.rangeOrder) : setRange({ startDate: from, endDate: to }))}
         >
           {words.apply}
         </button>
@@ -148,17 +172,22 @@ export function RosterView({
           {words.indexed}
         </button>
       </div>
-      <ErrorLine error={error} />
+      <ErrorLine error={error} lang={lang} />
       {chart ? <img class="chart" src={chart} alt={`${name}: ${words.trend}`} /> : null}
-      {trends === null ? (
-        <p>{words.loading}</p>
-      ) : (
+      {trends ? (
         <CreatorsTable lang={lang} words={words} members={trends.members} onRemove={removeCreator} onSelect={setSelected} />
-      )}
+      ) : loading ? (
+        <p>{words.loading}</p>
+      ) : null}
       {selected && own ? (
         <figure class="own">
           <img class="chart" src={own} alt={words.creatorChart(selected.label ?? selected.kolId)} />
-          <figcaption>{words.creatorChart(selected.label ?? selected.kolId)}</figcaption>
+          <figcaption>
+            {words.creatorChart(selected.label ?? selected.kolId)}{" "}
+            <button type="button" class="link" onClick={() => setSelected(null)}>
+              {words.closeChart}
+            </button>
+          </figcaption>
         </figure>
       ) : null}
       <div class="controls">
@@ -182,11 +211,6 @@ export function RosterView({
           {words.share}
         </button>
       </div>
-      <form class="controls" onSubmit={add}>
-        <label for="add-lines">{words.addCreators}</label>
-        <textarea id="add-lines" rows={2} value={lines} onInput={(event: Event) => setLines(valueOf(event))} />
-        <button type="submit">{words.add}</button>
-      </form>
       {link ? (
         <div class="share">
           {[
@@ -203,6 +227,11 @@ export function RosterView({
           ))}
         </div>
       ) : null}
+      <form class="controls" onSubmit={add}>
+        <label for="add-lines">{words.addCreators}</label>
+        <textarea id="add-lines" rows={2} value={lines} onInput={(event: Event) => setLines(valueOf(event))} />
+        <button type="submit">{words.add}</button>
+      </form>
     </section>
   );
 }

@@ -20,7 +20,7 @@ interface SharedAnswer {
 
 export function SharedView({ lang, words, token }: Shared & { token: string }) {
   const [answer, setAnswer] = useState<SharedAnswer | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     fetch(`/s/${token}`).then(async (response) => {
       const body = (await response.json()) as SharedAnswer & { detail?: string };
@@ -37,9 +37,22 @@ export function SharedView({ lang, words, token }: Shared & { token: string }) {
         {words.sharedView}
         {answer ? ` · ${answer.roster ?? answer.kolId ?? ""} · ${answer.startDate} – ${answer.endDate}` : ""}
       </h2>
-      <ErrorLine error={error} />
+      <ErrorLine error={error} lang={lang} />
       <img class="chart" src={`/s/${token}.svg?lang=${lang}&width=${width}`} alt={words.trend} />
-      {answer ? <CreatorsTable lang={lang} words={words} members={members} /> : <p>{words.loading}</p>}
+      {answer ? <CreatorsTable lang={lang} words={words} members={members} /> : error ? null : <p>{words.loading}</p>}
+      {answer ? (
+        <p class="controls">
+          <span>{words.download}</span>
+          <a href={`/s/${token}.csv?lang=${lang}`} download>
+            {words.csv}
+          </a>
+          {answer.roster ? (
+            <a href={`/s/${token}.wide.csv?bom=true&lang=${lang}`} download>
+              {words.wideCsv}
+            </a>
+          ) : null}
+        </p>
+      ) : null}
     </section>
   );
 }

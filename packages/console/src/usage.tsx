@@ -5,7 +5,8 @@
  * (`DELETE /v1/spend-guard`), after a confirmation.
  */
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiError, getJson, remove, type KeyInfo, type Usage } from "./api.ts";
+import { getJson, remove, type KeyInfo, type Usage } from "./api.ts";
+import { ErrorLine } from "./alert.tsx";
 import { formatNumber } from "./i18n.ts";
 import type { Shared } from "./main.tsx";
 
@@ -29,21 +30,26 @@ function History({ days, title }: { days: Usage["history"]; title: string }) {
 
 export function UsagePanel({ lang, words, keyInfo }: Shared & { keyInfo: KeyInfo }) {
   const [usage, setUsage] = useState<Usage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const read = () => getJson<Usage>("/v1/usage").then(setUsage, (failure: ApiError) => setError(failure.detail));
+  const [error, setError] = useState<unknown>(null);
+  const read = () => getJson<Usage>("/v1/usage").then(setUsage, setError);
   useEffect(() => {
     void read();
     const timer = setInterval(read, 15_000);
     return () => clearInterval(timer);
   }, []);
-  if (!usage) return error ? <p class="error">{error}</p> : null;
+  if (!usage) return <ErrorLine error={error} lang={lang} />;
   const { gateway, cost } = usage;
   const figures: [string, string][] = [
     [words.requests, formatNumber(lang, usage.requests)],
     [words.upstreamCalls, formatNumber(lang, usage.upstreamCalls)],
     [words.billed, formatNumber(lang, usage.billedCalls)],
-    [words.remaining, usage.remainingUpstreamCalls === null ? words.unlimited : formatNumber(lang, usage.remainingUpstreamCalls)],
-    [words.budget, gateway.budgetRemaining === null ? words.unlimited : formatNumber(lang, gateway.budgetRemaining)],
+    [
+      words.remaining,
+      usage.remainingUpstreamCalls === null
+        ? words.unlimited
+        : `${formatNumber(lang, usage.remainingUpstreamCalls)} / ${formatNumber(lang, usage.dailyUpstreamCalls)} ${words.calls}`,
+    ],
+    [words.budget, gateway.budgetRemaining === null ? words.unlimited : `${formatNumber(lang, gateway.budgetRemaining)} ${words.calls}`],
   ];
   if (cost) {
     const money = (amount: number) => formatNumber(lang, amount, { style: "currency", currency: cost.currency });
@@ -51,7 +57,7 @@ export function UsagePanel({ lang, words, keyInfo }: Shared & { keyInfo: KeyInfo
   }
   const clear = async () => {
     if (!confirm(words.confirmClear)) return;
-    await remove("/v1/spend-guard").catch((failure: ApiError) => setError(failure.detail));
+    await remove("/v1/spend-guard").catch(setError);
     await read();
   };
   return (
@@ -83,7 +89,7 @@ export function UsagePanel({ lang, words, keyInfo }: Shared & { keyInfo: KeyInfo
       ) : (
         <p class="muted">{words.guardAllowed}</p>
       )}
-      {error ? <p class="error">{error}</p> : null}
+      <ErrorLine error={error} lang={lang} />
     </section>
   );
 }

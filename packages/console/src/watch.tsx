@@ -6,7 +6,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ApiError, getJson, rosterPath, sendJson } from "./api.ts";
 import type { Shared } from "./main.tsx";
-import { ErrorLine, errorText, valueOf } from "./alert.tsx";
+import { ErrorLine, valueOf } from "./alert.tsx";
 
 type TargetType = "feishu" | "dingtalk" | "wecom" | "slack" | "webhook";
 type Rule = { kind: "anomaly" } | { kind: "change"; days: number; abovePercent: number } | { kind: "below"; fans: number };
@@ -22,7 +22,7 @@ interface TestAnswer {
 
 const TYPES: TargetType[] = ["feishu", "dingtalk", "wecom", "slack", "webhook"];
 
-export function WatchPanel({ words, name }: Shared & { name: string }) {
+export function WatchPanel({ lang, words, name }: Shared & { name: string }) {
   const [watch, setWatch] = useState<WatchView | null>(null);
   const [anomaly, setAnomaly] = useState(true);
   const [percent, setPercent] = useState("");
@@ -33,15 +33,20 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
   const [digestLang, setDigestLang] = useState<"zh-CN" | "en">("zh-CN");
   const [results, setResults] = useState<TestAnswer["targets"] | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const fail = (failure: unknown) => setError(errorText(failure));
+  const [error, setError] = useState<unknown>(null);
+  const fail = (failure: unknown) => setError(failure);
   const path = `${rosterPath(name)}/watch`;
 
   useEffect(() => {
     getJson<WatchView>(path).then(
       (found) => {
         setWatch(found);
+        // The saved rules fill the form: saving again keeps them.
         setAnomaly(found.rules.some((rule) => rule.kind === "anomaly"));
+        for (const rule of found.rules) {
+          if (rule.kind === "change") setPercent(String(rule.abovePercent));
+          if (rule.kind === "below") setBelow(String(rule.fans));
+        }
         setDigestLang(found.lang);
         if (found.targets[0]) setType(found.targets[0].type);
       },
@@ -78,7 +83,7 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
       <h2>{words.watch}</h2>
       <p class="muted">
         {watch
-          ? `${watch.targets.map((target) => `${target.type} ${target.url}`).join(", ")} · ${words.lastDigest}: ${watch.lastDigest ?? words.never}`
+          ? `${watch.targets.map((target) => `${words.targets[target.type]} ${target.url}`).join(words.listSeparator)} · ${words.lastDigest}: ${watch.lastDigest ?? words.never}`
           : words.notWatched}
       </p>
       <label>
@@ -98,7 +103,12 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
         ))}
       </select>
       <label for="watch-url">{words.targetUrl}</label>
-      <input id="watch-url" type="url" value={url} onInput={(event: Event) => setUrl(valueOf(event))} />
+      <input id="watch-url" type="url" aria-describedby="watch-url-hint" value={url} onInput={(event: Event) => setUrl(valueOf(event))} />
+      {watch ? (
+        <p id="watch-url-hint" class="hint">
+          {words.urlAgain}
+        </p>
+      ) : null}
       <label for="watch-secret">{words.secret}</label>
       <input id="watch-secret" type="password" autocomplete="off" value={secret} onInput={(event: Event) => setSecret(valueOf(event))} />
       <label for="watch-lang">{words.digestLang}</label>
@@ -123,14 +133,14 @@ export function WatchPanel({ words, name }: Shared & { name: string }) {
         <ul class="results">
           {results.map((result) => (
             <li class={result.ok ? "" : "error"}>
-              {result.type} {result.url}:{" "}
+              {words.targets[result.type]} {result.url}:{" "}
               {words.targetResult(result.ok, String(result.status ?? "–"), result.code === null ? "" : String(result.code))}
               {result.message ? ` · ${result.message}` : ""}
             </li>
           ))}
         </ul>
       ) : null}
-      <ErrorLine error={error} />
+      <ErrorLine error={error} lang={lang} />
     </form>
   );
 }

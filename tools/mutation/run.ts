@@ -100,6 +100,16 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/webhooks.test.ts",
     ],
   },
+  // Who may read what without a key, and who may make and change keys.
+  "share-and-keys": {
+    modules: ["src/share/links.ts", "src/share/store.ts", "src/routes/share-links.ts", "src/routes/keys.ts"],
+    tests: [
+      "test/integration/share-links.test.ts",
+      "test/integration/roster-rename.test.ts",
+      "test/integration/keys-api.test.ts",
+      "test/integration/token-leak.test.ts",
+    ],
+  },
 };
 
 /** What Stryker's JSON report (mutation-testing-report-schema) says of each mutant. */

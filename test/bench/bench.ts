@@ -32,6 +32,7 @@ import { buildToys, toyOrigin, type ToyName } from "./toys.ts";
 import { TOY_HIT_KEY } from "./toys/keys.ts";
 import { startupCpuMs, startupOverMs } from "./startup.ts";
 import { judgeGoals } from "./goals.ts";
+import { productionFigures } from "./production.ts";
 import { performance } from "node:perf_hooks";
 
 const EMULATOR_LATENCY_MS = 50;
@@ -270,6 +271,9 @@ try {
     await noWindow.dispose();
   }
 
+  // The same questions under the production latency model (model/latency.ts), in a runtime of its own.
+  const production = await productionFigures(emulatorBundle);
+
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const ms = (value: number) => Math.round(value * 100) / 100;
   const ofRounds = (figure: (round: (typeof hitRounds)[number]) => number) => median(hitRounds.map(figure));
@@ -330,6 +334,7 @@ try {
       plainToFloor: ratio(plain.upstreamCalls, replayFloor),
     },
     spendFloor: floors,
+    production,
     spend: {
       concurrentToFloor: ratio(dayAware.upstreamCalls, replayFloor),
       oneMomentToFloor: floors.oneMoment.ratio,
@@ -408,6 +413,17 @@ try {
     `upstream calls / the floor: concurrent replay x${results.spend.concurrentToFloor} (plain cache x${results.replay.plainToFloor}), ` +
       `one moment x${results.spend.oneMomentToFloor}, a week of time passing x${results.spend.rollingToFloor}; ` +
       `settled days bought twice: ${results.spend.settledDaysBoughtTwice}`,
+  );
+  const { model, loneMiss, burst, hit: modelledHit } = production;
+  console.log(
+    `under the production latency model (${Object.entries(model)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(", ")}; test/bench/model/latency.ts says where each comes from):`,
+  );
+  console.log(
+    `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms; ` +
+      `a burst of ${burst.requests} overlapping ranges within ${burst.withinMs} ms: ${burst.upstreamCalls} upstream call(s), p50 ${burst.p50Ms} ms, slowest ${burst.slowestMs} ms; ` +
+      `hits ${modelledHit.rps} req/s (p50 ${modelledHit.p50Ms} ms), the toy hit's ${modelledHit.toyHitRps} req/s (p50 ${modelledHit.toyHitP50Ms} ms): x${modelledHit.rpsRatioToToy}`,
   );
   const kib = (bytes: number) => (bytes / 1024).toFixed(1);
   console.log(`deployable bundle: ${kib(gatewayBundle.bytes)} KiB, gzip ${kib(gatewayBundle.gzipBytes)} KiB`);

@@ -26,15 +26,20 @@ export interface Bundle {
   gzipBytes: number;
 }
 
-/** Builds into `.wrangler/` (ignored by git): workerd resolves modules below the working directory. */
-export function buildBundle(name: string, config: string): Bundle {
+/** Builds into `.wrangler/` (ignored by git): workerd resolves modules below the working directory.
+ * `entry` replaces the configuration's `main` (the latency model's wrapped gateway). */
+export function buildBundle(name: string, config: string, entry?: string): Bundle {
   const outdir = resolve(".wrangler", "bench-build", name);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  execFileSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    stdio: "pipe",
-  });
+  execFileSync(
+    process.execPath,
+    ["node_modules/wrangler/bin/wrangler.js", "deploy", ...(entry ? [entry] : []), "--dry-run", "--config", config, "--outdir", outdir],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      stdio: "pipe",
+    },
+  );
   const file = readdirSync(outdir).find((entry) => entry.endsWith(".js"));
   if (!file) throw new Error(`wrangler produced no bundle for ${config}`);
   const path = join(outdir, file);

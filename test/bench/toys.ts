@@ -18,22 +18,21 @@ export const TOYS = ["hit", "hit-logged", "proxy", "cpu"] as const;
 export type ToyName = (typeof TOYS)[number];
 export const toyOrigin = (name: ToyName) => `http://toy-${name}.bench`;
 
-export async function buildToys(): Promise<Toy[]> {
+/** Bundles one toy's entry (or another entry standing for it, as the latency model's do) as `toy-<name>`. */
+export async function buildToy(name: ToyName, entry = `test/bench/toys/${name}.ts`): Promise<Toy> {
   const outdir = resolve(".wrangler", "bench-build", "toys");
   mkdirSync(outdir, { recursive: true });
-  return Promise.all(
-    TOYS.map(async (name) => {
-      const result = await build({
-        entryPoints: [resolve(`test/bench/toys/${name}.ts`)],
-        bundle: true,
-        format: "esm",
-        platform: "neutral",
-        minify: true,
-        write: false,
-      });
-      const path = resolve(outdir, `${name}.mjs`);
-      writeFileSync(path, result.outputFiles[0]!.text);
-      return { name: `toy-${name}`, path, host: new URL(toyOrigin(name)).host };
-    }),
-  );
+  const result = await build({
+    entryPoints: [resolve(entry)],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    minify: true,
+    write: false,
+  });
+  const path = resolve(outdir, `${name}-${entry.replace(/\W+/g, "-")}.mjs`);
+  writeFileSync(path, result.outputFiles[0]!.text);
+  return { name: `toy-${name}`, path, host: new URL(toyOrigin(name)).host };
 }
+
+export const buildToys = (): Promise<Toy[]> => Promise.all(TOYS.map((name) => buildToy(name)));

@@ -12,6 +12,12 @@ const allMet: GoalFigures = {
   startup: { cpuMs: 9.5, toyHitCpuMs: 3 },
   bundle: { gzipBytes: 48 * 1024 },
   spend: { concurrentToFloor: 1.1, oneMomentToFloor: 1, rollingToFloor: 0.99, settledDaysBoughtTwice: 0 },
+  production: {
+    model: { coordinatorRttMs: 10, accountLedgerRttMs: 120, keyLedgerRttMs: 40 },
+    loneMiss: { overheadP50MsOverToyProxy: 15 },
+    burst: { upstreamCalls: 1 },
+    hit: { rpsRatioToToy: 1.2 },
+  },
 };
 
 const verdict = (figures: GoalFigures, figure: string) => judgeGoals(figures).find((goal) => goal.figure === figure)!;
@@ -22,7 +28,7 @@ describe("bench goals", () => {
     expect(goals.map((goal) => [goal.figure, goal.met, goal.missedBy, goal.why])).toEqual(
       goals.map((goal) => [goal.figure, true, 0, null]),
     );
-    expect(goals).toHaveLength(11);
+    expect(goals).toHaveLength(14);
   });
 
   it("says by how much an upper bound is passed, in the figure's unit", () => {
@@ -53,6 +59,13 @@ describe("bench goals", () => {
     expect(miss.why).toContain("+9.64 ms");
     const overEmulator = verdict({ ...figures, miss: { ...figures.miss, overheadP50Ms: 33.18 } }, "miss p50 over the emulator");
     expect(overEmulator.why).toContain("the toy proxy itself is +2.45 ms over the emulator");
+  });
+
+  it("holds a lone miss under the production model to one coordinator round trip and 5 ms over the toy proxy", () => {
+    const production = { ...allMet.production, loneMiss: { overheadP50MsOverToyProxy: 194.6 } };
+    const lone = verdict({ ...allMet, production }, "production model: lone miss over the toy proxy, less one coordinator round trip");
+    expect(lone).toMatchObject({ met: false, measured: 184.6, missedBy: 179.6 });
+    expect(lone.why).toContain("(120 ms)");
   });
 
   it("holds the calls of every replay to 1.1 times its floor, and settled days to none bought twice", () => {

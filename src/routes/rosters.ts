@@ -45,7 +45,7 @@ import type { UpstreamQuery } from "../upstream/request.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 import { remember } from "../cache/remember.ts";
-import { moveRosterLinks } from "../share/store.ts";
+import { endRosterLinks, moveRosterLinks } from "../share/store.ts";
 
 export const ROSTERS_PATH = "/v1/rosters";
 export const ROSTER_PATH = "/v1/rosters/:name";
@@ -332,6 +332,13 @@ export function rosterRoutes(runtime: Runtime) {
       const deleted = await reach(() => book.delete(name));
       forget(c, runtime, name);
       if (!deleted) throw notFound(name);
+      // Its share links end with it (410 from now on), never to show a later roster of the name.
+      await endRosterLinks(c.env, runtime, c.get("client").name, name).catch(() => {
+        throw new ProblemError("ledger-unavailable", {
+          detail: `The roster "${name}" is deleted, but its share links could not all be revoked: revoke them with DELETE /v1/share-links/{id}.`,
+          retryAfterSeconds: 30,
+        });
+      });
       return c.body(null, 204);
     })
     .post(ROSTER_KOLS_PATH, jsonOnly, body, async (c) => {

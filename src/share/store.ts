@@ -8,7 +8,7 @@ import { kvStore } from "../cache/kv-store.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
 import { ProblemError } from "../problem.ts";
 import type { Runtime } from "../runtime.ts";
-import { keepSeconds, linkKvName, ownerLinkKvName, ownerLinkPrefix, shareRecordSchema, type ShareRecord } from "./links.ts";
+import { keepSeconds, linkKvName, ownerLinkKvName, ownerLinkPrefix, refusal, shareRecordSchema, type ShareRecord } from "./links.ts";
 
 /** How long an isolate, then an edge location, may trust a link's record: a revocation through
  * another isolate reaches every location within their sum, as a key's does. */
@@ -60,9 +60,24 @@ export async function ownersLinks(env: Bindings, owner: string): Promise<ShareRe
   return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-/** Points the owner's links to a roster at its new name (a renamed roster keeps its links); how many moved. */
-export async function moveRosterLinks(env: Bindings, runtime: Runtime, owner: string, from: string, to: string): Promise<number> {
-  const moving = (await ownersLinks(env, owner)).filter((record) => "roster" in record.resource && record.resource.roster === from);
+/** The owner's links to one of its rosters that still work. */
+async function workingLinksTo(env: Bindings, runtime: Runtime, owner: string, roster: string): Promise<ShareRecord[]> {
+  const links = await ownersLinks(env, owner);
+  return links.filter(
+    (record) => "roster" in record.resource && record.resource.roster === roster && refusal(record, runtime.now()) === null,
+  );
+}
+
+/** Points the owner's working links to a roster at its new name: a renamed roster keeps its links. */
+export async function moveRosterLinks(env: Bindings, runtime: Runtime, owner: string, from: string, to: string): Promise<void> {
+  const moving = await workingLinksTo(env, runtime, owner, from);
   await Promise.all(moving.map((record) => writeLink(env, runtime, { ...record, resource: { roster: to } })));
-  return moving.length;
+}
+
+/** Revokes the owner's links to a roster it deleted: a roster made later under the name (or renamed
+ * to it) is never shown through a link that was given out for another. */
+export async function endRosterLinks(env: Bindings, runtime: Runtime, owner: string, roster: string): Promise<void> {
+  const ending = await workingLinksTo(env, runtime, owner, roster);
+  const at = new Date(runtime.now()).toISOString();
+  await Promise.all(ending.map((record) => writeLink(env, runtime, { ...record, revokedAt: at })));
 }

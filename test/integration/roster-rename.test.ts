@@ -70,6 +70,19 @@ describe("renaming a roster", () => {
     expect((await (await gateway.request(`/v1/share-links/${autumn.id}`)).json<ShareLink>()).resource).toEqual({ roster: "autumn" });
   });
 
+  it("never shows through an old link a roster renamed to a deleted one's name: deleting a roster ends its links", async () => {
+    const gateway = makeGateway();
+    await rosterOf(gateway, "spring");
+    const link = await (await gateway.request("/v1/share-links", json("POST", { roster: "spring", ...RANGE }))).json<ShareLink>();
+    expect((await gateway.request("/v1/rosters/spring", { method: "DELETE" })).status).toBe(204);
+    await rosterOf(gateway, "private", { first: "不公开" });
+    await gateway.request("/v1/rosters/private", rename("private", "spring"));
+    const opened = await gateway.request(new URL(link.urls.csv).pathname, { as: null });
+    expect(opened.status).toBe(410);
+    expect(await opened.text()).not.toContain("不公开");
+    expect((await (await gateway.request(`/v1/share-links/${link.id}`)).json<ShareLink>()).status).toBe("revoked");
+  });
+
   it("refuses a name the key already uses with 409 roster-name-taken, changing neither roster", async () => {
     const gateway = makeGateway();
     const spring = await rosterOf(gateway, "spring");

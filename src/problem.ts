@@ -80,6 +80,11 @@ export const PROBLEMS = {
     title: "There is no client key of that name",
     upstreamCode: 400,
   },
+  "key-revoked": {
+    status: 409,
+    title: "This client key is revoked",
+    upstreamCode: 400,
+  },
   "key-exists": {
     status: 409,
     title: "A client key of that name exists already",

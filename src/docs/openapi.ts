@@ -819,7 +819,15 @@ export function openApiDocument(version: string): Json {
           requestBody: { required: true, content: { "application/json": { schema: ref("KeyChange") } } },
           responses: {
             "200": { description: "The key now.", content: { "application/json": { schema: ref("KeyView") } } },
-            ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS, "unsupported-media-type", "ledger-unavailable"),
+            ...problems(
+              "invalid-request",
+              "key-not-found",
+              "key-revoked",
+              "forbidden",
+              ...AUTH_PROBLEMS,
+              "unsupported-media-type",
+              "ledger-unavailable",
+            ),
           },
         },
         delete: {
@@ -829,7 +837,10 @@ export function openApiDocument(version: string): Json {
           description:
             "Refused at once through this isolate, everywhere within about a minute and a half. Its share links stop working too.",
           parameters: [parameter("name", "path", keySchemas().name, true)],
-          responses: { "204": { description: "Revoked." }, ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS) },
+          responses: {
+            "204": { description: "Revoked." },
+            ...problems("invalid-request", "key-not-found", "key-revoked", "forbidden", ...AUTH_PROBLEMS),
+          },
         },
       },
       "/v1/keys/{name}/webhook-secret": {
@@ -849,7 +860,7 @@ export function openApiDocument(version: string): Json {
               description: "The key, and whether a rotation is under way.",
               content: { "application/json": { schema: { type: "object" } } },
             },
-            ...problems("invalid-request", "key-not-found", "forbidden", ...AUTH_PROBLEMS),
+            ...problems("invalid-request", "key-not-found", "key-revoked", "forbidden", ...AUTH_PROBLEMS),
           },
         },
       },

@@ -76,6 +76,11 @@ export const PROBLEM_TEXTS = {
     action: "Check the name in `GET /v1/keys`.",
     zh: "没有该名称的客户端密钥：用 GET /v1/keys 查看。",
   },
+  "key-revoked": {
+    meaning: "The key was revoked: a revoked key is never changed again (its record stays, disabled, for the record).",
+    action: "Make a new key for the teammate (`POST /v1/keys`).",
+    zh: "该密钥已被撤销，撤销后不能再修改：请为该成员创建新密钥。",
+  },
   "key-exists": {
     meaning: "Key names are unique: another key already has this one (revoked keys keep their names).",
     action: "Choose another name.",

@@ -14,6 +14,7 @@ import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import { ensureColumn } from "../sql.ts";
 import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
+import { changeRecord, type ChangeResult, type RecordChange } from "../auth/record-changes.ts";
 
 /** One Shanghai day of a key's usage. */
 export interface DayUsage {
@@ -36,6 +37,8 @@ const KEEP_DAYS = 40;
 
 export class KeyLedger extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
+  /** The last record change under way (changeRecord). */
+  private changing: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -78,6 +81,17 @@ export class KeyLedger extends DurableObject<Bindings> {
   /** The day's usage, with the calls admitted and not yet recorded (in flight now). */
   usageNow(day: string, now: number): DayUsage & { inFlight: number } {
     return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) };
+  }
+
+  /**
+   * Changes the key's record (revoke, rotate, set): one change at a time, each reading the record
+   * the one before it wrote, so concurrent changes through the API never undo each other. (A KV
+   * call lets other requests into the object meanwhile: the chain, not the object, orders them.)
+   */
+  changeRecord(name: string, change: RecordChange): Promise<ChangeResult> {
+    const result = this.changing.then(() => changeRecord(this.env.KEYS, name, change));
+    this.changing = result.catch(() => undefined);
+    return result;
   }
 
   /** The days from `from` to `to` (yyyy-MM-dd, inclusive) with any usage, oldest first. */

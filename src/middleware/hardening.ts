@@ -44,7 +44,7 @@ export const browserAccess = cors({
     const loaded = loadConfig(c.env as object);
     return loaded.ok && loaded.config.ALLOWED_ORIGINS.includes(origin) ? origin : null;
   },
-  allowMethods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+  allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
   allowHeaders: ["Authorization", "Cache-Control", "If-None-Match", "Content-Type", "X-Request-Id", "Xingtu-Refresh"],
   exposeHeaders: [
     "Cache-Status",
@@ -59,6 +59,7 @@ export const browserAccess = cors({
     "Deprecation",
     "Link",
     "Location",
+    "Content-Location",
     "Xingtu-Roster-Failed",
     "Xingtu-Upstream-Cost",
     "RateLimit",

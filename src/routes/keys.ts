@@ -13,24 +13,15 @@
  */
 import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ChangeResult, RecordChange, RecordRefusal } from "../auth/record-changes.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
 import { invalidFields, validated } from "../schemas/request.ts";
 import { keySchemas, type KeyView } from "../schemas/keys.ts";
-import {
-  generateKey,
-  nameKvName,
-  newKeyRecord,
-  RECORD_PREFIX,
-  recordKvName,
-  recordMetadata,
-  recordOfName,
-  recordWrites,
-  type KeyRecord,
-} from "../auth/keys.ts";
+import { generateKey, nameKvName, newKeyRecord, RECORD_PREFIX, recordKvName, recordMetadata, type KeyRecord } from "../auth/keys.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -40,10 +31,13 @@ export const KEY_SECRET_PATH = "/v1/keys/:name/webhook-secret";
 
 type Ctx = Context<GatewayEnv>;
 
-function requireOperator(c: Ctx): void {
-  if (c.get("client").canOperate) return;
-  throw new ProblemError("forbidden", { detail: "Managing client keys needs a key with the operate permission." });
-}
+/** Refuses a key without the operate permission, before its request's body is even read. */
+const operatorOnly: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  if (!c.get("client").canOperate) {
+    throw new ProblemError("forbidden", { detail: "Managing client keys needs a key with the operate permission." });
+  }
+  await next();
+};
 
 const namePath = (c: Ctx) =>
   validated(z.object({ path: z.object({ name: keySchemas().name }) }), { path: { name: c.req.param("name") } }).path.name;
@@ -51,24 +45,44 @@ const namePath = (c: Ctx) =>
 /** What a key's record shows: never its hash. */
 const viewOf = (record: KeyRecord): KeyView => recordMetadata(record);
 
-async function stored(c: Ctx, name: string): Promise<KeyRecord> {
-  const record = await recordOfName(async (kvName) => c.env.KEYS.get(kvName, "json"), name);
-  if (!record) throw new ProblemError("key-not-found", { detail: `There is no key named "${name}".` });
-  return record;
-}
-
-/** Writes a key's records, and forgets this isolate's copy so the change holds here at once. */
-async function write(c: Ctx, runtime: Runtime, record: KeyRecord): Promise<void> {
-  try {
-    for (const each of recordWrites(record)) await c.env.KEYS.put(each.name, each.value, { metadata: each.metadata });
-  } catch {
-    throw new ProblemError("ledger-unavailable", {
-      detail: "The key could not be saved; nothing was changed. Retry later.",
-      retryAfterSeconds: 30,
-    });
-  }
+/** Forgets this isolate's copy of a key's records, so a change holds here at once. */
+async function forget(runtime: Runtime, record: KeyRecord): Promise<void> {
   await runtime.isolate.keyRecords.delete(recordKvName(record.hash));
   await runtime.isolate.keyRecords.delete(nameKvName(record.name));
+}
+
+const notSaved = () =>
+  new ProblemError("ledger-unavailable", {
+    detail: "The key could not be saved; nothing was changed. Retry later.",
+    retryAfterSeconds: 30,
+  });
+
+/** Makes one change to a key's record through that key's ledger (auth/record-changes.ts): the record after it. */
+async function change(c: Ctx, runtime: Runtime, name: string, made: RecordChange): Promise<KeyRecord> {
+  let result: ChangeResult;
+  try {
+    const ledger = c.env.KEY_LEDGER.get(c.env.KEY_LEDGER.idFromName(name));
+    // RPC types a union result as a union of promises: awaited here, it is the union again.
+    result = (await ledger.changeRecord(name, made)) as ChangeResult;
+  } catch {
+    throw notSaved();
+  }
+  if (result.ok) {
+    await forget(runtime, result.record);
+    return result.record;
+  }
+  const refusals: Record<RecordRefusal, () => ProblemError> = {
+    exists: () => new ProblemError("key-exists", { detail: `A key named "${name}" exists already: choose another name.` }),
+    "not-found": () => new ProblemError("key-not-found", { detail: `There is no key named "${name}".` }),
+    revoked: () =>
+      new ProblemError("key-revoked", { detail: `The key "${name}" is revoked: a revoked key never changes again. Make a new one.` }),
+    "not-rotating": () => new ProblemError("invalid-request", { detail: "This key's webhook secret is not being rotated." }),
+    rotating: () =>
+      new ProblemError("invalid-request", {
+        detail: 'This key\'s webhook secret is being rotated already: finish it first (`{"finish": true}`).',
+      }),
+  };
+  throw refusals[result.refused]!();
 }
 
 export function keyRoutes(runtime: Runtime) {
@@ -81,8 +95,7 @@ export function keyRoutes(runtime: Runtime) {
   return new Hono<GatewayEnv>()
     .use(KEYS_PATH, context, auth)
     .use(`${KEYS_PATH}/*`, context, auth)
-    .get(KEYS_PATH, async (c) => {
-      requireOperator(c);
+    .get(KEYS_PATH, operatorOnly, async (c) => {
       const keys: KeyView[] = [];
       let cursor: string | undefined;
       do {
@@ -93,26 +106,23 @@ export function keyRoutes(runtime: Runtime) {
       keys.sort((a, b) => a.name.localeCompare(b.name));
       return c.json({ keys }, 200, { "Cache-Control": "no-store" });
     })
-    .post(KEYS_PATH, jsonOnly, createBody, async (c) => {
-      requireOperator(c);
+    .post(KEYS_PATH, operatorOnly, jsonOnly, createBody, async (c) => {
       const fields = c.req.valid("json");
-      if ((await c.env.KEYS.get(nameKvName(fields.name))) !== null) {
-        throw new ProblemError("key-exists", { detail: `A key named "${fields.name}" exists already: choose another name.` });
-      }
       const key = generateKey();
-      const record = await newKeyRecord(key, fields, new Date(runtime.now()));
-      await write(c, runtime, record);
+      const record = await change(c, runtime, fields.name, {
+        kind: "create",
+        record: await newKeyRecord(key, fields, new Date(runtime.now())),
+      });
       // The key itself, once: only its hash is kept.
       return c.json({ ...viewOf(record), key }, 201, {
         "Cache-Control": "no-store",
         Location: `${KEYS_PATH}/${encodeURIComponent(record.name)}`,
       });
     })
-    .patch(KEY_PATH, jsonOnly, changeBody, async (c) => {
-      requireOperator(c);
+    .patch(KEY_PATH, operatorOnly, jsonOnly, changeBody, async (c) => {
       const name = namePath(c);
-      const change = c.req.valid("json");
-      if (name === c.get("client").name && change.permissions && !change.permissions.includes("operate")) {
+      const fields = c.req.valid("json");
+      if (name === c.get("client").name && fields.permissions && !fields.permissions.includes("operate")) {
         throw invalidFields([
           {
             field: "permissions",
@@ -122,13 +132,10 @@ export function keyRoutes(runtime: Runtime) {
           },
         ]);
       }
-      const record = await stored(c, name);
-      const changed = { ...record, ...change };
-      await write(c, runtime, changed);
-      return c.json(viewOf(changed), 200, { "Cache-Control": "no-store" });
+      const record = await change(c, runtime, name, { kind: "set", fields });
+      return c.json(viewOf(record), 200, { "Cache-Control": "no-store" });
     })
-    .delete(KEY_PATH, async (c) => {
-      requireOperator(c);
+    .delete(KEY_PATH, operatorOnly, async (c) => {
       const name = namePath(c);
       if (name === c.get("client").name) {
         throw new ProblemError("invalid-request", {
@@ -136,24 +143,12 @@ export function keyRoutes(runtime: Runtime) {
             "A key cannot revoke itself (the console would lock its operator out): revoke it with another operator key or `npm run key -- revoke`.",
         });
       }
-      const record = await stored(c, name);
-      if (!record.disabled) await write(c, runtime, { ...record, disabled: true });
+      await change(c, runtime, name, { kind: "revoke" });
       return c.body(null, 204);
     })
-    .post(KEY_SECRET_PATH, jsonOnly, rotateBody, async (c) => {
-      requireOperator(c);
-      const record = await stored(c, namePath(c));
-      const { current, previous } = record.webhookSecret;
+    .post(KEY_SECRET_PATH, operatorOnly, jsonOnly, rotateBody, async (c) => {
       const finish = c.req.valid("json").finish === true;
-      if (finish === (previous === null)) {
-        throw new ProblemError("invalid-request", {
-          detail: finish
-            ? "This key's webhook secret is not being rotated."
-            : 'This key\'s webhook secret is being rotated already: finish it first (`{"finish": true}`).',
-        });
-      }
-      const rotated = { ...record, webhookSecret: finish ? { current, previous: null } : { current: current + 1, previous: current } };
-      await write(c, runtime, rotated);
-      return c.json({ ...viewOf(rotated), rotating: !finish }, 200, { "Cache-Control": "no-store" });
+      const record = await change(c, runtime, namePath(c), { kind: "rotate-secret", finish });
+      return c.json({ ...viewOf(record), rotating: !finish }, 200, { "Cache-Control": "no-store" });
     });
 }

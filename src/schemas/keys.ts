@@ -41,7 +41,7 @@ export const keySchemas = builtOnFirstUse(() => {
           ctx.addIssue({
             code: "custom",
             path: ["dailyUpstreamCalls"],
-            ...rule("some_change", ", tier or permissions: one at least must be given"),
+            ...rule("some_change", "(or tier, or permissions) must be given: there is nothing to change"),
           });
       }),
     );

@@ -25,8 +25,9 @@ export const MAX_ROSTERS = 100;
 export const MAX_ADHOC_KOLS = 200;
 
 /** Letters and digits of any script, then also combining marks and . _ -: safe in a URL path once
- * percent-encoded, and one spelling per name once normalised (NFC). */
-const ROSTER_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,63}$/u;
+ * percent-encoded, and one spelling per name once normalised (NFC). Never a character that shows
+ * nothing (a variation selector, a grapheme joiner): two names that look alike are one name. */
+const ROSTER_NAME = /^(?!.*\p{Default_Ignorable_Code_Point})[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,63}$/u;
 const nfc = (value: string) => value.normalize("NFC");
 
 /** A roster's name: `春季投放` as well as `spring-campaign`. Normalised to NFC, so the same name

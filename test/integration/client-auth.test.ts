@@ -469,7 +469,7 @@ describe("browsers (CORS)", () => {
       headers: { Origin: ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization, content-type" },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get("Access-Control-Allow-Methods")?.split(",")).toEqual(expect.arrayContaining(["PUT", "DELETE"]));
+    expect(preflight.headers.get("Access-Control-Allow-Methods")?.split(",")).toEqual(expect.arrayContaining(["PUT", "PATCH", "DELETE"]));
   });
 
   it("gives an unlisted origin no CORS headers", async () => {

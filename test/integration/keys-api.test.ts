@@ -108,6 +108,42 @@ describe("client keys over the API", () => {
     expect(await (await gateway.request("/v1/key", { as })).json()).toMatchObject({ permissions: ["operate"] });
   });
 
+  it("keeps a key revoked when a change is sent with its revocation, and never changes a revoked key", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    for (let round = 0; round < 5; round++) {
+      const made = (await (await gateway.request("/v1/keys", { ...json("POST", { name: uniqueName() }), as })).json()) as {
+        key: string;
+        name: string;
+      };
+      const [revoked] = await Promise.all([
+        gateway.request(`/v1/keys/${made.name}`, { method: "DELETE", as }),
+        gateway.request(`/v1/keys/${made.name}`, { ...json("PATCH", { permissions: ["refresh"] }), as }),
+      ]);
+      expect(revoked.status).toBe(204);
+      expect((await gateway.request("/v1/key", { as: made.key })).status).toBe(401);
+      const later = await gateway.request(`/v1/keys/${made.name}`, { ...json("PATCH", { dailyUpstreamCalls: 5 }), as });
+      expect([later.status, ((await later.json()) as Problem).type]).toEqual([409, "/problems/key-revoked"]);
+    }
+  });
+
+  it("keeps both of two changes sent at once, and makes one key of two creations of one name", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const name = uniqueName();
+    const created = await Promise.all([1, 2].map(() => gateway.request("/v1/keys", { ...json("POST", { name }), as })));
+    expect(created.map((response) => response.status).sort()).toEqual([201, 409]);
+    await Promise.all([
+      gateway.request(`/v1/keys/${name}`, { ...json("PATCH", { tier: "bulk" }), as }),
+      gateway.request(`/v1/keys/${name}`, { ...json("PATCH", { dailyUpstreamCalls: 7 }), as }),
+      gateway.request(`/v1/keys/${name}/webhook-secret`, { ...json("POST", {}), as }),
+    ]);
+    const listed = ((await (await gateway.request("/v1/keys", { as })).json()) as { keys: { name: string }[] }).keys;
+    expect(listed.find((key) => key.name === name)).toMatchObject({ tier: "bulk", dailyUpstreamCalls: 7 });
+    const rotating = await gateway.request(`/v1/keys/${name}/webhook-secret`, { ...json("POST", {}), as });
+    expect(rotating.status).toBe(400);
+  });
+
   it("answers 403 to a key without the operate permission", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });
@@ -115,6 +151,9 @@ describe("client keys over the API", () => {
       ["/v1/keys", {}],
       ["/v1/keys", json("POST", { name: uniqueName() })],
       ["/v1/keys/anyone", json("PATCH", { tier: "bulk" })],
+      // Refused for who it is before its body is read: a bad body is not a way to learn the rules.
+      ["/v1/keys/anyone", json("PATCH", { permissions: "operate" })],
+      ["/v1/keys/anyone", { method: "DELETE" }],
     ] as const) {
       const response = await gateway.request(path, { ...init, as: key });
       expect([response.status, ((await response.json()) as Problem).type]).toEqual([403, "/problems/forbidden"]);

@@ -123,6 +123,8 @@ describe("renaming a roster", () => {
         rule,
       }));
     expect(await errorsOf({ name: "bad name" })).toEqual([{ field: "name", rule: "roster_name" }]);
+    // A character that shows nothing would make a second roster look like the first.
+    expect(await errorsOf({ name: "spring\u034f" })).toEqual([{ field: "name", rule: "roster_name" }]);
     expect((await errorsOf({}))?.[0]?.field).toBe("name");
     expect((await errorsOf({ name: "ok", kolIds: [] }))?.map((error) => error.field)).toContain("kolIds");
     expect((await (await gateway.request("/v1/rosters/spring")).json<RosterBody>()).name).toBe("spring");

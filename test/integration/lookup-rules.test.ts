@@ -289,6 +289,31 @@ describe("Xingtu-Refresh", () => {
   });
 });
 
+describe("Xingtu-Refresh, as people type it", () => {
+  it("takes a mode in any case and with spaces around it", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), "2026-03-01", "2026-03-05");
+    await gateway.request(path);
+    const response = await gateway.request(path, { headers: { "Xingtu-Refresh": " Settled " } });
+    expect(response.status).toBe(200);
+    expect(gateway.emulator.requests).toHaveLength(2);
+  });
+});
+
+describe("a stored answer past its serving time, when the gateway itself refuses the call", () => {
+  it("is not served in place of the key's own limit: the 429 is the answer", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(gateway.env.KEYS, { dailyUpstreamCalls: 1 });
+    const path = trendPath(uniqueKol(), ...LIVE_RANGE);
+    await gateway.request(path, { as: key });
+    // Past its TTL and the stale-while-revalidate grace, within stale-if-error: a call is needed, and the key has none left.
+    tick(gateway, LIVE_TTL_MS + 600_000);
+    const response = await gateway.request(path, { as: key });
+    expect(response.status).toBe(429);
+    expect(((await response.json()) as { type: string }).type).toBe("/problems/key-spend-limit");
+  });
+});
+
 describe("identical concurrent misses", () => {
   it("write their shared answer to KV once", async () => {
     // KV accepts one write a second per key: each identical miss writing it again would be refused.

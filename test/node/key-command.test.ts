@@ -78,6 +78,27 @@ describe("npm run key", () => {
     expect(result.stderr).toContain("already exists");
   });
 
+  it("refuses, with words and never a stack trace, a --url that would send the key in the clear or inside it, and words it does not take", () => {
+    const refusal = (...args: string[]) => {
+      const result = spawnSync(process.execPath, ["tools/cli/key.ts", ...args], {
+        encoding: "utf8",
+        env: { ...process.env, XINGTU_KEY: "xte_not-a-real-key" },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout + result.stderr).not.toContain("xte_not-a-real-key");
+      return result.stderr.split("\n")[0];
+    };
+    expect(refusal("list", "--url", "http://example.com")).toBe(
+      "--url must be https (plain http only to this machine): the operator's key goes with every request",
+    );
+    expect(refusal("list", "--url", "https://xte_not-a-real-key@example.com")).toBe(
+      "--url must not hold a name or password: give the key with --key or XINGTU_KEY",
+    );
+    expect(refusal("revoke", "bob", "extra")).toBe("unexpected argument(s): extra");
+    expect(refusal("list", "--bogus")).toMatch(/^Unknown option '--bogus'/);
+  });
+
   it("writes a key the gateway accepts, and revokes it so the gateway refuses it", async () => {
     const { name, key } = create("--tier", "bulk");
     expect(await statusWith(key)).toBe(200);

@@ -66,35 +66,61 @@ export async function writeRecord(target: Target, key: string, fields: NewKey): 
   return record;
 }
 
+/** The arguments, or the usage and what was wrong with them (never a stack trace). */
+function argumentsOf(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: "string" },
+        tier: { type: "string", default: "standard" },
+        refresh: { type: "boolean", default: false },
+        operator: { type: "boolean", default: false },
+        finish: { type: "boolean", default: false },
+        "daily-upstream-calls": { type: "string" },
+        remote: { type: "boolean", default: false },
+        env: { type: "string" },
+        "persist-to": { type: "string" },
+        url: { type: "string" },
+        key: { type: "string" },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+/** The gateway's address for `--url`: https, or http to this machine only (the operator's key goes with every request). */
+function gatewayUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail("--url must be the gateway's address, such as https://xingtu-edge.example.workers.dev");
+  }
+  if (url.username || url.password) fail("--url must not hold a name or password: give the key with --key or XINGTU_KEY");
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    fail("--url must be https (plain http only to this machine): the operator's key goes with every request");
+  }
+  return url.origin;
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      tier: { type: "string", default: "standard" },
-      refresh: { type: "boolean", default: false },
-      operator: { type: "boolean", default: false },
-      finish: { type: "boolean", default: false },
-      "daily-upstream-calls": { type: "string" },
-      remote: { type: "boolean", default: false },
-      env: { type: "string" },
-      "persist-to": { type: "string" },
-      url: { type: "string" },
-      key: { type: "string" },
-    },
-  });
+  const { positionals, values } = argumentsOf(argv);
   const target: Target = { remote: values.remote, env: values.env, persistTo: values["persist-to"] };
   const limitArg = values["daily-upstream-calls"];
   if (limitArg !== undefined && !/^\d{1,9}$/.test(limitArg))
     fail("--daily-upstream-calls must be a whole number (0: the gateway's default, KEY_DAILY_UPSTREAM_CALLS)");
   const dailyUpstreamCalls = limitArg === undefined ? undefined : Number(limitArg);
-  const [command, argument] = positionals;
+  const [command, argument, ...extra] = positionals;
+  if (extra.length > 0) fail(`unexpected argument(s): ${extra.join(" ")}\n${USAGE}`);
   if (values.url !== undefined) {
     if (!TIERS.includes(values.tier as Tier)) fail(`--tier must be one of ${TIERS.join(", ")}`);
     const key = values.key ?? process.env.XINGTU_KEY ?? fail(`--url needs an operator key: --key KEY, or XINGTU_KEY=KEY\n${USAGE}`);
     const said = await overApi(
-      { ...values, command, argument, url: values.url, key, tier: values.tier as Tier, dailyUpstreamCalls },
+      { ...values, command, argument, url: gatewayUrl(values.url), key, tier: values.tier as Tier, dailyUpstreamCalls },
       USAGE,
     ).catch((error: Error) => fail(error.message));
     for (const line of said) console.log(line);

@@ -18,7 +18,7 @@ import { requireSigningSecret } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import { rangeLimits, validated } from "../schemas/request.ts";
 import { linkQuerySchema, shareLinkRequestSchema, type ShareLink, type ShareLinkList } from "../schemas/share-links.ts";
-import { MAX_LINKS, mintToken, refusal, tokenOf, verifiedId, type ShareRecord } from "../share/links.ts";
+import { MAX_LINKS, newLinkId, refusal, tokenOf, verifiedId, type ShareRecord } from "../share/links.ts";
 import { LINK_EDGE_SECONDS, linkStore, ownersLinks, readLink, writeLink } from "../share/store.ts";
 import { creatorsOf } from "./rosters.ts";
 import type { GatewayEnv } from "./env.ts";
@@ -119,7 +119,8 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
       .post(SHARE_LINKS_PATH, jsonOnly, body, async (c) => {
         const client = c.get("client");
         requireKeyFor(client, "Share links");
-        const master = requireSigningSecret(c.get("lookup").config);
+        // Checked before anything is written: a link's URLs are derived with the secret.
+        requireSigningSecret(c.get("lookup").config);
         const { kolId, roster, startDate, endDate, days, mode, lang, note, expiresAt } = c.req.valid("json").body;
         // A link to a roster that is not there would only ever answer its 404.
         if (roster !== undefined) await creatorsOf(c, runtime, roster);
@@ -129,7 +130,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
             detail: `This key already keeps ${MAX_LINKS} working share links: revoke one first.`,
           });
         }
-        const { id } = await mintToken(master);
+        const id = newLinkId();
         const record: ShareRecord = {
           id,
           owner: client.name,

@@ -144,6 +144,15 @@ describe("client keys over the API", () => {
     expect(rotating.status).toBe(400);
   });
 
+  it("lists keys by name", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    for (const name of ["zz-last", "aa-first", "mm-middle"])
+      await gateway.request("/v1/keys", { ...json("POST", { name: `${name}-${uniqueName()}` }), as });
+    const names = ((await (await gateway.request("/v1/keys", { as })).json()) as { keys: { name: string }[] }).keys.map((key) => key.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+
   it("answers 403 to a key without the operate permission", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });

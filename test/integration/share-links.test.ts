@@ -128,6 +128,32 @@ describe("refusing a link", () => {
     expect(((await expired.json()) as Problem).detail).toContain(`expired at ${expiresAt}`);
   });
 
+  it("answers 410 from the very moment of its expiry", async () => {
+    const gateway = makeGateway();
+    const expiresAt = new Date(gateway.clock.now + 3600_000).toISOString();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE, expiresAt });
+    gateway.clock.now = Date.parse(expiresAt);
+    expect((await anonymous(gateway, link.urls.json)).status).toBe(410);
+  });
+
+  it("passes on the viewer's language, so a chart with none of its own speaks it", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const chart = await (await anonymous(gateway, link.urls.svg, { "Accept-Language": "zh-CN,zh;q=0.9" })).text();
+    expect(chart).toContain("粉丝数");
+  });
+
+  it("refuses a key's 101st working link with 409, counting neither revoked nor expired ones", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const made = [];
+    for (let i = 0; i < 100; i++) made.push(await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key));
+    const more = await gateway.request("/v1/share-links", { ...json("POST", { kolId: uniqueKol(), ...RANGE }), as: owner.key });
+    expect([more.status, ((await more.json()) as Problem).type]).toEqual([409, "/problems/share-link-limit"]);
+    expect((await gateway.request(`/v1/share-links/${made[0]!.id}`, { method: "DELETE", as: owner.key })).status).toBe(204);
+    await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+  }, 60_000);
+
   it("answers 410 once its owner's key is revoked", async () => {
     const gateway = makeGateway();
     const owner = await createTestKey(env.KEYS);
@@ -243,6 +269,19 @@ describe("what a link may be made of", () => {
     const response = await makeGateway().request("/v1/share-links", json("POST", { roster: "missing", days: 7 }));
     expect(response.status).toBe(404);
     expect(((await response.json()) as Problem).type).toBe("/problems/roster-not-found");
+  });
+
+  it("lists the key's links oldest first", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const made: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      made.push((await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key)).id);
+      gateway.clock.now += 1000;
+    }
+    // Their ids are random: only the listing's own order puts six of them in the order they were made.
+    const listed = await (await gateway.request("/v1/share-links", { as: owner.key })).json<ShareLinkList>();
+    expect(listed.links.map((link) => link.id)).toEqual(made);
   });
 
   it("lists the key's links with their URLs again, and no other key's", async () => {

@@ -153,6 +153,39 @@ describe("client keys over the API", () => {
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
   });
 
+  it("keeps every answer out of caches, gives a new key's Location, and says each refusal in words", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const name = uniqueName();
+    const created = await gateway.request("/v1/keys", { ...json("POST", { name }), as });
+    expect([created.headers.get("Cache-Control"), created.headers.get("Location")]).toEqual(["no-store", `/v1/keys/${name}`]);
+    for (const [path, init] of [
+      ["/v1/keys", {}],
+      [`/v1/keys/${name}`, json("PATCH", { tier: "bulk" })],
+      [`/v1/keys/${name}/webhook-secret`, json("POST", {})],
+    ] as const) {
+      expect((await gateway.request(path, { ...init, as })).headers.get("Cache-Control")).toBe("no-store");
+    }
+    const detailOf = async (path: string, init: RequestInit) =>
+      ((await (await gateway.request(path, { ...init, as })).json()) as Problem).detail;
+    expect(await detailOf("/v1/keys", json("POST", { name }))).toBe(`A key named "${name}" exists already: choose another name.`);
+    expect(await detailOf("/v1/keys/nobody-here", json("PATCH", { tier: "bulk" }))).toBe('There is no key named "nobody-here".');
+    expect(await detailOf(`/v1/keys/${name}/webhook-secret`, json("POST", {}))).toBe(
+      'This key\'s webhook secret is being rotated already: finish it first (`{"finish": true}`).',
+    );
+    await gateway.request(`/v1/keys/${name}/webhook-secret`, { ...json("POST", { finish: true }), as });
+    expect(await detailOf(`/v1/keys/${name}/webhook-secret`, json("POST", { finish: true }))).toBe(
+      "This key's webhook secret is not being rotated.",
+    );
+    await gateway.request(`/v1/keys/${name}`, { method: "DELETE", as });
+    expect(await detailOf(`/v1/keys/${name}`, json("PATCH", { tier: "bulk" }))).toBe(
+      `The key "${name}" is revoked: a revoked key never changes again. Make a new one.`,
+    );
+    const { key: plain } = await createTestKey(env.KEYS);
+    const refused = (await (await gateway.request("/v1/keys", { as: plain })).json()) as Problem;
+    expect(refused.detail).toBe("Managing client keys needs a key with the operate permission.");
+  });
+
   it("answers 403 to a key without the operate permission", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["refresh"] });

@@ -303,3 +303,49 @@ describe("what a link may be made of", () => {
     expect(logged).toContain(`/s/${link.id}…`);
   });
 });
+
+describe("a share link's forms and words", () => {
+  it("gives a roster's link its wide CSV and a CSV for Excel, and describes its embed in the link's language", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const english = await createLink(gateway, { roster: "spring", ...RANGE });
+    expect(english.urls).toEqual({
+      json: english.urls.json,
+      csv: `${english.urls.json}.csv`,
+      svg: `${english.urls.json}.svg`,
+      wideCsv: `${english.urls.json}.wide.csv`,
+      excelCsv: `${english.urls.json}.csv?bom=true`,
+    });
+    expect(english.embed).toBe(`<img src="${english.urls.svg}" alt="Roster spring: Douyin followers" width="800">`);
+    const chinese = await createLink(gateway, { roster: "spring", ...RANGE, lang: "zh-CN" });
+    expect(chinese.embed).toContain('alt="名单「spring」抖音粉丝数"');
+    const creator = await createLink(gateway, { kolId: "6838432048", ...RANGE, lang: "zh-CN" });
+    expect(creator.embed).toContain('alt="抖音达人 6838432048 粉丝数"');
+    expect(creator.urls.wideCsv).toBeUndefined();
+  });
+
+  it("adds a byte-order mark to its CSV only, and lays its chart out at the width asked", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const csv = new Uint8Array(await (await anonymous(gateway, `${link.urls.csv}?bom=true`)).arrayBuffer());
+    expect([...csv.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const data = await anonymous(gateway, `${link.urls.json}?bom=true`);
+    expect([data.status, (await data.text()).startsWith("{")]).toEqual([200, true]);
+    const chart = await (await anonymous(gateway, `${link.urls.svg}?width=400&bom=true`)).text();
+    expect(chart).toMatch(/^<svg[^>]* width="400"/);
+  });
+
+  it("keeps every answer out of search engines, and its owner's answers out of caches", async () => {
+    const gateway = makeGateway();
+    const created = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE }));
+    expect(created.headers.get("Cache-Control")).toBe("no-store");
+    const link = (await created.json()) as ShareLink;
+    expect(created.headers.get("Location")).toBe(`/v1/share-links/${link.id}`);
+    for (const path of ["/v1/share-links", `/v1/share-links/${link.id}`]) {
+      expect((await gateway.request(path)).headers.get("Cache-Control")).toBe("no-store");
+    }
+    for (const url of [link.urls.json, link.urls.csv, link.urls.svg]) {
+      expect((await anonymous(gateway, url)).headers.get("X-Robots-Tag")).toBe("noindex");
+    }
+  });
+});

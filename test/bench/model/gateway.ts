@@ -13,28 +13,20 @@ export default {
   queue: (batch, env, ctx) => gateway.queue(batch, modelled(env), ctx),
 } satisfies ExportedHandler<Bindings>;
 
-export class KolCoordinator extends objects.KolCoordinator {
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, modelled(env));
-  }
+/** A Durable Object class whose instances get the modelled env (a mixin: TypeScript asks its constructor for `any[]`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ObjectClass = new (...args: any[]) => object;
+function modelledObject<Base extends ObjectClass>(base: Base): Base {
+  return class extends base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      super(args[0], modelled(args[1] as Bindings));
+    }
+  };
 }
-export class AccountLedger extends objects.AccountLedger {
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, modelled(env));
-  }
-}
-export class KeyLedger extends objects.KeyLedger {
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, modelled(env));
-  }
-}
-export class RosterBook extends objects.RosterBook {
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, modelled(env));
-  }
-}
-export class DeliveryBook extends objects.DeliveryBook {
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, modelled(env));
-  }
-}
+
+export const KolCoordinator = modelledObject(objects.KolCoordinator);
+export const AccountLedger = modelledObject(objects.AccountLedger);
+export const KeyLedger = modelledObject(objects.KeyLedger);
+export const RosterBook = modelledObject(objects.RosterBook);
+export const DeliveryBook = modelledObject(objects.DeliveryBook);

@@ -42,7 +42,7 @@ const PRINT_ANSWERS = false;
 const LOCAL_KEY = "local-dev-key";
 
 async function seedLocalKey(): Promise<void> {
-  const record = await newKeyRecord(LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh", "operate"] }, new Date());
+  const record = await newKeyRecord(LOCAL_KEY, { name: "local-dev", tier: "bulk", permissions: ["refresh", "operate"] }, new Date());
   for (const write of recordWrites(record)) await env.KEYS.put(write.name, write.value, { metadata: write.metadata });
 }
 

@@ -104,7 +104,8 @@ const migrated = await migrateLocalKv(new URL("../../.wrangler/state", import.me
 if (migrated > 0) console.log(`Moved ${migrated} local KV entries from the old namespace ids to the id-less bindings.`);
 
 // The local key exists only in local storage (the one `wrangler dev` serves from), never remotely.
-await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "standard", permissions: ["refresh", "operate"] });
+// Bulk tier: the console asks several routes a view, and trying things should never meet a 429.
+await writeRecord({ remote: false }, LOCAL_KEY, { name: "local-dev", tier: "bulk", permissions: ["refresh", "operate"] });
 
 const settings: Record<string, string | undefined> = { ...process.env, WATCH_HOUR: localWatchHour(process.env.WATCH_HOUR) };
 

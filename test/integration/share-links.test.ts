@@ -349,3 +349,35 @@ describe("a share link's forms and words", () => {
     }
   });
 });
+
+describe("a share link's record in KV", () => {
+  /** Seconds KV keeps the record and its owner's index entry from now (miniflare counts from the real clock). */
+  const keptFor = async (id: string, owner: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const [record] = (await env.KEYS.list({ prefix: `link:${id}` })).keys;
+    const [index] = (await env.KEYS.list({ prefix: `links:${owner}:${id}` })).keys;
+    return [record?.expiration, index?.expiration].map((at) => (at === undefined ? undefined : at - now));
+  };
+  const TOMBSTONE_SECONDS = 30 * 24 * 3600;
+
+  it("is kept for good while it works without an expiry, and for 30 days once revoked", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    expect(await keptFor(link.id, owner.record.name)).toEqual([undefined, undefined]);
+    await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE", as: owner.key });
+    for (const seconds of await keptFor(link.id, owner.record.name)) expect(Math.abs(seconds! - TOMBSTONE_SECONDS)).toBeLessThan(5);
+  });
+
+  it("is kept until its expiry and 30 days after, so it is refused as expired rather than unknown", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const link = await createLink(
+      gateway,
+      { kolId: uniqueKol(), ...RANGE, expiresAt: new Date(gateway.clock.now + 86_400_000).toISOString() },
+      owner.key,
+    );
+    for (const seconds of await keptFor(link.id, owner.record.name))
+      expect(Math.abs(seconds! - (86_400 + TOMBSTONE_SECONDS))).toBeLessThan(5);
+  });
+});

@@ -104,6 +104,7 @@ export const GROUPS: Record<string, Group> = {
   "share-and-keys": {
     modules: ["src/share/links.ts", "src/share/store.ts", "src/routes/share-links.ts", "src/routes/keys.ts", "src/auth/record-changes.ts"],
     tests: [
+      "test/unit/share-tokens.test.ts",
       "test/integration/share-links.test.ts",
       "test/integration/roster-rename.test.ts",
       "test/integration/keys-api.test.ts",

@@ -14,7 +14,8 @@ import { builtOnFirstUse } from "../schemas/request.ts";
 const ID_BYTES = 12;
 const MAC_BYTES = 24;
 const ID_CHARS = 16;
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{48}$/;
+// Stryker disable next-line Regex: the MAC check refuses every other shape too; the pattern only spares it the hashing
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{48}$/;
 /** Links one key may keep at once (revoked and expired ones do not count). */
 export const MAX_LINKS = 100;
 /** How long a revoked or expired link's record is kept, so it is refused as such rather than unknown. */
@@ -40,6 +41,7 @@ export const tokenOf = async (master: string, id: string) => id + (await macOf(m
 
 /** The id of a token the gateway minted; null for anything else (compared in constant time). */
 export async function verifiedId(master: string, token: string): Promise<string | null> {
+  // Stryker disable next-line ConditionalExpression: the MAC check refuses every other shape too; this only spares it the hashing
   if (!TOKEN_PATTERN.test(token)) return null;
   const id = token.slice(0, ID_CHARS);
   return constantTimeEqual(token.slice(ID_CHARS), await macOf(master, id)) ? id : null;

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway } from "../support/gateway.ts";
+import { makeGateway, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import type { Problem } from "../../src/problem.ts";
 
@@ -184,6 +184,43 @@ describe("client keys over the API", () => {
     const { key: plain } = await createTestKey(env.KEYS);
     const refused = (await (await gateway.request("/v1/keys", { as: plain })).json()) as Problem;
     expect(refused.detail).toBe("Managing client keys needs a key with the operate permission.");
+  });
+
+  it("lets an operator key change its own permissions while it keeps operate, and says why it may not drop it", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const self = ((await (await gateway.request("/v1/key", { as })).json()) as { key: string }).key;
+    const kept = await gateway.request(`/v1/keys/${self}`, { ...json("PATCH", { permissions: ["operate", "refresh"] }), as });
+    expect([kept.status, ((await kept.json()) as { permissions: string[] }).permissions]).toEqual([200, ["operate", "refresh"]]);
+    const dropped = (await (await gateway.request(`/v1/keys/${self}`, { ...json("PATCH", { permissions: [] }), as })).json()) as Problem;
+    expect(dropped.errors).toEqual([
+      {
+        field: "permissions",
+        in: "body",
+        rule: "keeps_operate",
+        message: "must keep operate when a key changes itself (its operator would be locked out): use another operator key",
+      },
+    ]);
+    const revokeSelf = (await (await gateway.request(`/v1/keys/${self}`, { method: "DELETE", as })).json()) as Problem;
+    expect(revokeSelf.detail).toBe(
+      "A key cannot revoke itself (the console would lock its operator out): revoke it with another operator key or `npm run key -- revoke`.",
+    );
+  });
+
+  it("answers 503 when the key's ledger cannot be reached, and changes nothing", async () => {
+    const as = await operator();
+    const name = uniqueName();
+    await makeGateway().request("/v1/keys", { ...json("POST", { name }), as });
+    const cut = makeGateway({ env: { KEY_LEDGER: unreachableNamespace() } });
+    const response = await cut.request(`/v1/keys/${name}`, { ...json("PATCH", { tier: "bulk" }), as });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      type: "/problems/ledger-unavailable",
+      detail: "The key could not be saved; nothing was changed. Retry later.",
+    });
+    expect(response.headers.get("Retry-After")).toBe("30");
+    const listed = ((await (await makeGateway().request("/v1/keys", { as })).json()) as { keys: { name: string; tier: string }[] }).keys;
+    expect(listed.find((key) => key.name === name)?.tier).toBe("standard");
   });
 
   it("answers 403 to a key without the operate permission", async () => {

@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeGateway, uniqueKol } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
-import { TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { TEST_SIGNING_SECRET, TEST_STANDARD_LIMIT } from "../support/constants.ts";
+import { tokenOf } from "../../src/share/links.ts";
 import { startInOneRateWindow } from "../support/rate-window.ts";
 import type { ShareLink, ShareLinkList } from "../../src/schemas/share-links.ts";
 import type { Problem } from "../../src/problem.ts";
@@ -379,5 +380,57 @@ describe("a share link's record in KV", () => {
     );
     for (const seconds of await keptFor(link.id, owner.record.name))
       expect(Math.abs(seconds! - (86_400 + TOMBSTONE_SECONDS))).toBeLessThan(5);
+  });
+});
+
+describe("a share link's own rules", () => {
+  it("keeps the moment of its first revocation, however often it is revoked again", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE" });
+    const first = (await (await gateway.request(`/v1/share-links/${link.id}`)).json<ShareLink>()).revokedAt;
+    gateway.clock.now += 60_000;
+    expect((await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await (await gateway.request(`/v1/share-links/${link.id}`)).json<ShareLink>()).revokedAt).toBe(first);
+  });
+
+  it("answers 404 in words for a well-made token whose record is gone, and for a form it has not", async () => {
+    const gateway = makeGateway();
+    const gone = await anonymous(gateway, `http://localhost/s/${await tokenOf(TEST_SIGNING_SECRET, "AAAAAAAAAAAAAAAA")}`);
+    expect([gone.status, ((await gone.json()) as Problem).detail]).toEqual([
+      404,
+      "This is not a share link the gateway made: check that it was copied whole, or ask its owner for it again.",
+    ]);
+    const creator = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const form = await anonymous(gateway, `${creator.urls.json}.xlsx-or-anything-else-long`);
+    expect(((await form.json()) as Problem).detail).toBe('A share link has no ".xlsx-or-anything-el" form: add nothing (JSON), .csv, .svg.');
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const roster = await createLink(gateway, { roster: "spring", ...RANGE });
+    expect(((await (await anonymous(gateway, `${roster.urls.json}.xlsx`)).json()) as Problem).detail).toBe(
+      'A share link has no ".xlsx" form: add nothing (JSON), .csv, .svg or .wide.csv.',
+    );
+  });
+
+  it("answers with the viewer's request id, and logs the resource's request under it", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const response = await anonymous(gateway, link.urls.json, { "X-Request-Id": "viewer-request-1" });
+    expect(response.headers.get("X-Request-Id")).toBe("viewer-request-1");
+    expect(gateway.logs.filter((line) => line.requestId === "viewer-request-1").map((line) => line.route)).toEqual(
+      expect.arrayContaining(["/v1/kols/:kolId/daily-fans"]),
+    );
+  });
+
+  it("has a rate-limit bucket of its own: one link's viewers never hold back another link's", async () => {
+    await startInOneRateWindow();
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS, { tier: "standard" });
+    const [busy, quiet] = [
+      await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key),
+      await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key),
+    ];
+    for (let i = 0; i <= TEST_STANDARD_LIMIT; i++) await anonymous(gateway, busy.urls.json);
+    expect((await anonymous(gateway, busy.urls.json)).status).toBe(429);
+    expect((await anonymous(gateway, quiet.urls.json)).status).toBe(200);
   });
 });

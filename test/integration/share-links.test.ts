@@ -403,7 +403,9 @@ describe("a share link's own rules", () => {
     ]);
     const creator = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
     const form = await anonymous(gateway, `${creator.urls.json}.xlsx-or-anything-else-long`);
-    expect(((await form.json()) as Problem).detail).toBe('A share link has no ".xlsx-or-anything-el" form: add nothing (JSON), .csv, .svg.');
+    expect(((await form.json()) as Problem).detail).toBe(
+      'A share link has no ".xlsx-or-anything-el" form: add nothing (JSON), .csv, .svg.',
+    );
     await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
     const roster = await createLink(gateway, { roster: "spring", ...RANGE });
     expect(((await (await anonymous(gateway, `${roster.urls.json}.xlsx`)).json()) as Problem).detail).toBe(

@@ -70,6 +70,15 @@ describe("renaming a roster", () => {
     expect((await (await gateway.request(`/v1/share-links/${autumn.id}`)).json<ShareLink>()).resource).toEqual({ roster: "autumn" });
   });
 
+  it("leaves a revoked link to the roster as it was: only working links follow a rename", async () => {
+    const gateway = makeGateway();
+    await rosterOf(gateway, "spring");
+    const link = await (await gateway.request("/v1/share-links", json("POST", { roster: "spring", ...RANGE }))).json<ShareLink>();
+    await gateway.request(`/v1/share-links/${link.id}`, { method: "DELETE" });
+    await gateway.request("/v1/rosters/spring", rename("spring", "summer"));
+    expect((await (await gateway.request(`/v1/share-links/${link.id}`)).json<ShareLink>()).resource).toEqual({ roster: "spring" });
+  });
+
   it("never shows through an old link a roster renamed to a deleted one's name: deleting a roster ends its links", async () => {
     const gateway = makeGateway();
     await rosterOf(gateway, "spring");

@@ -436,3 +436,29 @@ describe("a share link's own rules", () => {
     expect((await anonymous(gateway, quiet.urls.json)).status).toBe(200);
   });
 });
+
+describe("a share link when storage fails", () => {
+  it("is refused with 503 when its record cannot be written, and nothing is made", async () => {
+    const keys = env.KEYS;
+    const failingPuts = new Proxy(keys, {
+      get: (target, property) =>
+        property === "put"
+          ? () => Promise.reject(new Error("KV PUT failed: 500"))
+          : (Reflect.get(target, property) as (...args: unknown[]) => unknown).bind(target),
+    });
+    const gateway = makeGateway({ env: { KEYS: failingPuts } });
+    const refused = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE }));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("Retry-After")).toBe("30");
+    expect(((await refused.json()) as Problem).detail).toBe("The share link could not be saved; nothing was changed. Retry later.");
+  });
+
+  it("says in words that another key's link, or none, is not this key's", async () => {
+    const gateway = makeGateway();
+    const missing = await gateway.request("/v1/share-links/AAAAAAAAAAAAAAAA");
+    expect([missing.status, ((await missing.json()) as Problem).detail]).toEqual([
+      404,
+      "This key has no share link of that id: list them with GET /v1/share-links.",
+    ]);
+  });
+});

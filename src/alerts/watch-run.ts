@@ -10,6 +10,7 @@ import { addDays, shanghaiToday } from "../calendar.ts";
 import { createLookupContext, newTrace } from "../lookup/context.ts";
 import { requireReady } from "../config/readiness.ts";
 import { RECORD_PREFIX, type KeyRecord } from "../auth/keys.ts";
+import { metadataUnder } from "../cache/kv-list.ts";
 import { creatorLookup, rosterTrends } from "../rosters/roster-trends.ts";
 import { DEFAULT_DIGEST_LANG, WATCH_RANGE_DAYS, type WatchTarget } from "../schemas/watches.ts";
 import { dailyLimitOf } from "../ledger/usage.ts";
@@ -29,16 +30,8 @@ export interface WatchReport {
 
 type KeyMetadata = Pick<KeyRecord, "name" | "disabled" | "dailyUpstreamCalls">;
 
-async function keysOf(env: Bindings): Promise<KeyMetadata[]> {
-  const keys: KeyMetadata[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.KEYS.list<KeyMetadata>({ prefix: RECORD_PREFIX, cursor });
-    for (const key of page.keys) if (key.metadata && !key.metadata.disabled) keys.push(key.metadata);
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return keys;
-}
+const keysOf = async (env: Bindings): Promise<KeyMetadata[]> =>
+  (await metadataUnder<KeyMetadata>(env.KEYS, RECORD_PREFIX)).filter((key) => !key.disabled);
 
 /** The day a digest made at `nowMs` speaks of: yesterday in Shanghai, settled by WATCH_HOUR. */
 export const digestDay = (nowMs: number) => addDays(shanghaiToday(nowMs), -1);

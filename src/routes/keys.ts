@@ -24,6 +24,7 @@ import { keySchemas, type KeyView } from "../schemas/keys.ts";
 import { generateKey, nameKvName, newKeyRecord, RECORD_PREFIX, recordKvName, recordMetadata, type KeyRecord } from "../auth/keys.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
+import { metadataUnder } from "../cache/kv-list.ts";
 
 export const KEYS_PATH = "/v1/keys";
 export const KEY_PATH = "/v1/keys/:name";
@@ -96,14 +97,7 @@ export function keyRoutes(runtime: Runtime) {
     .use(KEYS_PATH, context, auth)
     .use(`${KEYS_PATH}/*`, context, auth)
     .get(KEYS_PATH, operatorOnly, async (c) => {
-      const keys: KeyView[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await c.env.KEYS.list<KeyView>({ prefix: RECORD_PREFIX, cursor });
-        // Stryker disable next-line ConditionalExpression: every record is written with its metadata (auth/keys.ts recordWrites)
-        for (const key of page.keys) if (key.metadata) keys.push(key.metadata);
-        cursor = page.list_complete ? undefined : page.cursor;
-      } while (cursor);
+      const keys = await metadataUnder<KeyView>(c.env.KEYS, RECORD_PREFIX);
       keys.sort((a, b) => a.name.localeCompare(b.name));
       return c.json({ keys }, 200, { "Cache-Control": "no-store" });
     })

@@ -5,6 +5,7 @@
  */
 import type { Bindings } from "../bindings.ts";
 import { kvStore } from "../cache/kv-store.ts";
+import { metadataUnder } from "../cache/kv-list.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
 import { ProblemError } from "../problem.ts";
 import type { Runtime } from "../runtime.ts";
@@ -51,17 +52,11 @@ export async function writeLink(env: Bindings, runtime: Runtime, record: ShareRe
 
 /** The owner's links, oldest first (revoked and expired ones included, until KV lets them go). */
 export async function ownersLinks(env: Bindings, owner: string): Promise<ShareRecord[]> {
-  const records: ShareRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.KEYS.list<unknown>({ prefix: ownerLinkPrefix(owner), cursor });
-    for (const key of page.keys) {
-      const parsed = shareRecordSchema().safeParse(key.metadata);
-      // Stryker disable next-line ConditionalExpression: every index entry is written with a record as its metadata (writeLink)
-      if (parsed.success) records.push(parsed.data);
-    }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
+  const records = (await metadataUnder<unknown>(env.KEYS, ownerLinkPrefix(owner))).flatMap((metadata) => {
+    const parsed = shareRecordSchema().safeParse(metadata);
+    // Stryker disable next-line ConditionalExpression: every index entry is written with a record as its metadata (writeLink)
+    return parsed.success ? [parsed.data] : [];
+  });
   return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

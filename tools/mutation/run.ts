@@ -102,7 +102,14 @@ export const GROUPS: Record<string, Group> = {
   },
   // Who may read what without a key, and who may make and change keys.
   "share-and-keys": {
-    modules: ["src/share/links.ts", "src/share/store.ts", "src/routes/share-links.ts", "src/routes/keys.ts", "src/auth/record-changes.ts"],
+    modules: [
+      "src/share/links.ts",
+      "src/share/store.ts",
+      "src/routes/share-links.ts",
+      "src/routes/keys.ts",
+      "src/auth/record-changes.ts",
+      "src/cache/kv-list.ts",
+    ],
     tests: [
       "test/unit/share-tokens.test.ts",
       "test/integration/share-links.test.ts",

@@ -68,7 +68,8 @@ type BatchResult =
 /** Missing days gathered into one upstream call. */
 interface Batch {
   days: Set<string>;
-  refetchLiveDays: boolean;
+  /** Live days fetched at or before this moment are fetched again (null: none are); see dayPolicy. */
+  refetchSince: number | null;
   /** Every miss in it is a client's refresh: its call is not widened. */
   narrow: boolean;
   done: Promise<BatchResult>;
@@ -163,7 +164,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   quote(query: UpstreamQuery, maxDays: number, asked?: AskedRefresh): CreatorQuote {
     const context = this.context();
     const request: MissRequest = asked ? this.verdict(context, query, asked)[0] : { query, refresh: false, refetchLiveDays: false };
-    const step = this.planMiss(context, request);
+    const step = this.planMiss(context, request, context.runtime.now());
     const free = (source: QuoteSource): CreatorQuote => ({ source, calls: 0, window: null });
     switch (step.kind) {
       case "kept":
@@ -187,14 +188,13 @@ export class KolCoordinator extends DurableObject<Bindings> {
    * settled refresh, or no day-level reuse), a kept unusable answer, the stored days, a call under
    * way that brings the missing days, or a new call for them.
    */
-  private planMiss(context: ResolveContext, request: MissRequest): MissStep {
+  private planMiss(context: ResolveContext, request: MissRequest, now: number): MissStep {
     const { query } = request;
-    const now = context.runtime.now();
     if (request.refresh || !context.config.DAY_CACHE) {
       const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
       return kept ? { kind: "kept", answer: kept } : { kind: "whole" };
     }
-    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays);
+    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays ? now : null);
     const kept = keptUnusable(this.sql, plan.missing, now);
     if (kept) return { kind: "kept", answer: kept };
     if (plan.missing.length === 0) return { kind: "stored", plan };
@@ -241,7 +241,8 @@ export class KolCoordinator extends DurableObject<Bindings> {
     trace: UpstreamTrace,
   ): Promise<MissOutcome> {
     const { query } = request;
-    const step = this.planMiss(context, request);
+    const askedAt = context.runtime.now();
+    const step = this.planMiss(context, request, askedAt);
     if (step.kind === "kept") return keptOutcome(step.answer, trace);
     if (step.kind === "whole") {
       const outcome = await wholeRange(context, query, admitKey, trace);
@@ -271,7 +272,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const refused = await refusal(admitKey, trace);
       if (refused) return refused;
       // The admission awaited: a call that brings these days may have started meanwhile.
-      joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request, trace);
+      joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request, askedAt, trace);
     }
     const result = await joined.batch.done;
     const upstream = joined.leader ? trace : newUpstreamTrace();
@@ -291,7 +292,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
       // "No data" for what was missing: the range is what the stored days knew.
       return { ...base, answer: assembled(query, plan.known), fromDays: true, noDataCall: true, ...liveFetchedAt(plan.known) };
     }
-    const after = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    const after = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, null);
     return { ...base, answer: assembled(query, after.known), fromDays: true, noDataCall: false, ...liveFetchedAt(after.known) };
   }
 
@@ -301,14 +302,26 @@ export class KolCoordinator extends DurableObject<Bindings> {
     return batch ? { batch, leader: false } : undefined;
   }
 
-  /** Adds `days` to the batch gathering now, or starts one: it calls once the window has passed and the call before it is done. */
-  private gather(context: ResolveContext, query: UpstreamQuery, days: string[], request: MissRequest, trace: UpstreamTrace): Joined {
-    const { refetchLiveDays } = request;
+  /**
+   * Adds `days` to the batch gathering now, or starts one. A batch started while a call is under
+   * way (a burst) gathers for the window and calls once that call is done; one started with no
+   * call under way (an isolated miss) calls at once. `askedAt`: when the miss was planned.
+   */
+  private gather(
+    context: ResolveContext,
+    query: UpstreamQuery,
+    days: string[],
+    request: MissRequest,
+    askedAt: number,
+    trace: UpstreamTrace,
+  ): Joined {
+    const refetchSince = request.refetchLiveDays ? askedAt : null;
     const narrow = request.narrow ?? false;
     const gathering = this.gathering;
     if (gathering) {
       for (const day of days) gathering.days.add(day);
-      gathering.refetchLiveDays ||= refetchLiveDays;
+      // Live days asked for again are fetched again if they were fetched before the latest such ask.
+      gathering.refetchSince = refetchSince === null ? gathering.refetchSince : Math.max(gathering.refetchSince ?? 0, refetchSince);
       // The call is one call either way: it is widened for whichever miss in it is not a refresh.
       gathering.narrow &&= narrow;
       return { batch: gathering, leader: false };
@@ -316,23 +329,26 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const previous = this.running;
     const batch: Batch = {
       days: new Set(days),
-      refetchLiveDays,
+      refetchSince,
       narrow,
       // Stryker disable next-line ObjectLiteral,BooleanLiteral: a placeholder, replaced on the next statement before anyone reads it
       done: Promise.resolve({ ok: true, window: null, answer: null }),
     };
+    if (previous) this.gathering = batch;
+    else this.running = batch;
     batch.done = (async () => {
-      await pause(context.runtime, context.config.COALESCE_WINDOW_MS);
-      await previous?.done.catch(() => undefined);
-      if (this.gathering === batch) this.gathering = null;
-      this.running = batch;
+      if (previous) {
+        await pause(context.runtime, context.config.COALESCE_WINDOW_MS);
+        await previous.done.catch(() => undefined);
+        this.gathering = null;
+        this.running = batch;
+      }
       try {
         return await this.fetchBatch(context, query, batch, trace);
       } finally {
         if (this.running === batch) this.running = null;
       }
     })();
-    this.gathering = batch;
     return { batch, leader: true };
   }
 
@@ -340,7 +356,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private async fetchBatch(context: ResolveContext, query: UpstreamQuery, batch: Batch, trace: UpstreamTrace): Promise<BatchResult> {
     const dates = [...batch.days].sort();
     const span = { kolId: query.kolId, startDate: dates[0]!, endDate: dates[dates.length - 1]! };
-    const plan = planOf(context, readDays(this.sql, span.startDate, span.endDate), span, batch.refetchLiveDays);
+    const plan = planOf(context, readDays(this.sql, span.startDate, span.endDate), span, batch.refetchSince);
     const missing = plan.missing.filter((day) => batch.days.has(day));
     if (missing.length === 0) return { ok: true, window: null, answer: null };
     const asked: UpstreamQuery = { ...query, startDate: missing[0]!, endDate: missing[missing.length - 1]! };
@@ -361,7 +377,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
    */
   private archivedOver(context: ResolveContext, query: UpstreamQuery, answer: UpstreamAnswer): UpstreamAnswer | null {
     if (!context.config.DAY_CACHE || answer.kind === "unusable") return null;
-    const { known } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, false);
+    const { known } = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, null);
     // Stryker disable next-line ArrayDeclaration: for an answer without data the set must hold no date, and "Stryker was here" is none
     const answered = new Set(answer.kind === "data" ? answer.success.data.daily.map((point) => point.date) : []);
     for (const [date, day] of known) if (day.fans !== null && !answered.has(date)) return assembled(query, known);

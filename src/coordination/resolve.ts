@@ -66,9 +66,13 @@ export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, 
   return spendWith(context, trace, ({ call }) => call(window));
 }
 
-/** Which stored days are reusable now: settled days always, live days for LIVE_TTL_SECONDS (or not, when they are to be fetched again). */
-export function dayPolicy(context: ResolveContext, refetchLiveDays: boolean): DayPolicy {
-  return { now: context.runtime.now(), liveMs: refetchLiveDays ? 0 : context.config.LIVE_TTL_SECONDS * 1000 };
+/**
+ * Which stored days are reusable now: settled days always, live days for LIVE_TTL_SECONDS; with
+ * `refetchSince` (the moment live days were asked for again), only live days fetched after it.
+ */
+export function dayPolicy(context: ResolveContext, refetchSince: number | null): DayPolicy {
+  const policy = { now: context.runtime.now(), liveMs: context.config.LIVE_TTL_SECONDS * 1000 };
+  return refetchSince === null ? policy : { ...policy, fetchedAfter: refetchSince };
 }
 
 /** What the stored days already answer for a range, and which of its days are missing. */
@@ -77,8 +81,8 @@ export interface DayPlan {
   missing: string[];
 }
 
-export function planOf(context: ResolveContext, book: DayBook, range: KolRange, refetchLiveDays: boolean): DayPlan {
-  const policy = dayPolicy(context, refetchLiveDays);
+export function planOf(context: ResolveContext, book: DayBook, range: KolRange, refetchSince: number | null): DayPlan {
+  const policy = dayPolicy(context, refetchSince);
   const known = new Map<string, StoredDay>();
   const missing: string[] = [];
   for (const date of datesOf(range.startDate, range.endDate)) {

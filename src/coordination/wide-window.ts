@@ -55,7 +55,7 @@ export function widenOverStored(context: ResolveContext, sql: SqlStorage, asked:
   const room = maxDays - daysInRange(asked.startDate, asked.endDate);
   if (room <= 0) return asked;
   const book = readDays(sql, addDays(asked.startDate, -room), addDays(asked.endDate, room));
-  const policy = dayPolicy(context, false);
+  const policy = dayPolicy(context, null);
   const bounds = { maxDays, floor: context.config.MIN_DATE, ceiling: shanghaiToday(policy.now) };
   return wideWindow(asked, (date) => usableDay(book, date, policy) === undefined, bounds);
 }

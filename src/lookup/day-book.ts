@@ -33,8 +33,10 @@ export type DayBook = Map<string, StoredDay>;
 
 export interface DayPolicy {
   now: number;
-  /** How long a live day is reusable after it was fetched (0: not at all). */
+  /** How long a live day is reusable after it was fetched. */
   liveMs: number;
+  /** A live day fetched at or before this moment is not reusable (a refresh of the live days asked then). */
+  fetchedAfter?: number;
 }
 
 export interface RawPoint {
@@ -52,6 +54,7 @@ export interface RawSeries {
 export function usableDay(book: DayBook, date: string, policy: DayPolicy): StoredDay | undefined {
   const day = book.get(date);
   if (!day || day.settled) return day;
+  if (policy.fetchedAfter !== undefined && day.fetchedAt <= policy.fetchedAfter) return undefined;
   const age = policy.now - day.fetchedAt;
   return age >= 0 && age < policy.liveMs ? day : undefined;
 }

@@ -169,20 +169,32 @@ describe("a background refresh asked by a second isolate while the first's is un
 });
 
 describe("misses of one KOL at the same time", () => {
-  // A wide coalescing window, so both misses land in it however loaded the machine is.
-  const gathering: GatewayOptions = { env: { COALESCE_WINDOW_MS: "150" } };
+  // A wide gathering window, so misses that arrive during a call land in it however loaded the machine is.
+  const gathering: GatewayOptions = { env: { COALESCE_WINDOW_MS: "150" }, emulator: { latencyMs: 300 } };
 
-  it("for disjoint ranges are gathered into one call spanning both, each answered with its own days", async () => {
+  it("when no call for the KOL is under way, the miss calls at once: it does not wait for the gathering window", async () => {
+    const gateway = makeGateway({ env: { COALESCE_WINDOW_MS: "60000" } });
+    const miss = gateway.request(trendPath(uniqueKol(), "2026-03-01", "2026-03-02"));
+    await pause(300);
+    // A minute's window would hold the call back far longer than this.
+    expect(windows(gateway)).toEqual(["2026-03-01..2026-03-02"]);
+    expect((await miss).status).toBe(200);
+  });
+
+  it("for disjoint ranges, arriving during a call, are gathered into one call after it spanning both, each answered with its own days", async () => {
     const gateway = makeGateway(gathering);
     const kolId = uniqueKol();
+    const under = gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"));
+    await pause(50);
     // The later range first: the call must still run from the earliest day to the latest.
     const first = gateway.request(trendPath(kolId, "2026-03-06", "2026-03-08"));
     await pause(20);
     const second = await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-02"));
     const led = await first;
+    expect((await under).status).toBe(200);
     expect(await seriesOf(led.clone())).toEqual(["2026-03-06", "2026-03-07", "2026-03-08"]);
     expect(await seriesOf(second.clone())).toEqual(["2026-03-01", "2026-03-02"]);
-    expect(windows(gateway)).toEqual(["2026-03-01..2026-03-08"]);
+    expect(windows(gateway)).toEqual(["2026-03-09..2026-03-10", "2026-03-01..2026-03-08"]);
     // The first leads the call; the second's share is coalesced and spends nothing of its own.
     expect(logOf(gateway, led)).toMatchObject({ upstream: expect.objectContaining({ attempts: 1, coalesced: false }) });
     expect(logOf(gateway, second)).toMatchObject({ upstream: expect.objectContaining({ attempts: 0, coalesced: true }) });
@@ -193,12 +205,30 @@ describe("misses of one KOL at the same time", () => {
     const gateway = makeGateway(gathering);
     const kolId = uniqueKol();
     await gateway.request(trendPath(kolId, "2026-03-08", "2026-03-10"));
-    const plain = gateway.request(trendPath(kolId, "2026-03-01", "2026-03-03"));
+    const under = gateway.request(trendPath(kolId, "2026-03-01", "2026-03-02"));
+    await pause(50);
+    const plain = gateway.request(trendPath(kolId, "2026-03-04", "2026-03-05"));
     await pause(20);
     const refreshed = gateway.request(trendPath(kolId, "2026-03-08", "2026-03-10"), { headers: { "Xingtu-Refresh": "live" } });
-    expect([(await plain).status, (await refreshed).status]).toEqual([200, 200]);
-    // One call from the plain miss's first day to the refreshed live days' last.
-    expect(windows(gateway)).toEqual(["2026-03-08..2026-03-10", "2026-03-01..2026-03-10"]);
+    expect([(await under).status, (await plain).status, (await refreshed).status]).toEqual([200, 200, 200]);
+    // After the call under way, one call from the plain miss's first day to the refreshed live days' last.
+    expect(windows(gateway)).toEqual(["2026-03-08..2026-03-10", "2026-03-01..2026-03-02", "2026-03-04..2026-03-10"]);
+  });
+
+  it("a live refresh asked during a call that brings its live days is answered by that call: they were fetched after it asked", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_FETCH_DAYS: undefined }, emulator: { latencyMs: 300 } });
+    const kolId = uniqueKol();
+    const under = gateway.request(trendPath(kolId, "2026-03-01", "2026-03-02"));
+    await pause(50);
+    const asked = gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"), { headers: { "Xingtu-Refresh": "live" } });
+    await pause(50);
+    // The call under way answers after the refresh was asked.
+    tick(1, gateway);
+    const refreshed = await asked;
+    expect(refreshed.headers.get("Xingtu-Refresh")).toBe("done");
+    expect(refreshed.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect((await under).status).toBe(200);
+    expect(windows(gateway)).toEqual(["2025-03-11..2026-03-10"]);
   });
 });
 

@@ -15,6 +15,8 @@ import { consoleSink } from "./log.ts";
 import type { UsageBatch } from "./ledger/usage.ts";
 import type { UpstreamEndpoint } from "./upstream/request.ts";
 import type { Grants } from "./auth/allowance.ts";
+import { emptyPool, type LeasePool } from "./ledger/leases.ts";
+import type { CallStart } from "./ledger/account-ledger.ts";
 
 /** How long an isolate trusts a key record it read; see auth/client-auth.ts. */
 const KEY_MEMORY_BYTES = 256 * 1024;
@@ -66,6 +68,10 @@ export interface IsolateState {
   upstreamFailover?: Failover;
   /** Whether any client key exists, and until when that answer is trusted. */
   keysExist?: { value: boolean; until: number };
+  /** Calls the account's ledger leased to this isolate (ledger/leases.ts). */
+  accountLeases: LeasePool<CallStart>;
+  /** Calls each key's ledger leased to this isolate, by key name. */
+  keyLeases: Map<string, LeasePool<null>>;
 }
 
 export interface Runtime extends RuntimeParts {
@@ -85,6 +91,8 @@ function createRuntime(parts: RuntimeParts): Runtime {
       rosters: new Map(),
       usage: new Map(),
       unsentUsage: new Map(),
+      accountLeases: emptyPool(),
+      keyLeases: new Map(),
     },
   };
 }

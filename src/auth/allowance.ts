@@ -65,3 +65,11 @@ export async function admit(
   }
   return granted;
 }
+
+/** Gives back one request `admit` admitted for `subject` (it turned out to cost nothing), if its window still runs. */
+export function giveBack(allowances: Map<string, Grants>, subject: string, { periodSeconds, nowMs }: Omit<AllowanceOptions, "size">): void {
+  const state = allowances.get(subject);
+  if (!state || state.window !== Math.floor(nowMs / 1000 / periodSeconds) || state.used === 0) return;
+  state.left += 1;
+  state.used -= 1;
+}

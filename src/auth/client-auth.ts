@@ -12,7 +12,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
-import { admit } from "./allowance.ts";
+import { admit, giveBack } from "./allowance.ts";
 import { dailyLimitOf } from "../ledger/usage.ts";
 import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
 import { signingSecrets, verifySigned } from "../webhooks/signature.ts";
@@ -43,6 +43,8 @@ export interface Client {
   dailyUpstreamCalls: number;
   /** Counts one upstream call the request causes as one more request against its rate limit. */
   chargeUpstreamCall?: () => Promise<void>;
+  /** Gives back a charge whose call was not made. */
+  refundUpstreamCall?: () => void;
 }
 
 /** Whose rate limit a request counted against, for its RateLimit headers (rateLimitHeaders). */
@@ -291,6 +293,8 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         );
       }
     };
+    client.refundUpstreamCall = () =>
+      giveBack(runtime.isolate.allowances, subject, { periodSeconds: RATE_LIMIT_PERIOD_SECONDS, nowMs: runtime.now() });
     c.set("client", client);
     c.set("rateLimit", {
       tier: client.tier,

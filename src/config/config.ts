@@ -89,13 +89,18 @@ export const configSchema = z
     MEMORY_CACHE_BYTES: integer(8 * 1024 * 1024, 0),
     MEMORY_CACHE_SECONDS: integer(60, 0),
     DAY_CACHE: flag(true),
-    // A KOL's coordinator gathers the misses that arrive this close together into one upstream call.
+    // While a call for a KOL is under way, its coordinator gathers the misses that arrive this close together into the next call.
     COALESCE_WINDOW_MS: integer(20, 0),
     // Upstream calls a Shanghai day for the whole account (0: none): about four times what a team
     // following a few rosters of 50-200 creators daily spends, so normal use never meets it.
     UPSTREAM_DAILY_BUDGET: integer(2000, 0),
     // Spent upstream calls a Shanghai day for a key that sets no limit of its own (0: none).
     KEY_DAILY_UPSTREAM_CALLS: integer(300, 0),
+    // Calls the account's ledger and a key's ledger lease to an isolate at a time, admitted ahead so
+    // that a miss waits for neither ledger (ledger/leases.ts; 0: each call admitted when it is made),
+    // and how long an isolate uses a lease before it gives back what is left.
+    LEASE_CALLS: integer(4, 0),
+    LEASE_SECONDS: integer(30, 1),
     // What the maker charges per billed call, as the operator's own plan says (the maker publishes
     // no price): quotes, /v1/usage and Xingtu-Upstream-Cost then say amounts. 0: not configured.
     UPSTREAM_PRICE_PER_CALL: decimal(0, 0),

@@ -8,19 +8,46 @@
 import { cacheKey } from "../lookup/policy.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { KolCoordinator } from "./kol-coordinator.ts";
-import { failed, outcomeOf, shared, wholeRange, type ResolveContext } from "./resolve.ts";
+import { failed, outcomeOf, shared, wholeRange } from "./resolve.ts";
 import { ledgerUnavailable } from "../ledger/unavailable.ts";
-import { newUpstreamTrace, problemParts, type KeyAdmission, type MissOutcome, type MissRequest } from "./protocol.ts";
+import { newUpstreamTrace, problemParts, type MissOutcome, type MissRequest } from "./protocol.ts";
+import { shanghaiToday } from "../calendar.ts";
+import type { Config } from "../config/config.ts";
+import { giveBackAll, putBack, takeLeased } from "../ledger/leases.ts";
+import { callsStopped } from "../lookup/spend-guard.ts";
+import type { TakenReservation } from "../ledger/key-admission.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 
 export const coordinatorOf = (namespace: DurableObjectNamespace<KolCoordinator>, kolId: string) =>
   namespace.get(namespace.idFromName(kolId));
 
+/**
+ * Resolves a miss at its KOL's coordinator, with what the caller's limits say (CallerPass) and a
+ * call the account ledger leased to this isolate, so that the coordinator asks no ledger on the
+ * way to the upstream when the isolate holds leases. Gives back what the miss did not use.
+ */
 export async function resolveMiss(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
-  const admit = context.admit;
-  const admitKey: KeyAdmission | undefined = admit && (() => admit().then(() => null, problemParts));
+  const { caller, runtime, guard, defer } = context;
+  const pool = runtime.isolate.accountLeases;
+  const pass = caller && (await caller.pass());
+  const account = takeLeased(pool, guard.leases, leaseTerms(context.config), shanghaiToday(runtime.now()), runtime.now(), defer);
+  const outcome = await resolveAtCoordinator(context, {
+    ...request,
+    ...(pass ? { caller: pass } : {}),
+    ...(account ? { account: { day: account.day, reservation: account.reservation, start: account.start } } : {}),
+  });
+  if (account && outcome.accountCallUnused) putBack(pool, guard.leases, account, runtime.now(), defer);
+  // Leased calls carry what the account knew when they were leased: after news, the ledger is asked again.
+  if (outcome.accountLearned || (!outcome.ok && callsStopped(outcome.problem.problemType))) giveBackAll(pool, guard.leases, defer);
+  if (pass) caller.settle(pass, outcome);
+  return outcome;
+}
+
+const leaseTerms = (config: Config) => ({ calls: config.LEASE_CALLS, ms: config.LEASE_SECONDS * 1000 });
+
+async function resolveAtCoordinator(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   try {
-    return await coordinatorOf(context.coordinators, request.query.kolId).resolve(request, admitKey);
+    return await coordinatorOf(context.coordinators, request.query.kolId).resolve(request);
   } catch {
     if (request.asked) {
       // Only the coordinator can tell whether this key refreshed the range a moment ago: no refresh without it.
@@ -28,7 +55,7 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
       return failed(problemParts(ledgerUnavailable("The KOL's coordinator, which grants refreshes,")), newUpstreamTrace());
     }
     context.warn("the KOL's coordinator could not be reached; this isolate resolved the miss on its own");
-    return resolveInIsolate(context, request, admitKey);
+    return resolveInIsolate(context, request);
   }
 }
 
@@ -37,10 +64,19 @@ export async function revalidate(context: LookupContext, query: UpstreamQuery): 
   return coordinatorOf(context.coordinators, query.kolId).revalidate(query);
 }
 
-/** The miss resolved by this isolate alone: the whole range in one call, shared by identical misses here. */
-function resolveInIsolate(context: ResolveContext, request: MissRequest, admitKey: KeyAdmission | undefined): Promise<MissOutcome> {
+/**
+ * The miss resolved by this isolate alone: the whole range in one call, shared by identical misses
+ * here, admitted by the key's ledger and the account's as they are asked now (the coordinator may
+ * have taken the leased calls the miss carried before it was lost: those are not used again).
+ */
+async function resolveInIsolate(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   const trace = newUpstreamTrace();
-  return shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>
+  const taken: TakenReservation = { reservation: null };
+  const { caller } = request;
+  const pass = caller && { ...caller, ...(caller.key ? { key: { ...caller.key, leased: null } } : {}) };
+  const admitKey = pass && context.caller?.admitHere(pass, taken);
+  const outcome = await shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>
     outcomeOf(trace, () => wholeRange(context, request.query, admitKey, trace)),
   );
+  return taken.reservation !== null ? { ...outcome, keyReservation: taken.reservation } : outcome;
 }

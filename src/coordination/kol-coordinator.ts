@@ -23,7 +23,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
 import { requireReady } from "../config/readiness.ts";
-import { createSpendGuard } from "../lookup/spend-guard.ts";
+import { createSpendGuard, type HeldCall } from "../lookup/spend-guard.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
@@ -33,6 +33,7 @@ import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { platformRuntime, type Runtime } from "../runtime.ts";
+import { callerAdmission, type TakenReservation } from "../ledger/key-admission.ts";
 import type { Bindings } from "../bindings.ts";
 import {
   assembled,
@@ -119,16 +120,32 @@ export class KolCoordinator extends DurableObject<Bindings> {
     this.deps = { env, runtime: platformRuntime() };
   }
 
-  /** Resolves a miss: from stored days when they answer it, else with (a share of) one upstream call. */
-  async resolve(request: MissRequest, admitKey?: KeyAdmission): Promise<MissOutcome> {
+  /**
+   * Resolves a miss: from stored days when they answer it, else with (a share of) one upstream call,
+   * admitted for the caller here (the limits its pass carries; the key's ledger asked directly) and
+   * by the account (its call leased to the caller's isolate, or the account ledger asked). Says
+   * which key reservation it took, and which leased calls went unused.
+   */
+  async resolve(request: MissRequest): Promise<MissOutcome> {
     const trace = newUpstreamTrace();
-    return outcomeOf(trace, async () => {
-      const context = this.context();
+    const leased: HeldCall = { call: request.account ?? null };
+    const taken: TakenReservation = { reservation: null };
+    const outcome = await outcomeOf(trace, async () => {
+      const context = { ...this.context(), leased };
+      const admitKey = request.caller && callerAdmission(this.deps.env.KEY_LEDGER, context.runtime, request.caller, taken);
       const [granted, refreshed] = request.asked ? this.grant(context, request.query, request.asked) : [request, undefined];
       const key = `coordinator:${cacheKey(granted.query)}:${granted.refresh}:${granted.refetchLiveDays}`;
       const outcome = await shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, granted, admitKey, trace)));
       return refreshed ? { ...outcome, refreshed } : outcome;
     });
+    const leasedKeyCall = request.caller?.key?.leased ?? null;
+    return {
+      ...outcome,
+      ...(taken.reservation !== null ? { keyReservation: taken.reservation } : {}),
+      ...(leasedKeyCall !== null && taken.reservation !== leasedKeyCall ? { keyCallUnused: true } : {}),
+      ...(leased.call ? { accountCallUnused: true } : {}),
+      ...(leased.learned ? { accountLearned: true } : {}),
+    };
   }
 
   /**

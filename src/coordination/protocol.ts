@@ -7,6 +7,7 @@ import { ProblemError, type ProblemOptions, type ProblemType } from "../problem.
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
+import type { CallStart } from "../ledger/account-ledger.ts";
 
 export interface MissRequest {
   query: UpstreamQuery;
@@ -18,6 +19,30 @@ export interface MissRequest {
   narrow?: boolean;
   /** A client's explicit refresh, which the coordinator grants or declines (lookup/refresh.ts). */
   asked?: AskedRefresh;
+  /** What the calling client's limits say of a call, when a client asks (not a background refresh). */
+  caller?: CallerPass;
+  /** A call the account ledger leased to the calling isolate (ledger/leases.ts), for this miss's call if it makes one. */
+  account?: LeasedCall;
+}
+
+/**
+ * What a miss carries of its caller's limits, so that the coordinator admits its call without
+ * asking the calling isolate back: the rate limit's verdict on one more call's weight (charged
+ * ahead, and given back when no call is made), and the key whose daily limit its ledger keeps.
+ */
+export interface CallerPass {
+  /** The request's rate limit refused one more call's weight: the problem, if the miss must call. */
+  refused: ProblemParts | null;
+  /** The calling key's daily limit (absent: none): its ledger admits the call, unless the isolate
+   * hands over a call the ledger leased to it (`leased`, a reservation of that ledger). */
+  key?: { name: string; limit: number; leased: number | null };
+}
+
+/** A call the account ledger leased to an isolate, with what the account knew when it did. */
+export interface LeasedCall {
+  day: string;
+  reservation: number;
+  start: CallStart;
 }
 
 export interface ProblemParts {
@@ -37,6 +62,14 @@ interface MissCost {
   reusedDays: number;
   /** What became of the client's explicit refresh, when it asked for one. */
   refreshed?: RefreshVerdict;
+  /** The calling key's reservation this miss took (its leased call, or one its ledger admitted): the usage record releases it. */
+  keyReservation?: number;
+  /** The key's leased call the miss carried was not used: the isolate may hand it to another miss. */
+  keyCallUnused?: boolean;
+  /** The account's leased call the miss carried was not used: the isolate may hand it to another miss. */
+  accountCallUnused?: boolean;
+  /** The miss's call learned something of the upstream's paths or range limit: the facts the isolate's leased calls carry are old. */
+  accountLearned?: boolean;
 }
 
 export type MissOutcome =
@@ -63,7 +96,7 @@ export interface CreatorQuote {
   window: KolRange | null;
 }
 
-/** Admits a call for the calling key (its daily limit); resolves to the refusal, or null. */
+/** Admits a call for the calling client (its rate limit's weight, its key's daily limit); resolves to the refusal, or null. */
 export type KeyAdmission = () => Promise<ProblemParts | null>;
 
 export const newUpstreamTrace = (): UpstreamTrace => ({ attempts: 0, billed: 0, uncertain: 0, elapsedMs: 0 });

@@ -7,7 +7,7 @@ import type { Config } from "../config/config.ts";
 import { datesOf } from "../calendar.ts";
 import { usableDay, type DayBook, type DayPolicy, type StoredDay } from "../lookup/day-book.ts";
 import { assembleBody } from "../lookup/assemble.ts";
-import type { SpendGuard } from "../lookup/spend-guard.ts";
+import type { HeldCall, SpendGuard } from "../lookup/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { parseUpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
@@ -20,6 +20,8 @@ export interface ResolveContext {
   token: string;
   guard: SpendGuard;
   runtime: Runtime;
+  /** The account's call leased to the miss's isolate, which its call's first attempt takes. */
+  leased?: HeldCall;
 }
 
 /** What spending on the upstream is given once the account ledger admitted its first attempt. */
@@ -50,14 +52,20 @@ export function spendWith<T>(context: ResolveContext, trace: UpstreamTrace, work
       const call = (window: UpstreamQuery) => fetchUpstream(context.config, context.token, window, context.runtime, trace, admitNext);
       return work({ rangeLimit, call, admitNext, learn: (learned) => void (lesson = { ...lesson, ...learned }) });
     },
-    () => ({
-      // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
-      attempts: trace.attempts - before.attempts,
-      // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
-      billed: trace.billed - before.billed,
-      ...(isolate.upstreamFailover === known ? {} : { failover: isolate.upstreamFailover ?? null }),
-      ...(lesson ? { range: lesson } : {}),
-    }),
+    () => {
+      const spent = {
+        // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
+        attempts: trace.attempts - before.attempts,
+        // Stryker disable next-line ArithmeticOperator: every trace is spent through one spendWith, so `before` is zero
+        billed: trace.billed - before.billed,
+        ...(isolate.upstreamFailover === known ? {} : { failover: isolate.upstreamFailover ?? null }),
+        ...(lesson ? { range: lesson } : {}),
+      };
+      // What the call learned makes the facts the isolate's leased calls carry old.
+      if (context.leased && ("failover" in spent || lesson)) context.leased.learned = true;
+      return spent;
+    },
+    context.leased,
   );
 }
 

@@ -24,7 +24,15 @@ export type { BudgetRule } from "./budget.ts";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Failover } from "../runtime.ts";
-import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
+import {
+  createReservationTable,
+  leaseSize,
+  leasedReservations,
+  openReservations,
+  release,
+  reserve,
+  reserveLeased,
+} from "./reservations.ts";
 
 export interface Breaker {
   reason: string;
@@ -38,6 +46,8 @@ export interface AccountDay {
   calls: number;
   billed: number;
   reserved: number;
+  /** Of those, calls leased to isolates whose lease still runs. */
+  leased: number;
   breaker: Breaker | null;
   failover: Failover | null;
 }
@@ -60,11 +70,19 @@ export interface RangeLesson {
   workedDays?: number;
 }
 
+/** What every call starts from: the account's fail-over, and its range limit (absent when none is known). */
+export interface CallStart {
+  failover: Failover | null;
+  rangeLimit?: RangeLimit;
+}
+
 export type AccountAdmission =
-  /** `rangeLimit`: absent when none is known. */
-  | { ok: true; reservation: number; failover: Failover | null; rangeLimit?: RangeLimit }
+  | (CallStart & { ok: true; reservation: number })
   /** The breaker was open (or the budget was reached and opened it). */
   | { ok: false; breaker: Breaker };
+
+/** Calls leased to an isolate (none near the budget), or the open breaker. */
+export type AccountLease = (CallStart & { ok: true; reservations: number[] }) | { ok: false; breaker: Breaker };
 
 /** What a call cost, and the budget it was admitted under. */
 export interface CallRecord {
@@ -76,6 +94,9 @@ export interface CallRecord {
 }
 
 const KEEP_DAYS = 40;
+
+/** When the budget's last calls are reserved, not yet spent: ask again after this long (a lease's time). */
+const RESERVED_RETRY_MS = 30_000;
 
 /** A range limit is forgotten (and probed again, at the cost of one unbilled attempt) after a week:
  * the maker may widen it, and a 400 that was not about the range must not narrow calls for good. */
@@ -102,12 +123,42 @@ export class AccountLedger extends DurableObject<Bindings> {
 
   /** Admits one upstream call on `day`, unless the breaker is open or calls and reservations reach the budget. */
   admit(day: string, budget: BudgetRule, now: number): AccountAdmission {
+    const granted = this.grant(day, budget, now, () => [reserve(this.sql, day, now)]);
+    if (!granted.ok) return granted;
+    const { reservations, ...known } = granted;
+    return { ...known, reservation: reservations[0]! };
+  }
+
+  /**
+   * Leases up to `want` calls on `day` to a gateway isolate (reservations.ts), usable until
+   * `until`: fewer near the budget, none at all within four calls of it (those are admitted one at
+   * a time). Refused as `admit` is. Each leased call is released by its call's record, or given back.
+   */
+  lease(day: string, budget: BudgetRule, now: number, want: number, until: number): AccountLease {
+    return this.grant(day, budget, now, (left) => reserveLeased(this.sql, day, until, leaseSize(want, left)));
+  }
+
+  /** Releases leased calls an isolate did not use. */
+  giveBack(reservations: number[]): void {
+    for (const reservation of reservations) release(this.sql, reservation);
+  }
+
+  /** Reserves what `take` takes of the calls left today, with what every call starts from, unless the breaker is open or the budget reached. */
+  private grant(day: string, budget: BudgetRule, now: number, take: (left: number) => number[]): AccountLease {
     const open = this.openBreaker(now);
     if (open) return { ok: false, breaker: open };
     const today = this.day(day, now);
-    if (reached(budget, today.calls + today.reserved)) return { ok: false, breaker: this.budgetSpent(budget, now) };
+    if (reached(budget, today.calls)) return { ok: false, breaker: this.budgetSpent(budget, now) };
+    const spent = today.calls + today.reserved;
+    // The rest is reserved: calls under way, or leased to isolates (which may give some back). The
+    // breaker opens once the calls are recorded; until then this refusal says when to ask again.
+    if (reached(budget, spent)) {
+      const reason = `${BUDGET_REASON} of ${budget.limit} upstream calls reached, counting the calls under way or leased`;
+      return { ok: false, breaker: { reason, openedAt: now, until: now + RESERVED_RETRY_MS } };
+    }
     const rangeLimit = this.rangeLimit(now);
-    return { ok: true, reservation: reserve(this.sql, day, now), failover: this.failover(now), ...(rangeLimit ? { rangeLimit } : {}) };
+    const reservations = take(budget.limit > 0 ? budget.limit - spent : Infinity);
+    return { ok: true, reservations, failover: this.failover(now), ...(rangeLimit ? { rangeLimit } : {}) };
   }
 
   /** Counts what an admitted call cost and releases its attempts' reservations; `failover`, when
@@ -168,6 +219,7 @@ export class AccountLedger extends DurableObject<Bindings> {
       calls: rows[0]?.calls ?? 0,
       billed: rows[0]?.billed ?? 0,
       reserved,
+      leased: leasedReservations(this.sql, day, now),
       breaker: this.openBreaker(now),
       failover: this.failover(now),
     };

@@ -13,7 +13,15 @@ import { DurableObject } from "cloudflare:workers";
 import { addDays } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import { ensureColumn } from "../sql.ts";
-import { createReservationTable, openReservations, release, reserve } from "./reservations.ts";
+import {
+  createReservationTable,
+  leaseSize,
+  leasedReservations,
+  openReservations,
+  release,
+  reserve,
+  reserveLeased,
+} from "./reservations.ts";
 import { changeRecord, type ChangeResult, type RecordChange } from "../auth/record-changes.ts";
 
 /** One Shanghai day of a key's usage. */
@@ -31,6 +39,12 @@ export interface DayUsage {
 export type UsageDelta = Omit<DayUsage, "day">;
 
 export type Admission = { ok: true; reservation: number } | { ok: false };
+
+/** Calls admitted and not yet recorded: under way (`inFlight`), or leased to isolates (`leased`). */
+export interface ReservedCalls {
+  inFlight: number;
+  leased: number;
+}
 
 /** Days of usage kept per key. */
 const KEEP_DAYS = 40;
@@ -60,6 +74,19 @@ export class KeyLedger extends DurableObject<Bindings> {
     return { ok: true, reservation: reserve(this.sql, day, now) };
   }
 
+  /** Leases up to `want` of the key's calls on `day` to a gateway isolate, usable until `until`
+   * (reservations.ts): fewer near the limit, none within four calls of it. */
+  lease(day: string, limit: number, now: number, want: number, until: number): number[] {
+    const { billed, uncertain } = this.usage(day);
+    const left = limit - billed - uncertain - openReservations(this.sql, day, now);
+    return reserveLeased(this.sql, day, until, leaseSize(want, left));
+  }
+
+  /** Releases leased calls an isolate did not use. */
+  giveBack(reservations: number[]): void {
+    for (const reservation of reservations) release(this.sql, reservation);
+  }
+
   /** Adds what requests cost on `day`, and releases the reservation their call held. */
   record(day: string, delta: UsageDelta, reservation: number | null): void {
     // Stryker disable next-line ConditionalExpression: releasing no reservation (id NULL) deletes no row either.
@@ -78,9 +105,10 @@ export class KeyLedger extends DurableObject<Bindings> {
     this.sql.exec("DELETE FROM usage WHERE day < ?", addDays(day, -KEEP_DAYS));
   }
 
-  /** The day's usage, with the calls admitted and not yet recorded (in flight now). */
-  usageNow(day: string, now: number): DayUsage & { inFlight: number } {
-    return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) };
+  /** The day's usage, with the calls admitted and not yet recorded: under way now, or leased to isolates. */
+  usageNow(day: string, now: number): DayUsage & ReservedCalls {
+    const leased = leasedReservations(this.sql, day, now);
+    return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) - leased, leased };
   }
 
   /**

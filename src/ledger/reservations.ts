@@ -3,6 +3,12 @@
  * slot before the call and the call's record releases it, so concurrent callers cannot overshoot.
  * A reservation whose record never came (a caller that died mid-call) stops counting after
  * RESERVATION_TTL_MS, longer than any call.
+ *
+ * A ledger may also lease reservations to a gateway isolate (ledger/leases.ts): calls admitted
+ * ahead, which the isolate hands to its misses so that they do not wait for the ledger. A leased
+ * reservation counts like any other until the call made with it is recorded or it is given back
+ * unused; one its isolate lost (an isolate evicted or crashed) lapses RESERVATION_TTL_MS after the
+ * lease's end, as if its call had started then.
  */
 const RESERVATION_TTL_MS = 5 * 60_000;
 
@@ -16,10 +22,28 @@ export function openReservations(sql: SqlStorage, day: string, now: number): num
   return sql.exec<{ open: number }>("SELECT COUNT(*) AS open FROM reservations WHERE day = ?", day).one().open;
 }
 
-export function reserve(sql: SqlStorage, day: string, now: number): number {
-  return sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, now).one().id;
+/** Reserves one call on `day`, as of `at` (now; a lease's end for a leased call). */
+export function reserve(sql: SqlStorage, day: string, at: number): number {
+  return sql.exec<{ id: number }>("INSERT INTO reservations (day, at) VALUES (?, ?) RETURNING id", day, at).one().id;
 }
 
 export function release(sql: SqlStorage, reservation: number): void {
   sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
 }
+
+/** Leases are granted only while this many times the calls asked are left: near a budget or limit
+ * each call is admitted when it is made, so no call sits leased in one isolate while a miss in
+ * another is refused. */
+const LEASE_MARGIN = 16;
+
+/** How many of `want` calls a lease takes when `left` are left: all of them, or none near the end. */
+export const leaseSize = (want: number, left: number): number => (left >= want * LEASE_MARGIN ? want : 0);
+
+/** Leased reservations whose lease still runs (counted apart in views: not calls under way, though some may be). */
+export function leasedReservations(sql: SqlStorage, day: string, now: number): number {
+  return sql.exec<{ leased: number }>("SELECT COUNT(*) AS leased FROM reservations WHERE day = ? AND at > ?", day, now).one().leased;
+}
+
+/** Reserves `count` calls on `day`, leased until `until`. */
+export const reserveLeased = (sql: SqlStorage, day: string, until: number, count: number): number[] =>
+  Array.from({ length: count }, () => reserve(sql, day, until));

@@ -7,16 +7,21 @@
  * USAGE_FLUSH_MS old, so a hit's answer never waits on a Durable Object; `/v1/usage` sends this
  * isolate's batch before it reads.
  */
-import { addDays, secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
-import { ProblemError } from "../problem.ts";
+import { addDays, shanghaiToday } from "../calendar.ts";
 import { ledgerUnavailable } from "./unavailable.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
-import type { Admission, DayUsage, UsageDelta } from "./key-ledger.ts";
+import type { DayUsage, ReservedCalls, UsageDelta } from "./key-ledger.ts";
+import { callerAdmission, keyLedgerOf, type TakenReservation } from "./key-admission.ts";
+import { emptyPool, putBack, takeLeased, type LeasedSlot, type LeaseSource } from "./leases.ts";
+import { problemParts, type CallerPass, type KeyAdmission, type MissOutcome, type ProblemParts } from "../coordination/protocol.ts";
 import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
 import type { LookupContext } from "../lookup/context.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 import type { Config } from "../config/config.ts";
+
+/** The lease settings a key's usage reads. */
+type LeaseConfig = Pick<Config, "LEASE_CALLS" | "LEASE_SECONDS">;
 
 const USAGE_FLUSH_MS = 60_000;
 /** What an isolate has counted for one key and not yet sent. */
@@ -34,21 +39,32 @@ export interface SpendingClient {
   /** Counts one upstream call against the request's rate limit (throws 429 past it): a request's
    * weight grows with the calls it causes. Absent outside a client's request (watches, deliveries). */
   chargeUpstreamCall?: () => Promise<void>;
+  /** Gives back a charge whose call was not made (the miss was answered without one). */
+  refundUpstreamCall?: () => void;
 }
 
 /** A key's daily limit: its own, or the gateway's default for keys without one (0: none). */
 export const dailyLimitOf = (own: number, config: Pick<Config, "KEY_DAILY_UPSTREAM_CALLS">): number =>
   own > 0 ? own : config.KEY_DAILY_UPSTREAM_CALLS;
 
-export interface KeyUsage {
-  /** Before a miss calls the upstream: admits the call, or throws 429 past the request's rate limit
-   * or the key's daily limit. Absent when there is nothing to ask. */
-  admit?: () => Promise<void>;
+/** A miss's dealings with its caller's limits, on the isolate's side (the coordinator admits the call itself). */
+export interface CallerSpend {
+  /** Before the miss goes to its coordinator: the call's weight charged against the rate limit
+   * (or its refusal, said only if the miss must call), and a call of the key's leased to this isolate. */
+  pass(): Promise<CallerPass>;
+  /** After the miss: gives back what it did not use (the weight, the leased call), and keeps the
+   * key's reservation it took for the usage record. */
+  settle(pass: CallerPass, outcome: MissOutcome): void;
+  /** Admits the call in this isolate (its coordinator out of reach): the key's ledger asked directly. */
+  admitHere(pass: CallerPass, taken: TakenReservation): KeyAdmission;
+}
+
+export interface KeyUsage extends Partial<CallerSpend> {
   /** After the request: counts it and what its upstream calls cost. */
   finish(hit: boolean, upstream: { attempts: number; billed: number; uncertain: number }): void;
 }
 
-const ledgerOf = (env: Bindings, name: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name));
+const ledgerOf = (env: Bindings, name: string) => keyLedgerOf(env.KEY_LEDGER, name);
 
 /** Puts back a batch its ledger could not take, to go with this isolate's next record for the key:
  * added to the key's batch of the same day, else kept beside it until then. */
@@ -86,44 +102,69 @@ function takeBatch(runtime: Runtime, name: string): UsageBatch | null {
   return batch;
 }
 
+/** The rate limit's verdict on one more call's weight, charged now: null when admitted. */
+async function weighed(client: SpendingClient): Promise<ProblemParts | null> {
+  try {
+    await client.chargeUpstreamCall?.();
+    return null;
+  } catch (error) {
+    return problemParts(error);
+  }
+}
+
+/** Calls the key's ledger leases to this isolate. */
+function keyLeases(env: Bindings, runtime: Runtime, config: LeaseConfig, client: SpendingClient, defer: (work: Promise<unknown>) => void) {
+  const pool = runtime.isolate.keyLeases.get(client.name) ?? emptyPool<null>();
+  runtime.isolate.keyLeases.set(client.name, pool);
+  const source: LeaseSource<null> = {
+    lease: async (day, want, until) => ({
+      reservations: await ledgerOf(env, client.name).lease(day, client.dailyUpstreamCalls, runtime.now(), want, until),
+      start: null,
+    }),
+    giveBack: (reservations) => ledgerOf(env, client.name).giveBack(reservations),
+  };
+  const terms = { calls: config.LEASE_CALLS, ms: config.LEASE_SECONDS * 1000 };
+  return {
+    take: (day: string) => takeLeased(pool, source, terms, day, runtime.now(), defer),
+    putBack: (slot: LeasedSlot<null>) => putBack(pool, source, slot, runtime.now(), defer),
+  };
+}
+
 /** The usage of a named key; for callers without one (anonymous) or without a ledger, only the
  * rate limit's charge for each upstream call (null when there is none). */
 export function keyUsage(
   env: Bindings,
   runtime: Runtime,
+  config: LeaseConfig,
   client: SpendingClient,
   defer: (work: Promise<unknown>) => void,
 ): KeyUsage | null {
-  if (client.anonymous || !env.KEY_LEDGER) {
-    // No ledger to admit or count in; each upstream call still weighs one more request against the caller's rate limit.
-    const charge = client.chargeUpstreamCall;
-    return charge ? { admit: () => charge(), finish: () => undefined } : null;
-  }
+  const named = !client.anonymous && env.KEY_LEDGER !== undefined;
+  const limited = named && client.dailyUpstreamCalls > 0;
+  if (!named && !client.chargeUpstreamCall) return null;
+  const leases = limited ? keyLeases(env, runtime, config, client, defer) : null;
+  let leased: LeasedSlot<null> | null = null;
   let reservation: number | null = null;
-  const limited = client.dailyUpstreamCalls > 0;
+  const spend: CallerSpend = {
+    async pass() {
+      const refused = await weighed(client);
+      leased = leases?.take(shanghaiToday(runtime.now())) ?? null;
+      const key = limited ? { key: { name: client.name, limit: client.dailyUpstreamCalls, leased: leased?.reservation ?? null } } : {};
+      return { refused, ...key };
+    },
+    settle(pass, outcome) {
+      // Stryker disable next-line ConditionalExpression: a refused weight was never charged; giving back one more than was taken is what this guards
+      if (!pass.refused && outcome.upstream.attempts === 0) client.refundUpstreamCall?.();
+      reservation = outcome.keyReservation ?? null;
+      if (leased && outcome.keyCallUnused) leases?.putBack(leased);
+      leased = null;
+    },
+    admitHere: (pass, taken) => callerAdmission(env.KEY_LEDGER, runtime, pass, taken),
+  };
+  if (!named) return { ...spend, finish: () => undefined };
   return {
-    admit:
-      // Stryker disable next-line ConditionalExpression: an admission that neither charges nor asks the ledger admits as its absence does (one await more)
-      !limited && !client.chargeUpstreamCall
-        ? undefined
-        : async () => {
-            await client.chargeUpstreamCall?.();
-            if (!limited) return;
-            const now = runtime.now();
-            let admission: Admission;
-            try {
-              admission = await ledgerOf(env, client.name).admit(shanghaiToday(now), client.dailyUpstreamCalls, now);
-            } catch {
-              throw ledgerUnavailable("The key's ledger");
-            }
-            if (!admission.ok) {
-              throw new ProblemError("key-spend-limit", {
-                detail: `This key's ${client.dailyUpstreamCalls} upstream calls for today (Asia/Shanghai; billed, or maybe billed) are used up; cached answers are still served.`,
-                retryAfterSeconds: secondsUntilShanghaiHour(now, 0),
-              });
-            }
-            reservation = admission.reservation;
-          },
+    // Stryker disable next-line ConditionalExpression: a pass that neither charges nor names a limit admits as its absence does
+    ...(limited || client.chargeUpstreamCall ? spend : {}),
     finish(hit, upstream) {
       const now = runtime.now();
       const day = shanghaiToday(now);
@@ -152,7 +193,7 @@ export function keyUsage(
 }
 
 /** A key's usage today: this isolate's batch is sent first, so the answer includes it. */
-export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage & { inFlight: number }> {
+export async function usageToday(env: Bindings, runtime: Runtime, name: string): Promise<DayUsage & ReservedCalls> {
   const ledger = ledgerOf(env, name);
   const batch = takeBatch(runtime, name);
   try {
@@ -186,8 +227,9 @@ export async function usageHistory(env: Bindings, runtime: Runtime, name: string
   });
 }
 
-/** What is left of a key's daily limit (null: none): a call in flight counts until it is recorded, as the key's ledger counts it. */
-export const remainingCalls = (limit: number | null, usage: Pick<DayUsage, "billed" | "uncertain"> & { inFlight: number }) =>
+/** What is left of a key's daily limit (null: none): a call in flight counts until it is recorded, as the key's ledger counts it.
+ * Calls leased to isolates are the key's own, for its next misses there: they are still left. */
+export const remainingCalls = (limit: number | null, usage: Pick<DayUsage, "billed" | "uncertain"> & Pick<ReservedCalls, "inFlight">) =>
   limit === null ? null : Math.max(0, limit - usage.billed - usage.uncertain - usage.inFlight);
 
 /** A lookup whose upstream calls the key's ledger admits, and whose cost it counts (when the caller has a key). */
@@ -199,7 +241,8 @@ export async function countedLookup(
 ): Promise<LookupResult> {
   let hit = false;
   try {
-    const result = await lookupTrend({ ...context, admit: usage?.admit }, query, options);
+    const caller = usage?.pass ? (usage as CallerSpend) : undefined;
+    const result = await lookupTrend({ ...context, ...(caller ? { caller } : {}) }, query, options);
     hit = result.outcome === "hit" || result.outcome === "stale";
     return result;
   } finally {

@@ -14,6 +14,7 @@ import type { UpstreamTrace } from "../upstream/client.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import type { KolCoordinator } from "../coordination/kol-coordinator.ts";
+import type { CallerSpend } from "../ledger/usage.ts";
 
 export interface LookupContext {
   config: Config;
@@ -28,8 +29,8 @@ export interface LookupContext {
   defer: (work: Promise<unknown>) => void;
   /** A log line about this request that is only known after its response (a failed write). */
   warn: (message: string) => void;
-  /** Admits a foreground upstream call for the calling key (its daily limit); throws when refused. */
-  admit?: () => Promise<void>;
+  /** The calling client's limits, which a foreground miss's call must meet (its rate limit's weight, its key's daily limit). */
+  caller?: CallerSpend;
 }
 
 /** What one request's lookups cost, for the log line, Server-Timing and usage data. */

@@ -9,10 +9,21 @@
  */
 import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
-import { ProblemError } from "../problem.ts";
+import { ProblemError, type ProblemType } from "../problem.ts";
 import { BUSINESS_CODES } from "../upstream/codes.ts";
 import { BUDGET_REASON } from "../ledger/budget.ts";
-import type { AccountAdmission, AccountDay, AccountLedger, Breaker, RangeLesson, RangeLimit } from "../ledger/account-ledger.ts";
+import type {
+  AccountAdmission,
+  AccountDay,
+  AccountLease,
+  AccountLedger,
+  Breaker,
+  CallStart,
+  RangeLesson,
+  RangeLimit,
+} from "../ledger/account-ledger.ts";
+import type { LeaseSource } from "../ledger/leases.ts";
+import type { LeasedCall } from "../coordination/protocol.ts";
 import { ledgerUnavailable } from "../ledger/unavailable.ts";
 import type { Failover } from "../runtime.ts";
 
@@ -22,6 +33,9 @@ const OPENING_CODES = new Map(
     known.opensGuard && known.type ? [[known.type, `${code}, ${known.name.toLowerCase()}`] as const] : [],
   ),
 );
+
+/** Whether a refusal says the account's calls are stopped (the breaker is open, or the upstream's answer opens it). */
+export const callsStopped = (problemType: string) => problemType === "spend-guard-open" || OPENING_CODES.has(problemType as ProblemType);
 
 /** The account's one ledger. */
 export const accountLedgerOf = (namespace: DurableObjectNamespace<AccountLedger>) =>
@@ -33,6 +47,13 @@ export interface CallCost {
   billed: number;
   failover?: Failover | null;
   range?: RangeLesson;
+}
+
+/** A miss's leased call of the account's, until its first attempt takes it (null then). */
+export interface HeldCall {
+  call: LeasedCall | null;
+  /** The miss's call learned something of the upstream's paths or range limit (set after it). */
+  learned?: boolean;
 }
 
 export interface GuardStatus {
@@ -48,9 +69,10 @@ export function breakerView(breaker: Breaker | null) {
   };
 }
 
-/** What is left of the account's daily budget (null: none): calls admitted and under way count, as the ledger counts them. */
+/** What is left of the account's daily budget (null: none): calls admitted and under way count, as the ledger counts them;
+ * calls leased to isolates are still left (they are there for those isolates' next misses). */
 export const budgetLeft = (status: GuardStatus): number | null =>
-  status.budget ? Math.max(0, status.budget.limit - status.budget.used - status.today.reserved) : null;
+  status.budget ? Math.max(0, status.budget.limit - status.budget.used - (status.today.reserved - status.today.leased)) : null;
 
 /**
  * `defer` keeps work running after the answer has gone (`waitUntil`): recording what a call cost
@@ -96,6 +118,7 @@ export function createSpendGuard(
     async spend<T>(
       call: (failover: Failover | null, admitNext: () => Promise<void>, rangeLimit: RangeLimit | null) => Promise<T>,
       cost: () => CallCost,
+      leased?: HeldCall,
     ): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
@@ -112,7 +135,13 @@ export function createSpendGuard(
         reservations.push(admission.reservation);
         return admission;
       };
-      const first = await admitOne();
+      // A call the ledger leased to the miss's isolate admits the first attempt without asking it.
+      const held = leased?.call?.day === day ? leased.call : null;
+      if (held) {
+        leased!.call = null;
+        reservations.push(held.reservation);
+      }
+      const first = held ? held.start : await admitOne();
       try {
         return await call(first.failover, async () => void (await admitOne()), first.rangeLimit ?? null);
       } catch (error) {
@@ -136,6 +165,22 @@ export function createSpendGuard(
       const budget = config.UPSTREAM_DAILY_BUDGET > 0 ? { limit: config.UPSTREAM_DAILY_BUDGET, used: today.calls, day: today.day } : null;
       return { budget, today };
     },
+    /** The account ledger as a lease pool sees it (ledger/leases.ts): a lease not granted throws. */
+    leases: {
+      lease: async (day: string, want: number, until: number) => {
+        const lease: AccountLease = await ledger().lease(
+          day,
+          { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(now()) },
+          now(),
+          want,
+          until,
+        );
+        if (!lease.ok) throw refuse(lease.breaker);
+        const { reservations, failover, rangeLimit } = lease;
+        return { reservations, start: { failover, ...(rangeLimit ? { rangeLimit } : {}) } };
+      },
+      giveBack: (reservations: number[]) => ledger().giveBack(reservations),
+    } satisfies LeaseSource<CallStart>,
     /** The upstream's range limit as the account knows it now (null: none known). */
     rangeLimit: () => reach(() => ledger().rangeLimit(now())),
     /** Closes the breaker; true when one was open. */

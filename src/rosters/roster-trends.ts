@@ -36,7 +36,10 @@ export function creatorLookup(
   return async (kolId) => {
     const trace = newTrace();
     try {
-      const result = await countedLookup({ ...context, trace }, keyUsage(env, context.runtime, client, context.defer), { kolId, ...range });
+      const result = await countedLookup({ ...context, trace }, keyUsage(env, context.runtime, context.config, client, context.defer), {
+        kolId,
+        ...range,
+      });
       return { result, cacheStatus: cacheStatus(result, trace.storeReadFailed) };
     } finally {
       spent(trace);

@@ -19,7 +19,7 @@ export async function lookupWithHeaders(c: Context<GatewayEnv>, query: UpstreamQ
   const lookup = c.get("lookup");
   const client = c.get("client");
   // The key's ledger admits its misses' upstream calls and counts what the request cost.
-  const usage = keyUsage(c.env, lookup.runtime, client, lookup.defer);
+  const usage = keyUsage(c.env, lookup.runtime, lookup.config, client, lookup.defer);
   const asked = mode && client.canRefresh ? { asked: { mode, by: client.name } } : {};
   const result = await countedLookup(lookup, usage, query, asked);
   const headers: Record<string, string> = cacheHeaders(result, lookup.trace.storeReadFailed, client.anonymous);

@@ -30,7 +30,7 @@ async function state(c: Context<GatewayEnv>, cleared?: boolean) {
   return c.json<SpendGuardState>(
     {
       ...breakerView(today.breaker),
-      today: { day: today.day, calls: today.calls, billed: today.billed, inFlight: today.reserved },
+      today: { day: today.day, calls: today.calls, billed: today.billed, inFlight: today.reserved - today.leased, leased: today.leased },
       budget: status.budget?.limit ?? null,
       ...(cleared === undefined ? {} : { cleared }),
     },

@@ -71,6 +71,7 @@ export function usageRoutes(runtime: Runtime) {
           billedCalls: usage.billed,
           uncertainCalls: usage.uncertain,
           inFlightCalls: usage.inFlight,
+          leasedCalls: usage.leased,
           dailyUpstreamCalls: limit,
           remainingUpstreamCalls: remainingCalls(limit, usage),
           resetsAt: new Date(Date.parse(`${addDays(shanghaiToday(now), 1)}T00:00:00+08:00`)).toISOString(),

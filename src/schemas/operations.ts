@@ -57,6 +57,8 @@ export const usageSchema = z.object({
   uncertainCalls: z.number().int(),
   /** Calls admitted and not yet recorded (under way now): they count against the limit too. */
   inFlightCalls: z.number().int(),
+  /** Calls the key's ledger leased to gateway isolates, admitted ahead so that misses wait for no ledger: they count against the limit until used and recorded, or given back. */
+  leasedCalls: z.number().int(),
   /** The key's daily limit of spent (billed or maybe billed) upstream calls; null: none. */
   dailyUpstreamCalls: z.number().int().nullable(),
   remainingUpstreamCalls: z.number().int().nullable(),
@@ -100,8 +102,14 @@ export type KeyInfo = z.infer<typeof keyInfoSchema>;
 export const spendGuardSchema = z.object({
   upstreamCalls: z.enum(["allowed", "stopped"]),
   breaker: z.object({ reason: z.string(), until: z.string() }).nullable(),
-  /** Today (Asia/Shanghai) for the upstream account: calls made, billed, and in flight. */
-  today: z.object({ day: z.string(), calls: z.number().int(), billed: z.number().int(), inFlight: z.number().int() }),
+  /** Today (Asia/Shanghai) for the upstream account: calls made, billed, in flight, and leased to gateway isolates (admitted ahead; they count against the budget until used and recorded, or given back). */
+  today: z.object({
+    day: z.string(),
+    calls: z.number().int(),
+    billed: z.number().int(),
+    inFlight: z.number().int(),
+    leased: z.number().int(),
+  }),
   /** UPSTREAM_DAILY_BUDGET; null: none. */
   budget: z.number().int().nullable(),
   /** DELETE only: whether a breaker was open and is now closed. */

@@ -174,6 +174,7 @@ export async function deliver(
     ? keyUsage(
         env,
         runtime,
+        config,
         { name: owner.name, anonymous: false, dailyUpstreamCalls: dailyLimitOf(owner.dailyUpstreamCalls, config) },
         defer,
       )

@@ -113,10 +113,12 @@ describe("GET /v1/usage", () => {
       billedCalls: 2,
       uncertainCalls: 0,
       inFlightCalls: 0,
+      // A limit of 10 is too near its end for leases (ledger/reservations.ts).
+      leasedCalls: 0,
       dailyUpstreamCalls: 10,
       remainingUpstreamCalls: 8,
       resetsAt: "2026-03-10T16:00:00.000Z",
-      // Three calls of the default UPSTREAM_DAILY_BUDGET.
+      // Three calls of the default UPSTREAM_DAILY_BUDGET (calls leased to this isolate are still left).
       gateway: { upstreamCalls: "allowed", stoppedUntil: null, reason: null, budgetRemaining: 1997 },
       cost: null,
     });

@@ -76,6 +76,8 @@ export interface Usage {
   uncertainCalls: number;
   /** Calls admitted and not yet recorded (under way now): they count against the limit too. */
   inFlightCalls: number;
+  /** Calls the key's ledger leased to gateway isolates (admitted ahead): they count against the limit until used and recorded, or given back. */
+  leasedCalls: number;
   dailyUpstreamCalls: number | null;
   remainingUpstreamCalls: number | null;
   resetsAt: string;

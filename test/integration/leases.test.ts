@@ -1,0 +1,127 @@
+/**
+ * Calls the ledgers lease to an isolate (ledger/leases.ts): a miss that carries one asks no ledger
+ * on its way to the upstream, and the budget stays exact however the leases are held, used, lost or
+ * ended.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gateway.ts";
+import { createTestKey } from "../support/keys.ts";
+
+const RANGE = ["2026-03-01", "2026-03-05"] as const;
+/** A lease's time (LEASE_SECONDS) and the few minutes after it a lost leased call lapses in. */
+const LAPSE_MS = 30_000 + 5 * 60_000 + 1_000;
+
+type Gateway = ReturnType<typeof makeGateway>;
+
+/** Records the name of every method called on the gateway's ledgers of `binding`. */
+function countCalls(gateway: Gateway, binding: "ACCOUNT_LEDGER" | "KEY_LEDGER"): string[] {
+  const calls: string[] = [];
+  const namespace = gateway.env[binding] as DurableObjectNamespace;
+  const counted = (stub: object) =>
+    new Proxy(stub, {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (typeof property !== "string" || typeof value !== "function" || property === "then") return value;
+        return (...args: unknown[]) => (calls.push(property), Reflect.apply(value as (...args: unknown[]) => unknown, target, args));
+      },
+    });
+  gateway.env[binding] = wrapNamespace(namespace, { get: (id) => counted(namespace.get(id)) as never }) as never;
+  return calls;
+}
+
+async function guardToday(gateway: Gateway, key: string) {
+  const state = await (await gateway.request("/v1/spend-guard", { as: key })).json<{ today: Record<string, number> }>();
+  return state.today;
+}
+
+describe("a call leased to the isolate", () => {
+  it("lets a miss reach the upstream without asking either ledger", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    // The first miss is admitted by both ledgers, and the isolate asks each for a lease meanwhile.
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    const keys = countCalls(gateway, "KEY_LEDGER");
+    const second = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(second.headers.get("Xingtu-Upstream-Calls")).toBe("1");
+    expect(account).not.toContain("admit");
+    expect(keys).not.toContain("admit");
+    // What the call cost is still recorded by both, releasing the leased calls it used.
+    expect(account).toContain("record");
+    expect(keys).toContain("record");
+  });
+
+  it("that a miss did not need goes back to the pool: a miss answered from stored days spends none", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(path);
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 1, inFlight: 0, leased: 4 });
+    // Inside the stored days: the coordinator answers without a call, and the leased call comes back.
+    const inside = await gateway.request(trendPath(path.split("/")[3]!, "2026-03-02", "2026-03-03"));
+    expect(inside.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // Four misses, four leased calls: none asked the ledger to admit it.
+    expect(account).not.toContain("admit");
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 5, inFlight: 0 });
+  });
+});
+
+describe("the budget with leases", () => {
+  it("is exact under waves of concurrent misses from two isolates that hold leases", async () => {
+    const budget = { UPSTREAM_DAILY_BUDGET: "100" };
+    const one = makeGateway({ env: budget, emulator: { latencyMs: 5 } });
+    const other = makeGateway({ env: budget, emulator: { latencyMs: 5 }, account: one.account });
+    const statuses: number[] = [];
+    for (let wave = 0; wave < 16; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? one : other).request(trendPath(uniqueKol(), ...RANGE)).then((r) => r.status)),
+      );
+      statuses.push(...answers);
+    }
+    expect(one.upstreamFetches + other.upstreamFetches).toBe(100);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(100);
+  });
+
+  it("counts a leased call an isolate lost as spent until it lapses, and then as never spent", async () => {
+    const settings = { UPSTREAM_DAILY_BUDGET: "20", LEASE_CALLS: "1" };
+    const lost = makeGateway({ env: settings });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await lost.request(trendPath(uniqueKol(), ...RANGE));
+    expect(await guardToday(lost, key)).toMatchObject({ calls: 1, leased: 1 });
+    // The isolate is gone (evicted, crashed) with its leased call; another isolate carries on.
+    const other = makeGateway({ env: settings, account: lost.account, now: lost.clock.now });
+    const answered: number[] = [];
+    for (let i = 0; i < 20; i++) answered.push((await other.request(trendPath(uniqueKol(), ...RANGE))).status);
+    // 20 calls of budget: one made, one held by the lost lease, 18 for the other isolate.
+    expect(answered.filter((status) => status === 200)).toHaveLength(18);
+    const refused = await other.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    expect((await refused.json<{ detail: string }>()).detail).toContain("counting the calls under way or leased");
+    expect(lost.upstreamFetches + other.upstreamFetches).toBe(19);
+    // Lapsed: the budget's last call is the other isolate's, and then the day's budget is spent.
+    other.clock.now += LAPSE_MS;
+    expect((await other.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    const spent = await other.request(trendPath(uniqueKol(), ...RANGE));
+    expect(spent.status).toBe(503);
+    expect((await spent.json<{ detail: string }>()).detail).toContain("daily budget of 20 upstream calls reached)");
+    expect(lost.upstreamFetches + other.upstreamFetches).toBe(20);
+  });
+
+  it("gets back the unused calls of a lease that ended, when the isolate next takes one", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 2, inFlight: 0, leased: 3 });
+    gateway.clock.now += 31_000;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // The three given back; the miss admitted alone, and a new lease of four.
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 3, inFlight: 0, leased: 4 });
+  });
+});

@@ -14,7 +14,7 @@ import { newUpstreamTrace, problemParts, type MissOutcome, type MissRequest } fr
 import { shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { giveBackAll, putBack, takeLeased } from "../ledger/leases.ts";
-import { callsStopped } from "../lookup/spend-guard.ts";
+import { callsStopped } from "../ledger/spend-guard.ts";
 import type { TakenReservation } from "../ledger/key-admission.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
 

@@ -3,7 +3,7 @@
  * whether to call the upstream for that KOL. Every isolate's misses for the KOL come here (hits
  * never do: they are answered from the memory tier and KV).
  *
- * - It owns the KOL's stored days (lookup/day-book.ts), its archive: settled days are kept for good,
+ * - It owns the KOL's stored days (day-book.ts), its archive: settled days are kept for good,
  *   and each write is one transaction, so concurrent ranges never lose each other's days.
  * - It coalesces: identical misses share one resolution, and misses whose missing days arrive
  *   within COALESCE_WINDOW_MS of each other are fetched by one call spanning their union. A miss
@@ -23,11 +23,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
 import { requireReady } from "../config/readiness.ts";
-import { createSpendGuard, type HeldCall } from "../lookup/spend-guard.ts";
+import { createSpendGuard, type HeldCall } from "../ledger/spend-guard.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
-import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "../lookup/day-book.ts";
+import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "./day-book.ts";
 import { spendWide, widenOverStored } from "./wide-window.ts";
 import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";

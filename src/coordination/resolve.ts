@@ -5,9 +5,9 @@
  */
 import type { Config } from "../config/config.ts";
 import { datesOf } from "../calendar.ts";
-import { usableDay, type DayBook, type DayPolicy, type StoredDay } from "../lookup/day-book.ts";
-import { assembleBody } from "../lookup/assemble.ts";
-import type { HeldCall, SpendGuard } from "../lookup/spend-guard.ts";
+import { usableDay, type DayBook, type DayPolicy, type StoredDay } from "./day-book.ts";
+import { assembleBody } from "./assemble.ts";
+import type { HeldCall, SpendGuard } from "../ledger/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { parseUpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";

@@ -3,7 +3,7 @@
  * coordinator must call the upstream it asks, in that one call, for the widest window that can be
  * useful: the missing days (the asked window) and the KOL's unstored days around them, up to
  * UPSTREAM_FETCH_DAYS days, never past today and never before MIN_DATE. Every day the answer brings
- * is stored (lookup/day-book.ts): settled days for good, live days (yesterday, today) for
+ * is stored (day-book.ts): settled days for good, live days (yesterday, today) for
  * LIVE_TTL_SECONDS, so later ranges inside the window cost no call meanwhile.
  *
  * The window grows towards the present first, then into the past: clients ask for ranges ending in
@@ -19,7 +19,7 @@
 import { addDays, dateOfDayNumber, dayNumber, daysInRange, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import type { RangeLimit } from "../ledger/account-ledger.ts";
-import { readDays, usableDay } from "../lookup/day-book.ts";
+import { readDays, usableDay } from "./day-book.ts";
 import { ProblemError } from "../problem.ts";
 import type { UpstreamAnswer, UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";

@@ -153,7 +153,6 @@ export function keyUsage(
       return { refused, ...key };
     },
     settle(pass, outcome) {
-      // Stryker disable next-line ConditionalExpression: a refused weight was never charged; giving back one more than was taken is what this guards
       if (!pass.refused && outcome.upstream.attempts === 0) client.refundUpstreamCall?.();
       reservation = outcome.keyReservation ?? null;
       if (leased && outcome.keyCallUnused) leases?.putBack(leased);

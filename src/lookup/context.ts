@@ -9,7 +9,7 @@ import { kvStore } from "../cache/kv-store.ts";
 import type { Store } from "../cache/types.ts";
 import { memoryStore } from "../cache/memory-store.ts";
 import { tieredStore } from "../cache/tiered-store.ts";
-import { createSpendGuard, type SpendGuard } from "./spend-guard.ts";
+import { createSpendGuard, type SpendGuard } from "../ledger/spend-guard.ts";
 import type { UpstreamTrace } from "../upstream/client.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";

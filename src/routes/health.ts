@@ -13,7 +13,7 @@ import type { Runtime } from "../runtime.ts";
 import { VERSION } from "../version.ts";
 import { anyKeyExists, NO_KEYS } from "../auth/client-auth.ts";
 import { ProblemError } from "../problem.ts";
-import { breakerView } from "../lookup/spend-guard.ts";
+import { breakerView } from "../ledger/spend-guard.ts";
 import type { Health } from "../schemas/operations.ts";
 
 const LEDGER_UNREACHABLE =

@@ -19,7 +19,7 @@ import type { Quote } from "../schemas/quote.ts";
 import { quoteCreators } from "../lookup/quote.ts";
 import { remainingCalls, usageToday } from "../ledger/usage.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
-import { budgetLeft } from "../lookup/spend-guard.ts";
+import { budgetLeft } from "../ledger/spend-guard.ts";
 import { adhocBodyOf, creatorsOf, trendsSchemaFor } from "./rosters.ts";
 import type { KolRange } from "../upstream/request.ts";
 import { askedMode, REFRESH_HEADER, type AskedRefresh } from "../lookup/refresh.ts";

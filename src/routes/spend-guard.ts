@@ -7,7 +7,7 @@ import { Hono } from "hono/tiny";
 
 import type { SpendGuardState } from "../schemas/operations.ts";
 import { ProblemError } from "../problem.ts";
-import { breakerView } from "../lookup/spend-guard.ts";
+import { breakerView } from "../ledger/spend-guard.ts";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import type { GatewayEnv } from "./env.ts";

@@ -14,7 +14,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth } from "../auth/client-auth.ts";
 import { remainingCalls, usageHistory, usageToday } from "../ledger/usage.ts";
 import { amountOf, priceOf } from "../ledger/price.ts";
-import { budgetLeft } from "../lookup/spend-guard.ts";
+import { budgetLeft } from "../ledger/spend-guard.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { Runtime } from "../runtime.ts";
 

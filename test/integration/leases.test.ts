@@ -72,6 +72,33 @@ describe("a call leased to the isolate", () => {
   });
 });
 
+describe("a key's leased calls", () => {
+  it("count against its limit, shown apart from calls under way and still as its own remaining calls", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, unknown>>();
+    expect(usage).toMatchObject({ upstreamCalls: 1, inFlightCalls: 0, leasedCalls: 4, remainingUpstreamCalls: 299 });
+  });
+
+  it("keep the key's limit exact under waves of concurrent misses from two isolates", async () => {
+    const one = makeGateway({ emulator: { latencyMs: 5 } });
+    const other = makeGateway({ emulator: { latencyMs: 5 }, account: one.account });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 70 });
+    const statuses: number[] = [];
+    for (let wave = 0; wave < 12; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? one : other).request(trendPath(uniqueKol(), ...RANGE), { as: key }).then((r) => r.status),
+        ),
+      );
+      statuses.push(...answers);
+    }
+    expect(one.upstreamFetches + other.upstreamFetches).toBe(70);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(70);
+  });
+});
+
 describe("the budget with leases", () => {
   it("is exact under waves of concurrent misses from two isolates that hold leases", async () => {
     const budget = { UPSTREAM_DAILY_BUDGET: "100" };

@@ -25,6 +25,17 @@ describe("RateLimit headers", () => {
     expect(second.headers.get("RateLimit")).toBe('"standard";r=117;t=45');
   });
 
+  it("count a miss answered without a call (from the creator's stored days) as one request, not two", async () => {
+    const gateway = makeGateway({ env: { RATE_LIMIT_STANDARD_PER_MINUTE: "120" } });
+    const { key } = await createTestKey(env.KEYS, { tier: "standard" });
+    const kolId = uniqueKol();
+    expect((await gateway.request(trendPath(kolId, ...RANGE), { as: key })).headers.get("RateLimit")).toBe('"standard";r=118;t=60');
+    // A range inside the stored days: not in the cache as such, so a miss; its coordinator makes no call.
+    const inside = await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-03"), { as: key });
+    expect(inside.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect(inside.headers.get("RateLimit")).toBe('"standard";r=117;t=60');
+  });
+
   it("says r=0 on the 429, with the reset its Retry-After gives", async () => {
     let grants = 2;
     const gateway = makeGateway({

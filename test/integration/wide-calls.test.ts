@@ -11,7 +11,7 @@ import { successBody } from "../../tools/emulator/series.ts";
 import { createEmulator } from "../../tools/emulator/emulator.ts";
 import { normalize } from "../../src/lookup/normalize.ts";
 import { upstreamDataSchema } from "../../src/upstream/schema.ts";
-import { accountLedgerOf } from "../../src/lookup/spend-guard.ts";
+import { accountLedgerOf } from "../../src/ledger/spend-guard.ts";
 import { shanghaiToday } from "../../src/calendar.ts";
 
 type Gateway = ReturnType<typeof makeGateway>;

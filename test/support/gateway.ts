@@ -6,7 +6,7 @@ import { runWatches } from "../../src/alerts/watch-run.ts";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
-import { createSpendGuard } from "../../src/lookup/spend-guard.ts";
+import { createSpendGuard } from "../../src/ledger/spend-guard.ts";
 import { requireReady } from "../../src/config/readiness.ts";
 import type { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
 import type { Runtime } from "../../src/runtime.ts";

@@ -38,7 +38,9 @@ export const GROUPS: Record<string, Group> = {
       "src/ledger/key-ledger.ts",
       "src/ledger/reservations.ts",
       "src/ledger/usage.ts",
-      "src/lookup/spend-guard.ts",
+      "src/ledger/spend-guard.ts",
+      "src/ledger/leases.ts",
+      "src/ledger/key-admission.ts",
     ],
     tests: [
       "test/integration/spend-guard.test.ts",
@@ -50,16 +52,17 @@ export const GROUPS: Record<string, Group> = {
       // Behaviour the ledgers decide: the fail-over and range limit kept, the guard's refusals, key usage counted.
       "test/integration/ledger-rules.test.ts",
       "test/integration/key-usage-rules.test.ts",
+      // Calls leased to isolates: a miss that carries one asks no ledger; the budget exact however they are held, lost or ended.
+      "test/integration/leases.test.ts",
     ],
   },
   coordination: {
     modules: [
+      // The coordinator with its day book and assembly, and the isolate's lookup that asks it.
       "src/coordination/*.ts",
-      "src/lookup/day-book.ts",
       "src/lookup/lookup.ts",
       "src/lookup/policy.ts",
       "src/lookup/refresh.ts",
-      "src/lookup/assemble.ts",
     ],
     tests: [
       "test/unit/cache-policy.test.ts",
@@ -78,6 +81,10 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/coordination-plans.test.ts",
       // The isolate's side: stored answers, days assembled, policy, refresh headers.
       "test/integration/lookup-rules.test.ts",
+      // What a miss carries to its coordinator (leased calls, the caller's pass) and what comes back.
+      "test/integration/leases.test.ts",
+      "test/integration/key-usage-rules.test.ts",
+      "test/integration/spend-guard.test.ts",
     ],
   },
   normalisation: {

@@ -138,12 +138,14 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const outcome = await shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, granted, admitKey, trace)));
       return refreshed ? { ...outcome, refreshed } : outcome;
     });
+    // A call admitted ahead here and not used is the coordinator's to give back; a leased one, the isolate's.
+    if (leased.call && leased.ahead) this.ctx.waitUntil(this.context().guard.giveBack([leased.call.reservation]));
     const leasedKeyCall = request.caller?.key?.leased ?? null;
     return {
       ...outcome,
       ...(taken.reservation !== null ? { keyReservation: taken.reservation } : {}),
       ...(leasedKeyCall !== null && taken.reservation !== leasedKeyCall ? { keyCallUnused: true } : {}),
-      ...(leased.call ? { accountCallUnused: true } : {}),
+      ...(leased.call && !leased.ahead ? { accountCallUnused: true } : {}),
       ...(leased.learned ? { accountLearned: true } : {}),
     };
   }
@@ -286,7 +288,11 @@ export class KolCoordinator extends DurableObject<Bindings> {
 
     let joined: Joined | undefined = step.kind === "covered" ? step.joined : undefined;
     if (!joined) {
+      // Without a leased call, the account's admission is asked beside the key's, not after it.
+      const ahead = context.leased?.call ? null : context.guard.admitAhead();
       const refused = await refusal(admitKey, trace);
+      const admitted = await ahead;
+      if (admitted && context.leased) Object.assign(context.leased, { call: admitted, ahead: true });
       if (refused) return refused;
       // The admission awaited: a call that brings these days may have started meanwhile.
       joined = this.covering(plan.missing) ?? this.gather(context, query, plan.missing, request, askedAt, trace);

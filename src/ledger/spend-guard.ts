@@ -52,6 +52,8 @@ export interface CallCost {
 /** A miss's leased call of the account's, until its first attempt takes it (null then). */
 export interface HeldCall {
   call: LeasedCall | null;
+  /** The call was admitted ahead by the coordinator itself (beside the key's admission), not leased to the isolate. */
+  ahead?: boolean;
   /** The miss's call learned something of the upstream's paths or range limit (set after it). */
   learned?: boolean;
 }
@@ -165,6 +167,25 @@ export function createSpendGuard(
       const budget = config.UPSTREAM_DAILY_BUDGET > 0 ? { limit: config.UPSTREAM_DAILY_BUDGET, used: today.calls, day: today.day } : null;
       return { budget, today };
     },
+    /** One call admitted now for `spend` to make later (asked beside the key's admission); null when
+     * refused or out of reach (`spend` then asks again, and says why). */
+    admitAhead: async (): Promise<LeasedCall | null> => {
+      const at = now();
+      const day = shanghaiToday(at);
+      try {
+        const admission: AccountAdmission = await ledger().admit(day, { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) }, at);
+        if (!admission.ok) return null;
+        const { reservation, failover, rangeLimit } = admission;
+        return { day, reservation, start: { failover, ...(rangeLimit ? { rangeLimit } : {}) } };
+      } catch {
+        return null;
+      }
+    },
+    /** Gives back calls admitted and not made. */
+    giveBack: (reservations: number[]) =>
+      ledger()
+        .giveBack(reservations)
+        .catch(() => undefined),
     /** The account ledger as a lease pool sees it (ledger/leases.ts): a lease not granted throws. */
     leases: {
       lease: async (day: string, want: number, until: number) => {

@@ -9,24 +9,33 @@ import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gat
 import { createTestKey } from "../support/keys.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A lease's time (LEASE_SECONDS) and the few minutes after it a lost leased call lapses in. */
 const LAPSE_MS = 30_000 + 5 * 60_000 + 1_000;
 
 type Gateway = ReturnType<typeof makeGateway>;
 
-/** Records the name of every method called on the gateway's ledgers of `binding`. */
-function countCalls(gateway: Gateway, binding: "ACCOUNT_LEDGER" | "KEY_LEDGER"): string[] {
-  const calls: string[] = [];
+/** Runs `before` ahead of every method called on the gateway's ledgers of `binding`, with the method's name. */
+function beforeCalls(gateway: Gateway, binding: "ACCOUNT_LEDGER" | "KEY_LEDGER", before: (method: string) => unknown): void {
   const namespace = gateway.env[binding] as DurableObjectNamespace;
-  const counted = (stub: object) =>
+  const watched = (stub: object) =>
     new Proxy(stub, {
       get(target, property) {
         const value = Reflect.get(target, property) as unknown;
         if (typeof property !== "string" || typeof value !== "function" || property === "then") return value;
-        return (...args: unknown[]) => (calls.push(property), Reflect.apply(value as (...args: unknown[]) => unknown, target, args));
+        return async (...args: unknown[]) => {
+          await before(property);
+          return Reflect.apply(value as (...args: unknown[]) => unknown, target, args);
+        };
       },
     });
-  gateway.env[binding] = wrapNamespace(namespace, { get: (id) => counted(namespace.get(id)) as never }) as never;
+  gateway.env[binding] = wrapNamespace(namespace, { get: (id) => watched(namespace.get(id)) as never }) as never;
+}
+
+/** Records the name of every method called on the gateway's ledgers of `binding`. */
+function countCalls(gateway: Gateway, binding: "ACCOUNT_LEDGER" | "KEY_LEDGER"): string[] {
+  const calls: string[] = [];
+  beforeCalls(gateway, binding, (method) => calls.push(method));
   return calls;
 }
 
@@ -69,6 +78,33 @@ describe("a call leased to the isolate", () => {
     // Four misses, four leased calls: none asked the ledger to admit it.
     expect(account).not.toContain("admit");
     expect(await guardToday(gateway, key)).toMatchObject({ calls: 5, inFlight: 0 });
+  });
+});
+
+describe("a miss without leased calls", () => {
+  it("asks the account's ledger beside the key's, not after it", async () => {
+    const gateway = makeGateway({ env: { LEASE_CALLS: "0" } });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    const events: string[] = [];
+    beforeCalls(gateway, "ACCOUNT_LEDGER", (method) => events.push(`account ${method}`));
+    // The key's ledger answers its admission only once the account's was asked, or after a second.
+    beforeCalls(gateway, "KEY_LEDGER", async (method) => {
+      if (method !== "admit") return;
+      for (let waited = 0; waited < 1000 && !events.includes("account admit"); waited += 10) await pause(10);
+      events.push("key admitted");
+    });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect(events.indexOf("account admit")).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf("account admit")).toBeLessThan(events.indexOf("key admitted"));
+  });
+
+  it("gives back the account's admission when the key refuses the call", async () => {
+    const gateway = makeGateway({ env: { LEASE_CALLS: "0" } });
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 0 });
   });
 });
 

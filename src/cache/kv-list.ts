@@ -9,8 +9,8 @@ export async function metadataUnder<M>(namespace: KVNamespace, prefix: string): 
   let cursor: string | undefined;
   do {
     const page = await namespace.list<M>({ prefix, cursor });
-    // Stryker disable next-line ConditionalExpression: every indexed record is written with its metadata (auth/keys.ts recordWrites, share/store.ts writeLink)
-    for (const key of page.keys) if (key.metadata !== undefined && key.metadata !== null) found.push(key.metadata);
+    // An entry put by hand has none (or null): it is not one of these records.
+    for (const key of page.keys) if (key.metadata != null) found.push(key.metadata);
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
   return found;

@@ -90,12 +90,15 @@ function resourceUrl(
       ? `/v1/rosters/${encodeURIComponent(record.resource.roster)}/daily-fans`
       : `/v1/kols/${encodeURIComponent(record.resource.kolId)}/daily-fans`;
   const url = new URL(`${path}${shown === "svg" ? ".svg" : ""}`, origin);
-  const range = "days" in record.range ? { days: String(record.range.days) } : record.range;
-  for (const [name, value] of Object.entries(range)) url.searchParams.set(name, value);
-  if (shown === "csv" || shown === "csv-wide") url.searchParams.set("format", shown);
+  for (const [name, value] of Object.entries(record.range)) url.searchParams.set(name, String(value));
   const lang = query.lang ?? record.lang;
   if (lang) url.searchParams.set("lang", lang);
-  if (query.bom && shown !== "json" && shown !== "svg") url.searchParams.set("bom", "true");
+  // The URL alone names the form (.svg, format=csv or csv-wide, else JSON): no Accept is sent.
+  if (shown === "csv" || shown === "csv-wide") {
+    url.searchParams.set("format", shown);
+    // A byte-order mark is a CSV's own (the chart's route takes no bom, the JSON routes ignore it).
+    if (query.bom) url.searchParams.set("bom", "true");
+  }
   const mode = query.mode ?? record.mode;
   if (mode && shown === "svg" && "roster" in record.resource) url.searchParams.set("mode", mode);
   if (query.width && shown === "svg") url.searchParams.set("width", String(query.width));
@@ -216,8 +219,6 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
               c.req.header(name) === undefined ? [] : [[name, c.req.header(name)!] as [string, string]],
             ),
             ["X-Request-Id", c.get("requestId")],
-            // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the resource URL already names the form (.svg, format=csv or csv-wide); Accept only says it again
-            ["Accept", shown === "svg" ? "image/svg+xml" : shown === "json" ? "application/json" : "text/csv"],
           ],
         });
         // The owner's key without the refresh permission: a link reads what the owner may, never buys again on demand.

@@ -9,6 +9,8 @@
 import * as z from "zod/mini";
 import { constantTimeEqual, hmacSha256 } from "../bytes.ts";
 import { builtOnFirstUse } from "../schemas/request.ts";
+import { COMPARE_MODES } from "../render/compare.ts";
+import { LANGS } from "../render/language.ts";
 
 /** Bytes of randomness in a link's id, and of its MAC: 96 and 192 bits, as base64url 16 and 32 characters. */
 const ID_BYTES = 12;
@@ -21,12 +23,13 @@ export const MAX_LINKS = 100;
 /** How long a revoked or expired link's record is kept, so it is refused as such rather than unknown. */
 export const TOMBSTONE_SECONDS = 30 * 24 * 3600;
 
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
+function base64url(bytes: Uint8Array): string {
+  const unpadded = btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    // Stryker disable next-line Regex: base64 pads only at the end, with at most two "="; each of these encodes 12, 24 or 32 bytes
-    .replace(/=+$/, "");
+    .replace(/\//g, "_");
+  // Stryker disable next-line Regex: base64 pads only at the end; 12 and 24 bytes have no "=", 32 bytes (the derived key) one, so /=+/ and /=$/ remove the same
+  return unpadded.replace(/=+$/, "");
+}
 
 async function macOf(master: string, id: string): Promise<string> {
   // Its own derived key: a link's MAC can never be mistaken for a webhook secret or signature.
@@ -59,8 +62,9 @@ export const shareRecordSchema = builtOnFirstUse(() =>
     owner: z.string(),
     resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
     range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
-    mode: z.optional(z.enum(["absolute", "indexed"])),
-    lang: z.optional(z.enum(["zh-CN", "en"])),
+    /** The chart's modes and the answers' languages, as a link is made with them. */
+    mode: z.optional(z.enum(COMPARE_MODES)),
+    lang: z.optional(z.enum(LANGS)),
     note: z.optional(z.string()),
     createdAt: z.string(),
     expiresAt: z.nullable(z.string()),
@@ -77,8 +81,10 @@ export const ownerLinkKvName = (owner: string, id: string) => `${ownerLinkPrefix
 /** Whether a link serves now: `revoked`, `expired`, or null. */
 export function refusal(record: ShareRecord, nowMs: number): "revoked" | "expired" | null {
   if (record.revokedAt !== null) return "revoked";
-  if (record.expiresAt !== null && Date.parse(record.expiresAt) <= nowMs) return "expired";
-  return null;
+  // Without an expiry: NaN, which no moment reaches.
+  // Stryker disable next-line StringLiteral: any text that is not a date parses to NaN, "Stryker was here!" as "" does
+  const expires = Date.parse(record.expiresAt ?? "");
+  return expires <= nowMs ? "expired" : null;
 }
 
 /** Seconds KV should keep a record: to its expiry (or revocation) and a tombstone's time after. */

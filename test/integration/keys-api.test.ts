@@ -153,6 +153,35 @@ describe("client keys over the API", () => {
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
   });
 
+  it("lists every key, however many: past the first page of KV's list (1000 names)", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const team = `team-${crypto.randomUUID().slice(0, 8)}`;
+    const made: string[] = [];
+    for (let batch = 0; batch < 11; batch++) {
+      const names = Array.from({ length: 100 }, (_, i) => `${team}-${String(batch * 100 + i).padStart(4, "0")}`);
+      await Promise.all(names.map((name) => createTestKey(env.KEYS, { name })));
+      made.push(...names);
+    }
+    const listed = ((await (await gateway.request("/v1/keys", { as })).json()) as { keys: { name: string }[] }).keys;
+    expect(listed.map((key) => key.name).filter((name) => name.startsWith(team))).toEqual(made);
+  }, 60_000);
+
+  it("lists keys past an entry put under key: by hand with no metadata, leaving it out", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const name = uniqueName();
+    await createTestKey(env.KEYS, { name });
+    // As `wrangler kv key put` would leave them: a value, and no metadata (or a null one).
+    await env.KEYS.put(`key:by-hand-${crypto.randomUUID()}`, "{}");
+    await env.KEYS.put(`key:by-hand-${crypto.randomUUID()}`, "{}", { metadata: null });
+    const response = await gateway.request("/v1/keys", { as });
+    expect(response.status).toBe(200);
+    const { keys } = (await response.json()) as { keys: ({ name: string } | null)[] };
+    expect(keys).not.toContain(null);
+    expect(keys.map((key) => key?.name)).toContain(name);
+  });
+
   it("keeps every answer out of caches, gives a new key's Location, and says each refusal in words", async () => {
     const gateway = makeGateway();
     const as = await operator();

@@ -294,6 +294,18 @@ describe("what a link may be made of", () => {
     expect((await (await gateway.request("/v1/share-links", { as: other.key })).json<ShareLinkList>()).links).toEqual([]);
   });
 
+  it("lists the links it can read, leaving out an index entry it cannot (a newer release's, say)", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE }, owner.key);
+    const { urls: _urls, embed: _embed, status: _status, ...record } = link;
+    const newer = { ...record, id: "BBBBBBBBBBBBBBBB", owner: owner.record.name, mode: "stacked" };
+    await env.KEYS.put(`links:${owner.record.name}:${newer.id}`, "", { metadata: newer });
+    const listed = await gateway.request("/v1/share-links", { as: owner.key });
+    expect(listed.status).toBe(200);
+    expect((await listed.json<ShareLinkList>()).links.map((each) => each.id)).toEqual([link.id]);
+  });
+
   it("keeps the token out of the log: a link's line shows its id only", async () => {
     const gateway = makeGateway();
     const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
@@ -334,6 +346,29 @@ describe("a share link's forms and words", () => {
     expect([data.status, (await data.text()).startsWith("{")]).toEqual([200, true]);
     const chart = await (await anonymous(gateway, `${link.urls.svg}?width=400&bom=true`)).text();
     expect(chart).toMatch(/^<svg[^>]* width="400"/);
+  });
+
+  it("gives its CSV a byte-order mark only when asked: IMPORTDATA and Power Query get plain UTF-8", async () => {
+    const gateway = makeGateway();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [uniqueKol()] }));
+    const link = await createLink(gateway, { roster: "spring", ...RANGE });
+    for (const url of [link.urls.csv, link.urls.wideCsv!]) {
+      const csv = await anonymous(gateway, url);
+      // Decoded keeping a byte-order mark, if any, as the character U+FEFF.
+      const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(await csv.arrayBuffer());
+      expect([csv.status, text.split("\r\n")[0]], url).toEqual([200, expect.stringMatching(/^(kolId|date),/)]);
+    }
+  });
+
+  it("takes bom and width where they apply and ignores them elsewhere: its JSON, CSV and chart answer as without", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    const data = await anonymous(gateway, `${link.urls.json}?bom=true&width=600`);
+    expect([data.status, await data.json()]).toEqual([200, await (await anonymous(gateway, link.urls.json)).json()]);
+    const csv = await anonymous(gateway, `${link.urls.csv}?width=600`);
+    expect([csv.status, await csv.text()]).toEqual([200, await (await anonymous(gateway, link.urls.csv)).text()]);
+    const chart = await anonymous(gateway, `${link.urls.svg}?bom=true`);
+    expect([chart.status, await chart.text()]).toEqual([200, await (await anonymous(gateway, link.urls.svg)).text()]);
   });
 
   it("keeps every answer out of search engines, and its owner's answers out of caches", async () => {
@@ -435,6 +470,44 @@ describe("a share link's own rules", () => {
     expect((await anonymous(gateway, busy.urls.json)).status).toBe(429);
     expect((await anonymous(gateway, quiet.urls.json)).status).toBe(200);
   });
+});
+
+describe("who may make, list and revoke links", () => {
+  it("tells a caller without a key, even under public access, that share links need one, on each of their routes", async () => {
+    const gateway = makeGateway({ env: { PUBLIC_ACCESS: "true" } });
+    const link = await createLink(gateway, { kolId: uniqueKol(), ...RANGE });
+    for (const [path, init] of [
+      ["/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE })],
+      ["/v1/share-links", {}],
+      [`/v1/share-links/${link.id}`, {}],
+      [`/v1/share-links/${link.id}`, { method: "DELETE" }],
+    ] as const) {
+      const response = await gateway.request(path, { ...init, as: null });
+      expect([response.status, ((await response.json()) as Problem).detail], `${init.method ?? "GET"} ${path}`).toEqual([
+        401,
+        "Share links needs a client key: send `Authorization: Bearer <key>`.",
+      ]);
+    }
+    expect((await anonymous(gateway, link.urls.json)).status).toBe(200);
+  });
+
+  it("says in words, and in the key's list, how many working links a key may keep", async () => {
+    const gateway = makeGateway();
+    const owner = await createTestKey(env.KEYS);
+    let made = 0;
+    let refused: Response;
+    do {
+      refused = await gateway.request("/v1/share-links", { ...json("POST", { kolId: uniqueKol(), ...RANGE }), as: owner.key });
+      if (refused.status === 201) made++;
+    } while (refused.status === 201 && made <= 1000);
+    expect(made).toBeGreaterThan(0);
+    expect([refused.status, ((await refused.json()) as Problem).detail]).toEqual([
+      409,
+      `This key already keeps ${made} working share links: revoke one first.`,
+    ]);
+    const listed = await (await gateway.request("/v1/share-links", { as: owner.key })).json<ShareLinkList>();
+    expect([listed.links.length, listed.limits]).toEqual([made, { activeLinks: made }]);
+  }, 60_000);
 });
 
 describe("a share link when storage fails", () => {

@@ -120,6 +120,7 @@ export const GROUPS: Record<string, Group> = {
     tests: [
       "test/unit/share-tokens.test.ts",
       "test/integration/share-links.test.ts",
+      "test/integration/share-records.test.ts",
       "test/integration/roster-rename.test.ts",
       "test/integration/keys-api.test.ts",
       "test/integration/token-leak.test.ts",

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, unreachableNamespace, wrapNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
@@ -105,6 +105,26 @@ describe("a miss without leased calls", () => {
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 0 });
+  });
+});
+
+describe("a miss its coordinator cannot take", () => {
+  it("leaves nothing of the key's in flight: the isolate's own admission is released with the usage record", async () => {
+    const gateway = makeGateway({ env: { KOL_COORDINATOR: unreachableNamespace(), LEASE_CALLS: "0" } });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, unknown>>();
+    expect(usage).toMatchObject({ upstreamCalls: 1, inFlightCalls: 0, remainingUpstreamCalls: 299 });
+  });
+
+  it("is admitted by the key's ledger again: the leased call it carried may have been used by the coordinator it lost", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    gateway.env.KOL_COORDINATOR = unreachableNamespace() as never;
+    const keys = countCalls(gateway, "KEY_LEDGER");
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect(keys).toContain("admit");
   });
 });
 

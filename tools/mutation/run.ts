@@ -81,10 +81,12 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/coordination-plans.test.ts",
       // The isolate's side: stored answers, days assembled, policy, refresh headers.
       "test/integration/lookup-rules.test.ts",
-      // What a miss carries to its coordinator (leased calls, the caller's pass) and what comes back.
+      // What a miss carries to its coordinator (leased calls, the caller's pass) and what comes back,
+      // and when the isolate gives its leased calls back (a stopped account, a fail-over learned).
       "test/integration/leases.test.ts",
       "test/integration/key-usage-rules.test.ts",
       "test/integration/spend-guard.test.ts",
+      "test/integration/upstream-endpoints.test.ts",
     ],
   },
   normalisation: {

@@ -70,8 +70,8 @@ export interface IsolateState {
   keysExist?: { value: boolean; until: number };
   /** Calls the account's ledger leased to this isolate (ledger/leases.ts). */
   accountLeases: LeasePool<CallStart>;
-  /** Calls each key's ledger leased to this isolate, by key name. */
-  keyLeases: Map<string, LeasePool<null>>;
+  /** Calls each key's ledger leased to this isolate, by key name (each with the limit it was leased under). */
+  keyLeases: Map<string, LeasePool<number>>;
 }
 
 export interface Runtime extends RuntimeParts {

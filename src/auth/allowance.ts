@@ -66,10 +66,34 @@ export async function admit(
   return granted;
 }
 
-/** Gives back one request `admit` admitted for `subject` (it turned out to cost nothing), if its window still runs. */
-export function giveBack(allowances: Map<string, Grants>, subject: string, { periodSeconds, nowMs }: Omit<AllowanceOptions, "size">): void {
-  const state = allowances.get(subject);
-  if (!state || state.window !== Math.floor(nowMs / 1000 / periodSeconds) || state.used === 0) return;
+/**
+ * Takes one request's worth of what this isolate's grants have left for `subject` in the current
+ * window, only while more than `keep` are left (the requests that follow are not refused for it) and
+ * without asking the limiter: false when there is no such spare.
+ */
+export function takeSpare(
+  allowances: Map<string, Grants>,
+  subject: string,
+  keep: number,
+  options: Omit<AllowanceOptions, "size">,
+): boolean {
+  const state = current(allowances, subject, options);
+  if (!state || state.refused || state.left <= keep) return false;
+  state.left -= 1;
+  state.used += 1;
+  return true;
+}
+
+/** Gives back what takeSpare took (its call was not made), if its window still runs. */
+export function giveBack(allowances: Map<string, Grants>, subject: string, options: Omit<AllowanceOptions, "size">): void {
+  const state = current(allowances, subject, options);
+  if (!state) return;
   state.left += 1;
   state.used -= 1;
+}
+
+/** The subject's state for the window running now, if any. */
+function current(allowances: Map<string, Grants>, subject: string, { periodSeconds, nowMs }: Omit<AllowanceOptions, "size">) {
+  const state = allowances.get(subject);
+  return state && state.window === Math.floor(nowMs / 1000 / periodSeconds) ? state : undefined;
 }

@@ -12,7 +12,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { ProblemError } from "../problem.ts";
-import { admit, giveBack } from "./allowance.ts";
+import { admit, giveBack, takeSpare } from "./allowance.ts";
 import { dailyLimitOf } from "../ledger/usage.ts";
 import { RECORD_PREFIX, recordOfKey, recordOfName, type KeyRecord, type KeysReader, type Tier } from "./keys.ts";
 import { signingSecrets, verifySigned } from "../webhooks/signature.ts";
@@ -43,7 +43,9 @@ export interface Client {
   dailyUpstreamCalls: number;
   /** Counts one upstream call the request causes as one more request against its rate limit. */
   chargeUpstreamCall?: () => Promise<void>;
-  /** Gives back a charge whose call was not made. */
+  /** Counts it ahead from this isolate's spare allowance, when there is one (false: none). */
+  chargeSpareUpstreamCall?: () => boolean;
+  /** Gives back a charge taken ahead whose call was not made. */
   refundUpstreamCall?: () => void;
 }
 
@@ -293,8 +295,11 @@ export function clientAuth(runtime: Runtime, options: ClientAuthOptions = {}) {
         );
       }
     };
-    client.refundUpstreamCall = () =>
-      giveBack(runtime.isolate.allowances, subject, { periodSeconds: RATE_LIMIT_PERIOD_SECONDS, nowMs: runtime.now() });
+    // A miss's weight is charged ahead from a spare of this isolate's grant (one kept for the next
+    // request), so its coordinator need not ask this isolate back; given back when no call is made.
+    const window = { periodSeconds: RATE_LIMIT_PERIOD_SECONDS, nowMs: runtime.now() };
+    client.chargeSpareUpstreamCall = () => takeSpare(runtime.isolate.allowances, subject, 1, window);
+    client.refundUpstreamCall = () => giveBack(runtime.isolate.allowances, subject, window);
     c.set("client", client);
     c.set("rateLimit", {
       tier: client.tier,

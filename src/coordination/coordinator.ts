@@ -39,7 +39,7 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
   if (account && outcome.accountCallUnused) putBack(pool, guard.leases, account, runtime.now(), defer);
   // Leased calls carry what the account knew when they were leased: after news, the ledger is asked again.
   if (outcome.accountLearned || (!outcome.ok && callsStopped(outcome.problem.problemType))) giveBackAll(pool, guard.leases, defer);
-  if (pass) caller.settle(pass, outcome);
+  caller?.settle(outcome);
   return outcome;
 }
 

@@ -26,13 +26,15 @@ export interface MissRequest {
 }
 
 /**
- * What a miss carries of its caller's limits, so that the coordinator admits its call without
- * asking the calling isolate back: the rate limit's verdict on one more call's weight (charged
- * ahead, and given back when no call is made), and the key whose daily limit its ledger keeps.
+ * What a miss carries of its caller's limits, so that the coordinator admits its call where it
+ * decides it: the key whose daily limit its ledger keeps (asked directly, or a call it leased to the
+ * isolate), and the request's rate limit, which only the calling isolate keeps.
  */
 export interface CallerPass {
-  /** The request's rate limit refused one more call's weight: the problem, if the miss must call. */
-  refused: ProblemParts | null;
+  /** Charges one more call's weight against the calling request's rate limit (in the calling isolate:
+   * a round trip back, asked beside the key's admission and only when the miss must call); resolves
+   * to the refusal, or null. */
+  weigh?: () => Promise<ProblemParts | null>;
   /** The calling key's daily limit (absent: none): its ledger admits the call, unless the isolate
    * hands over a call the ledger leased to it (`leased`, a reservation of that ledger). */
   key?: { name: string; limit: number; leased: number | null };

@@ -1,13 +1,13 @@
 /**
  * @module Admits one upstream call for the calling client where the call is decided (a KOL's
  * coordinator, or an isolate that cannot reach it), from what the miss carried (CallerPass): the
- * rate limit's verdict on the call's weight, then the key's daily limit: a call its ledger leased
- * to the isolate, or one its ledger admits now, a direct round trip (never back through the
- * calling isolate).
+ * key's daily limit (a call its ledger leased to the isolate, or one its ledger admits now, asked
+ * directly, not through the calling isolate), beside the call's weight against the request's rate
+ * limit (which only the calling isolate keeps).
  */
 import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import { ProblemError } from "../problem.ts";
-import { problemParts, type CallerPass, type KeyAdmission } from "../coordination/protocol.ts";
+import { problemParts, type CallerPass, type KeyAdmission, type ProblemParts } from "../coordination/protocol.ts";
 import type { Runtime } from "../runtime.ts";
 import type { Admission, KeyLedger } from "./key-ledger.ts";
 import { ledgerUnavailable } from "./unavailable.ts";
@@ -32,8 +32,7 @@ export function callerAdmission(
   pass: CallerPass,
   taken: TakenReservation,
 ): KeyAdmission {
-  return async () => {
-    if (pass.refused) return pass.refused;
+  const admitKey = async (): Promise<ProblemParts | null> => {
     const { key } = pass;
     if (!key) return null;
     if (key.leased !== null) {
@@ -50,5 +49,10 @@ export function callerAdmission(
     if (!admission.ok) return problemParts(keySpendLimit(key.limit, now));
     taken.reservation = admission.reservation;
     return null;
+  };
+  // Both asked at once; a key reservation taken for a call the rate limit refused is released by the usage record.
+  return async () => {
+    const [weight, key] = await Promise.all([pass.weigh?.() ?? null, admitKey()]);
+    return weight ?? key;
   };
 }

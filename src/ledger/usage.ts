@@ -13,7 +13,7 @@ import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import type { DayUsage, ReservedCalls, UsageDelta } from "./key-ledger.ts";
 import { callerAdmission, keyLedgerOf, type TakenReservation } from "./key-admission.ts";
-import { emptyPool, putBack, takeLeased, type LeasedSlot, type LeaseSource } from "./leases.ts";
+import { emptyPool, giveBackAll, putBack, takeLeased, type LeasedSlot, type LeaseSource } from "./leases.ts";
 import { problemParts, type CallerPass, type KeyAdmission, type MissOutcome, type ProblemParts } from "../coordination/protocol.ts";
 import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
 import type { LookupContext } from "../lookup/context.ts";
@@ -39,7 +39,9 @@ export interface SpendingClient {
   /** Counts one upstream call against the request's rate limit (throws 429 past it): a request's
    * weight grows with the calls it causes. Absent outside a client's request (watches, deliveries). */
   chargeUpstreamCall?: () => Promise<void>;
-  /** Gives back a charge whose call was not made (the miss was answered without one). */
+  /** Counts it ahead from the isolate's spare allowance, when there is one (false: none). */
+  chargeSpareUpstreamCall?: () => boolean;
+  /** Gives back a charge taken ahead whose call was not made. */
   refundUpstreamCall?: () => void;
 }
 
@@ -49,12 +51,12 @@ export const dailyLimitOf = (own: number, config: Pick<Config, "KEY_DAILY_UPSTRE
 
 /** A miss's dealings with its caller's limits, on the isolate's side (the coordinator admits the call itself). */
 export interface CallerSpend {
-  /** Before the miss goes to its coordinator: the call's weight charged against the rate limit
-   * (or its refusal, said only if the miss must call), and a call of the key's leased to this isolate. */
+  /** Before the miss goes to its coordinator: the key and a call of its leased to this isolate, and
+   * the rate limit's charge for the call's weight, for the coordinator to ask if the miss must call. */
   pass(): Promise<CallerPass>;
-  /** After the miss: gives back what it did not use (the weight, the leased call), and keeps the
-   * key's reservation it took for the usage record. */
-  settle(pass: CallerPass, outcome: MissOutcome): void;
+  /** After the miss: puts back the leased call it did not use, and keeps the key's reservation it
+   * took for the usage record. */
+  settle(outcome: MissOutcome): void;
   /** Admits the call in this isolate (its coordinator out of reach): the key's ledger asked directly. */
   admitHere(pass: CallerPass, taken: TakenReservation): KeyAdmission;
 }
@@ -103,30 +105,35 @@ function takeBatch(runtime: Runtime, name: string): UsageBatch | null {
 }
 
 /** The rate limit's verdict on one more call's weight, charged now: null when admitted. */
-async function weighed(client: SpendingClient): Promise<ProblemParts | null> {
+async function weighed(charge: () => Promise<void>): Promise<ProblemParts | null> {
   try {
-    await client.chargeUpstreamCall?.();
+    await charge();
     return null;
   } catch (error) {
     return problemParts(error);
   }
 }
 
-/** Calls the key's ledger leases to this isolate. */
+/** Calls the key's ledger leases to this isolate, each with the limit it was leased under. */
 function keyLeases(env: Bindings, runtime: Runtime, config: LeaseConfig, client: SpendingClient, defer: (work: Promise<unknown>) => void) {
-  const pool = runtime.isolate.keyLeases.get(client.name) ?? emptyPool<null>();
+  const limit = client.dailyUpstreamCalls;
+  const pool = runtime.isolate.keyLeases.get(client.name) ?? emptyPool<number>();
   runtime.isolate.keyLeases.set(client.name, pool);
-  const source: LeaseSource<null> = {
+  const source: LeaseSource<number> = {
     lease: async (day, want, until) => ({
-      reservations: await ledgerOf(env, client.name).lease(day, client.dailyUpstreamCalls, runtime.now(), want, until),
-      start: null,
+      reservations: await ledgerOf(env, client.name).lease(day, limit, runtime.now(), want, until),
+      start: limit,
     }),
     giveBack: (reservations) => ledgerOf(env, client.name).giveBack(reservations),
   };
   const terms = { calls: config.LEASE_CALLS, ms: config.LEASE_SECONDS * 1000 };
   return {
-    take: (day: string) => takeLeased(pool, source, terms, day, runtime.now(), defer),
-    putBack: (slot: LeasedSlot<null>) => putBack(pool, source, slot, runtime.now(), defer),
+    take: (day: string) => {
+      // Calls leased under another limit (the key's was changed since) are given back, not used.
+      if (pool.slots.some((slot) => slot.start !== limit)) giveBackAll(pool, source, defer);
+      return takeLeased(pool, source, terms, day, runtime.now(), defer);
+    },
+    putBack: (slot: LeasedSlot<number>) => putBack(pool, source, slot, runtime.now(), defer),
   };
 }
 
@@ -143,17 +150,21 @@ export function keyUsage(
   const limited = named && client.dailyUpstreamCalls > 0;
   if (!named && !client.chargeUpstreamCall) return null;
   const leases = limited ? keyLeases(env, runtime, config, client, defer) : null;
-  let leased: LeasedSlot<null> | null = null;
+  let leased: LeasedSlot<number> | null = null;
   let reservation: number | null = null;
+  const charge = client.chargeUpstreamCall;
+  let chargedAhead = false;
   const spend: CallerSpend = {
     async pass() {
-      const refused = await weighed(client);
       leased = leases?.take(shanghaiToday(runtime.now())) ?? null;
       const key = limited ? { key: { name: client.name, limit: client.dailyUpstreamCalls, leased: leased?.reservation ?? null } } : {};
-      return { refused, ...key };
+      // The weight charged ahead when the isolate has a spare, else by the coordinator if it must call.
+      chargedAhead = client.chargeSpareUpstreamCall?.() ?? false;
+      return { ...(charge && !chargedAhead ? { weigh: () => weighed(charge) } : {}), ...key };
     },
-    settle(pass, outcome) {
-      if (!pass.refused && outcome.upstream.attempts === 0) client.refundUpstreamCall?.();
+    settle(outcome) {
+      if (chargedAhead && outcome.upstream.attempts === 0) client.refundUpstreamCall?.();
+      chargedAhead = false;
       reservation = outcome.keyReservation ?? null;
       if (leased && outcome.keyCallUnused) leases?.putBack(leased);
       leased = null;

@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace, wrapNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
+import { leaseSize } from "../../src/ledger/reservations.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,21 +64,56 @@ describe("a call leased to the isolate", () => {
 
   it("that a miss did not need goes back to the pool: a miss answered from stored days spends none", async () => {
     const gateway = makeGateway();
-    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
     const path = trendPath(uniqueKol(), ...RANGE);
-    await gateway.request(path);
-    expect(await guardToday(gateway, key)).toMatchObject({ calls: 1, inFlight: 0, leased: 4 });
-    // Inside the stored days: the coordinator answers without a call, and the leased call comes back.
-    const inside = await gateway.request(trendPath(path.split("/")[3]!, "2026-03-02", "2026-03-03"));
+    await gateway.request(path, { as: key });
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 4 });
+    // Inside the stored days: the coordinator answers without a call, and both leased calls come back.
+    const inside = await gateway.request(trendPath(path.split("/")[3]!, "2026-03-02", "2026-03-03"), { as: key });
     expect(inside.headers.get("Xingtu-Upstream-Calls")).toBe("0");
-    const account = countCalls(gateway, "ACCOUNT_LEDGER");
-    await gateway.request(trendPath(uniqueKol(), ...RANGE));
-    await gateway.request(trendPath(uniqueKol(), ...RANGE));
-    await gateway.request(trendPath(uniqueKol(), ...RANGE));
-    await gateway.request(trendPath(uniqueKol(), ...RANGE));
-    // Four misses, four leased calls: none asked the ledger to admit it.
+    const [account, keys] = [countCalls(gateway, "ACCOUNT_LEDGER"), countCalls(gateway, "KEY_LEDGER")];
+    for (let i = 0; i < 4; i++) await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    // Four misses, four leased calls of each ledger: none asked either to admit it.
     expect(account).not.toContain("admit");
-    expect(await guardToday(gateway, key)).toMatchObject({ calls: 5, inFlight: 0 });
+    expect(keys).not.toContain("admit");
+    // Each pool asked for more once fewer than half were left (two: after the third miss), up to four.
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 5, inFlight: 0, leased: 3 });
+    const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, unknown>>();
+    expect(usage).toMatchObject({ upstreamCalls: 5, inFlightCalls: 0, leasedCalls: 3 });
+  });
+
+  it("is not a call under way: a call under way is counted in flight, not leased", async () => {
+    const gateway = makeGateway({ env: { LEASE_CALLS: "0" }, emulator: { latencyMs: 300 } });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const miss = gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await pause(150);
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 0, inFlight: 1, leased: 0 });
+    expect((await miss).status).toBe(200);
+  });
+});
+
+describe("a key whose limit was lowered", () => {
+  it("gives back the calls leased under the old limit instead of using them: its next miss meets the new one", async () => {
+    const gateway = makeGateway();
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const { key, record } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const lowered = await gateway.request(`/v1/keys/${record.name}`, {
+      method: "PATCH",
+      body: JSON.stringify({ dailyUpstreamCalls: 1 }),
+      headers: { "Content-Type": "application/json" },
+      as: operator.key,
+    });
+    expect(lowered.status).toBe(200);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+});
+
+describe("a lease's size", () => {
+  it("is the calls asked while 16 leases' worth are left, and none nearer the end", () => {
+    expect([leaseSize(4, Infinity), leaseSize(4, 64), leaseSize(4, 63), leaseSize(1, 16), leaseSize(1, 15)]).toEqual([4, 4, 0, 1, 0]);
   });
 });
 
@@ -94,6 +130,7 @@ describe("a miss without leased calls", () => {
       events.push("key admitted");
     });
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect(events).not.toContain("account lease");
     expect(events.indexOf("account admit")).toBeGreaterThanOrEqual(0);
     expect(events.indexOf("account admit")).toBeLessThan(events.indexOf("key admitted"));
   });
@@ -185,6 +222,8 @@ describe("the budget with leases", () => {
     expect(answered.filter((status) => status === 200)).toHaveLength(18);
     const refused = await other.request(trendPath(uniqueKol(), ...RANGE));
     expect(refused.status).toBe(503);
+    // Asked again after a lease's time, when a lease has ended (not at the day's reset: nothing opened the breaker).
+    expect(refused.headers.get("Retry-After")).toBe("30");
     expect((await refused.json<{ detail: string }>()).detail).toContain("counting the calls under way or leased");
     expect(lost.upstreamFetches + other.upstreamFetches).toBe(19);
     // Lapsed: the budget's last call is the other isolate's, and then the day's budget is spent.

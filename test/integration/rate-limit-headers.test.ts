@@ -36,6 +36,20 @@ describe("RateLimit headers", () => {
     expect(inside.headers.get("RateLimit")).toBe('"standard";r=117;t=60');
   });
 
+  it("count a bulk key's miss answered without a call as one request too: the weight charged ahead from its grant is given back", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { tier: "bulk" });
+    const kolId = uniqueKol();
+    const left = (response: Response) => Number(/;r=(\d+);/.exec(response.headers.get("RateLimit") ?? "")?.[1]);
+    const first = await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    const inside = await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-03"), { as: key });
+    expect(inside.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect(left(first) - left(inside)).toBe(1);
+    // A miss that calls weighs two.
+    const another = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(left(inside) - left(another)).toBe(2);
+  });
+
   it("says r=0 on the 429, with the reset its Retry-After gives", async () => {
     let grants = 2;
     const gateway = makeGateway({

@@ -64,6 +64,25 @@ const KV_WRITES = new Set(["put", "delete"]);
 /** A stub's own properties, read without a round trip. */
 const LOCAL_PROPERTIES = new Set(["id", "name", "then", "toJSON"]);
 
+/**
+ * An argument as the object receives it: a function in it (a callback, such as the caller's rate
+ * limit charge a miss carries) is called back across the same distance, so it takes the round trip too.
+ */
+function slowArgument(value: unknown, rttMs: number): unknown {
+  if (typeof value === "function") {
+    return async (...args: unknown[]) => {
+      await pause(rttMs / 2);
+      try {
+        return await (value as (...args: unknown[]) => unknown)(...args);
+      } finally {
+        await pause(rttMs / 2);
+      }
+    };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([name, field]) => [name, slowArgument(field, rttMs)]));
+}
+
 /** A stub whose every call takes the round trip: half on the way there, half on the way back. */
 function slowStub(stub: object, rttMs: number): object {
   return new Proxy(stub, {
@@ -74,7 +93,8 @@ function slowStub(stub: object, rttMs: number): object {
         await pause(rttMs / 2);
         try {
           // Reflect.apply: on an RPC stub, `.apply` would itself be a remote method's name.
-          return await Reflect.apply(value as (...args: unknown[]) => unknown, target, args);
+          const slowed = args.map((arg) => slowArgument(arg, rttMs));
+          return await Reflect.apply(value as (...args: unknown[]) => unknown, target, slowed);
         } finally {
           await pause(rttMs / 2);
         }

@@ -41,6 +41,7 @@ export const GROUPS: Record<string, Group> = {
       "src/ledger/spend-guard.ts",
       "src/ledger/leases.ts",
       "src/ledger/key-admission.ts",
+      "src/auth/allowance.ts",
     ],
     tests: [
       "test/integration/spend-guard.test.ts",
@@ -54,6 +55,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/key-usage-rules.test.ts",
       // Calls leased to isolates: a miss that carries one asks no ledger; the budget exact however they are held, lost or ended.
       "test/integration/leases.test.ts",
+      // A miss's rate-limit weight: charged ahead from a spare and given back when no call is made.
+      "test/integration/rate-limit-headers.test.ts",
     ],
   },
   coordination: {

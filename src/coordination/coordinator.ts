@@ -59,9 +59,9 @@ async function resolveAtCoordinator(context: LookupContext, request: MissRequest
   }
 }
 
-/** Asks the KOL's coordinator to refresh a range in the background; null when it made no call. */
-export async function revalidate(context: LookupContext, query: UpstreamQuery): Promise<MissOutcome | null> {
-  return coordinatorOf(context.coordinators, query.kolId).revalidate(query);
+/** Asks the KOL's coordinator to refresh a range stored at `storedAt` in the background; null when it made no call. */
+export async function revalidate(context: LookupContext, query: UpstreamQuery, storedAt: number): Promise<MissOutcome | null> {
+  return coordinatorOf(context.coordinators, query.kolId).revalidate(query, storedAt);
 }
 
 /**

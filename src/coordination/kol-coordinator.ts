@@ -104,6 +104,11 @@ type MissStep =
 
 const sameRange = (a: KolRange, b: KolRange) => a.startDate === b.startDate && a.endDate === b.endDate;
 
+/** Live days fetched at or before this moment are to be fetched again (null: none are): the
+ * request's own moment, or the one it gives (a background refresh: its stale answer's). */
+const refetchSince = (request: MissRequest, askedAt: number): number | null =>
+  request.refetchLiveDays ? (request.refetchSince ?? askedAt) : null;
+
 export class KolCoordinator extends DurableObject<Bindings> {
   /** The bindings and the platform's runtime this object works with; tests hand it theirs. */
   deps: { env: Bindings; runtime: Runtime };
@@ -213,7 +218,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const kept = request.refresh ? null : keptUnusable(this.sql, [query.startDate, query.endDate], now);
       return kept ? { kind: "kept", answer: kept } : { kind: "whole" };
     }
-    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, request.refetchLiveDays ? now : null);
+    const plan = planOf(context, readDays(this.sql, query.startDate, query.endDate), query, refetchSince(request, now));
     const kept = keptUnusable(this.sql, plan.missing, now);
     if (kept) return { kind: "kept", answer: kept };
     if (plan.missing.length === 0) return { kind: "stored", plan };
@@ -224,10 +229,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
   /**
    * The background half of stale-while-revalidate: at most one refresh of a range at a time, and
    * none while a failed one's back-off lasts. Null when none was made now. It buys the range's live
-   * days again and reuses its settled days: those are bought again only when a client asks
-   * (`Xingtu-Refresh: settled`).
+   * days again, unless they were fetched after `storedAt` (when the stale answer was stored), and
+   * reuses its settled days: those are bought again only when a client asks (`Xingtu-Refresh: settled`).
    */
-  async revalidate(query: UpstreamQuery): Promise<MissOutcome | null> {
+  async revalidate(query: UpstreamQuery, storedAt?: number): Promise<MissOutcome | null> {
     const { runtime } = this.deps;
     const key = cacheKey(query);
     const state = runtime.isolate.refreshes.get(key);
@@ -235,7 +240,9 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const failures = state?.failures ?? 0;
     runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
     // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
-    const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true });
+    // Live days fetched after the stale answer was stored (another range's refresh) are not bought again.
+    const since = storedAt === undefined ? {} : { refetchSince: storedAt };
+    const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true, ...since });
     if (outcome.ok) {
       runtime.isolate.refreshes.delete(key);
     } else {
@@ -338,13 +345,13 @@ export class KolCoordinator extends DurableObject<Bindings> {
     askedAt: number,
     trace: UpstreamTrace,
   ): Joined {
-    const refetchSince = request.refetchLiveDays ? askedAt : null;
+    const since = refetchSince(request, askedAt);
     const narrow = request.narrow ?? false;
     const gathering = this.gathering;
     if (gathering) {
       for (const day of days) gathering.days.add(day);
       // Live days asked for again are fetched again if they were fetched before the latest such ask.
-      gathering.refetchSince = refetchSince === null ? gathering.refetchSince : Math.max(gathering.refetchSince ?? 0, refetchSince);
+      gathering.refetchSince = since === null ? gathering.refetchSince : Math.max(gathering.refetchSince ?? 0, since);
       // The call is one call either way: it is widened for whichever miss in it is not a refresh.
       gathering.narrow &&= narrow;
       return { batch: gathering, leader: false };
@@ -352,7 +359,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const previous = this.running;
     const batch: Batch = {
       days: new Set(days),
-      refetchSince,
+      refetchSince: since,
       narrow,
       // Stryker disable next-line ObjectLiteral,BooleanLiteral: a placeholder, replaced on the next statement before anyone reads it
       done: Promise.resolve({ ok: true, window: null, answer: null }),

@@ -15,6 +15,10 @@ export interface MissRequest {
   refresh: boolean;
   /** Treat stored live days as missing (the warm list keeps them current). */
   refetchLiveDays: boolean;
+  /** With `refetchLiveDays`: live days fetched after this moment count as fetched again (default:
+   * when the miss is planned). A background refresh gives its stale answer's time, so live days
+   * another range's refresh fetched since are not bought again. */
+  refetchSince?: number;
   /** Ask the upstream for the missing days only, never a wider window: a client's refresh buys only what it asked for. */
   narrow?: boolean;
   /** A client's explicit refresh, which the coordinator grants or declines (lookup/refresh.ts). */

@@ -194,7 +194,7 @@ export async function lookupTrend(context: LookupContext, query: UpstreamQuery, 
   const stored = await readStored(context, query);
   const served = stored && !asked && !options.refetchLiveDays ? servedFrom(context, stored) : null;
   if (stored && served) {
-    if (served === "stale") revalidateOnce(context, query);
+    if (served === "stale") revalidateOnce(context, query, context.runtime.now() - stored.ageMs);
     const { answer, entry } = stored;
     return {
       answer,
@@ -248,13 +248,13 @@ const MAX_REMEMBERED_REFRESHES = 1000;
  * range (and backs off after failures); this isolate asks it at most once a minute per range, so
  * stale hits do not each cost a round trip, and stores the answer it brings.
  */
-function revalidateOnce(context: LookupContext, query: UpstreamQuery): void {
+function revalidateOnce(context: LookupContext, query: UpstreamQuery, storedAt: number): void {
   const key = cacheKey(query);
   const asked = context.runtime.isolate.refreshAsks;
   const now = context.runtime.now();
   if ((asked.get(key) ?? 0) > now) return;
   remember(asked, key, now + REFRESH_ASK_MS, MAX_REMEMBERED_REFRESHES);
-  const work = revalidate(context, query).then(
+  const work = revalidate(context, query, storedAt).then(
     (outcome) => {
       // Stryker disable next-line ConditionalExpression: with no outcome (a refresh under way elsewhere) the mutant throws inside deferred work, whose rejection nothing reads: not observable
       if (!outcome) return;

@@ -119,16 +119,25 @@ describe("a key past its daily limit of upstream calls", () => {
 });
 
 describe("a background refresh", () => {
-  it("buys the range's live days again even when another request fetched them half an hour ago", async () => {
+  it("buys the range's live days again when none was fetched after its stale answer was stored", async () => {
     const gateway = makeGateway();
-    const kolId = uniqueKol();
-    const path = trendPath(kolId, "2026-03-05", "2026-03-09");
+    const path = trendPath(uniqueKol(), "2026-03-05", "2026-03-09");
     await gateway.request(path);
-    tick(30 * 60_000, gateway);
-    await gateway.request(trendPath(kolId, "2026-03-09", "2026-03-09"), { headers: { "Xingtu-Refresh": "live" } });
-    tick(31 * 60_000, gateway);
+    tick(LIVE_TTL_MS + 1_000, gateway);
     expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/stale-while-revalidate/);
-    expect(windows(gateway)).toEqual(["2026-03-05..2026-03-09", "2026-03-09..2026-03-09", "2026-03-09..2026-03-09"]);
+    expect(windows(gateway)).toEqual(["2026-03-05..2026-03-09", "2026-03-09..2026-03-09"]);
+  });
+
+  it("does not buy live days again that another range's refresh fetched after its stale answer was stored: ten stale ranges, one call", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_FETCH_DAYS: undefined } });
+    const kolId = uniqueKol();
+    const paths = Array.from({ length: 10 }, (_, i) => trendPath(kolId, `2026-02-${String(10 + i).padStart(2, "0")}`, "2026-03-10"));
+    for (const path of paths) await gateway.request(path);
+    expect(gateway.emulator.requests).toHaveLength(1);
+    tick(LIVE_TTL_MS + 1_000, gateway);
+    for (const path of paths) expect((await gateway.request(path)).headers.get("Cache-Status")).toMatch(/stale-while-revalidate/);
+    // The first range's refresh bought the two live days; the nine after it found them newer than their answers.
+    expect(windows(gateway).slice(1)).toEqual(["2026-03-09..2026-03-10"]);
   });
 
   it("that succeeded leaves no back-off: a failure after it holds off for one minute, not two", async () => {

@@ -83,6 +83,13 @@ describe("a call leased to the isolate", () => {
     expect(usage).toMatchObject({ upstreamCalls: 5, inFlightCalls: 0, leasedCalls: 3 });
   });
 
+  it("is asked for once by an isolate however many misses find its pool empty at once", async () => {
+    const gateway = makeGateway({ emulator: { latencyMs: 5 } });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await Promise.all(Array.from({ length: 8 }, () => gateway.request(trendPath(uniqueKol(), ...RANGE))));
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 8, inFlight: 0, leased: 4 });
+  });
+
   it("is not a call under way: a call under way is counted in flight, not leased", async () => {
     const gateway = makeGateway({ env: { LEASE_CALLS: "0" }, emulator: { latencyMs: 300 } });
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });

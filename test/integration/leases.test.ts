@@ -100,6 +100,30 @@ describe("a call leased to the isolate", () => {
   });
 });
 
+describe("an isolate's leased calls", () => {
+  it("are given back at once when the upstream says the account is stopped", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(await guardToday(gateway, key)).toMatchObject({ leased: 4 });
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    // The balance is gone: a 502 for this miss, the breaker open for the next.
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(502);
+    expect(await guardToday(gateway, key)).toMatchObject({ calls: 2, inFlight: 0, leased: 0 });
+  });
+
+  it("of yesterday are given back, not used, by the first miss of the next Shanghai day", async () => {
+    // 23:59:50 in Shanghai.
+    const gateway = makeGateway({ now: Date.parse("2026-03-10T15:59:50Z") });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    gateway.clock.now += 20_000;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // Today's first call was admitted by the ledger, and today's lease is whole.
+    expect(await guardToday(gateway, key)).toMatchObject({ day: "2026-03-11", calls: 1, inFlight: 0, leased: 4 });
+  });
+});
+
 describe("a key whose limit was lowered", () => {
   it("gives back the calls leased under the old limit instead of using them: its next miss meets the new one", async () => {
     const gateway = makeGateway();

@@ -12,8 +12,7 @@ import { failed, outcomeOf, shared, wholeRange } from "./resolve.ts";
 import { ledgerUnavailable } from "../ledger/unavailable.ts";
 import { newUpstreamTrace, problemParts, type MissOutcome, type MissRequest } from "./protocol.ts";
 import { shanghaiToday } from "../calendar.ts";
-import type { Config } from "../config/config.ts";
-import { giveBackAll, putBack, takeLeased } from "../ledger/leases.ts";
+import { giveBackAll, leaseTerms, putBack, takeLeased } from "../ledger/leases.ts";
 import { callsStopped } from "../ledger/spend-guard.ts";
 import type { TakenReservation } from "../ledger/key-admission.ts";
 import type { UpstreamQuery } from "../upstream/request.ts";
@@ -42,8 +41,6 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
   caller?.settle(outcome);
   return outcome;
 }
-
-const leaseTerms = (config: Config) => ({ calls: config.LEASE_CALLS, ms: config.LEASE_SECONDS * 1000 });
 
 async function resolveAtCoordinator(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   try {

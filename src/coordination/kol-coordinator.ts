@@ -23,7 +23,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
 import { requireReady } from "../config/readiness.ts";
-import { createSpendGuard, type HeldCall } from "../ledger/spend-guard.ts";
+import { createSpendGuard, type HeldCall, type SpendGuard } from "../ledger/spend-guard.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
@@ -135,8 +135,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const trace = newUpstreamTrace();
     const leased: HeldCall = { call: request.account ?? null };
     const taken: TakenReservation = { reservation: null };
+    let guard: SpendGuard | undefined;
     const outcome = await outcomeOf(trace, async () => {
       const context = { ...this.context(), leased };
+      guard = context.guard;
       const admitKey = request.caller && callerAdmission(this.deps.env.KEY_LEDGER, context.runtime, request.caller, taken);
       const [granted, refreshed] = request.asked ? this.grant(context, request.query, request.asked) : [request, undefined];
       const key = `coordinator:${cacheKey(granted.query)}:${granted.refresh}:${granted.refetchLiveDays}`;
@@ -144,7 +146,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
       return refreshed ? { ...outcome, refreshed } : outcome;
     });
     // A call admitted ahead here and not used is the coordinator's to give back; a leased one, the isolate's.
-    if (leased.call && leased.ahead) this.ctx.waitUntil(this.context().guard.giveBack([leased.call.reservation]));
+    if (leased.call && leased.ahead && guard) this.ctx.waitUntil(guard.giveBack([leased.call.reservation]));
     const leasedKeyCall = request.caller?.key?.leased ?? null;
     return {
       ...outcome,

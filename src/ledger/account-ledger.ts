@@ -29,7 +29,7 @@ import {
   leaseSize,
   leasedReservations,
   openReservations,
-  release,
+  releaseAll,
   reserve,
   reserveLeased,
 } from "./reservations.ts";
@@ -131,8 +131,8 @@ export class AccountLedger extends DurableObject<Bindings> {
 
   /**
    * Leases up to `want` calls on `day` to a gateway isolate (reservations.ts), usable until
-   * `until`: fewer near the budget, none at all within four calls of it (those are admitted one at
-   * a time). Refused as `admit` is. Each leased call is released by its call's record, or given back.
+   * `until`: none near the budget (`leaseSize`: those calls are admitted one at a time). Refused as
+   * `admit` is. Each leased call is released by its call's record, or given back.
    */
   lease(day: string, budget: BudgetRule, now: number, want: number, until: number): AccountLease {
     return this.grant(day, budget, now, (left) => reserveLeased(this.sql, day, until, leaseSize(want, left)));
@@ -140,7 +140,7 @@ export class AccountLedger extends DurableObject<Bindings> {
 
   /** Releases leased calls an isolate did not use. */
   giveBack(reservations: number[]): void {
-    for (const reservation of reservations) release(this.sql, reservation);
+    releaseAll(this.sql, reservations);
   }
 
   /** Reserves what `take` takes of the calls left today, with what every call starts from, unless the breaker is open or the budget reached. */
@@ -166,7 +166,7 @@ export class AccountLedger extends DurableObject<Bindings> {
    * and `range` what it learned of the upstream's range limit. */
   record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null, range?: RangeLesson): void {
     const { calls, billed, budget } = cost;
-    for (const reservation of reservations) release(this.sql, reservation);
+    releaseAll(this.sql, reservations);
     if (range) this.learnRange(range, cost.now);
     if (failover === null) this.sql.exec("DELETE FROM failover");
     if (failover) {

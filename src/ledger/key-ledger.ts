@@ -19,6 +19,7 @@ import {
   leasedReservations,
   openReservations,
   release,
+  releaseAll,
   reserve,
   reserveLeased,
 } from "./reservations.ts";
@@ -75,7 +76,7 @@ export class KeyLedger extends DurableObject<Bindings> {
   }
 
   /** Leases up to `want` of the key's calls on `day` to a gateway isolate, usable until `until`
-   * (reservations.ts): fewer near the limit, none within four calls of it. */
+   * (reservations.ts): none near the limit (`leaseSize`). */
   lease(day: string, limit: number, now: number, want: number, until: number): number[] {
     const { billed, uncertain } = this.usage(day);
     const left = limit - billed - uncertain - openReservations(this.sql, day, now);
@@ -84,7 +85,7 @@ export class KeyLedger extends DurableObject<Bindings> {
 
   /** Releases leased calls an isolate did not use. */
   giveBack(reservations: number[]): void {
-    for (const reservation of reservations) release(this.sql, reservation);
+    releaseAll(this.sql, reservations);
   }
 
   /** Adds what requests cost on `day`, and releases the reservation their call held. */

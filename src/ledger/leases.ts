@@ -45,6 +45,12 @@ export interface LeaseTerms {
   ms: number;
 }
 
+/** The terms LEASE_CALLS and LEASE_SECONDS set. */
+export const leaseTerms = (config: { LEASE_CALLS: number; LEASE_SECONDS: number }): LeaseTerms => ({
+  calls: config.LEASE_CALLS,
+  ms: config.LEASE_SECONDS * 1000,
+});
+
 const usable = (slot: LeasedSlot<unknown>, day: string, now: number) => slot.day === day && slot.until > now;
 
 /**

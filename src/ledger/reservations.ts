@@ -31,6 +31,11 @@ export function release(sql: SqlStorage, reservation: number): void {
   sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
 }
 
+/** Releases each of `reservations`: their calls were recorded, or they were given back unused. */
+export function releaseAll(sql: SqlStorage, reservations: number[]): void {
+  for (const reservation of reservations) release(sql, reservation);
+}
+
 /** Leases are granted only while this many times the calls asked are left: near a budget or limit
  * each call is admitted when it is made, so no call sits leased in one isolate while a miss in
  * another is refused. */

@@ -11,7 +11,7 @@ import { secondsUntilShanghaiHour, shanghaiToday } from "../calendar.ts";
 import type { Config } from "../config/config.ts";
 import { ProblemError, type ProblemType } from "../problem.ts";
 import { BUSINESS_CODES } from "../upstream/codes.ts";
-import { BUDGET_REASON } from "../ledger/budget.ts";
+import { BUDGET_REASON } from "./budget.ts";
 import type {
   AccountAdmission,
   AccountDay,
@@ -21,10 +21,10 @@ import type {
   CallStart,
   RangeLesson,
   RangeLimit,
-} from "../ledger/account-ledger.ts";
-import type { LeaseSource } from "../ledger/leases.ts";
+} from "./account-ledger.ts";
+import type { LeaseSource } from "./leases.ts";
 import type { LeasedCall } from "../coordination/protocol.ts";
-import { ledgerUnavailable } from "../ledger/unavailable.ts";
+import { ledgerUnavailable } from "./unavailable.ts";
 import type { Failover } from "../runtime.ts";
 
 /** The upstream's codes that stop every call (303, 601, 602), by the problem each becomes. */
@@ -88,6 +88,8 @@ export function createSpendGuard(
 ) {
   const ledger = () => accountLedgerOf(namespace);
   const resetAt = (at: number) => at + secondsUntilShanghaiHour(at, config.QUOTA_RESET_HOUR) * 1000;
+  /** The daily budget as the ledger applies it to a call at `at`. */
+  const budgetAt = (at: number) => ({ limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) });
 
   // Clearing lifts what the upstream said; a spent budget is lifted only by a larger one (or the reset).
   const remedy = (breaker: Breaker) =>
@@ -124,7 +126,7 @@ export function createSpendGuard(
     ): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
-      const budget = { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) };
+      const budget = budgetAt(at);
       // Stryker disable next-line ArrayDeclaration: releasing an id no reservation has deletes no row; the real ids are still pushed and released.
       const reservations: number[] = [];
       const admitOne = async () => {
@@ -173,7 +175,7 @@ export function createSpendGuard(
       const at = now();
       const day = shanghaiToday(at);
       try {
-        const admission: AccountAdmission = await ledger().admit(day, { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) }, at);
+        const admission: AccountAdmission = await ledger().admit(day, budgetAt(at), at);
         if (!admission.ok) return null;
         const { reservation, failover, rangeLimit } = admission;
         return { day, reservation, start: { failover, ...(rangeLimit ? { rangeLimit } : {}) } };
@@ -189,13 +191,7 @@ export function createSpendGuard(
     /** The account ledger as a lease pool sees it (ledger/leases.ts): a lease not granted throws. */
     leases: {
       lease: async (day: string, want: number, until: number) => {
-        const lease: AccountLease = await ledger().lease(
-          day,
-          { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(now()) },
-          now(),
-          want,
-          until,
-        );
+        const lease: AccountLease = await ledger().lease(day, budgetAt(now()), now(), want, until);
         if (!lease.ok) throw refuse(lease.breaker);
         const { reservations, failover, rangeLimit } = lease;
         return { reservations, start: { failover, ...(rangeLimit ? { rangeLimit } : {}) } };
@@ -207,7 +203,7 @@ export function createSpendGuard(
     /** Closes the breaker; true when one was open. */
     clear: () => {
       const at = now();
-      return reach(() => ledger().clear(at, shanghaiToday(at), { limit: config.UPSTREAM_DAILY_BUDGET, resetAt: resetAt(at) }));
+      return reach(() => ledger().clear(at, shanghaiToday(at), budgetAt(at)));
     },
   };
 }

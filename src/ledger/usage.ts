@@ -13,7 +13,7 @@ import type { Bindings } from "../bindings.ts";
 import type { Runtime } from "../runtime.ts";
 import type { DayUsage, ReservedCalls, UsageDelta } from "./key-ledger.ts";
 import { callerAdmission, keyLedgerOf, type TakenReservation } from "./key-admission.ts";
-import { emptyPool, giveBackAll, putBack, takeLeased, type LeasedSlot, type LeaseSource } from "./leases.ts";
+import { emptyPool, giveBackAll, leaseTerms, putBack, takeLeased, type LeasedSlot, type LeaseSource } from "./leases.ts";
 import { problemParts, type CallerPass, type KeyAdmission, type MissOutcome, type ProblemParts } from "../coordination/protocol.ts";
 import { lookupTrend, type LookupOptions, type LookupResult } from "../lookup/lookup.ts";
 import type { LookupContext } from "../lookup/context.ts";
@@ -126,7 +126,7 @@ function keyLeases(env: Bindings, runtime: Runtime, config: LeaseConfig, client:
     }),
     giveBack: (reservations) => ledgerOf(env, client.name).giveBack(reservations),
   };
-  const terms = { calls: config.LEASE_CALLS, ms: config.LEASE_SECONDS * 1000 };
+  const terms = leaseTerms(config);
   return {
     take: (day: string) => {
       // Calls leased under another limit (the key's was changed since) are given back, not used.

@@ -23,7 +23,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { datesOf } from "../calendar.ts";
 import { requireReady } from "../config/readiness.ts";
-import { createSpendGuard, type HeldCall, type SpendGuard } from "../ledger/spend-guard.ts";
+import { createSpendGuard, type CallJournal, type HeldCall, type SpendGuard } from "../ledger/spend-guard.ts";
+import { callJournal, createJournalTable, JOURNAL_CHECK_MS, recordLostCalls } from "./call-journal.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
 import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
@@ -115,6 +116,8 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
   private running: Batch | null = null;
   private gathering: Batch | null = null;
+  /** The journal's calls this object is making or recording (call-journal.ts): any other is a lost object's. */
+  private readonly liveCalls = new Set<number>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -122,6 +125,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     createDayTable(this.sql);
     createUnusableTable(this.sql);
     createRefreshTable(this.sql);
+    createJournalTable(this.sql);
     this.deps = { env, runtime: platformRuntime() };
   }
 
@@ -137,7 +141,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const taken: TakenReservation = { reservation: null };
     let guard: SpendGuard | undefined;
     const outcome = await outcomeOf(trace, async () => {
-      const context = { ...this.context(), leased };
+      const context = { ...this.context(), leased, journal: this.journal(request, taken) };
       guard = context.guard;
       const admitKey = request.caller && callerAdmission(this.deps.env.KEY_LEDGER, context.runtime, request.caller, taken);
       const [granted, refreshed] = request.asked ? this.grant(context, request.query, request.asked) : [request, undefined];
@@ -252,6 +256,25 @@ export class KolCoordinator extends DurableObject<Bindings> {
       runtime.isolate.refreshes.set(key, { running: false, failures: failures + 1, notBefore: runtime.now() + backoff });
     }
     return outcome;
+  }
+
+  /** The journal a miss's call is written in, charged to the miss's key when it has a limit (its admission took a reservation). */
+  private journal(request: MissRequest, taken: TakenReservation): CallJournal {
+    const name = request.caller?.key?.name;
+    const key = () => (name !== undefined ? { name, reservation: taken.reservation } : null);
+    return callJournal(this.sql, this.liveCalls, this.deps.runtime.now, key, () => this.arm());
+  }
+
+  /** Looks at the journal in JOURNAL_CHECK_MS (an alarm outlives its object: the next one looks). */
+  private arm(): void {
+    void this.ctx.storage.setAlarm(Date.now() + JOURNAL_CHECK_MS);
+  }
+
+  /** Records the calls a lost object wrote down (call-journal.ts), and looks again while calls are written down. */
+  override async alarm(): Promise<void> {
+    const { env } = this.deps;
+    const { guard } = this.context();
+    if (await recordLostCalls(this.sql, this.liveCalls, guard, env.KEY_LEDGER)) this.arm();
   }
 
   private context(): ResolveContext {

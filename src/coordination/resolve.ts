@@ -7,7 +7,7 @@ import type { Config } from "../config/config.ts";
 import { datesOf } from "../calendar.ts";
 import { usableDay, type DayBook, type DayPolicy, type StoredDay } from "./day-book.ts";
 import { assembleBody } from "./assemble.ts";
-import type { HeldCall, SpendGuard } from "../ledger/spend-guard.ts";
+import type { CallJournal, HeldCall, SpendGuard } from "../ledger/spend-guard.ts";
 import { fetchUpstream, type UpstreamAnswer, type UpstreamTrace } from "../upstream/client.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import { parseUpstreamData, type UpstreamSuccess } from "../upstream/schema.ts";
@@ -22,6 +22,8 @@ export interface ResolveContext {
   runtime: Runtime;
   /** The account's call leased to the miss's isolate, which its call's first attempt takes. */
   leased?: HeldCall;
+  /** Where a coordinator writes down its calls until they are recorded (none in an isolate on its own). */
+  journal?: CallJournal;
 }
 
 /** What spending on the upstream is given once the account ledger admitted its first attempt. */
@@ -66,6 +68,7 @@ export function spendWith<T>(context: ResolveContext, trace: UpstreamTrace, work
       return spent;
     },
     context.leased,
+    context.journal,
   );
 }
 

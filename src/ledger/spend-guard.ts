@@ -58,6 +58,20 @@ export interface HeldCall {
   learned?: boolean;
 }
 
+/** Where a KOL's coordinator writes down each call it makes, until the account ledger has its
+ * record (coordination/call-journal.ts): a call its object did not live to record is recorded by the next. */
+export interface CallJournal {
+  /** The call's first attempt is about to go out, admitted with `reservations`. */
+  started(day: string, reservations: number[]): CallEntry;
+}
+export interface CallEntry {
+  /** Another attempt was admitted: the call's reservations now. */
+  admitted(reservations: number[]): void;
+  /** The call ended, having cost this; its record is on its way to the account ledger. */
+  ended(cost: { attempts: number; billed: number }): void;
+  /** The account ledger took the record (true), or could not be reached (false). */
+  recorded(landed: boolean): void;
+}
 export interface GuardStatus {
   budget: { limit: number; used: number; day: string } | null;
   today: AccountDay;
@@ -96,6 +110,15 @@ export function createSpendGuard(
     breaker.reason.startsWith(BUDGET_REASON)
       ? "raise UPSTREAM_DAILY_BUDGET (wrangler.toml [vars]; 0: none) to spend more today"
       : "`npm run guard -- clear` once resolved";
+  /** Records what a call admitted on `day` and made at `at` cost, and what it learned. */
+  const record = (day: string, reservations: number[], spent: CallCost, at: number) =>
+    ledger().record(
+      day,
+      reservations,
+      { calls: spent.attempts, billed: spent.billed, budget: budgetAt(at), now: now() },
+      spent.failover,
+      spent.range,
+    );
   const refuse = (breaker: Breaker) =>
     new ProblemError("spend-guard-open", {
       detail: `The gateway stopped calling the upstream (${breaker.reason}) until ${new Date(breaker.until).toISOString()}; cached answers are still served. Operator: ${remedy(breaker)}.`,
@@ -123,6 +146,7 @@ export function createSpendGuard(
       call: (failover: Failover | null, admitNext: () => Promise<void>, rangeLimit: RangeLimit | null) => Promise<T>,
       cost: () => CallCost,
       leased?: HeldCall,
+      journal?: CallJournal,
     ): Promise<T> {
       const at = now();
       const day = shanghaiToday(at);
@@ -146,20 +170,28 @@ export function createSpendGuard(
         reservations.push(held.reservation);
       }
       const first = held ? held.start : await admitOne();
+      const entry = journal?.started(day, reservations);
+      const admitNext = async () => {
+        await admitOne();
+        entry?.admitted(reservations);
+      };
       try {
-        return await call(first.failover, async () => void (await admitOne()), first.rangeLimit ?? null);
+        return await call(first.failover, admitNext, first.rangeLimit ?? null);
       } catch (error) {
         const opening = error instanceof ProblemError ? OPENING_CODES.get(error.problemType) : undefined;
         if (opening) await reach(() => ledger().open(`the upstream answered ${opening}`, now(), resetAt(now())));
         throw error;
       } finally {
         const spent = cost();
+        entry?.ended(spent);
         // The record lands after the answer has gone: until then the reservation counts the call,
-        // so the budget stays exact. A failure here costs at most the reservation, which lapses.
+        // so the budget stays exact. One that does not land is the journal's to record again
+        // (without a journal, an isolate on its own: the reservation lapses).
         defer(
-          ledger()
-            .record(day, reservations, { calls: spent.attempts, billed: spent.billed, budget, now: now() }, spent.failover, spent.range)
-            .catch(() => undefined),
+          record(day, reservations, spent, at).then(
+            () => entry?.recorded(true),
+            () => entry?.recorded(false),
+          ),
         );
       }
     },
@@ -183,6 +215,8 @@ export function createSpendGuard(
         return null;
       }
     },
+    /** Records a call made at `at` that its maker could not record (coordination/call-journal.ts): throws when the ledger is out of reach. */
+    recordCall: record,
     /** Gives back calls admitted and not made. */
     giveBack: (reservations: number[]) =>
       ledger()

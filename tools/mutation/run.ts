@@ -57,6 +57,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/leases.test.ts",
       // A miss's rate-limit weight: charged ahead from a spare and given back when no call is made.
       "test/integration/rate-limit-headers.test.ts",
+      // A call whose maker was lost, or whose record did not land, recorded by the coordinator's journal.
+      "test/integration/call-journal.test.ts",
     ],
   },
   coordination: {
@@ -90,6 +92,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/key-usage-rules.test.ts",
       "test/integration/spend-guard.test.ts",
       "test/integration/upstream-endpoints.test.ts",
+      // The journal of each call, and the next object recording what a lost one did not.
+      "test/integration/call-journal.test.ts",
     ],
   },
   normalisation: {

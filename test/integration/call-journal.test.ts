@@ -105,11 +105,17 @@ describe("the journal", () => {
   });
 
   it("leaves alone a call its object is making", async () => {
-    const gateway = makeGateway({ env: { LEASE_CALLS: "0" }, emulator: { latencyMs: 300 } });
+    let reached!: () => void;
+    const calling = new Promise<void>((resolve) => (reached = resolve));
+    const gateway: Gateway = makeGateway({
+      env: { LEASE_CALLS: "0" },
+      emulator: { latencyMs: 300 },
+      fetch: (request) => (reached(), gateway.emulator.fetch(request)),
+    });
     const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
     const kolId = uniqueKol();
     const answer = gateway.request(trendPath(kolId, ...RANGE));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await calling;
     await lookAtJournal(gateway, kolId);
     expect((await answer).status).toBe(200);
     // Recorded once, by the call itself.

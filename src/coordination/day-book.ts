@@ -108,9 +108,15 @@ export function writeDays(sql: SqlStorage, book: DayBook): void {
   // Stryker disable next-line MethodExpression: daysOf builds every book it is given in date order, so its keys are already sorted
   const dates = [...book.keys()].sort();
   const stored = readDays(sql, dates[0]!, dates[dates.length - 1]!);
-  for (const [date, day] of book) {
-    const kept = stored.get(date);
-    if (kept?.settled && hasData(kept) && !hasData(day)) continue;
-    sql.exec("INSERT OR REPLACE INTO days (date, fetched_at, day) VALUES (?, ?, ?)", date, day.fetchedAt, JSON.stringify(day));
-  }
+  const rows = [...book]
+    .filter(([date, day]) => {
+      const kept = stored.get(date);
+      return !(kept?.settled && hasData(kept) && !hasData(day));
+    })
+    .map(([date, day]) => [date, day.fetchedAt, JSON.stringify(day)]);
+  // One statement for the whole window (a wide call brings up to a year): one crossing into SQLite, not one a day.
+  sql.exec(
+    "INSERT OR REPLACE INTO days (date, fetched_at, day) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+    JSON.stringify(rows),
+  );
 }

@@ -421,7 +421,8 @@ try {
       .join(", ")}; test/bench/model/latency.ts says where each comes from):`,
   );
   console.log(
-    `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms; ` +
+    `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms ` +
+      `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms); ` +
       `a burst of ${burst.requests} overlapping ranges within ${burst.withinMs} ms: ${burst.upstreamCalls} upstream call(s), p50 ${burst.p50Ms} ms, slowest ${burst.slowestMs} ms; ` +
       `hits ${modelledHit.rps} req/s (p50 ${modelledHit.p50Ms} ms), the toy hit's ${modelledHit.toyHitRps} req/s (p50 ${modelledHit.toyHitP50Ms} ms): x${modelledHit.rpsRatioToToy}`,
   );

@@ -2,7 +2,8 @@
  * @module The bench under the production latency model (model/latency.ts): the gateway and the
  * toys built with the model's bindings, the emulator answering in the model's upstream time, and
  * three questions asked as a deployment would meet them:
- * - a lone miss: its time over the toy proxy's (what the gateway's hops and work add to a miss);
+ * - a lone miss: its time over the toy proxy's (what the gateway's hops and work add to a miss), and
+ *   over the toy caching proxy's (the same proxy with a cache read in front, as any cache has);
  * - a burst: 20 different overlapping ranges of one KOL within 50 ms: how many upstream calls, and
  *   how long the slowest waited;
  * - hits: throughput against the toy hit's, when a KV read costs what it costs on the platform.
@@ -16,7 +17,14 @@ import { TOY_HIT_KEY } from "./toys/keys.ts";
 
 export interface ProductionFigures {
   model: LatencyModel;
-  loneMiss: { requests: number; p50Ms: number; toyProxyP50Ms: number; overheadP50MsOverToyProxy: number };
+  loneMiss: {
+    requests: number;
+    p50Ms: number;
+    toyProxyP50Ms: number;
+    overheadP50MsOverToyProxy: number;
+    toyCachingProxyP50Ms: number;
+    overheadP50MsOverToyCachingProxy: number;
+  };
   burst: { requests: number; withinMs: number; upstreamCalls: number; p50Ms: number; slowestMs: number };
   hit: { rps: number; toyHitRps: number; rpsRatioToToy: number; p50Ms: number; toyHitP50Ms: number };
 }
@@ -34,7 +42,9 @@ const rounded = (value: number) => Math.round(value * 10) / 10;
 export async function productionFigures(emulator: Bundle): Promise<ProductionFigures> {
   const model = modelOf(process.env.LATENCY_MODEL);
   const gateway = buildBundle("gateway-modelled", "wrangler.toml", "test/bench/model/gateway.ts");
-  const toys = await Promise.all([buildToy("hit", "test/bench/model/toy-hit.ts"), buildToy("proxy", "test/bench/model/toy-proxy.ts")]);
+  const toys = await Promise.all(
+    (["hit", "proxy", "caching-proxy"] as const).map((name) => buildToy(name, `test/bench/model/toy-${name}.ts`)),
+  );
   const mf = await startRuntime({
     gateway,
     emulator,
@@ -45,7 +55,7 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
   try {
     const key = await seedClientKey(mf, "model");
     const send = (path: string) => mf.dispatchFetch(`${GATEWAY_ORIGIN}${path}`, { headers: { Authorization: `Bearer ${key}` } });
-    const toy = (name: "hit" | "proxy", path: string) => mf.dispatchFetch(`${toyOrigin(name)}${path}`);
+    const toy = (name: "hit" | "proxy" | "caching-proxy", path: string) => mf.dispatchFetch(`${toyOrigin(name)}${path}`);
     const check = (sample: Sample, what: string) => {
       if (sample.statuses[200] !== sample.requests) throw new Error(`${what} answered ${JSON.stringify(sample.statuses)}`);
       return sample;
@@ -54,10 +64,15 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     // Lone misses, one at a time (each a KOL of its own), against the toy proxy's, after a warm-up of each.
     await drive((i) => send(`/v1/kols/${860_000 + i}/daily-fans?${RANGE}`), 2, 1);
     await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${660_000 + i}&${RANGE}`), 2, 1);
+    await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${680_000 + i}&${RANGE}`), 2, 1);
     const miss = check(await drive((i) => send(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
     const toyProxy = check(
       await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${670_000 + i}&${RANGE}`), LONE_MISSES, 1),
       "toy proxy",
+    );
+    const toyCachingProxy = check(
+      await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${690_000 + i}&${RANGE}`), LONE_MISSES, 1),
+      "toy caching proxy",
     );
 
     // A burst on one KOL: 20 ranges, each a day later than the one before, all sent within 50 ms.
@@ -90,6 +105,8 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
         p50Ms: rounded(miss.p50),
         toyProxyP50Ms: rounded(toyProxy.p50),
         overheadP50MsOverToyProxy: rounded(miss.p50 - toyProxy.p50),
+        toyCachingProxyP50Ms: rounded(toyCachingProxy.p50),
+        overheadP50MsOverToyCachingProxy: rounded(miss.p50 - toyCachingProxy.p50),
       },
       burst: {
         requests: BURST,

@@ -1,7 +1,7 @@
 /**
  * @module The baselines a user would pick instead of the gateway (toys/), bundled by esbuild and
- * run in the same workerd as the gateway: a toy hit (and the same with a log line), a toy proxy,
- * and the gateway's CPU subject.
+ * run in the same workerd as the gateway: a toy hit (and the same with a log line), a toy proxy
+ * (and the same with a cache read in front), and the gateway's CPU subject.
  */
 import { build } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ export interface Toy {
   host: string;
 }
 
-export const TOYS = ["hit", "hit-logged", "proxy", "cpu"] as const;
+export const TOYS = ["hit", "hit-logged", "proxy", "caching-proxy", "cpu"] as const;
 export type ToyName = (typeof TOYS)[number];
 export const toyOrigin = (name: ToyName) => `http://toy-${name}.bench`;
 

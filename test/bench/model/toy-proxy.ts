@@ -1,7 +1,5 @@
 /** The toy proxy (toys/proxy.ts) under the production latency model: its KV write takes the model's time. */
 import toy from "../toys/proxy.ts";
-import { modelled } from "./latency.ts";
+import { modelledToy } from "./toy.ts";
 
-export default {
-  fetch: (request: Request, env: { CACHE: KVNamespace }, ctx: ExecutionContext) => toy.fetch(request, modelled(env), ctx),
-};
+export default modelledToy(toy);

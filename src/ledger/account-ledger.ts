@@ -145,6 +145,7 @@ export class AccountLedger extends DurableObject<Bindings> {
 
   /** Reserves what `take` takes of the calls left today, with what every call starts from, unless the breaker is open or the budget reached. */
   private grant(day: string, budget: BudgetRule, now: number, take: (left: number) => number[]): AccountLease {
+    this.liftRaisedBudget(day, budget, now);
     const open = this.openBreaker(now);
     if (open) return { ok: false, breaker: open };
     const today = this.day(day, now);
@@ -211,7 +212,17 @@ export class AccountLedger extends DurableObject<Bindings> {
     return wasOpen;
   }
 
-  day(day: string, now: number): AccountDay {
+  /** A breaker the budget opened closes once the budget is raised past the day's calls (or set to none). */
+  private liftRaisedBudget(day: string, budget: BudgetRule, now: number): void {
+    const open = this.openBreaker(now);
+    if (!open?.reason.startsWith(BUDGET_REASON)) return;
+    const calls = this.sql.exec<{ calls: number }>("SELECT calls FROM days WHERE day = ?", day).toArray()[0]?.calls ?? 0;
+    if (!reached(budget, calls)) this.sql.exec("DELETE FROM breaker");
+  }
+
+  /** The day as it stands; with the budget in force, a breaker it no longer holds is closed first. */
+  day(day: string, now: number, budget?: BudgetRule): AccountDay {
+    if (budget) this.liftRaisedBudget(day, budget, now);
     const rows = this.sql.exec<{ calls: number; billed: number }>("SELECT calls, billed FROM days WHERE day = ?", day).toArray();
     const reserved = openReservations(this.sql, day, now);
     return {

@@ -197,7 +197,7 @@ export function createSpendGuard(
     },
     async status(): Promise<GuardStatus> {
       const at = now();
-      const today = await reach(() => ledger().day(shanghaiToday(at), at));
+      const today = await reach(() => ledger().day(shanghaiToday(at), at, budgetAt(at)));
       const budget = config.UPSTREAM_DAILY_BUDGET > 0 ? { limit: config.UPSTREAM_DAILY_BUDGET, used: today.calls, day: today.day } : null;
       return { budget, today };
     },

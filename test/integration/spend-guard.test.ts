@@ -121,6 +121,29 @@ describe("the daily upstream budget", () => {
     expect(health.spendGuard.budget).toEqual({ limit: 10, used: 2, day: "2026-03-10" });
   });
 
+  it("calls again once the budget is raised past today's calls", async () => {
+    const before = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
+    await before.request(trendPath(uniqueKol(), ...RANGE));
+    expect((await before.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+    // Deployed again with a larger budget, as the refusal tells the operator to do.
+    const raised = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "3" }, account: before.account, now: before.clock.now });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    expect(await (await raised.request("/v1/spend-guard", { as: key })).json()).toMatchObject({ upstreamCalls: "allowed", breaker: null });
+    expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+  });
+
+  it("keeps a breaker the upstream opened however the budget is raised", async () => {
+    const before = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "5" } });
+    before.emulator.queueFaults({ kind: "code", code: 601 });
+    await before.request(trendPath(uniqueKol(), ...RANGE));
+    const raised = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "50" }, account: before.account, now: before.clock.now });
+    const refused = await raised.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    expect((await refused.json<{ detail: string }>()).detail).toContain("601");
+  });
+
   it("starts afresh on the next Shanghai day", async () => {
     const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));

@@ -17,6 +17,13 @@ export const jsonOnly = createMiddleware(async (c, next) => {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
     throw new ProblemError("unsupported-media-type", { detail: "Send the body uncompressed: no Content-Encoding." });
   }
+  // Read here (Hono keeps the parsed body for the route's validator) so that a body that is not
+  // JSON at all is named like any other broken field, not left to the validator's bare 400.
+  try {
+    await c.req.json();
+  } catch {
+    throw invalidFields([{ field: "body", in: "body", rule: "json", message: "is not valid JSON" }]);
+  }
   await next();
 });
 

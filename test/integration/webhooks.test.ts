@@ -148,6 +148,11 @@ describe("the webhook target, synchronously", () => {
       const response = await gateway.request(WEBHOOK, { method: "POST", body, headers: { "Content-Type": "application/json" } });
       expect(response.status, body).toBe(400);
     }
+    const broken = await gateway.request(WEBHOOK, { method: "POST", body: '{"kolId":', headers: { "Content-Type": "application/json" } });
+    expect(await broken.json()).toMatchObject({
+      type: "/problems/invalid-request",
+      errors: [{ field: "body", in: "body", rule: "json", message: "is not valid JSON" }],
+    });
   });
 
   it("bounds the body size", async () => {

@@ -13,6 +13,7 @@ import {
   bomSchema,
   chartKeySchema,
   chartWidthSchema,
+  chartNameSchema,
   dateSchema,
   formatSchema,
   kolIdSchema,
@@ -409,6 +410,7 @@ export function openApiDocument(version: string): Json {
             parameter("key", "query", chartKeySchema.def.innerType, false),
             langParameter,
             widthParameter,
+            parameter("name", "query", chartNameSchema.def.innerType, false),
             refreshParameter,
           ],
           responses: {

@@ -225,6 +225,7 @@ export function createMcpServer(get: GatewayCall): McpServer {
         "Makes a read-only link (no key needed to open it) to one creator's trend (kolId) or one of the caller's rosters (roster), over startDate..endDate or the `days` days ending yesterday (a rolling range). Its `urls` serve JSON, CSV (for Google Sheets' IMPORTDATA or Excel's Power Query; `excelCsv` for Excel), a roster's wide CSV and the SVG chart; `embed` is an `<img>` to paste. Opening it spends only within the caller's limits and never forces a refresh.",
       inputSchema: {
         kolId: z.optional(rangeInput.kolId),
+        name: z.optional(z.string().check(z.describe("The creator's name, for the chart's title and the embed's text (with kolId only)."))),
         roster: z.optional(rosterName),
         startDate: z.optional(rangeInput.startDate),
         endDate: z.optional(rangeInput.endDate),

@@ -41,7 +41,8 @@ export const WORDS = {
     date: "Date (Asia/Shanghai)",
     min: "min",
     max: "max",
-    trendTitle: (kol: string, from: string, to: string) => `Douyin followers of KOL ${kol}, ${from} to ${to}`,
+    trendTitle: (kol: string, from: string, to: string, name?: string) =>
+      `Douyin followers of ${name === undefined ? `KOL ${kol}` : `${name} (KOL ${kol})`}, ${from} to ${to}`,
     rosterTitle: (who: string, from: string, to: string) => `Douyin followers of ${who}, ${from} to ${to}`,
     roster: (name: string) => `roster ${name}`,
     creators: (count: number) => `${count} KOLs`,
@@ -61,7 +62,8 @@ export const WORDS = {
     date: "日期（北京时间）",
     min: "最低",
     max: "最高",
-    trendTitle: (kol: string, from: string, to: string) => `抖音达人 ${kol} 粉丝数，${from} 至 ${to}`,
+    trendTitle: (kol: string, from: string, to: string, name?: string) =>
+      `抖音达人 ${name === undefined ? kol : `${name}（${kol}）`} 粉丝数，${from} 至 ${to}`,
     rosterTitle: (who: string, from: string, to: string) => `${who}抖音粉丝数，${from} 至 ${to}`,
     roster: (name: string) => `名单「${name}」`,
     creators: (count: number) => `${count} 位达人`,

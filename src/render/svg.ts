@@ -14,9 +14,10 @@ const STYLE = [".line{fill:none;stroke:#1a73e8;stroke-width:2.5;stroke-linejoin:
   "",
 );
 
-export function trendSvg(trend: Trend, lang: Lang, width = WIDTH): string {
+/** The trend's chart, titled with the creator's `name` when one is given (its id beside it). */
+export function trendSvg(trend: Trend, lang: Lang, width = WIDTH, name?: string): string {
   const words = WORDS[lang];
-  const title = words.trendTitle(trend.kolId, trend.startDate, trend.endDate);
+  const title = words.trendTitle(trend.kolId, trend.startDate, trend.endDate, name);
   const { minFans, maxFans, firstFans, lastFans } = trend.summary;
   const points = trend.series;
   const scale = yScale(minFans ?? 0, maxFans ?? 1);

@@ -79,7 +79,9 @@ const respondChart: Respond = (c, request, result, headers) => {
   const data = dataOf(result, headers);
   const lang = langOf(request.lang, c.req.header("Accept-Language"));
   const width = request.width ?? WIDTH;
-  return send(c, result, `svg:${lang}:${width}`, () => trendSvg(normalize(request, data), lang, width), {
+  const { name } = request;
+  // The name is in the rendering's key: the same answer under two names is two charts.
+  return send(c, result, `svg:${lang}:${width}:${name ?? ""}`, () => trendSvg(normalize(request, data), lang, width, name), {
     ...headers,
     Vary: "Accept-Language",
     "Content-Type": "image/svg+xml; charset=utf-8",

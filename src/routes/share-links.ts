@@ -61,8 +61,8 @@ async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<Share
         ? `名单「${resource.roster}」抖音粉丝数`
         : `Roster ${resource.roster}: Douyin followers`
       : zh
-        ? `抖音达人 ${resource.kolId} 粉丝数`
-        : `KOL ${resource.kolId}: Douyin followers`;
+        ? `抖音达人 ${resource.name === undefined ? resource.kolId : `${resource.name}（${resource.kolId}）`} 粉丝数`
+        : `${resource.name === undefined ? `KOL ${resource.kolId}` : `${resource.name} (KOL ${resource.kolId})`}: Douyin followers`;
   return {
     ...shown,
     status: refusal(record, nowMs) ?? "active",
@@ -102,6 +102,8 @@ function resourceUrl(
   const mode = query.mode ?? record.mode;
   if (mode && shown === "svg" && "roster" in record.resource) url.searchParams.set("mode", mode);
   if (query.width && shown === "svg") url.searchParams.set("width", String(query.width));
+  if ("name" in record.resource && record.resource.name !== undefined && shown === "svg")
+    url.searchParams.set("name", record.resource.name);
   return url;
 }
 
@@ -125,7 +127,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         requireKeyFor(client, "Share links");
         // Checked before anything is written: a link's URLs are derived with the secret.
         requireSigningSecret(c.get("lookup").config);
-        const { kolId, roster, startDate, endDate, days, mode, lang, note, expiresAt } = c.req.valid("json").body;
+        const { kolId, name, roster, startDate, endDate, days, mode, lang, note, expiresAt } = c.req.valid("json").body;
         // A link to a roster that is not there would only ever answer its 404.
         if (roster !== undefined) await creatorsOf(c, runtime, roster);
         const active = (await ownersLinks(c.env, client.name)).filter((record) => refusal(record, runtime.now()) === null);
@@ -138,7 +140,7 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         const record: ShareRecord = {
           id,
           owner: client.name,
-          resource: roster !== undefined ? { roster } : { kolId: kolId! },
+          resource: roster !== undefined ? { roster } : { kolId: kolId!, ...(name !== undefined ? { name } : {}) },
           range: days !== undefined ? { days } : { startDate: startDate!, endDate: endDate! },
           ...(mode ? { mode } : {}),
           ...(lang ? { lang } : {}),

@@ -13,7 +13,10 @@ import { ProblemError, type FieldError } from "../problem.ts";
 import { langSchema, type Lang } from "../render/language.ts";
 import { MAX_WIDTH, MIN_WIDTH } from "../render/chart.ts";
 
-export const rule = (name: string, message: string) => ({ message, params: { rule: name } });
+import { rule } from "./rule.ts";
+import { labelSchema } from "./label.ts";
+
+export { rule };
 
 // No real id starts with 0, and "042" and "42" would be two upstream calls (two purchases) for
 // what may be one creator: refused rather than guessed at.
@@ -199,12 +202,18 @@ export const chartKeySchema = z.optional(
   z.string().check(z.meta({ description: "A client key, for `<img>` embeds that cannot send headers." })),
 );
 
-/** `/v1/kols/{kolId}/daily-fans.svg?startDate&endDate[&acceptCache][&key]` */
+/** `name=...`: the creator's name, for a chart's title (an `<img>` cannot say it any other way). */
+export const chartNameSchema = z.optional(labelSchema);
+
+/** `/v1/kols/{kolId}/daily-fans.svg?startDate&endDate[&acceptCache][&key][&name]` */
 export function chartRequestSchema(limits: RangeLimits) {
   return z.pipe(
     z.object({
       path: z.object({ kolId: kolIdSchema }),
-      query: withRangeRules(z.strictObject({ ...rangeFields, key: chartKeySchema, lang: langSchema, width: chartWidthSchema }), limits),
+      query: withRangeRules(
+        z.strictObject({ ...rangeFields, key: chartKeySchema, lang: langSchema, width: chartWidthSchema, name: chartNameSchema }),
+        limits,
+      ),
     }),
     z.transform(({ path, query: { key: _key, ...query } }) => ({ kolId: path.kolId, ...query })),
   );
@@ -235,6 +244,8 @@ export type TrendRequest = z.output<ReturnType<typeof dropInRequestSchema>> & {
   lang?: Lang;
   bom?: boolean;
   width?: number;
+  /** The creator's name, for a chart's title. */
+  name?: string;
 };
 
 const webhookAcceptCache = z.optional(

@@ -16,6 +16,7 @@ import {
   withRangeRules,
   type RangeLimits,
 } from "./request.ts";
+import { labelSchema, nfc } from "./label.ts";
 
 /** Creators in one roster. */
 export const MAX_ROSTER_SIZE = 500;
@@ -28,7 +29,6 @@ export const MAX_ADHOC_KOLS = 200;
  * percent-encoded, and one spelling per name once normalised (NFC). Never a character that shows
  * nothing (a variation selector, a grapheme joiner): two names that look alike are one name. */
 const ROSTER_NAME = /^(?!.*\p{Default_Ignorable_Code_Point})[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,63}$/u;
-const nfc = (value: string) => value.normalize("NFC");
 
 /** A roster's name: `春季投放` as well as `spring-campaign`. Normalised to NFC, so the same name
  * typed on two systems (composed or decomposed) is one roster. */
@@ -45,25 +45,6 @@ export const rosterNameSchema = z.pipe(
     }),
   ),
   z.transform(nfc),
-);
-
-/** Characters a label is at most (a Douyin nickname is at most 20; room for a note beside it). */
-export const MAX_LABEL_LENGTH = 40;
-
-/** A creator's label in a roster (its nickname, say): any text a person reads, without control or
- * invisible formatting characters, trimmed and normalised (NFC). */
-export const labelSchema = z.pipe(
-  z.string().check(
-    z.refine(
-      (value) => {
-        const label = nfc(value.trim());
-        return label.length > 0 && [...label].length <= MAX_LABEL_LENGTH && !/\p{C}/u.test(label);
-      },
-      rule("label", `must be 1 to ${MAX_LABEL_LENGTH} characters of text, without control characters`),
-    ),
-    z.meta({ description: `A name people read for the creator (any script, 1 to ${MAX_LABEL_LENGTH} characters).`, examples: ["李佳琦"] }),
-  ),
-  z.transform((value: string) => nfc(value.trim())),
 );
 
 const kolIdsSchema = (max: number) =>

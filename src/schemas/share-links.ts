@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { langSchema } from "../render/language.ts";
 import { shareRecordSchema } from "../share/links.ts";
 import { compareModeSchema, rosterNameSchema } from "./rosters.ts";
+import { labelSchema } from "./label.ts";
 import {
   bomSchema,
   builtOnFirstUse,
@@ -25,6 +26,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 const linkBodyFields = () => ({
   kolId: z.optional(kolIdSchema),
+  /** The creator's name, for the chart's title and the link's text (a creator's link only). */
+  name: z.optional(labelSchema),
   roster: z.optional(rosterNameSchema),
   startDate: z.optional(dateSchema),
   endDate: z.optional(dateSchema),
@@ -61,6 +64,8 @@ export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
         if ((body.kolId === undefined) === (body.roster === undefined))
           issue("kolId", "one_resource", "or roster must be given, and only one of them");
         if (body.mode !== undefined && body.roster === undefined) issue("mode", "roster_only", "is for a roster's chart only");
+        if (body.name !== undefined && body.kolId === undefined)
+          issue("name", "creator_only", "is for a creator's link only (a roster's creators have their labels)");
         if (body.days !== undefined) {
           if (body.startDate !== undefined || body.endDate !== undefined)
             issue("days", "days_or_dates", "must not be sent with startDate or endDate");

@@ -60,7 +60,7 @@ export const shareRecordSchema = builtOnFirstUse(() =>
     id: z.string(),
     /** The key whose limits the link spends within, and whose usage it counts in. */
     owner: z.string(),
-    resource: z.union([z.object({ kolId: z.string() }), z.object({ roster: z.string() })]),
+    resource: z.union([z.object({ kolId: z.string(), name: z.optional(z.string()) }), z.object({ roster: z.string() })]),
     range: z.union([z.object({ startDate: z.string(), endDate: z.string() }), z.object({ days: z.int() })]),
     /** The chart's modes and the answers' languages, as a link is made with them. */
     mode: z.optional(z.enum(COMPARE_MODES)),

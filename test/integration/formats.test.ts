@@ -73,6 +73,25 @@ describe("the SVG chart", () => {
     expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){29}" class="line"\/>/);
   });
 
+  it("is titled with the creator's name when one is given, in either language, with no second call", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    await gateway.request(chartPath(kolId));
+    const named = await (await gateway.request(chartPath(kolId, `&name=${encodeURIComponent("李佳琦 & Co")}`))).text();
+    expect(named).toContain(`<title id="title">Douyin followers of 李佳琦 &amp; Co (KOL ${kolId}), 2026-02-07 to 2026-03-08</title>`);
+    const zh = await (await gateway.request(chartPath(kolId, `&name=${encodeURIComponent("李佳琦")}&lang=zh-CN`))).text();
+    expect(zh).toContain(`<title id="title">抖音达人 李佳琦（${kolId}） 粉丝数，2026-02-07 至 2026-03-08</title>`);
+    expect(gateway.upstreamFetches).toBe(1);
+  });
+
+  it("refuses a name that is not text a person reads, naming the field", async () => {
+    const gateway = makeGateway();
+    const response = await gateway.request(chartPath(uniqueKol(), "&name=%E2%80%8B%00"), { headers: { Accept: "application/json" } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "name", in: "query", rule: "label" }] });
+    expect(gateway.upstreamFetches).toBe(0);
+  });
+
   it("breaks the line where a day has no count", async () => {
     const gateway = makeGateway();
     gateway.emulator.queueFaults({ kind: "mismatch" });

@@ -237,6 +237,16 @@ describe("a link's viewers and its owner", () => {
     expect(((await response.json()) as Problem).detail).toBe('A share link has no ".xlsx" form: add nothing (JSON), .csv, .svg.');
   });
 
+  it("titles a creator's chart and its embed with the name it was made with", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const link = await createLink(gateway, { kolId, name: "李佳琦", ...RANGE, lang: "zh-CN" });
+    expect(link.resource).toEqual({ kolId, name: "李佳琦" });
+    expect(link.embed).toContain(`alt="抖音达人 李佳琦（${kolId}） 粉丝数"`);
+    const svg = await (await anonymous(gateway, link.urls.svg)).text();
+    expect(svg).toContain(`<title id="title">抖音达人 李佳琦（${kolId}） 粉丝数，2026-03-01 至 2026-03-05</title>`);
+  });
+
   it("describes its embed in the link's language", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();
@@ -264,6 +274,8 @@ describe("what a link may be made of", () => {
     expect(rules).toEqual(expect.arrayContaining(["kolId:one_resource", "days:days_or_dates", "expiresAt:future"]));
     const mode = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE, mode: "indexed" }));
     expect(((await mode.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "mode", rule: "roster_only" })]);
+    const named = await gateway.request("/v1/share-links", json("POST", { roster: "x", name: "李佳琦", days: 7 }));
+    expect(((await named.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "name", rule: "creator_only" })]);
   });
 
   it("refuses a link to a roster the key does not have", async () => {

@@ -226,7 +226,10 @@ export interface WatchTest {
 }
 
 /** What a share link shows: one creator's trend or one of the key's rosters, over dates or the `days` ending yesterday. */
-export type ShareLinkRequest = ({ kolId: string; roster?: never } | { roster: string; kolId?: never }) &
+export type ShareLinkRequest = (
+  | { kolId: string; roster?: never; /** The creator's name, for the chart's title and the link's text. */ name?: string }
+  | { roster: string; kolId?: never; name?: never }
+) &
   ({ startDate: string; endDate: string; days?: never } | { days: number; startDate?: never; endDate?: never }) & {
     /** A roster chart's: absolute counts or indexed to 100. */
     mode?: "absolute" | "indexed";
@@ -247,7 +250,7 @@ export interface CsvOptions {
 /** A read-only link, as its owner reads it. */
 export interface ShareLink {
   id: string;
-  resource: { kolId: string } | { roster: string };
+  resource: { kolId: string; name?: string } | { roster: string };
   range: { startDate: string; endDate: string } | { days: number };
   mode?: "absolute" | "indexed";
   lang?: "zh-CN" | "en";

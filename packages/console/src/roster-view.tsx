@@ -60,7 +60,9 @@ export function RosterView({
   useEffect(() => {
     if (!selected) return;
     let url: string | null = null;
-    const query = `${asked}&lang=${lang}&width=${Math.min(1600, Math.max(400, window.innerWidth - 48))}`;
+    // The creator's label titles the chart (the gateway draws it; the id stays beside it).
+    const named = selected.label ? `&name=${encodeURIComponent(selected.label)}` : "";
+    const query = `${asked}&lang=${lang}&width=${Math.min(1600, Math.max(400, window.innerWidth - 48))}${named}`;
     blobUrl(`/v1/kols/${selected.kolId}/daily-fans.svg?${query}`).then((made) => setOwn((url = made)), fail);
     return () => void (url && URL.revokeObjectURL(url));
   }, [selected, asked, lang]);

@@ -27,14 +27,25 @@ export interface Bundle {
 }
 
 /** Builds into `.wrangler/` (ignored by git): workerd resolves modules below the working directory.
- * `entry` replaces the configuration's `main` (the latency model's wrapped gateway). */
-export function buildBundle(name: string, config: string, entry?: string): Bundle {
+ * `entry` replaces the configuration's `main` (the latency model's wrapped gateway); `minify: false`
+ * keeps the functions' names (a CPU profile's). */
+export function buildBundle(name: string, config: string, entry?: string, { minify = true } = {}): Bundle {
   const outdir = resolve(".wrangler", "bench-build", name);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   execFileSync(
     process.execPath,
-    ["node_modules/wrangler/bin/wrangler.js", "deploy", ...(entry ? [entry] : []), "--dry-run", "--config", config, "--outdir", outdir],
+    [
+      "node_modules/wrangler/bin/wrangler.js",
+      "deploy",
+      ...(entry ? [entry] : []),
+      "--dry-run",
+      "--config",
+      config,
+      "--outdir",
+      outdir,
+      ...(minify ? [] : ["--no-minify"]),
+    ],
     {
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
       stdio: "pipe",

@@ -5,7 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gateway.ts";
+import type { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
+import type { MissRequest } from "../../src/coordination/protocol.ts";
 import { createTestKey } from "../support/keys.ts";
 
 const RANGE = ["2026-03-01", "2026-03-05"] as const;
@@ -48,6 +50,27 @@ describe("RateLimit headers", () => {
     // A miss that calls weighs two.
     const another = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
     expect(left(inside) - left(another)).toBe(2);
+  });
+
+  it("charge a miss's weight in the isolate when its grant has room, so the coordinator has nothing to ask back", async () => {
+    const gateway = makeGateway();
+    const passes: { weighs: boolean }[] = [];
+    const coordinators = gateway.env.KOL_COORDINATOR;
+    // What each miss carries to its coordinator: a callback to weigh it, or none.
+    gateway.env.KOL_COORDINATOR = wrapNamespace(coordinators, {
+      get: (id) => {
+        const stub = coordinators.get(id);
+        return {
+          resolve: (request: MissRequest) => (passes.push({ weighs: request.caller?.weigh !== undefined }), stub.resolve(request)),
+        } as unknown as DurableObjectStub<KolCoordinator>;
+      },
+    });
+    const bulk = await createTestKey(env.KEYS, { tier: "bulk" });
+    const standard = await createTestKey(env.KEYS, { tier: "standard" });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: bulk.key });
+    // A standard key asks the limiter for each request (grants of one): no room to take the weight from.
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: standard.key });
+    expect(passes).toEqual([{ weighs: false }, { weighs: true }]);
   });
 
   it("says r=0 on the 429, with the reset its Retry-After gives", async () => {

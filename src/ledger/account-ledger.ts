@@ -230,7 +230,7 @@ export class AccountLedger extends DurableObject<Bindings> {
       calls: rows[0]?.calls ?? 0,
       billed: rows[0]?.billed ?? 0,
       reserved,
-      leased: leasedReservations(this.sql, day, now),
+      leased: leasedReservations(this.sql, day),
       breaker: this.openBreaker(now),
       failover: this.failover(now),
     };

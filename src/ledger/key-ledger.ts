@@ -108,8 +108,10 @@ export class KeyLedger extends DurableObject<Bindings> {
 
   /** The day's usage, with the calls admitted and not yet recorded: under way now, or leased to isolates. */
   usageNow(day: string, now: number): DayUsage & ReservedCalls {
-    const leased = leasedReservations(this.sql, day, now);
-    return { ...this.usage(day), inFlight: openReservations(this.sql, day, now) - leased, leased };
+    // Lapsed reservations go first (openReservations), leased ones among them too.
+    const open = openReservations(this.sql, day, now);
+    const leased = leasedReservations(this.sql, day);
+    return { ...this.usage(day), inFlight: open - leased, leased };
   }
 
   /**

@@ -266,6 +266,18 @@ describe("the budget with leases", () => {
     expect(lost.upstreamFetches + other.upstreamFetches).toBe(20);
   });
 
+  it("shows the calls of a lease that ended as leased, not under way, until they are given back", async () => {
+    const gateway = makeGateway();
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    // The lease's time passes with no miss in the isolate: nothing has given its calls back yet.
+    gateway.clock.now += 31_000;
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 4 });
+    const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, unknown>>();
+    expect(usage).toMatchObject({ upstreamCalls: 1, inFlightCalls: 0, leasedCalls: 4, remainingUpstreamCalls: 299 });
+  });
+
   it("gets back the unused calls of a lease that ended, when the isolate next takes one", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });

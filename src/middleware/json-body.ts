@@ -31,7 +31,7 @@ export const jsonOnly = createMiddleware(async (c, next) => {
 export function jsonObjectBody<E extends Env, T>(parse: (raw: { body: Record<string, unknown> }, c: Context<E>) => T) {
   return validator("json", (json: unknown, c: Context<E>): T => {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
-      throw new ProblemError("invalid-request", { detail: "The body must be a JSON object." });
+      throw invalidFields([{ field: "body", in: "body", rule: "type", message: "must be a JSON object" }]);
     }
     const query = Object.keys(c.req.queries());
     if (query.length > 0) {

@@ -153,6 +153,8 @@ describe("the webhook target, synchronously", () => {
       type: "/problems/invalid-request",
       errors: [{ field: "body", in: "body", rule: "json", message: "is not valid JSON" }],
     });
+    const list = await gateway.request(WEBHOOK, { method: "POST", body: "[1,2]", headers: { "Content-Type": "application/json" } });
+    expect(await list.json()).toMatchObject({ errors: [{ field: "body", in: "body", rule: "type", message: "must be a JSON object" }] });
   });
 
   it("bounds the body size", async () => {

@@ -30,7 +30,8 @@ export function WatchPanel({ lang, words, name }: Shared & { name: string }) {
   const [type, setType] = useState<TargetType>("feishu");
   const [url, setUrl] = useState("");
   const [secret, setSecret] = useState("");
-  const [digestLang, setDigestLang] = useState<"zh-CN" | "en">("zh-CN");
+  // A new watch speaks the console's language until another is chosen (a saved one keeps its own).
+  const [digestLang, setDigestLang] = useState<"zh-CN" | "en">(lang);
   const [results, setResults] = useState<TestAnswer["targets"] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);

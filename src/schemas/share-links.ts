@@ -53,38 +53,47 @@ const linkBodyFields = () => ({
 /** The body of `POST /v1/share-links`: one resource (`kolId` or `roster`), one range (dates or `days`). */
 export const shareLinkBodySchema = builtOnFirstUse(() => z.strictObject(linkBodyFields()));
 
+/** The range's fields read as they should: the rules that tie them to the rest are checked then
+ * (a field of another kind broken, a language say, does not keep them from being named too). */
+const RANGE_FIELDS = new Set(["startDate", "endDate", "days"]);
+const rangeSound = (payload: z.core.ParsePayload) => !payload.issues.some((issue) => RANGE_FIELDS.has(String(issue.path?.[0])));
+
 /** The same, with the rules that tie its fields together and to the clock. */
 export function shareLinkRequestSchema(limits: RangeLimits, nowMs: number) {
   const fixedRange = withRangeRules(z.object({ startDate: dateSchema, endDate: dateSchema }), limits);
   return z.object({
     body: shareLinkBodySchema().check(
-      z.superRefine((body, ctx) => {
-        const issue = (path: string, name: string, message: string) =>
-          ctx.addIssue({ code: "custom", path: [path], ...rule(name, message) });
-        if ((body.kolId === undefined) === (body.roster === undefined))
-          issue("kolId", "one_resource", "or roster must be given, and only one of them");
-        if (body.mode !== undefined && body.roster === undefined) issue("mode", "roster_only", "is for a roster's chart only");
-        if (body.name !== undefined && body.kolId === undefined)
-          issue("name", "creator_only", "is for a creator's link only (a roster's creators have their labels)");
-        if (body.days !== undefined) {
-          if (body.startDate !== undefined || body.endDate !== undefined)
-            issue("days", "days_or_dates", "must not be sent with startDate or endDate");
-          else if (body.days < 1 || body.days > limits.maxRangeDays)
-            issue("days", "days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
-        } else {
-          const checked = fixedRange.safeParse({ startDate: body.startDate, endDate: body.endDate });
-          for (const problem of checked.success ? [] : checked.error.issues) {
-            const field = String(problem.path[0] ?? "startDate");
-            const ruleName = problem.code === "custom" ? String(problem.params?.rule) : "required";
-            issue(field, ruleName, problem.code === "custom" ? problem.message : "is required unless days is sent");
+      z.superRefine(
+        (body, ctx) => {
+          const issue = (path: string, name: string, message: string) =>
+            ctx.addIssue({ code: "custom", path: [path], ...rule(name, message) });
+          if ((body.kolId === undefined) === (body.roster === undefined))
+            issue("kolId", "one_resource", "or roster must be given, and only one of them");
+          if (body.mode !== undefined && body.roster === undefined) issue("mode", "roster_only", "is for a roster's chart only");
+          if (body.name !== undefined && body.kolId === undefined)
+            issue("name", "creator_only", "is for a creator's link only (a roster's creators have their labels)");
+          if (body.days !== undefined) {
+            if (body.startDate !== undefined || body.endDate !== undefined)
+              issue("days", "days_or_dates", "must not be sent with startDate or endDate");
+            else if (body.days < 1 || body.days > limits.maxRangeDays)
+              issue("days", "days", `must be a whole number of days from 1 to ${limits.maxRangeDays}`);
+          } else {
+            const checked = fixedRange.safeParse({ startDate: body.startDate, endDate: body.endDate });
+            for (const problem of checked.success ? [] : checked.error.issues) {
+              const field = String(problem.path[0] ?? "startDate");
+              const ruleName = problem.code === "custom" ? String(problem.params?.rule) : "required";
+              issue(field, ruleName, problem.code === "custom" ? problem.message : "is required unless days is sent");
+            }
           }
-        }
-        if (body.expiresAt !== undefined) {
-          const at = Date.parse(body.expiresAt);
-          if (at <= nowMs) issue("expiresAt", "future", "must be in the future");
-          else if (at > nowMs + MAX_EXPIRY_DAYS * DAY_MS) issue("expiresAt", "max_expiry", `must be at most ${MAX_EXPIRY_DAYS} days ahead`);
-        }
-      }),
+          if (body.expiresAt !== undefined) {
+            const at = Date.parse(body.expiresAt);
+            if (at <= nowMs) issue("expiresAt", "future", "must be in the future");
+            else if (at > nowMs + MAX_EXPIRY_DAYS * DAY_MS)
+              issue("expiresAt", "max_expiry", `must be at most ${MAX_EXPIRY_DAYS} days ahead`);
+          }
+        },
+        { when: rangeSound },
+      ),
     ),
   });
 }

@@ -274,6 +274,12 @@ describe("what a link may be made of", () => {
     expect(rules).toEqual(expect.arrayContaining(["kolId:one_resource", "days:days_or_dates", "expiresAt:future"]));
     const mode = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), ...RANGE, mode: "indexed" }));
     expect(((await mode.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "mode", rule: "roster_only" })]);
+    // A broken field of another kind (the language) does not hide the range's rules.
+    const both = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), lang: "fr", days: 0 }));
+    expect(((await both.json()) as Problem).errors!.map((error) => `${error.field}:${error.rule}`).sort()).toEqual([
+      "days:days",
+      "lang:invalid_value",
+    ]);
     const named = await gateway.request("/v1/share-links", json("POST", { roster: "x", name: "李佳琦", days: 7 }));
     expect(((await named.json()) as Problem).errors).toEqual([expect.objectContaining({ field: "name", rule: "creator_only" })]);
   });

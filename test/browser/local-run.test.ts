@@ -270,11 +270,17 @@ describe("the console at / in Chromium", () => {
     await view.locator("#range-from").fill("2026-11-01");
     await view.locator("#range-to").fill("2026-11-14");
     await view.getByRole("button", { name: "自定义区间" }).click();
+    const drawn = view.waitForResponse((answer) => answer.url().includes("/v1/kols/6838432048/daily-fans.svg"));
     await view.getByRole("button", { name: "6838432048" }).click();
+    // Titled with the creator's name: the console asks the gateway's chart for it.
+    expect(new URL((await drawn).url()).searchParams.get("name")).toBe("美妆小王");
     const own = view.locator("figure.own img");
     await own.waitFor();
     await own.evaluate((element: HTMLImageElement) => element.decode());
     expect(await own.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBeGreaterThan(400);
+    // As wide as the roster's chart.
+    const widthOf = async (image: typeof own) => (await image.boundingBox())!.width;
+    expect(Math.abs((await widthOf(own)) - (await widthOf(view.locator("img.chart").first())))).toBeLessThan(2);
     // On a phone: the roster is in the address, so a reload at 390 px opens it again, its chart drawn for the width.
     await view.setViewportSize({ width: 390, height: 844 });
     await view.reload();

@@ -63,7 +63,7 @@ export const WORDS = {
     min: "最低",
     max: "最高",
     trendTitle: (kol: string, from: string, to: string, name?: string) =>
-      `抖音达人 ${name === undefined ? kol : `${name}（${kol}）`} 粉丝数，${from} 至 ${to}`,
+      `抖音达人 ${name === undefined ? `${kol} ` : `${name}（${kol}）`}粉丝数，${from} 至 ${to}`,
     rosterTitle: (who: string, from: string, to: string) => `${who}抖音粉丝数，${from} 至 ${to}`,
     roster: (name: string) => `名单「${name}」`,
     creators: (count: number) => `${count} 位达人`,

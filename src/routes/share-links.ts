@@ -61,7 +61,7 @@ async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<Share
         ? `名单「${resource.roster}」抖音粉丝数`
         : `Roster ${resource.roster}: Douyin followers`
       : zh
-        ? `抖音达人 ${resource.name === undefined ? resource.kolId : `${resource.name}（${resource.kolId}）`} 粉丝数`
+        ? `抖音达人 ${resource.name === undefined ? `${resource.kolId} ` : `${resource.name}（${resource.kolId}）`}粉丝数`
         : `${resource.name === undefined ? `KOL ${resource.kolId}` : `${resource.name} (KOL ${resource.kolId})`}: Douyin followers`;
   return {
     ...shown,

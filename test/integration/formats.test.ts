@@ -80,7 +80,7 @@ describe("the SVG chart", () => {
     const named = await (await gateway.request(chartPath(kolId, `&name=${encodeURIComponent("李佳琦 & Co")}`))).text();
     expect(named).toContain(`<title id="title">Douyin followers of 李佳琦 &amp; Co (KOL ${kolId}), 2026-02-07 to 2026-03-08</title>`);
     const zh = await (await gateway.request(chartPath(kolId, `&name=${encodeURIComponent("李佳琦")}&lang=zh-CN`))).text();
-    expect(zh).toContain(`<title id="title">抖音达人 李佳琦（${kolId}） 粉丝数，2026-02-07 至 2026-03-08</title>`);
+    expect(zh).toContain(`<title id="title">抖音达人 李佳琦（${kolId}）粉丝数，2026-02-07 至 2026-03-08</title>`);
     expect(gateway.upstreamFetches).toBe(1);
   });
 

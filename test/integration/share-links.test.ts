@@ -242,9 +242,9 @@ describe("a link's viewers and its owner", () => {
     const kolId = uniqueKol();
     const link = await createLink(gateway, { kolId, name: "李佳琦", ...RANGE, lang: "zh-CN" });
     expect(link.resource).toEqual({ kolId, name: "李佳琦" });
-    expect(link.embed).toContain(`alt="抖音达人 李佳琦（${kolId}） 粉丝数"`);
+    expect(link.embed).toContain(`alt="抖音达人 李佳琦（${kolId}）粉丝数"`);
     const svg = await (await anonymous(gateway, link.urls.svg)).text();
-    expect(svg).toContain(`<title id="title">抖音达人 李佳琦（${kolId}） 粉丝数，2026-03-01 至 2026-03-05</title>`);
+    expect(svg).toContain(`<title id="title">抖音达人 李佳琦（${kolId}）粉丝数，2026-03-01 至 2026-03-05</title>`);
   });
 
   it("describes its embed in the link's language", async () => {

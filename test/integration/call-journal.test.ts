@@ -5,7 +5,7 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, wrapNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 import { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
 
@@ -15,21 +15,22 @@ const LAPSE_MS = 30_000 + 5 * 60_000 + 1_000;
 
 type Gateway = ReturnType<typeof makeGateway>;
 
-/** A gateway whose upstream never answers its first call: its object is lost during it (and never records it). */
-function losingFirstCall(settings: Record<string, string> = {}) {
+/** A gateway whose upstream never answers its `nth` call (its object is lost during it, and never
+ * records it); the others go to the emulator. */
+function losingCall(nth: number, settings: Record<string, string> = {}) {
   let calls = 0;
   let reached!: () => void;
-  const firstCall = new Promise<void>((resolve) => (reached = resolve));
+  const lostCall = new Promise<void>((resolve) => (reached = resolve));
   const gateway: Gateway = makeGateway({
     env: settings,
     fetch: (request) => {
       calls++;
-      if (calls > 1) return gateway.emulator.fetch(request);
+      if (calls !== nth) return gateway.emulator.fetch(request);
       reached();
       return new Promise<Response>(() => undefined);
     },
   });
-  return { gateway, firstCall };
+  return { gateway, lostCall };
 }
 
 const coordinatorOf = (kolId: string) => env.KOL_COORDINATOR.get(env.KOL_COORDINATOR.idFromName(kolId));
@@ -42,9 +43,18 @@ async function lookAtJournal(gateway: Gateway, kolId: string, next = false): Pro
   await runInDurableObject(coordinatorOf(kolId), async (instance: KolCoordinator, state) => {
     const object = next ? new KolCoordinator(state, gateway.env) : instance;
     object.deps = { env: gateway.env, runtime: { ...instance.deps.runtime, now: () => gateway.clock.now } };
+    // As the platform does when it runs an alarm: the alarm is no longer set unless the look sets it again.
+    await state.storage.deleteAlarm();
     await object.alarm();
   });
 }
+
+/** The calls the KOL's coordinator has written down, and whether its alarm is set. */
+const journalOf = (kolId: string) =>
+  runInDurableObject(coordinatorOf(kolId), async (_instance: KolCoordinator, state) => ({
+    calls: state.storage.sql.exec<{ calls: number }>("SELECT COUNT(*) AS calls FROM calls").one().calls,
+    armed: (await state.storage.getAlarm()) !== null,
+  }));
 
 async function guardToday(gateway: Gateway, operator: string) {
   return (await (await gateway.request("/v1/spend-guard", { as: operator })).json<{ today: Record<string, number> }>()).today;
@@ -52,12 +62,12 @@ async function guardToday(gateway: Gateway, operator: string) {
 
 describe("a call under way when its coordinator is lost", () => {
   it("is recorded as an uncertain call at the account's ledger and the key's by the next object", async () => {
-    const { gateway, firstCall } = losingFirstCall();
+    const { gateway, lostCall } = losingCall(1);
     const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
     const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 10 });
     const kolId = uniqueKol();
     void gateway.request(trendPath(kolId, ...RANGE), { as: key });
-    await firstCall;
+    await lostCall;
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 0, inFlight: 1 });
     // Written down, with the alarm that wakes the next object set (an alarm outlives its object).
     expect(await runInDurableObject(coordinatorOf(kolId), (_instance: KolCoordinator, state) => state.storage.getAlarm())).not.toBeNull();
@@ -67,11 +77,49 @@ describe("a call under way when its coordinator is lost", () => {
     expect(usage).toMatchObject({ uncertainCalls: 1, inFlightCalls: 0 });
   });
 
-  it("keeps the budget spent after its reservations would have lapsed", async () => {
-    const { gateway, firstCall } = losingFirstCall({ UPSTREAM_DAILY_BUDGET: "1", LEASE_CALLS: "0" });
+  it("counts each attempt admitted for it, a retry's too", async () => {
+    const { gateway, lostCall } = losingCall(2, { LEASE_CALLS: "0" });
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    // The first attempt is answered with a code the client retries; the retry is under way when the object is lost.
+    gateway.emulator.queueFaults({ kind: "code", code: 301 });
     const kolId = uniqueKol();
     void gateway.request(trendPath(kolId, ...RANGE));
-    await firstCall;
+    await lostCall;
+    await lookAtJournal(gateway, kolId, true);
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 2, inFlight: 0 });
+  });
+
+  it("is recorded once: the journal is empty after, and a second look records nothing", async () => {
+    const { gateway, lostCall } = losingCall(1, { LEASE_CALLS: "0" });
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const kolId = uniqueKol();
+    void gateway.request(trendPath(kolId, ...RANGE));
+    await lostCall;
+    await lookAtJournal(gateway, kolId, true);
+    await lookAtJournal(gateway, kolId, true);
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0 });
+    expect(await journalOf(kolId)).toEqual({ calls: 0, armed: false });
+  });
+
+  it("of a key without a daily limit is recorded at the account's ledger only", async () => {
+    const { gateway, lostCall } = losingCall(1, { KEY_DAILY_UPSTREAM_CALLS: "0" });
+    const { key } = await createTestKey(env.KEYS);
+    const kolId = uniqueKol();
+    void gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    await lostCall;
+    const keyLedgers = gateway.env.KEY_LEDGER;
+    const asked: string[] = [];
+    gateway.env.KEY_LEDGER = wrapNamespace(keyLedgers, { get: (id) => (asked.push(String(id)), keyLedgers.get(id)) });
+    await lookAtJournal(gateway, kolId, true);
+    expect(asked).toEqual([]);
+    expect(await journalOf(kolId)).toMatchObject({ calls: 0 });
+  });
+
+  it("keeps the budget spent after its reservations would have lapsed", async () => {
+    const { gateway, lostCall } = losingCall(1, { UPSTREAM_DAILY_BUDGET: "1", LEASE_CALLS: "0" });
+    const kolId = uniqueKol();
+    void gateway.request(trendPath(kolId, ...RANGE));
+    await lostCall;
     await lookAtJournal(gateway, kolId, true);
     gateway.clock.now += LAPSE_MS;
     const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
@@ -117,8 +165,11 @@ describe("the journal", () => {
     const answer = gateway.request(trendPath(kolId, ...RANGE));
     await calling;
     await lookAtJournal(gateway, kolId);
+    // Still written down: the look is set again.
+    expect(await journalOf(kolId)).toEqual({ calls: 1, armed: true });
     expect((await answer).status).toBe(200);
-    // Recorded once, by the call itself.
+    // Recorded once, by the call itself, and crossed out.
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0 });
+    expect(await journalOf(kolId)).toMatchObject({ calls: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { makeGateway, trendPath, uniqueKol } from "../support/gateway.ts";
+import { makeGateway, trendPath, uniqueKol, unreachableNamespace } from "../support/gateway.ts";
 import { createTestKey } from "../support/keys.ts";
 
 // The spend guard is global to the gateway: each test starts with it closed.
@@ -125,13 +125,53 @@ describe("the daily upstream budget", () => {
     const before = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
     await before.request(trendPath(uniqueKol(), ...RANGE));
     expect((await before.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
-    // Deployed again with a larger budget, as the refusal tells the operator to do.
-    const raised = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "3" }, account: before.account, now: before.clock.now });
+    // Deployed again with a larger budget, as the refusal tells the operator to do: the next miss is admitted.
+    const raised = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "3", LEASE_CALLS: "0" }, account: before.account, now: before.clock.now });
+    expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
     expect(await (await raised.request("/v1/spend-guard", { as: key })).json()).toMatchObject({ upstreamCalls: "allowed", breaker: null });
     expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
-    expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
     expect((await raised.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+  });
+
+  it("shows a budget raised past the day's calls as allowed before any miss", async () => {
+    const before = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
+    await before.request(trendPath(uniqueKol(), ...RANGE));
+    const raised = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "3" }, account: before.account, now: before.clock.now });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    expect(await (await raised.request("/v1/spend-guard", { as: key })).json()).toMatchObject({ upstreamCalls: "allowed", breaker: null });
+  });
+
+  it("stops calling at once, until the reset, when the budget is lowered below the day's calls", async () => {
+    const before = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "10", LEASE_CALLS: "0" } });
+    await before.request(trendPath(uniqueKol(), ...RANGE));
+    await before.request(trendPath(uniqueKol(), ...RANGE));
+    // An isolate on its own (its coordinator out of reach): the ledger's first refusal is the one it answers with.
+    const lowered = makeGateway({
+      env: { UPSTREAM_DAILY_BUDGET: "1", LEASE_CALLS: "0", KOL_COORDINATOR: unreachableNamespace() },
+      account: before.account,
+      now: before.clock.now,
+    });
+    const refused = await lowered.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get("Retry-After"))).toBe(UNTIL_RESET_S);
+    expect((await refused.json<{ detail: string }>()).detail).toContain("(daily budget of 1 upstream calls reached)");
+  });
+
+  it("leases calls to isolates when there is no budget", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "0" } });
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(await (await gateway.request("/v1/spend-guard", { as: key })).json()).toMatchObject({ today: { calls: 1, leased: 4 } });
+  });
+
+  it("keeps calling after an upstream failure that does not stop the account", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_MAX_ATTEMPTS: "1" } });
+    gateway.emulator.queueFaults({ kind: "http", status: 502 });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(502);
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    expect(await (await gateway.request("/v1/spend-guard", { as: key })).json()).toMatchObject({ upstreamCalls: "allowed", breaker: null });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
   });
 
   it("keeps a breaker the upstream opened however the budget is raised", async () => {

@@ -71,7 +71,8 @@ export function takeLeased<Start>(
     defer(source.giveBack(ended.map((slot) => slot.reservation)).catch(() => undefined));
   }
   const slot = pool.slots.pop() ?? null;
-  if (terms.calls > 0 && !pool.asking && pool.slots.length < terms.calls / 2) {
+  // With LEASE_CALLS 0 a pool is never short of half of none: nothing is ever asked.
+  if (!pool.asking && pool.slots.length < terms.calls / 2) {
     pool.asking = true;
     const until = now + terms.ms;
     defer(

@@ -6,6 +6,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { makeGateway, trendPath, uniqueKol, unreachableNamespace, wrapNamespace } from "../support/gateway.ts";
+import type { KolCoordinator } from "../../src/coordination/kol-coordinator.ts";
+import type { MissRequest } from "../../src/coordination/protocol.ts";
 import { createTestKey } from "../support/keys.ts";
 import { leaseSize } from "../../src/ledger/reservations.ts";
 
@@ -57,9 +59,41 @@ describe("a call leased to the isolate", () => {
     expect(second.headers.get("Xingtu-Upstream-Calls")).toBe("1");
     expect(account).not.toContain("admit");
     expect(keys).not.toContain("admit");
-    // What the call cost is still recorded by both, releasing the leased calls it used.
-    expect(account).toContain("record");
-    expect(keys).toContain("record");
+    // What the call cost is recorded by both, releasing the leased calls it used; nothing else is asked.
+    expect(account).toEqual(["record"]);
+    expect(keys).toEqual(["record"]);
+  });
+
+  it("stays with the isolate when a miss is refused for its own key's limit", async () => {
+    const gateway = makeGateway();
+    // A limit of 1 is far too near its end for the key's ledger to lease any of it.
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 1 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(429);
+    expect(account).not.toContain("giveBack");
+  });
+
+  it("is never asked for when LEASE_CALLS is 0", async () => {
+    const gateway = makeGateway({ env: { LEASE_CALLS: "0" } });
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(account).not.toContain("lease");
+    expect(account.filter((method) => method === "admit")).toHaveLength(2);
+  });
+
+  it("is used while its lease runs, and not from the moment it ends", async () => {
+    const gateway = makeGateway({ env: { LEASE_SECONDS: "30" } });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    // The lease was asked at the first miss, on the test's clock: it ends 30 s later, to the millisecond.
+    gateway.clock.now += 29_999;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(account).not.toContain("admit");
+    gateway.clock.now += 1;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(account).toContain("admit");
   });
 
   it("that a miss did not need goes back to the pool: a miss answered from stored days spends none", async () => {
@@ -276,6 +310,39 @@ describe("the budget with leases", () => {
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 4 });
     const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, unknown>>();
     expect(usage).toMatchObject({ upstreamCalls: 1, inFlightCalls: 0, leasedCalls: 4, remainingUpstreamCalls: 299 });
+  });
+
+  it("puts a leased call a miss did not use back for the next, and gives it back with the others once the lease ended", async () => {
+    const gateway = makeGateway();
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE));
+    // Answered from the stored days: the leased call it took goes back to the pool.
+    await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-03"));
+    gateway.clock.now += 31_000;
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // The ended lease's calls (the one put back among them) given back; a new lease of four.
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 2, inFlight: 0, leased: 4 });
+  });
+
+  it("gives back at once a leased call a miss did not use when its lease ended during the miss", async () => {
+    const gateway = makeGateway();
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE));
+    const coordinators = gateway.env.KOL_COORDINATOR;
+    // The lease's time passes while the miss is at its coordinator.
+    gateway.env.KOL_COORDINATOR = wrapNamespace(coordinators, {
+      get: (id) => {
+        const stub = coordinators.get(id);
+        return {
+          resolve: (request: MissRequest) => ((gateway.clock.now += 31_000), stub.resolve(request)),
+        } as unknown as DurableObjectStub<KolCoordinator>;
+      },
+    });
+    await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-03"));
+    // The first miss was admitted alone (the lease of four came after it); the one this miss carried is given back.
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, inFlight: 0, leased: 3 });
   });
 
   it("gets back the unused calls of a lease that ended, when the isolate next takes one", async () => {

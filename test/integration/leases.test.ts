@@ -134,6 +134,21 @@ describe("a call leased to the isolate", () => {
   });
 });
 
+describe("calls under way and leased calls", () => {
+  it("are left out of what a quote says is left of the budget", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "100", LEASE_CALLS: "0" }, emulator: { latencyMs: 300 } });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    const miss = gateway.request(trendPath(uniqueKol(), ...RANGE));
+    await pause(150);
+    const quote = await (
+      await gateway.request(`/v1/kols/${uniqueKol()}/daily-fans/quote?startDate=${RANGE[0]}&endDate=${RANGE[1]}`)
+    ).json();
+    // 100, less the call made and the one under way.
+    expect(quote).toMatchObject({ budgetRemaining: 98 });
+    expect((await miss).status).toBe(200);
+  });
+});
+
 describe("an isolate's leased calls", () => {
   it("are given back at once when the upstream says the account is stopped", async () => {
     const gateway = makeGateway();

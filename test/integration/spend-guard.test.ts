@@ -184,6 +184,14 @@ describe("the daily upstream budget", () => {
     expect((await refused.json<{ detail: string }>()).detail).toContain("601");
   });
 
+  it("counts a retry as a call in an isolate on its own too", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "10", KOL_COORDINATOR: unreachableNamespace() } });
+    gateway.emulator.queueFaults({ kind: "code", code: 301 });
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+    const health = await (await gateway.request("/healthz")).json<{ spendGuard: { budget: Record<string, unknown> } }>();
+    expect(health.spendGuard.budget).toMatchObject({ limit: 10, used: 2 });
+  });
+
   it("starts afresh on the next Shanghai day", async () => {
     const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));

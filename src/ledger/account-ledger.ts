@@ -21,7 +21,7 @@ import { DurableObject } from "cloudflare:workers";
 import { BUDGET_REASON, reached, type BudgetRule } from "./budget.ts";
 
 export type { BudgetRule } from "./budget.ts";
-import { addDays } from "../calendar.ts";
+import { addDays, shanghaiToday } from "../calendar.ts";
 import type { Bindings } from "../bindings.ts";
 import type { Failover } from "../runtime.ts";
 import {
@@ -208,14 +208,17 @@ export class AccountLedger extends DurableObject<Bindings> {
     const wasOpen = this.openBreaker(now) !== null;
     this.sql.exec("DELETE FROM breaker");
     // A spent budget is not lifted by clearing: only a larger budget or the next day lifts it.
+    // Stryker disable next-line ConditionalExpression: a budget breaker opened with the budget not reached is lifted by the next read (liftRaisedBudget)
     if (reached(budget, this.day(day, now).calls)) this.budgetSpent(budget, now);
     return wasOpen;
   }
 
-  /** A breaker the budget opened closes once the budget is raised past the day's calls (or set to none). */
+  /** A breaker the budget opened today closes once the budget is raised past today's calls (or set
+   * to none). One opened on an earlier day lasts to its end, the quota's reset (QUOTA_RESET_HOUR). */
   private liftRaisedBudget(day: string, budget: BudgetRule, now: number): void {
     const open = this.openBreaker(now);
-    if (!open?.reason.startsWith(BUDGET_REASON)) return;
+    if (!open?.reason.startsWith(BUDGET_REASON) || shanghaiToday(open.openedAt) !== day) return;
+    // Stryker disable next-line OptionalChaining: a breaker the budget opened today was opened by today's calls, whose row is there
     const calls = this.sql.exec<{ calls: number }>("SELECT calls FROM days WHERE day = ?", day).toArray()[0]?.calls ?? 0;
     if (!reached(budget, calls)) this.sql.exec("DELETE FROM breaker");
   }

@@ -150,6 +150,21 @@ describe("calls under way and leased calls", () => {
 });
 
 describe("an isolate's leased calls", () => {
+  it("are given back at once when a miss of the isolate is refused by a breaker another opened", async () => {
+    const one = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    await one.request(trendPath(uniqueKol(), ...RANGE));
+    expect(await guardToday(one, key)).toMatchObject({ leased: 4 });
+    // Another isolate hears that the balance is gone: the account's breaker opens.
+    const other = makeGateway({ account: one.account, env: { LEASE_CALLS: "0" } });
+    other.emulator.queueFaults({ kind: "code", code: 601 });
+    await other.request(trendPath(uniqueKol(), ...RANGE));
+    // This isolate's miss goes out on a leased call; its retry is refused by the breaker.
+    one.emulator.queueFaults({ kind: "code", code: 301 });
+    expect((await one.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(503);
+    expect(await guardToday(one, key)).toMatchObject({ inFlight: 0, leased: 0 });
+  });
+
   it("are given back at once when the upstream says the account is stopped", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });

@@ -192,6 +192,18 @@ describe("the daily upstream budget", () => {
     expect(health.spendGuard.budget).toMatchObject({ limit: 10, used: 2 });
   });
 
+  it("keeps a breaker the budget opened yesterday until the quota's reset hour, though the day turned", async () => {
+    const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1", QUOTA_RESET_HOUR: "8" } });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // Shanghai midnight: a new day, eight hours before the reset.
+    gateway.clock.now += UNTIL_RESET_S * 1000;
+    const refused = await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get("Retry-After"))).toBe(8 * 3600);
+    gateway.clock.now += 8 * 3600 * 1000;
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE))).status).toBe(200);
+  });
+
   it("starts afresh on the next Shanghai day", async () => {
     const gateway = makeGateway({ env: { UPSTREAM_DAILY_BUDGET: "1" } });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));

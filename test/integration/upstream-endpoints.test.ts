@@ -84,6 +84,17 @@ for (const endpoint of ENDPOINT_NAMES) {
       });
     }
 
+    it("hands the fail-over to another isolate, however many calls since learned nothing", async () => {
+      const one = gatewayOn();
+      one.emulator.retire({ endpoint, as: "http-404" });
+      await one.request(trendPath(uniqueKol(), ...RANGE));
+      await one.request(trendPath(uniqueKol(), ...RANGE));
+      const second = makeGateway({ env: { UPSTREAM_ENDPOINT: endpoint }, account: one.account });
+      second.emulator.retire({ endpoint, as: "http-404" });
+      await second.request(trendPath(uniqueKol(), ...RANGE));
+      expect(second.emulator.requests.map((sent) => sent.endpoint)).toEqual([other]);
+    });
+
     it("shows the fail-over in /healthz", async () => {
       const gateway = gatewayOn();
       gateway.emulator.retire({ endpoint, as: "http-404" });

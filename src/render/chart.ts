@@ -69,6 +69,8 @@ export function linePath(values: (number | null)[], x: (i: number) => number, y:
 
 export interface Frame {
   title: string;
+  /** The visible heading, when it is not the title itself (a name cut short to fit: fittedHeading). */
+  heading?: string;
   description: string;
   /** The y axis's name. */
   yLabel: string;
@@ -136,6 +138,27 @@ function headingLines(title: string, room: number): { lines: string[]; small: bo
   return { lines, small: lines.some((line) => halvesOf(line) * HEADING_HALF > room) };
 }
 
+/** The smaller heading's size against the heading's (`.heading.small`: 12 px for 16). */
+const SMALL_HEADING = 12 / 16;
+
+/**
+ * The heading `title` makes of `name`, the name cut short (…) until every line fits a chart `width`
+ * wide, at the smaller size if need be, or it is one character: what follows the name (a creator's
+ * id, the range) stays in sight. The title itself (the text alternative) keeps the whole name.
+ */
+export function fittedHeading(title: (name: string) => string, name: string, width: number): string {
+  const room = width - MARGIN.left - 8;
+  const fits = (heading: string) =>
+    headingLines(heading, room).lines.every((line) => halvesOf(line) * HEADING_HALF * SMALL_HEADING <= room);
+  let kept = [...name];
+  let heading = title(name);
+  while (kept.length > 1 && !fits(heading)) {
+    kept = kept.slice(0, -1);
+    heading = title(`${kept.join("")}…`);
+  }
+  return heading;
+}
+
 function legendOf(items: NonNullable<Frame["legend"]>, plotW: number, top: number) {
   const perRow = Math.max(1, Math.min(5, Math.floor(plotW / MIN_LEGEND_COLUMN)));
   const column = plotW / perRow;
@@ -150,7 +173,7 @@ function legendOf(items: NonNullable<Frame["legend"]>, plotW: number, top: numbe
 export function chartSvg(frame: Frame): string {
   const width = frame.width ?? WIDTH;
   const plotW = plotWidth(width);
-  const { lines: heading, small } = headingLines(frame.title, width - MARGIN.left - 8);
+  const { lines: heading, small } = headingLines(frame.heading ?? frame.title, width - MARGIN.left - 8);
   const headingHeight = (heading.length - 1) * HEADING_LINE;
   const perRow = Math.max(1, Math.min(5, Math.floor(plotW / MIN_LEGEND_COLUMN)));
   // The heading's second line and the legend's rows push the plot down, a note adds a line below:

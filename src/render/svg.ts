@@ -6,7 +6,7 @@
  */
 import { html } from "hono/html";
 import type { Trend } from "../schemas/trend.ts";
-import { chartSvg, linePath, MARGIN, plotWidth, round, WIDTH, xScale, yScale } from "./chart.ts";
+import { chartSvg, fittedHeading, linePath, MARGIN, plotWidth, round, WIDTH, xScale, yScale } from "./chart.ts";
 import { thousands } from "./numbers.ts";
 import { WORDS, type Lang } from "./language.ts";
 
@@ -17,7 +17,8 @@ const STYLE = [".line{fill:none;stroke:#1a73e8;stroke-width:2.5;stroke-linejoin:
 /** The trend's chart, titled with the creator's `name` when one is given (its id beside it). */
 export function trendSvg(trend: Trend, lang: Lang, width = WIDTH, name?: string): string {
   const words = WORDS[lang];
-  const title = words.trendTitle(trend.kolId, trend.startDate, trend.endDate, name);
+  const titled = (shown?: string) => words.trendTitle(trend.kolId, trend.startDate, trend.endDate, shown);
+  const title = titled(name);
   const { minFans, maxFans, firstFans, lastFans } = trend.summary;
   const points = trend.series;
   const scale = yScale(minFans ?? 0, maxFans ?? 1);
@@ -48,6 +49,7 @@ export function trendSvg(trend: Trend, lang: Lang, width = WIDTH, name?: string)
 
   return chartSvg({
     title,
+    ...(name === undefined ? {} : { heading: fittedHeading(titled, name, width) }),
     description,
     yLabel: words.followers,
     words,

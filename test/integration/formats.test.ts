@@ -84,6 +84,17 @@ describe("the SVG chart", () => {
     expect(gateway.upstreamFetches).toBe(1);
   });
 
+  it("cuts a long name short in the heading, so the creator's id stays in sight, and keeps it whole in the title", async () => {
+    const gateway = makeGateway();
+    // An id of a real one's length (a test's own are twenty digits).
+    const kolId = "6838432049";
+    const name = "字".repeat(40);
+    const svg = await (await gateway.request(chartPath(kolId, `&name=${encodeURIComponent(name)}&lang=zh-CN&width=400`))).text();
+    expect(svg).toContain(`<title id="title">抖音达人 ${name}（${kolId}）粉丝数，`);
+    const heading = [...svg.matchAll(/class="heading[^"]*">([^<]*)</g)].map((match) => match[1]);
+    expect(heading[0]).toMatch(new RegExp(`^抖音达人 字+…（${kolId}）粉丝数，$`));
+  });
+
   it("refuses a name that is not text a person reads, naming the field", async () => {
     const gateway = makeGateway();
     const response = await gateway.request(chartPath(uniqueKol(), "&name=%E2%80%8B%00"), { headers: { Accept: "application/json" } });

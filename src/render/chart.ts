@@ -67,6 +67,16 @@ export function linePath(values: (number | null)[], x: (i: number) => number, y:
   return path;
 }
 
+/**
+ * The headers every SVG chart is sent with. It carries text a caller chose (a creator's name, a
+ * roster's labels), escaped; opened on its own in a browser tab it runs nothing and loads nothing
+ * all the same: its only style is its own inline <style>.
+ */
+export const SVG_HEADERS = {
+  "Content-Type": "image/svg+xml; charset=utf-8",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+} as const;
+
 export interface Frame {
   title: string;
   /** The visible heading, when it is not the title itself (a name cut short to fit: fittedHeading). */

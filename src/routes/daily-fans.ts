@@ -31,7 +31,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { clientAuth, keyInQuery } from "../auth/client-auth.ts";
 import { csvFilename, csvHeaders, trendCsv, wantsCsv } from "../render/csv.ts";
 import { trendSvg } from "../render/svg.ts";
-import { WIDTH } from "../render/chart.ts";
+import { SVG_HEADERS, WIDTH } from "../render/chart.ts";
 import { langOf } from "../render/language.ts";
 import { headOnly, lookupWithHeaders } from "./lookup-response.ts";
 import { renderOnce } from "../render/once.ts";
@@ -84,7 +84,7 @@ const respondChart: Respond = (c, request, result, headers) => {
   return send(c, result, `svg:${lang}:${width}:${name ?? ""}`, () => trendSvg(normalize(request, data), lang, width, name), {
     ...headers,
     Vary: "Accept-Language",
-    "Content-Type": "image/svg+xml; charset=utf-8",
+    ...SVG_HEADERS,
   });
 };
 

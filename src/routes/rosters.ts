@@ -17,6 +17,7 @@ import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
 import { etag } from "hono/etag";
 import { compareSvg, MAX_COMPARED } from "../render/compare.ts";
+import { SVG_HEADERS } from "../render/chart.ts";
 import { requireRosterBooks } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
 import type { LookupTrace } from "../lookup/context.ts";
@@ -366,7 +367,7 @@ export function rosterRoutes(runtime: Runtime) {
       c.set("cacheStatus", rosterCacheStatus(trends));
       const notLookedUp = size - trends.members.length;
       return c.body(compareSvg(trends, mode ?? "absolute", langOf(lang, c.req.header("Accept-Language")), width, notLookedUp), 200, {
-        "Content-Type": "image/svg+xml; charset=utf-8",
+        ...SVG_HEADERS,
         Vary: "Accept-Language",
         "Cache-Control": `private, max-age=${CHART_MAX_AGE_SECONDS}`,
         "Xingtu-Roster-Failed": String(trends.failed),

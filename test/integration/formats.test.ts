@@ -60,6 +60,8 @@ describe("the SVG chart", () => {
     const response = await gateway.request(chartPath(kolId));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+    // Opened on its own it runs and loads nothing: its only style is its own.
+    expect(response.headers.get("Content-Security-Policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
     const svg = await response.text();
     const counts = successBody(kolId, "2026-02-07", "2026-03-08").data.daily.map((d) => Number(d.fans_cnt));
     const format = (n: number) => new Intl.NumberFormat("en-US").format(n);

@@ -228,6 +228,7 @@ describe("a roster's comparison chart (GET /v1/rosters/{name}/daily-fans.svg)", 
     const response = await gateway.request(chart("trio"));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
+    expect(response.headers.get("Content-Security-Policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
     const svg = await response.text();
     expect(svg).toMatch(/role="img" aria-labelledby="title desc"/);
     expect(svg).toContain(`<title id="title">Douyin followers of roster trio, ${RANGE.startDate} to ${RANGE.endDate}</title>`);

@@ -33,6 +33,10 @@ export function langOf(lang: Lang | undefined, acceptLanguage: string | undefine
   return best?.lang ?? "en";
 }
 
+/** A creator as people read it, in each language: by its name with its id beside it, or by its id. */
+const creatorEn = (kol: string, name?: string) => (name === undefined ? `KOL ${kol}` : `${name} (KOL ${kol})`);
+const creatorZh = (kol: string, name?: string) => (name === undefined ? `${kol} ` : `${name}（${kol}）`);
+
 /** Every word a chart or a CSV header says, in each language. */
 export const WORDS = {
   en: {
@@ -41,8 +45,10 @@ export const WORDS = {
     date: "Date (Asia/Shanghai)",
     min: "min",
     max: "max",
-    trendTitle: (kol: string, from: string, to: string, name?: string) =>
-      `Douyin followers of ${name === undefined ? `KOL ${kol}` : `${name} (KOL ${kol})`}, ${from} to ${to}`,
+    trendTitle: (kol: string, from: string, to: string, name?: string) => `Douyin followers of ${creatorEn(kol, name)}, ${from} to ${to}`,
+    /** A share link's embed, in words. */
+    creatorAlt: (kol: string, name?: string) => `${creatorEn(kol, name)}: Douyin followers`,
+    rosterAlt: (roster: string) => `Roster ${roster}: Douyin followers`,
     rosterTitle: (who: string, from: string, to: string) => `Douyin followers of ${who}, ${from} to ${to}`,
     roster: (name: string) => `roster ${name}`,
     creators: (count: number) => `${count} KOLs`,
@@ -62,8 +68,9 @@ export const WORDS = {
     date: "日期（北京时间）",
     min: "最低",
     max: "最高",
-    trendTitle: (kol: string, from: string, to: string, name?: string) =>
-      `抖音达人 ${name === undefined ? `${kol} ` : `${name}（${kol}）`}粉丝数，${from} 至 ${to}`,
+    trendTitle: (kol: string, from: string, to: string, name?: string) => `抖音达人 ${creatorZh(kol, name)}粉丝数，${from} 至 ${to}`,
+    creatorAlt: (kol: string, name?: string) => `抖音达人 ${creatorZh(kol, name)}粉丝数`,
+    rosterAlt: (roster: string) => `名单「${roster}」抖音粉丝数`,
     rosterTitle: (who: string, from: string, to: string) => `${who}抖音粉丝数，${from} 至 ${to}`,
     roster: (name: string) => `名单「${name}」`,
     creators: (count: number) => `${count} 位达人`,

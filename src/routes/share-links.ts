@@ -24,6 +24,7 @@ import { creatorsOf } from "./rosters.ts";
 import type { GatewayEnv } from "./env.ts";
 import type { SelfFetch } from "./index.ts";
 import type { Runtime } from "../runtime.ts";
+import { WORDS } from "../render/language.ts";
 
 export const SHARE_LINKS_PATH = "/v1/share-links";
 export const SHARE_LINK_PATH = "/v1/share-links/:id";
@@ -54,15 +55,8 @@ async function viewOf(c: Ctx, record: ShareRecord, nowMs: number): Promise<Share
   const { owner: _owner, ...shown } = record;
   const { resource } = record;
   const roster = "roster" in resource;
-  const zh = record.lang === "zh-CN";
-  const alt =
-    "roster" in resource
-      ? zh
-        ? `名单「${resource.roster}」抖音粉丝数`
-        : `Roster ${resource.roster}: Douyin followers`
-      : zh
-        ? `抖音达人 ${resource.name === undefined ? `${resource.kolId} ` : `${resource.name}（${resource.kolId}）`}粉丝数`
-        : `${resource.name === undefined ? `KOL ${resource.kolId}` : `${resource.name} (KOL ${resource.kolId})`}: Douyin followers`;
+  const words = WORDS[record.lang === "zh-CN" ? "zh-CN" : "en"];
+  const alt = "roster" in resource ? words.rosterAlt(resource.roster) : words.creatorAlt(resource.kolId, resource.name);
   return {
     ...shown,
     status: refusal(record, nowMs) ?? "active",

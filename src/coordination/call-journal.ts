@@ -10,8 +10,9 @@
  * next object for the KOL within JOURNAL_CHECK_MS, long before reservations lapse, and it records the
  * lost call: at the account ledger, and at the calling key's ledger, as that many uncertain calls
  * (billed, maybe); a call that ended and whose record did not land, with what it cost. So a restart
- * does not hand a call's budget or limit back to be spent again. A record that lands just as its
- * object is lost is recorded twice: a call counted twice, never none.
+ * does not hand a call's budget or limit back to be spent again. Each record carries the call's
+ * name, so a record that landed just as its object was lost (before it was crossed out) is not
+ * counted again by the account's ledger.
  */
 import type { CallEntry, CallJournal, SpendGuard } from "../ledger/spend-guard.ts";
 import type { KeyLedger } from "../ledger/key-ledger.ts";
@@ -44,6 +45,9 @@ export function createJournalTable(sql: SqlStorage): void {
     key_name TEXT, key_reservation INTEGER, attempts INTEGER, billed INTEGER)`);
 }
 
+/** A call's name for the ledgers: its object's id and its row, unique for good (ids are never reused). */
+const callName = (object: string, id: number) => `${object}:${id}`;
+
 /** Whether any call is written down. */
 export const journalHasCalls = (sql: SqlStorage): boolean => sql.exec("SELECT id FROM calls LIMIT 1").toArray().length > 0;
 
@@ -53,6 +57,7 @@ export const journalHasCalls = (sql: SqlStorage): boolean => sql.exec("SELECT id
  * charged to; `arm` asks the object to look at the journal later.
  */
 export function callJournal(
+  object: string,
   sql: SqlStorage,
   live: Set<number>,
   now: () => number,
@@ -79,6 +84,7 @@ export function callJournal(
         .one().id;
       live.add(id);
       return {
+        call: callName(object, id),
         admitted: (all) => void sql.exec("UPDATE calls SET reservations = ? WHERE id = ?", JSON.stringify(all), id),
         // The key's part goes back to the calling isolate with the outcome (ledger/usage.ts records it).
         ended: ({ attempts, billed }) =>
@@ -99,6 +105,7 @@ export function callJournal(
  * the call written down for the next look. True when calls are still written down.
  */
 export async function recordLostCalls(
+  object: string,
   sql: SqlStorage,
   live: Set<number>,
   guard: SpendGuard,
@@ -115,7 +122,7 @@ export async function recordLostCalls(
         await keyLedgerOf(keyLedgers, row.key_name).record(row.day, delta, row.key_reservation);
         sql.exec("UPDATE calls SET key_name = NULL WHERE id = ?", row.id);
       }
-      await guard.recordCall(row.day, reservations, { attempts, billed: row.billed ?? 0 }, row.started_at);
+      await guard.recordCall(row.day, reservations, { attempts, billed: row.billed ?? 0 }, row.started_at, callName(object, row.id));
       sql.exec("DELETE FROM calls WHERE id = ?", row.id);
     } catch {
       // Kept for the next look.

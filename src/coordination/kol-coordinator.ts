@@ -262,7 +262,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private journal(request: MissRequest, taken: TakenReservation): CallJournal {
     const name = request.caller?.key?.name;
     const key = () => (name !== undefined ? { name, reservation: taken.reservation } : null);
-    return callJournal(this.sql, this.liveCalls, this.deps.runtime.now, key, () => this.arm());
+    return callJournal(this.ctx.id.toString(), this.sql, this.liveCalls, this.deps.runtime.now, key, () => this.arm());
   }
 
   /** Looks at the journal in JOURNAL_CHECK_MS (an alarm outlives its object: the next one looks). */
@@ -274,7 +274,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   override async alarm(): Promise<void> {
     const { env } = this.deps;
     const { guard } = this.context();
-    if (await recordLostCalls(this.sql, this.liveCalls, guard, env.KEY_LEDGER)) this.arm();
+    if (await recordLostCalls(this.ctx.id.toString(), this.sql, this.liveCalls, guard, env.KEY_LEDGER)) this.arm();
   }
 
   private context(): ResolveContext {

@@ -91,6 +91,9 @@ export interface CallRecord {
   budget: BudgetRule;
   /** The caller's clock when the call ended. */
   now: number;
+  /** The call's name in its coordinator's journal (coordination/call-journal.ts): a call recorded
+   * under it once is not counted again (the journal's look may record what already landed). */
+  call?: string;
 }
 
 const KEEP_DAYS = 40;
@@ -110,6 +113,8 @@ export class AccountLedger extends DurableObject<Bindings> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, calls INTEGER NOT NULL, billed INTEGER NOT NULL)");
     createReservationTable(this.sql);
+    // The journal's calls already recorded (kept a day or two: a lost call is recorded within minutes).
+    this.sql.exec("CREATE TABLE IF NOT EXISTS recorded (call TEXT PRIMARY KEY, day TEXT NOT NULL)");
     this.sql.exec(
       "CREATE TABLE IF NOT EXISTS failover (one INTEGER PRIMARY KEY CHECK (one = 1), from_path TEXT NOT NULL, to_path TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER NOT NULL)",
     );
@@ -168,6 +173,7 @@ export class AccountLedger extends DurableObject<Bindings> {
   record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null, range?: RangeLesson): void {
     const { calls, billed, budget } = cost;
     releaseAll(this.sql, reservations);
+    if (cost.call !== undefined && !this.firstRecordOf(cost.call, day)) return;
     if (range) this.learnRange(range, cost.now);
     if (failover === null) this.sql.exec("DELETE FROM failover");
     if (failover) {
@@ -187,8 +193,14 @@ export class AccountLedger extends DurableObject<Bindings> {
       billed,
     );
     this.sql.exec("DELETE FROM days WHERE day < ?", addDays(day, -KEEP_DAYS));
+    this.sql.exec("DELETE FROM recorded WHERE day < ?", addDays(day, -1));
     const total = this.sql.exec<{ calls: number }>("SELECT calls FROM days WHERE day = ?", day).one().calls;
     if (reached(budget, total) && !this.openBreaker(cost.now)) this.budgetSpent(budget, cost.now);
+  }
+
+  /** Notes that the journal's call `call` was recorded; false when it already was. */
+  private firstRecordOf(call: string, day: string): boolean {
+    return this.sql.exec("INSERT OR IGNORE INTO recorded (call, day) VALUES (?, ?) RETURNING call", call, day).toArray().length > 0;
   }
 
   /** Opens the breaker for the rest of the day: the daily budget is spent. */

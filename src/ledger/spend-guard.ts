@@ -65,6 +65,8 @@ export interface CallJournal {
   started(day: string, reservations: number[]): CallEntry;
 }
 export interface CallEntry {
+  /** The call's name in the journal, which its record carries (the ledger counts a call once). */
+  call: string;
   /** Another attempt was admitted: the call's reservations now. */
   admitted(reservations: number[]): void;
   /** The call ended, having cost this; its record is on its way to the account ledger. */
@@ -110,12 +112,12 @@ export function createSpendGuard(
     breaker.reason.startsWith(BUDGET_REASON)
       ? "raise UPSTREAM_DAILY_BUDGET (wrangler.toml [vars]; 0: none) to spend more today"
       : "`npm run guard -- clear` once resolved";
-  /** Records what a call admitted on `day` and made at `at` cost, and what it learned. */
-  const record = (day: string, reservations: number[], spent: CallCost, at: number) =>
+  /** Records what a call admitted on `day` and made at `at` cost, and what it learned; `call`: its name in its coordinator's journal. */
+  const record = (day: string, reservations: number[], spent: CallCost, at: number, call?: string) =>
     ledger().record(
       day,
       reservations,
-      { calls: spent.attempts, billed: spent.billed, budget: budgetAt(at), now: now() },
+      { calls: spent.attempts, billed: spent.billed, budget: budgetAt(at), now: now(), ...(call === undefined ? {} : { call }) },
       spent.failover,
       spent.range,
     );
@@ -188,7 +190,7 @@ export function createSpendGuard(
         // so the budget stays exact. One that does not land is the journal's to record again
         // (without a journal, an isolate on its own: the reservation lapses).
         defer(
-          record(day, reservations, spent, at).then(
+          record(day, reservations, spent, at, entry?.call).then(
             () => entry?.recorded(true),
             // Stryker disable next-line OptionalChaining: without a journal (an isolate on its own) there is no one to tell; the mutant throws inside deferred work that nothing reads
             () => entry?.recorded(false),

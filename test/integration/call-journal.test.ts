@@ -152,6 +152,24 @@ describe("the journal", () => {
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, billed: 1, inFlight: 0 });
   });
 
+  it("does not count again a call whose record landed just before its object was lost", async () => {
+    const gateway = makeGateway({ env: { LEASE_CALLS: "0" } });
+    const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE));
+    // The record landed, but the object was lost before it crossed the call out: the call is still written down.
+    await runInDurableObject(coordinatorOf(kolId), (_instance: KolCoordinator, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO calls (id, day, started_at, reservations, attempts, billed) VALUES (1, ?, ?, '[]', 1, 1)",
+        "2026-03-10",
+        gateway.clock.now,
+      );
+    });
+    await lookAtJournal(gateway, kolId, true);
+    expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, billed: 1 });
+    expect(await journalOf(kolId)).toMatchObject({ calls: 0 });
+  });
+
   it("leaves alone a call its object is making", async () => {
     let reached!: () => void;
     const calling = new Promise<void>((resolve) => (reached = resolve));

@@ -83,6 +83,20 @@ describe("a call leased to the isolate", () => {
     expect(account.filter((method) => method === "admit")).toHaveLength(2);
   });
 
+  it("from a newer lease is used once an older one ended beside it", async () => {
+    const gateway = makeGateway();
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    gateway.clock.now += 10_000;
+    // Three misses use three of the four leased calls; the third finds one left and asks for three more.
+    for (let i = 0; i < 3; i++) await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    // The first lease has ended (its last call with it), the second runs for another five seconds.
+    gateway.clock.now += 25_000;
+    const account = countCalls(gateway, "ACCOUNT_LEDGER");
+    await gateway.request(trendPath(uniqueKol(), ...RANGE));
+    expect(account).not.toContain("admit");
+    expect(account).toContain("giveBack");
+  });
+
   it("is used while its lease runs, and not from the moment it ends", async () => {
     const gateway = makeGateway({ env: { LEASE_SECONDS: "30" } });
     await gateway.request(trendPath(uniqueKol(), ...RANGE));

@@ -48,6 +48,9 @@ export function createJournalTable(sql: SqlStorage): void {
 /** A call's name for the ledgers: its object's id and its row, unique for good (ids are never reused). */
 const callName = (object: string, id: number) => `${object}:${id}`;
 
+/** Crosses a call out: the account's ledger has its record. */
+const crossOut = (sql: SqlStorage, id: number) => void sql.exec("DELETE FROM calls WHERE id = ?", id);
+
 /** Whether any call is written down. */
 export const journalHasCalls = (sql: SqlStorage): boolean => sql.exec("SELECT id FROM calls LIMIT 1").toArray().length > 0;
 
@@ -90,7 +93,7 @@ export function callJournal(
         ended: ({ attempts, billed }) =>
           void sql.exec("UPDATE calls SET attempts = ?, billed = ?, key_name = NULL WHERE id = ?", attempts, billed, id),
         recorded: (landed) => {
-          if (landed) sql.exec("DELETE FROM calls WHERE id = ?", id);
+          if (landed) crossOut(sql, id);
           // One whose record did not land is the alarm's to record.
           live.delete(id);
         },
@@ -123,7 +126,7 @@ export async function recordLostCalls(
         sql.exec("UPDATE calls SET key_name = NULL WHERE id = ?", row.id);
       }
       await guard.recordCall(row.day, reservations, { attempts, billed: row.billed ?? 0 }, row.started_at, callName(object, row.id));
-      sql.exec("DELETE FROM calls WHERE id = ?", row.id);
+      crossOut(sql, row.id);
     } catch {
       // Kept for the next look.
     }

@@ -117,8 +117,7 @@ export function createSpendGuard(
     ledger().record(
       day,
       reservations,
-      // Stryker disable next-line ConditionalExpression: a `call` field that is undefined is the field absent to the ledger
-      { calls: spent.attempts, billed: spent.billed, budget: budgetAt(at), now: now(), ...(call === undefined ? {} : { call }) },
+      { calls: spent.attempts, billed: spent.billed, budget: budgetAt(at), now: now(), call },
       spent.failover,
       spent.range,
     );

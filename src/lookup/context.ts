@@ -42,6 +42,9 @@ export interface LookupTrace {
   reusedDays: number;
   /** Milliseconds spent reading the cache. */
   storeMs: number;
+  /** Milliseconds spent waiting for KOL coordinators (their upstream calls included): with
+   * `upstream.elapsedMs`, what a miss's hop to its coordinator costs (Server-Timing). */
+  coordinatorMs: number;
 }
 
 export function newTrace(): LookupTrace {
@@ -51,6 +54,7 @@ export function newTrace(): LookupTrace {
     storeReadFailed: false,
     reusedDays: 0,
     storeMs: 0,
+    coordinatorMs: 0,
   };
 }
 

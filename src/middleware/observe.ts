@@ -2,7 +2,8 @@
  * @module What each request tells the operator, written once its response is decided:
  * - one structured JSON log line (request id, route, status, cache status, upstream calls and
  *   their time, key name; never the query string, which may carry a credential);
- * - `Server-Timing` with the time spent reading the cache and waiting for the upstream;
+ * - `Server-Timing` with the time spent reading the cache, waiting for the upstream, and waiting
+ *   for KOL coordinators (their upstream calls included: the difference is a miss's hop);
  * - one data point in the Analytics Engine dataset bound as USAGE (per key name: requests,
  *   hits, upstream calls, their time, billed calls), when it is bound;
  * - `Xingtu-Upstream-Calls` and `Xingtu-Upstream-Billed` on every answer: what it cost; and
@@ -80,6 +81,7 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
 
     setMetric(c, "cache", trace.storeMs, "cache reads");
     setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
+    setMetric(c, "coordinator", trace.coordinatorMs, "KOL coordinators, their upstream calls included");
 
     c.env?.USAGE?.writeDataPoint({
       blobs: [client ?? "anonymous", route, hit ? "hit" : cache === null ? "none" : "miss", String(status)],

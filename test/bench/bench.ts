@@ -423,6 +423,8 @@ try {
   console.log(
     `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms ` +
       `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms); ` +
+      `its walk (Server-Timing medians): cache read ${loneMiss.walk.cacheMs} ms, coordinator round trip and work ${loneMiss.walk.coordinatorMs} ms, ` +
+      `upstream ${loneMiss.walk.upstreamMs} ms, the isolate's own ${loneMiss.walk.isolateMs} ms, isolate total ${loneMiss.walk.totalMs} ms; ` +
       `a burst of ${burst.requests} overlapping ranges within ${burst.withinMs} ms: ${burst.upstreamCalls} upstream call(s), p50 ${burst.p50Ms} ms, slowest ${burst.slowestMs} ms; ` +
       `hits ${modelledHit.rps} req/s (p50 ${modelledHit.p50Ms} ms), the toy hit's ${modelledHit.toyHitRps} req/s (p50 ${modelledHit.toyHitP50Ms} ms): x${modelledHit.rpsRatioToToy}`,
   );

@@ -14,6 +14,7 @@ import { modelOf, type LatencyModel } from "./model/latency.ts";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime, type Bundle } from "./runtime.ts";
 import { buildToy, toyOrigin } from "./toys.ts";
 import { TOY_HIT_KEY } from "./toys/keys.ts";
+import { walkOf, type MissWalk } from "./walk.ts";
 
 export interface ProductionFigures {
   model: LatencyModel;
@@ -24,6 +25,8 @@ export interface ProductionFigures {
     overheadP50MsOverToyProxy: number;
     toyCachingProxyP50Ms: number;
     overheadP50MsOverToyCachingProxy: number;
+    /** Where a lone miss's time goes, by the gateway's Server-Timing. */
+    walk: MissWalk;
   };
   burst: { requests: number; withinMs: number; upstreamCalls: number; p50Ms: number; slowestMs: number };
   hit: { rps: number; toyHitRps: number; rpsRatioToToy: number; p50Ms: number; toyHitP50Ms: number };
@@ -65,7 +68,13 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     await drive((i) => send(`/v1/kols/${860_000 + i}/daily-fans?${RANGE}`), 2, 1);
     await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${660_000 + i}&${RANGE}`), 2, 1);
     await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${680_000 + i}&${RANGE}`), 2, 1);
-    const miss = check(await drive((i) => send(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
+    const timings: (string | null)[] = [];
+    const timed = async (path: string) => {
+      const answer = await send(path);
+      timings.push(answer.headers.get("Server-Timing"));
+      return answer;
+    };
+    const miss = check(await drive((i) => timed(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
     const toyProxy = check(
       await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${670_000 + i}&${RANGE}`), LONE_MISSES, 1),
       "toy proxy",
@@ -107,6 +116,7 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
         overheadP50MsOverToyProxy: rounded(miss.p50 - toyProxy.p50),
         toyCachingProxyP50Ms: rounded(toyCachingProxy.p50),
         overheadP50MsOverToyCachingProxy: rounded(miss.p50 - toyCachingProxy.p50),
+        walk: walkOf(timings),
       },
       burst: {
         requests: BURST,

@@ -38,6 +38,21 @@ describe("observability", () => {
     expect(timing).toMatch(/total;dur=/);
   });
 
+  it("sends the wait for the KOL's coordinator on a miss, its upstream call inside it, and none on a hit", async () => {
+    // The upstream takes 40 ms of the gateway's clock.
+    const gateway: ReturnType<typeof makeGateway> = makeGateway({
+      fetch: (request) => ((gateway.clock.now += 40), gateway.emulator.fetch(request)),
+    });
+    const path = trendPath(uniqueKol(), ...RANGE);
+    const duration = (timing: string, name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1]);
+    const miss = (await gateway.request(path)).headers.get("Server-Timing") ?? "";
+    expect(duration(miss, "upstream")).toBe(40);
+    expect(duration(miss, "coordinator")).toBeGreaterThanOrEqual(duration(miss, "upstream"));
+    expect(miss).toMatch(/coordinator;dur=[\d.]+;desc="KOL coordinators, their upstream calls included"/);
+    const hit = (await gateway.request(path)).headers.get("Server-Timing") ?? "";
+    expect(duration(hit, "coordinator")).toBe(0);
+  });
+
   it("writes a usage data point per request, by key name", async () => {
     const { points, dataset } = recordingDataset();
     const gateway = makeGateway({ env: { USAGE: dataset } });

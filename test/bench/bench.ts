@@ -33,6 +33,7 @@ import { TOY_HIT_KEY } from "./toys/keys.ts";
 import { startupCpuMs, startupOverMs } from "./startup.ts";
 import { judgeGoals } from "./goals.ts";
 import { productionFigures } from "./production.ts";
+import { keepingTimings, walkLine, walkOf } from "./walk.ts";
 import { performance } from "node:perf_hooks";
 
 const EMULATOR_LATENCY_MS = 50;
@@ -127,7 +128,9 @@ try {
     MISS_REQUESTS,
     MISS_CONCURRENCY,
   );
-  const miss = await drive((i) => fetchGateway(`/v1/kols/${900_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
+  const missTimings: (string | null)[] = [];
+  const timedMiss = keepingTimings(fetchGateway, missTimings);
+  const miss = await drive((i) => timedMiss(`/v1/kols/${900_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
   const toyProxy = await drive(
     (i) => fetchToy("proxy", `/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${700_000 + i}&${RANGE}`),
     MISS_REQUESTS,
@@ -299,6 +302,7 @@ try {
       overheadP50MsOverToyProxy: ms(miss.p50 - toyProxy.p50),
       gatherWindowMs: configSchema.parse({}).COALESCE_WINDOW_MS,
       withoutGatherWindow: { overheadP50MsOverToyProxy: ms(missWithoutWindow.p50 - toyProxyWithoutWindow.p50) },
+      walk: walkOf(missTimings),
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
     coordination,
@@ -368,6 +372,7 @@ try {
     `CPU per request in V8 (the app in-process, bindings in memory): cache hit ${results.hit.cpuMicros.hit} us, /healthz ${results.hit.cpuMicros.healthz} us`,
   );
   console.log(`miss p50 over the toy proxy: +${results.miss.overheadP50MsOverToyProxy} ms`);
+  console.log(`  its walk (Server-Timing medians): ${walkLine(results.miss.walk)}`);
   console.log(
     `  with the ${results.miss.gatherWindowMs} ms gather window off: +${results.miss.withoutGatherWindow.overheadP50MsOverToyProxy} ms over the toy proxy`,
   );
@@ -423,8 +428,7 @@ try {
   console.log(
     `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms ` +
       `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms); ` +
-      `its walk (Server-Timing medians): cache read ${loneMiss.walk.cacheMs} ms, coordinator round trip and work ${loneMiss.walk.coordinatorMs} ms, ` +
-      `upstream ${loneMiss.walk.upstreamMs} ms, the isolate's own ${loneMiss.walk.isolateMs} ms, isolate total ${loneMiss.walk.totalMs} ms; ` +
+      `its walk (Server-Timing medians): ${walkLine(loneMiss.walk)}; ` +
       `a burst of ${burst.requests} overlapping ranges within ${burst.withinMs} ms: ${burst.upstreamCalls} upstream call(s), p50 ${burst.p50Ms} ms, slowest ${burst.slowestMs} ms; ` +
       `hits ${modelledHit.rps} req/s (p50 ${modelledHit.p50Ms} ms), the toy hit's ${modelledHit.toyHitRps} req/s (p50 ${modelledHit.toyHitP50Ms} ms): x${modelledHit.rpsRatioToToy}`,
   );

@@ -14,7 +14,7 @@ import { modelOf, type LatencyModel } from "./model/latency.ts";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime, type Bundle } from "./runtime.ts";
 import { buildToy, toyOrigin } from "./toys.ts";
 import { TOY_HIT_KEY } from "./toys/keys.ts";
-import { walkOf, type MissWalk } from "./walk.ts";
+import { keepingTimings, walkOf, type MissWalk } from "./walk.ts";
 
 export interface ProductionFigures {
   model: LatencyModel;
@@ -69,11 +69,7 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${660_000 + i}&${RANGE}`), 2, 1);
     await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${680_000 + i}&${RANGE}`), 2, 1);
     const timings: (string | null)[] = [];
-    const timed = async (path: string) => {
-      const answer = await send(path);
-      timings.push(answer.headers.get("Server-Timing"));
-      return answer;
-    };
+    const timed = keepingTimings(send, timings);
     const miss = check(await drive((i) => timed(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
     const toyProxy = check(
       await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${670_000 + i}&${RANGE}`), LONE_MISSES, 1),

@@ -49,3 +49,20 @@ export function walkOf(headers: (string | null)[]): MissWalk {
     totalMs: each((timing) => of(timing, "total")),
   };
 }
+
+/** `send`, keeping each answer's Server-Timing header in `timings` (for walkOf). */
+export function keepingTimings<A extends { headers: { get(name: string): string | null } }>(
+  send: (path: string) => Promise<A>,
+  timings: (string | null)[],
+): (path: string) => Promise<A> {
+  return async (path) => {
+    const answer = await send(path);
+    timings.push(answer.headers.get("Server-Timing"));
+    return answer;
+  };
+}
+
+/** The walk in words, for the bench's report. */
+export const walkLine = (walk: MissWalk) =>
+  `cache read ${walk.cacheMs} ms, the coordinator's round trip and work ${walk.coordinatorMs} ms, upstream ${walk.upstreamMs} ms, ` +
+  `the isolate's own ${walk.isolateMs} ms (isolate total ${walk.totalMs} ms)`;

@@ -23,11 +23,9 @@ import { SEED_PATH, SUCCESSOR_PATH } from "./upstream/request.ts";
 import { readiness } from "./config/readiness.ts";
 import { errorFields } from "./log.ts";
 import { problemSvg } from "./render/problem-svg.ts";
-import { MAX_WIDTH, MIN_WIDTH, WIDTH } from "./render/chart.ts";
+import { MAX_WIDTH, MIN_WIDTH, SVG_HEADERS, WIDTH } from "./render/chart.ts";
 import { problemPage } from "./routes/problems.ts";
 import type { Runtime } from "./runtime.ts";
-
-const SVG_TYPE = "image/svg+xml; charset=utf-8";
 
 /** The width the chart was asked at, when it is one a chart may have (else the default): its error takes that size. */
 function chartWidth(c: Context<GatewayEnv>): number {
@@ -70,7 +68,7 @@ export function createApp(runtime: Runtime) {
       (page) => page.zh,
       () => null,
     );
-    return problemResponse(error, context, { contentType: SVG_TYPE, body: (problem) => problemSvg(problem, zh, chartWidth(c)) });
+    return problemResponse(error, context, { headers: SVG_HEADERS, body: (problem) => problemSvg(problem, zh, chartWidth(c)) });
   };
 
   app.notFound((c) =>

@@ -321,11 +321,12 @@ export function problemBody(error: ProblemError, context: ProblemContext): Probl
 export function problemResponse(
   error: ProblemError,
   context: ProblemContext,
-  render?: { contentType: string; body: (problem: Problem) => string },
+  render?: { headers: Record<string, string>; body: (problem: Problem) => string },
 ): Response {
   const body = problemBody(error, context);
   const headers = new Headers({
-    "Content-Type": render?.contentType ?? "application/problem+json",
+    "Content-Type": "application/problem+json",
+    ...render?.headers,
     "X-Request-Id": context.requestId,
     "Cache-Control": "no-store",
   });

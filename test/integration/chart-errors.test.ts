@@ -15,6 +15,8 @@ describe("a chart's error", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("Content-Type")).toBe("image/svg+xml; charset=utf-8");
     expect(response.headers.get("Cache-Control")).toBe("no-store");
+    // It carries the caller's words (the path, a field's value): opened on its own, it runs and loads nothing, as a chart does.
+    expect(response.headers.get("Content-Security-Policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
     const svg = await response.text();
     expect(svg).toMatch(/^<svg [^>]*width="800" height="400"/);
     expect(svg).toContain("kolId must be 1 to 32 ASCII digits");

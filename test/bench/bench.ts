@@ -429,6 +429,8 @@ try {
     `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms ` +
       `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms); ` +
       `its walk (Server-Timing medians): ${walkLine(loneMiss.walk)}; ` +
+      `a creator seen before (its coordinator there already) p50 ${loneMiss.seenBefore.p50Ms} ms, ` +
+      `+${loneMiss.seenBefore.overheadP50MsOverToyCachingProxy} ms over the toy caching proxy, its walk: ${walkLine(loneMiss.seenBefore.walk)}; ` +
       `a burst of ${burst.requests} overlapping ranges within ${burst.withinMs} ms: ${burst.upstreamCalls} upstream call(s), p50 ${burst.p50Ms} ms, slowest ${burst.slowestMs} ms; ` +
       `hits ${modelledHit.rps} req/s (p50 ${modelledHit.p50Ms} ms), the toy hit's ${modelledHit.toyHitRps} req/s (p50 ${modelledHit.toyHitP50Ms} ms): x${modelledHit.rpsRatioToToy}`,
   );

@@ -25,6 +25,7 @@ export interface GoalFigures {
       overheadP50MsOverToyProxy: number;
       overheadP50MsOverToyCachingProxy: number;
       walk: { coordinatorMs: number; isolateMs: number };
+      seenBefore: { overheadP50MsOverToyCachingProxy: number; walk: { coordinatorMs: number } };
     };
     burst: { upstreamCalls: number };
     hit: { rpsRatioToToy: number };
@@ -172,7 +173,9 @@ const GOALS: Goal[] = [
     why: (f) =>
       `by the miss's Server-Timing, the coordinator's round trip and work took ${f.production.loneMiss.walk.coordinatorMs} ms ` +
       `(the model's round trip is ${f.production.model.coordinatorRttMs} ms: the rest is the local hop to the object, paid on top of it, ` +
-      `and the coordinator's work: the days written, the journal) and the isolate's own work ${f.production.loneMiss.walk.isolateMs} ms`,
+      `and the coordinator's work: the days written, the journal) and the isolate's own work ${f.production.loneMiss.walk.isolateMs} ms; ` +
+      `a creator's first miss also creates its coordinator: for creators seen before, +${f.production.loneMiss.seenBefore.overheadP50MsOverToyCachingProxy} ms ` +
+      `over the toy caching proxy, the coordinator's round trip and work ${f.production.loneMiss.seenBefore.walk.coordinatorMs} ms`,
   },
   {
     figure: "production model: upstream calls for a burst of 20 overlapping ranges",

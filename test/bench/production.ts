@@ -27,6 +27,9 @@ export interface ProductionFigures {
     overheadP50MsOverToyCachingProxy: number;
     /** Where a lone miss's time goes, by the gateway's Server-Timing. */
     walk: MissWalk;
+    /** The same for creators seen before (their coordinators exist, as for a creator a team follows
+     * day after day): a creator's first miss also creates its coordinator and its storage. */
+    seenBefore: { p50Ms: number; overheadP50MsOverToyCachingProxy: number; walk: MissWalk };
   };
   burst: { requests: number; withinMs: number; upstreamCalls: number; p50Ms: number; slowestMs: number };
   hit: { rps: number; toyHitRps: number; rpsRatioToToy: number; p50Ms: number; toyHitP50Ms: number };
@@ -71,6 +74,14 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     const timings: (string | null)[] = [];
     const timed = keepingTimings(send, timings);
     const miss = check(await drive((i) => timed(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
+    // Creators seen before: each one's coordinator made by a quote first (which spends nothing).
+    for (let i = 0; i < LONE_MISSES; i++) await (await send(`/v1/kols/${875_000 + i}/daily-fans/quote?${RANGE}`)).arrayBuffer();
+    const seenTimings: (string | null)[] = [];
+    const timedSeen = keepingTimings(send, seenTimings);
+    const seen = check(
+      await drive((i) => timedSeen(`/v1/kols/${875_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1),
+      "lone misses seen before",
+    );
     const toyProxy = check(
       await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${670_000 + i}&${RANGE}`), LONE_MISSES, 1),
       "toy proxy",
@@ -113,6 +124,11 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
         toyCachingProxyP50Ms: rounded(toyCachingProxy.p50),
         overheadP50MsOverToyCachingProxy: rounded(miss.p50 - toyCachingProxy.p50),
         walk: walkOf(timings),
+        seenBefore: {
+          p50Ms: rounded(seen.p50),
+          overheadP50MsOverToyCachingProxy: rounded(seen.p50 - toyCachingProxy.p50),
+          walk: walkOf(seenTimings),
+        },
       },
       burst: {
         requests: BURST,

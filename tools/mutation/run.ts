@@ -94,6 +94,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/upstream-endpoints.test.ts",
       // The journal of each call, and the next object recording what a lost one did not.
       "test/integration/call-journal.test.ts",
+      // How long a miss waited for its coordinator (Server-Timing).
+      "test/integration/observability.test.ts",
     ],
   },
   normalisation: {

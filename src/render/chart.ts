@@ -120,15 +120,22 @@ const FRAME_STYLE = [
 const LEGEND_TEXT_WIDTH = 16;
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
-/** Half-widths a character takes: two for a CJK (full-width) one. */
-export const isWide = (char: string) => WIDE.test(char);
+/** An emoji (one drawn as a picture): as wide as a CJK character. */
+const PICTURE = /\p{Extended_Pictographic}/u;
+/** Half-widths a character takes: two for a CJK (full-width) one or an emoji. */
+export const isWide = (char: string) => WIDE.test(char) || PICTURE.test(char);
 const halfWidths = (char: string) => (isWide(char) ? 2 : 1);
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+/** What a reader sees as one character each: an emoji's ZWJ sequence or a letter with its marks is
+ * one, so a name is never cut inside one. */
+const graphemes = (text: string) => Array.from(segmenter.segment(text), (part) => part.segment);
 
 /** `label` cut to a legend column, with an ellipsis when cut (an id is never cut: it must stay exact). */
 export function fitted(label: string): string {
   let width = 0;
   let fit = "";
-  for (const char of label) {
+  for (const char of graphemes(label)) {
     width += halfWidths(char);
     if (width > LEGEND_TEXT_WIDTH) return `${fit}…`;
     fit += char;
@@ -138,7 +145,7 @@ export function fitted(label: string): string {
 
 /** A half-width's pixels in the heading's bold 16 px, on average (a Latin letter or digit). */
 const HEADING_HALF = 9.5;
-export const halvesOf = (text: string) => [...text].reduce((sum, char) => sum + halfWidths(char), 0);
+export const halvesOf = (text: string) => graphemes(text).reduce((sum, char) => sum + halfWidths(char), 0);
 
 /** The heading in one line, or two (at its last comma) when the chart is too narrow for one; and
  * whether a line is still too long for 16 px (it is then set smaller). */
@@ -160,7 +167,7 @@ export function fittedHeading(title: (name: string) => string, name: string, wid
   const room = width - MARGIN.left - 8;
   const fits = (heading: string) =>
     headingLines(heading, room).lines.every((line) => halvesOf(line) * HEADING_HALF * SMALL_HEADING <= room);
-  let kept = [...name];
+  let kept = graphemes(name);
   let heading = title(name);
   while (kept.length > 1 && !fits(heading)) {
     kept = kept.slice(0, -1);

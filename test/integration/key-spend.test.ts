@@ -183,6 +183,43 @@ describe("a key's ledger made before uncertain calls were counted", () => {
   });
 });
 
+describe("a key's ledger leasing calls", () => {
+  const DAY = "2026-03-10";
+  const NOW = Date.parse("2026-03-10T04:00:00Z");
+  const ledger = () => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(`leasing-${crypto.randomUUID()}`));
+
+  it("counts the day's uncertain calls as spent: none leased once they bring the calls left under 16 leases' worth", async () => {
+    await runInDurableObject(ledger(), (instance: KeyLedger) => {
+      instance.record(DAY, { requests: 2, hits: 0, calls: 2, billed: 0, uncertain: 2 }, null);
+      // 65 less 2 maybe billed is 63: under 16 leases of 4, so calls are admitted one at a time.
+      expect(instance.lease(DAY, 65, NOW, 4, NOW + 30_000)).toEqual([]);
+      expect(instance.lease(DAY, 66, NOW, 4, NOW + 30_000)).toHaveLength(4);
+    });
+  });
+
+  it("releases the calls an isolate gives back", async () => {
+    await runInDurableObject(ledger(), (instance: KeyLedger) => {
+      const leased = instance.lease(DAY, 300, NOW, 4, NOW + 30_000);
+      expect(instance.usageNow(DAY, NOW)).toMatchObject({ leased: 4, inFlight: 0 });
+      instance.giveBack(leased.slice(0, 3));
+      expect(instance.usageNow(DAY, NOW)).toMatchObject({ leased: 1, inFlight: 0 });
+    });
+  });
+
+  it("made before leased calls were told apart, gains the column and keeps its calls under way as such", async () => {
+    await runInDurableObject(ledger(), (_instance: KeyLedger, state) => {
+      state.storage.sql.exec("DROP TABLE reservations");
+      // The table as the ledger made it before leases, with a call under way.
+      state.storage.sql.exec("CREATE TABLE reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, at INTEGER NOT NULL)");
+      state.storage.sql.exec("INSERT INTO reservations (day, at) VALUES (?, ?)", DAY, NOW);
+      const migrated = new KeyLedger(state, env as Bindings);
+      expect(migrated.usageNow(DAY, NOW)).toMatchObject({ inFlight: 1, leased: 0 });
+      expect(migrated.lease(DAY, 300, NOW, 4, NOW + 30_000)).toHaveLength(4);
+      expect(migrated.usageNow(DAY, NOW)).toMatchObject({ inFlight: 1, leased: 4 });
+    });
+  });
+});
+
 describe("a key's requests and hits, counted in the isolate", () => {
   const ledgerDay = (name: string, day: string) => env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(name)).usage(day);
 

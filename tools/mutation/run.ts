@@ -59,6 +59,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/rate-limit-headers.test.ts",
       // A call whose maker was lost, or whose record did not land, recorded by the coordinator's journal.
       "test/integration/call-journal.test.ts",
+      // The rate limit's grants and their spares (allowance.ts), on their own.
+      "test/unit/allowance.test.ts",
     ],
   },
   coordination: {

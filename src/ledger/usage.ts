@@ -148,24 +148,29 @@ export function keyUsage(
 ): KeyUsage | null {
   const named = !client.anonymous && env.KEY_LEDGER !== undefined;
   const limited = named && client.dailyUpstreamCalls > 0;
+  // Stryker disable next-line ConditionalExpression: without a key's ledger or a charge, the pass says nothing and `finish` does nothing: as no usage at all
   if (!named && !client.chargeUpstreamCall) return null;
   const leases = limited ? keyLeases(env, runtime, config, client, defer) : null;
   let leased: LeasedSlot<number> | null = null;
   let reservation: number | null = null;
   const charge = client.chargeUpstreamCall;
+  // Stryker disable next-line BooleanLiteral: `pass` sets it before `settle` reads it (a miss asks for its pass first: resolveMiss)
   let chargedAhead = false;
   const spend: CallerSpend = {
     async pass() {
       leased = leases?.take(shanghaiToday(runtime.now())) ?? null;
       const key = limited ? { key: { name: client.name, limit: client.dailyUpstreamCalls, leased: leased?.reservation ?? null } } : {};
       // The weight charged ahead when the isolate has a spare, else by the coordinator if it must call.
+      // Stryker disable next-line BooleanLiteral: the three charges are set together (client-auth.ts): a client without this one (a delivery's) has no charge to weigh or refund either
       chargedAhead = client.chargeSpareUpstreamCall?.() ?? false;
       return { ...(charge && !chargedAhead ? { weigh: () => weighed(charge) } : {}), ...key };
     },
     settle(outcome) {
+      // Stryker disable next-line OptionalChaining: charged ahead means the client has the charges, the refund among them (client-auth.ts sets the three together)
       if (chargedAhead && outcome.upstream.attempts === 0) client.refundUpstreamCall?.();
       chargedAhead = false;
       reservation = outcome.keyReservation ?? null;
+      // Stryker disable next-line OptionalChaining: a leased call was taken from the leases, so there are leases
       if (leased && outcome.keyCallUnused) leases?.putBack(leased);
       leased = null;
     },
@@ -210,6 +215,7 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
     if (batch) await ledger.record(batch.day, batch.delta, null);
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
+    // Stryker disable next-line ConditionalExpression: only a batch is recorded, so only a batch's record can have failed here
     if (batch) keepForLater(runtime, name, batch);
     throw ledgerUnavailable("The key's ledger");
   }

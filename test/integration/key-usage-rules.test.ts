@@ -92,7 +92,9 @@ describe("when a key's usage reaches its ledger", () => {
     const path = trendPath(uniqueKol(), ...RANGE);
     for (let i = 0; i < 3; i++) await gateway.request(path, { as: key });
     cut.off = true;
-    expect((await gateway.request("/v1/usage", { as: key })).status).toBe(503);
+    const refused = await gateway.request("/v1/usage", { as: key });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ detail: expect.stringContaining("The key's ledger could not be reached") });
     cut.off = false;
     expect(await usageOf(gateway, key)).toMatchObject({ requests: 3, hits: 2, upstreamCalls: 1 });
   });
@@ -105,7 +107,8 @@ describe("when a key's usage reaches its ledger", () => {
     cut.off = true;
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
     cut.off = false;
-    expect(await usageOf(gateway, key)).toMatchObject({ requests: 1, upstreamCalls: 1, billedCalls: 1 });
+    // Without a daily limit, nothing is "left": the key's remaining calls are none to count.
+    expect(await usageOf(gateway, key)).toMatchObject({ requests: 1, upstreamCalls: 1, billedCalls: 1, remainingUpstreamCalls: null });
   });
 
   it("a batch the ledger took before /v1/usage failed to read is not sent again", async () => {
@@ -144,6 +147,29 @@ describe("when a key's usage reaches its ledger", () => {
       ["2026-03-10", 1],
       ["2026-03-11", 2],
     ]);
+    // A day without use is in the history as zeros.
+    expect(history.at(-3)).toMatchObject({ day: "2026-03-09", upstreamCalls: 0, billedCalls: 0, uncertainCalls: 0 });
+    // Sent once: the next record does not send the earlier day's batch again.
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const after = (await usageOf(gateway, key)).history;
+    expect(after.slice(-2).map((day) => [day.day, day.upstreamCalls])).toEqual([
+      ["2026-03-10", 1],
+      ["2026-03-11", 3],
+    ]);
+  });
+
+  it("a /v1/usage whose history cannot be read says it is the key's ledger", async () => {
+    const ledgers = wrapNamespace(env.KEY_LEDGER as DurableObjectNamespace<KeyLedger>, {
+      get: (id) =>
+        new Proxy(env.KEY_LEDGER.get(id), {
+          get: (target, name) => (name === "history" ? () => Promise.reject(new Error("unreachable")) : Reflect.get(target, name)),
+        }) as DurableObjectStub<KeyLedger>,
+    });
+    const gateway = makeGateway({ env: { KEY_LEDGER: ledgers } });
+    const { key } = await createTestKey(env.KEYS);
+    const response = await gateway.request("/v1/usage", { as: key });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ detail: expect.stringContaining("The key's ledger could not be reached") });
   });
 
   it("a /v1/usage that cannot reach the ledger says it is the key's ledger", async () => {

@@ -131,6 +131,25 @@ describe("a call leased to the isolate", () => {
     expect(usage).toMatchObject({ upstreamCalls: 5, inFlightCalls: 0, leasedCalls: 3 });
   });
 
+  it("of the key's, that a miss did not need, is the next miss's: no more is leased for it", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, ...RANGE), { as: key });
+    const keys = countCalls(gateway, "KEY_LEDGER");
+    // Three misses inside the stored days (no call): each carries a leased call of the key's and hands it back.
+    for (const [from, to] of [
+      ["2026-03-02", "2026-03-03"],
+      ["2026-03-02", "2026-03-04"],
+      ["2026-03-03", "2026-03-04"],
+    ] as const) {
+      expect((await gateway.request(trendPath(kolId, from, to), { as: key })).headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    }
+    // Then two that call: the three calls the first lease left are enough.
+    for (let i = 0; i < 2; i++) await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(keys.filter((method) => method === "lease")).toEqual([]);
+  });
+
   it("is asked for once by an isolate however many misses find its pool empty at once", async () => {
     const gateway = makeGateway({ emulator: { latencyMs: 5 } });
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });

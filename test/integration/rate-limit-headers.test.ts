@@ -27,6 +27,14 @@ describe("RateLimit headers", () => {
     expect(second.headers.get("RateLimit")).toBe('"standard";r=117;t=45');
   });
 
+  it("count an anonymous caller's miss as two requests of its address too: itself and its upstream call", async () => {
+    const gateway = makeGateway({ env: { PUBLIC_ACCESS: "true", RATE_LIMIT_STANDARD_PER_MINUTE: "120" } });
+    const headers = { "CF-Connecting-IP": "203.0.113.7" };
+    const miss = await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: null, headers });
+    expect(miss.headers.get("Xingtu-Upstream-Calls")).toBe("1");
+    expect(miss.headers.get("RateLimit")).toBe('"standard";r=118;t=60');
+  });
+
   it("count a miss answered without a call (from the creator's stored days) as one request, not two", async () => {
     const gateway = makeGateway({ env: { RATE_LIMIT_STANDARD_PER_MINUTE: "120" } });
     const { key } = await createTestKey(env.KEYS, { tier: "standard" });

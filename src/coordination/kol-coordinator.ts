@@ -138,6 +138,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   async resolve(request: MissRequest): Promise<MissOutcome> {
     const trace = newUpstreamTrace();
     const leased: HeldCall = { call: request.account ?? null };
+    // Stryker disable next-line ObjectLiteral: no reservation read as undefined is none as null is (the journal writes either as NULL; the usage record reads either as none)
     const taken: TakenReservation = { reservation: null };
     let guard: SpendGuard | undefined;
     const outcome = await outcomeOf(trace, async () => {
@@ -154,6 +155,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const leasedKeyCall = request.caller?.key?.leased ?? null;
     return {
       ...outcome,
+      // Stryker disable next-line ConditionalExpression: a keyReservation of null is none, as the usage record reads it
       ...(taken.reservation !== null ? { keyReservation: taken.reservation } : {}),
       ...(leasedKeyCall !== null && taken.reservation !== leasedKeyCall ? { keyCallUnused: true } : {}),
       ...(leased.call && !leased.ahead ? { accountCallUnused: true } : {}),
@@ -247,6 +249,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
     // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
     // Live days fetched after the stale answer was stored (another range's refresh) are not bought again.
+    // Stryker disable next-line ConditionalExpression: a refetchSince of undefined is none: the miss's own moment stands in (refetchSince)
     const since = storedAt === undefined ? {} : { refetchSince: storedAt };
     const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true, ...since });
     if (outcome.ok) {
@@ -261,6 +264,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
   /** The journal a miss's call is written in, charged to the miss's key when it has a limit (its admission took a reservation). */
   private journal(request: MissRequest, taken: TakenReservation): CallJournal {
     const name = request.caller?.key?.name;
+    // Stryker disable next-line ConditionalExpression: a key part with no name is written as none (NULL), as null is
     const key = () => (name !== undefined ? { name, reservation: taken.reservation } : null);
     return callJournal(this.ctx.id.toString(), this.sql, this.liveCalls, this.deps.runtime.now, key, () => this.arm());
   }
@@ -321,6 +325,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     let joined: Joined | undefined = step.kind === "covered" ? step.joined : undefined;
     if (!joined) {
       // Without a leased call, the account's admission is asked beside the key's, not after it.
+      // Stryker disable next-line OptionalChaining: the coordinator's context always holds the miss's held call (resolve)
       const ahead = context.leased?.call ? null : context.guard.admitAhead();
       const refused = await refusal(admitKey, trace);
       const admitted = await ahead;
@@ -376,6 +381,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     if (gathering) {
       for (const day of days) gathering.days.add(day);
       // Live days asked for again are fetched again if they were fetched before the latest such ask.
+      // Stryker disable next-line ConditionalExpression: with no ask to refetch, Math.max makes 0 of null, and live days fetched at or before 0 are none
       gathering.refetchSince = since === null ? gathering.refetchSince : Math.max(gathering.refetchSince ?? 0, since);
       // The call is one call either way: it is widened for whichever miss in it is not a refresh.
       gathering.narrow &&= narrow;

@@ -69,8 +69,9 @@ describe("a call under way when its coordinator is lost", () => {
     void gateway.request(trendPath(kolId, ...RANGE), { as: key });
     await lostCall;
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 0, inFlight: 1 });
-    // Written down, with the alarm that wakes the next object set (an alarm outlives its object).
-    expect(await runInDurableObject(coordinatorOf(kolId), (_instance: KolCoordinator, state) => state.storage.getAlarm())).not.toBeNull();
+    // Written down, with the alarm that wakes the next object set a minute on (an alarm outlives its object).
+    const alarm = await runInDurableObject(coordinatorOf(kolId), (_instance: KolCoordinator, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThan(Date.now() + 30_000);
     await lookAtJournal(gateway, kolId, true);
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, billed: 0, inFlight: 0 });
     const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, number>>();
@@ -129,6 +130,19 @@ describe("a call under way when its coordinator is lost", () => {
 });
 
 describe("the journal", () => {
+  it("takes a call of a key without a daily limit, charged to no key: the coordinator makes it, and keeps its days", async () => {
+    const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "0" } });
+    const { key } = await createTestKey(env.KEYS);
+    const kolId = uniqueKol();
+    expect((await gateway.request(trendPath(kolId, ...RANGE), { as: key })).status).toBe(200);
+    // Made at the coordinator (an isolate on its own keeps no days): a range inside is answered without a call.
+    const inside = await gateway.request(trendPath(kolId, "2026-03-02", "2026-03-04"), { as: key });
+    expect(inside.headers.get("Xingtu-Upstream-Calls")).toBe("0");
+    expect(gateway.logs.map((line) => line.msg)).not.toContain(
+      "the KOL's coordinator could not be reached; this isolate resolved the miss on its own",
+    );
+  });
+
   it("records a call whose record did not reach the account's ledger, with what it cost", async () => {
     const gateway = makeGateway({ env: { LEASE_CALLS: "0" } });
     const operator = await createTestKey(env.KEYS, { permissions: ["operate"] });

@@ -47,7 +47,8 @@ describe("observability", () => {
     const duration = (timing: string, name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1]);
     const miss = (await gateway.request(path)).headers.get("Server-Timing") ?? "";
     expect(duration(miss, "upstream")).toBe(40);
-    expect(duration(miss, "coordinator")).toBeGreaterThanOrEqual(duration(miss, "upstream"));
+    // Only the upstream moves the gateway's clock: the wait for the coordinator is its 40 ms.
+    expect(duration(miss, "coordinator")).toBe(40);
     expect(miss).toMatch(/coordinator;dur=[\d.]+;desc="KOL coordinators, their upstream calls included"/);
     const hit = (await gateway.request(path)).headers.get("Server-Timing") ?? "";
     expect(duration(hit, "coordinator")).toBe(0);

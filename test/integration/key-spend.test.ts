@@ -197,6 +197,14 @@ describe("a key's ledger leasing calls", () => {
     });
   });
 
+  it("counts calls under way as spent: none leased once they bring the calls left under 16 leases' worth", async () => {
+    await runInDurableObject(ledger(), (instance: KeyLedger) => {
+      for (let i = 0; i < 3; i++) expect(instance.admit(DAY, 66, NOW)).toMatchObject({ ok: true });
+      expect(instance.lease(DAY, 66, NOW, 4, NOW + 30_000)).toEqual([]);
+      expect(instance.lease(DAY, 67, NOW, 4, NOW + 30_000)).toHaveLength(4);
+    });
+  });
+
   it("releases the calls an isolate gives back", async () => {
     await runInDurableObject(ledger(), (instance: KeyLedger) => {
       const leased = instance.lease(DAY, 300, NOW, 4, NOW + 30_000);

@@ -150,6 +150,16 @@ describe("a call leased to the isolate", () => {
     expect(keys.filter((method) => method === "lease")).toEqual([]);
   });
 
+  it("of the key's, that a miss used, is not handed to the next: the pool asks for more once half are used", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS, { dailyUpstreamCalls: 300 });
+    await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    const keys = countCalls(gateway, "KEY_LEDGER");
+    // Four leased, one used by the first miss; two more used leave one, fewer than half: the pool asks.
+    for (let i = 0; i < 3; i++) await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key });
+    expect(keys).toContain("lease");
+  });
+
   it("is asked for once by an isolate however many misses find its pool empty at once", async () => {
     const gateway = makeGateway({ emulator: { latencyMs: 5 } });
     const { key } = await createTestKey(env.KEYS, { permissions: ["operate"] });

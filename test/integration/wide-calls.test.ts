@@ -38,6 +38,38 @@ const accountDay = (gateway: Gateway) =>
   accountLedgerOf(gateway.env.ACCOUNT_LEDGER).day(shanghaiToday(gateway.clock.now), gateway.clock.now);
 
 describe("wide calls", () => {
+  it("widen a gathered call for a plain miss that joins a client's refresh in it (the refresh alone would ask only its own days)", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const first = new Promise<void>((resolve) => (reached = resolve));
+    let calls = 0;
+    const gateway: Gateway = wideGateway({
+      fetch: async (request) => {
+        if (++calls === 1) {
+          reached();
+          await held;
+        }
+        return gateway.emulator.fetch(request);
+      },
+    });
+    const kolId = uniqueKol();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // A call under way for the KOL (a year ago's days), so what follows gathers behind it.
+    const running = ask(gateway, kolId, "2025-01-01", "2025-01-05");
+    await first;
+    const refresh = ask(gateway, kolId, "2026-03-06", "2026-03-10", { "Xingtu-Refresh": "live" });
+    await pause(200);
+    const plain = ask(gateway, kolId, "2026-02-01", "2026-02-05");
+    await pause(200);
+    release();
+    await Promise.all([running, refresh, plain]);
+    expect(gateway.emulator.requests).toHaveLength(2);
+    const gathered = gateway.emulator.requests[1]!;
+    expect(gathered.endDate).toBe("2026-03-10");
+    expect(gathered.startDate! < "2026-02-01").toBe(true);
+  });
+
   it("bring the widest useful window in one call: any range inside it then costs no call", async () => {
     const gateway = wideGateway();
     const kolId = uniqueKol();

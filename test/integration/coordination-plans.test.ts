@@ -128,6 +128,21 @@ describe("a background refresh", () => {
     expect(windows(gateway)).toEqual(["2026-03-05..2026-03-09", "2026-03-09..2026-03-09"]);
   });
 
+  it("buys again a live day fetched before its stale answer was stored, though the day itself is not yet old", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    await gateway.request(trendPath(kolId, "2026-03-10", "2026-03-10"));
+    // Half an hour on, the range with 03-09 too: 03-09 is bought, and the answer lasts as long as 03-10 does.
+    tick(LIVE_TTL_MS / 2, gateway);
+    await gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"));
+    // Thirty-five minutes on, the answer is stale: 03-10 is old, 03-09 (thirty-five minutes) is not, yet came before the answer.
+    tick(35 * 60_000, gateway);
+    expect((await gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"))).headers.get("Cache-Status")).toMatch(
+      /stale-while-revalidate/,
+    );
+    expect(windows(gateway)).toEqual(["2026-03-10..2026-03-10", "2026-03-09..2026-03-09", "2026-03-09..2026-03-10"]);
+  });
+
   it("does not buy live days again that another range's refresh fetched after its stale answer was stored: ten stale ranges, one call", async () => {
     const gateway = makeGateway({ env: { UPSTREAM_FETCH_DAYS: undefined } });
     const kolId = uniqueKol();
@@ -222,6 +237,28 @@ describe("misses of one KOL at the same time", () => {
     expect([(await under).status, (await plain).status, (await refreshed).status]).toEqual([200, 200, 200]);
     // After the call under way, one call from the plain miss's first day to the refreshed live days' last.
     expect(windows(gateway)).toEqual(["2026-03-08..2026-03-10", "2026-03-01..2026-03-02", "2026-03-04..2026-03-10"]);
+  });
+
+  it("gathered with a background refresh that asks less, still buy again the live day a client's live refresh asked for", async () => {
+    const gateway = makeGateway(gathering);
+    const kolId = uniqueKol();
+    // The two live days stored; fifty minutes on, a live refresh fetches 03-10 again.
+    await gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"));
+    tick(LIVE_TTL_MS - 10 * 60_000, gateway);
+    await gateway.request(trendPath(kolId, "2026-03-10", "2026-03-10"), { headers: { "Xingtu-Refresh": "live" } });
+    // Past the first answer's time (stale, within STALE_WHILE_REVALIDATE_SECONDS), and 03-09's; 03-10 is fifteen minutes old.
+    tick(15 * 60_000, gateway);
+    const under = gateway.request(trendPath(kolId, "2026-03-01", "2026-03-02"));
+    await pause(50);
+    // A client's live refresh of 03-10 gathers first: it wants 03-10 fetched after now.
+    const refreshed = gateway.request(trendPath(kolId, "2026-03-10", "2026-03-10"), { headers: { "Xingtu-Refresh": "live" } });
+    await pause(100);
+    // The stale answer is served and refreshed in the background, which needs only 03-09 (03-10 came after it).
+    const stale = await gateway.request(trendPath(kolId, "2026-03-09", "2026-03-10"));
+    expect(stale.headers.get("Cache-Status")).toMatch(/detail="stale-while-revalidate"/);
+    expect([(await under).status, (await refreshed).status, stale.status]).toEqual([200, 200, 200]);
+    // One call after the call under way, for both: 03-10 bought again, as the client asked.
+    expect(windows(gateway).slice(2)).toEqual(["2026-03-01..2026-03-02", "2026-03-09..2026-03-10"]);
   });
 
   it("a live refresh asked during a call that brings its live days is answered by that call: they were fetched after it asked", async () => {

@@ -132,6 +132,8 @@ function addTrace(into: LookupTrace, from: LookupTrace): void {
   for (const field of ["attempts", "billed", "uncertain", "elapsedMs"] as const) into.upstream[field] += from.upstream[field];
   into.coalesced ||= from.coalesced;
   into.reusedDays += from.reusedDays;
+  into.storeMs += from.storeMs;
+  into.coordinatorMs += from.coordinatorMs;
 }
 
 /** Many creators' trends for this request: each looked up as its own request would be, its cost

@@ -54,6 +54,23 @@ describe("observability", () => {
     expect(duration(hit, "coordinator")).toBe(0);
   });
 
+  it("sends a roster's waits for its creators' coordinators, summed as their upstream calls are", async () => {
+    const gateway: ReturnType<typeof makeGateway> = makeGateway({
+      fetch: (request) => ((gateway.clock.now += 40), gateway.emulator.fetch(request)),
+    });
+    const json = { "Content-Type": "application/json" };
+    await gateway.request("/v1/rosters/timed", {
+      method: "PUT",
+      headers: json,
+      body: JSON.stringify({ kolIds: [uniqueKol(), uniqueKol()] }),
+    });
+    const response = await gateway.request(`/v1/rosters/timed/daily-fans?startDate=${RANGE[0]}&endDate=${RANGE[1]}`);
+    const timing = response.headers.get("Server-Timing") ?? "";
+    const duration = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1]);
+    expect(duration("upstream")).toBeGreaterThanOrEqual(80);
+    expect(duration("coordinator")).toBeGreaterThanOrEqual(duration("upstream"));
+  });
+
   it("writes a usage data point per request, by key name", async () => {
     const { points, dataset } = recordingDataset();
     const gateway = makeGateway({ env: { USAGE: dataset } });

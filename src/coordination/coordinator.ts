@@ -88,6 +88,5 @@ async function resolveInIsolate(context: LookupContext, request: MissRequest): P
   const outcome = await shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>
     outcomeOf(trace, () => wholeRange(context, request.query, admitKey, trace)),
   );
-  // Stryker disable next-line ConditionalExpression: a keyReservation of null is none, as the usage record reads it
   return taken.reservation !== null ? { ...outcome, keyReservation: taken.reservation } : outcome;
 }

@@ -155,7 +155,6 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const leasedKeyCall = request.caller?.key?.leased ?? null;
     return {
       ...outcome,
-      // Stryker disable next-line ConditionalExpression: a keyReservation of null is none, as the usage record reads it
       ...(taken.reservation !== null ? { keyReservation: taken.reservation } : {}),
       ...(leasedKeyCall !== null && taken.reservation !== leasedKeyCall ? { keyCallUnused: true } : {}),
       ...(leased.call && !leased.ahead ? { accountCallUnused: true } : {}),
@@ -249,7 +248,6 @@ export class KolCoordinator extends DurableObject<Bindings> {
     runtime.isolate.refreshes.set(key, { running: true, failures, notBefore: 0 });
     // A background refresh is the gateway's own upkeep: the account ledger admits it, no key.
     // Live days fetched after the stale answer was stored (another range's refresh) are not bought again.
-    // Stryker disable next-line ConditionalExpression: a refetchSince of undefined is none: the miss's own moment stands in (refetchSince)
     const since = storedAt === undefined ? {} : { refetchSince: storedAt };
     const outcome = await this.resolve({ query, refresh: false, refetchLiveDays: true, ...since });
     if (outcome.ok) {
@@ -264,7 +262,6 @@ export class KolCoordinator extends DurableObject<Bindings> {
   /** The journal a miss's call is written in, charged to the miss's key when it has a limit (its admission took a reservation). */
   private journal(request: MissRequest, taken: TakenReservation): CallJournal {
     const name = request.caller?.key?.name;
-    // Stryker disable next-line ConditionalExpression: a key part with no name is written as none (NULL), as null is
     const key = () => (name !== undefined ? { name, reservation: taken.reservation } : null);
     return callJournal(this.ctx.id.toString(), this.sql, this.liveCalls, this.deps.runtime.now, key, () => this.arm());
   }
@@ -381,7 +378,6 @@ export class KolCoordinator extends DurableObject<Bindings> {
     if (gathering) {
       for (const day of days) gathering.days.add(day);
       // Live days asked for again are fetched again if they were fetched before the latest such ask.
-      // Stryker disable next-line ConditionalExpression: with no ask to refetch, Math.max makes 0 of null, and live days fetched at or before 0 are none
       gathering.refetchSince = since === null ? gathering.refetchSince : Math.max(gathering.refetchSince ?? 0, since);
       // The call is one call either way: it is widened for whichever miss in it is not a refresh.
       gathering.narrow &&= narrow;

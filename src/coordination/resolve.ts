@@ -83,7 +83,6 @@ export function spendOnUpstream(context: ResolveContext, window: UpstreamQuery, 
  */
 export function dayPolicy(context: ResolveContext, refetchSince: number | null): DayPolicy {
   const policy = { now: context.runtime.now(), liveMs: context.config.LIVE_TTL_SECONDS * 1000 };
-  // Stryker disable next-line ConditionalExpression: live days fetched after null are every one fetched at all (null compares as 0), as with no such bound
   return refetchSince === null ? policy : { ...policy, fetchedAfter: refetchSince };
 }
 

@@ -148,7 +148,6 @@ export function keyUsage(
 ): KeyUsage | null {
   const named = !client.anonymous && env.KEY_LEDGER !== undefined;
   const limited = named && client.dailyUpstreamCalls > 0;
-  // Stryker disable next-line ConditionalExpression: without a key's ledger or a charge, the pass says nothing and `finish` does nothing: as no usage at all
   if (!named && !client.chargeUpstreamCall) return null;
   const leases = limited ? keyLeases(env, runtime, config, client, defer) : null;
   let leased: LeasedSlot<number> | null = null;
@@ -215,7 +214,6 @@ export async function usageToday(env: Bindings, runtime: Runtime, name: string):
     if (batch) await ledger.record(batch.day, batch.delta, null);
   } catch {
     // The batch is counted again with this isolate's next one rather than lost.
-    // Stryker disable next-line ConditionalExpression: only a batch is recorded, so only a batch's record can have failed here
     if (batch) keepForLater(runtime, name, batch);
     throw ledgerUnavailable("The key's ledger");
   }

@@ -81,7 +81,7 @@ export function observe({ log, now }: Pick<Runtime, "log" | "now">) {
 
     setMetric(c, "cache", trace.storeMs, "cache reads");
     setMetric(c, "upstream", trace.upstream.elapsedMs, `${trace.upstream.attempts} upstream attempt(s)`);
-    setMetric(c, "coordinator", trace.coordinatorMs, "KOL coordinators, their upstream calls included");
+    setMetric(c, "coordinator", trace.coordinatorMs, "KOL coordinators with their upstream calls");
 
     c.env?.USAGE?.writeDataPoint({
       blobs: [client ?? "anonymous", route, hit ? "hit" : cache === null ? "none" : "miss", String(status)],

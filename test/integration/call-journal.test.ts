@@ -72,6 +72,7 @@ describe("a call under way when its coordinator is lost", () => {
     // Written down, with the alarm that wakes the next object set a minute on (an alarm outlives its object).
     const alarm = await runInDurableObject(coordinatorOf(kolId), (_instance: KolCoordinator, state) => state.storage.getAlarm());
     expect(alarm).toBeGreaterThan(Date.now() + 30_000);
+    expect(alarm).toBeLessThanOrEqual(Date.now() + 60_000);
     await lookAtJournal(gateway, kolId, true);
     expect(await guardToday(gateway, operator.key)).toMatchObject({ calls: 1, billed: 0, inFlight: 0 });
     const usage = await (await gateway.request("/v1/usage", { as: key })).json<Record<string, number>>();

@@ -49,7 +49,7 @@ describe("observability", () => {
     expect(duration(miss, "upstream")).toBe(40);
     // Only the upstream moves the gateway's clock: the wait for the coordinator is its 40 ms.
     expect(duration(miss, "coordinator")).toBe(40);
-    expect(miss).toMatch(/coordinator;dur=[\d.]+;desc="KOL coordinators, their upstream calls included"/);
+    expect(miss).toMatch(/coordinator;dur=[\d.]+;desc="KOL coordinators with their upstream calls"/);
     const hit = (await gateway.request(path)).headers.get("Server-Timing") ?? "";
     expect(duration(hit, "coordinator")).toBe(0);
   });

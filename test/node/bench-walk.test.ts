@@ -7,7 +7,7 @@ import { keepingTimings, serverTiming, walkLine, walkOf } from "../bench/walk.ts
 
 const header = (cache: number, upstream: number, coordinator: number, total: number) =>
   `cache;dur=${cache};desc="cache reads", upstream;dur=${upstream};desc="1 upstream attempt(s)", ` +
-  `coordinator;dur=${coordinator};desc="KOL coordinators, their upstream calls included", total;dur=${total}`;
+  `coordinator;dur=${coordinator};desc="KOL coordinators with their upstream calls", total;dur=${total}`;
 
 describe("the walk of a miss", () => {
   it("reads each metric's duration by its name, whatever its description says", () => {

@@ -19,6 +19,10 @@ const JOINERS = /[\u200C\u200D]/gu;
  * though Unicode counts them as letters or marks (the Hangul fillers, the combining grapheme
  * joiner, the blank Braille pattern): a name made of them looks empty, or like another name. */
 const HIDDEN = /[\p{C}\p{Zl}\p{Zp}\u034F\u115F\u1160\u3164\uFFA0\u2800]/u;
+/** Whether `text` holds what hides what it says (HIDDEN), the shaping joiners aside: a name's rule,
+ * and a share link's note's. */
+export const hidesText = (text: string) => HIDDEN.test(text.replace(JOINERS, ""));
+
 /** At least one character that shows: a letter, a digit, a mark of punctuation or a symbol. */
 const SHOWN = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
@@ -29,7 +33,7 @@ export const labelSchema = z.pipe(
     z.refine(
       (value) => {
         const label = nfc(value.trim());
-        return [...label].length <= MAX_LABEL_LENGTH && !HIDDEN.test(label.replace(JOINERS, "")) && SHOWN.test(label);
+        return [...label].length <= MAX_LABEL_LENGTH && !hidesText(label) && SHOWN.test(label);
       },
       rule("label", `must be 1 to ${MAX_LABEL_LENGTH} characters of text, without control or invisible characters`),
     ),

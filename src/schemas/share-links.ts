@@ -7,7 +7,7 @@ import * as z from "zod/mini";
 import { langSchema } from "../render/language.ts";
 import { shareRecordSchema } from "../share/links.ts";
 import { compareModeSchema, rosterNameSchema } from "./rosters.ts";
-import { labelSchema } from "./label.ts";
+import { hidesText, labelSchema } from "./label.ts";
 import {
   bomSchema,
   builtOnFirstUse,
@@ -37,7 +37,7 @@ const linkBodyFields = () => ({
   note: z.optional(
     z.string().check(
       z.maxLength(MAX_NOTE, { error: `must be at most ${MAX_NOTE} characters` }),
-      z.refine((note) => !/\p{C}/u.test(note), rule("text", "must not hold control or invisible formatting characters")),
+      z.refine((note) => !hidesText(note), rule("text", "must not hold control or invisible characters")),
       z.meta({ description: "A note for the owner's list: where the link is used, say." }),
     ),
   ),

@@ -312,6 +312,17 @@ describe("what a link may be made of", () => {
     expect((await (await gateway.request("/v1/share-links", { as: other.key })).json<ShareLinkList>()).links).toEqual([]);
   });
 
+  it("keeps a note with an emoji's joined sequence, and refuses one that hides its words (a line separator, a blank filler)", async () => {
+    const gateway = makeGateway();
+    const link = await createLink(gateway, { kolId: uniqueKol(), days: 30, note: "👩‍💻 周报" });
+    expect(link.note).toBe("👩‍💻 周报");
+    for (const note of ["周\u2028报", "\u3164\u3164"]) {
+      const refused = await gateway.request("/v1/share-links", json("POST", { kolId: uniqueKol(), days: 30, note }));
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: "note", rule: "text" })]);
+    }
+  });
+
   it("lists the links it can read, leaving out an index entry it cannot (a newer release's, say)", async () => {
     const gateway = makeGateway();
     const owner = await createTestKey(env.KEYS);

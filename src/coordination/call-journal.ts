@@ -72,7 +72,6 @@ export function callJournal(
       // The first call written down sets the look; later ones leave it, so a lost call is looked at
       // within JOURNAL_CHECK_MS of the first, however many follow. (Setting it on every call would only
       // push the look later: no test can tell without the platform's clock.)
-      // Stryker disable next-line ConditionalExpression: as said above
       if (!journalHasCalls(sql)) arm();
       const charged = key();
       const id = sql

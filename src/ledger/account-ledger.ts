@@ -173,7 +173,7 @@ export class AccountLedger extends DurableObject<Bindings> {
   record(day: string, reservations: number[], cost: CallRecord, failover?: Failover | null, range?: RangeLesson): void {
     const { calls, billed, budget } = cost;
     releaseAll(this.sql, reservations);
-    // Stryker disable next-line ConditionalExpression: a record with no name would be noted under NULL, which SQLite keeps apart every time: never a repeat
+    // A record with no name (an isolate's own call) is never a repeat: noted under NULL, SQLite would keep it apart anyway.
     if (cost.call !== undefined && !this.firstRecordOf(cost.call, day)) return;
     if (range) this.learnRange(range, cost.now);
     if (failover === null) this.sql.exec("DELETE FROM failover");
@@ -221,7 +221,6 @@ export class AccountLedger extends DurableObject<Bindings> {
     const wasOpen = this.openBreaker(now) !== null;
     this.sql.exec("DELETE FROM breaker");
     // A spent budget is not lifted by clearing: only a larger budget or the next day lifts it.
-    // Stryker disable next-line ConditionalExpression: a budget breaker opened with the budget not reached is lifted by the next read (liftRaisedBudget)
     if (reached(budget, this.day(day, now).calls)) this.budgetSpent(budget, now);
     return wasOpen;
   }

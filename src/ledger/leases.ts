@@ -96,14 +96,14 @@ export function putBack<Start>(
   now: number,
   defer: (work: Promise<unknown>) => void,
 ): void {
-  // Stryker disable next-line ConditionalExpression: an ended slot put back is given back by the pool's next take instead of now
+  // An ended slot kept instead would be given back by the pool's next take: only sooner here.
   if (usable(slot, slot.day, now)) pool.slots.push(slot);
   else defer(source.giveBack([slot.reservation]).catch(() => undefined));
 }
 
 /** Gives back every call the pool holds (the upstream said the account's calls are stopped). */
 export function giveBackAll<Start>(pool: LeasePool<Start>, source: LeaseSource<Start>, defer: (work: Promise<unknown>) => void): void {
-  // Stryker disable next-line ConditionalExpression: giving back none releases nothing (the check saves the ledger a call)
+  // Giving back none would release nothing: the check saves the ledger a call.
   if (pool.slots.length === 0) return;
   const reservations = pool.slots.map((slot) => slot.reservation);
   // Stryker disable next-line ArrayDeclaration: a slot that is not one (no day) is dropped as ended at the next take, releasing nothing

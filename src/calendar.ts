@@ -49,8 +49,21 @@ export function isCalendarDate(date: string): boolean {
   return dayNumber(date) !== null;
 }
 
+/** The `yyyy-MM-dd` date of a day number (dayNumber's inverse), for years 100 to 9999. */
 export function dateOfDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // Hinnant's inverse, without a Date: a wide call's year of days passes here several times a miss.
+  const shifted = day + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const date = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, "0")}-${month < 10 ? "0" : ""}${month}-${date < 10 ? "0" : ""}${date}`;
 }
 
 export function addDays(date: string, days: number): string {
@@ -61,8 +74,11 @@ export function addDays(date: string, days: number): string {
 
 /** Every date from `start` to `end`, both included. */
 export function datesOf(start: string, end: string): string[] {
+  const first = dayNumber(start);
+  const last = dayNumber(end);
+  if (first === null || last === null) throw new RangeError(`not calendar dates: ${start}, ${end}`);
   const dates: string[] = [];
-  for (let date = start; date <= end; date = addDays(date, 1)) dates.push(date);
+  for (let day = first; day <= last; day++) dates.push(dateOfDayNumber(day));
   return dates;
 }
 

@@ -155,7 +155,10 @@ export function askedDays(value: unknown, range: { startDate: string; endDate: s
   const note = (reason: keyof Oddities, what: string) => (oddities[reason] ??= []).push(what);
   const keep = (series: unknown[], name: string) => {
     const dates = series.map((point) => (isLoose(point) && typeof point.date === "string" ? point.date : null));
-    const twice = new Set(dates.filter((date, i) => date !== null && dates.indexOf(date) !== i));
+    // One pass with a set (a wide call's year of days made `indexOf` here the miss's costliest step).
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const date of dates) if (date !== null) (seen.has(date) ? twice : seen).add(date);
     return series.filter((point, i) => {
       const date = dates[i] ?? null;
       if (date === null || !isCalendarDate(date)) note("without a calendar date", `${name}[${i}]`);

@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import fc from "fast-check";
 import {
   addDays,
+  dateOfDayNumber,
   datesOf,
   dayNumber,
   daysInRange,
@@ -52,6 +53,14 @@ describe("calendar dates", () => {
         (date) => dayNumber(date) === oracle(date),
       ),
       { numRuns },
+    );
+  });
+
+  it("dates every day number as the platform's own Date does", () => {
+    const days = fc.integer({ min: dayNumber("0100-01-01")!, max: dayNumber("9999-12-31")! });
+    fc.assert(
+      fc.property(days, (day) => dateOfDayNumber(day) === new Date(day * 86_400_000).toISOString().slice(0, 10)),
+      { numRuns: inject("fuzzRuns") * 10 },
     );
   });
 

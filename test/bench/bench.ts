@@ -21,7 +21,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { buildBundle, EMULATOR_ORIGIN, GATEWAY_ORIGIN, seedClientKey, startRuntime } from "./runtime.ts";
 import { drive, median, type Sample } from "./measure.ts";
-import { configSchema } from "../../src/config/config.ts";
 import { measureCpu, measureRequestCpu } from "./cpu.ts";
 import { execFileSync } from "node:child_process";
 import { replay } from "./replay.ts";
@@ -136,6 +135,12 @@ try {
     MISS_REQUESTS,
     MISS_CONCURRENCY,
   );
+  // The floor under a miss that keeps the gateway's promises (toys/coordinated-proxy.ts), warmed first:
+  // its objects were not used before.
+  const toyCoordinated = (i: number) =>
+    fetchToy("coordinated-proxy", `/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${i}&${RANGE}`);
+  await drive((i) => toyCoordinated(710_000 + i), 10, MISS_CONCURRENCY);
+  const toyCoordinatedProxy = await drive((i) => toyCoordinated(720_000 + i), MISS_REQUESTS, MISS_CONCURRENCY);
 
   // The CPU subject inside workerd: the wall time of N iterations over none, per iteration.
   const cpuWall = async (n: number) => {
@@ -236,44 +241,6 @@ try {
     singlesMs.push(await timed(singles));
   }
 
-  // The same misses with the coordinators' gather window off (COALESCE_WINDOW_MS=0), beside the toy
-  // proxy in the same runtime: what is left over the toy is the Durable Object hops and our own work.
-  const noWindow = await startRuntime({
-    gateway: gatewayBundle,
-    emulator: emulatorBundle,
-    emulatorLatencyMs: EMULATOR_LATENCY_MS,
-    toys,
-    vars: { COALESCE_WINDOW_MS: "0" },
-  });
-  let missWithoutWindow: Sample;
-  let toyProxyWithoutWindow: Sample;
-  try {
-    const noWindowKey = await seedClientKey(noWindow, "bench");
-    const send = (path: string) =>
-      noWindow.dispatchFetch(`${GATEWAY_ORIGIN}${path}`, { headers: { Authorization: `Bearer ${noWindowKey}` } });
-    // A fresh runtime: warm both paths first, as the first runtime's were by everything before.
-    await drive((i) => send(`/v1/kols/${940_000 + i}/daily-fans?${RANGE}`), 10, MISS_CONCURRENCY);
-    await drive(
-      (i) =>
-        noWindow.dispatchFetch(
-          `${toyOrigin("proxy")}/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${740_000 + i}&${RANGE}`,
-        ),
-      10,
-      MISS_CONCURRENCY,
-    );
-    missWithoutWindow = await drive((i) => send(`/v1/kols/${950_000 + i}/daily-fans?${RANGE}`), MISS_REQUESTS, MISS_CONCURRENCY);
-    toyProxyWithoutWindow = await drive(
-      (i) =>
-        noWindow.dispatchFetch(
-          `${toyOrigin("proxy")}/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${750_000 + i}&${RANGE}`,
-        ),
-      MISS_REQUESTS,
-      MISS_CONCURRENCY,
-    );
-  } finally {
-    await noWindow.dispose();
-  }
-
   // The same questions under the production latency model (model/latency.ts), in a runtime of its own.
   const production = await productionFigures(emulatorBundle);
 
@@ -300,8 +267,8 @@ try {
       overheadMeanMs: ms(miss.mean - direct.mean),
       p50RatioToDirect: ratio(miss.p50, direct.p50),
       overheadP50MsOverToyProxy: ms(miss.p50 - toyProxy.p50),
-      gatherWindowMs: configSchema.parse({}).COALESCE_WINDOW_MS,
-      withoutGatherWindow: { overheadP50MsOverToyProxy: ms(missWithoutWindow.p50 - toyProxyWithoutWindow.p50) },
+      toyCoordinatedProxyP50MsOverToyProxy: ms(toyCoordinatedProxy.p50 - toyProxy.p50),
+      overheadP50MsOverToyCoordinatedProxy: ms(miss.p50 - toyCoordinatedProxy.p50),
       walk: walkOf(missTimings),
     },
     coalescing: { concurrentIdenticalColdRequests: COALESCING_REQUESTS, upstreamCalls: coalescedCalls },
@@ -346,7 +313,7 @@ try {
       settledDaysBoughtTwice: floors.oneMoment.settledDaysBoughtTwice + floors.rolling.settledDaysBoughtTwice,
     },
   };
-  const results = { ...figures, goals: judgeGoals(figures), raw: { hitRounds, direct, miss, toyProxy } };
+  const results = { ...figures, goals: judgeGoals(figures), raw: { hitRounds, direct, miss, toyProxy, toyCoordinatedProxy } };
 
   const row = (name: string, s: Sample) => ({
     scenario: name,
@@ -364,6 +331,7 @@ try {
     row("emulator direct (baseline)", direct),
     row("trend, cache miss", miss),
     row("toy proxy (baseline)", toyProxy),
+    row("toy coordinated proxy (the floor)", toyCoordinatedProxy),
   ]);
   console.log(
     `hit vs /healthz (median of ${HIT_ROUNDS} rounds): throughput x${results.hit.rpsRatioToHealthz}, p50 x${results.hit.p50RatioToHealthz}, p99 x${results.hit.p99RatioToHealthz}; vs the toy hit: throughput x${results.hit.rpsRatioToToy} (the toy with a log line: x${results.hit.loggedToyRpsRatioToToy} of the toy)`,
@@ -374,7 +342,8 @@ try {
   console.log(`miss p50 over the toy proxy: +${results.miss.overheadP50MsOverToyProxy} ms`);
   console.log(`  its walk (Server-Timing medians): ${walkLine(results.miss.walk)}`);
   console.log(
-    `  with the ${results.miss.gatherWindowMs} ms gather window off: +${results.miss.withoutGatherWindow.overheadP50MsOverToyProxy} ms over the toy proxy`,
+    `  the toy coordinated proxy (the floor: a cache read, an object per creator, its two durable writes) +${results.miss.toyCoordinatedProxyP50MsOverToyProxy} ms ` +
+      `over the toy proxy; the gateway +${results.miss.overheadP50MsOverToyCoordinatedProxy} ms over it`,
   );
   console.log(
     `CPU for a 365-day range inside workerd: ${results.cpu.workersModeMicrosPerRequest} us; start-up over the toy hit: +${results.startup.msOverToyHit} ms wall; ` +
@@ -427,7 +396,8 @@ try {
   );
   console.log(
     `  lone miss p50 ${loneMiss.p50Ms} ms, the toy proxy's ${loneMiss.toyProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyProxy} ms ` +
-      `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms); ` +
+      `(the toy caching proxy's ${loneMiss.toyCachingProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCachingProxy} ms; ` +
+      `the toy coordinated proxy's, the floor, ${loneMiss.toyCoordinatedProxyP50Ms} ms: +${loneMiss.overheadP50MsOverToyCoordinatedProxy} ms); ` +
       `its walk (Server-Timing medians): ${walkLine(loneMiss.walk)}; ` +
       `a creator seen before (its coordinator there already) p50 ${loneMiss.seenBefore.p50Ms} ms, ` +
       `+${loneMiss.seenBefore.overheadP50MsOverToyCachingProxy} ms over the toy caching proxy, its walk: ${walkLine(loneMiss.seenBefore.walk)}; ` +

@@ -2,8 +2,10 @@
  * @module The bench under the production latency model (model/latency.ts): the gateway and the
  * toys built with the model's bindings, the emulator answering in the model's upstream time, and
  * three questions asked as a deployment would meet them:
- * - a lone miss: its time over the toy proxy's (what the gateway's hops and work add to a miss), and
- *   over the toy caching proxy's (the same proxy with a cache read in front, as any cache has);
+ * - a lone miss: its time over the toy proxy's (what the gateway's hops and work add to a miss),
+ *   over the toy caching proxy's (the same proxy with a cache read in front, as any cache has), and
+ *   over the toy coordinated proxy's (the floor: that cache read, then an object per creator that
+ *   writes its call down before making it and keeps the answer before answering);
  * - a burst: 20 different overlapping ranges of one KOL within 50 ms: how many upstream calls, and
  *   how long the slowest waited;
  * - hits: throughput against the toy hit's, when a KV read costs what it costs on the platform.
@@ -25,6 +27,9 @@ export interface ProductionFigures {
     overheadP50MsOverToyProxy: number;
     toyCachingProxyP50Ms: number;
     overheadP50MsOverToyCachingProxy: number;
+    /** The floor (toys/coordinated-proxy.ts): the least a miss that keeps the gateway's promises costs. */
+    toyCoordinatedProxyP50Ms: number;
+    overheadP50MsOverToyCoordinatedProxy: number;
     /** Where a lone miss's time goes, by the gateway's Server-Timing. */
     walk: MissWalk;
     /** The same for creators seen before (their coordinators exist, as for a creator a team follows
@@ -49,7 +54,7 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
   const model = modelOf(process.env.LATENCY_MODEL);
   const gateway = buildBundle("gateway-modelled", "wrangler.toml", "test/bench/model/gateway.ts");
   const toys = await Promise.all(
-    (["hit", "proxy", "caching-proxy"] as const).map((name) => buildToy(name, `test/bench/model/toy-${name}.ts`)),
+    (["hit", "proxy", "caching-proxy", "coordinated-proxy"] as const).map((name) => buildToy(name, `test/bench/model/toy-${name}.ts`)),
   );
   const mf = await startRuntime({
     gateway,
@@ -61,7 +66,8 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
   try {
     const key = await seedClientKey(mf, "model");
     const send = (path: string) => mf.dispatchFetch(`${GATEWAY_ORIGIN}${path}`, { headers: { Authorization: `Bearer ${key}` } });
-    const toy = (name: "hit" | "proxy" | "caching-proxy", path: string) => mf.dispatchFetch(`${toyOrigin(name)}${path}`);
+    const toy = (name: "hit" | "proxy" | "caching-proxy" | "coordinated-proxy", path: string) =>
+      mf.dispatchFetch(`${toyOrigin(name)}${path}`);
     const check = (sample: Sample, what: string) => {
       if (sample.statuses[200] !== sample.requests) throw new Error(`${what} answered ${JSON.stringify(sample.statuses)}`);
       return sample;
@@ -71,6 +77,7 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     await drive((i) => send(`/v1/kols/${860_000 + i}/daily-fans?${RANGE}`), 2, 1);
     await drive((i) => toy("proxy", `${TOY_PROXY_PATH}&oAuthorId=${660_000 + i}&${RANGE}`), 2, 1);
     await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${680_000 + i}&${RANGE}`), 2, 1);
+    await drive((i) => toy("coordinated-proxy", `${TOY_PROXY_PATH}&oAuthorId=${610_000 + i}&${RANGE}`), 2, 1);
     const timings: (string | null)[] = [];
     const timed = keepingTimings(send, timings);
     const miss = check(await drive((i) => timed(`/v1/kols/${870_000 + i}/daily-fans?${RANGE}`), LONE_MISSES, 1), "lone misses");
@@ -89,6 +96,10 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
     const toyCachingProxy = check(
       await drive((i) => toy("caching-proxy", `${TOY_PROXY_PATH}&oAuthorId=${690_000 + i}&${RANGE}`), LONE_MISSES, 1),
       "toy caching proxy",
+    );
+    const toyCoordinatedProxy = check(
+      await drive((i) => toy("coordinated-proxy", `${TOY_PROXY_PATH}&oAuthorId=${620_000 + i}&${RANGE}`), LONE_MISSES, 1),
+      "toy coordinated proxy",
     );
 
     // A burst on one KOL: 20 ranges, each a day later than the one before, all sent within 50 ms.
@@ -123,6 +134,8 @@ export async function productionFigures(emulator: Bundle): Promise<ProductionFig
         overheadP50MsOverToyProxy: rounded(miss.p50 - toyProxy.p50),
         toyCachingProxyP50Ms: rounded(toyCachingProxy.p50),
         overheadP50MsOverToyCachingProxy: rounded(miss.p50 - toyCachingProxy.p50),
+        toyCoordinatedProxyP50Ms: rounded(toyCoordinatedProxy.p50),
+        overheadP50MsOverToyCoordinatedProxy: rounded(miss.p50 - toyCoordinatedProxy.p50),
         walk: walkOf(timings),
         seenBefore: {
           p50Ms: rounded(seen.p50),

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
 import { generateKey, newKeyRecord, recordWrites } from "../../src/auth/keys.ts";
 import type { Toy } from "./toys.ts";
 
@@ -121,15 +121,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
             Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
           ),
         },
-        ...(options.toys ?? []).map((toy) => ({
-          name: toy.name,
-          modules: true,
-          scriptPath: toy.path,
-          compatibilityDate: COMPATIBILITY_DATE,
-          routes: [`${toy.host}/*`],
-          kvNamespaces: { CACHE: CACHE_NAMESPACE_ID },
-          outboundService: "emulator",
-        })),
+        ...(options.toys ?? []).flatMap(toyWorkers),
         {
           name: "emulator",
           modules: true,
@@ -155,6 +147,33 @@ export async function seedClientKey(mf: Miniflare, name: string): Promise<string
   };
   for (const write of recordWrites(record)) await keys.put(write.name, write.value, { metadata: write.metadata });
   return key;
+}
+
+/** A toy's Worker and, when it has Durable Objects, the Worker they run in (as the gateway's objects do). */
+function toyWorkers(toy: Toy): V4WorkerOptions[] {
+  const worker = {
+    modules: true,
+    scriptPath: toy.path,
+    compatibilityDate: COMPATIBILITY_DATE,
+    kvNamespaces: { CACHE: CACHE_NAMESPACE_ID },
+    outboundService: "emulator",
+  };
+  const objects = Object.entries(toy.objects ?? {});
+  if (objects.length === 0) return [{ ...worker, name: toy.name, routes: [`${toy.host}/*`] }];
+  const objectsWorker = `${toy.name}-objects`;
+  return [
+    {
+      ...worker,
+      name: toy.name,
+      routes: [`${toy.host}/*`],
+      durableObjects: Object.fromEntries(objects.map(([binding, className]) => [binding, { className, scriptName: objectsWorker }])),
+    },
+    {
+      ...worker,
+      name: objectsWorker,
+      durableObjects: Object.fromEntries(objects.map(([binding, className]) => [binding, { className, useSQLite: true }])),
+    },
+  ];
 }
 
 /** What every copy of the gateway bundle shares: the code, KV, limits, queue, variables and outbound route. */

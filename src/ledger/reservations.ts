@@ -34,7 +34,8 @@ export function reserve(sql: SqlStorage, day: string, at: number, leased = false
     .id;
 }
 
-export function release(sql: SqlStorage, reservation: number): void {
+/** Releases a reservation; none (null) matches no row (`id = NULL` is never true), so nothing. */
+export function release(sql: SqlStorage, reservation: number | null): void {
   sql.exec("DELETE FROM reservations WHERE id = ?", reservation);
 }
 

@@ -78,10 +78,10 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 const validated = new WeakMap<object, { entry: Entry; answer: UpstreamAnswer }>();
 
 function parseStored(value: unknown): { entry: Entry; answer: UpstreamAnswer } | null {
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path: WeakMap.get of a primitive or null is undefined, and the schema refuses it just after
+  // Stryker disable next-line LogicalOperator: a fast path (as `false`, the condition is equivalent too: listed in docs/testing.md): WeakMap.get of a primitive or null is undefined, and the schema refuses it just after
   if (typeof value !== "object" || value === null) return null;
   const known = validated.get(value);
-  // Stryker disable next-line ConditionalExpression: a cache of the validation below, which gives the same answer again
+  // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): a cache of the validation below, which gives the same answer again
   if (known) return known;
   const entry = entrySchema.safeParse(value);
   if (!entry.success) return null;
@@ -111,7 +111,7 @@ export async function readStored(context: LookupContext, query: KolRange): Promi
   const key = cacheKey(query);
   // A settled answer never changes, so edge locations may keep it; a live one must be current.
   const read = await context.store.get(key, settled ? { edgeCacheSeconds: 3600 } : undefined);
-  // Stryker disable next-line ConditionalExpression: a failed read has no value, which parseStored refuses just after
+  // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): a failed read has no value, which parseStored refuses just after
   if (!read.ok) return null;
   const parsed = parseStored(read.value);
   if (!parsed) return null;
@@ -140,7 +140,7 @@ function ttlOf(context: LookupContext, range: KolRange, answered: Answered): num
       ? rangeTtl
       : Math.min(rangeTtl, Math.max(1, Math.ceil((liveFetchedAt - now) / 1000) + context.config.LIVE_TTL_SECONDS));
   if (answer.kind === "unusable") return Math.min(ttlSeconds, context.config.UNUSABLE_TTL_SECONDS);
-  // Stryker disable next-line ConditionalExpression,StringLiteral: every outcome with a no-data answer has noDataCall set (kol-coordinator.ts, resolveOnce)
+  // Stryker disable next-line StringLiteral: every outcome with a no-data answer (so the kind's test as `false` is equivalent too: listed in docs/testing.md) has noDataCall set (kol-coordinator.ts, resolveOnce)
   return answer.kind === "no-data" || noDataCall ? Math.min(ttlSeconds, context.config.NO_DATA_TTL_SECONDS) : ttlSeconds;
 }
 
@@ -157,7 +157,7 @@ function storeAnswer(context: LookupContext, range: KolRange, answered: Answered
   if (answered.liveFetchedAt !== undefined && ttlPolicy(range.endDate, now, context.config).settled) return ttlSeconds;
   const body = answer.kind === "data" ? answer.success.raw : answer.raw;
   const entry: Entry = { storedAt: now, ttlSeconds, assembled: fromDays, noData, body };
-  // Stryker disable next-line ConditionalExpression: other answers have no reason, and an undefined field is the field absent to the schema and to JSON
+  // Equivalent as `true` (docs/testing.md lists it; its `false` is killed): other answers have no reason, and an undefined field is the field absent to the schema and to JSON
   if (answer.kind === "unusable") entry.unusable = answer.reason;
   const keep = ttlSeconds + graceSeconds(context.config);
   context.defer(
@@ -170,7 +170,7 @@ function storeAnswer(context: LookupContext, range: KolRange, answered: Answered
 
 /** A stored answer may stand in for any upstream failure but the upstream rejecting the parameters. */
 function canFallBack(error: unknown): error is ProblemError {
-  // Stryker disable next-line StringLiteral,ConditionalExpression,EqualityOperator: the one type this excludes has status 400, which `status >= 500` excludes too; no problem has status 500 exactly (upstream failures are 502 to 504); an error that is not a problem has no status
+  // Stryker disable next-line StringLiteral: (the type's test as `true` and `status > 500` are equivalent too, listed in docs/testing.md; the other mutants are killed) the one type this excludes has status 400, which `status >= 500` excludes too; no problem has status 500 exactly (upstream failures are 502 to 504); an error that is not a problem has no status
   return error instanceof ProblemError && error.problemType !== "upstream-invalid-parameters" && error.status >= 500;
 }
 
@@ -182,7 +182,7 @@ function traced(context: LookupContext, outcome: MissOutcome): void {
   upstream.uncertain += outcome.upstream.uncertain;
   upstream.elapsedMs += outcome.upstream.elapsedMs;
   for (const field of ["lastCode", "lastMessage", "requestId", "endpoint"] as const) {
-    // Stryker disable next-line ConditionalExpression: a trace takes one outcome (lookupTrend), so its fields are undefined before it
+    // Equivalent as `true` (docs/testing.md lists it; its `false` is killed): a trace takes one outcome (lookupTrend), so its fields are undefined before it
     if (outcome.upstream[field] !== undefined) Object.assign(upstream, { [field]: outcome.upstream[field] });
   }
   context.trace.coalesced ||= outcome.coalesced;
@@ -256,7 +256,7 @@ function revalidateOnce(context: LookupContext, query: UpstreamQuery, storedAt: 
   remember(asked, key, now + REFRESH_ASK_MS, MAX_REMEMBERED_REFRESHES);
   const work = revalidate(context, query, storedAt).then(
     (outcome) => {
-      // Stryker disable next-line ConditionalExpression: with no outcome (a refresh under way elsewhere) the mutant throws inside deferred work, whose rejection nothing reads: not observable
+      // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): with no outcome (a refresh under way elsewhere) the mutant throws inside deferred work, whose rejection nothing reads: not observable
       if (!outcome) return;
       if (outcome.ok) storeAnswer(context, query, outcome);
       else context.warn("background revalidation failed; the stale answer stays, and the KOL's coordinator backs off before the next");

@@ -23,7 +23,7 @@ export const linkStore = (env: Bindings, runtime: Runtime) =>
 export async function readLink(env: Bindings, runtime: Runtime, id: string): Promise<ShareRecord | null> {
   // Stryker disable next-line ObjectLiteral: the edge cache saves KV reads between isolates; no test has two locations
   const stored = await linkStore(env, runtime).get(linkKvName(id), { edgeCacheSeconds: LINK_EDGE_SECONDS });
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path: the schema just after refuses a failed read or a missing record the same
+  // Stryker disable next-line LogicalOperator: a fast path: the schema just after refuses a failed read or a missing record the same
   if (!stored.ok || stored.value === null) return null;
   const parsed = shareRecordSchema().safeParse(stored.value);
   return parsed.success ? parsed.data : null;
@@ -32,7 +32,7 @@ export async function readLink(env: Bindings, runtime: Runtime, id: string): Pro
 /** Writes a link's record and its owner's index entry. */
 export async function writeLink(env: Bindings, runtime: Runtime, record: ShareRecord): Promise<void> {
   const keep = keepSeconds(record, runtime.now());
-  // Stryker disable next-line ConditionalExpression: an expirationTtl of undefined is no expiry, as no option is
+  // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): an expirationTtl of undefined is no expiry, as no option is
   const options = keep === undefined ? {} : { expirationTtl: keep };
   try {
     await Promise.all([

@@ -62,6 +62,7 @@ export interface RuntimeOptions {
   gateway: Bundle;
   emulator: Bundle;
   emulatorLatencyMs: number;
+  /** The gateway's variables; the toys get LATENCY_MODEL from them too, so a changed model moves both sides. */
   vars?: Record<string, string>;
   /** Listen on a loopback port (for a load driver in another process); otherwise dispatchFetch only. */
   listen?: boolean;
@@ -121,7 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Miniflare> 
             Object.entries(DURABLE_OBJECTS).map(([binding, className]) => [binding, { className, useSQLite: true }]),
           ),
         },
-        ...(options.toys ?? []).flatMap(toyWorkers),
+        ...(options.toys ?? []).flatMap((toy) => toyWorkers(toy, options.vars?.LATENCY_MODEL)),
         {
           name: "emulator",
           modules: true,
@@ -149,14 +150,15 @@ export async function seedClientKey(mf: Miniflare, name: string): Promise<string
   return key;
 }
 
-/** A toy's Worker and, when it has Durable Objects, the Worker they run in (as the gateway's objects do). */
-function toyWorkers(toy: Toy): V4WorkerOptions[] {
+/** A toy's Worker and, when it has Durable Objects, the Worker they run in (as the gateway's objects do), under the gateway's latency model. */
+function toyWorkers(toy: Toy, latencyModel: string | undefined): V4WorkerOptions[] {
   const worker = {
     modules: true,
     scriptPath: toy.path,
     compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: { CACHE: CACHE_NAMESPACE_ID },
     outboundService: "emulator",
+    bindings: latencyModel === undefined ? {} : ({ LATENCY_MODEL: latencyModel } as Record<string, string>),
   };
   const objects = Object.entries(toy.objects ?? {});
   if (objects.length === 0) return [{ ...worker, name: toy.name, routes: [`${toy.host}/*`] }];

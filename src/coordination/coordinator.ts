@@ -1,7 +1,9 @@
 /**
  * @module How a gateway isolate resolves a miss: it asks the KOL's coordinator (a Durable Object,
- * kol-coordinator.ts), passing the calling key's admission along. When the coordinator cannot be
- * reached the isolate degrades the way it does without a cache: it resolves the miss on its own
+ * kol-coordinator.ts), passing the calling key's admission along. A coordinator lost while it
+ * answered is asked once more (a new object over the same storage serves what the lost one's call
+ * kept). When the coordinator cannot be reached the isolate degrades the way it does without a
+ * cache: it resolves the miss on its own
  * (identical misses in the isolate still share one call, every call is still admitted by the
  * account ledger and the key's), says so in its log line, and never reuses days it cannot see.
  */
@@ -45,7 +47,18 @@ export async function resolveMiss(context: LookupContext, request: MissRequest):
 async function resolveAtCoordinator(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   try {
     return await askCoordinator(context, request);
-  } catch {
+  } catch (error) {
+    // A coordinator lost while it answered (a deploy, an eviction, a dropped connection) may have
+    // made its call and kept the days: asked once more, a new object over the same storage serves
+    // them rather than this isolate buying them again. Not one that is overloaded (asking again adds
+    // to its load) or that failed in its own code (it would fail again).
+    if (mayAskAgain(error)) {
+      try {
+        return await askCoordinator(context, unleased(request));
+      } catch {
+        // As one that cannot be reached, below.
+      }
+    }
     if (request.asked) {
       // Only the coordinator can tell whether this key refreshed the range a moment ago: no refresh without it.
       context.warn("the KOL's coordinator could not be reached; an explicit refresh was declined");
@@ -72,6 +85,23 @@ export async function revalidate(context: LookupContext, query: UpstreamQuery, s
   return coordinatorOf(context.coordinators, query.kolId).revalidate(query, storedAt);
 }
 
+/** Whether a failed ask of a coordinator is worth one more: not an overloaded object's, nor an error its own code threw (Cloudflare's `overloaded` and `remote`). */
+function mayAskAgain(error: unknown): boolean {
+  const { overloaded, remote } = (error ?? {}) as { overloaded?: unknown; remote?: unknown };
+  return overloaded !== true && remote !== true;
+}
+
+/**
+ * The miss without the calls leased to this isolate that it carried (the account's, the key's): a
+ * coordinator lost with the miss may have used them, so they are not used again; unused, they lapse
+ * with their lease, counted as spent until then.
+ */
+function unleased(request: MissRequest): MissRequest {
+  const { account: _account, caller, ...rest } = request;
+  if (!caller) return rest;
+  return { ...rest, caller: { ...caller, ...(caller.key ? { key: { ...caller.key, leased: null } } : {}) } };
+}
+
 /**
  * The miss resolved by this isolate alone: the whole range in one call, shared by identical misses
  * here, admitted by the key's ledger and the account's as they are asked now (the coordinator may
@@ -81,8 +111,7 @@ async function resolveInIsolate(context: LookupContext, request: MissRequest): P
   const trace = newUpstreamTrace();
   // Stryker disable next-line ObjectLiteral: no reservation read as undefined is none as null is: the outcome's keyReservation is then undefined, which the usage record reads as null
   const taken: TakenReservation = { reservation: null };
-  const { caller } = request;
-  const pass = caller && { ...caller, ...(caller.key ? { key: { ...caller.key, leased: null } } : {}) };
+  const pass = unleased(request).caller;
   // Stryker disable next-line OptionalChaining: a miss carries a caller's pass only when the request has a caller (resolveMiss)
   const admitKey = pass && context.caller?.admitHere(pass, taken);
   const outcome = await shared(context.runtime, `isolate:${cacheKey(request.query)}`, () =>

@@ -13,7 +13,7 @@ import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
 import { timing } from "hono/timing";
 import { observe } from "./middleware/observe.ts";
-import { rateLimitHeaders } from "./auth/client-auth.ts";
+import { isLinkView, rateLimitHeaders } from "./auth/client-auth.ts";
 import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod } from "./middleware/hardening.ts";
 import { seedDeprecation, upstreamStyleErrors } from "./middleware/drop-in.ts";
 import { gatewayRoutes } from "./routes/index.ts";
@@ -61,6 +61,7 @@ export function createApp(runtime: Runtime) {
       requestId: c.get("requestId") ?? runtime.uuid(),
       instance: c.req.path.slice(0, 200),
       upstreamStyle: c.get("upstreamStyle") ?? false,
+      linkView: isLinkView(c.req.raw),
     };
     if (!wantsImage(c)) return problemResponse(error, context);
     // An <img> shows a JSON error as a broken icon: a chart's error is an image that says why.

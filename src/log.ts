@@ -4,7 +4,7 @@
  * Callers pass fields they chose; nothing here stringifies a request URL or headers, which is
  * how client credentials and the upstream token stay out of the logs.
  */
-import { ProblemError } from "./problem.ts";
+import { detailOf, ProblemError } from "./problem.ts";
 import { redact } from "./upstream/request.ts";
 
 export type LogFields = Record<string, unknown>;
@@ -25,7 +25,7 @@ const MAX_LOGGED_MESSAGE = 300;
  */
 // Stryker disable next-line StringLiteral: with no secret given, nothing is masked; another default masks only a text no message holds
 export function errorFields(error: unknown, secret = ""): LogFields {
-  if (error instanceof ProblemError) return { problem: error.problemType, detail: redact(error.options.detail, secret) };
+  if (error instanceof ProblemError) return { problem: error.problemType, detail: redact(detailOf(error.options), secret) };
   if (error instanceof Error) return { error: error.name, message: redact(error.message, secret).slice(0, MAX_LOGGED_MESSAGE) };
   return { error: typeof error };
 }

@@ -253,6 +253,9 @@ export type { FieldError, Problem } from "./schemas/problem.ts";
 
 export interface ProblemOptions {
   detail: string;
+  /** What only the gateway's operator can do about it (the token, the account's balance, the spend
+   * guard): said after the detail to the keys' holders and in the log, never to a share link's viewer. */
+  operator?: string;
   errors?: FieldError[];
   retryAfterSeconds?: number;
   /** `WWW-Authenticate` challenge (401). */
@@ -270,7 +273,7 @@ export class ProblemError extends HTTPException {
   readonly options: ProblemOptions;
 
   constructor(problemType: ProblemType, options: ProblemOptions) {
-    super(PROBLEMS[problemType].status, { message: options.detail });
+    super(PROBLEMS[problemType].status, { message: detailOf(options) });
     this.problemType = problemType;
     this.options = options;
   }
@@ -293,7 +296,13 @@ export interface ProblemContext {
   instance: string;
   /** Add the upstream-style `code` and `message` fields (the drop-in route). */
   upstreamStyle: boolean;
+  /** The reader is a share link's viewer (routes/share-links.ts): told what happened, not what the operator must do. */
+  linkView?: boolean;
 }
+
+/** A problem's detail as its reader is told it: with what the operator must do, unless the reader is a share link's viewer. */
+export const detailOf = (options: Pick<ProblemOptions, "detail" | "operator">, linkView = false): string =>
+  options.operator !== undefined && !linkView ? `${options.detail} Operator: ${options.operator}.` : options.detail;
 
 /** The problem+json body of an error; also what a failed webhook delivery carries. */
 export function problemBody(error: ProblemError, context: ProblemContext): Problem {
@@ -302,14 +311,14 @@ export function problemBody(error: ProblemError, context: ProblemContext): Probl
     type: problemTypeUri(error.problemType),
     title: definition.title,
     status: definition.status,
-    detail: error.options.detail,
+    detail: detailOf(error.options, context.linkView),
     instance: context.instance,
     requestId: context.requestId,
   };
   if (error.options.errors) body.errors = error.options.errors;
   if (context.upstreamStyle) {
     body.code = error.options.upstreamCode ?? definition.upstreamCode;
-    body.message = error.options.detail;
+    body.message = body.detail;
   }
   return body;
 }

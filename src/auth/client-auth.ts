@@ -76,6 +76,9 @@ export interface ClientEnv {
  */
 export const grantedClients = new WeakMap<Request, Granted>();
 
+/** Whether this request runs for a share link's viewer (who may be anyone the link was sent to). */
+export const isLinkView = (request: Request): boolean => grantedClients.has(request);
+
 /** A request the gateway runs for a client: who it runs as, and the rate-limit bucket it counts in. */
 export interface Granted {
   client: Client;

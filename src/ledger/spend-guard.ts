@@ -123,7 +123,8 @@ export function createSpendGuard(
     );
   const refuse = (breaker: Breaker) =>
     new ProblemError("spend-guard-open", {
-      detail: `The gateway stopped calling the upstream (${breaker.reason}) until ${new Date(breaker.until).toISOString()}; cached answers are still served. Operator: ${remedy(breaker)}.`,
+      detail: `The gateway stopped calling the upstream (${breaker.reason}) until ${new Date(breaker.until).toISOString()}; cached answers are still served.`,
+      operator: remedy(breaker),
       retryAfterSeconds: Math.max(1, (breaker.until - now()) / 1000),
     });
 

@@ -11,7 +11,7 @@ import { newTrace, type LookupContext, type LookupTrace } from "../lookup/contex
 import { cacheStatus } from "../lookup/cache-status.ts";
 import { countedLookup, keyUsage, type SpendingClient } from "../ledger/usage.ts";
 import type { Bindings } from "../bindings.ts";
-import { PROBLEMS, ProblemError, problemTypeUri } from "../problem.ts";
+import { detailOf, PROBLEMS, ProblemError, problemTypeUri } from "../problem.ts";
 import { anomaliesOf } from "./anomalies.ts";
 import type { KolRange, UpstreamQuery } from "../upstream/request.ts";
 import type { RosterMember, RosterTrends } from "../schemas/roster-answers.ts";
@@ -49,7 +49,7 @@ export function creatorLookup(
 
 /** A creator's problem; anything but a problem (a platform limit reached, say) is its own
  * `internal-error`, so one creator never fails the rest. */
-function failedMember(kolId: string, error: unknown, warn: (message: string) => void): RosterMember {
+function failedMember(kolId: string, error: unknown, warn: (message: string) => void, linkView = false): RosterMember {
   const problem =
     error instanceof ProblemError
       ? error
@@ -58,7 +58,8 @@ function failedMember(kolId: string, error: unknown, warn: (message: string) => 
         });
   if (problem !== error) warn(`a roster creator's lookup failed unexpectedly (${error instanceof Error ? error.name : typeof error})`);
   const { title, status } = PROBLEMS[problem.problemType];
-  return { kolId, ok: false, problem: { type: problemTypeUri(problem.problemType), title, status, detail: problem.options.detail } };
+  const detail = detailOf(problem.options, linkView);
+  return { kolId, ok: false, problem: { type: problemTypeUri(problem.problemType), title, status, detail } };
 }
 
 export interface MemberOptions {
@@ -69,6 +70,8 @@ export interface MemberOptions {
    * buys no more): the answer then lists the creators looked up. */
   upTo?: number;
   warn: (message: string) => void;
+  /** Read through a share link: a creator's problem says what happened, not what the operator must do. */
+  linkView?: boolean;
 }
 
 async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: MemberLookup, options: MemberOptions): Promise<RosterMember> {
@@ -79,7 +82,7 @@ async function member(kolId: string, range: Omit<KolRange, "kolId">, lookup: Mem
     const { series, summary } = normalize({ kolId, ...range }, dataOf(result));
     return { kolId, ...named, ok: true, cacheStatus, series, summary, anomalies: anomaliesOf(series, options.threshold) };
   } catch (error) {
-    return { ...failedMember(kolId, error, options.warn), ...named };
+    return { ...failedMember(kolId, error, options.warn, options.linkView), ...named };
   }
 }
 

@@ -14,7 +14,7 @@ import { gatewayContext } from "../middleware/gateway-context.ts";
 import { validPathAndQuery } from "../middleware/validate.ts";
 import { headOnly } from "./lookup-response.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
-import { clientAuth, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
+import { clientAuth, isLinkView, keyInQuery, requireKeyFor } from "../auth/client-auth.ts";
 import { etag } from "hono/etag";
 import { compareSvg, MAX_COMPARED } from "../render/compare.ts";
 import { SVG_HEADERS } from "../render/chart.ts";
@@ -151,7 +151,13 @@ function trendsFor(
   const client = c.get("client");
   const members = creatorLookup(lookup, c.env, client, query, (trace) => addTrace(lookup.trace, trace));
   const range = { startDate: query.startDate, endDate: query.endDate };
-  const options = { threshold: lookup.config.ANOMALY_THRESHOLD, warn: lookup.warn, labels, ...(upTo === undefined ? {} : { upTo }) };
+  const options = {
+    threshold: lookup.config.ANOMALY_THRESHOLD,
+    warn: lookup.warn,
+    labels,
+    linkView: isLinkView(c.req.raw),
+    ...(upTo === undefined ? {} : { upTo }),
+  };
   return rosterTrends(roster, kolIds, range, members, options);
 }
 

@@ -247,6 +247,31 @@ describe("a link's viewers and its owner", () => {
     expect(svg).toContain(`<title id="title">抖音达人 李佳琦（${kolId}）粉丝数，2026-03-01 至 2026-03-05</title>`);
   });
 
+  it("are told what failed, and only the owner what the operator must do", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const link = await createLink(gateway, { kolId, ...RANGE });
+    gateway.emulator.queueFaults({ kind: "code", code: 601 });
+    const viewed = (await (await anonymous(gateway, link.urls.json)).json()) as Problem;
+    expect(viewed.detail).toBe("The upstream answered code 601 (Insufficient Balance).");
+    // The balance stopped the calls: the chart's error image says so, and not what the operator must do.
+    const chart = await (await anonymous(gateway, link.urls.svg)).text();
+    expect(chart).toContain("The gateway stopped calling the upstream (the upstream answered 601, insufficient balance)");
+    expect(chart).not.toContain("Operator");
+    const owned = (await (await gateway.request(`/v1/kols/${kolId}/daily-fans?startDate=2026-03-01&endDate=2026-03-05`)).json()) as Problem;
+    expect(owned.detail).toContain("cached answers are still served. Operator: `npm run guard -- clear` once resolved.");
+  });
+
+  it("of a roster are told each creator's failure without what the operator must do", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    await gateway.request("/v1/rosters/spring", json("PUT", { kolIds: [kolId] }));
+    const link = await createLink(gateway, { roster: "spring", ...RANGE });
+    gateway.emulator.queueFaults({ kind: "code", code: 100 });
+    const viewed = (await (await anonymous(gateway, link.urls.json)).json()) as { members: { problem?: Problem }[] };
+    expect(viewed.members[0]!.problem?.detail).toBe("The upstream answered code 100 (Invalid or Inactive Token).");
+  });
+
   it("describes its embed in the link's language", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();

@@ -13,7 +13,8 @@
  *   around them, up to today and UPSTREAM_FETCH_DAYS, since the maker bills per call, not per day.
  * - It runs the one background refresh of a range (stale-while-revalidate: the range's live days
  *   bought again, its settled days reused), backing off after failures, and grants a client's
- *   explicit refresh at most once per key and range per REFRESH_INTERVAL_SECONDS (refreshes.ts).
+ *   explicit refresh unless the days it would buy were bought again on request less than
+ *   REFRESH_INTERVAL_SECONDS ago, by any key (refreshes.ts).
  * - It remembers a billed answer that could not be read (upstream/client.ts) for its window, for
  *   UNUSABLE_TTL_SECONDS: a miss whose missing days it covers gets it again instead of a new call.
  * Each call is admitted by the account ledger (budget and breaker) and, for a request's own
@@ -27,7 +28,7 @@ import { createSpendGuard, type CallJournal, type HeldCall, type SpendGuard } fr
 import { callJournal, createJournalTable, JOURNAL_CHECK_MS, recordLostCalls } from "./call-journal.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
-import { createRefreshTable, lastRefresh, noteRefresh } from "./refreshes.ts";
+import { createRefreshTable, lastRefresh, noteRefresh, refreshedDays } from "./refreshes.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "./day-book.ts";
 import { spendWide, widenOverStored } from "./wide-window.ts";
 import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
@@ -164,13 +165,14 @@ export class KolCoordinator extends DurableObject<Bindings> {
 
   /**
    * A client's explicit refresh, granted (the request to resolve now buys the range's live days,
-   * or the whole range for `settled`) or declined: asked by the same key for the same range less
-   * than REFRESH_INTERVAL_SECONDS ago, or `live` on a range with no live day. A declined refresh
-   * is resolved as a plain miss (from stored days where they answer it).
+   * or the whole range for `settled`) or declined: `live` on a range with no live day, or days it
+   * would buy bought again on request less than REFRESH_INTERVAL_SECONDS ago (by any key, for any
+   * range). A declined refresh is resolved as a plain miss (from stored days where they answer it).
    */
   private grant(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
     const verdict = this.verdict(context, query, asked);
-    if (verdict[1].kind === "done") noteRefresh(this.sql, asked.by, query, context.runtime.now());
+    const now = context.runtime.now();
+    if (verdict[1].kind === "done") noteRefresh(this.sql, asked.by, refreshedDays(query, asked.mode, now), now);
     return verdict;
   }
 
@@ -178,10 +180,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
   private verdict(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
     const now = context.runtime.now();
     const plain: MissRequest = { query, refresh: false, refetchLiveDays: false };
-    const intervalMs = context.config.REFRESH_INTERVAL_SECONDS * 1000;
-    const last = lastRefresh(this.sql, asked.by, query, now, intervalMs);
-    if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
     if (asked.mode === "live" && ttlPolicy(query.endDate, now, context.config).settled) return [plain, { kind: "settled" }];
+    const intervalMs = context.config.REFRESH_INTERVAL_SECONDS * 1000;
+    const last = lastRefresh(this.sql, refreshedDays(query, asked.mode, now), now, intervalMs);
+    if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
     const granted = { query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live", narrow: true };
     return [granted, { kind: "done" }];
   }

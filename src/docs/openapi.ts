@@ -271,7 +271,7 @@ const refreshParameter: Json = {
   in: "header",
   required: false,
   description:
-    "Asks for an explicit, paid refresh (keys with the `refresh` permission): `live` buys again the range's days Douyin may still revise (the last two), `settled` the whole range, settled days included. One key refreshes one range at most once per `REFRESH_INTERVAL_SECONDS` (600 s). No browser, proxy or spreadsheet sends this header on its own: `Cache-Control: no-cache` or `max-age=0` (a reload) never spends anything. The answer's own `Xingtu-Refresh` says what happened.",
+    "Asks for an explicit, paid refresh (keys with the `refresh` permission): `live` buys again the range's days Douyin may still revise (the last two), `settled` the whole range, settled days included. No day is bought again on request within `REFRESH_INTERVAL_SECONDS` (600 s) of the refresh that bought it, whichever key or range asks. No browser, proxy or spreadsheet sends this header on its own: `Cache-Control: no-cache` or `max-age=0` (a reload) never spends anything. The answer's own `Xingtu-Refresh` says what happened.",
   schema: { type: "string", enum: ["live", "settled"] },
 };
 
@@ -1000,7 +1000,7 @@ export function openApiDocument(version: string): Json {
         "Cache-Control": { description: "`private, max-age=<TTL>`; `no-store` on stale answers.", schema: { type: "string" } },
         "Xingtu-Refresh": {
           description:
-            'Present when the request asked for a refresh: `done`; `refused; reason="..."` (the key lacks the refresh permission); or `skipped; reason="..."` (the range has no live days, or this key refreshed it less than `REFRESH_INTERVAL_SECONDS` ago; then `next="<time>"`).',
+            'Present when the request asked for a refresh: `done`; `refused; reason="..."` (the key lacks the refresh permission); or `skipped; reason="..."` (the range has no live days, or days it would buy were refreshed less than `REFRESH_INTERVAL_SECONDS` ago, by any key; then `next="<time>"`).',
           schema: { type: "string" },
         },
         "Retry-After": {

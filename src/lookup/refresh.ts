@@ -6,9 +6,9 @@
  * HTTP library sends on its own (a reload's `Cache-Control: max-age=0` or `no-cache` spends
  * nothing): `live` buys the range's days that Douyin may still revise (the last two) again, and
  * `settled` the whole range, settled days included (which the upstream no longer revises), as a
- * separate, deliberate option. A key needs the `refresh` permission. The KOL's coordinator
- * refreshes one range for one key at most once per REFRESH_INTERVAL_SECONDS, and the answer's
- * `Xingtu-Refresh` header says what happened.
+ * separate, deliberate option. A key needs the `refresh` permission. The KOL's coordinator buys
+ * no day again on request within REFRESH_INTERVAL_SECONDS of a refresh that bought it (whichever
+ * key or range asked), and the answer's `Xingtu-Refresh` header says what happened.
  */
 import { ProblemError } from "../problem.ts";
 
@@ -16,7 +16,7 @@ export const REFRESH_HEADER = "Xingtu-Refresh";
 export const REFRESH_MODES = ["live", "settled"] as const;
 export type RefreshMode = (typeof REFRESH_MODES)[number];
 
-/** A refresh a client asked for: how much, and by which key (each key has its own interval). */
+/** A refresh a client asked for: how much, and by which key. */
 export interface AskedRefresh {
   mode: RefreshMode;
   by: string;
@@ -25,7 +25,7 @@ export interface AskedRefresh {
 /** What became of an asked refresh, decided by the KOL's coordinator. */
 export type RefreshVerdict =
   | { kind: "done" }
-  /** Refreshed for this key less than REFRESH_INTERVAL_SECONDS ago: answered as without it. */
+  /** Days it would buy were bought again on request less than REFRESH_INTERVAL_SECONDS ago: answered as without it. */
   | { kind: "too-soon"; nextAt: number }
   /** `live` on a range without live days: nothing Douyin still revises, answered from stored days. */
   | { kind: "settled" };
@@ -52,6 +52,6 @@ export function refreshHeader(verdict: RefreshVerdict | "refused" | "not-here"):
     case "settled":
       return `skipped; reason="the range has no live days: settled days are not bought again unless asked with ${REFRESH_HEADER}: settled"`;
     case "too-soon":
-      return `skipped; reason="this key refreshed this range recently"; next="${new Date(verdict.nextAt).toISOString()}"`;
+      return `skipped; reason="these days were refreshed recently"; next="${new Date(verdict.nextAt).toISOString()}"`;
   }
 }

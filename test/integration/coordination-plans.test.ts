@@ -48,7 +48,7 @@ describe("a client's refresh asked again too soon", () => {
     await gateway.request(trendPath(kolId, "2026-03-06", "2026-03-10"));
     expect((await gateway.request(trendPath(kolId, "2026-03-06", "2026-03-10"), refresh)).headers.get("Xingtu-Refresh")).toBe("done");
     const again = await gateway.request(trendPath(kolId, "2026-03-06", "2026-03-10"), refresh);
-    expect(again.headers.get("Xingtu-Refresh")).toMatch(/^skipped; reason="this key refreshed this range recently"/);
+    expect(again.headers.get("Xingtu-Refresh")).toMatch(/^skipped; reason="these days were refreshed recently"/);
     expect(again.headers.get("Xingtu-Upstream-Calls")).toBe("0");
     expect(windows(gateway)).toEqual(["2026-03-06..2026-03-10", "2026-03-09..2026-03-10"]);
   });

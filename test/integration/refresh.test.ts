@@ -1,7 +1,8 @@
 /**
  * Refreshes spend only when a client asks for one explicitly (`Xingtu-Refresh`), never on what a
  * browser, proxy or spreadsheet sends on its own; settled days are bought again only with
- * `settled`; one key refreshes one range at most once per REFRESH_INTERVAL_SECONDS. Counts are
+ * `settled`; no day is bought again on request within REFRESH_INTERVAL_SECONDS of a refresh that
+ * bought it, whichever key or range asks. Counts are
  * the emulator's own log. The test key has the refresh permission, as the local and owner keys do.
  */
 import { env } from "cloudflare:workers";
@@ -83,7 +84,7 @@ describe("Xingtu-Refresh", () => {
     const soon = await gateway.request(path, refresh);
     expect(soon.status).toBe(200);
     expect(soon.headers.get("Xingtu-Refresh")).toBe(
-      `skipped; reason="this key refreshed this range recently"; next="${new Date(gateway.clock.now + 1_000).toISOString()}"`,
+      `skipped; reason="these days were refreshed recently"; next="${new Date(gateway.clock.now + 1_000).toISOString()}"`,
     );
     expect(gateway.emulator.requests).toHaveLength(1);
     gateway.clock.now += 1_000;
@@ -91,14 +92,42 @@ describe("Xingtu-Refresh", () => {
     expect(gateway.emulator.requests).toHaveLength(2);
   });
 
-  it("keeps each key's interval its own", async () => {
+  it("buys no day again for another key within the interval", async () => {
     const gateway = makeGateway();
     const other = await createTestKey(env.KEYS, { permissions: ["refresh"] });
     const path = trendPath(uniqueKol(), ...SETTLED);
     const refresh = { headers: { "Xingtu-Refresh": "settled" } };
     await gateway.request(path, refresh);
-    expect((await gateway.request(path, { ...refresh, as: other.key })).headers.get("Xingtu-Refresh")).toBe("done");
-    expect(gateway.emulator.requests).toHaveLength(2);
+    expect((await gateway.request(path, { ...refresh, as: other.key })).headers.get("Xingtu-Refresh")).toMatch(
+      /^skipped; reason="these days/,
+    );
+    expect(gateway.emulator.requests).toHaveLength(1);
+  });
+
+  it("buys the live days once however the range around them is asked", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const live = { headers: { "Xingtu-Refresh": "live" } };
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-10"));
+    const verdicts = [];
+    for (const start of ["2026-03-01", "2026-03-04", "2026-03-09", "2026-03-10"]) {
+      verdicts.push((await gateway.request(trendPath(kolId, start, "2026-03-10"), live)).headers.get("Xingtu-Refresh")?.split(";")[0]);
+    }
+    expect(verdicts).toEqual(["done", "skipped", "skipped", "skipped"]);
+    expect(windows(gateway)).toEqual(["2026-03-01..2026-03-10", "2026-03-09..2026-03-10"]);
+  });
+
+  it("declines a settled refresh over days bought again within the interval, and grants one beside them", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const settled = { headers: { "Xingtu-Refresh": "settled" } };
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-07"));
+    const ask = async (start: string, end: string) =>
+      (await gateway.request(trendPath(kolId, start, end), settled)).headers.get("Xingtu-Refresh")?.split(";")[0];
+    expect(await ask("2026-03-01", "2026-03-03")).toBe("done");
+    expect(await ask("2026-03-03", "2026-03-05")).toBe("skipped");
+    expect(await ask("2026-03-04", "2026-03-07")).toBe("done");
+    expect(windows(gateway)).toEqual(["2026-03-01..2026-03-07", "2026-03-01..2026-03-03", "2026-03-04..2026-03-07"]);
   });
 
   it("refuses a value that is neither mode, naming the header and the rule", async () => {

@@ -1,12 +1,15 @@
 /**
  * @module The local run (`npm start`): the gateway on 127.0.0.1:8787 with local KV, in front of
  * the upstream emulator on 127.0.0.1:8788. No account, no token, no network: the gateway gets a
- * stand-in token that only the emulator ever sees.
+ * stand-in token that only the emulator ever sees. `npm start -- --port 8887` (or GATEWAY_PORT)
+ * moves the gateway, and the emulator to the port after it (or EMULATOR_PORT).
  *
  * Runs on Node (not in the Worker); both Workers run under `wrangler dev`, so edits reload.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { LOCAL_KEY, LOCAL_SIGNING_SECRET, writeRecord } from "../cli/key.ts";
 import { maskCredentials } from "./mask.ts";
@@ -15,8 +18,11 @@ import { WRANGLER_BIN } from "../wrangler.ts";
 import { configSchema } from "../../src/config/config.ts";
 
 const HOST = "127.0.0.1";
-const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
-const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788);
+const { port: askedPort } = parseArgs({ options: { port: { type: "string" } } }).values;
+const GATEWAY_PORT = Number(askedPort ?? process.env.GATEWAY_PORT ?? 8787);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? GATEWAY_PORT + 1);
+/** wrangler dev's inspector for each Worker listens this far above its port. */
+const INSPECTOR_OFFSET = 1000;
 const EMULATOR_LATENCY_MS = process.env.EMULATOR_LATENCY_MS ?? "300";
 const READY_TIMEOUT_MS = 90_000;
 /** Settings a local run takes from the environment: all but the secrets (stand-ins below) and the emulator's address. */
@@ -53,7 +59,7 @@ function run(name: string, port: number, args: string[], env: Record<string, str
       "--port",
       String(port),
       "--inspector-port",
-      String(port + 1000),
+      String(port + INSPECTOR_OFFSET),
       "--show-interactive-dev-session=false",
       "--log-level",
       "log",
@@ -71,6 +77,16 @@ function run(name: string, port: number, args: string[], env: Record<string, str
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
   return child;
+}
+
+/** Whether nothing listens on `port` (another run's gateway would answer this one's readiness check). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => probe.close(() => resolve(true)));
+    probe.listen(port, HOST);
+  });
 }
 
 async function waitUntilUp(url: string, deadline: number): Promise<void> {
@@ -98,6 +114,16 @@ function localWatchHour(asked: string | undefined): string | undefined {
 
 function shanghaiDate(offsetDays: number): string {
   return new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+const ports = [GATEWAY_PORT, EMULATOR_PORT].flatMap((port) => [port, port + INSPECTOR_OFFSET]);
+const taken = (await Promise.all(ports.map(async (port) => ((await isFree(port)) ? [] : [port])))).flat();
+if (taken.length > 0) {
+  console.error(
+    `In use on ${HOST}: port ${taken.join(", ")} (another \`npm start\`? Ctrl+C stops it). ` +
+      `Or start on other ports: npm start -- --port ${GATEWAY_PORT + 100} (the emulator takes the port after it).`,
+  );
+  process.exit(1);
 }
 
 const migrated = await migrateLocalKv(new URL("../../.wrangler/state", import.meta.url).pathname);

@@ -9,6 +9,12 @@ describe("the local run's log masking", () => {
     );
   });
 
+  it("shows a share link's id and masks the rest of its token, in any form", () => {
+    const token = "uleRzFjaCunAjBbVeu_kjemAAAAAAAAAAAAAAAAAAAAAAAAAAA66";
+    expect(maskCredentials(`GET /s/${token.slice(0, 48)}.csv?lang=zh-CN 200 OK`)).toBe("GET /s/uleRzFjaCunAjBbV….csv?lang=zh-CN 200 OK");
+    expect(maskCredentials(`GET /s/${token.slice(0, 48)} 200 OK`)).toBe("GET /s/uleRzFjaCunAjBbV… 200 OK");
+  });
+
   it("leaves other parameters alone", () => {
     expect(maskCredentials("GET /v1/kols/1/daily-fans?startDate=2026-03-01&monkey=1")).toBe(
       "GET /v1/kols/1/daily-fans?startDate=2026-03-01&monkey=1",

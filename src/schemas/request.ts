@@ -73,10 +73,10 @@ export function rangeLimits(config: Pick<Config, "MAX_RANGE_DAYS" | "MIN_DATE">,
 
 /**
  * `days=N` (in a query, or a JSON body's number): the rolling range of the N days that end
- * yesterday (Asia/Shanghai), the last settled day, as the dates it stands for, so an embedded chart
- * or a spreadsheet's link need not be edited as days pass, and its answer is kept as that fixed
- * range's is (settled days are bought once, ever). It replaces startDate and endDate, and is
- * refused beside them.
+ * yesterday (Asia/Shanghai), as the dates it stands for, so an embedded chart or a spreadsheet's
+ * link need not be edited as days pass, and its answer is kept as that fixed range's is (its
+ * settled days are bought once, ever; yesterday, still live, again after LIVE_TTL_SECONDS when
+ * asked). It replaces startDate and endDate, and is refused beside them.
  */
 export function rollingDays(
   input: Record<string, unknown>,

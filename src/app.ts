@@ -18,13 +18,14 @@ import { bodyBound, browserAccess, requestBounds, securityHeaders, wrongMethod }
 import { seedDeprecation, upstreamStyleErrors } from "./middleware/drop-in.ts";
 import { gatewayRoutes } from "./routes/index.ts";
 import type { GatewayEnv } from "./routes/env.ts";
-import { ProblemError, problemResponse } from "./problem.ts";
+import { ProblemError, problemResponse, zhLineFor } from "./problem.ts";
 import { SEED_PATH, SUCCESSOR_PATH } from "./upstream/request.ts";
 import { readiness } from "./config/readiness.ts";
 import { errorFields } from "./log.ts";
 import { problemSvg } from "./render/problem-svg.ts";
 import { MAX_WIDTH, MIN_WIDTH, SVG_HEADERS, WIDTH } from "./render/chart.ts";
 import { problemPage } from "./routes/problems.ts";
+import { langOf } from "./render/language.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** The width the chart was asked at, when it is one a chart may have (else the default): its error takes that size. */
@@ -34,6 +35,14 @@ function chartWidth(c: Context<GatewayEnv>): number {
 }
 
 /** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */
+/** Whether the request asks for Chinese: its `lang` (zh-CN or zh; another value is not Chinese), else `Accept-Language`. */
+const asksChinese = (c: Context<GatewayEnv>) => {
+  const lang = c.req.query("lang");
+  return (
+    langOf(lang === "zh" || lang === "zh-CN" ? "zh-CN" : lang === undefined ? undefined : "en", c.req.header("Accept-Language")) === "zh-CN"
+  );
+};
+
 const wantsImage = (c: Context<GatewayEnv>) =>
   c.req.path.endsWith(".svg") && !/\bapplication\/(problem\+)?json\b/i.test(c.req.header("Accept") ?? "");
 
@@ -57,18 +66,25 @@ export function createApp(runtime: Runtime) {
   );
 
   const respond = async (c: Context<GatewayEnv>, error: ProblemError) => {
+    const linkView = isLinkView(c.req.raw);
+    const image = wantsImage(c);
+    // An image always says it in Chinese too; problem+json when the request asks for Chinese.
+    const zh =
+      image || asksChinese(c)
+        ? await problemPage(c.env.ASSETS, error.problemType, c.req.url).then(
+            (page) => zhLineFor(page.zh, linkView),
+            () => null,
+          )
+        : null;
     const context = {
       requestId: c.get("requestId") ?? runtime.uuid(),
       instance: c.req.path.slice(0, 200),
       upstreamStyle: c.get("upstreamStyle") ?? false,
-      linkView: isLinkView(c.req.raw),
+      linkView,
+      ...(zh === null ? {} : { zh }),
     };
-    if (!wantsImage(c)) return problemResponse(error, context);
+    if (!image) return problemResponse(error, context);
     // An <img> shows a JSON error as a broken icon: a chart's error is an image that says why.
-    const zh = await problemPage(c.env.ASSETS, error.problemType, c.req.url).then(
-      (page) => page.zh,
-      () => null,
-    );
     return problemResponse(error, context, { headers: SVG_HEADERS, body: (problem) => problemSvg(problem, zh, chartWidth(c)) });
   };
 

@@ -298,6 +298,19 @@ export interface ProblemContext {
   upstreamStyle: boolean;
   /** The reader is a share link's viewer (routes/share-links.ts): told what happened, not what the operator must do. */
   linkView?: boolean;
+  /** The problem's line in Simplified Chinese, for a reader who asked for Chinese (zhLineFor). */
+  zh?: string;
+}
+
+/**
+ * A problem type's Chinese line (its page's `zh`, "what happened：what to do") as its reader is
+ * told it: whole, or for a share link's viewer only what happened (what to do is often the
+ * operator's: 运营方…).
+ */
+export function zhLineFor(line: string, linkView: boolean): string {
+  if (!linkView) return line;
+  const [what] = line.split("：");
+  return what!.endsWith("。") ? what! : `${what!}。`;
 }
 
 /** A problem's detail as its reader is told it: with what the operator must do, unless the reader is a share link's viewer. */
@@ -312,6 +325,7 @@ export function problemBody(error: ProblemError, context: ProblemContext): Probl
     title: definition.title,
     status: definition.status,
     detail: detailOf(error.options, context.linkView),
+    ...(context.zh === undefined ? {} : { zh: context.zh }),
     instance: context.instance,
     requestId: context.requestId,
   };

@@ -21,6 +21,8 @@ export const problemSchema = z.object({
   title: z.string(),
   status: z.int().check(z.minimum(400), z.maximum(599)),
   detail: z.string(),
+  /** The problem in one short line of Simplified Chinese, when the request asks for Chinese (`lang=zh-CN`, or `Accept-Language`). */
+  zh: z.optional(z.string()),
   instance: z.string(),
   requestId: z.string().check(z.minLength(1)),
   errors: z.optional(z.array(fieldErrorSchema)),

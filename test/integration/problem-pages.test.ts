@@ -118,3 +118,32 @@ describe("problem type pages", () => {
     expect(document.paths["/problems/{type}"]?.get?.parameters[0]?.schema.enum).toEqual(types);
   });
 });
+
+describe("a problem's line in Chinese", () => {
+  const BAD = "/v1/kols/042/daily-fans?startDate=2026-03-01&endDate=2026-03-05";
+  const INVALID_ZH = PROBLEM_TEXTS["invalid-request"].zh;
+  const zhOf = async (path: string, headers: Record<string, string> = {}) =>
+    ((await (await makeGateway().request(path, { headers })).json()) as Problem).zh;
+
+  it.each([
+    ["lang=zh-CN", `${BAD}&lang=zh-CN`, {}],
+    ["lang=zh", `${BAD}&lang=zh`, {}],
+    ["Accept-Language", BAD, { "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8" }],
+  ])("is in problem+json when the request asks for Chinese (%s)", async (_, path, headers) => {
+    expect(await zhOf(path, headers)).toBe(INVALID_ZH);
+  });
+
+  it.each([
+    ["nothing", BAD, {}],
+    ["English", `${BAD}&lang=en`, { "Accept-Language": "zh-CN" }],
+  ])("is not there when the request asks for %s", async (_, path, headers) => {
+    expect(await zhOf(path, headers)).toBeUndefined();
+  });
+
+  it("every type's line says what happened before its first '：', so a share link's viewer can be told only that", () => {
+    for (const texts of Object.values(PROBLEM_TEXTS)) {
+      const [what] = texts.zh.split("：");
+      expect(what).not.toMatch(/运营方|npm run|wrangler/);
+    }
+  });
+});

@@ -260,6 +260,14 @@ describe("a link's viewers and its owner", () => {
     expect(chart).not.toContain("Operator");
     const owned = (await (await gateway.request(`/v1/kols/${kolId}/daily-fans?startDate=2026-03-01&endDate=2026-03-05`)).json()) as Problem;
     expect(owned.detail).toContain("cached answers are still served. Operator: `npm run guard -- clear` once resolved.");
+    // In Chinese too: the viewer's line stops at what happened; the owner's goes on to what to do.
+    const chartZh = await (await anonymous(gateway, `${link.urls.svg}?lang=zh-CN`)).text();
+    expect(chartZh).toContain("网关已暂停调用上游（额度、余额或每日预算用尽），缓存仍可用。");
+    expect(chartZh).not.toContain("运营方");
+    const ownedZh = (await (
+      await gateway.request(`/v1/kols/${kolId}/daily-fans?startDate=2026-03-01&endDate=2026-03-05&lang=zh-CN`)
+    ).json()) as Problem;
+    expect(ownedZh.zh).toContain("由运营方清除");
   });
 
   it("of a roster are told each creator's failure without what the operator must do", async () => {

@@ -58,6 +58,8 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
+  /** The problem in one short line of Simplified Chinese, when the request asked for Chinese. */
+  zh?: string;
   instance: string;
   requestId: string;
   errors?: FieldError[];

@@ -53,7 +53,7 @@ export async function hashKey(key: string): Promise<string> {
 /** The metadata KV lists alongside each record, so `list` needs no read per key. */
 export function recordMetadata(record: KeyRecord) {
   const { name, tier, permissions, created, disabled, dailyUpstreamCalls } = record;
-  return { name, tier, permissions, created, disabled, dailyUpstreamCalls };
+  return { name, tier, permissions, created, disabled, dailyUpstreamCalls, rotating: record.webhookSecret.previous !== null };
 }
 
 export type NewKey = Pick<KeyRecord, "name" | "tier" | "permissions"> & Partial<Pick<KeyRecord, "dailyUpstreamCalls">>;

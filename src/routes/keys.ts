@@ -97,7 +97,8 @@ export function keyRoutes(runtime: Runtime) {
     .use(KEYS_PATH, context, auth)
     .use(`${KEYS_PATH}/*`, context, auth)
     .get(KEYS_PATH, operatorOnly, async (c) => {
-      const keys = await metadataUnder<KeyView>(c.env.KEYS, RECORD_PREFIX);
+      // A key's metadata written before `rotating` existed has none: it was not rotating since (a rotation rewrites it).
+      const keys = (await metadataUnder<KeyView>(c.env.KEYS, RECORD_PREFIX)).map((key) => ({ ...key, rotating: key.rotating ?? false }));
       keys.sort((a, b) => a.name.localeCompare(b.name));
       return c.json({ keys }, 200, { "Cache-Control": "no-store" });
     })
@@ -145,6 +146,6 @@ export function keyRoutes(runtime: Runtime) {
       const finish = c.req.valid("json").finish === true;
       // Stryker disable next-line StringLiteral: a change that is neither create, revoke nor set is a rotation (auth/record-changes.ts changed)
       const record = await change(c, runtime, namePath(c), { kind: "rotate-secret", finish });
-      return c.json({ ...viewOf(record), rotating: !finish }, 200, { "Cache-Control": "no-store" });
+      return c.json(viewOf(record), 200, { "Cache-Control": "no-store" });
     });
 }

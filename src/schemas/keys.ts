@@ -52,6 +52,8 @@ export const keySchemas = builtOnFirstUse(() => {
     created: z.string(),
     disabled: z.boolean(),
     dailyUpstreamCalls: z.int(),
+    /** Its webhook secret is being rotated: the previous secret signs too until `{"finish": true}`. */
+    rotating: z.boolean(),
   });
   /** `created`: a new key, with the key itself, shown this once. */
   return { name, create, change, view, list: z.object({ keys: z.array(view) }), created: z.object({ ...view.shape, key: z.string() }) };

@@ -245,6 +245,11 @@ describe("the console at / in Chromium", () => {
     await view.screenshot({ path: "bench-results/console-sign-in-zh.png" });
     await view.getByRole("button", { name: "English" }).click();
     await view.screenshot({ path: "bench-results/console-sign-in-en.png" });
+    // On a phone the sign-in card fits the screen: no sideways scroll, not a pixel.
+    await view.setViewportSize({ width: 360, height: 780 });
+    expect(await view.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await view.screenshot({ path: "bench-results/console-sign-in-phone-en.png" });
+    await view.setViewportSize({ width: 1280, height: 900 });
     await view.getByRole("button", { name: "中文" }).click();
     await view.getByRole("button", { name: "登录" }).click();
     await view.locator("#roster-name").waitFor();
@@ -389,6 +394,12 @@ describe("the console at / in Chromium", () => {
     await view.getByRole("button", { name: "Create the key" }).click();
     const made = (await view.locator("code.new-key").textContent())!;
     expect((await fetch(`${ORIGIN}/v1/key`, { headers: { Authorization: `Bearer ${made}` } })).status).toBe(200);
+    // Its webhook secret's rotation: finishing is offered only while one is under way.
+    const row = view.getByRole("row", { name: new RegExp(teammate) });
+    await row.getByRole("button", { name: "Rotate webhook secret" }).click();
+    await row.getByRole("button", { name: "Finish the rotation" }).click();
+    await row.getByRole("button", { name: "Rotate webhook secret" }).waitFor();
+    expect(await view.locator(".keys p.error").count()).toBe(0);
     view.once("dialog", (dialog) => void dialog.accept());
     await view
       .getByRole("row", { name: new RegExp(teammate) })
@@ -431,6 +442,7 @@ describe("the console at / in Chromium", () => {
     expect(await view.getByRole("button", { name: scratch }).count()).toBe(0);
     expect((await fetch(`${ORIGIN}/v1/rosters/${scratch}`, { headers: { Authorization: `Bearer ${LOCAL_KEY}` } })).status).toBe(404);
     expect(await violations(view)).toEqual([]);
+    expect(await view.getByRole("listitem").filter({ hasText: name }).textContent()).toContain("3 creators");
     await view.screenshot({ path: "bench-results/console-rosters-en.png", fullPage: true });
     await view.getByRole("button", { name: "中文" }).click();
     await view.screenshot({ path: "bench-results/console-rosters-zh.png", fullPage: true });

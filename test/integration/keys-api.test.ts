@@ -76,6 +76,21 @@ describe("client keys over the API", () => {
     expect(await (await gateway.request(path, { ...json("POST", { finish: true }), as })).json()).toMatchObject({ rotating: false });
   });
 
+  it("lists whether each key's webhook secret is being rotated", async () => {
+    const gateway = makeGateway();
+    const as = await operator();
+    const made = (await (await gateway.request("/v1/keys", { ...json("POST", { name: uniqueName() }), as })).json()) as { name: string };
+    const listed = async () =>
+      ((await (await gateway.request("/v1/keys", { as })).json()) as { keys: { name: string; rotating: boolean }[] }).keys.find(
+        (key) => key.name === made.name,
+      );
+    expect(await listed()).toMatchObject({ rotating: false });
+    await gateway.request(`/v1/keys/${made.name}/webhook-secret`, { ...json("POST", {}), as });
+    expect(await listed()).toMatchObject({ rotating: true });
+    await gateway.request(`/v1/keys/${made.name}/webhook-secret`, { ...json("POST", { finish: true }), as });
+    expect(await listed()).toMatchObject({ rotating: false });
+  });
+
   it("changes a key's daily limit, tier and permissions, at once here, and nothing else of it", async () => {
     const gateway = makeGateway();
     const as = await operator();

@@ -275,6 +275,8 @@ export interface KeyView {
   created: string;
   disabled: boolean;
   dailyUpstreamCalls: number;
+  /** Its webhook secret is being rotated: the previous secret signs too until the rotation is finished. */
+  rotating: boolean;
 }
 
 export interface ShareLinkList {
@@ -611,9 +613,9 @@ export function createGatewayClient(baseUrl: string, key: string, options: Clien
       return parsed<KeyView>(await call(`/v1/keys/${encodeURIComponent(name)}`, json("PATCH", change)));
     },
     /** Starts a rotation of a key's webhook secret (both valid until finished), or finishes it (operator keys only). */
-    async rotateKeySecret(name: string, finish = false): Promise<KeyView & { rotating: boolean }> {
+    async rotateKeySecret(name: string, finish = false): Promise<KeyView> {
       const body = finish ? { finish } : {};
-      return parsed<KeyView & { rotating: boolean }>(await call(`/v1/keys/${encodeURIComponent(name)}/webhook-secret`, json("POST", body)));
+      return parsed<KeyView>(await call(`/v1/keys/${encodeURIComponent(name)}/webhook-secret`, json("POST", body)));
     },
     /** Revokes a key (operator keys only; never the calling key). */
     async revokeKey(name: string): Promise<void> {

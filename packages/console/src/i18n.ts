@@ -1,7 +1,7 @@
 /** Every word the console shows, in Simplified Chinese and English; the browser's language chooses, the switch overrides. */
 export type Lang = "zh-CN" | "en";
 
-const WORDS = {
+export const WORDS = {
   "zh-CN": {
     title: "Xingtu Edge 控制台",
     signIn: "登录",
@@ -14,7 +14,7 @@ const WORDS = {
     rosterName: "名单名称",
     creatorsLines: "达人（每行一个：ID 名称）",
     create: "创建",
-    creators: "位达人",
+    creatorCount: (count: number) => `${count} 位达人`,
     open: "打开",
     back: "返回名单",
     rename: "重命名",
@@ -120,7 +120,7 @@ const WORDS = {
     rosterName: "Roster name",
     creatorsLines: "Creators (one a line: id name)",
     create: "Create",
-    creators: "creators",
+    creatorCount: (count: number) => `${count} ${count === 1 ? "creator" : "creators"}`,
     open: "Open",
     back: "Back to rosters",
     rename: "Rename",

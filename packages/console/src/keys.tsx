@@ -14,6 +14,7 @@ interface KeyView {
   created: string;
   disabled: boolean;
   dailyUpstreamCalls: number;
+  rotating: boolean;
 }
 
 export function KeysPanel({ lang, words, self }: Shared & { self: string }) {
@@ -51,6 +52,7 @@ export function KeysPanel({ lang, words, self }: Shared & { self: string }) {
   /** Starts (or finishes) a rotation of the key's webhook secret: both secrets are valid until it finishes. */
   const rotate = async (key: string, finish: boolean) => {
     await sendJson("POST", `/v1/keys/${encodeURIComponent(key)}/webhook-secret`, finish ? { finish } : {}).then(() => setError(null), fail);
+    await load();
   };
   const revoke = async (key: string) => {
     if (!confirm(words.confirmRevoke(key))) return;
@@ -89,11 +91,9 @@ export function KeysPanel({ lang, words, self }: Shared & { self: string }) {
                     <span class="muted">{words.revoked}</span>
                   ) : (
                     <>
-                      <button type="button" class="link" onClick={() => rotate(key.name, false)}>
-                        {words.rotateSecret}
-                      </button>{" "}
-                      <button type="button" class="link" onClick={() => rotate(key.name, true)}>
-                        {words.finishRotation}
+                      {/* One rotation at a time: finishing is offered while one is under way, starting otherwise. */}
+                      <button type="button" class="link" onClick={() => rotate(key.name, key.rotating)}>
+                        {key.rotating ? words.finishRotation : words.rotateSecret}
                       </button>{" "}
                       {key.name === self ? null : (
                         <button type="button" class="link" onClick={() => revoke(key.name)}>

@@ -167,12 +167,15 @@ export function RosterView({
           {words.apply}
         </button>
         <span class="spacer" />
-        <button type="button" aria-pressed={String(mode === "absolute")} onClick={() => setMode("absolute")}>
-          {words.absolute}
-        </button>
-        <button type="button" aria-pressed={String(mode === "indexed")} onClick={() => setMode("indexed")}>
-          {words.indexed}
-        </button>
+        {/* The two modes wrap together: one is read against the other. */}
+        <span class="modes">
+          <button type="button" aria-pressed={String(mode === "absolute")} onClick={() => setMode("absolute")}>
+            {words.absolute}
+          </button>
+          <button type="button" aria-pressed={String(mode === "indexed")} onClick={() => setMode("indexed")}>
+            {words.indexed}
+          </button>
+        </span>
       </div>
       <ErrorLine error={error} lang={lang} />
       {chart ? <img class="chart" src={chart} alt={`${name}: ${words.trend}`} /> : null}

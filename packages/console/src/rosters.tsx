@@ -66,9 +66,7 @@ export function RosterList({ lang, words, onOpen }: Shared & { onOpen: (name: st
                 <button type="button" class="link" onClick={() => onOpen(roster.name)}>
                   {roster.name}
                 </button>{" "}
-                <span class="muted">
-                  {roster.size} {words.creators}
-                </span>
+                <span class="muted">{words.creatorCount(roster.size)}</span>
               </li>
             ))}
           </ul>

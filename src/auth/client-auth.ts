@@ -180,7 +180,15 @@ function presentedKey(c: Context<ClientEnv>): string | null {
     return match ? match[1]! : "";
   }
   const param = c.get("queryKey");
-  return param ? (c.req.query(param) ?? null) : null;
+  if (!param) return null;
+  // As every parameter: sent twice, which one counts could not be told.
+  if ((c.req.queries(param)?.length ?? 0) > 1) {
+    throw new ProblemError("invalid-request", {
+      detail: `The ${param} parameter must be sent once.`,
+      errors: [{ field: param, in: "query", rule: "single_value", message: "must be sent once" }],
+    });
+  }
+  return c.req.query(param) ?? null;
 }
 
 /** The key named by a signed request, once its signature over the raw body is verified and its

@@ -103,6 +103,16 @@ describe("client keys", () => {
     expect(gateway.emulator.requests[0]!.token).toBe(`***(${String(gateway.env.JUSTONEAPI_TOKEN).length})`);
   });
 
+  it("refuses the token parameter sent twice, naming it, and spends nothing", async () => {
+    const gateway = makeGateway();
+    const { key } = await createTestKey(env.KEYS);
+    const token = encodeURIComponent(key);
+    const response = await gateway.request(dropInPath(uniqueKol(), ...RANGE, `&token=${token}&token=${token}`), { as: null });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "token", in: "query", rule: "single_value" }] });
+    expect(gateway.emulator.requests).toHaveLength(0);
+  });
+
   it("does not accept the token parameter on the normalized route", async () => {
     const gateway = makeGateway();
     const { key } = await createTestKey(env.KEYS);

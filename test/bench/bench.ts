@@ -357,12 +357,13 @@ try {
     `roster of ${ROSTER_SIZE} creators x 30 days, warm: one request p50 ${results.roster.warmOneRequestP50Ms} ms, ` +
       `${ROSTER_SIZE} single requests p50 ${results.roster.warmSingleRequestsP50Ms} ms (x${results.roster.ratio})`,
   );
-  const { coldIdentical, overlapping, budget, idempotency } = coordination;
+  const { coldIdentical, overlapping, budget, budgetAcrossLostLeases: lost, idempotency } = coordination;
   console.log(
     [
       `coordination over ${coordination.isolates} isolates: ${coldIdentical.requests} identical cold -> ${coldIdentical.upstreamCalls} call(s);`,
       `${overlapping.requests} overlapping ranges over ${overlapping.distinctDays} days -> ${overlapping.upstreamDays} days fetched, ${overlapping.storedDaysAfter} stored;`,
       `budget ${budget.limit} under ${budget.concurrentMisses} misses -> ${budget.upstreamCalls} calls;`,
+      `budget ${lost.limit}, ${lost.before} calls, the isolates lost with their leases, then ${lost.concurrentMissesAfter} misses -> ${lost.after} calls;`,
       `${idempotency.concurrentPosts} identical webhook POSTs -> ${idempotency.deliveries} delivery(ies)`,
     ].join(" "),
   );

@@ -3,6 +3,9 @@
  * same Durable Objects and KV, as two locations of one deployment are. Used by `npm run bench`
  * (the `coordination` section) and by the Node test that holds the figures to their goals.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { addDays, daysInRange } from "../../src/calendar.ts";
 import { CALLBACK_HOST, EMULATOR_ORIGIN, gatewayOrigin, seedClientKey, startRuntime, type Bundle } from "./runtime.ts";
@@ -20,6 +23,10 @@ export interface Coordination {
     storedDaysAfter: number;
   };
   budget: { limit: number; concurrentMisses: number; upstreamCalls: number };
+  /** The same budget when the isolates are lost holding calls the account leased them (a restart, an
+   * eviction): the calls made before and after, which together never pass the budget (a lost lease
+   * counts as spent until it lapses). */
+  budgetAcrossLostLeases: { limit: number; before: number; concurrentMissesAfter: number; after: number };
   idempotency: { concurrentPosts: number; deliveries: number };
 }
 
@@ -30,6 +37,10 @@ const OVERLAPPING = 20;
 const OVERLAP_DAYS = 8;
 const BUDGET = 5;
 const BUDGET_MISSES = 30;
+/** Room for leases (the account leases none near its budget: reservations.ts leaseSize), and
+ * more misses after the loss than the budget has left. */
+const LOST_LEASES_BUDGET = 70;
+const LOST_LEASES_MISSES = 80;
 const POSTS = 20;
 
 /** A request as the scenarios send it: Miniflare's own request type is not Node's. */
@@ -78,7 +89,7 @@ async function burst(count: number, send: (i: number) => Promise<Answer>): Promi
   );
 }
 
-async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget">> {
+async function scenarios(mf: Miniflare): Promise<Omit<Coordination, "budget" | "budgetAcrossLostLeases">> {
   const gateway = await driver(mf);
   await gateway.takeUpstream();
 
@@ -141,6 +152,40 @@ async function budgetScenario(mf: Miniflare): Promise<Coordination["budget"]> {
   return { limit: BUDGET, concurrentMisses: BUDGET_MISSES, upstreamCalls: (await gateway.takeUpstream()).length };
 }
 
+/**
+ * The budget when the isolates are lost with leased calls: a miss on each isolate (each leases calls
+ * of the budget), then the runtime is stopped (the isolates and their leases gone, the ledger's
+ * storage kept) and started again over the same storage for a burst of misses.
+ */
+async function lostLeasesScenario(base: Parameters<typeof startRuntime>[0]): Promise<Coordination["budgetAcrossLostLeases"]> {
+  const storage = mkdtempSync(join(tmpdir(), "xingtu-lost-leases-"));
+  const options = { ...base, persistTo: storage, vars: { UPSTREAM_DAILY_BUDGET: String(LOST_LEASES_BUDGET) } };
+  try {
+    const first = await startRuntime(options);
+    let before: number;
+    try {
+      const gateway = await driver(first);
+      for (let i = 0; i < ISOLATES; i++)
+        await (await gateway.send(i, `/v1/kols/${882_000 + i}/daily-fans?startDate=2026-03-01&endDate=2026-03-07`)).arrayBuffer();
+      before = (await gateway.takeUpstream()).length;
+      // The leases each miss asked for in the background land before the isolates are lost.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await first.dispose();
+    }
+    const again = await startRuntime(options);
+    try {
+      const gateway = await driver(again);
+      await burst(LOST_LEASES_MISSES, (i) => gateway.send(i, `/v1/kols/${883_000 + i}/daily-fans?startDate=2026-03-01&endDate=2026-03-07`));
+      return { limit: LOST_LEASES_BUDGET, before, concurrentMissesAfter: LOST_LEASES_MISSES, after: (await gateway.takeUpstream()).length };
+    } finally {
+      await again.dispose();
+    }
+  } finally {
+    rmSync(storage, { recursive: true, force: true });
+  }
+}
+
 /** Runs each scenario on fresh local storage: two isolates, one set of Durable Objects. */
 export async function measureCoordination(gatewayBundle: Bundle, emulatorBundle: Bundle): Promise<Coordination> {
   const base = {
@@ -151,16 +196,18 @@ export async function measureCoordination(gatewayBundle: Bundle, emulatorBundle:
     quiet: true,
   };
   const mf = await startRuntime(base);
-  let measured: Omit<Coordination, "budget">;
+  let measured: Omit<Coordination, "budget" | "budgetAcrossLostLeases">;
   try {
     measured = await scenarios(mf);
   } finally {
     await mf.dispose();
   }
   const budgeted = await startRuntime({ ...base, vars: { UPSTREAM_DAILY_BUDGET: String(BUDGET) } });
+  let budget: Coordination["budget"];
   try {
-    return { ...measured, budget: await budgetScenario(budgeted) };
+    budget = await budgetScenario(budgeted);
   } finally {
     await budgeted.dispose();
   }
+  return { ...measured, budget, budgetAcrossLostLeases: await lostLeasesScenario(base) };
 }

@@ -34,6 +34,12 @@ describe("two gateway isolates sharing one set of Durable Objects", () => {
     expect(measured.budget).toEqual({ limit: 5, concurrentMisses: 30, upstreamCalls: 5 });
   });
 
+  it("never pass the daily budget when they are lost holding calls the account leased them", () => {
+    // Two misses, each isolate then leased 4 calls (LEASE_CALLS) and was lost with them: those 8 count
+    // as spent until they lapse, so 60 of 80 misses after are called, and 70 is never passed.
+    expect(measured.budgetAcrossLostLeases).toEqual({ limit: 70, before: 2, concurrentMissesAfter: 80, after: 60 });
+  });
+
   it("make one delivery of 20 concurrent identical webhook POSTs", () => {
     expect(measured.idempotency).toEqual({ concurrentPosts: 20, deliveries: 1 });
   });

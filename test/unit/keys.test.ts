@@ -56,7 +56,15 @@ describe("a new key's record", () => {
     for (const write of recordWrites(record)) await env.KEYS.put(write.name, write.value, { metadata: write.metadata });
     const listed = await env.KEYS.list({ prefix: recordKvName(record.hash) });
     expect(listed.keys.map((entry) => entry.metadata)).toEqual([
-      { name: record.name, tier: "bulk", permissions: [], created: CREATED.toISOString(), disabled: false, dailyUpstreamCalls: 0 },
+      {
+        name: record.name,
+        tier: "bulk",
+        permissions: [],
+        created: CREATED.toISOString(),
+        disabled: false,
+        dailyUpstreamCalls: 0,
+        rotating: false,
+      },
     ]);
   });
 });

@@ -145,7 +145,7 @@ describe("reading the upstream's answer", () => {
 
   it("tells the operator what to fix for an account problem", async () => {
     const { call } = harness({ faults: [{ kind: "code", code: 100 }] });
-    expect((await failure(call())).options.detail).toContain("wrangler secret put JUSTONEAPI_TOKEN");
+    expect((await failure(call())).options.operator).toContain("wrangler secret put JUSTONEAPI_TOKEN");
   });
 
   it("sets Retry-After to the next Shanghai midnight on code 303", async () => {

@@ -28,7 +28,7 @@ import { createSpendGuard, type CallJournal, type HeldCall, type SpendGuard } fr
 import { callJournal, createJournalTable, JOURNAL_CHECK_MS, recordLostCalls } from "./call-journal.ts";
 import { cacheKey, ttlPolicy } from "../lookup/policy.ts";
 import type { AskedRefresh, RefreshVerdict } from "../lookup/refresh.ts";
-import { createRefreshTable, lastRefresh, noteRefresh, refreshedDays } from "./refreshes.ts";
+import { createRefreshTable, forgetRefresh, lastRefresh, noteRefresh, refreshedDays, type DaySpan } from "./refreshes.ts";
 import { createDayTable, daysOf, readDays, writeDays, type RawSeries } from "./day-book.ts";
 import { spendWide, widenOverStored } from "./wide-window.ts";
 import { createUnusableTable, keepUnusable, keptUnusable } from "./unusable.ts";
@@ -104,6 +104,13 @@ type MissStep =
   | { kind: "covered"; plan: DayPlan; joined: Joined }
   | { kind: "missing"; plan: DayPlan };
 
+/** A client's refresh as decided, with the note it left (when granted): its days and when. */
+interface GrantedRefresh {
+  verdict: RefreshVerdict;
+  days: DaySpan;
+  at: number;
+}
+
 const sameRange = (a: KolRange, b: KolRange) => a.startDate === b.startDate && a.endDate === b.endDate;
 
 /** Live days fetched at or before this moment are to be fetched again (null: none are): the
@@ -149,7 +156,10 @@ export class KolCoordinator extends DurableObject<Bindings> {
       const [granted, refreshed] = request.asked ? this.grant(context, request.query, request.asked) : [request, undefined];
       const key = `coordinator:${cacheKey(granted.query)}:${granted.refresh}:${granted.refetchLiveDays}`;
       const outcome = await shared(context.runtime, key, () => outcomeOf(trace, () => this.resolveOnce(context, granted, admitKey, trace)));
-      return refreshed ? { ...outcome, refreshed } : outcome;
+      // A refresh refused (the key's limit, the rate limit, the budget) or failed bought nothing: it
+      // holds no days back from anyone's refresh (else a spent key could block every other key's).
+      if (refreshed?.verdict.kind === "done" && !outcome.ok) forgetRefresh(this.sql, request.asked!.by, refreshed.days, refreshed.at);
+      return refreshed ? { ...outcome, refreshed: refreshed.verdict } : outcome;
     });
     // A call admitted ahead here and not used is the coordinator's to give back; a leased one, the isolate's.
     if (leased.call && leased.ahead && guard) this.ctx.waitUntil(guard.giveBack([leased.call.reservation]));
@@ -169,11 +179,12 @@ export class KolCoordinator extends DurableObject<Bindings> {
    * would buy bought again on request less than REFRESH_INTERVAL_SECONDS ago (by any key, for any
    * range). A declined refresh is resolved as a plain miss (from stored days where they answer it).
    */
-  private grant(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, RefreshVerdict] {
-    const verdict = this.verdict(context, query, asked);
-    const now = context.runtime.now();
-    if (verdict[1].kind === "done") noteRefresh(this.sql, asked.by, refreshedDays(query, asked.mode, now), now);
-    return verdict;
+  private grant(context: ResolveContext, query: UpstreamQuery, asked: AskedRefresh): [MissRequest, GrantedRefresh] {
+    const [request, verdict] = this.verdict(context, query, asked);
+    const at = context.runtime.now();
+    const days = refreshedDays(query, asked.mode, at);
+    if (verdict.kind === "done") noteRefresh(this.sql, asked.by, days, at);
+    return [request, { verdict, days, at }];
   }
 
   /** What `grant` would decide now, deciding nothing (a quote asks it too). */

@@ -39,6 +39,11 @@ export function lastRefresh(sql: SqlStorage, days: DaySpan, now: number, interva
     .one().at;
 }
 
+/** Takes back the note `noteRefresh` left at `at`: the refresh bought nothing. */
+export function forgetRefresh(sql: SqlStorage, by: string, days: DaySpan, at: number): void {
+  sql.exec("DELETE FROM refreshes WHERE by_key = ? AND start_date = ? AND end_date = ? AND at = ?", by, days.startDate, days.endDate, at);
+}
+
 export function noteRefresh(sql: SqlStorage, by: string, days: DaySpan, now: number): void {
   sql.exec(
     "INSERT OR REPLACE INTO refreshes (by_key, start_date, end_date, at) VALUES (?, ?, ?, ?)",

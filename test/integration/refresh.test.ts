@@ -104,6 +104,18 @@ describe("Xingtu-Refresh", () => {
     expect(gateway.emulator.requests).toHaveLength(1);
   });
 
+  it("that was refused bought nothing, and holds no day back from another key's refresh", async () => {
+    const gateway = makeGateway();
+    const path = trendPath(uniqueKol(), ...SETTLED);
+    await gateway.request(path);
+    const spent = await createTestKey(env.KEYS, { permissions: ["refresh"], dailyUpstreamCalls: 1 });
+    await gateway.request(trendPath(uniqueKol(), ...SETTLED), { as: spent.key });
+    const refresh = { headers: { "Xingtu-Refresh": "settled" } };
+    expect((await gateway.request(path, { ...refresh, as: spent.key })).status).toBe(429);
+    expect((await gateway.request(path, refresh)).headers.get("Xingtu-Refresh")).toBe("done");
+    expect(gateway.emulator.requests).toHaveLength(3);
+  });
+
   it("buys the live days once however the range around them is asked", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();

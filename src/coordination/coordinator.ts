@@ -48,10 +48,10 @@ async function resolveAtCoordinator(context: LookupContext, request: MissRequest
   try {
     return await askCoordinator(context, request);
   } catch (error) {
-    // A coordinator lost while it answered (a deploy, an eviction, a dropped connection) may have
-    // made its call and kept the days: asked once more, a new object over the same storage serves
-    // them rather than this isolate buying them again. Not one that is overloaded (asking again adds
-    // to its load) or that failed in its own code (it would fail again).
+    // A coordinator lost after it was reached (a deploy or an eviction reset it) may have made its
+    // call and kept the days: asked once more, a new object over the same storage serves them rather
+    // than this isolate buying them again. Only on an error the platform marks retryable (it retries
+    // by itself a request that never reached the object), never an overloaded object's.
     if (mayAskAgain(error)) {
       try {
         return await askCoordinator(context, unleased(request));
@@ -70,7 +70,8 @@ async function resolveAtCoordinator(context: LookupContext, request: MissRequest
 }
 
 /** The coordinator's answer, its wait added to the request's trace (Server-Timing shows it beside
- * the upstream's: the difference is the hop and the coordinator's own work). */
+ * the upstream's: the difference is the hop and the coordinator's own work, and a lost first ask's
+ * whole wait when it was asked again). */
 async function askCoordinator(context: LookupContext, request: MissRequest): Promise<MissOutcome> {
   const started = context.runtime.now();
   try {
@@ -85,10 +86,10 @@ export async function revalidate(context: LookupContext, query: UpstreamQuery, s
   return coordinatorOf(context.coordinators, query.kolId).revalidate(query, storedAt);
 }
 
-/** Whether a failed ask of a coordinator is worth one more: not an overloaded object's, nor an error its own code threw (Cloudflare's `overloaded` and `remote`). */
+/** Whether a failed ask of a coordinator is worth one more: an error Cloudflare marks `retryable`, not `overloaded` (its error-handling guidance). */
 function mayAskAgain(error: unknown): boolean {
-  const { overloaded, remote } = (error ?? {}) as { overloaded?: unknown; remote?: unknown };
-  return overloaded !== true && remote !== true;
+  const { retryable, overloaded } = (error ?? {}) as { retryable?: unknown; overloaded?: unknown };
+  return retryable === true && overloaded !== true;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * A KOL's coordinator lost while it answers (a deploy or an eviction resets it, a connection
- * drops): the isolate asks it once more before resolving the miss on its own, so a call the lost
+ * A KOL's coordinator lost while it answers (a deploy or an eviction resets it: an error the
+ * platform marks retryable): the isolate asks it once more before resolving the miss on its own, so a call the lost
  * object made and kept is served from its days, not bought again; and the calls leased to the
  * isolate that the miss carried are not handed over twice.
  */
@@ -16,7 +16,7 @@ const RANGE = ["2026-03-01", "2026-03-05"] as const;
 const ON_ITS_OWN = "the KOL's coordinator could not be reached; this isolate resolved the miss on its own";
 
 /** An error as Cloudflare's runtime raises it for a call to an object, with its properties. */
-const objectError = (message: string, properties: { overloaded?: boolean; remote?: boolean } = {}) =>
+const objectError = (message: string, properties: { retryable?: boolean; overloaded?: boolean; remote?: boolean }) =>
   Object.assign(new Error(message), properties);
 
 /**
@@ -48,7 +48,7 @@ function losingFirstAnswer(gateway: Gateway, error: Error, after: boolean): Miss
 describe("a KOL's coordinator lost while it answers", () => {
   it("is asked once more, and the days its call kept are served without buying them again", async () => {
     const gateway = makeGateway();
-    const asked = losingFirstAnswer(gateway, objectError("Network connection lost."), true);
+    const asked = losingFirstAnswer(gateway, objectError("Durable Object reset because its code was updated.", { retryable: true }), true);
     const response = await gateway.request(trendPath(uniqueKol(), ...RANGE));
     expect(response.status).toBe(200);
     expect((await response.json<{ series: unknown[] }>()).series).toHaveLength(5);
@@ -62,7 +62,7 @@ describe("a KOL's coordinator lost while it answers", () => {
     const { key } = await createTestKey(gateway.env.KEYS, { dailyUpstreamCalls: 300 });
     // A first miss has the ledgers lease calls to this isolate; the next one carries them.
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
-    const asked = losingFirstAnswer(gateway, objectError("Durable Object reset because its code was updated."), true);
+    const asked = losingFirstAnswer(gateway, objectError("Durable Object reset because its code was updated.", { retryable: true }), true);
     expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
     expect(asked[0]).toMatchObject({ account: expect.objectContaining({ reservation: expect.any(Number) }) });
     expect(asked[0]!.caller?.key?.leased).toEqual(expect.any(Number));
@@ -72,7 +72,7 @@ describe("a KOL's coordinator lost while it answers", () => {
 
   it("resolves the miss there when it was not reached the first time", async () => {
     const gateway = makeGateway();
-    const asked = losingFirstAnswer(gateway, objectError("Network connection lost."), false);
+    const asked = losingFirstAnswer(gateway, objectError("Network connection lost.", { retryable: true }), false);
     const kolId = uniqueKol();
     expect((await gateway.request(trendPath(kolId, ...RANGE))).status).toBe(200);
     expect(asked).toHaveLength(2);
@@ -82,8 +82,9 @@ describe("a KOL's coordinator lost while it answers", () => {
   });
 
   it.each([
-    ["overloaded", { overloaded: true }],
+    ["overloaded", { retryable: true, overloaded: true }],
     ["failing in its own code", { remote: true }],
+    ["failing with an error not marked retryable", {}],
   ])("is not asked again when %s: the isolate resolves the miss on its own", async (_, properties) => {
     const gateway = makeGateway();
     const asked = losingFirstAnswer(gateway, objectError("Durable Object is overloaded.", properties), false);

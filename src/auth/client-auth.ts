@@ -76,8 +76,13 @@ export interface ClientEnv {
  */
 export const grantedClients = new WeakMap<Request, Granted>();
 
-/** Whether this request runs for a share link's viewer (who may be anyone the link was sent to). */
-export const isLinkView = (request: Request): boolean => grantedClients.has(request);
+/** A share link's own requests (`/s/...`), marked before anything of theirs can fail. */
+const linkViews = new WeakSet<Request>();
+
+export const markLinkView = (request: Request): void => void linkViews.add(request);
+
+/** Whether this request is a share link's viewer's (who may be anyone the link was sent to): the link's own, or the one it runs for them. */
+export const isLinkView = (request: Request): boolean => linkViews.has(request) || grantedClients.has(request);
 
 /** A request the gateway runs for a client: who it runs as, and the rate-limit bucket it counts in. */
 export interface Granted {

@@ -7,7 +7,7 @@
  * for by the code that needs them, so a gateway without them still serves the data routes.
  */
 import { loadConfig, type Config } from "./config.ts";
-import { ProblemError } from "../problem.ts";
+import { detailOf, ProblemError } from "../problem.ts";
 import type { RosterBook } from "../rosters/roster-book.ts";
 import type { Bindings } from "../bindings.ts";
 import type { DeliveryBook } from "../webhooks/delivery-book.ts";
@@ -23,9 +23,10 @@ export interface ReadinessChecks {
 
 export type Readiness =
   | { ready: true; config: Config; token: string; checks: ReadinessChecks; problems: [] }
-  | { ready: false; config: Config | null; checks: ReadinessChecks; problems: string[] };
+  | { ready: false; config: Config | null; checks: ReadinessChecks; problems: string[]; first: Misconfiguration };
 
 const DECLARE_OBJECT = "declare it in wrangler.toml ([[durable_objects.bindings]] and its migration)";
+const DECLARE_BINDING = "declare it in wrangler.toml ([[durable_objects.bindings]])";
 /** What a lookup cannot do without: where answers and keys are stored, and who decides to spend. */
 const REQUIRED_BINDINGS = {
   CACHE: ["KV namespace", "declare it in wrangler.toml ([[kv_namespaces]], no id needed) and run `npm run deploy`, which creates it"],
@@ -52,69 +53,74 @@ export function readiness(env: Bindings): Readiness {
     coordinators: bound(env.KOL_COORDINATOR),
     accountLedger: bound(env.ACCOUNT_LEDGER),
   };
-  const problems: string[] = [];
+  const found: Misconfiguration[] = [];
   if (!loaded.ok) {
-    problems.push(`The gateway's configuration is invalid: ${loaded.problems.join("; ")}. Operator: fix these variables in wrangler.toml.`);
+    found.push({
+      what: `The gateway's configuration is invalid: ${loaded.problems.join("; ")}.`,
+      remedy: "fix these variables in wrangler.toml",
+    });
   } else if (!token) {
-    problems.push("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
+    found.push({ what: "The secret JUSTONEAPI_TOKEN is not set.", remedy: "run `wrangler secret put JUSTONEAPI_TOKEN`" });
   }
   for (const [binding, [kind, action]] of Object.entries(REQUIRED_BINDINGS)) {
-    if (!env[binding as keyof typeof REQUIRED_BINDINGS]) problems.push(`The ${kind} binding ${binding} is missing. Operator: ${action}.`);
+    if (!env[binding as keyof typeof REQUIRED_BINDINGS]) found.push({ what: `The ${kind} binding ${binding} is missing.`, remedy: action });
   }
   const config = loaded.ok ? loaded.config : null;
+  const problems = found.map((problem) => detailOf(misconfigured(problem).options));
   const result: Readiness =
-    config && token && problems.length === 0
+    config && token && found.length === 0
       ? { ready: true, config, token, checks, problems: [] }
-      : { ready: false, config, checks, problems };
+      : { ready: false, config, checks, problems, first: found[0]! };
   assessed.set(env, result);
   return result;
 }
 
-function misconfigured(detail: string): ProblemError {
-  return new ProblemError("gateway-misconfigured", { detail });
+/** What is missing, and what the operator does about it (a share link's viewer is told only the first). */
+interface Misconfiguration {
+  what: string;
+  remedy: string;
+}
+
+function misconfigured({ what, remedy }: Misconfiguration): ProblemError {
+  return new ProblemError("gateway-misconfigured", { detail: what, operator: remedy });
 }
 
 /** The validated configuration and token, or a 503 problem naming what the operator must set. */
 export function requireReady(env: Bindings): { config: Config; token: string } {
   const state = readiness(env);
-  if (!state.ready) throw misconfigured(state.problems[0]!);
+  if (!state.ready) throw misconfigured(state.first);
   return { config: state.config, token: state.token };
 }
 
 /** The webhook signing secret, or a 503 problem naming it: signed webhooks cannot work without it. */
 export function requireSigningSecret(config: Config): string {
   if (config.WEBHOOK_SIGNING_SECRET) return config.WEBHOOK_SIGNING_SECRET;
-  throw misconfigured(
-    "The secret WEBHOOK_SIGNING_SECRET is not set, so webhooks cannot be signed or verified. Operator: `wrangler secret put WEBHOOK_SIGNING_SECRET`.",
-  );
+  throw misconfigured({
+    what: "The secret WEBHOOK_SIGNING_SECRET is not set, so webhooks cannot be signed or verified.",
+    remedy: "`wrangler secret put WEBHOOK_SIGNING_SECRET`",
+  });
 }
 
 /** The key ledger (per-key limits and usage), or a 503 problem naming its binding. */
 export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
   if (env.KEY_LEDGER) return env.KEY_LEDGER;
-  throw misconfigured(
-    "The Durable Object binding KEY_LEDGER is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
-  );
+  throw misconfigured({ what: "The Durable Object binding KEY_LEDGER is missing.", remedy: DECLARE_BINDING });
 }
 
 /** The delivery books (webhook deliveries and their status), or a 503 problem naming the binding. */
 export function requireDeliveryBooks(env: Bindings): DurableObjectNamespace<DeliveryBook> {
   if (env.DELIVERY_BOOK) return env.DELIVERY_BOOK;
-  throw misconfigured(
-    "The Durable Object binding DELIVERY_BOOK is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
-  );
+  throw misconfigured({ what: "The Durable Object binding DELIVERY_BOOK is missing.", remedy: DECLARE_BINDING });
 }
 
 /** The roster books (each key's rosters), or a 503 problem naming the binding. */
 export function requireRosterBooks(env: Bindings): DurableObjectNamespace<RosterBook> {
   if (env.ROSTER_BOOK) return env.ROSTER_BOOK;
-  throw misconfigured(
-    "The Durable Object binding ROSTER_BOOK is missing. Operator: declare it in wrangler.toml ([[durable_objects.bindings]]).",
-  );
+  throw misconfigured({ what: "The Durable Object binding ROSTER_BOOK is missing.", remedy: DECLARE_BINDING });
 }
 
 /** The delivery queue, or a 503 problem naming its binding. */
 export function requireDeliveryQueue(env: Bindings): Queue {
   if (env.DELIVERIES) return env.DELIVERIES;
-  throw misconfigured("The queue binding DELIVERIES is missing. Operator: declare it in wrangler.toml ([[queues.producers]]).");
+  throw misconfigured({ what: "The queue binding DELIVERIES is missing.", remedy: "declare it in wrangler.toml ([[queues.producers]])" });
 }

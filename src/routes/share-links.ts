@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { gatewayContext } from "../middleware/gateway-context.ts";
 import { jsonObjectBody, jsonOnly } from "../middleware/json-body.ts";
 import { sentQuery } from "../middleware/validate.ts";
-import { clientAuth, clientOfRecord, grantedClients, refuseAttempt, requireKeyFor } from "../auth/client-auth.ts";
+import { clientAuth, clientOfRecord, grantedClients, markLinkView, refuseAttempt, requireKeyFor } from "../auth/client-auth.ts";
 import { recordOfName, type KeysReader } from "../auth/keys.ts";
 import { requireSigningSecret } from "../config/readiness.ts";
 import { ProblemError } from "../problem.ts";
@@ -167,68 +167,73 @@ export function shareLinkRoutes(runtime: Runtime, self: SelfFetch) {
         return c.body(null, 204);
       })
       // GET, and HEAD with it (a link checker learns the link answers; the resource's route looks nothing up).
-      .get(SHARED_PATH, context, async (c) => {
-        const link = c.req.param("link");
-        const dot = link.indexOf(".");
-        // Equivalent as `dot <= 0` (docs/testing.md lists it; `dot >= 0` is killed): a link starting with a dot has an empty token either way, which no MAC matches
-        const [token, extension] = dot < 0 ? [link, ""] : [link.slice(0, dot), link.slice(dot)];
-        const address = c.req.header("CF-Connecting-IP");
-        const unknown = new ProblemError("share-link-not-found", {
-          detail: "This is not a share link the gateway made: check that it was copied whole, or ask its owner for it again.",
-        });
-        const master = requireSigningSecret(c.get("lookup").config);
-        const id = await verifiedId(master, token);
-        // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): without it the read below finds no record for a token that is not one, and refuses the same
-        if (id === null) return refuseAttempt(c.env, address, unknown, runtime.now());
-        const record = await readLink(c.env, runtime, id);
-        if (!record) return refuseAttempt(c.env, address, unknown, runtime.now());
-        const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
-        if (shown === undefined || ("kolId" in record.resource && shown === "csv-wide")) {
-          // A real link asked in a form it has not: say which it has (no failed attempt: the token is good).
-          throw new ProblemError("share-link-not-found", {
-            detail: `A share link has no "${extension.slice(0, 20)}" form: add nothing (JSON), .csv, .svg${"roster" in record.resource ? " or .wide.csv" : ""}.`,
+      .get(
+        SHARED_PATH,
+        async (c, next) => (markLinkView(c.req.raw), next()),
+        context,
+        async (c) => {
+          const link = c.req.param("link");
+          const dot = link.indexOf(".");
+          // Equivalent as `dot <= 0` (docs/testing.md lists it; `dot >= 0` is killed): a link starting with a dot has an empty token either way, which no MAC matches
+          const [token, extension] = dot < 0 ? [link, ""] : [link.slice(0, dot), link.slice(dot)];
+          const address = c.req.header("CF-Connecting-IP");
+          const unknown = new ProblemError("share-link-not-found", {
+            detail: "This is not a share link the gateway made: check that it was copied whole, or ask its owner for it again.",
           });
-        }
-        const read: KeysReader = async (name) => {
-          // Stryker disable next-line ObjectLiteral: the edge cache saves KV reads between isolates; no test has two locations
-          const stored = await linkStore(c.env, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
-          return stored.ok ? stored.value : null;
-        };
-        const owner = await recordOfName(read, record.owner);
-        const refused = refusal(record, runtime.now()) ?? (owner && !owner.disabled ? null : "owner-revoked");
-        if (refused) {
-          const why = {
-            revoked: "was revoked by its owner",
-            expired: `expired at ${record.expiresAt}`,
-            "owner-revoked": "belongs to a key that was revoked",
-          }[refused];
-          throw new ProblemError("share-link-gone", { detail: `This share link ${why}: ask its owner for a new one.` });
-        }
-        // Each parameter once (a list is refused as such, as on every route).
-        const query = validated(linkQuerySchema(), { query: sentQuery(c) }).query;
+          const master = requireSigningSecret(c.get("lookup").config);
+          const id = await verifiedId(master, token);
+          // Equivalent as `false` (docs/testing.md lists it; its `true` is killed): without it the read below finds no record for a token that is not one, and refuses the same
+          if (id === null) return refuseAttempt(c.env, address, unknown, runtime.now());
+          const record = await readLink(c.env, runtime, id);
+          if (!record) return refuseAttempt(c.env, address, unknown, runtime.now());
+          const shown = EXTENSIONS[extension as keyof typeof EXTENSIONS] as Shown | undefined;
+          if (shown === undefined || ("kolId" in record.resource && shown === "csv-wide")) {
+            // A real link asked in a form it has not: say which it has (no failed attempt: the token is good).
+            throw new ProblemError("share-link-not-found", {
+              detail: `A share link has no "${extension.slice(0, 20)}" form: add nothing (JSON), .csv, .svg${"roster" in record.resource ? " or .wide.csv" : ""}.`,
+            });
+          }
+          const read: KeysReader = async (name) => {
+            // Stryker disable next-line ObjectLiteral: the edge cache saves KV reads between isolates; no test has two locations
+            const stored = await linkStore(c.env, runtime).get(name, { edgeCacheSeconds: LINK_EDGE_SECONDS });
+            return stored.ok ? stored.value : null;
+          };
+          const owner = await recordOfName(read, record.owner);
+          const refused = refusal(record, runtime.now()) ?? (owner && !owner.disabled ? null : "owner-revoked");
+          if (refused) {
+            const why = {
+              revoked: "was revoked by its owner",
+              expired: `expired at ${record.expiresAt}`,
+              "owner-revoked": "belongs to a key that was revoked",
+            }[refused];
+            throw new ProblemError("share-link-gone", { detail: `This share link ${why}: ask its owner for a new one.` });
+          }
+          // Each parameter once (a list is refused as such, as on every route).
+          const query = validated(linkQuerySchema(), { query: sentQuery(c) }).query;
 
-        const inner = new Request(resourceUrl(new URL(c.req.url).origin, record, shown, query), {
-          method: c.req.method,
-          headers: [
-            ...PASSED_HEADERS.flatMap((name) =>
-              // Equivalent as `false` (docs/testing.md lists it; `true` and `!==` are killed): an absent header passed as the text "undefined" means nothing to the resource route (no language, no ETag, and Cloudflare always sets the address)
-              c.req.header(name) === undefined ? [] : [[name, c.req.header(name)!] as [string, string]],
-            ),
-            ["X-Request-Id", c.get("requestId")],
-          ],
-        });
-        // The owner's key without the refresh permission: a link reads what the owner may, never buys again on demand.
-        grantedClients.set(inner, {
-          // Stryker disable next-line BooleanLiteral: a second guard: the inner request carries no Xingtu-Refresh (it is not a passed header), so the permission is never asked
-          client: { ...clientOfRecord(owner!, c.get("lookup").config), canRefresh: false },
-          rateSubject: `link:${record.id}`,
-        });
-        const answer = await self(inner, c.env, c.executionCtx);
-        // The answer's cost headers are the inner request's own (its log line counted them).
-        c.set("relayed", true);
-        const headers = new Headers(answer.headers);
-        headers.set("X-Robots-Tag", "noindex");
-        return new Response(answer.body, { status: answer.status, headers });
-      })
+          const inner = new Request(resourceUrl(new URL(c.req.url).origin, record, shown, query), {
+            method: c.req.method,
+            headers: [
+              ...PASSED_HEADERS.flatMap((name) =>
+                // Equivalent as `false` (docs/testing.md lists it; `true` and `!==` are killed): an absent header passed as the text "undefined" means nothing to the resource route (no language, no ETag, and Cloudflare always sets the address)
+                c.req.header(name) === undefined ? [] : [[name, c.req.header(name)!] as [string, string]],
+              ),
+              ["X-Request-Id", c.get("requestId")],
+            ],
+          });
+          // The owner's key without the refresh permission: a link reads what the owner may, never buys again on demand.
+          grantedClients.set(inner, {
+            // Stryker disable next-line BooleanLiteral: a second guard: the inner request carries no Xingtu-Refresh (it is not a passed header), so the permission is never asked
+            client: { ...clientOfRecord(owner!, c.get("lookup").config), canRefresh: false },
+            rateSubject: `link:${record.id}`,
+          });
+          const answer = await self(inner, c.env, c.executionCtx);
+          // The answer's cost headers are the inner request's own (its log line counted them).
+          c.set("relayed", true);
+          const headers = new Headers(answer.headers);
+          headers.set("X-Robots-Tag", "noindex");
+          return new Response(answer.body, { status: answer.status, headers });
+        },
+      )
   );
 }

@@ -270,6 +270,15 @@ describe("a link's viewers and its owner", () => {
     expect(ownedZh.zh).toContain("由运营方清除");
   });
 
+  it("of an unconfigured gateway are told what is missing, not how the operator sets it", async () => {
+    const link = await createLink(makeGateway(), { kolId: uniqueKol(), ...RANGE });
+    const unconfigured = makeGateway({ env: { JUSTONEAPI_TOKEN: undefined } });
+    const viewed = (await (await anonymous(unconfigured, link.urls.json)).json()) as Problem;
+    expect(viewed).toMatchObject({ type: "/problems/gateway-misconfigured", detail: "The secret JUSTONEAPI_TOKEN is not set." });
+    const owned = (await (await unconfigured.request("/v1/share-links")).json()) as Problem;
+    expect(owned.detail).toBe("The secret JUSTONEAPI_TOKEN is not set. Operator: run `wrangler secret put JUSTONEAPI_TOKEN`.");
+  });
+
   it("of a roster are told each creator's failure without what the operator must do", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();

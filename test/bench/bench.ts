@@ -193,7 +193,10 @@ try {
       throw new Error(`replay (${name}) answered ${JSON.stringify(result.statuses)}`);
   }
 
-  for (const [name, sample] of [...hitRounds.flatMap((round) => Object.entries(round)), ...Object.entries({ direct, miss })]) {
+  for (const [name, sample] of [
+    ...hitRounds.flatMap((round) => Object.entries(round)),
+    ...Object.entries({ direct, miss, toyProxy, toyCoordinatedProxy }),
+  ]) {
     const unexpected = Object.keys(sample.statuses).filter((status) => status !== "200");
     if (unexpected.length > 0) throw new Error(`${name} answered ${JSON.stringify(sample.statuses)}`);
   }

@@ -1,13 +1,13 @@
 /**
- * The toy coordinated proxy: the least a proxy can do on a miss and still keep the gateway's
- * promises. It reads its cache first (a hit never reaches an object), then asks one Durable Object
+ * The toy coordinated proxy: the least a proxy can do on a miss that reads its cache first and
+ * never forgets a call it may have paid for. It reads its cache first (a hit never reaches an object), then asks one Durable Object
  * per creator, which writes its call down before making it (an object's output gate holds the call
  * until the note is durable: a restart never forgets a call that may have been billed), makes it
  * as wide as the gateway's (the upstream bills per call: a year up to today), keeps the answer
  * before telling anyone of it, and answers the asked range out of it. Its miss is the floor under
  * the gateway's: the cache read, the hop, the two durable writes and the wide answer any such
- * design pays. What the gateway adds over it is its own work (day-level reuse, the ledgers'
- * admissions, the usage record).
+ * design pays. It admits nothing (no budget, no key's limit): what the gateway adds over it is its
+ * own work (day-level reuse, the ledgers' admissions, the usage record).
  */
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";

@@ -135,7 +135,7 @@ try {
     MISS_REQUESTS,
     MISS_CONCURRENCY,
   );
-  // The floor under a miss that keeps the gateway's promises (toys/coordinated-proxy.ts), warmed first:
+  // The floor under a miss that reads its cache first and never forgets a call (toys/coordinated-proxy.ts), warmed first:
   // its objects were not used before.
   const toyCoordinated = (i: number) =>
     fetchToy("coordinated-proxy", `/api/douyin-xingtu/gw/api/data_sp/get_author_daily_fans/v1?token=t&oAuthorId=${i}&${RANGE}`);

@@ -116,7 +116,7 @@ const GOALS: Goal[] = [
     unit: "ms",
     measured: (f) => f.miss.overheadP50Ms,
     why: (f) =>
-      "the floor under a miss that keeps the gateway's promises and the gateway's own work, as over the toy proxy; the toy proxy itself is " +
+      "the floor under a miss that reads its cache first and never forgets a call, and the gateway's own work, as over the toy proxy; the toy proxy itself is " +
       `+${rounded(f.miss.overheadP50Ms - f.miss.overheadP50MsOverToyProxy)} ms over the emulator (a Worker in between, in this runtime)`,
   },
   {

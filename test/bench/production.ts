@@ -27,7 +27,7 @@ export interface ProductionFigures {
     overheadP50MsOverToyProxy: number;
     toyCachingProxyP50Ms: number;
     overheadP50MsOverToyCachingProxy: number;
-    /** The floor (toys/coordinated-proxy.ts): the least a miss that keeps the gateway's promises costs. */
+    /** The floor (toys/coordinated-proxy.ts): the least a miss that reads its cache first and never forgets a call costs. */
     toyCoordinatedProxyP50Ms: number;
     overheadP50MsOverToyCoordinatedProxy: number;
     /** Where a lone miss's time goes, by the gateway's Server-Timing. */

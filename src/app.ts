@@ -34,7 +34,6 @@ function chartWidth(c: Context<GatewayEnv>): number {
   return Number.isInteger(asked) && asked >= MIN_WIDTH && asked <= MAX_WIDTH ? asked : WIDTH;
 }
 
-/** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */
 /** Whether the request asks for Chinese: its `lang` (zh-CN or zh; another value is not Chinese), else `Accept-Language`. */
 const asksChinese = (c: Context<GatewayEnv>) => {
   const lang = c.req.query("lang");
@@ -43,6 +42,7 @@ const asksChinese = (c: Context<GatewayEnv>) => {
   );
 };
 
+/** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */
 const wantsImage = (c: Context<GatewayEnv>) =>
   c.req.path.endsWith(".svg") && !/\bapplication\/(problem\+)?json\b/i.test(c.req.header("Accept") ?? "");
 

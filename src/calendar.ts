@@ -72,7 +72,7 @@ export function addDays(date: string, days: number): string {
   return dateOfDayNumber(day + days);
 }
 
-/** Every date from `start` to `end`, both included. */
+/** Every date from `start` to `end`, both included (none when `end` is before `start`); throws on a string that is not a date. */
 export function datesOf(start: string, end: string): string[] {
   const first = dayNumber(start);
   const last = dayNumber(end);

@@ -97,7 +97,7 @@ export function keyRoutes(runtime: Runtime) {
     .use(KEYS_PATH, context, auth)
     .use(`${KEYS_PATH}/*`, context, auth)
     .get(KEYS_PATH, operatorOnly, async (c) => {
-      // A key's metadata written before `rotating` existed has none: it was not rotating since (a rotation rewrites it).
+      // A key's metadata written before `rotating` existed has none: listed as not rotating until its record is next written.
       const keys = (await metadataUnder<KeyView>(c.env.KEYS, RECORD_PREFIX)).map((key) => ({ ...key, rotating: key.rotating ?? false }));
       keys.sort((a, b) => a.name.localeCompare(b.name));
       return c.json({ keys }, 200, { "Cache-Control": "no-store" });

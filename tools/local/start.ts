@@ -23,6 +23,14 @@ const GATEWAY_PORT = Number(askedPort ?? process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? GATEWAY_PORT + 1);
 /** wrangler dev's inspector for each Worker listens this far above its port. */
 const INSPECTOR_OFFSET = 1000;
+for (const port of [GATEWAY_PORT, EMULATOR_PORT]) {
+  if (!Number.isInteger(port) || port < 1024 || port + INSPECTOR_OFFSET > 65535) {
+    console.error(
+      `A port must be a whole number from 1024 to ${65535 - INSPECTOR_OFFSET} (its inspector listens ${INSPECTOR_OFFSET} above it): not ${port}.`,
+    );
+    process.exit(1);
+  }
+}
 const EMULATOR_LATENCY_MS = process.env.EMULATOR_LATENCY_MS ?? "300";
 const READY_TIMEOUT_MS = 90_000;
 /** Settings a local run takes from the environment: all but the secrets (stand-ins below) and the emulator's address. */

@@ -98,6 +98,8 @@ export const GROUPS: Record<string, Group> = {
       "test/integration/call-journal.test.ts",
       // How long a miss waited for its coordinator (Server-Timing).
       "test/integration/observability.test.ts",
+      // A coordinator lost while it answered, asked once more.
+      "test/integration/coordinator-lost.test.ts",
     ],
   },
   normalisation: {

@@ -34,6 +34,10 @@ function chartWidth(c: Context<GatewayEnv>): number {
   return Number.isInteger(asked) && asked >= MIN_WIDTH && asked <= MAX_WIDTH ? asked : WIDTH;
 }
 
+/** The request's path as a problem's `instance` shows it: at most 200 characters, with no control or
+ * direction-changing character (U+202E would turn the rest of the line around where people read it). */
+const shownPath = (path: string) => path.slice(0, 200).replace(/[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, "\uFFFD");
+
 /** Whether the request asks for Chinese: its `lang` (zh-CN or zh; another value is not Chinese), else `Accept-Language`. */
 const asksChinese = (c: Context<GatewayEnv>) => {
   const lang = c.req.query("lang");
@@ -78,7 +82,7 @@ export function createApp(runtime: Runtime) {
         : null;
     const context = {
       requestId: c.get("requestId") ?? runtime.uuid(),
-      instance: c.req.path.slice(0, 200),
+      instance: shownPath(c.req.path),
       upstreamStyle: c.get("upstreamStyle") ?? false,
       linkView,
       ...(zh === null ? {} : { zh }),

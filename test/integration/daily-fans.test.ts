@@ -32,6 +32,11 @@ describe("GET /v1/kols/{kolId}/daily-fans", () => {
     expect(await response.json()).toMatchObject({ errors: [{ field: "", in: "query", rule: "unknown_parameter" }] });
   });
 
+  it("shows the path in a problem's instance without control or direction-changing characters", async () => {
+    const response = await makeGateway().request("/v1/kols/%E2%80%AEevil%0d%0aX-Injected:1/daily-fans");
+    expect(((await response.json()) as { instance: string }).instance).toBe("/v1/kols/\uFFFDevil\uFFFD\uFFFDX-Injected:1/daily-fans");
+  });
+
   it("answers every invalid parameter in one problem+json", async () => {
     const gateway = makeGateway();
     const response = await gateway.request("/v1/kols/12x/daily-fans?startDate=2026-02-30&endDate=2099-01-01&acceptCache=maybe");

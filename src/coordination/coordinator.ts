@@ -60,7 +60,7 @@ async function resolveAtCoordinator(context: LookupContext, request: MissRequest
       }
     }
     if (request.asked) {
-      // Only the coordinator can tell whether this key refreshed the range a moment ago: no refresh without it.
+      // Only the coordinator can tell whether these days were refreshed a moment ago: no refresh without it.
       context.warn("the KOL's coordinator could not be reached; an explicit refresh was declined");
       return failed(problemParts(ledgerUnavailable("The KOL's coordinator, which grants refreshes,")), newUpstreamTrace());
     }

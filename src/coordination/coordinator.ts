@@ -98,9 +98,9 @@ function mayAskAgain(error: unknown): boolean {
  * with their lease, counted as spent until then.
  */
 function unleased(request: MissRequest): MissRequest {
-  const { account: _account, caller, ...rest } = request;
-  if (!caller) return rest;
-  return { ...rest, caller: { ...caller, ...(caller.key ? { key: { ...caller.key, leased: null } } : {}) } };
+  const { account: _account, ...rest } = request;
+  const key = rest.caller?.key;
+  return key ? { ...rest, caller: { ...rest.caller, key: { ...key, leased: null } } } : rest;
 }
 
 /**

@@ -167,6 +167,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     return {
       ...outcome,
       ...(taken.reservation !== null ? { keyReservation: taken.reservation } : {}),
+      // (`leasedKeyCall !== null` as true is equivalent: the isolate reads keyCallUnused only for a slot it leased.)
       ...(leasedKeyCall !== null && taken.reservation !== leasedKeyCall ? { keyCallUnused: true } : {}),
       ...(leased.call && !leased.ahead ? { accountCallUnused: true } : {}),
       ...(leased.learned ? { accountLearned: true } : {}),
@@ -195,6 +196,7 @@ export class KolCoordinator extends DurableObject<Bindings> {
     const intervalMs = context.config.REFRESH_INTERVAL_SECONDS * 1000;
     const last = lastRefresh(this.sql, refreshedDays(query, asked.mode, now), now, intervalMs);
     if (last !== null) return [plain, { kind: "too-soon", nextAt: last + intervalMs }];
+    // (`refetchLiveDays` as true for `settled` is equivalent: a settled refresh buys the whole range, planning no day.)
     const granted = { query, refresh: asked.mode === "settled", refetchLiveDays: asked.mode === "live", narrow: true };
     return [granted, { kind: "done" }];
   }

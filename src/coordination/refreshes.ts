@@ -24,6 +24,7 @@ export function createRefreshTable(sql: SqlStorage): void {
 export function refreshedDays(range: DaySpan, mode: RefreshMode, now: number): DaySpan {
   if (mode === "settled") return { startDate: range.startDate, endDate: range.endDate };
   const firstLive = addDays(shanghaiToday(now), -1);
+  // (`>=` is equivalent: on equal dates either side is the same date.)
   return { startDate: range.startDate > firstLive ? range.startDate : firstLive, endDate: range.endDate };
 }
 

@@ -70,6 +70,14 @@ describe("a KOL's coordinator lost while it answers", () => {
     expect(asked[1]!.caller?.key).toMatchObject({ leased: null });
   });
 
+  it("is asked again with no key's part for a key without a daily limit", async () => {
+    const gateway = makeGateway({ env: { KEY_DAILY_UPSTREAM_CALLS: "0" } });
+    const { key } = await createTestKey(gateway.env.KEYS);
+    const asked = losingFirstAnswer(gateway, objectError("Durable Object reset because its code was updated.", { retryable: true }), true);
+    expect((await gateway.request(trendPath(uniqueKol(), ...RANGE), { as: key })).status).toBe(200);
+    expect(asked.map((request) => request.caller?.key)).toEqual([undefined, undefined]);
+  });
+
   it("resolves the miss there when it was not reached the first time", async () => {
     const gateway = makeGateway();
     const asked = losingFirstAnswer(gateway, objectError("Network connection lost.", { retryable: true }), false);

@@ -116,6 +116,18 @@ describe("Xingtu-Refresh", () => {
     expect(gateway.emulator.requests).toHaveLength(3);
   });
 
+  it("grants a live refresh of today beside one that bought yesterday: its days are today's alone", async () => {
+    const gateway = makeGateway();
+    const kolId = uniqueKol();
+    const live = { headers: { "Xingtu-Refresh": "live" } };
+    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-10"));
+    const ask = async (start: string, end: string) =>
+      (await gateway.request(trendPath(kolId, start, end), live)).headers.get("Xingtu-Refresh")?.split(";")[0];
+    expect(await ask("2026-03-01", "2026-03-09")).toBe("done");
+    expect(await ask("2026-03-10", "2026-03-10")).toBe("done");
+    expect(windows(gateway).slice(1)).toEqual(["2026-03-09..2026-03-09", "2026-03-10..2026-03-10"]);
+  });
+
   it("buys the live days once however the range around them is asked", async () => {
     const gateway = makeGateway();
     const kolId = uniqueKol();

@@ -105,8 +105,9 @@ export function CreatorsTable({
                 <Sparkline series={member.series ?? []} />
               </td>
               <td>{(member.anomalies ?? []).map((day) => day.date.slice(5)).join(", ") || "–"}</td>
-              <td>
-                {onRemove ? (
+              {/* A column of its own only where creators can be removed (a share link's view cannot). */}
+              {onRemove ? (
+                <td>
                   <button
                     type="button"
                     class="link"
@@ -115,8 +116,8 @@ export function CreatorsTable({
                   >
                     {words.remove}
                   </button>
-                ) : null}
-              </td>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>

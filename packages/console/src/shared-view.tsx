@@ -43,11 +43,11 @@ export function SharedView({ lang, words, token }: Shared & { token: string }) {
       {answer ? (
         <p class="controls">
           <span>{words.download}</span>
-          <a href={`/s/${token}.csv?lang=${lang}`} download>
+          <a class="button" href={`/s/${token}.csv?lang=${lang}`} download>
             {words.csv}
           </a>
           {answer.roster ? (
-            <a href={`/s/${token}.wide.csv?bom=true&lang=${lang}`} download>
+            <a class="button" href={`/s/${token}.wide.csv?bom=true&lang=${lang}`} download>
               {words.wideCsv}
             </a>
           ) : null}

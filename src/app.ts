@@ -25,7 +25,7 @@ import { errorFields } from "./log.ts";
 import { problemSvg } from "./render/problem-svg.ts";
 import { MAX_WIDTH, MIN_WIDTH, SVG_HEADERS, WIDTH } from "./render/chart.ts";
 import { problemPage } from "./routes/problems.ts";
-import { langOf } from "./render/language.ts";
+import { langOf, langSchema } from "./render/language.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** The width the chart was asked at, when it is one a chart may have (else the default): its error takes that size. */
@@ -38,12 +38,10 @@ function chartWidth(c: Context<GatewayEnv>): number {
  * direction-changing character (U+202E would turn the rest of the line around where people read it). */
 const shownPath = (path: string) => path.slice(0, 200).replace(/[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu, "\uFFFD");
 
-/** Whether the request asks for Chinese: its `lang` (zh-CN or zh; another value is not Chinese), else `Accept-Language`. */
+/** Whether the request asks for Chinese: its `lang` as the routes read it (a value that is no language is not Chinese), else `Accept-Language`. */
 const asksChinese = (c: Context<GatewayEnv>) => {
-  const lang = c.req.query("lang");
-  return (
-    langOf(lang === "zh" || lang === "zh-CN" ? "zh-CN" : lang === undefined ? undefined : "en", c.req.header("Accept-Language")) === "zh-CN"
-  );
+  const lang = langSchema.safeParse(c.req.query("lang"));
+  return langOf(lang.success ? lang.data : "en", c.req.header("Accept-Language")) === "zh-CN";
 };
 
 /** A chart's request (an `.svg` path) that does not ask for JSON: its errors are images too. */

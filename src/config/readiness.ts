@@ -56,17 +56,18 @@ export function readiness(env: Bindings): Readiness {
   const found: Misconfiguration[] = [];
   if (!loaded.ok) {
     found.push({
-      what: `The gateway's configuration is invalid: ${loaded.problems.join("; ")}.`,
-      remedy: "fix these variables in wrangler.toml",
+      detail: `The gateway's configuration is invalid: ${loaded.problems.join("; ")}.`,
+      operator: "fix these variables in wrangler.toml",
     });
   } else if (!token) {
-    found.push({ what: "The secret JUSTONEAPI_TOKEN is not set.", remedy: "run `wrangler secret put JUSTONEAPI_TOKEN`" });
+    found.push({ detail: "The secret JUSTONEAPI_TOKEN is not set.", operator: "run `wrangler secret put JUSTONEAPI_TOKEN`" });
   }
   for (const [binding, [kind, action]] of Object.entries(REQUIRED_BINDINGS)) {
-    if (!env[binding as keyof typeof REQUIRED_BINDINGS]) found.push({ what: `The ${kind} binding ${binding} is missing.`, remedy: action });
+    if (!env[binding as keyof typeof REQUIRED_BINDINGS])
+      found.push({ detail: `The ${kind} binding ${binding} is missing.`, operator: action });
   }
   const config = loaded.ok ? loaded.config : null;
-  const problems = found.map((problem) => detailOf(misconfigured(problem).options));
+  const problems = found.map((problem) => detailOf(problem));
   const result: Readiness =
     config && token && found.length === 0
       ? { ready: true, config, token, checks, problems: [] }
@@ -77,13 +78,11 @@ export function readiness(env: Bindings): Readiness {
 
 /** What is missing, and what the operator does about it (a share link's viewer is told only the first). */
 interface Misconfiguration {
-  what: string;
-  remedy: string;
+  detail: string;
+  operator: string;
 }
 
-function misconfigured({ what, remedy }: Misconfiguration): ProblemError {
-  return new ProblemError("gateway-misconfigured", { detail: what, operator: remedy });
-}
+const misconfigured = (problem: Misconfiguration) => new ProblemError("gateway-misconfigured", problem);
 
 /** The validated configuration and token, or a 503 problem naming what the operator must set. */
 export function requireReady(env: Bindings): { config: Config; token: string } {
@@ -96,31 +95,34 @@ export function requireReady(env: Bindings): { config: Config; token: string } {
 export function requireSigningSecret(config: Config): string {
   if (config.WEBHOOK_SIGNING_SECRET) return config.WEBHOOK_SIGNING_SECRET;
   throw misconfigured({
-    what: "The secret WEBHOOK_SIGNING_SECRET is not set, so webhooks cannot be signed or verified.",
-    remedy: "`wrangler secret put WEBHOOK_SIGNING_SECRET`",
+    detail: "The secret WEBHOOK_SIGNING_SECRET is not set, so webhooks cannot be signed or verified.",
+    operator: "`wrangler secret put WEBHOOK_SIGNING_SECRET`",
   });
 }
 
 /** The key ledger (per-key limits and usage), or a 503 problem naming its binding. */
 export function requireKeyLedger(env: Bindings): DurableObjectNamespace {
   if (env.KEY_LEDGER) return env.KEY_LEDGER;
-  throw misconfigured({ what: "The Durable Object binding KEY_LEDGER is missing.", remedy: DECLARE_BINDING });
+  throw misconfigured({ detail: "The Durable Object binding KEY_LEDGER is missing.", operator: DECLARE_BINDING });
 }
 
 /** The delivery books (webhook deliveries and their status), or a 503 problem naming the binding. */
 export function requireDeliveryBooks(env: Bindings): DurableObjectNamespace<DeliveryBook> {
   if (env.DELIVERY_BOOK) return env.DELIVERY_BOOK;
-  throw misconfigured({ what: "The Durable Object binding DELIVERY_BOOK is missing.", remedy: DECLARE_BINDING });
+  throw misconfigured({ detail: "The Durable Object binding DELIVERY_BOOK is missing.", operator: DECLARE_BINDING });
 }
 
 /** The roster books (each key's rosters), or a 503 problem naming the binding. */
 export function requireRosterBooks(env: Bindings): DurableObjectNamespace<RosterBook> {
   if (env.ROSTER_BOOK) return env.ROSTER_BOOK;
-  throw misconfigured({ what: "The Durable Object binding ROSTER_BOOK is missing.", remedy: DECLARE_BINDING });
+  throw misconfigured({ detail: "The Durable Object binding ROSTER_BOOK is missing.", operator: DECLARE_BINDING });
 }
 
 /** The delivery queue, or a 503 problem naming its binding. */
 export function requireDeliveryQueue(env: Bindings): Queue {
   if (env.DELIVERIES) return env.DELIVERIES;
-  throw misconfigured({ what: "The queue binding DELIVERIES is missing.", remedy: "declare it in wrangler.toml ([[queues.producers]])" });
+  throw misconfigured({
+    detail: "The queue binding DELIVERIES is missing.",
+    operator: "declare it in wrangler.toml ([[queues.producers]])",
+  });
 }

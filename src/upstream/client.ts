@@ -202,14 +202,16 @@ function interpretBody(reading: Reading, text: string, status: number): [Outcome
   if (code === 201) return [{ kind: "answer", answer: { kind: "no-data", raw: json as UpstreamSuccess["raw"] } }, billing];
   if (code === 0) return successOf(reading, json as Record<string, unknown>, envelope.data.data);
   const detail = `The upstream answered code ${code} (${known.name}).`;
-  const operator = known.operatorAction === undefined ? {} : { operator: known.operatorAction };
   const retryAfterSeconds = code === 303 ? secondsUntilShanghaiHour(now, config.QUOTA_RESET_HOUR) : known.retryAfterSeconds;
   const error = new ProblemError(
     // Stryker disable next-line StringLiteral: every code but 0 and 201 has its type (codes.ts); the fallback only satisfies the type checker
     known.type ?? "upstream-unknown-code",
-    retryAfterSeconds === undefined
-      ? { detail, upstreamCode: code, ...operator }
-      : { detail, retryAfterSeconds, upstreamCode: code, ...operator },
+    {
+      detail,
+      upstreamCode: code,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      ...(known.operatorAction === undefined ? {} : { operator: known.operatorAction }),
+    },
   );
   if (known.retired) return [{ kind: "retired", error }, billing];
   switch (known.retry) {

@@ -20,6 +20,18 @@ const chartPath = (kolId: string, [startDate, endDate]: readonly [string, string
 
 const windows = (gateway: ReturnType<typeof makeGateway>) => gateway.emulator.requests.map((r) => `${r.startDate}..${r.endDate}`);
 
+/** A creator with the range `[start, end]` bought, and `ask`: its refresh of a range in `mode`, answered by the verdict's first word. */
+async function refreshing(mode: "live" | "settled", [start, end]: readonly [string, string]) {
+  const gateway = makeGateway();
+  const kolId = uniqueKol();
+  await gateway.request(trendPath(kolId, start, end));
+  const ask = async (from: string, to: string) =>
+    (await gateway.request(trendPath(kolId, from, to), { headers: { "Xingtu-Refresh": mode } })).headers
+      .get("Xingtu-Refresh")
+      ?.split(";")[0];
+  return { gateway, ask };
+}
+
 describe("what a browser or a spreadsheet sends on its own", () => {
   const reloads: Record<string, Record<string, string>> = {
     "a reload (Cache-Control: max-age=0)": { "Cache-Control": "max-age=0" },
@@ -117,37 +129,22 @@ describe("Xingtu-Refresh", () => {
   });
 
   it("grants a live refresh of today beside one that bought yesterday: its days are today's alone", async () => {
-    const gateway = makeGateway();
-    const kolId = uniqueKol();
-    const live = { headers: { "Xingtu-Refresh": "live" } };
-    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-10"));
-    const ask = async (start: string, end: string) =>
-      (await gateway.request(trendPath(kolId, start, end), live)).headers.get("Xingtu-Refresh")?.split(";")[0];
+    const { gateway, ask } = await refreshing("live", ["2026-03-01", "2026-03-10"]);
     expect(await ask("2026-03-01", "2026-03-09")).toBe("done");
     expect(await ask("2026-03-10", "2026-03-10")).toBe("done");
     expect(windows(gateway).slice(1)).toEqual(["2026-03-09..2026-03-09", "2026-03-10..2026-03-10"]);
   });
 
   it("buys the live days once however the range around them is asked", async () => {
-    const gateway = makeGateway();
-    const kolId = uniqueKol();
-    const live = { headers: { "Xingtu-Refresh": "live" } };
-    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-10"));
+    const { gateway, ask } = await refreshing("live", ["2026-03-01", "2026-03-10"]);
     const verdicts = [];
-    for (const start of ["2026-03-01", "2026-03-04", "2026-03-09", "2026-03-10"]) {
-      verdicts.push((await gateway.request(trendPath(kolId, start, "2026-03-10"), live)).headers.get("Xingtu-Refresh")?.split(";")[0]);
-    }
+    for (const start of ["2026-03-01", "2026-03-04", "2026-03-09", "2026-03-10"]) verdicts.push(await ask(start, "2026-03-10"));
     expect(verdicts).toEqual(["done", "skipped", "skipped", "skipped"]);
     expect(windows(gateway)).toEqual(["2026-03-01..2026-03-10", "2026-03-09..2026-03-10"]);
   });
 
   it("declines a settled refresh over days bought again within the interval, and grants one beside them", async () => {
-    const gateway = makeGateway();
-    const kolId = uniqueKol();
-    const settled = { headers: { "Xingtu-Refresh": "settled" } };
-    await gateway.request(trendPath(kolId, "2026-03-01", "2026-03-07"));
-    const ask = async (start: string, end: string) =>
-      (await gateway.request(trendPath(kolId, start, end), settled)).headers.get("Xingtu-Refresh")?.split(";")[0];
+    const { gateway, ask } = await refreshing("settled", ["2026-03-01", "2026-03-07"]);
     expect(await ask("2026-03-01", "2026-03-03")).toBe("done");
     expect(await ask("2026-03-03", "2026-03-05")).toBe("skipped");
     expect(await ask("2026-03-04", "2026-03-07")).toBe("done");
